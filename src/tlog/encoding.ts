@@ -1,0 +1,99 @@
+/**
+ * Byte helpers shared by the core: strict base64 (RFC 4648 §4, padded), hex, UTF-8.
+ * Strict parsers decode and re-encode, so every value has exactly one accepted spelling.
+ * @module
+ */
+import { MalformedError } from "./errors.ts";
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const B64_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
+/** Standard base64 with padding. */
+export function toBase64(bytes: Uint8Array): string {
+  let out = "";
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i]! << 16;
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + "==";
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + "=";
+  }
+  return out;
+}
+
+/** Strict standard base64 with padding: decodes, re-encodes and compares, so URL-safe alphabet,
+ * missing padding, whitespace and non-zero spare bits are all rejected. */
+export function fromBase64(text: string, what = "base64"): Uint8Array {
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
+    throw new MalformedError(`${what}: not standard padded base64`);
+  }
+  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  const out = new Uint8Array((text.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < text.length; i += 4) {
+    const n =
+      (B64_INDEX[text.charCodeAt(i)]! << 18) |
+      (B64_INDEX[text.charCodeAt(i + 1)]! << 12) |
+      ((B64_INDEX[text.charCodeAt(i + 2)]! & 63) << 6) |
+      (B64_INDEX[text.charCodeAt(i + 3)]! & 63);
+    for (const shift of [16, 8, 0]) if (o < out.length) out[o++] = (n >> shift) & 255;
+  }
+  if (toBase64(out) !== text) throw new MalformedError(`${what}: non-canonical base64`);
+  return out;
+}
+
+export function toHex(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += b.toString(16).padStart(2, "0");
+  return s;
+}
+
+/** Lowercase or uppercase hex of even length. */
+export function fromHex(text: string, what = "hex"): Uint8Array {
+  if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) throw new MalformedError(`${what}: not hex`);
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder("utf-8", { fatal: true });
+
+export function utf8Encode(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/** Decodes UTF-8, rejecting invalid sequences. */
+export function utf8Decode(bytes: Uint8Array, what = "text"): string {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    throw new MalformedError(`${what}: invalid UTF-8`);
+  }
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,35 @@
+/**
+ * RFC 6962 §2.1 Merkle tree hashing with SHA-256 (C2SP tlog-tiles fixes SHA-256).
+ * @module
+ */
+import { sha256 } from "@noble/hashes/sha2.js";
+
+/** A 32-byte SHA-256 tree hash. */
+export type Hash = Uint8Array;
+export const HASH_SIZE = 32;
+
+/** MTH({}) = SHA-256(""): the root of the empty tree. */
+export const EMPTY_ROOT: Hash = sha256(new Uint8Array(0));
+
+/** MTH({d}) = SHA-256(0x00 || d). */
+export function hashLeaf(entry: Uint8Array): Hash {
+  const buf = new Uint8Array(entry.length + 1);
+  buf.set(entry, 1);
+  return sha256(buf);
+}
+
+// One scratch buffer for interior nodes: hashing is synchronous, so it is never shared mid-use.
+const nodeScratch = new Uint8Array(1 + 2 * HASH_SIZE);
+nodeScratch[0] = 1;
+
+/** MTH(D[n]) = SHA-256(0x01 || MTH(D[0:k]) || MTH(D[k:n])). */
+export function hashChildren(left: Hash, right: Hash): Hash {
+  nodeScratch.set(left, 1);
+  nodeScratch.set(right, 1 + HASH_SIZE);
+  return sha256(nodeScratch);
+}
+
+/** SHA-256 of arbitrary bytes (dedup identities, key IDs). */
+export function sha256Bytes(data: Uint8Array): Hash {
+  return sha256(data);
+}
