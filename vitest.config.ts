@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 import { testBindings } from "./test/setup/bindings.ts";
 
 // Every test runs inside workerd (Miniflare) with the bindings from wrangler.toml.
-// Secrets are never in the repo: test keys are generated fresh for each run.
+// Secrets are never in the repo: test keys are generated fresh for each run (test/setup/bindings.ts).
 export default defineConfig({
   plugins: [
     cloudflareTest({
@@ -14,7 +14,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     // vitest 5 caches transformed modules on disk by default; the workerd pool cannot read that cache.
-    experimental: { fsModuleCache: false },
+    fsModuleCache: false,
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

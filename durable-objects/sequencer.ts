@@ -1,4 +1,214 @@
+/**
+ * The Sequencer Durable Object: one per log shard, the only writer of its log.
+ *
+ * A thin shell (Azul sequencer_do.rs): RPC `add` pools leaves; a timer runs one round
+ * (src/sequencer/round.ts) every TICK_MS while the pool is non-empty; `alarm` republishes the
+ * checkpoint when idle and retries recovery. The protocol and its invariants live in round.ts.
+ *
+ * Invariants:
+ * - Nothing is acknowledged before the round's SQLite commit and its uploads and publication.
+ * - In-memory state changes only after the commit; after any failure it is dropped and reloaded
+ *   from SQLite, which re-uploads staged objects before anything else happens (Azul #84).
+ * - Rounds never overlap; the pool is swapped synchronously, so no leaf joins a round in progress.
+ * @module
+ */
 import { DurableObject } from "cloudflare:workers";
+import { readConfig, type LogConfig } from "../src/config.ts";
+import { faultyHotStore, faultyObjectStore, FaultSwitch } from "../src/storage/faults.ts";
+import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../src/storage/object-store.ts";
+import { LogDatabase } from "../src/sequencer/database.ts";
+import { Pool } from "../src/sequencer/pool.ts";
+import type { AddResult, SequencerStatus } from "../src/sequencer/protocol.ts";
+import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, publishStaged } from "../src/sequencer/publish.ts";
+import { createLog, sequenceRound, type LogState, type RoundDeps } from "../src/sequencer/round.ts";
+import { bytesEqual, utf8Encode } from "../src/tlog/encoding.ts";
+import { sha256Bytes } from "../src/tlog/hash.ts";
+import { newSigner, newVerifier, openNote } from "../src/tlog/note.ts";
+import { parseCheckpoint } from "../src/tlog/checkpoint.ts";
+import { edgeIsWellFormed, edgeRoot } from "../src/tlog/tree.ts";
+
+/** After a failed round or load, try recovery again this soon even if no one submits (ms). */
+const RECOVERY_RETRY_MS = 2_000;
+
 export class Sequencer extends DurableObject<Env> {
-  async ping(): Promise<number> { return this.ctx.storage.sql.exec("select 1 as x").one().x as number; }
+  private readonly config: LogConfig;
+  private readonly db: LogDatabase;
+  /** Tests install fault hooks here through runInDurableObject. */
+  readonly faults = new FaultSwitch();
+  private readonly pool = new Pool();
+  private state: LogState | undefined;
+  private loading: Promise<LogState> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private running = false;
+  private lastPublishAt = 0;
+  /** The shard name this object was addressed by (idFromName); its objects live under "<shard>/". */
+  private readonly shard: string;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.config = readConfig(env as unknown as Record<string, unknown>);
+    this.db = new LogDatabase(ctx.storage);
+    if (!ctx.id.name) throw new Error("Sequencer must be addressed by name (idFromName(shard))");
+    this.shard = ctx.id.name;
+  }
+
+  private deps(): RoundDeps {
+    const skey = (this.env as unknown as Record<string, unknown>).LOG_SIGNING_KEY;
+    if (typeof skey !== "string" || skey === "") throw new Error("LOG_SIGNING_KEY is not configured (run `npm start` or `wrangler secret put`)");
+    const signer = newSigner(skey);
+    if (signer.name !== this.config.origin) throw new Error(`LOG_SIGNING_KEY is for ${signer.name}, but LOG_ORIGIN is ${this.config.origin}`);
+    return {
+      db: this.db,
+      objects: shardObjectStore(faultyObjectStore(r2ObjectStore(this.env.TILES), this.faults), this.shard),
+      hot: shardHotStore(faultyHotStore(kvHotStore(this.env.HOT), this.faults), this.shard),
+      signer,
+      origin: this.config.origin,
+    };
+  }
+
+  /** Appends one leaf (canonical entry bytes); resolves once it is integrated and published, or refused. */
+  async add(leaf: Uint8Array): Promise<AddResult> {
+    if (leaf.length === 0) return { kind: "rejected", reason: "empty leaf" };
+    if (leaf.length > this.config.maxLeafBytes) return { kind: "rejected", reason: `leaf exceeds ${this.config.maxLeafBytes} bytes` };
+    try {
+      await this.ensureLoaded();
+    } catch (e) {
+      return this.unavailable(e);
+    }
+    const identity = sha256Bytes(leaf);
+    return new Promise<AddResult>((resolve) => {
+      // No await between the checks and the pool insert: the DO is single-threaded, so a
+      // concurrent duplicate either sees this leaf in the pool or comes after it.
+      if (this.pool.join(identity, resolve)) return;
+      const existing = this.db.findDuplicate(identity);
+      if (existing !== null) return resolve({ kind: "duplicate", index: existing });
+      if (this.pool.size >= this.config.maxPoolLeaves) {
+        return resolve({ kind: "overloaded", retryAfterSeconds: Math.max(1, Math.ceil(this.config.tickMs / 1000)) });
+      }
+      this.pool.add({ data: leaf, identity }, resolve);
+      this.schedule();
+    });
+  }
+
+  /** Many leaves at once, the way edge batching would send them (benchmarks). */
+  async addBatch(leaves: Uint8Array[]): Promise<AddResult[]> {
+    return Promise.all(leaves.map((l) => this.add(l)));
+  }
+
+  async status(): Promise<SequencerStatus> {
+    const s = await this.ensureLoaded();
+    const loaded = this.db.load();
+    return {
+      size: s.checkpoint.size,
+      publishedSize: loaded?.publishedSize ?? 0,
+      pooled: this.pool.size,
+      checkpoint: s.checkpoint.note,
+      rows: this.db.counts(),
+    };
+  }
+
+  private schedule(delay = this.config.tickMs): void {
+    if (this.timer !== undefined || this.running) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.runRound();
+    }, delay);
+  }
+
+  private async runRound(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    let batch: ReturnType<Pool["take"]> = [];
+    try {
+      const state = await this.ensureLoaded();
+      batch = this.pool.take();
+      if (batch.length === 0) return;
+      const result = await sequenceRound(state, batch, this.deps());
+      this.state = result.state;
+      this.lastPublishAt = Date.now();
+      const checkpoint = result.state.checkpoint.note;
+      const firstIndex = result.state.checkpoint.size - batch.length;
+      batch.forEach((leaf, i) => {
+        const [first, ...dups] = leaf.waiters;
+        first?.({ kind: "sequenced", index: firstIndex + i, checkpoint, inclusionProof: result.inclusionProofs[i]! });
+        for (const d of dups) d({ kind: "duplicate", index: firstIndex + i });
+      });
+    } catch (e) {
+      // Fatal for this instance's memory: drop it, reload (and re-upload) before anything else.
+      this.state = undefined;
+      const failed = this.unavailable(e);
+      for (const leaf of batch) for (const w of leaf.waiters) w(failed);
+      if (batch.length === 0) for (const leaf of this.pool.take()) for (const w of leaf.waiters) w(failed);
+      await this.ctx.storage.setAlarm(Date.now() + RECOVERY_RETRY_MS);
+    } finally {
+      this.pool.settle();
+      this.running = false;
+      if (this.pool.size > 0) this.schedule();
+    }
+  }
+
+  private unavailable(e: unknown): AddResult {
+    console.error("sequencer:", e);
+    return { kind: "unavailable", retryAfterSeconds: Math.max(1, Math.ceil(RECOVERY_RETRY_MS / 1000)), reason: "the log could not integrate entries right now" };
+  }
+
+  private ensureLoaded(): Promise<LogState> {
+    if (this.state) return Promise.resolve(this.state);
+    this.loading ??= this.load().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  /**
+   * Restart recovery (Sunlight LoadLog, Azul SequenceState::load): SQLite is the source of truth.
+   * Verify the stored edge and checkpoint against each other and our key, re-upload anything
+   * staged and publish, then accept entries. A new log is created only if the object store has no
+   * checkpoint either: DO storage lost with R2 intact must stop the log, not fork it.
+   */
+  private async load(): Promise<LogState> {
+    const deps = this.deps();
+    const stored = this.db.load();
+    let state: LogState;
+    if (!stored) {
+      if ((await deps.objects.get(CHECKPOINT_KEY)) !== null) {
+        throw new Error("refusing to create a log: the object store has a checkpoint but Durable Object storage has none");
+      }
+      state = await createLog(deps);
+    } else {
+      const { checkpoint, edge } = stored;
+      const opened = openNote(checkpoint.note, [newVerifier(deps.signer.vkey)]);
+      const body = parseCheckpoint(opened.text);
+      if (
+        body.size !== checkpoint.size ||
+        !bytesEqual(body.root, checkpoint.root) ||
+        !edgeIsWellFormed(edge) ||
+        !bytesEqual(edgeRoot(edge), checkpoint.root)
+      ) {
+        throw new Error("stored right edge does not match the stored checkpoint");
+      }
+      await publishStaged(deps, checkpoint); // idempotent: same bytes under write-once names
+      state = { checkpoint, edge };
+    }
+    this.state = state;
+    this.lastPublishAt = Date.now();
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.config.republishMs);
+    return state;
+  }
+
+  /** Idle republish and recovery retry. Re-arms itself first, so a crash here cannot stop the log's heartbeat. */
+  override async alarm(): Promise<void> {
+    await this.ctx.storage.setAlarm(Date.now() + this.config.republishMs);
+    if (this.running) return;
+    try {
+      const fresh = !this.state;
+      const state = await this.ensureLoaded(); // a reload publishes by itself
+      if (!fresh && Date.now() - this.lastPublishAt >= this.config.republishMs / 2) {
+        await this.deps().objects.put(CHECKPOINT_KEY, utf8Encode(state.checkpoint.note), { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE });
+        this.lastPublishAt = Date.now();
+      }
+    } catch (e) {
+      this.state = undefined;
+      console.error("sequencer alarm:", e);
+      await this.ctx.storage.setAlarm(Date.now() + RECOVERY_RETRY_MS);
+    }
+  }
 }

@@ -1,5 +1,23 @@
+/**
+ * The edgelog Worker: validates and routes at the edge; the Sequencer DO is the only writer.
+ * @module
+ */
 import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { errorResponse } from "./api/errors.ts";
+import { health } from "./api/health.ts";
+import { testAppend } from "./api/test-append.ts";
+import { tiles } from "./api/tiles.ts";
+
 export { Sequencer } from "../durable-objects/sequencer.ts";
+
 const app = new Hono<{ Bindings: Env }>();
-app.get("/healthz", (c) => c.json({ status: "SERVING" }));
+// Monitors and the browser explorer read tiles cross-origin (DESIGN §"The read path").
+app.use("*", cors({ origin: "*", exposeHeaders: ["Retry-After", "x-log-index", "Location", "ETag"] }));
+app.route("/", health);
+app.route("/", tiles);
+app.route("/", testAppend);
+app.notFound((c) => c.json({ code: 404, message: `no route for ${c.req.method} ${c.req.path}` }, 404));
+app.onError((err, c) => errorResponse(c, err));
+
 export default app;

@@ -1,0 +1,39 @@
+/**
+ * The edge's one door to the sequencer: DO RPC `add`, with every non-success outcome turned into
+ * an ApiError carrying its status. A fresh stub per call (an exception poisons a stub: Azul #80).
+ * @module
+ */
+import type { AddResult } from "../sequencer/protocol.ts";
+import { ApiError } from "./errors.ts";
+
+export type Appended = Extract<AddResult, { kind: "sequenced" } | { kind: "duplicate" }>;
+
+/** The shard this Worker serves (one for now; several with URL prefixes later). */
+export function shardName(env: Env): string {
+  return env.SHARD || "default";
+}
+
+export function sequencerFor(env: Env): DurableObjectStub<import("../../durable-objects/sequencer.ts").Sequencer> {
+  return env.SEQUENCER.get(env.SEQUENCER.idFromName(shardName(env)));
+}
+
+export async function appendLeaf(env: Env, leaf: Uint8Array): Promise<Appended> {
+  let r: AddResult;
+  try {
+    r = await sequencerFor(env).add(leaf);
+  } catch (e) {
+    console.error("sequencer RPC failed:", e);
+    throw new ApiError(503, "the log is temporarily unavailable; retry", { "Retry-After": "2" });
+  }
+  switch (r.kind) {
+    case "sequenced":
+    case "duplicate":
+      return r;
+    case "overloaded":
+      throw new ApiError(503, "the log is overloaded; retry later", { "Retry-After": String(r.retryAfterSeconds) });
+    case "unavailable":
+      throw new ApiError(503, r.reason, { "Retry-After": String(r.retryAfterSeconds) });
+    case "rejected":
+      throw new ApiError(r.reason.includes("exceeds") ? 413 : 400, r.reason);
+  }
+}

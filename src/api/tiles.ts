@@ -1,0 +1,75 @@
+/**
+ * The C2SP tlog-tiles read path: /checkpoint, /tile/<L>/<N>[.p/<W>], /tile/entries/<N>[.p/<W>].
+ * Served from the edge cache, then KV (right-edge partials), then R2. Never calls the sequencer.
+ * @module
+ */
+import { Hono, type Context } from "hono";
+import { readConfig } from "../config.ts";
+import { IMMUTABLE_CACHE_CONTROL, kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../storage/object-store.ts";
+import { shardName } from "./sequencer-client.ts";
+import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, TILE_CONTENT_TYPE } from "../sequencer/publish.ts";
+import { MalformedError } from "../tlog/errors.ts";
+import { parseTilePath, TILE_WIDTH } from "../tlog/tile.ts";
+import { ApiError } from "./errors.ts";
+
+export const tiles = new Hono<{ Bindings: Env }>();
+
+/** The Cache API keys on a URL; use one canonical host so every spelling of a request shares an entry. */
+const cacheKey = (path: string): Request => new Request(`https://edgelog.cache/${path}`);
+
+const objects = (env: Env) => shardObjectStore(r2ObjectStore(env.TILES), shardName(env));
+const hot = (env: Env) => shardHotStore(kvHotStore(env.HOT), shardName(env));
+
+async function fromCache(path: string): Promise<Response | undefined> {
+  return (await caches.default.match(cacheKey(path))) ?? undefined;
+}
+
+function storeInCache(c: Context, path: string, res: Response): void {
+  const put = caches.default.put(cacheKey(path), res.clone());
+  try {
+    c.executionCtx.waitUntil(put);
+  } catch {
+    void put; // no execution context (tests calling the app directly): let it settle on its own
+  }
+}
+
+tiles.get("/checkpoint", async (c) => {
+  const { checkpointMaxAgeSeconds } = readConfig(c.env as unknown as Record<string, unknown>);
+  if (checkpointMaxAgeSeconds > 0) {
+    const hit = await fromCache(`${shardName(c.env)}/${CHECKPOINT_KEY}`);
+    if (hit) return hit;
+  }
+  const body = await objects(c.env).get(CHECKPOINT_KEY);
+  if (!body) throw new ApiError(404, "the log has not published a checkpoint yet");
+  const res = new Response(body, {
+    headers: {
+      "Content-Type": CHECKPOINT_CONTENT_TYPE,
+      // C2SP tlog-tiles: the checkpoint SHOULD NOT be cached beyond a few seconds.
+      "Cache-Control": checkpointMaxAgeSeconds > 0 ? `public, max-age=${checkpointMaxAgeSeconds}` : "no-store",
+    },
+  });
+  if (checkpointMaxAgeSeconds > 0) storeInCache(c, `${shardName(c.env)}/${CHECKPOINT_KEY}`, res);
+  return res;
+});
+
+tiles.get("/tile/*", async (c) => {
+  const path = c.req.path.replace(/^\//, "");
+  let width: number;
+  try {
+    width = parseTilePath(path).width;
+  } catch (e) {
+    if (e instanceof MalformedError) throw new ApiError(400, e.message);
+    throw e;
+  }
+  const hit = await fromCache(`${shardName(c.env)}/${path}`);
+  if (hit) return hit;
+  const partial = width < TILE_WIDTH;
+  // KV holds right-edge partials; it is eventually consistent, so a miss is not an answer.
+  const body = (partial ? await hot(c.env).get(path).catch(() => null) : null) ?? (await objects(c.env).get(path));
+  if (!body) throw new ApiError(404, `${path} has not been published`);
+  const res = new Response(body, {
+    headers: { "Content-Type": TILE_CONTENT_TYPE, "Cache-Control": IMMUTABLE_CACHE_CONTROL },
+  });
+  storeInCache(c, `${shardName(c.env)}/${path}`, res);
+  return res;
+});

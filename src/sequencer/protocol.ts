@@ -1,0 +1,27 @@
+/**
+ * What the Sequencer Durable Object answers over RPC. Results are values, not exceptions: a thrown
+ * error would poison the caller's stub (Azul #80), and every outcome here is something the edge
+ * must turn into a precise HTTP status.
+ * @module
+ */
+
+export type AddResult =
+  /** Appended: the leaf's index, the exact signed checkpoint it was integrated under, and the audit path to it. */
+  | { kind: "sequenced"; index: number; checkpoint: string; inclusionProof: Uint8Array[] }
+  /** The same leaf bytes were appended before (or are being appended by a concurrent request). */
+  | { kind: "duplicate"; index: number }
+  /** Backpressure: the pool is full. Never a 500: the edge answers 503 + Retry-After. */
+  | { kind: "overloaded"; retryAfterSeconds: number }
+  /** The round failed or the log could not load; nothing was acknowledged. Retry later. */
+  | { kind: "unavailable"; retryAfterSeconds: number; reason: string }
+  /** The leaf itself is unacceptable (too large, empty). */
+  | { kind: "rejected"; reason: string };
+
+/** The sequencer's view of the log for tests and operations (never on the read path). */
+export interface SequencerStatus {
+  size: number;
+  publishedSize: number;
+  pooled: number;
+  checkpoint: string;
+  rows: Record<string, number>;
+}

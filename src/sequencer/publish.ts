@@ -1,0 +1,42 @@
+/**
+ * Uploading staged objects and publishing the checkpoint. The normal round and restart recovery
+ * share this code, so the recovery path runs every round (Sunlight applyStagedUploads).
+ * @module
+ */
+import { encodeBundle } from "../tlog/bundle.ts";
+import { utf8Encode } from "../tlog/encoding.ts";
+import type { HotStore, ObjectStore } from "../storage/object-store.ts";
+import type { LogDatabase, StagedObject } from "./database.ts";
+
+export const CHECKPOINT_KEY = "checkpoint";
+export const CHECKPOINT_CONTENT_TYPE = "text/plain; charset=utf-8";
+export const TILE_CONTENT_TYPE = "application/octet-stream";
+
+export interface PublishStores {
+  db: LogDatabase;
+  objects: ObjectStore;
+  hot: HotStore;
+}
+
+function body(db: LogDatabase, s: StagedObject): Uint8Array {
+  return s.kind === "tile" ? s.body : encodeBundle(db.leaves(s.start, s.count));
+}
+
+/**
+ * Uploads every staged object (in parallel), then the checkpoint, then records the publication.
+ * Throws if any object-store write fails: nothing may be acknowledged for a tree that readers
+ * cannot fetch. KV copies of partial tiles are best effort (readers fall back to R2).
+ */
+export async function publishStaged(stores: PublishStores, checkpoint: { size: number; note: string }): Promise<void> {
+  const { db, objects, hot } = stores;
+  const staged = db.staged();
+  await Promise.all(
+    staged.map(async (s) => {
+      const data = body(db, s);
+      await objects.put(s.key, data, { immutable: true, contentType: TILE_CONTENT_TYPE });
+      if (s.partial) await hot.put(s.key, data).catch((e) => console.warn(`kv copy of ${s.key} failed: ${e}`));
+    }),
+  );
+  await objects.put(CHECKPOINT_KEY, utf8Encode(checkpoint.note), { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE });
+  db.markPublished(checkpoint.size);
+}

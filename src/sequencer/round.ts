@@ -1,0 +1,100 @@
+/**
+ * One sequencing round, read top to bottom; the order is the protocol (Sunlight sequencePool,
+ * Azul log_ops.rs, DESIGN.md §"The write path"):
+ *
+ *  1. assign consecutive indices, hash the leaves, extend the tree from the right edge;
+ *  2. build every new or changed hash tile and entry bundle, compute the root, sign the checkpoint;
+ *  3. COMMIT in one SQLite transaction (compare-and-swap on the previous checkpoint);
+ *  4. upload the staged objects, then publish the checkpoint;
+ *  5. build each leaf's inclusion proof against exactly that checkpoint.
+ *
+ * If this throws after step 3, the log's durable state is ahead of what was published: the caller
+ * must drop its in-memory state and reload, which re-uploads what is staged (Azul incident #84).
+ * @module
+ */
+import { formatCheckpoint } from "../tlog/checkpoint.ts";
+import { assert } from "../tlog/errors.ts";
+import { EMPTY_ROOT, hashLeaf, type Hash } from "../tlog/hash.ts";
+import { signNote, type NoteSigner } from "../tlog/note.ts";
+import { proveInclusion, tileHashReader } from "../tlog/proof.ts";
+import { entryBundlesForSize, TILE_WIDTH, tilePath } from "../tlog/tile.ts";
+import { appendLeaves, edgeRoot, edgeTiles, emptyEdge, type RightEdge } from "../tlog/tree.ts";
+import type { CommittedCheckpoint, NewLeaf, StagedObject } from "./database.ts";
+import { publishStaged, type PublishStores } from "./publish.ts";
+
+/** The sequencer's in-memory view; changed only after the SQLite commit. */
+export interface LogState {
+  checkpoint: CommittedCheckpoint;
+  edge: RightEdge;
+}
+
+export interface RoundDeps extends PublishStores {
+  signer: NoteSigner;
+  origin: string;
+}
+
+export interface PendingLeaf {
+  data: Uint8Array;
+  identity: Uint8Array;
+}
+
+function signCheckpoint(deps: RoundDeps, size: number, root: Hash): CommittedCheckpoint {
+  const text = formatCheckpoint({ origin: deps.origin, size, root, extensions: [] });
+  return { size, root, note: signNote(text, [deps.signer]) };
+}
+
+/** Creates the empty log: a signed size-0 checkpoint, committed and then published. */
+export async function createLog(deps: RoundDeps): Promise<LogState> {
+  const checkpoint = signCheckpoint(deps, 0, EMPTY_ROOT);
+  deps.db.commitRound(null, checkpoint, emptyEdge(), [], []);
+  await publishStaged(deps, checkpoint);
+  return { checkpoint, edge: emptyEdge() };
+}
+
+export async function sequenceRound(
+  state: LogState,
+  pending: readonly PendingLeaf[],
+  deps: RoundDeps,
+): Promise<{ state: LogState; inclusionProofs: Hash[][] }> {
+  assert(pending.length > 0, "a round needs leaves");
+  const oldSize = state.checkpoint.size;
+
+  // 1. Indices oldSize.. in pool order; extend the tree from the stored right edge.
+  const { edge, tiles } = appendLeaves(state.edge, pending.map((p) => hashLeaf(p.data)));
+  const newSize = edge.size;
+
+  // 2. Stage every changed hash tile and entry bundle (write-once names), sign the new checkpoint.
+  const staged: StagedObject[] = tiles.map((t) => ({
+    key: tilePath(t.tile),
+    kind: "tile",
+    body: t.data,
+    partial: t.tile.width < TILE_WIDTH,
+  }));
+  for (const b of entryBundlesForSize(newSize, oldSize)) {
+    staged.push({ key: tilePath(b), kind: "bundle", start: b.index * TILE_WIDTH, count: b.width, partial: b.width < TILE_WIDTH });
+  }
+  const checkpoint = signCheckpoint(deps, newSize, edgeRoot(edge));
+  const leaves: NewLeaf[] = pending.map((p, i) => ({ index: oldSize + i, data: p.data, identity: p.identity }));
+
+  // 3. Commit. From here the new tree is durable and the log will never sign another root for newSize.
+  deps.db.commitRound(state.checkpoint, checkpoint, edge, leaves, staged);
+  const next: LogState = { checkpoint, edge };
+
+  // 4. Upload staged objects, then publish the checkpoint. A failure throws: no waiter is answered.
+  await publishStaged(deps, checkpoint);
+
+  // 5. Proofs against this checkpoint, from the tiles this round built plus the right edge
+  //    (every tile a new leaf's audit path touches is one of them).
+  const byPath = new Map<string, Uint8Array>();
+  for (const t of [...tiles, ...edgeTiles(edge)]) byPath.set(tilePath(t.tile), t.data);
+  const reader = tileHashReader(newSize, async (wanted) =>
+    wanted.map((t) => {
+      const data = byPath.get(tilePath(t));
+      assert(data !== undefined, `round has tile ${tilePath(t)}`);
+      return data;
+    }),
+  );
+  const inclusionProofs: Hash[][] = [];
+  for (const l of leaves) inclusionProofs.push(await proveInclusion(l.index, newSize, reader));
+  return { state: next, inclusionProofs };
+}
