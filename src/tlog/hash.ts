@@ -24,6 +24,14 @@ nodeScratch[0] = 1;
 
 /** MTH(D[n]) = SHA-256(0x01 || MTH(D[0:k]) || MTH(D[k:n])). */
 export function hashChildren(left: Hash, right: Hash): Hash {
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) {
+    // Only test vectors hash raw byte strings as nodes (RFC 6962 hasher vectors); keep them exact.
+    const buf = new Uint8Array(1 + left.length + right.length);
+    buf[0] = 1;
+    buf.set(left, 1);
+    buf.set(right, 1 + left.length);
+    return sha256(buf);
+  }
   nodeScratch.set(left, 1);
   nodeScratch.set(right, 1 + HASH_SIZE);
   return sha256(nodeScratch);
