@@ -8,6 +8,7 @@ import { errorResponse } from "./api/errors.ts";
 import { health } from "./api/health.ts";
 import { testAppend } from "./api/test-append.ts";
 import { tiles } from "./api/tiles.ts";
+import { sequencerFor } from "./api/sequencer-client.ts";
 
 export { Sequencer } from "../durable-objects/sequencer.ts";
 
@@ -20,4 +21,12 @@ app.route("/", testAppend);
 app.notFound((c) => c.json({ code: 404, message: `no route for ${c.req.method} ${c.req.path}` }, 404));
 app.onError((err, c) => errorResponse(c, err));
 
-export default app;
+export default {
+  fetch: app.fetch,
+  /** Cron heartbeat: creates the log on first deploy and keeps its sequencer (and republish alarm) alive. */
+  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    ctx.waitUntil(sequencerFor(env).status().then(() => undefined));
+  },
+} satisfies ExportedHandler<Env>;
+
+export { app };

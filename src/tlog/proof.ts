@@ -129,6 +129,7 @@ const half = (n: number): number => Math.floor(n / 2);
 /** RFC 9162 §2.1.3.2: verifies `proof` for the leaf hash at `index` in the tree of `size` with root `root`. */
 export function checkInclusion(proof: readonly Hash[], index: number, size: number, leafHash: Hash, root: Hash): void {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) throw new ProofError();
+  if (leafHash.length !== HASH_SIZE || root.length !== HASH_SIZE) throw new ProofError();
   let fn = index;
   let sn = size - 1;
   let r = leafHash;
@@ -149,7 +150,11 @@ export function checkInclusion(proof: readonly Hash[], index: number, size: numb
   if (sn !== 0 || !bytesEqual(r, root)) throw new ProofError();
 }
 
-/** RFC 9162 §2.1.4.2: verifies that the tree (newSize, newRoot) extends (oldSize, oldRoot). */
+/**
+ * RFC 9162 §2.1.4.2: verifies that the tree (newSize, newRoot) extends (oldSize, oldRoot).
+ * As transparency-dev/merkle (proof/verify.go), a proof from the empty tree is meaningless and
+ * rejected: callers treat oldSize 0 themselves (every tree extends the empty one).
+ */
 export function checkConsistency(
   proof: readonly Hash[],
   oldSize: number,
@@ -157,15 +162,11 @@ export function checkConsistency(
   oldRoot: Hash,
   newRoot: Hash,
 ): void {
-  if (!Number.isSafeInteger(oldSize) || !Number.isSafeInteger(newSize) || oldSize < 0 || oldSize > newSize) {
+  if (!Number.isSafeInteger(oldSize) || !Number.isSafeInteger(newSize) || oldSize <= 0 || oldSize > newSize) {
     throw new ProofError();
   }
   if (oldSize === newSize) {
     if (proof.length > 0 || !bytesEqual(oldRoot, newRoot)) throw new ProofError();
-    return;
-  }
-  if (oldSize === 0) {
-    if (proof.length > 0) throw new ProofError();
     return;
   }
   if (proof.length === 0 || proof.some((p) => p.length !== HASH_SIZE)) throw new ProofError();

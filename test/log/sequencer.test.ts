@@ -1,0 +1,103 @@
+// The Sequencer DO under concurrency, restarts, storage failures and backpressure.
+import { env } from "cloudflare:workers";
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { Sequencer } from "../../durable-objects/sequencer.ts";
+import type { AddResult } from "../../src/sequencer/protocol.ts";
+import { enc, sequencer, sleep } from "../helpers/log.ts";
+
+const unique = (what: string) => `${what}-${crypto.randomUUID()}`;
+
+describe("sequencer", () => {
+  it("gives many simultaneous appends consecutive indices, no gaps and no duplicates; a repeated leaf gets its first index", async () => {
+    const log = sequencer(unique("concurrency"));
+    const leaves = Array.from({ length: 600 }, (_, i) => enc(`leaf ${i}`));
+    // Every leaf twice, all at once: the second copy of each must get the first copy's index.
+    const results = await Promise.all([...leaves, ...leaves].map((l) => log.add(l)));
+    const first = results.slice(0, 600);
+    const second = results.slice(600);
+    const indexes = first.map((r) => (r.kind === "sequenced" || r.kind === "duplicate" ? r.index : -1));
+    expect([...indexes].sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, i) => i));
+    second.forEach((r, i) => expect(r.kind === "duplicate" || r.kind === "sequenced" ? r.index : -1).toBe(indexes[i]));
+    expect(results.filter((r) => r.kind === "sequenced")).toHaveLength(600);
+    // And again later, from the persistent dedup table.
+    expect(await log.add(leaves[123]!)).toEqual({ kind: "duplicate", index: indexes[123] });
+    const status = await log.status();
+    expect(status.size).toBe(600);
+    expect(status.rows.dedup).toBe(600);
+  });
+
+  it("keeps acknowledged entries across a restart, and dedup survives it", async () => {
+    const name = unique("restart");
+    const r = await sequencer(name).add(enc("survivor"));
+    expect(r.kind).toBe("sequenced");
+    await abortAllDurableObjects();
+    const again = sequencer(name); // a fresh stub: the old one is broken by the abort
+    expect((await again.status()).size).toBe(1);
+    expect(await again.add(enc("survivor"))).toEqual({ kind: "duplicate", index: 0 });
+    const next = await again.add(enc("after restart"));
+    expect(next.kind === "sequenced" && next.index).toBe(1);
+  });
+
+  it("acknowledges nothing when an R2 upload fails, then publishes it all on the next round", async () => {
+    const name = unique("r2-fails");
+    const log = sequencer(name);
+    expect((await log.add(enc("before"))).kind).toBe("sequenced");
+    await runInDurableObject(log, (inst: Sequencer) => {
+      inst.faults.hook = (op, key) => (op === "r2.put" && key.includes("tile/entries/") ? { fail: true, persist: false } : { fail: false });
+    });
+    const failed = await Promise.all([log.add(enc("lost-1")), log.add(enc("lost-2"))]);
+    for (const f of failed) expect(f.kind).toBe("unavailable");
+    // While R2 keeps failing, recovery fails too and nothing new is acknowledged.
+    expect((await log.add(enc("still failing"))).kind).toBe("unavailable");
+    await runInDurableObject(log, (inst: Sequencer) => {
+      inst.faults.hook = undefined;
+    });
+    await runDurableObjectAlarm(log); // the recovery retry the DO scheduled
+    const status = await log.status();
+    expect(status.publishedSize).toBe(status.size);
+    expect(status.rows.staged).toBe(0);
+    // The failed round was committed: its leaves are in the log, at the indices it assigned.
+    const retried = await Promise.all([log.add(enc("lost-1")), log.add(enc("lost-2"))]);
+    expect(retried.map((r) => r.kind)).toEqual(["duplicate", "duplicate"]);
+    expect(retried.map((r) => (r as { index: number }).index).sort()).toEqual([1, 2]);
+    const after = await log.add(enc("after recovery"));
+    expect(after.kind === "sequenced" && after.index).toBe(status.size);
+  });
+
+  it("reports overload with Retry-After when the pool is full, and rejects oversize leaves", async () => {
+    const log = sequencer(unique("overload"));
+    await log.status();
+    const max = Number(env.MAX_POOL_LEAVES);
+    const many = Array.from({ length: max + 50 }, (_, i) => log.add(enc(`flood ${i}`)));
+    const results: AddResult[] = await Promise.all(many);
+    const over = results.filter((r) => r.kind === "overloaded");
+    expect(over.length).toBeGreaterThanOrEqual(50);
+    expect(over[0]).toEqual({ kind: "overloaded", retryAfterSeconds: 1 });
+    expect(results.filter((r) => r.kind === "sequenced").length).toBe(results.length - over.length);
+    expect(await log.add(new Uint8Array(65_536))).toEqual({ kind: "rejected", reason: "leaf exceeds 65535 bytes" });
+    expect(await log.add(new Uint8Array(0))).toEqual({ kind: "rejected", reason: "empty leaf" });
+  });
+
+  it("republishes the checkpoint when idle", async () => {
+    const name = unique("republish");
+    const log = sequencer(name);
+    await log.add(enc("x"));
+    const before = await env.TILES.head(`${name}/checkpoint`);
+    await runInDurableObject(log, (inst: Sequencer) => {
+      (inst as unknown as { lastPublishAt: number }).lastPublishAt = 0; // as if a minute had passed
+    });
+    await sleep(5);
+    expect(await runDurableObjectAlarm(log)).toBe(true);
+    const after = await env.TILES.head(`${name}/checkpoint`);
+    expect(after!.uploaded.getTime()).toBeGreaterThan(before!.uploaded.getTime());
+    expect(await (await env.TILES.get(`${name}/checkpoint`))!.text()).toBe((await log.status()).checkpoint);
+  });
+
+  it("refuses to create a new log over an object store that already has one", async () => {
+    const name = unique("orphan");
+    await env.TILES.put(`${name}/checkpoint`, "someone else's checkpoint\n");
+    const r = await sequencer(name).add(enc("x"));
+    expect(r.kind).toBe("unavailable");
+  });
+});
