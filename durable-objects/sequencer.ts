@@ -19,7 +19,7 @@ import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../s
 import { LogDatabase } from "../src/sequencer/database.ts";
 import { Pool } from "../src/sequencer/pool.ts";
 import type { AddResult, SequencerStatus } from "../src/sequencer/protocol.ts";
-import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, publishStaged } from "../src/sequencer/publish.ts";
+import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, newWriteStats, publishStaged } from "../src/sequencer/publish.ts";
 import { createLog, sequenceRound, type LogState, type RoundDeps } from "../src/sequencer/round.ts";
 import { bytesEqual, utf8Encode } from "../src/tlog/encoding.ts";
 import { sha256Bytes } from "../src/tlog/hash.ts";
@@ -41,6 +41,7 @@ export class Sequencer extends DurableObject<Env> {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running = false;
   private lastPublishAt = 0;
+  private readonly stats = newWriteStats();
   /** The shard name this object was addressed by (idFromName); its objects live under "<shard>/". */
   private readonly shard: string;
 
@@ -63,6 +64,7 @@ export class Sequencer extends DurableObject<Env> {
       hot: shardHotStore(faultyHotStore(kvHotStore(this.env.HOT), this.faults), this.shard),
       signer,
       origin: this.config.origin,
+      stats: this.stats,
     };
   }
 
@@ -104,6 +106,7 @@ export class Sequencer extends DurableObject<Env> {
       pooled: this.pool.size,
       checkpoint: s.checkpoint.note,
       rows: this.db.counts(),
+      writes: { ...this.stats },
     };
   }
 
@@ -126,6 +129,8 @@ export class Sequencer extends DurableObject<Env> {
       const result = await sequenceRound(state, batch, this.deps());
       this.state = result.state;
       this.lastPublishAt = Date.now();
+      this.stats.rounds++;
+      this.stats.entries += batch.length;
       const checkpoint = result.state.checkpoint.note;
       const firstIndex = result.state.checkpoint.size - batch.length;
       batch.forEach((leaf, i) => {

@@ -24,4 +24,6 @@ export interface SequencerStatus {
   pooled: number;
   checkpoint: string;
   rows: Record<string, number>;
+  /** Since this instance started: rounds, entries, object-store and KV puts. */
+  writes: { rounds: number; entries: number; objectPuts: number; hotPuts: number };
 }

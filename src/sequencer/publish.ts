@@ -16,7 +16,18 @@ export interface PublishStores {
   db: LogDatabase;
   objects: ObjectStore;
   hot: HotStore;
+  /** Write counters for the benchmark's "R2 and KV writes per 1,000 entries". */
+  stats?: WriteStats;
 }
+
+export interface WriteStats {
+  rounds: number;
+  entries: number;
+  objectPuts: number;
+  hotPuts: number;
+}
+
+export const newWriteStats = (): WriteStats => ({ rounds: 0, entries: 0, objectPuts: 0, hotPuts: 0 });
 
 function body(db: LogDatabase, s: StagedObject): Uint8Array {
   return s.kind === "tile" ? s.body : encodeBundle(db.leaves(s.start, s.count));
@@ -28,15 +39,20 @@ function body(db: LogDatabase, s: StagedObject): Uint8Array {
  * cannot fetch. KV copies of partial tiles are best effort (readers fall back to R2).
  */
 export async function publishStaged(stores: PublishStores, checkpoint: { size: number; note: string }): Promise<void> {
-  const { db, objects, hot } = stores;
+  const { db, objects, hot, stats } = stores;
   const staged = db.staged();
   await Promise.all(
     staged.map(async (s) => {
       const data = body(db, s);
       await objects.put(s.key, data, { immutable: true, contentType: TILE_CONTENT_TYPE });
-      if (s.partial) await hot.put(s.key, data).catch((e) => console.warn(`kv copy of ${s.key} failed: ${e}`));
+      if (stats) stats.objectPuts++;
+      if (s.partial) {
+        await hot.put(s.key, data).catch((e) => console.warn(`kv copy of ${s.key} failed: ${e}`));
+        if (stats) stats.hotPuts++;
+      }
     }),
   );
   await objects.put(CHECKPOINT_KEY, utf8Encode(checkpoint.note), { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE });
+  if (stats) stats.objectPuts++;
   db.markPublished(checkpoint.size);
 }
