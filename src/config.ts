@@ -18,6 +18,8 @@ export interface LogConfig {
   maxLeafBytes: number;
   /** Edge cache lifetime of /checkpoint, seconds (C2SP: "no more than a few seconds"). 0 disables it. */
   checkpointMaxAgeSeconds: number;
+  /** Request body limit in bytes → 413 (DESIGN: 1 MiB; Rekor v2 allows 4 MiB, but a leaf is at most 64 KiB). */
+  maxBodyBytes: number;
   /** The raw test-append endpoint (POST /add); off unless explicitly enabled. */
   enableTestAppend: boolean;
 }
@@ -40,6 +42,7 @@ export function readConfig(env: Partial<Record<string, unknown>>): LogConfig {
     republishMs: int(s("CHECKPOINT_REPUBLISH_MS"), 60_000, "CHECKPOINT_REPUBLISH_MS", 1_000, 86_400_000),
     maxLeafBytes: int(s("MAX_LEAF_BYTES"), MAX_ENTRY_BYTES, "MAX_LEAF_BYTES", 1, MAX_ENTRY_BYTES),
     checkpointMaxAgeSeconds: int(s("CHECKPOINT_MAX_AGE"), 1, "CHECKPOINT_MAX_AGE", 0, 10),
+    maxBodyBytes: int(s("MAX_BODY_BYTES"), 1 << 20, "MAX_BODY_BYTES", 1024, 100 << 20),
     enableTestAppend: s("ENABLE_TEST_APPEND") === "true",
   };
 }
