@@ -2,20 +2,29 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { testBindings } from "./test/setup/bindings.ts";
 
-// Every test runs inside workerd (Miniflare) with the bindings from wrangler.toml.
-// Secrets are never in the repo: test keys are generated fresh for each run (test/setup/bindings.ts).
+// Two projects:
+// - "workerd": every test under test/ runs inside workerd (Miniflare) with the bindings from
+//   wrangler.toml. Secrets are never in the repo: keys are generated fresh per run (test/setup/bindings.ts).
+// - "node": end-to-end tests with real Node clients (sigstore-js) against the Worker served by Miniflare.
 export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: { bindings: testBindings() },
-    }),
-  ],
   test: {
-    include: ["test/**/*.test.ts"],
     // vitest 5 caches transformed modules on disk by default; the workerd pool cannot read that cache.
     fsModuleCache: false,
     testTimeout: 30_000,
-    hookTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: testBindings() },
+          }),
+        ],
+        test: { name: "workerd", include: ["test/**/*.test.ts"], exclude: ["test/e2e/**"], testTimeout: 30_000 },
+      },
+      {
+        test: { name: "node", include: ["test/e2e/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+    ],
   },
 });

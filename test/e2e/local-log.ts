@@ -1,0 +1,82 @@
+// Starts the real Worker (bundled from src/index.ts) under Miniflare on a free localhost port,
+// with fresh keys whose origin matches the URL, for end-to-end tests with real clients (Node side).
+import { execFileSync } from "node:child_process";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { createServer } from "node:net";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { generateKey, newSigner } from "../../src/tlog/note.ts";
+
+export interface LocalLog {
+  url: string;
+  origin: string;
+  vkey: string;
+  /** The log's Ed25519 checkpoint public key. */
+  publicKey: Uint8Array;
+  mf: Miniflare;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+let bundled: string | undefined;
+
+/** Bundles the Worker once per process exactly as a deploy would (`wrangler deploy --dry-run`). */
+export function bundleWorker(): string {
+  if (bundled) return bundled;
+  const outdir = mkdtempSync(join(tmpdir(), "edgelog-worker-"));
+  execFileSync("wrangler", ["deploy", "--dry-run", "--outdir", outdir], { stdio: "pipe" });
+  bundled = join(outdir, "index.js");
+  return bundled;
+}
+
+function wranglerVar(name: string): string {
+  const m = new RegExp(`^${name}\\s*=\\s*"([^"]*)"`, "m").exec(readFileSync("wrangler.toml", "utf8"));
+  if (!m) throw new Error(`wrangler.toml has no ${name}`);
+  return m[1]!;
+}
+
+export async function startLocalLog(vars: Record<string, string> = {}): Promise<LocalLog> {
+  const scriptPath = bundleWorker();
+  const port = await freePort();
+  const origin = `localhost:${port}`;
+  const { skey, vkey } = generateKey(origin);
+  // Miniflare 5 has a new options shape; convertV4MiniflareOptions accepts the familiar (v4) one.
+  const mf = new Miniflare(convertV4MiniflareOptions({
+    host: "127.0.0.1",
+    port,
+    workers: [
+      {
+        name: "edgelog",
+        modules: true,
+        scriptPath,
+        modulesRoot: dirname(scriptPath), // module names must not climb out of the root ("..")
+        compatibilityDate: wranglerVar("compatibility_date"),
+        compatibilityFlags: ["nodejs_compat"],
+        durableObjects: { SEQUENCER: { className: "Sequencer", useSQLite: true } },
+        r2Buckets: ["TILES"],
+        kvNamespaces: ["HOT"],
+        bindings: { LOG_ORIGIN: origin, SHARD: "default", TICK_MS: "50", CHECKPOINT_MAX_AGE: "0", LOG_SIGNING_KEY: skey, ...vars },
+      },
+    ],
+  }));
+  await mf.ready;
+  return {
+    url: `http://localhost:${port}`,
+    origin,
+    vkey,
+    publicKey: newSigner(skey).publicKey,
+    mf,
+    stop: () => mf.dispose(),
+  };
+}

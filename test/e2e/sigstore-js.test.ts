@@ -1,0 +1,108 @@
+// The real sigstore-js client against edgelog: sign with a local ECDSA key, upload through the
+// client's own RekorWitness, then verify the bundle (inclusion proof + checkpoint) with
+// @sigstore/verify and a trusted root listing this log. Runs in Node (the client is a Node library).
+import { bundleToJSON, bundleFromJSON } from "@sigstore/bundle";
+import { PublicKeyDetails, TrustedRoot } from "@sigstore/protobuf-specs";
+import { DSSEBundleBuilder, MessageSignatureBundleBuilder, RekorWitness, type Signer } from "@sigstore/sign";
+import { Verifier, toSignedEntity, toTrustMaterial } from "@sigstore/verify";
+import { generateKeyPairSync, sign as nodeSign } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { concatBytes, fromHex, toBase64 } from "../../src/tlog/encoding.ts";
+import { sha256Bytes } from "../../src/tlog/hash.ts";
+import { startLocalLog, type LocalLog } from "./local-log.ts";
+
+const ED25519_SPKI_PREFIX = fromHex("302a300506032b6570032100");
+
+let log: LocalLog;
+beforeAll(async () => {
+  log = await startLocalLog();
+}, 60_000);
+afterAll(async () => {
+  await log?.stop();
+});
+
+function localSigner() {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const spki = publicKey.export({ format: "der", type: "spki" });
+  const signer: Signer = {
+    async sign(data: Buffer) {
+      return {
+        signature: nodeSign("sha256", data, privateKey),
+        key: { $case: "publicKey", publicKey: publicKey.export({ format: "pem", type: "spki" }).toString(), hint: "test-key" },
+      };
+    },
+  };
+  return { signer, spki: new Uint8Array(spki) };
+}
+
+/** A TrustedRoot that lists this log (rekor-api.md §3.4): Ed25519 checkpoint key, C2SP key hash as log ID. */
+function trustedRootFor(l: LocalLog) {
+  const logId = sha256Bytes(concatBytes(new TextEncoder().encode(l.origin), new Uint8Array([0x0a, 0x01]), l.publicKey));
+  return TrustedRoot.fromJSON({
+    mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+    tlogs: [
+      {
+        baseUrl: l.url,
+        hashAlgorithm: "SHA2_256",
+        publicKey: { rawBytes: toBase64(concatBytes(ED25519_SPKI_PREFIX, l.publicKey)), keyDetails: "PKIX_ED25519", validFor: { start: "2020-01-01T00:00:00Z" } },
+        logId: { keyId: toBase64(logId) },
+        checkpointKeyId: { keyId: toBase64(logId) },
+      },
+    ],
+    certificateAuthorities: [],
+    ctlogs: [],
+    timestampAuthorities: [],
+  });
+}
+
+function verifierFor(spki: Uint8Array) {
+  const trust = toTrustMaterial(trustedRootFor(log), {
+    "test-key": { rawBytes: spki, keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256, validFor: { start: new Date(0) } },
+  });
+  // Rekor v2 gives no integrated time; a public-key bundle needs no timestamp (rekor-api.md §3.2).
+  return new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold: 0 });
+}
+
+describe("sigstore-js against edgelog (Rekor v2 API)", () => {
+  it("signs a message, uploads it, and verifies the bundle's inclusion proof and checkpoint", async () => {
+    const { signer, spki } = localSigner();
+    const data = Buffer.from(`release artifact ${Date.now()}`);
+    const builder = new MessageSignatureBundleBuilder({
+      signer,
+      witnesses: [new RekorWitness({ rekorBaseURL: log.url, majorApiVersion: 2, timeout: 20_000, retry: 0 })],
+    });
+    const bundle = bundleToJSON(await builder.create({ data }));
+    const entry = bundle.verificationMaterial!.tlogEntries[0]!;
+    expect(entry.kindVersion).toEqual({ kind: "hashedrekord", version: "0.0.2" });
+    expect(entry.inclusionProof!.checkpoint.envelope).toContain(log.origin);
+    verifierFor(spki).verify(toSignedEntity(bundleFromJSON(bundle), data));
+    // Tampering with the artifact must fail verification.
+    expect(() => verifierFor(spki).verify(toSignedEntity(bundleFromJSON(bundle), Buffer.from("other")))).toThrow();
+  });
+
+  it("signs a DSSE attestation (dsseRequestV002) and verifies it", async () => {
+    const { signer, spki } = localSigner();
+    const payload = Buffer.from(JSON.stringify({ _type: "https://in-toto.io/Statement/v1", subject: [], predicateType: "x", predicate: { n: Date.now() } }));
+    const builder = new DSSEBundleBuilder({
+      signer,
+      witnesses: [new RekorWitness({ rekorBaseURL: log.url, majorApiVersion: 2, timeout: 20_000, retry: 0 })],
+    });
+    const bundle = bundleToJSON(await builder.create({ data: payload, type: "application/vnd.in-toto+json" }));
+    expect(bundle.verificationMaterial!.tlogEntries[0]!.kindVersion).toEqual({ kind: "dsse", version: "0.0.2" });
+    verifierFor(spki).verify(toSignedEntity(bundleFromJSON(bundle)));
+  });
+
+  it("rejects a bundle whose inclusion proof was altered", async () => {
+    const { signer, spki } = localSigner();
+    const data = Buffer.from(`tamper ${Date.now()}`);
+    const builder = new MessageSignatureBundleBuilder({
+      signer,
+      witnesses: [new RekorWitness({ rekorBaseURL: log.url, majorApiVersion: 2, timeout: 20_000, retry: 0 })],
+    });
+    const bundle = bundleToJSON(await builder.create({ data }));
+    const proof = bundle.verificationMaterial!.tlogEntries[0]!.inclusionProof!;
+    proof.rootHash = toBase64(new Uint8Array(32));
+    proof.checkpoint.envelope = proof.checkpoint.envelope.replace(/\n[A-Za-z0-9+/=]{44}\n/, `\n${toBase64(new Uint8Array(32))}\n`);
+    expect(() => verifierFor(spki).verify(toSignedEntity(bundleFromJSON(bundle), data))).toThrow();
+  });
+});
