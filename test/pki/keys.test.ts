@@ -43,7 +43,7 @@ describe("parseSpki", () => {
   it("copies its input", () => {
     const der = fixture("p256.spki.der");
     const key = parseSpki(der);
-    der[der.length - 1] ^= 1;
+    der[der.length - 1]! ^= 1;
     expect(key.spki).not.toEqual(der);
   });
 
@@ -74,7 +74,7 @@ describe("parseSpki", () => {
 
   it("refuses a point that is not on the curve", () => {
     const der = fixture("p256.spki.der");
-    der[der.length - 1] ^= 1;
+    der[der.length - 1]! ^= 1;
     expect(refusal(() => parseSpki(der)).message).toMatch(/not on the curve/);
   });
 
