@@ -1,4 +1,4 @@
-import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { testBindings } from "./test/setup/bindings.ts";
 
@@ -6,6 +6,8 @@ import { testBindings } from "./test/setup/bindings.ts";
 // - "workerd": every test under test/ runs inside workerd (Miniflare) with the bindings from
 //   wrangler.toml. Secrets are never in the repo: keys are generated fresh per run (test/setup/bindings.ts).
 // - "node": end-to-end tests with real Node clients (sigstore-js) against the Worker served by Miniflare.
+const migrations = await readD1Migrations("./migrations");
+
 export default defineConfig({
   test: {
     // vitest 5 caches transformed modules on disk by default; the workerd pool cannot read that cache.
@@ -17,10 +19,16 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: testBindings() },
+            miniflare: { bindings: { ...testBindings(), TEST_MIGRATIONS: migrations } },
           }),
         ],
-        test: { name: "workerd", include: ["test/**/*.test.ts"], exclude: ["test/e2e/**"], testTimeout: 30_000 },
+        test: {
+          name: "workerd",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/e2e/**"],
+          setupFiles: ["./test/setup/apply-migrations.ts"],
+          testTimeout: 30_000,
+        },
       },
       {
         test: { name: "node", include: ["test/e2e/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 60_000 },

@@ -16,6 +16,7 @@ import { DurableObject } from "cloudflare:workers";
 import { readConfig, type LogConfig } from "../src/config.ts";
 import { faultyHotStore, faultyObjectStore, FaultSwitch } from "../src/storage/faults.ts";
 import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../src/storage/object-store.ts";
+import { d1SearchIndex, faultySearchIndex } from "../src/storage/search-index.ts";
 import { LogDatabase } from "../src/sequencer/database.ts";
 import { Pool } from "../src/sequencer/pool.ts";
 import type { AddResult, SequencerStatus } from "../src/sequencer/protocol.ts";
@@ -26,6 +27,9 @@ import { sha256Bytes } from "../src/tlog/hash.ts";
 import { newSigner, newVerifier, openNote } from "../src/tlog/note.ts";
 import { parseCheckpoint } from "../src/tlog/checkpoint.ts";
 import { edgeIsWellFormed, edgeRoot } from "../src/tlog/tree.ts";
+
+/** Outbox rows per D1 round trip. */
+const OUTBOX_BATCH = 990;
 
 /** After a failed round or load, try recovery again this soon even if no one submits (ms). */
 const RECOVERY_RETRY_MS = 2_000;
@@ -42,6 +46,7 @@ export class Sequencer extends DurableObject<Env> {
   private running = false;
   private lastPublishAt = 0;
   private readonly stats = newWriteStats();
+  private draining = false;
   /** The shard name this object was addressed by (idFromName); its objects live under "<shard>/". */
   private readonly shard: string;
 
@@ -65,6 +70,7 @@ export class Sequencer extends DurableObject<Env> {
       signer,
       origin: this.config.origin,
       stats: this.stats,
+      now: Date.now,
     };
   }
 
@@ -99,6 +105,7 @@ export class Sequencer extends DurableObject<Env> {
 
   async status(): Promise<SequencerStatus> {
     const s = await this.ensureLoaded();
+    await this.drainOutbox();
     const loaded = this.db.load();
     return {
       size: s.checkpoint.size,
@@ -135,9 +142,16 @@ export class Sequencer extends DurableObject<Env> {
       const firstIndex = result.state.checkpoint.size - batch.length;
       batch.forEach((leaf, i) => {
         const [first, ...dups] = leaf.waiters;
-        first?.({ kind: "sequenced", index: firstIndex + i, checkpoint, inclusionProof: result.inclusionProofs[i]! });
+        first?.({
+          kind: "sequenced",
+          index: firstIndex + i,
+          checkpoint,
+          inclusionProof: result.inclusionProofs[i]!,
+          integratedTime: result.integratedTime,
+        });
         for (const d of dups) d({ kind: "duplicate", index: firstIndex + i });
       });
+      void this.drainOutbox(); // after replying: the index is never on the write path
     } catch (e) {
       // Fatal for this instance's memory: drop it, reload (and re-upload) before anything else.
       this.state = undefined;
@@ -149,6 +163,26 @@ export class Sequencer extends DurableObject<Env> {
       this.pool.settle();
       this.running = false;
       if (this.pool.size > 0) this.schedule();
+    }
+  }
+
+  /**
+   * Drains the index outbox into D1 (DESIGN: "after replying, drain the outbox into D1"). A failure
+   * keeps the rows for the next round or alarm; nothing is lost and appends are not affected.
+   */
+  private async drainOutbox(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      const index = faultySearchIndex(d1SearchIndex(this.env.INDEX), this.faults);
+      for (let rows = this.db.outbox(OUTBOX_BATCH); rows.length > 0; rows = this.db.outbox(OUTBOX_BATCH)) {
+        await index.insertEntries(this.shard, rows);
+        this.db.dropOutbox(rows[rows.length - 1]!.index);
+      }
+    } catch (e) {
+      console.warn("index outbox: D1 write failed, rows kept for retry:", e);
+    } finally {
+      this.draining = false;
     }
   }
 
@@ -206,6 +240,7 @@ export class Sequencer extends DurableObject<Env> {
     try {
       const fresh = !this.state;
       const state = await this.ensureLoaded(); // a reload publishes by itself
+      await this.drainOutbox();
       if (!fresh && Date.now() - this.lastPublishAt >= this.config.republishMs / 2) {
         await this.deps().objects.put(CHECKPOINT_KEY, utf8Encode(state.checkpoint.note), { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE });
         this.lastPublishAt = Date.now();

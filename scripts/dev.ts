@@ -8,7 +8,7 @@
  * The origin (= checkpoint key name) is `localhost:<port>`, so it matches the URL clients use:
  * sigstore-js requires the key name to be a substring of the log's base URL.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { generateKey, newSigner } from "../src/tlog/note.ts";
 
@@ -42,6 +42,9 @@ if (signer.name !== origin) {
   );
   process.exit(1);
 }
+
+// The search index schema, applied to the local D1 database (idempotent).
+spawnSync("wrangler", ["d1", "migrations", "apply", "INDEX", "--local", "--persist-to", ".wrangler/state"], { stdio: "inherit", env: { ...process.env, CI: "true" } });
 
 const wrangler = spawn(
   "wrangler",

@@ -31,6 +31,10 @@ export type StagedObject =
 export interface NewLeaf {
   index: number;
   data: Uint8Array;
+  /** RFC 6962 leaf hash, for the index outbox (leaf hash = Rekor v1 entry UUID). */
+  leafHash: Uint8Array;
+  /** Integrated time, Unix seconds (Rekor v1 integratedTime). */
+  time: number;
   /** SHA-256 of the leaf: the dedup identity (full 32 bytes: Sunlight ANT-2026-88EWBS43, Azul #251). */
   identity: Uint8Array;
 }
@@ -45,7 +49,8 @@ CREATE TABLE IF NOT EXISTS checkpoint (
   id INTEGER PRIMARY KEY CHECK (id = 0),
   size INTEGER NOT NULL, root BLOB NOT NULL, note TEXT NOT NULL, published_size INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS edge (level INTEGER PRIMARY KEY, hashes BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS leaves (idx INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS leaves (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, time INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (idx INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS dedup (identity BLOB PRIMARY KEY, idx INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS staged (
   key TEXT PRIMARY KEY, kind TEXT NOT NULL, body BLOB, start INTEGER, count INTEGER, partial INTEGER NOT NULL);
@@ -113,8 +118,9 @@ export class LogDatabase {
         if (hashes.length > 0) this.sql.exec("INSERT INTO edge (level, hashes) VALUES (?, ?)", level, concatHashes(hashes));
       });
       for (const l of leaves) {
-        this.sql.exec("INSERT INTO leaves (idx, data) VALUES (?, ?)", l.index, l.data);
+        this.sql.exec("INSERT INTO leaves (idx, data, time) VALUES (?, ?, ?)", l.index, l.data, l.time);
         this.sql.exec("INSERT INTO dedup (identity, idx) VALUES (?, ?)", l.identity, l.index);
+        this.sql.exec("INSERT INTO outbox (idx, leaf_hash) VALUES (?, ?)", l.index, l.leafHash);
       }
       for (const s of staged) {
         if (s.kind === "tile") {
@@ -140,11 +146,24 @@ export class LogDatabase {
     );
   }
 
-  /** Leaves [start, start+count), which must still be stored. */
-  leaves(start: number, count: number): Uint8Array[] {
-    const rows = this.sql.exec("SELECT idx, data FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx", start, start + count).toArray();
+  /** Leaves [start, start+count) with their integrated times; they must still be stored. */
+  leaves(start: number, count: number): { data: Uint8Array; time: number }[] {
+    const rows = this.sql.exec("SELECT idx, data, time FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx", start, start + count).toArray();
     if (rows.length !== count) throw new Error(`leaves ${start}..${start + count} are not all stored (found ${rows.length})`);
-    return rows.map((r) => bytes(r.data));
+    return rows.map((r) => ({ data: bytes(r.data), time: r.time as number }));
+  }
+
+  /** Index rows committed but not yet written to the search index (D1), oldest first. */
+  outbox(limit: number): { index: number; leafHash: Uint8Array }[] {
+    return this.sql
+      .exec("SELECT idx, leaf_hash FROM outbox ORDER BY idx LIMIT ?", limit)
+      .toArray()
+      .map((r) => ({ index: r.idx as number, leafHash: bytes(r.leaf_hash) }));
+  }
+
+  /** The index has these rows now. */
+  dropOutbox(upToIndex: number): void {
+    this.sql.exec("DELETE FROM outbox WHERE idx <= ?", upToIndex);
   }
 
   /**
@@ -163,6 +182,6 @@ export class LogDatabase {
   /** Row counts, for tests and the benchmark. */
   counts(): Record<string, number> {
     const c = (t: string) => this.sql.exec(`SELECT COUNT(*) AS n FROM ${t}`).one().n as number;
-    return { leaves: c("leaves"), dedup: c("dedup"), staged: c("staged") };
+    return { leaves: c("leaves"), dedup: c("dedup"), staged: c("staged"), outbox: c("outbox") };
   }
 }

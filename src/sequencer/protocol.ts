@@ -7,7 +7,7 @@
 
 export type AddResult =
   /** Appended: the leaf's index, the exact signed checkpoint it was integrated under, and the audit path to it. */
-  | { kind: "sequenced"; index: number; checkpoint: string; inclusionProof: Uint8Array[] }
+  | { kind: "sequenced"; index: number; checkpoint: string; inclusionProof: Uint8Array[]; integratedTime: number }
   /** The same leaf bytes were appended before (or are being appended by a concurrent request). */
   | { kind: "duplicate"; index: number }
   /** Backpressure: the pool is full. Never a 500: the edge answers 503 + Retry-After. */

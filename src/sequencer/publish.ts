@@ -7,6 +7,7 @@ import { encodeBundle } from "../tlog/bundle.ts";
 import { utf8Encode } from "../tlog/encoding.ts";
 import type { HotStore, ObjectStore } from "../storage/object-store.ts";
 import type { LogDatabase, StagedObject } from "./database.ts";
+import { encodeIntegratedTimes, INTEGRATED_TIMES_METADATA } from "./integrated-times.ts";
 
 export const CHECKPOINT_KEY = "checkpoint";
 export const CHECKPOINT_CONTENT_TYPE = "text/plain; charset=utf-8";
@@ -29,8 +30,13 @@ export interface WriteStats {
 
 export const newWriteStats = (): WriteStats => ({ rounds: 0, entries: 0, objectPuts: 0, hotPuts: 0 });
 
-function body(db: LogDatabase, s: StagedObject): Uint8Array {
-  return s.kind === "tile" ? s.body : encodeBundle(db.leaves(s.start, s.count));
+function object(db: LogDatabase, s: StagedObject): { data: Uint8Array; metadata?: Record<string, string> } {
+  if (s.kind === "tile") return { data: s.body };
+  const leaves = db.leaves(s.start, s.count);
+  return {
+    data: encodeBundle(leaves.map((l) => l.data)),
+    metadata: { [INTEGRATED_TIMES_METADATA]: encodeIntegratedTimes(leaves.map((l) => l.time)) },
+  };
 }
 
 /**
@@ -43,8 +49,8 @@ export async function publishStaged(stores: PublishStores, checkpoint: { size: n
   const staged = db.staged();
   await Promise.all(
     staged.map(async (s) => {
-      const data = body(db, s);
-      await objects.put(s.key, data, { immutable: true, contentType: TILE_CONTENT_TYPE });
+      const { data, metadata } = object(db, s);
+      await objects.put(s.key, data, { immutable: true, contentType: TILE_CONTENT_TYPE, metadata });
       if (stats) stats.objectPuts++;
       if (s.partial) {
         await hot.put(s.key, data).catch((e) => console.warn(`kv copy of ${s.key} failed: ${e}`));

@@ -31,6 +31,8 @@ export interface LogState {
 export interface RoundDeps extends PublishStores {
   signer: NoteSigner;
   origin: string;
+  /** Milliseconds since the epoch (injectable for tests). */
+  now: () => number;
 }
 
 export interface PendingLeaf {
@@ -55,12 +57,13 @@ export async function sequenceRound(
   state: LogState,
   pending: readonly PendingLeaf[],
   deps: RoundDeps,
-): Promise<{ state: LogState; inclusionProofs: Hash[][] }> {
+): Promise<{ state: LogState; inclusionProofs: Hash[][]; integratedTime: number }> {
   assert(pending.length > 0, "a round needs leaves");
   const oldSize = state.checkpoint.size;
 
   // 1. Indices oldSize.. in pool order; extend the tree from the stored right edge.
-  const { edge, tiles } = appendLeaves(state.edge, pending.map((p) => hashLeaf(p.data)));
+  const leafHashes = pending.map((p) => hashLeaf(p.data));
+  const { edge, tiles } = appendLeaves(state.edge, leafHashes);
   const newSize = edge.size;
 
   // 2. Stage every changed hash tile and entry bundle (write-once names), sign the new checkpoint.
@@ -74,7 +77,8 @@ export async function sequenceRound(
     staged.push({ key: tilePath(b), kind: "bundle", start: b.index * TILE_WIDTH, count: b.width, partial: b.width < TILE_WIDTH });
   }
   const checkpoint = signCheckpoint(deps, newSize, edgeRoot(edge));
-  const leaves: NewLeaf[] = pending.map((p, i) => ({ index: oldSize + i, data: p.data, identity: p.identity }));
+  const time = Math.floor(deps.now() / 1000);
+  const leaves: NewLeaf[] = pending.map((p, i) => ({ index: oldSize + i, data: p.data, identity: p.identity, leafHash: leafHashes[i]!, time }));
 
   // 3. Commit. From here the new tree is durable and the log will never sign another root for newSize.
   deps.db.commitRound(state.checkpoint, checkpoint, edge, leaves, staged);
@@ -96,5 +100,5 @@ export async function sequenceRound(
   );
   const inclusionProofs: Hash[][] = [];
   for (const l of leaves) inclusionProofs.push(await proveInclusion(l.index, newSize, reader));
-  return { state: next, inclusionProofs };
+  return { state: next, inclusionProofs, integratedTime: time };
 }

@@ -6,7 +6,7 @@
  */
 import type { HotStore, ObjectStore } from "./object-store.ts";
 
-export type StoreOp = "r2.put" | "r2.get" | "kv.put" | "kv.get";
+export type StoreOp = "r2.put" | "r2.get" | "kv.put" | "kv.get" | "d1.write";
 export type FaultDecision = { fail: false } | { fail: true; persist: boolean };
 export type FaultHook = (op: StoreOp, key: string) => FaultDecision;
 
@@ -33,6 +33,7 @@ export function faultyObjectStore(inner: ObjectStore, faults: FaultSwitch): Obje
   return {
     put: (key, body, opts) => guarded(faults, "r2.put", key, () => inner.put(key, body, opts)),
     get: (key) => guarded(faults, "r2.get", key, () => inner.get(key)),
+    getWithMetadata: (key) => guarded(faults, "r2.get", key, () => inner.getWithMetadata(key)),
   };
 }
 

@@ -8,6 +8,8 @@ export interface PutOptions {
   /** Write-once objects (tiles, bundles) get long immutable cache headers; the checkpoint does not. */
   immutable: boolean;
   contentType: string;
+  /** Small string metadata stored with the object (R2 custom metadata, ≤ 8 KiB in all). */
+  metadata?: Record<string, string>;
 }
 
 /**
@@ -18,6 +20,8 @@ export interface PutOptions {
 export interface ObjectStore {
   put(key: string, body: Uint8Array, opts: PutOptions): Promise<void>;
   get(key: string): Promise<Uint8Array | null>;
+  /** The object with its custom metadata. */
+  getWithMetadata(key: string): Promise<{ body: Uint8Array; metadata: Record<string, string> } | null>;
 }
 
 /** Fast edge copies of right-edge partial tiles (KV in production). Best effort: a miss falls back to the ObjectStore. */
@@ -36,11 +40,16 @@ export function r2ObjectStore(bucket: R2Bucket): ObjectStore {
           contentType: opts.contentType,
           cacheControl: opts.immutable ? IMMUTABLE_CACHE_CONTROL : "no-store",
         },
+        customMetadata: opts.metadata,
       });
     },
     async get(key) {
       const obj = await bucket.get(key);
       return obj ? new Uint8Array(await obj.arrayBuffer()) : null;
+    },
+    async getWithMetadata(key) {
+      const obj = await bucket.get(key);
+      return obj ? { body: new Uint8Array(await obj.arrayBuffer()), metadata: obj.customMetadata ?? {} } : null;
     },
   };
 }
@@ -62,7 +71,11 @@ export function kvHotStore(kv: KVNamespace): HotStore {
 
 /** One bucket and namespace can hold several logs: each shard's objects live under "<shard>/". */
 export function shardObjectStore(inner: ObjectStore, shard: string): ObjectStore {
-  return { put: (key, body, opts) => inner.put(`${shard}/${key}`, body, opts), get: (key) => inner.get(`${shard}/${key}`) };
+  return {
+    put: (key, body, opts) => inner.put(`${shard}/${key}`, body, opts),
+    get: (key) => inner.get(`${shard}/${key}`),
+    getWithMetadata: (key) => inner.getWithMetadata(`${shard}/${key}`),
+  };
 }
 
 export function shardHotStore(inner: HotStore, shard: string): HotStore {

@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { createServer } from "node:net";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { generateKey, newSigner } from "../../src/tlog/note.ts";
@@ -66,11 +66,14 @@ export async function startLocalLog(vars: Record<string, string> = {}): Promise<
         durableObjects: { SEQUENCER: { className: "Sequencer", useSQLite: true } },
         r2Buckets: ["TILES"],
         kvNamespaces: ["HOT"],
+        d1Databases: ["INDEX"],
         bindings: { LOG_ORIGIN: origin, SHARD: "default", TICK_MS: "50", CHECKPOINT_MAX_AGE: "0", LOG_SIGNING_KEY: skey, ...vars },
       },
     ],
   }));
   await mf.ready;
+  const d1 = await mf.getD1Database("INDEX");
+  for (const file of readdirSync("migrations").sort()) await d1.exec(readFileSync(join("migrations", file), "utf8").replace(/--.*$/gm, "").replace(/\s+/g, " "));
   return {
     url: `http://localhost:${port}`,
     origin,
