@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { generateKey, newSigner } from "../../src/tlog/note.ts";
+import { v1TestKey } from "../setup/bindings.ts";
 
 export interface LocalLog {
   url: string;
@@ -14,6 +15,8 @@ export interface LocalLog {
   vkey: string;
   /** The log's Ed25519 checkpoint public key. */
   publicKey: Uint8Array;
+  /** The Rekor v1 ECDSA P-256 key (PKCS#8 PEM): its public half verifies SETs and v1 checkpoints. */
+  v1PrivateKeyPem: string;
   mf: Miniflare;
   stop(): Promise<void>;
 }
@@ -51,6 +54,7 @@ export async function startLocalLog(vars: Record<string, string> = {}): Promise<
   const port = await freePort();
   const origin = `localhost:${port}`;
   const { skey, vkey } = generateKey(origin);
+  const v1Pem = v1TestKey();
   // Miniflare 5 has a new options shape; convertV4MiniflareOptions accepts the familiar (v4) one.
   const mf = new Miniflare(convertV4MiniflareOptions({
     host: "127.0.0.1",
@@ -67,7 +71,7 @@ export async function startLocalLog(vars: Record<string, string> = {}): Promise<
         r2Buckets: ["TILES"],
         kvNamespaces: ["HOT"],
         d1Databases: ["INDEX"],
-        bindings: { LOG_ORIGIN: origin, SHARD: "default", TICK_MS: "50", CHECKPOINT_MAX_AGE: "0", LOG_SIGNING_KEY: skey, ...vars },
+        bindings: { LOG_ORIGIN: origin, SHARD: "default", TICK_MS: "50", CHECKPOINT_MAX_AGE: "0", LOG_SIGNING_KEY: skey, LOG_V1_SIGNING_KEY: v1Pem, ...vars },
       },
     ],
   }));
@@ -79,6 +83,7 @@ export async function startLocalLog(vars: Record<string, string> = {}): Promise<
     origin,
     vkey,
     publicKey: newSigner(skey).publicKey,
+    v1PrivateKeyPem: v1Pem,
     mf,
     stop: () => mf.dispose(),
   };

@@ -1,0 +1,64 @@
+/**
+ * The edge's view of its own log, read straight from R2 and checked: the latest checkpoint (its
+ * signature verified with the log's key), entries (checked against the level-0 tile) with their
+ * integrated times, and proofs built from tiles. Never calls the sequencer.
+ * @module
+ */
+import { TileReader, type VerifiedCheckpoint } from "../client/tile-reader.ts";
+import { checkpointKey } from "../log-keys.ts";
+import { INTEGRATED_TIMES_METADATA, integratedTimeAt } from "../sequencer/integrated-times.ts";
+import { r2ObjectStore, shardObjectStore } from "../storage/object-store.ts";
+import { newVerifier } from "../tlog/note.ts";
+import { ENTRIES_LEVEL, tilePath, tileWidth, TILE_WIDTH } from "../tlog/tile.ts";
+import type { Hash } from "../tlog/hash.ts";
+import { ApiError } from "./errors.ts";
+import { shardName } from "./sequencer-client.ts";
+
+export interface StoredEntry {
+  leaf: Uint8Array;
+  index: number;
+  integratedTime: number;
+  inclusionProof: Hash[];
+}
+
+export class LogReader {
+  private readonly objects;
+  private readonly tiles: TileReader;
+  /** Bundle metadata seen while reading (integrated times ride on the bundle objects). */
+  private readonly metadata = new Map<string, Record<string, string>>();
+
+  constructor(env: Env) {
+    this.objects = shardObjectStore(r2ObjectStore(env.TILES), shardName(env));
+    this.tiles = new TileReader(async (path) => {
+      if (!path.startsWith("tile/entries/")) return this.objects.get(path);
+      const got = await this.objects.getWithMetadata(path);
+      if (got) this.metadata.set(path, got.metadata);
+      return got?.body ?? null;
+    }, [newVerifier(checkpointKey(env).vkey)]);
+  }
+
+  async checkpoint(): Promise<VerifiedCheckpoint> {
+    try {
+      return await this.tiles.checkpoint();
+    } catch (e) {
+      console.error("reading the checkpoint:", e);
+      throw new ApiError(503, "the log has no readable checkpoint yet", { "Retry-After": "1" });
+    }
+  }
+
+  proofReader(): TileReader {
+    return this.tiles;
+  }
+
+  /** Entry `index` under checkpoint `cp`, with its integrated time and inclusion proof. */
+  async entry(index: number, cp: VerifiedCheckpoint): Promise<StoredEntry> {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= cp.size) throw new ApiError(404, `no entry at index ${index}`);
+    const leaf = await this.tiles.entry(index, cp.size);
+    const n = Math.floor(index / TILE_WIDTH);
+    const path = tilePath({ level: ENTRIES_LEVEL, index: n, width: tileWidth(ENTRIES_LEVEL, n, cp.size) });
+    const times = this.metadata.get(path)?.[INTEGRATED_TIMES_METADATA];
+    if (times === undefined) throw new Error(`${path} carries no integrated times`);
+    const inclusionProof = await this.tiles.proveInclusion(index, cp.size);
+    return { leaf, index, integratedTime: integratedTimeAt(times, index % TILE_WIDTH), inclusionProof };
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * Rekor v1 API (sigstore/rekor openapi.yaml): create entries (hashedrekord 0.0.1, dsse 0.0.1,
+ * intoto 0.0.2) and read them back by UUID or index, log info, public key and consistency proofs.
+ * Reads are computed at the edge from the checkpoint and tiles in R2. Errors: {code, message} with the
+ * HTTP status as code, as go-swagger answers.
+ * @module
+ */
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { readConfig } from "../config.ts";
+import { RequestError } from "../rekor/errors.ts";
+import { canonicalizeProposedEntry } from "../rekor/v1/proposed-entry.ts";
+import { entryUuid, logEntry, v1Checkpoint, type V1LogEntry } from "../rekor/v1/log-entry.ts";
+import { d1SearchIndex } from "../storage/search-index.ts";
+import { parseCheckpoint } from "../tlog/checkpoint.ts";
+import { fromHex, toHex } from "../tlog/encoding.ts";
+import { parseNote } from "../tlog/note.ts";
+import { treeHash } from "../tlog/proof.ts";
+import { treeIdHex, v1Key } from "../v1-key.ts";
+import { ApiError } from "./errors.ts";
+import { readJsonBody } from "./json-body.ts";
+import { LogReader } from "./log-reader.ts";
+import { appendLeaf, shardName } from "./sequencer-client.ts";
+
+export const v1 = new Hono<{ Bindings: Env }>();
+
+/** Rekor v1 limits bulk retrieval to 10 of each kind (openapi.yaml SearchLogQuery). */
+const MAX_RETRIEVE = 10;
+
+const config = (c: Context<{ Bindings: Env }>) => readConfig(c.env as unknown as Record<string, unknown>);
+
+function limitBody(c: Context<{ Bindings: Env }>, next: () => Promise<void>) {
+  const max = config(c).maxBodyBytes;
+  return bodyLimit({
+    maxSize: max,
+    onError: () => {
+      throw new ApiError(413, `Request Entity Too Large. Limit set to ${max}`);
+    },
+  })(c, next);
+}
+
+async function canonical(json: unknown) {
+  try {
+    return await canonicalizeProposedEntry(json);
+  } catch (e) {
+    if (e instanceof RequestError) throw new ApiError(400, `error processing entry: ${e.message}`);
+    throw e;
+  }
+}
+
+v1.post("/api/v1/log/entries", limitBody, async (c) => {
+  const entry = await canonical(await readJsonBody(c));
+  const key = await v1Key(c.env);
+  const r = await appendLeaf(c.env, entry.body);
+  const uuid = entryUuid(key, entry.body);
+  const location = `/api/v1/log/entries/${uuid}`;
+  if (r.kind === "duplicate") {
+    throw new ApiError(409, `an equivalent entry already exists in the transparency log with UUID ${uuid}`, { Location: location });
+  }
+  const cp = parseCheckpoint(parseNote(r.checkpoint).text);
+  const { entry: answer } = logEntry({
+    key,
+    origin: config(c).origin,
+    leaf: entry.body,
+    index: r.index,
+    integratedTime: r.integratedTime,
+    size: cp.size,
+    root: cp.root,
+    inclusionProof: r.inclusionProof,
+    nowMs: Date.now(),
+  });
+  return c.json({ [uuid]: answer }, 201, { ETag: uuid, Location: location });
+});
+
+/** A stored entry as a v1 LogEntry, with a fresh v1 checkpoint and SET (as Rekor answers reads). */
+async function readLogEntry(c: Context<{ Bindings: Env }>, reader: LogReader, index: number): Promise<[string, V1LogEntry]> {
+  const cp = await reader.checkpoint();
+  const stored = await reader.entry(index, cp);
+  const { uuid, entry } = logEntry({
+    key: await v1Key(c.env),
+    origin: config(c).origin,
+    leaf: stored.leaf,
+    index,
+    integratedTime: stored.integratedTime,
+    size: cp.size,
+    root: cp.root,
+    inclusionProof: stored.inclusionProof,
+    nowMs: Date.now(),
+  });
+  return [uuid, entry];
+}
+
+/** Index of the entry with this 64-hex UUID (leaf hash) or 80-hex entry ID in this shard, if any. */
+async function findByUuid(c: Context<{ Bindings: Env }>, id: string): Promise<number | null> {
+  if (!/^([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$/.test(id)) {
+    throw new ApiError(400, "entry UUID must be 64 hex characters (leaf hash) or 80 (tree ID + leaf hash)");
+  }
+  const lower = id.toLowerCase();
+  if (lower.length === 80) {
+    const tree = lower.slice(0, 16);
+    // A tree-ID prefix of 0 is treated as a plain UUID (Rekor); any other must be ours.
+    if (tree !== "0".repeat(16) && tree !== treeIdHex((await v1Key(c.env)).treeId)) return null;
+  }
+  const hits = await d1SearchIndex(c.env.INDEX).findByLeafHash(fromHex(lower.slice(-64)));
+  return hits.find((h) => h.shard === shardName(c.env))?.index ?? null;
+}
+
+v1.get("/api/v1/log/entries/:uuid", async (c) => {
+  const index = await findByUuid(c, c.req.param("uuid"));
+  if (index === null) throw new ApiError(404, "entry not found");
+  const [uuid, entry] = await readLogEntry(c, new LogReader(c.env), index);
+  return c.json({ [uuid]: entry }, 200, { "Cache-Control": "no-cache" });
+});
+
+function parseIndex(value: unknown, what: string): number {
+  const n = typeof value === "number" ? value : typeof value === "string" && /^(0|[1-9][0-9]{0,15})$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0) throw new ApiError(400, `${what} must be a non-negative integer`);
+  return n;
+}
+
+v1.get("/api/v1/log/entries", async (c) => {
+  const raw = c.req.query("logIndex");
+  if (raw === undefined) throw new ApiError(400, "logIndex is required");
+  const [uuid, entry] = await readLogEntry(c, new LogReader(c.env), parseIndex(raw, "logIndex"));
+  return c.json({ [uuid]: entry }, 200, { "Cache-Control": "no-cache" });
+});
+
+v1.post("/api/v1/log/entries/retrieve", limitBody, async (c) => {
+  const body = await readJsonBody(c);
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new ApiError(400, "expected a JSON object");
+  const q = body as Record<string, unknown>;
+  for (const k of Object.keys(q)) if (!["entryUUIDs", "logIndexes", "entries"].includes(k)) throw new ApiError(400, `unknown field ${JSON.stringify(k)}`);
+  const list = (k: string): unknown[] => {
+    const v = q[k] ?? [];
+    if (!Array.isArray(v)) throw new ApiError(400, `${k} must be an array`);
+    if (v.length > MAX_RETRIEVE) throw new ApiError(422, `${k}: at most ${MAX_RETRIEVE} items`);
+    return v;
+  };
+  const uuids = list("entryUUIDs");
+  const indexes = list("logIndexes").map((v) => parseIndex(v, "logIndexes[]"));
+  const proposed = list("entries");
+  if (uuids.length + indexes.length + proposed.length === 0) throw new ApiError(400, "give entryUUIDs, logIndexes or entries");
+  const key = await v1Key(c.env);
+  const wanted: number[] = [...indexes];
+  for (const u of uuids) {
+    if (typeof u !== "string") throw new ApiError(400, "entryUUIDs[] must be strings");
+    const i = await findByUuid(c, u);
+    if (i !== null) wanted.push(i);
+  }
+  for (const p of proposed) {
+    const e = await canonical(p);
+    const i = await findByUuid(c, entryUuid(key, e.body));
+    if (i !== null) wanted.push(i);
+  }
+  const reader = new LogReader(c.env);
+  const cp = await reader.checkpoint();
+  const out: Record<string, V1LogEntry>[] = [];
+  for (const i of wanted) {
+    if (i >= cp.size) continue;
+    const [uuid, entry] = await readLogEntry(c, reader, i);
+    out.push({ [uuid]: entry });
+  }
+  return c.json(out, 200);
+});
+
+v1.get("/api/v1/log", async (c) => {
+  const cp = await new LogReader(c.env).checkpoint();
+  const key = await v1Key(c.env);
+  return c.json(
+    {
+      rootHash: toHex(cp.root),
+      treeSize: cp.size,
+      signedTreeHead: v1Checkpoint(key, config(c).origin, cp.size, cp.root, Date.now()),
+      treeID: key.treeId,
+      inactiveShards: [],
+    },
+    200,
+    { "Cache-Control": "no-cache" },
+  );
+});
+
+v1.get("/api/v1/log/publicKey", async (c) => {
+  return c.body((await v1Key(c.env)).pem, 200, { "Content-Type": "application/x-pem-file" });
+});
+
+v1.get("/api/v1/log/proof", async (c) => {
+  const reader = new LogReader(c.env);
+  const cp = await reader.checkpoint();
+  const lastRaw = c.req.query("lastSize");
+  if (lastRaw === undefined) throw new ApiError(400, "lastSize is required");
+  const lastSize = parseIndex(lastRaw, "lastSize");
+  const firstSize = parseIndex(c.req.query("firstSize") ?? "1", "firstSize");
+  if (lastSize > cp.size) throw new ApiError(400, `lastSize ${lastSize} is beyond the tree size ${cp.size}`);
+  if (firstSize < 1 || firstSize > lastSize) throw new ApiError(400, `firstSize must be between 1 and lastSize (${lastSize})`);
+  const tiles = reader.proofReader();
+  const proof = await tiles.proveConsistency(firstSize, lastSize);
+  const root = await treeHash(lastSize, tiles.hashReader(lastSize));
+  return c.json({ rootHash: toHex(root), hashes: proof.map(toHex) }, 200, { "Cache-Control": "no-cache" });
+});

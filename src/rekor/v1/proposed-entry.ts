@@ -1,0 +1,35 @@
+/**
+ * Rekor v1 ProposedEntry → canonical leaf: `JCS({apiVersion, kind, spec: Canonicalize()})`
+ * (rekor-api.md §2.6). Supported: hashedrekord 0.0.1, dsse 0.0.1, intoto 0.0.2 — the v1 kinds
+ * sigstore-js and sigstore-go produce and verify.
+ * @module
+ */
+import { utf8Encode } from "../../tlog/encoding.ts";
+import { RequestError } from "../errors.ts";
+import { canonicalize } from "../jcs.ts";
+import { obj, str } from "./json.ts";
+import { canonicalizeDsse } from "./types/dsse.ts";
+import { canonicalizeHashedRekord } from "./types/hashedrekord.ts";
+import { canonicalizeIntoto } from "./types/intoto.ts";
+
+export interface V1CanonicalEntry {
+  kind: string;
+  apiVersion: string;
+  body: Uint8Array;
+}
+
+const TYPES: Record<string, (spec: unknown) => Promise<Record<string, unknown>>> = {
+  "hashedrekord/0.0.1": canonicalizeHashedRekord,
+  "dsse/0.0.1": canonicalizeDsse,
+  "intoto/0.0.2": canonicalizeIntoto,
+};
+
+export async function canonicalizeProposedEntry(json: unknown): Promise<V1CanonicalEntry> {
+  const e = obj(json, ["apiVersion", "kind", "spec"], "entry");
+  const kind = str(e, "kind", "entry");
+  const apiVersion = str(e, "apiVersion", "entry");
+  const type = TYPES[`${kind}/${apiVersion}`];
+  if (!type) throw new RequestError(`unsupported entry type ${kind} ${apiVersion}; supported: ${Object.keys(TYPES).join(", ").replace(/\//g, " ")}`);
+  const spec = await type(e.spec);
+  return { kind, apiVersion, body: utf8Encode(canonicalize({ apiVersion, kind, spec })) };
+}

@@ -1,0 +1,65 @@
+/**
+ * The log's Rekor v1 key: ECDSA P-256, the only kind every Sigstore client verifies for the Signed
+ * Entry Timestamp (sigstore-go verifies SETs with ECDSA only) and for v1-style checkpoints.
+ * The C2SP checkpoint stays Ed25519 (src/log-keys.ts); this key only speaks v1.
+ *
+ * Secret LOG_V1_SIGNING_KEY: a PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----", as `openssl genpkey` or
+ * `npm start` writes it). Log ID = SHA-256(DER SPKI), hex; key hint = its first 4 bytes.
+ * @module
+ */
+import { p256 } from "@noble/curves/nist.js";
+import { encodePem, decodePem } from "./pki/keys.ts";
+import { concatBytes, fromHex, toHex } from "./tlog/encoding.ts";
+import { sha256Bytes } from "./tlog/hash.ts";
+
+/** DER SubjectPublicKeyInfo prefix for an uncompressed P-256 point (RFC 5480). */
+const P256_SPKI_PREFIX = fromHex("3059301306072a8648ce3d020106082a8648ce3d030107034200");
+
+export interface V1Key {
+  spki: Uint8Array;
+  pem: string;
+  /** hex(SHA-256(SPKI)): LogEntry.logID and the TrustedRoot log ID of the v1 API. */
+  logIdHex: string;
+  /** Decimal tree ID: the origin suffix of v1 checkpoints and the prefix of 80-hex entry UUIDs. */
+  treeId: string;
+  /** Deterministic (RFC 6979) ECDSA P-256 over SHA-256(message), ASN.1 DER. */
+  sign(message: Uint8Array): Uint8Array;
+}
+
+let cached: { pem: string; key: V1Key } | undefined;
+
+function b64urlToBytes(s: string): Uint8Array {
+  const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (s.length % 4)) % 4));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+export async function v1Key(env: Env): Promise<V1Key> {
+  const vars = env as unknown as Record<string, unknown>;
+  const pem = vars.LOG_V1_SIGNING_KEY;
+  if (typeof pem !== "string" || pem === "") throw new Error("LOG_V1_SIGNING_KEY is not configured (run `npm start` or `wrangler secret put`)");
+  if (cached?.pem === pem) return cached.key;
+  const [block] = decodePem(pem.replace(/\\n/g, "\n"));
+  if (!block || block.label !== "PRIVATE KEY") throw new Error("LOG_V1_SIGNING_KEY must be a PKCS#8 PEM private key");
+  const imported = await crypto.subtle.importKey("pkcs8", block.der, { name: "ECDSA", namedCurve: "P-256" }, true, ["sign"]);
+  const jwk = (await crypto.subtle.exportKey("jwk", imported)) as JsonWebKey;
+  const d = b64urlToBytes(jwk.d!);
+  const spki = concatBytes(P256_SPKI_PREFIX, new Uint8Array([4]), b64urlToBytes(jwk.x!), b64urlToBytes(jwk.y!));
+  const logId = sha256Bytes(spki);
+  const configured = typeof vars.V1_TREE_ID === "string" && vars.V1_TREE_ID !== "" ? vars.V1_TREE_ID : undefined;
+  // A stable 63-bit tree ID from the key unless one is configured (Trillian tree IDs are positive int64).
+  const treeId = configured ?? (BigInt("0x" + toHex(logId.slice(0, 8))) & 0x7fff_ffff_ffff_ffffn).toString();
+  const key: V1Key = {
+    spki,
+    pem: encodePem("PUBLIC KEY", spki),
+    logIdHex: toHex(logId),
+    treeId,
+    sign: (message) => p256.sign(sha256Bytes(message), d, { prehash: false, format: "der" }),
+  };
+  cached = { pem, key };
+  return key;
+}
+
+/** The 16-hex tree ID prefix of an 80-hex Rekor v1 entry UUID (rekor-api.md §2.5). */
+export function treeIdHex(treeId: string): string {
+  return BigInt(treeId).toString(16).padStart(16, "0");
+}
