@@ -8,6 +8,7 @@ import { errorResponse } from "./api/errors.ts";
 import { health } from "./api/health.ts";
 import { testAppend } from "./api/test-append.ts";
 import { tiles } from "./api/tiles.ts";
+import { openapi } from "./api/openapi.ts";
 import { v1 } from "./api/v1.ts";
 import { v2 } from "./api/v2.ts";
 import { sequencerFor } from "./api/sequencer-client.ts";
@@ -22,6 +23,7 @@ app.route("/", tiles);
 app.route("/", testAppend);
 app.route("/", v2);
 app.route("/", v1);
+app.route("/", openapi);
 app.notFound((c) => c.json({ code: 404, message: `no route for ${c.req.method} ${c.req.path}` }, 404));
 app.onError((err, c) => errorResponse(c, err));
 

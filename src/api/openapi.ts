@@ -1,0 +1,141 @@
+/**
+ * GET /api/openapi.json: an OpenAPI 3.1 description of every endpoint. Kept true by
+ * test/api/openapi.test.ts, which calls each documented operation and checks the answer's status and
+ * content type against this document.
+ * @module
+ */
+import { Hono } from "hono";
+
+const json = (schema: object = { type: "object" }) => ({ "application/json": { schema } });
+const error = (description: string) => ({ description, content: json({ $ref: "#/components/schemas/Error" }) });
+const octets = { "application/octet-stream": { schema: { type: "string", contentMediaType: "application/octet-stream" } } };
+const tileParams = [
+  { name: "N", in: "path", required: true, description: "tile index: 3-digit groups, all but the last prefixed with x (x001/x234/067)", schema: { type: "string" } },
+];
+
+export const OPENAPI = {
+  openapi: "3.1.0",
+  info: {
+    title: "edgelog",
+    version: "0.1.0",
+    description:
+      "A Sigstore transparency log on Cloudflare Workers: C2SP tlog-tiles reads, Rekor v2 and Rekor v1 write and read APIs.",
+  },
+  paths: {
+    "/healthz": { get: { operationId: "health", summary: "Liveness", responses: { "200": { description: "serving", content: json() } } } },
+    "/checkpoint": {
+      get: {
+        operationId: "getCheckpoint",
+        summary: "The latest signed checkpoint (C2SP tlog-checkpoint, signed note)",
+        responses: { "200": { description: "checkpoint", content: { "text/plain; charset=utf-8": { schema: { type: "string" } } } }, "404": error("no checkpoint yet") },
+      },
+    },
+    "/tile/{L}/{N}": {
+      get: {
+        operationId: "getTile",
+        summary: "A hash tile (C2SP tlog-tiles); partial tiles end in .p/<W>",
+        parameters: [{ name: "L", in: "path", required: true, schema: { type: "integer", minimum: 0, maximum: 63 } }, ...tileParams],
+        responses: { "200": { description: "tile", content: octets }, "400": error("malformed tile path"), "404": error("not published") },
+      },
+    },
+    "/tile/entries/{N}": {
+      get: {
+        operationId: "getEntryBundle",
+        summary: "An entry bundle (C2SP tlog-tiles): entries as uint16 length + bytes",
+        parameters: tileParams,
+        responses: { "200": { description: "bundle", content: octets }, "400": error("malformed tile path"), "404": error("not published") },
+      },
+    },
+    "/api/v2/log/entries": {
+      post: {
+        operationId: "createEntryV2",
+        summary: "Rekor v2 CreateEntry (hashedRekordRequestV002; dsseRequestV002 as rekor-tiles accepted before v2.3)",
+        requestBody: { required: true, content: json({ $ref: "#/components/schemas/CreateEntryRequest" }) },
+        responses: {
+          "201": { description: "TransparencyLogEntry (protojson)", content: json({ $ref: "#/components/schemas/TransparencyLogEntry" }) },
+          "400": error("invalid request"),
+          "409": { description: "duplicate; header x-log-index holds the existing index", content: json() },
+          "413": error("body too large"),
+          "415": error("not JSON"),
+          "503": error("overloaded or unavailable; see Retry-After"),
+        },
+      },
+    },
+    "/api/v1/log/entries": {
+      post: {
+        operationId: "createLogEntry",
+        summary: "Rekor v1 create entry (hashedrekord 0.0.1, dsse 0.0.1, intoto 0.0.2)",
+        requestBody: { required: true, content: json({ $ref: "#/components/schemas/ProposedEntry" }) },
+        responses: {
+          "201": { description: "LogEntry map keyed by entry UUID; ETag and Location headers", content: json({ $ref: "#/components/schemas/LogEntry" }) },
+          "400": error("invalid entry"),
+          "409": error("duplicate; Location header holds the existing entry"),
+          "413": error("body too large"),
+          "503": error("overloaded or unavailable; see Retry-After"),
+        },
+      },
+      get: {
+        operationId: "getLogEntryByIndex",
+        summary: "Rekor v1 entry by log index",
+        parameters: [{ name: "logIndex", in: "query", required: true, schema: { type: "integer", minimum: 0 } }],
+        responses: { "200": { description: "LogEntry", content: json({ $ref: "#/components/schemas/LogEntry" }) }, "400": error("bad index"), "404": error("no such entry") },
+      },
+    },
+    "/api/v1/log/entries/{entryUUID}": {
+      get: {
+        operationId: "getLogEntryByUUID",
+        summary: "Rekor v1 entry by UUID (64 hex leaf hash or 80 hex tree ID + leaf hash)",
+        parameters: [{ name: "entryUUID", in: "path", required: true, schema: { type: "string", pattern: "^([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$" } }],
+        responses: { "200": { description: "LogEntry", content: json({ $ref: "#/components/schemas/LogEntry" }) }, "400": error("malformed UUID"), "404": error("not found") },
+      },
+    },
+    "/api/v1/log/entries/retrieve": {
+      post: {
+        operationId: "searchLogQuery",
+        summary: "Rekor v1 bulk retrieve by UUIDs, indexes or proposed entries (at most 10 of each)",
+        requestBody: { required: true, content: json() },
+        responses: { "200": { description: "array of LogEntry maps", content: json({ type: "array", items: { $ref: "#/components/schemas/LogEntry" } }) }, "400": error("bad query"), "422": error("too many items") },
+      },
+    },
+    "/api/v1/log": {
+      get: { operationId: "getLogInfo", summary: "Rekor v1 log info", responses: { "200": { description: "LogInfo", content: json() } } },
+    },
+    "/api/v1/log/publicKey": {
+      get: {
+        operationId: "getPublicKey",
+        summary: "The Rekor v1 log key (ECDSA P-256, PEM): verifies SETs and v1 checkpoints",
+        responses: { "200": { description: "PEM", content: { "application/x-pem-file": { schema: { type: "string" } } } } },
+      },
+    },
+    "/api/v1/log/proof": {
+      get: {
+        operationId: "getLogProof",
+        summary: "Rekor v1 consistency proof between two tree sizes",
+        parameters: [
+          { name: "firstSize", in: "query", schema: { type: "integer", minimum: 1, default: 1 } },
+          { name: "lastSize", in: "query", required: true, schema: { type: "integer", minimum: 1 } },
+        ],
+        responses: { "200": { description: "ConsistencyProof", content: json() }, "400": error("sizes out of range") },
+      },
+    },
+    "/api/openapi.json": {
+      get: { operationId: "getOpenApi", summary: "This document", responses: { "200": { description: "OpenAPI 3.1", content: json() } } },
+    },
+  },
+  components: {
+    schemas: {
+      Error: { type: "object", required: ["code", "message"], properties: { code: { type: "integer" }, message: { type: "string" } } },
+      CreateEntryRequest: { type: "object", description: "dev.sigstore.rekor.v2.CreateEntryRequest (protojson)" },
+      TransparencyLogEntry: { type: "object", description: "dev.sigstore.rekor.v1.TransparencyLogEntry (protojson)" },
+      ProposedEntry: {
+        type: "object",
+        required: ["apiVersion", "kind", "spec"],
+        properties: { apiVersion: { type: "string" }, kind: { type: "string", enum: ["hashedrekord", "dsse", "intoto"] }, spec: { type: "object" } },
+      },
+      LogEntry: { type: "object", description: "a one-key map: entry UUID → {body, integratedTime, logID, logIndex, verification}" },
+    },
+  },
+} as const;
+
+export const openapi = new Hono<{ Bindings: Env }>();
+openapi.get("/api/openapi.json", (c) => c.json(OPENAPI));

@@ -1,0 +1,72 @@
+// Keeps docs true: every operation in /api/openapi.json is called with a sample request, and the
+// answer's status and content type must be ones the document lists for it.
+import { sha256 } from "@noble/hashes/sha2.js";
+import { describe, expect, it } from "vitest";
+import { encodePem } from "../../src/pki/keys.ts";
+import { toBase64, toHex, utf8Encode } from "../../src/tlog/encoding.ts";
+import { enc, http, sequencer } from "../helpers/log.ts";
+import { hashedRekordV2, p256Key } from "../helpers/keys.ts";
+
+type Sample = { path: string; init?: RequestInit; status: number };
+const post = (body: unknown): RequestInit => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+function v1Entry() {
+  const key = p256Key();
+  const digest = sha256(enc(`openapi ${Math.random()}`));
+  return {
+    apiVersion: "0.0.1",
+    kind: "hashedrekord",
+    spec: {
+      data: { hash: { algorithm: "sha256", value: toHex(digest) } },
+      signature: { content: toBase64(key.signDigest(digest)), publicKey: { content: toBase64(utf8Encode(encodePem("PUBLIC KEY", key.spki))) } },
+    },
+  };
+}
+
+/** One or more sample calls per operationId. A new operation without samples fails the test. */
+function samples(): Record<string, Sample[]> {
+  const v1 = v1Entry();
+  return {
+    health: [{ path: "/healthz", status: 200 }],
+    getCheckpoint: [{ path: "/checkpoint", status: 200 }],
+    getTile: [{ path: "/tile/0/000.p/1", status: 200 }, { path: "/tile/0/x999/999", status: 404 }, { path: "/tile/0/1", status: 400 }],
+    getEntryBundle: [{ path: "/tile/entries/000.p/1", status: 200 }, { path: "/tile/entries/x999/999", status: 404 }, { path: "/tile/entries/0001", status: 400 }],
+    createEntryV2: [{ path: "/api/v2/log/entries", init: post(hashedRekordV2(p256Key(), enc(`openapi v2 ${Math.random()}`))), status: 201 }, { path: "/api/v2/log/entries", init: post({}), status: 400 }],
+    createLogEntry: [{ path: "/api/v1/log/entries", init: post(v1), status: 201 }, { path: "/api/v1/log/entries", init: post(v1), status: 409 }, { path: "/api/v1/log/entries", init: post({}), status: 400 }],
+    getLogEntryByIndex: [{ path: "/api/v1/log/entries?logIndex=0", status: 200 }, { path: "/api/v1/log/entries?logIndex=x", status: 400 }],
+    getLogEntryByUUID: [{ path: `/api/v1/log/entries/${"00".repeat(32)}`, status: 404 }, { path: "/api/v1/log/entries/xyz", status: 400 }],
+    searchLogQuery: [{ path: "/api/v1/log/entries/retrieve", init: post({ logIndexes: [0] }), status: 200 }, { path: "/api/v1/log/entries/retrieve", init: post({ logIndexes: Array(11).fill(0) }), status: 422 }],
+    getLogInfo: [{ path: "/api/v1/log", status: 200 }],
+    getPublicKey: [{ path: "/api/v1/log/publicKey", status: 200 }],
+    getLogProof: [{ path: "/api/v1/log/proof?firstSize=1&lastSize=1", status: 200 }, { path: "/api/v1/log/proof?firstSize=2&lastSize=1", status: 400 }],
+    getOpenApi: [{ path: "/api/openapi.json", status: 200 }],
+  };
+}
+
+describe("OpenAPI document", () => {
+  it("describes every route, and every route answers as described", async () => {
+    await sequencer().add(enc(`openapi seed ${Math.random()}`)); // a non-empty log
+    const doc = (await (await http("/api/openapi.json")).json()) as any;
+    expect(doc.openapi).toBe("3.1.0");
+    const all = samples();
+    const seen = new Set<string>();
+    for (const [template, ops] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(ops)) {
+        const list = all[op.operationId];
+        expect(list, `samples for ${op.operationId}`).toBeDefined();
+        seen.add(op.operationId);
+        for (const s of list!) {
+          const r = await http(s.path, s.init);
+          expect(r.status, `${method.toUpperCase()} ${s.path}`).toBe(s.status);
+          const documented = op.responses[String(r.status)];
+          expect(documented, `${op.operationId} documents ${r.status}`).toBeDefined();
+          const types = Object.keys(documented.content ?? {});
+          if (types.length > 0) expect(types, `${op.operationId} ${r.status} content type`).toContain(r.headers.get("content-type"));
+          expect(s.path.split("?")[0]!.startsWith(template.split("{")[0]!), `${s.path} matches ${template}`).toBe(true);
+          await r.arrayBuffer();
+        }
+      }
+    }
+    expect([...seen].sort()).toEqual(Object.keys(all).sort());
+  });
+});
