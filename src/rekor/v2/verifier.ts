@@ -10,8 +10,23 @@ import { toBase64 } from "../../tlog/encoding.ts";
 import { RequestError } from "../errors.ts";
 import { readBytes, readEnum, readMessage, requireField } from "../protojson.ts";
 
-/** protobuf-specs sigstore_common.proto PublicKeyDetails numbers of the names Rekor v2 accepts. */
+/**
+ * What edgelog's v2 API accepts: rekor-tiles' default set plus RSA-PSS (protobuf-specs
+ * PKIX_RSA_PSS_*), a deliberate extension for clients that sign with PSS. Pure Ed25519 is refused,
+ * as rekor-tiles does: hashedrekord signs a digest, which needs Ed25519ph.
+ */
+export const ACCEPTED_KEY_DETAILS: readonly KeyDetails[] = [
+  ...REKOR_V2_KEY_DETAILS,
+  "PKIX_RSA_PSS_2048_SHA256",
+  "PKIX_RSA_PSS_3072_SHA256",
+  "PKIX_RSA_PSS_4096_SHA256",
+];
+
+/** protobuf-specs sigstore_common.proto PublicKeyDetails numbers of the accepted names. */
 const KEY_DETAILS_NUMBERS: Record<number, KeyDetails> = {
+  16: "PKIX_RSA_PSS_2048_SHA256",
+  17: "PKIX_RSA_PSS_3072_SHA256",
+  18: "PKIX_RSA_PSS_4096_SHA256",
   5: "PKIX_ECDSA_P256_SHA_256",
   12: "PKIX_ECDSA_P384_SHA_384",
   13: "PKIX_ECDSA_P521_SHA_512",
@@ -36,7 +51,7 @@ export interface ParsedVerifier {
  */
 export function parseVerifier(value: unknown, where: string): ParsedVerifier {
   const v = readMessage(value, { publicKey: "public_key", x509Certificate: "x509_certificate", keyDetails: "key_details" }, where);
-  const keyDetails = readEnum(requireField(v, "keyDetails", where), REKOR_V2_KEY_DETAILS, KEY_DETAILS_NUMBERS, `${where}.keyDetails`);
+  const keyDetails = readEnum(requireField(v, "keyDetails", where), ACCEPTED_KEY_DETAILS, KEY_DETAILS_NUMBERS, `${where}.keyDetails`);
   if ((v.publicKey === undefined) === (v.x509Certificate === undefined)) {
     throw new RequestError(`${where}: exactly one of publicKey and x509Certificate is required`);
   }
