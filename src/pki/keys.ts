@@ -1,7 +1,9 @@
 /**
  * Public keys for signature verification: DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), PEM "PUBLIC KEY"
  * (RFC 7468 §13), and X.509 certificates in DER or PEM (RFC 5280 §4.1, RFC 7468 §5), where the certificate only
- * supplies its key: no chain, validity or extension checks, exactly as Rekor does (rekor-api.md §1.3 step 2).
+ * supplies its key: no chain, validity or extension checks here, exactly as Rekor does (rekor-api.md §1.3 step 2).
+ * The write APIs add one check Rekor does not make: the signing certificate must be within its validity period at
+ * submission time (validity.ts, called by src/rekor/v2/verifier.ts and src/rekor/v1/pem.ts).
  *
  * Accepted keys: ECDSA on P-256/P-384/P-521 with a named curve and an uncompressed point (RFC 5480 §2.1.1, §2.2),
  * RSA with `rsaEncryption` and NULL parameters (RFC 3279 §2.3.1), 2048 to 4096 bits, and Ed25519 (RFC 8410 §3, §4).

@@ -5,6 +5,7 @@
  */
 import { SignatureError } from "../../pki/errors.ts";
 import { decodePem, encodePem, MAX_PEM_CERTIFICATES, parseCertificate, parseSpki, type PublicKeyInfo } from "../../pki/keys.ts";
+import { certificateValidityProblem } from "../../pki/validity.ts";
 import { RequestError } from "../errors.ts";
 
 export interface PemKey {
@@ -21,6 +22,9 @@ export function parsePemKey(pemBytes: Uint8Array, where: string): PemKey {
       if (blocks.length > MAX_PEM_CERTIFICATES) throw new RequestError(`${where}: more than ${MAX_PEM_CERTIFICATES} certificates`);
       const key = parseCertificate(blocks[0]!.der);
       blocks.slice(1).forEach((b) => parseCertificate(b.der));
+      // The signing certificate must be valid now, or the entry could never verify (src/pki/validity.ts).
+      const problem = certificateValidityProblem(blocks[0]!.der, Date.now());
+      if (problem !== null) throw new RequestError(`${where}: ${problem}`);
       return { key, canonicalPem: blocks.map((b) => encodePem("CERTIFICATE", b.der)).join("") };
     }
     if (blocks.length === 1 && blocks[0]!.label === "PUBLIC KEY") {

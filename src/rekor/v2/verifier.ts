@@ -6,6 +6,7 @@
 import { REKOR_V2_KEY_DETAILS, type KeyDetails } from "../../pki/algorithms.ts";
 import { SignatureError } from "../../pki/errors.ts";
 import { parseCertificate, parseSpki, type PublicKeyInfo } from "../../pki/keys.ts";
+import { certificateValidityProblem } from "../../pki/validity.ts";
 import { toBase64 } from "../../tlog/encoding.ts";
 import { RequestError } from "../errors.ts";
 import { readBytes, readEnum, readMessage, requireField } from "../protojson.ts";
@@ -61,8 +62,9 @@ export function parseVerifier(value: unknown, where: string): ParsedVerifier {
   if (raw.length === 0) throw new RequestError(`${where}.${field}.rawBytes is empty`);
   const rawBytes = toBase64(raw);
   if (field === "publicKey") return { key: parseKey(() => parseSpki(raw), `${where}.publicKey`), keyDetails, recorded: { publicKey: { rawBytes } } };
+  let key: PublicKeyInfo;
   try {
-    return { key: parseCertificate(raw), keyDetails, recorded: { x509Certificate: { rawBytes } } };
+    key = parseCertificate(raw);
   } catch (certError) {
     try {
       return { key: parseSpki(raw), keyDetails, recorded: { publicKey: { rawBytes } } };
@@ -70,9 +72,13 @@ export function parseVerifier(value: unknown, where: string): ParsedVerifier {
       throw new RequestError(`${where}.x509Certificate: ${(certError as Error).message}`);
     }
   }
+  // An expired or not-yet-valid certificate could never verify: refused on write (src/pki/validity.ts).
+  const problem = parseKey(() => certificateValidityProblem(raw, Date.now()), `${where}.x509Certificate`);
+  if (problem !== null) throw new RequestError(`${where}.x509Certificate: ${problem}`);
+  return { key, keyDetails, recorded: { x509Certificate: { rawBytes } } };
 }
 
-function parseKey(parse: () => PublicKeyInfo, where: string): PublicKeyInfo {
+function parseKey<T>(parse: () => T, where: string): T {
   try {
     return parse();
   } catch (e) {
