@@ -60,6 +60,8 @@ export function readEnum<T extends string>(value: unknown, names: readonly T[], 
 
 export function readString(value: unknown, where: string): string {
   if (typeof value !== "string") throw new RequestError(`${where}: expected a string`);
+  // protojson (Go) refuses unpaired surrogate escapes; they have no UTF-8 form.
+  if (!value.isWellFormed()) throw new RequestError(`${where}: not valid Unicode (it contains a lone surrogate)`);
   return value;
 }
 

@@ -15,6 +15,8 @@ export function obj(value: unknown, fields: readonly string[], where: string): R
 export function str(o: Record<string, unknown>, field: string, where: string): string {
   const v = o[field];
   if (typeof v !== "string" || v === "") throw new RequestError(`${where}.${field} is required (a non-empty string)`);
+  // JSON escapes can spell lone surrogates, which have no UTF-8 form: the canonical body (RFC 8785) cannot hold them.
+  if (!v.isWellFormed()) throw new RequestError(`${where}.${field} is not valid Unicode (it contains a lone surrogate)`);
   return v;
 }
 

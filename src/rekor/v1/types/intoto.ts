@@ -38,6 +38,7 @@ export async function canonicalizeIntoto(spec: unknown): Promise<Record<string, 
     const where = `spec.content.envelope.signatures[${i}]`;
     const o = obj(x, ["keyid", "sig", "publicKey"], where);
     if (o.keyid !== undefined && typeof o.keyid !== "string") throw new RequestError(`${where}.keyid must be a string`);
+    if (typeof o.keyid === "string" && !o.keyid.isWellFormed()) throw new RequestError(`${where}.keyid is not valid Unicode (it contains a lone surrogate)`);
     const sigField = b64(o, "sig", where);
     const pkField = b64(o, "publicKey", where);
     return { keyid: (o.keyid as string | undefined) ?? "", sigField, raw: innerB64(sigField, `${where}.sig`), pkField, key: parsePemKey(pkField, `${where}.publicKey`) };
