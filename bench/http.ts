@@ -1,0 +1,156 @@
+/**
+ * Phase 3 machinery: HTTP load against the Worker's own port with autocannon (as a library).
+ * Generic: a load is a request generator plus an optional response handler, so other request
+ * kinds (e.g. signed Rekor v2 entries) plug in by supplying their own generator and checker.
+ * @module
+ */
+import autocannon from "autocannon";
+
+export interface HttpRequest {
+  method: "GET" | "POST" | "PUT";
+  /** Path and query, e.g. "/add". */
+  path: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array | string;
+}
+
+/** Called once per request sent; must return a fresh request each time (e.g. a unique body). */
+export type RequestGenerator = () => HttpRequest;
+
+/** Sees every response (status and body text); use it to collect or check answers. */
+export type ResponseHandler = (status: number, body: string) => void;
+
+export interface LoadOptions {
+  url: URL;
+  connections: number;
+  seconds: number;
+  next: RequestGenerator;
+  onResponse?: ResponseHandler;
+  /** Per-request timeout, s (autocannon counts expiries as timeouts). */
+  timeoutSeconds?: number;
+}
+
+export interface LoadResult {
+  connections: number;
+  seconds: number;
+  /** Completed responses (any status). */
+  responses: number;
+  perSecond: number;
+  ok2xx: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  latencyMs: { p50: number; p90: number; p99: number; mean: number; max: number };
+}
+
+export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
+  const { next, onResponse } = opts;
+  const result = await autocannon({
+    url: opts.url.origin,
+    connections: opts.connections,
+    duration: opts.seconds,
+    timeout: opts.timeoutSeconds ?? 10,
+    requests: [
+      {
+        setupRequest: (req: Record<string, unknown>) => {
+          const r = next();
+          const body = r.body === undefined ? undefined : typeof r.body === "string" ? r.body : Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength);
+          return { ...req, method: r.method, path: r.path, headers: { ...(req.headers as object), ...r.headers }, body };
+        },
+        ...(onResponse ? { onResponse: (status: number, body: string) => onResponse(status, body) } : {}),
+      },
+    ],
+  });
+  const statusCodes: Record<string, number> = {};
+  for (const [code, s] of Object.entries(result.statusCodeStats as Record<string, { count: number }>)) statusCodes[code] = s.count;
+  const responses = result.requests.total as number;
+  const duration = result.duration as number;
+  const r1 = (x: number) => Math.round(x * 10) / 10;
+  return {
+    connections: opts.connections,
+    seconds: r1(duration),
+    responses,
+    perSecond: Math.round(responses / duration),
+    ok2xx: result["2xx"] as number,
+    non2xx: result.non2xx as number,
+    errors: result.errors as number,
+    timeouts: result.timeouts as number,
+    statusCodes,
+    latencyMs: {
+      p50: r1(result.latency.p50),
+      p90: r1(result.latency.p90),
+      p99: r1(result.latency.p99),
+      mean: r1(result.latency.mean),
+      max: r1(result.latency.max),
+    },
+  };
+}
+
+/** One kind of append over HTTP: how to make a unique request and read the acknowledged index. */
+export interface AppendScenario {
+  name: string;
+  next: RequestGenerator;
+  /** The log index a successful answer acknowledges; null if a success answer does not say. */
+  parseIndex(status: number, body: string): number | null;
+}
+
+/** POST /add with a unique random body (the test-only raw append: 200 + decimal index). */
+export function rawAppendScenario(entrySize: number): AppendScenario {
+  // Random bytes, made in large blocks; every body also carries a counter, so none repeats.
+  const block = 4096;
+  let pool = new Uint8Array(0);
+  let used = block;
+  let counter = 0;
+  return {
+    name: `raw POST /add, ${entrySize}-byte random entries`,
+    next() {
+      if (used === block) {
+        pool = new Uint8Array(block * entrySize);
+        crypto.getRandomValues(pool.subarray(0, Math.min(pool.length, 65_536)));
+        for (let o = 65_536; o < pool.length; o += 65_536) crypto.getRandomValues(pool.subarray(o, Math.min(pool.length, o + 65_536)));
+        used = 0;
+      }
+      const body = pool.subarray(used * entrySize, (used + 1) * entrySize);
+      used++;
+      new DataView(body.buffer, body.byteOffset, 8).setFloat64(0, counter++);
+      return { method: "POST", path: "/add", headers: { "content-type": "application/octet-stream" }, body };
+    },
+    parseIndex(status, body) {
+      if (status !== 200 || !/^(0|[1-9][0-9]*)\n?$/.test(body)) return null;
+      return Number(body.trim());
+    },
+  };
+}
+
+/** GET /healthz: the same server's rate for a request that does nothing. */
+export const noopRequest: RequestGenerator = () => ({ method: "GET", path: "/healthz" });
+
+export interface AppendLoad extends LoadResult {
+  /** 2xx answers whose body did not carry an index. */
+  malformed: number;
+}
+
+/** Runs an append load, collecting every acknowledged index into `indices`. */
+export async function runAppendLoad(
+  url: URL,
+  scenario: AppendScenario,
+  connections: number,
+  seconds: number,
+  indices: number[],
+): Promise<AppendLoad> {
+  let malformed = 0;
+  const r = await runLoad({
+    url,
+    connections,
+    seconds,
+    next: scenario.next,
+    onResponse(status, body) {
+      if (status < 200 || status > 299) return;
+      const index = scenario.parseIndex(status, body);
+      if (index === null) malformed++;
+      else indices.push(index);
+    },
+  });
+  return { ...r, malformed };
+}

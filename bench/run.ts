@@ -1,0 +1,283 @@
+/**
+ * `npm run bench`: three figures measured in one run, printed and saved as JSON to
+ * bench/results/<date>.json (git-ignored).
+ *
+ *   1. core       the tlog core alone in Node: hashLeaf + appendLeaves + bundles, appends/s
+ *   2. sequencer  the Sequencer DO alone in workerd, fed 256-leaf batches over RPC: entries/s, R2/KV writes
+ *   3. http       end to end over HTTP under Miniflare, one entry per request: appends/s, latency
+ *
+ * Options: --only core|sequencer|http (comma-separated for several), --seconds N (per measured
+ * window, default 10), --concurrency N (batches in flight, phase 2), --connections N (phase 3 high
+ * load), --moderate N (phase 3 moderate load), --profile (CPU profiles of the workerd isolate
+ * during phases 2 and 3, saved next to the JSON and summarised).
+ * EDGELOG_BENCH_WORKER_ROOT=<checkout> bundles the Worker of another checkout (A/B runs).
+ * @module
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { CORE_TARGET_APPENDS_PER_SECOND, GO_REFERENCE_APPENDS_PER_SECOND, runCore, type CoreResult } from "./core.ts";
+import { noopRequest, rawAppendScenario, runAppendLoad, runLoad, type AppendLoad, type LoadResult } from "./http.ts";
+import { cpuBusyShare, machineInfo } from "./machine.ts";
+import { bundleWorker, startLog, type Bundle } from "./miniflare.ts";
+import { startProfiler, summarise, writeProfile, type Profiler, type ProfileSummary } from "./profile.ts";
+import {
+  runInWorkerdDriver,
+  runSequencer,
+  runTransportProbe,
+  SEQUENCER_TARGET_ENTRIES_PER_SECOND,
+  SEQUENCER_TARGET_R2_WRITES_PER_1000,
+  type SequencerResult,
+  type TransportResult,
+} from "./sequencer.ts";
+import { checkIndices, type IndexCheck } from "./verify.ts";
+
+const PHASES = ["core", "sequencer", "http"] as const;
+type Phase = (typeof PHASES)[number];
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: "string" },
+    seconds: { type: "string", default: "10" },
+    concurrency: { type: "string", default: "16" },
+    connections: { type: "string", default: "800" },
+    moderate: { type: "string", default: "32" },
+    profile: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (args.help) {
+  console.log("npm run bench -- [--only core|sequencer|http] [--seconds N] [--concurrency N] [--connections N] [--moderate N] [--profile]");
+  process.exit(0);
+}
+const positive = (name: string, v: string | undefined): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${v}`);
+  return n;
+};
+const seconds = positive("seconds", args.seconds);
+const concurrency = Math.round(positive("concurrency", args.concurrency));
+const highConnections = Math.round(positive("connections", args.connections));
+const moderateConnections = Math.round(positive("moderate", args.moderate));
+const only = new Set<Phase>(
+  args.only
+    ? args.only.split(",").map((p) => {
+        if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--only takes ${PHASES.join("|")}, got ${p}`);
+        return p as Phase;
+      })
+    : PHASES,
+);
+
+const ENTRY_SIZE = 400;
+const ROUND_SIZE = 1_000;
+const BATCH_SIZE = 256;
+const TICK_MS = 250;
+const TARGET_P50_MS = TICK_MS + 100;
+const TARGET_APPEND_VS_NOOP = 0.6;
+
+const RESULTS_DIR = join(import.meta.dirname, "results");
+const date = new Date();
+const stamp = date.toISOString().replace(/\.\d+Z$/, "Z").replace(/:/g, "-");
+
+// ---------------------------------------------------------------------------------------------
+const fmt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : String(n));
+const fmt2 = (n: number): string => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: 2 }) : String(n));
+const verdict = (ok: boolean): string => (ok ? "met" : "MISSED");
+const out = (line = ""): void => console.log(line);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function hasGo(): boolean {
+  try {
+    execFileSync("which", ["go"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function profiled<T>(name: string, port: number | undefined, fn: () => Promise<T>): Promise<{ value: T; profile?: ProfileSummary }> {
+  if (port === undefined) return { value: await fn() };
+  const profiler: Profiler = await startProfiler(port);
+  const value = await fn();
+  const profile = await profiler.stop();
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, `${stamp}-${name}.cpuprofile`);
+  writeProfile(path, profile);
+  const summary = summarise(profile, 15);
+  out(`   workerd CPU profile (${path}): ${fmt(summary.totalMs - summary.idleMs)} ms busy of ${fmt(summary.totalMs)} ms`);
+  out(`     self:      ${summary.self.slice(0, 10).map((r) => `${r.fn.split(" ")[0]} ${r.pct}%`).join(", ")}`);
+  out(`     inclusive: ${summary.inclusive.slice(0, 12).map((r) => `${r.fn.split(" ")[0]} ${r.pct}%`).join(", ")}`);
+  return { value, profile: summary };
+}
+
+// ---------------------------------------------------------------------------------------------
+interface HttpResult {
+  scenario: string;
+  noop: LoadResult;
+  appendHigh: AppendLoad;
+  appendModerate: AppendLoad;
+  appendVsNoop: number;
+  finalSize: number;
+  acknowledged: IndexCheck;
+  wrong: number;
+  profile?: ProfileSummary;
+}
+
+async function httpPhase(bundle: Bundle): Promise<HttpResult> {
+  const inspectorPort = args.profile ? await freePort() : undefined;
+  const log = await startLog({ scriptPath: bundle.scriptPath, port: 0, tickMs: TICK_MS, ...(inspectorPort ? { inspectorPort } : {}) });
+  try {
+    const scenario = rawAppendScenario(ENTRY_SIZE);
+    const indices: number[] = [];
+    // Warm-up: creates the log, starts the DO and compiles the hot paths.
+    await runAppendLoad(log.url, scenario, moderateConnections, Math.min(2, seconds), indices);
+    const noop = await runLoad({ url: log.url, connections: highConnections, seconds, next: noopRequest });
+    const high = await profiled("http", inspectorPort, () => runAppendLoad(log.url, scenario, highConnections, seconds, indices));
+    const moderate = await runAppendLoad(log.url, scenario, moderateConnections, seconds, indices);
+    // Let requests cut off at the end of the last window finish, then read the published size.
+    await new Promise((r) => setTimeout(r, 2 * TICK_MS + 500));
+    const res = await fetch(new URL("/checkpoint", log.url));
+    const text = await res.text();
+    const finalSize = Number(text.split("\n")[1]);
+    const check = checkIndices(indices, finalSize);
+    const all = [high.value, moderate];
+    const wrong = check.duplicates + check.beyondLimit + all.reduce((a, r) => a + r.malformed + r.non2xx + r.errors + r.timeouts, 0) + (res.ok ? 0 : 1);
+    return {
+      scenario: scenario.name,
+      noop,
+      appendHigh: high.value,
+      appendModerate: moderate,
+      appendVsNoop: Math.round((high.value.perSecond / noop.perSecond) * 100) / 100,
+      finalSize,
+      acknowledged: check,
+      wrong,
+      ...(high.profile ? { profile: high.profile } : {}),
+    };
+  } finally {
+    await log.dispose();
+  }
+}
+
+async function sequencerPhase(
+  bundle: Bundle,
+): Promise<{ main: SequencerResult; inWorkerd: SequencerResult; transport: TransportResult; profile?: ProfileSummary }> {
+  const opts = { seconds, batchSize: BATCH_SIZE, entrySize: ENTRY_SIZE, concurrency };
+  const transport = await runTransportProbe(bundle.scriptPath, { ...opts, seconds: Math.min(3, seconds) });
+  const inWorkerd = await runInWorkerdDriver(bundle.scriptPath, { ...opts, tickMs: TICK_MS });
+  const inspectorPort = args.profile ? await freePort() : undefined;
+  const log = await startLog({ scriptPath: bundle.scriptPath, tickMs: TICK_MS, ...(inspectorPort ? { inspectorPort } : {}) });
+  try {
+    const main = await profiled("sequencer", inspectorPort, () => runSequencer(log, opts));
+    return { main: main.value, inWorkerd, transport, ...(main.profile ? { profile: main.profile } : {}) };
+  } finally {
+    await log.dispose();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+async function main(): Promise<void> {
+  const machine = machineInfo();
+  const load = loadavg().map((x) => Math.round(x * 100) / 100);
+  const busy = await cpuBusyShare();
+  out(`edgelog benchmark, ${date.toISOString()}`);
+  out(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${machine.os}`);
+  out(`runtime: Node ${machine.node}; ${machine.workerd} (npm miniflare ${machine.miniflare}, wrangler ${machine.wrangler})`);
+  out(
+    `before start: CPU ${busy === null ? "?" : `${Math.round(busy * 100)}%`} busy over 1 s, load average ${load.join(" ")}` +
+      (busy !== null && busy > 0.1 ? "  (something else is running: figures will be low)" : ""),
+  );
+  out(`window: ${seconds} s per measurement; phases: ${[...only].join(", ")}`);
+  if (process.env.EDGELOG_BENCH_WORKER_ROOT) out(`worker bundled from EDGELOG_BENCH_WORKER_ROOT=${process.env.EDGELOG_BENCH_WORKER_ROOT}`);
+  const results: Record<string, unknown> = { date: date.toISOString(), machine, loadAverageAtStart: load, cpuBusyBeforeStart: busy, seconds };
+  const targets: Record<string, { value: number; target: string; met: boolean }> = {};
+
+  if (only.has("core")) {
+    out();
+    out(`1. core alone in Node: ${ENTRY_SIZE}-byte random entries, rounds of ${fmt(ROUND_SIZE)}: hashLeaf + appendLeaves + encodeBundle + edgeRoot`);
+    const core: CoreResult = runCore({ entrySize: ENTRY_SIZE, roundSize: ROUND_SIZE, minEntries: 200_000, minSeconds: seconds });
+    const go = hasGo();
+    const ratio = core.entriesPerSecond / GO_REFERENCE_APPENDS_PER_SECOND;
+    const b = core.breakdownMs;
+    const total = b.hashLeaf + b.appendLeaves + b.encodeBundle + b.edgeRoot;
+    const pct = (x: number) => `${Math.round((x / total) * 100)}%`;
+    out(`   ${fmt(core.entriesPerSecond)} appends/s  (${fmt(core.entries)} entries, ${fmt(core.rounds)} rounds, ${core.seconds} s)  target >= ${fmt(CORE_TARGET_APPENDS_PER_SECOND)}: ${verdict(core.entriesPerSecond >= CORE_TARGET_APPENDS_PER_SECOND)}`);
+    out(
+      `   ratio to Go: ${fmt2(ratio)} x the REFERENCE figure of ${fmt(GO_REFERENCE_APPENDS_PER_SECOND)}/s for golang.org/x/mod/sumdb/tlog on this machine` +
+        (go ? " (go is on PATH, but no Go run is implemented yet)" : " (no `go` on PATH, so no Go run)"),
+    );
+    out(`   time: hashLeaf ${pct(b.hashLeaf)}, appendLeaves ${pct(b.appendLeaves)}, encodeBundle ${pct(b.encodeBundle)}, edgeRoot ${pct(b.edgeRoot)}; ${fmt(core.tilesBuilt)} tiles, ${fmt(core.bundlesEncoded)} bundles built`);
+    results.core = { ...core, goReference: GO_REFERENCE_APPENDS_PER_SECOND, ratioToGoReference: Math.round(ratio * 1000) / 1000, goOnPath: go };
+    targets.coreAppendsPerSecond = { value: core.entriesPerSecond, target: `>= ${CORE_TARGET_APPENDS_PER_SECOND}`, met: core.entriesPerSecond >= CORE_TARGET_APPENDS_PER_SECOND };
+  }
+
+  let bundle: Bundle | undefined;
+  try {
+    if (only.has("sequencer") || only.has("http")) bundle = await bundleWorker();
+
+    if (only.has("sequencer") && bundle) {
+      out();
+      out(`2. sequencer alone in workerd: RPC addBatch(${BATCH_SIZE} x ${ENTRY_SIZE} B) from Node via Miniflare, ${concurrency} batches in flight, tick ${TICK_MS} ms`);
+      const { main: s, inWorkerd: w, transport: t, profile } = await sequencerPhase(bundle);
+      out(`   ${fmt(s.entriesPerSecond)} entries/s  (${fmt(s.entries)} entries in ${s.seconds} s)  target >= ${fmt(SEQUENCER_TARGET_ENTRIES_PER_SECOND)}: ${verdict(s.entriesPerSecond >= SEQUENCER_TARGET_ENTRIES_PER_SECOND)}`);
+      out(`   R2 writes ${fmt2(s.r2WritesPer1000)} per 1,000 entries  target <= ${SEQUENCER_TARGET_R2_WRITES_PER_1000}: ${verdict(s.r2WritesPer1000 <= SEQUENCER_TARGET_R2_WRITES_PER_1000)};  KV writes ${fmt2(s.kvWritesPer1000)} per 1,000 entries`);
+      out(`   ${fmt(s.rounds)} rounds, ${fmt(s.entriesPerRound)} entries/round; addBatch round trip p50 ${s.batchLatencyMs.p50} ms, p99 ${s.batchLatencyMs.p99} ms`);
+      out(
+        `   wrong answers: ${s.wrong}  (not sequenced ${JSON.stringify(s.notSequenced)}, RPC errors ${s.rpcErrors}, duplicate indices ${s.indices.duplicates}, holes ${s.indices.gaps}; ` +
+          `indices ${fmt(s.indices.min)}..${fmt(s.indices.max)} = tree ${fmt(s.sizeBefore)} -> ${fmt(s.sizeAfter)}; inclusion proofs checked ${s.proofsChecked}, failed ${s.proofsFailed})`,
+      );
+      out(`   same loop inside workerd (bench/driver.worker.js, no Node <-> Miniflare proxy): ${fmt(w.entriesPerSecond)} entries/s, R2 ${fmt2(w.r2WritesPer1000)} / KV ${fmt2(w.kvWritesPer1000)} per 1,000, batch p50 ${w.batchLatencyMs.p50} ms, wrong answers ${w.wrong}`);
+      out(`   harness ceiling: ${fmt(t.entriesPerSecond)} entries/s through the Node -> Miniflare RPC path when the DO rejects every leaf at once (transport probe, ${t.seconds} s)`);
+      results.sequencer = { ...s, inWorkerd: w, transportProbe: t, ...(profile ? { profile } : {}) };
+      targets.sequencerWrongAnswersInWorkerd = { value: w.wrong, target: "0", met: w.wrong === 0 };
+      targets.sequencerEntriesPerSecond = { value: s.entriesPerSecond, target: `>= ${SEQUENCER_TARGET_ENTRIES_PER_SECOND}`, met: s.entriesPerSecond >= SEQUENCER_TARGET_ENTRIES_PER_SECOND };
+      targets.sequencerR2WritesPer1000 = { value: s.r2WritesPer1000, target: `<= ${SEQUENCER_TARGET_R2_WRITES_PER_1000}`, met: s.r2WritesPer1000 <= SEQUENCER_TARGET_R2_WRITES_PER_1000 };
+      targets.sequencerWrongAnswers = { value: s.wrong, target: "0", met: s.wrong === 0 };
+    }
+
+    if (only.has("http") && bundle) {
+      out();
+      out(`3. end to end over HTTP: Miniflare's own port, autocannon, one ${ENTRY_SIZE}-byte entry per request, tick ${TICK_MS} ms`);
+      const h = await httpPhase(bundle);
+      const line = (what: string, r: LoadResult) =>
+        `   ${what.padEnd(34)} ${fmt(r.perSecond).padStart(6)}/s  p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms  (${fmt(r.responses)} responses, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`;
+      out(line(`no-op GET /healthz, ${h.noop.connections} conns`, h.noop));
+      out(line(`POST /add, ${h.appendHigh.connections} conns`, h.appendHigh));
+      out(line(`POST /add, ${h.appendModerate.connections} conns`, h.appendModerate));
+      out(`   appends at ${h.appendHigh.connections} conns = ${fmt2(h.appendVsNoop)} x no-op rate  target >= ${TARGET_APPEND_VS_NOOP}: ${verdict(h.appendVsNoop >= TARGET_APPEND_VS_NOOP)}`);
+      out(`   p50 at ${h.appendModerate.connections} conns = ${h.appendModerate.latencyMs.p50} ms  target <= ${TARGET_P50_MS} ms: ${verdict(h.appendModerate.latencyMs.p50 <= TARGET_P50_MS)}`);
+      out(
+        `   check: ${fmt(h.acknowledged.acknowledged)} acknowledged indices, final checkpoint size ${fmt(h.finalSize)}; duplicates ${h.acknowledged.duplicates}, >= size ${h.acknowledged.beyondLimit}; wrong answers ${h.wrong}`,
+      );
+      results.http = h;
+      targets.httpAppendVsNoop = { value: h.appendVsNoop, target: `>= ${TARGET_APPEND_VS_NOOP}`, met: h.appendVsNoop >= TARGET_APPEND_VS_NOOP };
+      targets.httpModerateP50Ms = { value: h.appendModerate.latencyMs.p50, target: `<= ${TARGET_P50_MS}`, met: h.appendModerate.latencyMs.p50 <= TARGET_P50_MS };
+      targets.httpWrongAnswers = { value: h.wrong, target: "0", met: h.wrong === 0 };
+    }
+  } finally {
+    bundle?.dispose();
+  }
+
+  results.targets = targets;
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, `${stamp}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+  out();
+  const missed = Object.entries(targets).filter(([, t]) => !t.met).map(([k]) => k);
+  out(`targets: ${Object.keys(targets).length - missed.length}/${Object.keys(targets).length} met${missed.length ? `; missed: ${missed.join(", ")}` : ""}`);
+  out(`results: ${file}`);
+}
+
+await main();
