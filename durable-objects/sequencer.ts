@@ -13,7 +13,8 @@
  * @module
  */
 import { DurableObject } from "cloudflare:workers";
-import { readConfig, type LogConfig } from "../src/config.ts";
+import { readConfig, writeRefusal, type LogConfig } from "../src/config.ts";
+import { signingKeys } from "../src/log-keys.ts";
 import { faultyHotStore, faultyObjectStore, FaultSwitch } from "../src/storage/faults.ts";
 import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../src/storage/object-store.ts";
 import { d1SearchIndex, faultySearchIndex } from "../src/storage/search-index.ts";
@@ -23,16 +24,25 @@ import type { AddResult, SequencerStatus } from "../src/sequencer/protocol.ts";
 import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, newWriteStats, publishStaged } from "../src/sequencer/publish.ts";
 import { createLog, sequenceRound, type LogState, type RoundDeps } from "../src/sequencer/round.ts";
 import { bytesEqual, utf8Encode } from "../src/tlog/encoding.ts";
-import { sha256Bytes } from "../src/tlog/hash.ts";
+import { HASH_SIZE } from "../src/tlog/hash.ts";
 import { newSigner, newVerifier, openNote } from "../src/tlog/note.ts";
 import { parseCheckpoint } from "../src/tlog/checkpoint.ts";
 import { edgeIsWellFormed, edgeRoot } from "../src/tlog/tree.ts";
 
-/** Outbox rows per D1 round trip. */
-const OUTBOX_BATCH = 990;
-
 /** After a failed round or load, try recovery again this soon even if no one submits (ms). */
 const RECOVERY_RETRY_MS = 2_000;
+
+/**
+ * RFC 6962 leaf hash with the runtime's native SHA-256 (WebCrypto): a leaf is up to 64 KiB, and the
+ * sequencer hashes every one of them; the pure core's JS SHA-256 stays for small node hashes.
+ */
+async function leafHashOf(leaf: Uint8Array): Promise<Uint8Array> {
+  const buf = new Uint8Array(leaf.length + 1);
+  buf.set(leaf, 1);
+  const h = new Uint8Array(await crypto.subtle.digest("SHA-256", buf));
+  if (h.length !== HASH_SIZE) throw new Error("bad digest length");
+  return h;
+}
 
 export class Sequencer extends DurableObject<Env> {
   private readonly config: LogConfig;
@@ -52,15 +62,20 @@ export class Sequencer extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.config = readConfig(env as unknown as Record<string, unknown>);
+    this.config = readConfig(env as unknown as Record<string, unknown>, ctx.id.name); // this shard's settings
     this.db = new LogDatabase(ctx.storage);
     if (!ctx.id.name) throw new Error("Sequencer must be addressed by name (idFromName(shard))");
     this.shard = ctx.id.name;
   }
 
+  private cachedDeps: RoundDeps | undefined;
+
   private deps(): RoundDeps {
-    const skey = (this.env as unknown as Record<string, unknown>).LOG_SIGNING_KEY;
-    if (typeof skey !== "string" || skey === "") throw new Error("LOG_SIGNING_KEY is not configured (run `npm start` or `wrangler secret put`)");
+    return (this.cachedDeps ??= this.makeDeps());
+  }
+
+  private makeDeps(): RoundDeps {
+    const skey = signingKeys(this.env, this.shard).checkpoint; // LOG_SIGNING_KEY_<SHARD>, else LOG_SIGNING_KEY
     const signer = newSigner(skey);
     if (signer.name !== this.config.origin) throw new Error(`LOG_SIGNING_KEY is for ${signer.name}, but LOG_ORIGIN is ${this.config.origin}`);
     return {
@@ -76,36 +91,52 @@ export class Sequencer extends DurableObject<Env> {
 
   /** Appends one leaf (canonical entry bytes); resolves once it is integrated and published, or refused. */
   async add(leaf: Uint8Array): Promise<AddResult> {
-    if (leaf.length === 0) return { kind: "rejected", reason: "empty leaf" };
-    if (leaf.length > this.config.maxLeafBytes) return { kind: "rejected", reason: `leaf exceeds ${this.config.maxLeafBytes} bytes` };
+    const [result] = await this.addBatch([leaf]);
+    return result!;
+  }
+
+  /**
+   * Appends leaves (one request's worth, or a batch the way edge batching would send them). Each
+   * result resolves once its leaf is integrated and published, or refused.
+   */
+  async addBatch(leaves: Uint8Array[]): Promise<AddResult[]> {
+    const refused = writeRefusal(this.config); // a frozen (or pending) shard takes no writes
+    if (refused !== null) return leaves.map(() => ({ kind: "rejected", reason: refused }));
+    const results: (AddResult | Promise<AddResult>)[] = leaves.map((leaf) => {
+      if (leaf.length === 0) return { kind: "rejected", reason: "empty leaf" };
+      if (leaf.length > this.config.maxLeafBytes) return { kind: "rejected", reason: `leaf exceeds ${this.config.maxLeafBytes} bytes` };
+      return undefined as unknown as AddResult;
+    });
     try {
       await this.ensureLoaded();
     } catch (e) {
-      return this.unavailable(e);
+      const failed = this.unavailable(e);
+      return results.map((r) => r ?? failed) as AddResult[];
     }
-    const identity = sha256Bytes(leaf);
-    return new Promise<AddResult>((resolve) => {
-      // No await between the checks and the pool insert: the DO is single-threaded, so a
-      // concurrent duplicate either sees this leaf in the pool or comes after it.
-      if (this.pool.join(identity, resolve)) return;
-      const existing = this.db.findDuplicate(identity);
-      if (existing !== null) return resolve({ kind: "duplicate", index: existing });
-      if (this.pool.size >= this.config.maxPoolLeaves) {
-        return resolve({ kind: "overloaded", retryAfterSeconds: Math.max(1, Math.ceil(this.config.tickMs / 1000)) });
-      }
-      this.pool.add({ data: leaf, identity }, resolve);
-      this.schedule();
+    const todo = leaves.map((leaf, i) => ({ leaf, i })).filter(({ i }) => results[i] === undefined);
+    const hashes = await Promise.all(todo.map(({ leaf }) => leafHashOf(leaf)));
+    // No await from here to the pool inserts: the DO is single-threaded, so a concurrent duplicate
+    // either sees these leaves in the pool or comes after them.
+    const existing = this.db.findDuplicates(hashes);
+    todo.forEach(({ leaf, i }, k) => {
+      const leafHash = hashes[k]!;
+      results[i] = new Promise<AddResult>((resolve) => {
+        if (this.pool.join(leafHash, resolve)) return;
+        if (existing[k] !== null) return resolve({ kind: "duplicate", index: existing[k]! });
+        if (this.pool.size >= this.config.maxPoolLeaves) {
+          return resolve({ kind: "overloaded", retryAfterSeconds: Math.max(1, Math.ceil(this.config.tickMs / 1000)) });
+        }
+        this.pool.add({ data: leaf, leafHash }, resolve);
+      });
     });
-  }
-
-  /** Many leaves at once, the way edge batching would send them (benchmarks). */
-  async addBatch(leaves: Uint8Array[]): Promise<AddResult[]> {
-    return Promise.all(leaves.map((l) => this.add(l)));
+    if (this.pool.size > 0) this.schedule();
+    return Promise.all(results);
   }
 
   async status(): Promise<SequencerStatus> {
     const s = await this.ensureLoaded();
     await this.drainOutbox();
+    this.db.flush();
     const loaded = this.db.load();
     return {
       size: s.checkpoint.size,
@@ -175,9 +206,9 @@ export class Sequencer extends DurableObject<Env> {
     this.draining = true;
     try {
       const index = faultySearchIndex(d1SearchIndex(this.env.INDEX), this.faults);
-      for (let rows = this.db.outbox(OUTBOX_BATCH); rows.length > 0; rows = this.db.outbox(OUTBOX_BATCH)) {
-        await index.insertEntries(this.shard, rows);
-        this.db.dropOutbox(rows[rows.length - 1]!.index);
+      for (let next = this.db.nextOutbox(); next; next = this.db.nextOutbox()) {
+        await index.insertEntries(this.shard, next.rows);
+        this.db.dropOutbox(next.firstIndex);
       }
     } catch (e) {
       console.warn("index outbox: D1 write failed, rows kept for retry:", e);
@@ -225,6 +256,7 @@ export class Sequencer extends DurableObject<Env> {
         throw new Error("stored right edge does not match the stored checkpoint");
       }
       await publishStaged(deps, checkpoint); // idempotent: same bytes under write-once names
+      this.db.flush();
       state = { checkpoint, edge };
     }
     this.state = state;
@@ -241,6 +273,7 @@ export class Sequencer extends DurableObject<Env> {
       const fresh = !this.state;
       const state = await this.ensureLoaded(); // a reload publishes by itself
       await this.drainOutbox();
+      this.db.flush();
       if (!fresh && Date.now() - this.lastPublishAt >= this.config.republishMs / 2) {
         await this.deps().objects.put(CHECKPOINT_KEY, utf8Encode(state.checkpoint.note), { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE });
         this.lastPublishAt = Date.now();

@@ -8,6 +8,7 @@
 import type { Hash } from "../tlog/hash.ts";
 import { concatHashes, splitHashes, type RightEdge } from "../tlog/tree.ts";
 import { TILE_WIDTH } from "../tlog/tile.ts";
+import { toHex } from "../tlog/encoding.ts";
 
 export interface CommittedCheckpoint {
   size: number;
@@ -23,20 +24,35 @@ export interface LoadedState {
   edge: RightEdge;
 }
 
-/** One object to upload: a hash tile with its bytes, or an entry bundle rebuilt from stored leaves. */
+/**
+ * One object to upload: its bytes (hash tiles, and entry bundles small enough for one SQLite row),
+ * or an entry bundle to rebuild from stored leaves (a bundle of large entries can exceed the 2 MB row
+ * limit: 256 entries of up to 64 KiB).
+ */
 export type StagedObject =
-  | { key: string; kind: "tile"; body: Uint8Array; partial: boolean }
+  | { key: string; kind: "bytes"; body: Uint8Array; metadata?: Record<string, string>; partial: boolean }
   | { key: string; kind: "bundle"; start: number; count: number; partial: boolean };
+
+/** What a round writes besides the checkpoint, edge and staged objects. */
+export interface RoundRows {
+  /** Leaves a later round (or recovery) still needs: the partial tail, and bundles staged by range. */
+  storedLeaves: readonly NewLeaf[];
+  /** Every new leaf: leaf hash → index. */
+  dedup: readonly { leafHash: Uint8Array; index: number }[];
+  /** The round's leaf hashes in index order from `firstIndex`, for the search index (one row per round). */
+  outbox: { firstIndex: number; leafHashes: Uint8Array } | null;
+}
 
 export interface NewLeaf {
   index: number;
   data: Uint8Array;
-  /** RFC 6962 leaf hash, for the index outbox (leaf hash = Rekor v1 entry UUID). */
+  /**
+   * RFC 6962 leaf hash: the dedup identity (full 32 bytes: Sunlight ANT-2026-88EWBS43, Azul #251)
+   * and, in the index outbox, the Rekor v1 entry UUID.
+   */
   leafHash: Uint8Array;
   /** Integrated time, Unix seconds (Rekor v1 integratedTime). */
   time: number;
-  /** SHA-256 of the leaf: the dedup identity (full 32 bytes: Sunlight ANT-2026-88EWBS43, Azul #251). */
-  identity: Uint8Array;
 }
 
 /** Thrown when the stored checkpoint is not the one this instance extended: never sign from stale memory. */
@@ -50,17 +66,50 @@ CREATE TABLE IF NOT EXISTS checkpoint (
   size INTEGER NOT NULL, root BLOB NOT NULL, note TEXT NOT NULL, published_size INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS edge (level INTEGER PRIMARY KEY, hashes BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS leaves (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, time INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS outbox (idx INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS dedup (identity BLOB PRIMARY KEY, idx INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS outbox (first_idx INTEGER PRIMARY KEY, leaf_hashes BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS dedup (leaf_hash BLOB PRIMARY KEY, idx INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS staged (
-  key TEXT PRIMARY KEY, kind TEXT NOT NULL, body BLOB, start INTEGER, count INTEGER, partial INTEGER NOT NULL);
+  key TEXT PRIMARY KEY, kind TEXT NOT NULL, body BLOB, metadata TEXT, start INTEGER, count INTEGER, partial INTEGER NOT NULL);
 `;
 
 const bytes = (v: unknown): Uint8Array => new Uint8Array(v as ArrayBuffer);
 
+/** Durable Object SQLite limit (developers.cloudflare.com/durable-objects/platform/limits). */
+const MAX_BOUND_PARAMETERS = 100;
+
 export class LogDatabase {
+  /**
+   * Bookkeeping that may lag without harm, applied inside the next commit's transaction: each
+   * separate SQLite commit is costly, and losing these on a crash only repeats idempotent work
+   * (re-uploading staged objects under the same write-once names, re-inserting index rows).
+   */
+  private publishedPending: number | null = null;
+  private drainedUpTo = -1;
+  private drainedPending: number[] = [];
+
   constructor(private readonly storage: DurableObjectStorage) {
     this.storage.sql.exec(SCHEMA);
+  }
+
+  /** Applies the lagging bookkeeping; call inside a transaction. */
+  private applyPendingCleanup(): void {
+    if (this.publishedPending !== null) {
+      const size = this.publishedPending;
+      this.sql.exec("UPDATE checkpoint SET published_size = ? WHERE id = 0 AND size = ?", size, size);
+      this.sql.exec("DELETE FROM staged");
+      this.sql.exec("DELETE FROM leaves WHERE idx < ?", Math.floor(size / TILE_WIDTH) * TILE_WIDTH);
+      this.publishedPending = null;
+    }
+    if (this.drainedPending.length > 0) {
+      this.sql.exec("DELETE FROM outbox WHERE first_idx <= ?", Math.max(...this.drainedPending));
+      this.drainedPending = [];
+    }
+  }
+
+  /** Writes the lagging bookkeeping now (status, idle alarm, after recovery). */
+  flush(): void {
+    if (this.publishedPending === null && this.drainedPending.length === 0) return;
+    this.storage.transactionSync(() => this.applyPendingCleanup());
   }
 
   private get sql(): SqlStorage {
@@ -82,9 +131,9 @@ export class LogDatabase {
     };
   }
 
-  /** Index of an already-sequenced leaf with this identity, if any. */
-  findDuplicate(identity: Uint8Array): number | null {
-    const row = this.sql.exec("SELECT idx FROM dedup WHERE identity = ?", identity).toArray()[0];
+  /** Index of an already-sequenced leaf with this leaf hash, if any. */
+  findDuplicate(leafHash: Uint8Array): number | null {
+    const row = this.sql.exec("SELECT idx FROM dedup WHERE leaf_hash = ?", leafHash).toArray()[0];
     return row ? (row.idx as number) : null;
   }
 
@@ -97,10 +146,11 @@ export class LogDatabase {
     previous: CommittedCheckpoint | null,
     next: CommittedCheckpoint,
     edge: RightEdge,
-    leaves: readonly NewLeaf[],
+    rows: RoundRows,
     staged: readonly StagedObject[],
   ): void {
     this.storage.transactionSync(() => {
+      this.applyPendingCleanup();
       const row = this.sql.exec("SELECT note, published_size FROM checkpoint WHERE id = 0").toArray()[0];
       if (previous === null ? row !== undefined : row === undefined || row.note !== previous.note) {
         throw new CheckpointConflict("stored checkpoint differs from the one this round extended");
@@ -117,14 +167,18 @@ export class LogDatabase {
       edge.levels.forEach((hashes, level) => {
         if (hashes.length > 0) this.sql.exec("INSERT INTO edge (level, hashes) VALUES (?, ?)", level, concatHashes(hashes));
       });
-      for (const l of leaves) {
-        this.sql.exec("INSERT INTO leaves (idx, data, time) VALUES (?, ?, ?)", l.index, l.data, l.time);
-        this.sql.exec("INSERT INTO dedup (identity, idx) VALUES (?, ?)", l.identity, l.index);
-        this.sql.exec("INSERT INTO outbox (idx, leaf_hash) VALUES (?, ?)", l.index, l.leafHash);
-      }
+      this.insertRows("leaves (idx, data, time)", rows.storedLeaves.map((l) => [l.index, l.data, l.time]));
+      this.insertRows("dedup (leaf_hash, idx)", rows.dedup.map((l) => [l.leafHash, l.index]));
+      if (rows.outbox) this.sql.exec("INSERT INTO outbox (first_idx, leaf_hashes) VALUES (?, ?)", rows.outbox.firstIndex, rows.outbox.leafHashes);
       for (const s of staged) {
-        if (s.kind === "tile") {
-          this.sql.exec("INSERT OR REPLACE INTO staged (key, kind, body, partial) VALUES (?, 'tile', ?, ?)", s.key, s.body, s.partial ? 1 : 0);
+        if (s.kind === "bytes") {
+          this.sql.exec(
+            "INSERT OR REPLACE INTO staged (key, kind, body, metadata, partial) VALUES (?, 'bytes', ?, ?, ?)",
+            s.key,
+            s.body,
+            s.metadata ? JSON.stringify(s.metadata) : null,
+            s.partial ? 1 : 0,
+          );
         } else {
           this.sql.exec(
             "INSERT OR REPLACE INTO staged (key, kind, start, count, partial) VALUES (?, 'bundle', ?, ?, ?)",
@@ -138,10 +192,31 @@ export class LogDatabase {
     });
   }
 
+  /**
+   * Multi-row INSERTs: one statement per chunk instead of one per row (each exec crosses into the
+   * runtime). A SQLite-backed Durable Object allows at most 100 bound parameters per statement.
+   */
+  private insertRows(table: string, rows: readonly (readonly SqlStorageValue[])[]): void {
+    if (rows.length === 0) return;
+    const width = rows[0]!.length;
+    const perStatement = Math.floor(MAX_BOUND_PARAMETERS / width);
+    for (let i = 0; i < rows.length; i += perStatement) {
+      const chunk = rows.slice(i, i + perStatement);
+      const placeholders = chunk.map(() => `(${Array(width).fill("?").join(", ")})`).join(", ");
+      this.sql.exec(`INSERT INTO ${table} VALUES ${placeholders}`, ...chunk.flat());
+    }
+  }
+
   staged(): StagedObject[] {
-    return this.sql.exec("SELECT key, kind, body, start, count, partial FROM staged ORDER BY key").toArray().map((r) =>
-      r.kind === "tile"
-        ? { key: r.key as string, kind: "tile" as const, body: bytes(r.body), partial: r.partial === 1 }
+    return this.sql.exec("SELECT key, kind, body, metadata, start, count, partial FROM staged ORDER BY key").toArray().map((r) =>
+      r.kind === "bytes"
+        ? {
+            key: r.key as string,
+            kind: "bytes" as const,
+            body: bytes(r.body),
+            ...(r.metadata ? { metadata: JSON.parse(r.metadata as string) as Record<string, string> } : {}),
+            partial: r.partial === 1,
+          }
         : { key: r.key as string, kind: "bundle" as const, start: r.start as number, count: r.count as number, partial: r.partial === 1 },
     );
   }
@@ -153,17 +228,30 @@ export class LogDatabase {
     return rows.map((r) => ({ data: bytes(r.data), time: r.time as number }));
   }
 
-  /** Index rows committed but not yet written to the search index (D1), oldest first. */
-  outbox(limit: number): { index: number; leafHash: Uint8Array }[] {
-    return this.sql
-      .exec("SELECT idx, leaf_hash FROM outbox ORDER BY idx LIMIT ?", limit)
-      .toArray()
-      .map((r) => ({ index: r.idx as number, leafHash: bytes(r.leaf_hash) }));
+  /** The oldest round whose leaves are not yet in the search index (D1), expanded to rows. */
+  nextOutbox(): { firstIndex: number; rows: { index: number; leafHash: Uint8Array }[] } | null {
+    const r = this.sql.exec("SELECT first_idx, leaf_hashes FROM outbox WHERE first_idx > ? ORDER BY first_idx LIMIT 1", this.drainedUpTo).toArray()[0];
+    if (!r) return null;
+    const firstIndex = r.first_idx as number;
+    const hashes = splitHashes(bytes(r.leaf_hashes));
+    return { firstIndex, rows: hashes.map((leafHash, i) => ({ index: firstIndex + i, leafHash })) };
   }
 
-  /** The index has these rows now. */
-  dropOutbox(upToIndex: number): void {
-    this.sql.exec("DELETE FROM outbox WHERE idx <= ?", upToIndex);
+  /** The index has that round's rows now (the row itself is deleted with the next commit). */
+  dropOutbox(firstIndex: number): void {
+    this.drainedUpTo = Math.max(this.drainedUpTo, firstIndex);
+    this.drainedPending.push(firstIndex);
+  }
+
+  /** Indices among `leafHashes` already sequenced, in one query per 100 (the bound-parameter limit). */
+  findDuplicates(leafHashes: readonly Uint8Array[]): (number | null)[] {
+    const found = new Map<string, number>();
+    for (let i = 0; i < leafHashes.length; i += MAX_BOUND_PARAMETERS) {
+      const chunk = leafHashes.slice(i, i + MAX_BOUND_PARAMETERS);
+      const rows = this.sql.exec(`SELECT leaf_hash, idx FROM dedup WHERE leaf_hash IN (${chunk.map(() => "?").join(", ")})`, ...chunk);
+      for (const r of rows) found.set(toHex(bytes(r.leaf_hash)), r.idx as number);
+    }
+    return leafHashes.map((h) => found.get(toHex(h)) ?? null);
   }
 
   /**
@@ -172,16 +260,13 @@ export class LogDatabase {
    * next partial bundle repeats them).
    */
   markPublished(size: number): void {
-    this.storage.transactionSync(() => {
-      this.sql.exec("UPDATE checkpoint SET published_size = ? WHERE id = 0 AND size = ?", size, size);
-      this.sql.exec("DELETE FROM staged");
-      this.sql.exec("DELETE FROM leaves WHERE idx < ?", Math.floor(size / TILE_WIDTH) * TILE_WIDTH);
-    });
+    this.publishedPending = size;
   }
 
   /** Row counts, for tests and the benchmark. */
   counts(): Record<string, number> {
     const c = (t: string) => this.sql.exec(`SELECT COUNT(*) AS n FROM ${t}`).one().n as number;
-    return { leaves: c("leaves"), dedup: c("dedup"), staged: c("staged"), outbox: c("outbox") };
+    const pending = this.sql.exec("SELECT COALESCE(SUM(LENGTH(leaf_hashes)), 0) / 32 AS n FROM outbox").one().n as number;
+    return { leaves: c("leaves"), dedup: c("dedup"), staged: c("staged"), outbox: pending };
   }
 }

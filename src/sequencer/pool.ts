@@ -1,5 +1,5 @@
 /**
- * The pool of leaves waiting for the next round, keyed by dedup identity so that concurrent
+ * The pool of leaves waiting for the next round, keyed by leaf hash (the dedup identity) so that concurrent
  * submissions of the same leaf share one index.
  * @module
  */
@@ -22,8 +22,8 @@ export class Pool {
   }
 
   /** Joins an existing pooled or in-flight copy of the leaf; false if there is none. */
-  join(identity: Uint8Array, waiter: (r: AddResult) => void): boolean {
-    const key = toHex(identity);
+  join(leafHash: Uint8Array, waiter: (r: AddResult) => void): boolean {
+    const key = toHex(leafHash);
     const existing = this.pending.get(key) ?? this.inFlight.get(key);
     if (!existing) return false;
     existing.waiters.push(waiter);
@@ -31,7 +31,7 @@ export class Pool {
   }
 
   add(leaf: PendingLeaf, waiter: (r: AddResult) => void): void {
-    this.pending.set(toHex(leaf.identity), { ...leaf, waiters: [waiter] });
+    this.pending.set(toHex(leaf.leafHash), { ...leaf, waiters: [waiter] });
   }
 
   /** Swaps the pool out for a round. Synchronous: nothing can be added to a pool being sequenced. */

@@ -31,8 +31,12 @@ export interface WriteStats {
 export const newWriteStats = (): WriteStats => ({ rounds: 0, entries: 0, objectPuts: 0, hotPuts: 0 });
 
 function object(db: LogDatabase, s: StagedObject): { data: Uint8Array; metadata?: Record<string, string> } {
-  if (s.kind === "tile") return { data: s.body };
-  const leaves = db.leaves(s.start, s.count);
+  if (s.kind === "bytes") return { data: s.body, metadata: s.metadata };
+  return bundleObject(db.leaves(s.start, s.count));
+}
+
+/** An entry bundle with its integrated times (R2 custom metadata, see integrated-times.ts). */
+export function bundleObject(leaves: readonly { data: Uint8Array; time: number }[]): { data: Uint8Array; metadata: Record<string, string> } {
   return {
     data: encodeBundle(leaves.map((l) => l.data)),
     metadata: { [INTEGRATED_TIMES_METADATA]: encodeIntegratedTimes(leaves.map((l) => l.time)) },

@@ -14,13 +14,16 @@
  */
 import { formatCheckpoint } from "../tlog/checkpoint.ts";
 import { assert } from "../tlog/errors.ts";
-import { EMPTY_ROOT, hashLeaf, type Hash } from "../tlog/hash.ts";
+import { EMPTY_ROOT, type Hash } from "../tlog/hash.ts";
 import { signNote, type NoteSigner } from "../tlog/note.ts";
 import { proveInclusion, tileHashReader } from "../tlog/proof.ts";
 import { entryBundlesForSize, TILE_WIDTH, tilePath } from "../tlog/tile.ts";
-import { appendLeaves, edgeRoot, edgeTiles, emptyEdge, type RightEdge } from "../tlog/tree.ts";
-import type { CommittedCheckpoint, NewLeaf, StagedObject } from "./database.ts";
-import { publishStaged, type PublishStores } from "./publish.ts";
+import { appendLeaves, concatHashes, edgeRoot, edgeTiles, emptyEdge, type RightEdge } from "../tlog/tree.ts";
+import type { CommittedCheckpoint, NewLeaf, RoundRows, StagedObject } from "./database.ts";
+import { bundleObject, publishStaged, type PublishStores } from "./publish.ts";
+
+/** Staged objects up to this size are kept as one SQLite row (the row limit is 2 MB). */
+const MAX_STAGED_BYTES = 1_500_000;
 
 /** The sequencer's in-memory view; changed only after the SQLite commit. */
 export interface LogState {
@@ -37,7 +40,11 @@ export interface RoundDeps extends PublishStores {
 
 export interface PendingLeaf {
   data: Uint8Array;
-  identity: Uint8Array;
+  /**
+   * RFC 6962 leaf hash SHA-256(0x00 || data), computed once at add time. It is also the dedup
+   * identity: a full 32-byte SHA-256 like Tessera's SHA-256(data), with no second hash per leaf.
+   */
+  leafHash: Uint8Array;
 }
 
 function signCheckpoint(deps: RoundDeps, size: number, root: Hash): CommittedCheckpoint {
@@ -48,7 +55,7 @@ function signCheckpoint(deps: RoundDeps, size: number, root: Hash): CommittedChe
 /** Creates the empty log: a signed size-0 checkpoint, committed and then published. */
 export async function createLog(deps: RoundDeps): Promise<LogState> {
   const checkpoint = signCheckpoint(deps, 0, EMPTY_ROOT);
-  deps.db.commitRound(null, checkpoint, emptyEdge(), [], []);
+  deps.db.commitRound(null, checkpoint, emptyEdge(), { storedLeaves: [], dedup: [], outbox: null }, []);
   await publishStaged(deps, checkpoint);
   return { checkpoint, edge: emptyEdge() };
 }
@@ -62,26 +69,44 @@ export async function sequenceRound(
   const oldSize = state.checkpoint.size;
 
   // 1. Indices oldSize.. in pool order; extend the tree from the stored right edge.
-  const leafHashes = pending.map((p) => hashLeaf(p.data));
-  const { edge, tiles } = appendLeaves(state.edge, leafHashes);
+  const { edge, tiles } = appendLeaves(state.edge, pending.map((p) => p.leafHash));
   const newSize = edge.size;
 
   // 2. Stage every changed hash tile and entry bundle (write-once names), sign the new checkpoint.
+  const time = Math.floor(deps.now() / 1000);
+  const leaves: NewLeaf[] = pending.map((p, i) => ({ index: oldSize + i, data: p.data, leafHash: p.leafHash, time }));
   const staged: StagedObject[] = tiles.map((t) => ({
     key: tilePath(t.tile),
-    kind: "tile",
+    kind: "bytes",
     body: t.data,
     partial: t.tile.width < TILE_WIDTH,
   }));
+  // Bundles go in as bytes when they fit one SQLite row, so their leaves need no rows of their own;
+  // only the partial tail's leaves are stored, for the bundles of later rounds.
+  const tailStart = Math.floor(newSize / TILE_WIDTH) * TILE_WIDTH;
+  const storedLeaves = leaves.filter((l) => l.index >= tailStart);
   for (const b of entryBundlesForSize(newSize, oldSize)) {
-    staged.push({ key: tilePath(b), kind: "bundle", start: b.index * TILE_WIDTH, count: b.width, partial: b.width < TILE_WIDTH });
+    const start = b.index * TILE_WIDTH;
+    const earlier = start < oldSize ? deps.db.leaves(start, oldSize - start) : [];
+    const mine = leaves.slice(Math.max(start, oldSize) - oldSize, start + b.width - oldSize);
+    const bundle = bundleObject([...earlier, ...mine]);
+    const partial = b.width < TILE_WIDTH;
+    if (bundle.data.length <= MAX_STAGED_BYTES) {
+      staged.push({ key: tilePath(b), kind: "bytes", body: bundle.data, metadata: bundle.metadata, partial });
+    } else {
+      staged.push({ key: tilePath(b), kind: "bundle", start, count: b.width, partial });
+      if (!partial) storedLeaves.push(...mine);
+    }
   }
   const checkpoint = signCheckpoint(deps, newSize, edgeRoot(edge));
-  const time = Math.floor(deps.now() / 1000);
-  const leaves: NewLeaf[] = pending.map((p, i) => ({ index: oldSize + i, data: p.data, identity: p.identity, leafHash: leafHashes[i]!, time }));
+  const rows: RoundRows = {
+    storedLeaves,
+    dedup: leaves,
+    outbox: { firstIndex: oldSize, leafHashes: concatHashes(leaves.map((l) => l.leafHash)) },
+  };
 
   // 3. Commit. From here the new tree is durable and the log will never sign another root for newSize.
-  deps.db.commitRound(state.checkpoint, checkpoint, edge, leaves, staged);
+  deps.db.commitRound(state.checkpoint, checkpoint, edge, rows, staged);
   const next: LogState = { checkpoint, edge };
 
   // 4. Upload staged objects, then publish the checkpoint. A failure throws: no waiter is answered.

@@ -4,6 +4,7 @@
  * keeps rows until D1 has them.
  * @module
  */
+import { toHex } from "../tlog/encoding.ts";
 import { FaultSwitch, InjectedFault } from "./faults.ts";
 
 export interface IndexedEntry {
@@ -17,17 +18,27 @@ export interface SearchIndex {
   findByLeafHash(leafHash: Uint8Array): Promise<IndexedEntry[]>;
 }
 
-/** D1 allows 100 bound parameters per statement; batches of statements go in one round trip. */
-const ROWS_PER_STATEMENT = 33;
+/**
+ * Rows per statement: the rows travel as one JSON parameter expanded by json_each, so a batch is one
+ * statement instead of one per 33 rows (D1 allows 100 bound parameters per statement); ~80 bytes a
+ * row keeps the parameter far below D1's 2 MB value limit.
+ */
+const ROWS_PER_STATEMENT = 2000;
 
 export function d1SearchIndex(db: D1Database): SearchIndex {
   return {
     async insertEntries(shard, rows) {
       const statements: D1PreparedStatement[] = [];
       for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-        const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-        const sql = `INSERT OR IGNORE INTO entries (leaf_hash, shard, idx) VALUES ${chunk.map(() => "(?, ?, ?)").join(", ")}`;
-        statements.push(db.prepare(sql).bind(...chunk.flatMap((r) => [r.leafHash, shard, r.index])));
+        const chunk = rows.slice(i, i + ROWS_PER_STATEMENT).map((r) => [toHex(r.leafHash), r.index]);
+        statements.push(
+          db
+            .prepare(
+              "INSERT OR IGNORE INTO entries (leaf_hash, shard, idx) " +
+                "SELECT unhex(json_extract(value, '$[0]')), ?1, json_extract(value, '$[1]') FROM json_each(?2)",
+            )
+            .bind(shard, JSON.stringify(chunk)),
+        );
       }
       if (statements.length > 0) await db.batch(statements);
     },
