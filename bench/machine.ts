@@ -3,7 +3,7 @@
  * @module
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { cpus, totalmem, platform, release } from "node:os";
 import { createRequire } from "node:module";
 
@@ -79,4 +79,71 @@ export async function cpuBusyShare(ms = 1000): Promise<number | null> {
   const b = cpuTicks();
   if (!a || !b || b.total === a.total) return null;
   return Math.round(((b.busy - a.busy) / (b.total - a.total)) * 1000) / 1000;
+}
+
+/** utime + stime (clock ticks) and parent of every process, from /proc/<pid>/stat. */
+function processTicks(): Map<number, { ppid: number; ticks: number }> {
+  const out = new Map<number, { ppid: number; ticks: number }>();
+  let pids: string[] = [];
+  try {
+    pids = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  } catch {
+    return out;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from 3 (state) on
+      out.set(Number(pid), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out;
+}
+
+/**
+ * Watches how much CPU processes outside this benchmark's own process tree use, sampling /proc
+ * every second, so a result can say whether it was measured on a quiet machine.
+ */
+export class OtherCpuWatch {
+  private last = processTicks();
+  private otherTicks = 0;
+  private since = performance.now();
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor() {
+    this.timer = setInterval(() => this.sample(), 1000);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    const now = processTicks();
+    const own = new Set<number>([process.pid]);
+    // Descendants of this process (Miniflare's workerd, wrangler's esbuild, ...).
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [pid, p] of now) if (!own.has(pid) && own.has(p.ppid)) own.add(pid), (grew = true);
+    }
+    for (const [pid, p] of now) {
+      if (own.has(pid)) continue;
+      const before = this.last.get(pid);
+      this.otherTicks += before && before.ppid === p.ppid ? p.ticks - before.ticks : p.ticks;
+    }
+    this.last = now;
+  }
+
+  /** Share of all cores that other processes used since the previous call (0..1). */
+  mark(): number {
+    this.sample();
+    const seconds = (performance.now() - this.since) / 1000;
+    const share = this.otherTicks / (seconds * 100 * cpus().length); // /proc ticks are USER_HZ = 100
+    this.otherTicks = 0;
+    this.since = performance.now();
+    return Math.round(Math.min(1, share) * 1000) / 1000;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
 }

@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CORE_TARGET_APPENDS_PER_SECOND, GO_REFERENCE_APPENDS_PER_SECOND, runCore, type CoreResult } from "./core.ts";
 import { noopRequest, rawAppendScenario, runAppendLoad, runLoad, type AppendLoad, type LoadResult } from "./http.ts";
-import { cpuBusyShare, machineInfo } from "./machine.ts";
+import { cpuBusyShare, machineInfo, OtherCpuWatch } from "./machine.ts";
 import { bundleWorker, startLog, type Bundle } from "./miniflare.ts";
 import { startProfiler, summarise, writeProfile, type Profiler, type ProfileSummary } from "./profile.ts";
 import {
@@ -192,6 +192,13 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   const load = loadavg().map((x) => Math.round(x * 100) / 100);
   const busy = await cpuBusyShare();
+  const watch = new OtherCpuWatch();
+  const others: Record<string, number> = {};
+  const noteOthers = (phase: string): void => {
+    others[phase] = watch.mark();
+    const pct = Math.round(others[phase]! * 100);
+    out(`   other processes used ${pct}% of the CPU during this phase${pct >= 5 ? "  (NOT a quiet machine: figures are low)" : ""}`);
+  };
   out(`edgelog benchmark, ${date.toISOString()}`);
   out(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${machine.os}`);
   out(`runtime: Node ${machine.node}; ${machine.workerd} (npm miniflare ${machine.miniflare}, wrangler ${machine.wrangler})`);
@@ -219,6 +226,7 @@ async function main(): Promise<void> {
         (go ? " (go is on PATH, but no Go run is implemented yet)" : " (no `go` on PATH, so no Go run)"),
     );
     out(`   time: hashLeaf ${pct(b.hashLeaf)}, appendLeaves ${pct(b.appendLeaves)}, encodeBundle ${pct(b.encodeBundle)}, edgeRoot ${pct(b.edgeRoot)}; ${fmt(core.tilesBuilt)} tiles, ${fmt(core.bundlesEncoded)} bundles built`);
+    noteOthers("core");
     results.core = { ...core, goReference: GO_REFERENCE_APPENDS_PER_SECOND, ratioToGoReference: Math.round(ratio * 1000) / 1000, goOnPath: go };
     targets.coreAppendsPerSecond = { value: core.entriesPerSecond, target: `>= ${CORE_TARGET_APPENDS_PER_SECOND}`, met: core.entriesPerSecond >= CORE_TARGET_APPENDS_PER_SECOND };
   }
@@ -230,6 +238,7 @@ async function main(): Promise<void> {
     if (only.has("sequencer") && bundle) {
       out();
       out(`2. sequencer alone in workerd: RPC addBatch(${BATCH_SIZE} x ${ENTRY_SIZE} B) from Node via Miniflare, ${concurrency} batches in flight, tick ${TICK_MS} ms`);
+      watch.mark();
       const { main: s, inWorkerd: w, transport: t, profile } = await sequencerPhase(bundle);
       out(`   ${fmt(s.entriesPerSecond)} entries/s  (${fmt(s.entries)} entries in ${s.seconds} s)  target >= ${fmt(SEQUENCER_TARGET_ENTRIES_PER_SECOND)}: ${verdict(s.entriesPerSecond >= SEQUENCER_TARGET_ENTRIES_PER_SECOND)}`);
       out(`   R2 writes ${fmt2(s.r2WritesPer1000)} per 1,000 entries  target <= ${SEQUENCER_TARGET_R2_WRITES_PER_1000}: ${verdict(s.r2WritesPer1000 <= SEQUENCER_TARGET_R2_WRITES_PER_1000)};  KV writes ${fmt2(s.kvWritesPer1000)} per 1,000 entries`);
@@ -240,6 +249,7 @@ async function main(): Promise<void> {
       );
       out(`   same loop inside workerd (bench/driver.worker.js, no Node <-> Miniflare proxy): ${fmt(w.entriesPerSecond)} entries/s, R2 ${fmt2(w.r2WritesPer1000)} / KV ${fmt2(w.kvWritesPer1000)} per 1,000, batch p50 ${w.batchLatencyMs.p50} ms, wrong answers ${w.wrong}`);
       out(`   harness ceiling: ${fmt(t.entriesPerSecond)} entries/s through the Node -> Miniflare RPC path when the DO rejects every leaf at once (transport probe, ${t.seconds} s)`);
+      noteOthers("sequencer");
       results.sequencer = { ...s, inWorkerd: w, transportProbe: t, ...(profile ? { profile } : {}) };
       targets.sequencerWrongAnswersInWorkerd = { value: w.wrong, target: "0", met: w.wrong === 0 };
       targets.sequencerEntriesPerSecond = { value: s.entriesPerSecond, target: `>= ${SEQUENCER_TARGET_ENTRIES_PER_SECOND}`, met: s.entriesPerSecond >= SEQUENCER_TARGET_ENTRIES_PER_SECOND };
@@ -250,6 +260,7 @@ async function main(): Promise<void> {
     if (only.has("http") && bundle) {
       out();
       out(`3. end to end over HTTP: Miniflare's own port, autocannon, one ${ENTRY_SIZE}-byte entry per request, tick ${TICK_MS} ms`);
+      watch.mark();
       const h = await httpPhase(bundle);
       const line = (what: string, r: LoadResult) =>
         `   ${what.padEnd(34)} ${fmt(r.perSecond).padStart(6)}/s  p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms  (${fmt(r.responses)} responses, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`;
@@ -261,6 +272,7 @@ async function main(): Promise<void> {
       out(
         `   check: ${fmt(h.acknowledged.acknowledged)} acknowledged indices, final checkpoint size ${fmt(h.finalSize)}; duplicates ${h.acknowledged.duplicates}, >= size ${h.acknowledged.beyondLimit}; wrong answers ${h.wrong}`,
       );
+      noteOthers("http");
       results.http = h;
       targets.httpAppendVsNoop = { value: h.appendVsNoop, target: `>= ${TARGET_APPEND_VS_NOOP}`, met: h.appendVsNoop >= TARGET_APPEND_VS_NOOP };
       targets.httpModerateP50Ms = { value: h.appendModerate.latencyMs.p50, target: `<= ${TARGET_P50_MS}`, met: h.appendModerate.latencyMs.p50 <= TARGET_P50_MS };
@@ -270,6 +282,8 @@ async function main(): Promise<void> {
     bundle?.dispose();
   }
 
+  watch.stop();
+  results.otherProcessesCpuShare = others;
   results.targets = targets;
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `${stamp}.json`);
