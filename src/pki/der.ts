@@ -10,6 +10,7 @@
  * Errors are {@link DerError}; callers turn them into a SignatureError naming the request field.
  * @module
  */
+import { bytesEqual, concatBytes as concat } from "../tlog/encoding.ts";
 
 /** Universal tags used here (X.680 §8.4). */
 export const TAG = {
@@ -182,23 +183,8 @@ export function bigIntToBytes(n: bigint, length: number): Uint8Array {
   return out;
 }
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+/** Byte helpers shared with the tlog core (one implementation of each). */
+export { concat, bytesEqual };
 
 function hex2(n: number): string {
   return n.toString(16).padStart(2, "0");
