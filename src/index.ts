@@ -11,9 +11,11 @@ import { tiles } from "./api/tiles.ts";
 import { openapi } from "./api/openapi.ts";
 import { v1 } from "./api/v1.ts";
 import { v2 } from "./api/v2.ts";
+import { witness } from "./api/witness.ts";
 import { sequencerFor } from "./api/sequencer-client.ts";
 
 export { Sequencer } from "../durable-objects/sequencer.ts";
+export { Witness } from "../durable-objects/witness.ts";
 
 const app = new Hono<{ Bindings: Env }>();
 // Monitors and the browser explorer read tiles cross-origin (DESIGN §"The read path").
@@ -24,6 +26,7 @@ app.route("/", testAppend);
 app.route("/", v2);
 app.route("/", v1);
 app.route("/", openapi);
+app.route("/", witness);
 app.notFound((c) => c.json({ code: 404, message: `no route for ${c.req.method} ${c.req.path}` }, 404));
 app.onError((err, c) => errorResponse(c, err));
 

@@ -9,7 +9,7 @@ import {
   newCosignatureVerifier,
   verifyCosignatures,
 } from "../../src/tlog/cosignature.ts";
-import { concatBytes, fromHex, toBase64 } from "../../src/tlog/encoding.ts";
+import { concatBytes, fromBase64, fromHex, toBase64 } from "../../src/tlog/encoding.ts";
 import { generateKey, parseNote } from "../../src/tlog/note.ts";
 import { CHECKPOINT_15 } from "../fixtures/tessera-testdata/index.ts";
 
@@ -54,7 +54,7 @@ describe("cosignature/v1", () => {
     const b = generateCosignatureKey("w.example/a");
     const signer = newCosignatureSigner(a.skey);
     const line = signer.cosignLine(TEXT, 42);
-    const raw = Buffer.from(line.trim().split(" ")[2]!, "base64");
+    const raw = fromBase64(line.trim().split(" ")[2]!);
     expect(raw.length).toBe(76);
     const sig = new Uint8Array(raw.subarray(4));
     expect(newCosignatureVerifier(a.vkey).verify(TEXT, sig)).toBe(42);
