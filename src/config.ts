@@ -1,11 +1,54 @@
 /**
- * Limits and defaults, read once from Worker vars (wrangler.toml [vars]); each with its unit and reason.
+ * Configuration, read from Worker vars (wrangler.toml [vars]) and secrets; each limit with its unit
+ * and reason.
+ *
+ * One deployment can serve several logs ("shards", issue 9). The list and the write switch:
+ *   SHARDS        = "log2026a,log2026b"   oldest first (default: SHARD, else "default": one log)
+ *   ACTIVE_SHARD  = "log2026b"            the one shard that takes writes (default: the last listed);
+ *                                         shards listed before it are frozen, shards after it pending
+ *   FROZEN_SHARDS = "log2026b"            optional: freeze these too (e.g. the active one: a read-only
+ *                                         deployment)
+ * Per-shard settings are the plain names with the shard's suffix, falling back to the plain name:
+ *   LOG_ORIGIN_LOG2026B, secrets LOG_SIGNING_KEY_LOG2026B and LOG_V1_SIGNING_KEY_LOG2026B, ...
+ * (suffix = the name upper-cased, "-" → "_"). A single-shard deployment needs no suffixes at all.
  * @module
  */
 import { MAX_ENTRY_BYTES } from "./tlog/bundle.ts";
 import { isValidKeyName } from "./tlog/note.ts";
 
+export const DEFAULT_SHARD = "default";
+
+/** rekor-tiles' answer to a write on a frozen (read-only) log: HTTP 405 with this body. */
+export const FROZEN_MESSAGE = "This log has been frozen, please switch to the latest log.";
+/** A listed shard after the active one: its keys are published, it takes writes once it is made active. */
+export const PENDING_MESSAGE = "This log is not active yet, please use the current log.";
+
+/**
+ * Settings a shard can override with `<NAME>_<SUFFIX>`. Everything else is deployment-wide.
+ * LOG_VALID_FROM / LOG_VALID_UNTIL: RFC 3339 times published as the key's validity in the trust files.
+ */
+export const PER_SHARD_SETTINGS = [
+  "LOG_ORIGIN",
+  "LOG_SIGNING_KEY",
+  "LOG_V1_SIGNING_KEY",
+  "V1_TREE_ID",
+  "LOG_VALID_FROM",
+  "LOG_VALID_UNTIL",
+  "LOG_OPERATOR",
+  "TICK_MS",
+  "MAX_POOL_LEAVES",
+  "CHECKPOINT_REPUBLISH_MS",
+  "MAX_LEAF_BYTES",
+] as const;
+export type PerShardSetting = (typeof PER_SHARD_SETTINGS)[number];
+
+/** active: takes writes; frozen: read-only for good; pending: listed after the active shard, not yet in use. */
+export type ShardState = "active" | "frozen" | "pending";
+
 export interface LogConfig {
+  /** The shard (log) this configuration is for: its Sequencer is idFromName(shard), its objects live under "<shard>/". */
+  shard: string;
+  state: ShardState;
   /** Checkpoint origin = signed-note key name; clients match it against the log's host. */
   origin: string;
   /** Sequencing round period, ms (DESIGN: 250 ms, Tessera's batch max age). */
@@ -22,7 +65,14 @@ export interface LogConfig {
   maxBodyBytes: number;
   /** The raw test-append endpoint (POST /add); off unless explicitly enabled. */
   enableTestAppend: boolean;
+  /** Start (and end) of the log keys' validity in the trust files, RFC 3339. */
+  validFrom: string;
+  validUntil: string | undefined;
+  /** SigningConfig operator: a scheme-less URI naming who runs the log (default: the origin's host). */
+  operator: string;
 }
+
+type Vars = Partial<Record<string, unknown>>;
 
 function int(value: string | undefined, fallback: number, name: string, min: number, max: number): number {
   if (value === undefined || value === "") return fallback;
@@ -31,18 +81,111 @@ function int(value: string | undefined, fallback: number, name: string, min: num
   return n;
 }
 
-export function readConfig(env: Partial<Record<string, unknown>>): LogConfig {
-  const s = (k: string): string | undefined => (typeof env[k] === "string" ? (env[k] as string) : undefined);
+const str = (env: Vars, k: string): string | undefined => (typeof env[k] === "string" && env[k] !== "" ? (env[k] as string) : undefined);
+
+/** LOG_ORIGIN + log2026-b → LOG_ORIGIN_LOG2026_B. */
+export function shardSettingName(name: string, shard: string): string {
+  return `${name}_${shard.toUpperCase().replace(/-/g, "_")}`;
+}
+
+/** A per-shard setting: `<NAME>_<SUFFIX>`, else the deployment-wide `<NAME>`. */
+export function shardSetting(env: Vars, name: PerShardSetting, shard: string): string | undefined {
+  return str(env, shardSettingName(name, shard)) ?? str(env, name);
+}
+
+/** Shard names are URL path segments and R2 prefixes: lowercase letters, digits and inner hyphens. */
+const SHARD_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** First path segments the API already uses; a shard cannot be named like them. */
+const RESERVED_NAMES = new Set(["api", "tile", "checkpoint", "healthz", "add"]);
+
+function shardList(value: string | undefined, what: string): string[] {
+  if (value === undefined) return [];
+  const names = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  for (const n of names) {
+    if (!SHARD_NAME.test(n)) throw new Error(`config: ${what}: shard name ${JSON.stringify(n)} must be lowercase letters, digits and inner hyphens`);
+    if (RESERVED_NAMES.has(n)) throw new Error(`config: ${what}: ${JSON.stringify(n)} is reserved (it is an API path)`);
+  }
+  return names;
+}
+
+export interface ShardList {
+  /** Every listed shard, oldest first. */
+  names: readonly string[];
+  /** The shard that takes writes (unless it is also in FROZEN_SHARDS). */
+  active: string;
+  /** Shards frozen explicitly (FROZEN_SHARDS); they need not be listed. */
+  frozen: readonly string[];
+}
+
+/** SHARDS / ACTIVE_SHARD / FROZEN_SHARDS, checked. Throws a config error naming the variable at fault. */
+export function readShardList(env: Vars): ShardList {
+  const names = shardList(str(env, "SHARDS") ?? str(env, "SHARD") ?? DEFAULT_SHARD, "SHARDS");
+  if (names.length === 0) throw new Error("config: SHARDS lists no shard");
+  if (new Set(names).size !== names.length) throw new Error("config: SHARDS lists a shard twice");
+  const active = str(env, "ACTIVE_SHARD") ?? names[names.length - 1]!;
+  if (!names.includes(active)) throw new Error(`config: ACTIVE_SHARD ${JSON.stringify(active)} is not in SHARDS (${names.join(",")})`);
+  return { names, active, frozen: shardList(str(env, "FROZEN_SHARDS"), "FROZEN_SHARDS") };
+}
+
+/**
+ * A shard's state. Shards before the active one are frozen, those after it pending; a shard that is
+ * not listed at all is writable (Sequencers addressed by other names in tests and benchmarks) unless
+ * it is in FROZEN_SHARDS.
+ */
+export function shardState(list: ShardList, shard: string): ShardState {
+  if (list.frozen.includes(shard)) return "frozen";
+  const i = list.names.indexOf(shard);
+  const a = list.names.indexOf(list.active);
+  return i < 0 || i === a ? "active" : i < a ? "frozen" : "pending";
+}
+
+/** Set in a shard view of the environment (src/shards/shards.ts): the deployment's own environment. */
+export const ROOT_ENV_KEY = "__EDGELOG_ROOT_ENV";
+
+/** The shard an environment stands for: SHARD in a shard view, else the deployment's active shard. */
+export function envShard(env: Vars): string {
+  if (env[ROOT_ENV_KEY] !== undefined && typeof env.SHARD === "string") return env.SHARD;
+  return readShardList(env).active;
+}
+
+/** Why a write to this shard is refused (HTTP 405), or null if it takes writes. */
+export function writeRefusal(config: Pick<LogConfig, "state">): string | null {
+  return config.state === "frozen" ? FROZEN_MESSAGE : config.state === "pending" ? PENDING_MESSAGE : null;
+}
+
+function rfc3339(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new Error(`config: ${name} must be an RFC 3339 time such as 2026-01-01T00:00:00Z, got ${value}`);
+  }
+  return new Date(value).toISOString().replace(/\.000Z$/, "Z");
+}
+
+/**
+ * The configuration of one shard (default: the shard `env` stands for, see envShard). Per-shard settings use the
+ * shard's suffixed names first. The Sequencer DO calls this with the name it was addressed by.
+ */
+export function readConfig(env: Vars, shard?: string): LogConfig {
+  const name = shard ?? envShard(env);
+  const s = (k: PerShardSetting) => shardSetting(env, k, name);
   const origin = s("LOG_ORIGIN") ?? "localhost:8787";
-  if (!isValidKeyName(origin)) throw new Error(`config: LOG_ORIGIN ${JSON.stringify(origin)} is not a valid key name`);
+  if (!isValidKeyName(origin)) throw new Error(`config: LOG_ORIGIN ${JSON.stringify(origin)} for shard ${name} is not a valid key name`);
+  const validFromName = shardSettingName("LOG_VALID_FROM", name);
   return {
+    shard: name,
+    state: shardState(readShardList(env), name),
     origin,
     tickMs: int(s("TICK_MS"), 250, "TICK_MS", 1, 60_000),
     maxPoolLeaves: int(s("MAX_POOL_LEAVES"), 4096, "MAX_POOL_LEAVES", 1, 100_000),
     republishMs: int(s("CHECKPOINT_REPUBLISH_MS"), 60_000, "CHECKPOINT_REPUBLISH_MS", 1_000, 86_400_000),
     maxLeafBytes: int(s("MAX_LEAF_BYTES"), MAX_ENTRY_BYTES, "MAX_LEAF_BYTES", 1, MAX_ENTRY_BYTES),
-    checkpointMaxAgeSeconds: int(s("CHECKPOINT_MAX_AGE"), 1, "CHECKPOINT_MAX_AGE", 0, 10),
-    maxBodyBytes: int(s("MAX_BODY_BYTES"), 1 << 20, "MAX_BODY_BYTES", 1024, 100 << 20),
-    enableTestAppend: s("ENABLE_TEST_APPEND") === "true",
+    checkpointMaxAgeSeconds: int(str(env, "CHECKPOINT_MAX_AGE"), 1, "CHECKPOINT_MAX_AGE", 0, 10),
+    maxBodyBytes: int(str(env, "MAX_BODY_BYTES"), 1 << 20, "MAX_BODY_BYTES", 1024, 100 << 20),
+    enableTestAppend: env.ENABLE_TEST_APPEND === "true",
+    // Without a configured start the keys are published as valid since the Unix epoch: permissive,
+    // never wrong for this log's entries. scripts/keys.ts prints the real one with each new key.
+    validFrom: rfc3339(s("LOG_VALID_FROM"), validFromName) ?? "1970-01-01T00:00:00Z",
+    validUntil: rfc3339(s("LOG_VALID_UNTIL"), shardSettingName("LOG_VALID_UNTIL", name)),
+    operator: s("LOG_OPERATOR") ?? origin.split("/")[0]!.replace(/:\d+$/, ""),
   };
 }

@@ -1,11 +1,15 @@
 /**
- * The edgelog Worker: validates and routes at the edge; the Sequencer DO is the only writer.
+ * The edgelog Worker: validates and routes at the edge; each shard's Sequencer DO is its only writer.
+ *
+ * Every request is first routed to a shard (src/shards/shards.ts: `/<shard>/...`, the host, or the
+ * active shard) and the API handlers then run against that shard's view of the environment.
  * @module
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { errorResponse } from "./api/errors.ts";
 import { health } from "./api/health.ts";
+import { methodNotAllowed } from "./api/method-not-allowed.ts";
 import { testAppend } from "./api/test-append.ts";
 import { tiles } from "./api/tiles.ts";
 import { openapi } from "./api/openapi.ts";
@@ -13,29 +17,65 @@ import { v1 } from "./api/v1.ts";
 import { v2 } from "./api/v2.ts";
 import { witness } from "./api/witness.ts";
 import { sequencerFor } from "./api/sequencer-client.ts";
+import { readDeployment, routeRequest, shardEnv } from "./shards/shards.ts";
+import { refuseWritesToFrozenShards } from "./shards/writes.ts";
 
 export { Sequencer } from "../durable-objects/sequencer.ts";
 export { Witness } from "../durable-objects/witness.ts";
 
-const app = new Hono<{ Bindings: Env }>();
+const router = new Hono<{ Bindings: Env }>();
 // Monitors and the browser explorer read tiles cross-origin (DESIGN §"The read path").
-app.use("*", cors({ origin: "*", exposeHeaders: ["Retry-After", "x-log-index", "Location", "ETag"] }));
-app.route("/", health);
-app.route("/", tiles);
-app.route("/", testAppend);
-app.route("/", v2);
-app.route("/", v1);
-app.route("/", openapi);
-app.route("/", witness);
-app.notFound((c) => c.json({ code: 404, message: `no route for ${c.req.method} ${c.req.path}` }, 404));
-app.onError((err, c) => errorResponse(c, err));
+router.use("*", cors({ origin: "*", exposeHeaders: ["Retry-After", "x-log-index", "Location", "ETag"] }));
+router.use("*", methodNotAllowed);
+router.use("*", refuseWritesToFrozenShards);
+router.route("/", health);
+router.route("/", tiles);
+router.route("/", testAppend);
+router.route("/", v2);
+router.route("/", v1);
+router.route("/", openapi);
+router.route("/", witness);
+router.notFound((c) => c.json({ code: 404, message: `no route for ${c.req.method} ${c.req.path}` }, 404));
+router.onError((err, c) => errorResponse(c, err));
+
+/** Routes the request to its shard, then serves it with that shard's view of env. */
+async function handle(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const url = new URL(request.url);
+  let route;
+  try {
+    route = routeRequest(readDeployment(env), url);
+  } catch (e) {
+    console.error("configuration:", e);
+    return Response.json({ code: 500, message: "the log is misconfigured" }, { status: 500, headers: { "Access-Control-Allow-Origin": "*" } });
+  }
+  const view = shardEnv(env, route.shard.name, route.prefix);
+  if (!route.prefix) return router.fetch(request, view, ctx);
+  url.pathname = route.path;
+  const res = await router.fetch(new Request(url, request), view, ctx);
+  // Rekor v1 answers Location: <request path>/<entryUUID>: keep the shard prefix in it.
+  const location = res.headers.get("Location");
+  if (location?.startsWith("/")) {
+    const out = new Response(res.body, res);
+    out.headers.set("Location", route.prefix + location);
+    return out;
+  }
+  return res;
+}
 
 export default {
-  fetch: app.fetch,
-  /** Cron heartbeat: creates the log on first deploy and keeps its sequencer (and republish alarm) alive. */
+  fetch: handle,
+  /**
+   * Cron heartbeat: creates a new shard's log on first deploy and keeps every shard's sequencer (and
+   * republish alarm) alive. A shard just frozen reloads, re-publishes anything staged and so its
+   * final checkpoint, and drains its index outbox.
+   */
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
-    ctx.waitUntil(sequencerFor(env).status().then(() => undefined));
+    for (const shard of readDeployment(env).shards) {
+      if (shard.state === "pending") continue;
+      ctx.waitUntil(sequencerFor(shardEnv(env, shard.name)).status().then(() => undefined));
+    }
   },
 } satisfies ExportedHandler<Env>;
 
-export { app };
+/** The whole Worker as a fetch handler (routing included), for tests that call it directly. */
+export const app = { fetch: handle };

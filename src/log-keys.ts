@@ -1,8 +1,12 @@
 /**
  * The log's public identity, derived once per isolate from its secrets: the checkpoint (signed-note)
  * Ed25519 key, its verifier key string and its 32-byte key hash, which Rekor v2 calls the log ID.
+ *
+ * Each shard has its own keys: secrets LOG_SIGNING_KEY_<SUFFIX> and LOG_V1_SIGNING_KEY_<SUFFIX>,
+ * falling back to LOG_SIGNING_KEY / LOG_V1_SIGNING_KEY (src/config.ts).
  * @module
  */
+import { envShard, shardSetting, shardSettingName } from "./config.ts";
 import { concatBytes, utf8Encode } from "./tlog/encoding.ts";
 import { sha256Bytes } from "./tlog/hash.ts";
 import { ALG_ED25519, newSigner } from "./tlog/note.ts";
@@ -15,15 +19,41 @@ export interface CheckpointKey {
   logId: Uint8Array;
 }
 
-let cached: { skey: string; key: CheckpointKey } | undefined;
+export interface SigningKeys {
+  /** Ed25519 checkpoint key, Go note format `PRIVATE+KEY+<origin>+<hex id>+<base64>`. */
+  checkpoint: string;
+  /** ECDSA P-256 PKCS#8 PEM for Rekor v1 (SETs, v1 checkpoints), if configured. */
+  v1: string | undefined;
+}
 
+/**
+ * A shard's private keys from the Worker's secrets. Throws, naming the secret to set, if the
+ * checkpoint key is missing. The Sequencer DO calls this with the name it was addressed by.
+ */
+export function signingKeys(env: Env | Partial<Record<string, unknown>>, shard?: string): SigningKeys {
+  const vars = env as Partial<Record<string, unknown>>;
+  const name = shard ?? envShard(vars);
+  const checkpoint = shardSetting(vars, "LOG_SIGNING_KEY", name);
+  if (checkpoint === undefined) {
+    throw new Error(
+      `${shardSettingName("LOG_SIGNING_KEY", name)} (or LOG_SIGNING_KEY) is not configured for shard ${name} ` +
+        "(run `npm start` locally, or `node scripts/keys.ts` and `wrangler secret put`)",
+    );
+  }
+  return { checkpoint, v1: shardSetting(vars, "LOG_V1_SIGNING_KEY", name) };
+}
+
+const cache = new Map<string, CheckpointKey>();
+
+/** The checkpoint key of the shard `env` is for (a shard view, or the plain environment for one log). */
 export function checkpointKey(env: Env): CheckpointKey {
-  const skey = (env as unknown as Record<string, unknown>).LOG_SIGNING_KEY;
-  if (typeof skey !== "string" || skey === "") throw new Error("LOG_SIGNING_KEY is not configured");
-  if (cached?.skey === skey) return cached.key;
+  const skey = signingKeys(env).checkpoint;
+  const hit = cache.get(skey);
+  if (hit) return hit;
   const signer = newSigner(skey);
   const logId = sha256Bytes(concatBytes(utf8Encode(signer.name), new Uint8Array([0x0a, ALG_ED25519]), signer.publicKey));
   const key = { origin: signer.name, vkey: signer.vkey, publicKey: signer.publicKey, logId };
-  cached = { skey, key };
+  if (cache.size > 64) cache.clear();
+  cache.set(skey, key);
   return key;
 }

@@ -3,11 +3,12 @@
  * Entry Timestamp (sigstore-go verifies SETs with ECDSA only) and for v1-style checkpoints.
  * The C2SP checkpoint stays Ed25519 (src/log-keys.ts); this key only speaks v1.
  *
- * Secret LOG_V1_SIGNING_KEY: a PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----", as `openssl genpkey` or
- * `npm start` writes it). Log ID = SHA-256(DER SPKI), hex; key hint = its first 4 bytes.
+ * Secret LOG_V1_SIGNING_KEY (per shard: LOG_V1_SIGNING_KEY_<SUFFIX>): a PKCS#8 PEM ("-----BEGIN
+ * PRIVATE KEY-----", as `openssl genpkey`, `npm start` or scripts/keys.ts writes it). Log ID = SHA-256(DER SPKI), hex; key hint = its first 4 bytes.
  * @module
  */
 import { p256 } from "@noble/curves/nist.js";
+import { signingKeys } from "./log-keys.ts";
 import { encodePem, decodePem } from "./pki/keys.ts";
 import { concatBytes, fromHex, toHex } from "./tlog/encoding.ts";
 import { sha256Bytes } from "./tlog/hash.ts";
@@ -26,18 +27,22 @@ export interface V1Key {
   sign(message: Uint8Array): Uint8Array;
 }
 
-let cached: { pem: string; key: V1Key } | undefined;
+const cache = new Map<string, V1Key>();
 
 function b64urlToBytes(s: string): Uint8Array {
   const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (s.length % 4)) % 4));
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
 
+/** The Rekor v1 key of the shard `env` is for (a shard view, or the plain environment for one log). */
 export async function v1Key(env: Env): Promise<V1Key> {
   const vars = env as unknown as Record<string, unknown>;
-  const pem = vars.LOG_V1_SIGNING_KEY;
-  if (typeof pem !== "string" || pem === "") throw new Error("LOG_V1_SIGNING_KEY is not configured (run `npm start` or `wrangler secret put`)");
-  if (cached?.pem === pem) return cached.key;
+  const pem = signingKeys(env).v1;
+  if (pem === undefined) throw new Error("LOG_V1_SIGNING_KEY is not configured (run `npm start` locally, or `node scripts/keys.ts` and `wrangler secret put`)");
+  const configured = typeof vars.V1_TREE_ID === "string" && vars.V1_TREE_ID !== "" ? vars.V1_TREE_ID : undefined;
+  const cacheKey = `${configured ?? ""}\n${pem}`;
+  const hit = cache.get(cacheKey);
+  if (hit) return hit;
   const [block] = decodePem(pem.replace(/\\n/g, "\n"));
   if (!block || block.label !== "PRIVATE KEY") throw new Error("LOG_V1_SIGNING_KEY must be a PKCS#8 PEM private key");
   const imported = await crypto.subtle.importKey("pkcs8", block.der, { name: "ECDSA", namedCurve: "P-256" }, true, ["sign"]);
@@ -45,7 +50,7 @@ export async function v1Key(env: Env): Promise<V1Key> {
   const d = b64urlToBytes(jwk.d!);
   const spki = concatBytes(P256_SPKI_PREFIX, new Uint8Array([4]), b64urlToBytes(jwk.x!), b64urlToBytes(jwk.y!));
   const logId = sha256Bytes(spki);
-  const configured = typeof vars.V1_TREE_ID === "string" && vars.V1_TREE_ID !== "" ? vars.V1_TREE_ID : undefined;
+  if (configured !== undefined && (!/^[1-9][0-9]{0,18}$/.test(configured) || BigInt(configured) > 0x7fff_ffff_ffff_ffffn)) throw new Error(`V1_TREE_ID must be a positive decimal int64, got ${configured}`);
   // A stable 63-bit tree ID from the key unless one is configured (Trillian tree IDs are positive int64).
   const treeId = configured ?? (BigInt("0x" + toHex(logId.slice(0, 8))) & 0x7fff_ffff_ffff_ffffn).toString();
   const key: V1Key = {
@@ -55,7 +60,8 @@ export async function v1Key(env: Env): Promise<V1Key> {
     treeId,
     sign: (message) => p256.sign(sha256Bytes(message), d, { prehash: false, format: "der" }),
   };
-  cached = { pem, key };
+  if (cache.size > 64) cache.clear();
+  cache.set(cacheKey, key);
   return key;
 }
 

@@ -3,14 +3,18 @@
  * an ApiError carrying its status. A fresh stub per call (an exception poisons a stub: Azul #80).
  * @module
  */
+import { envShard, FROZEN_MESSAGE, PENDING_MESSAGE } from "../config.ts";
 import type { AddResult } from "../sequencer/protocol.ts";
 import { ApiError } from "./errors.ts";
 
 export type Appended = Extract<AddResult, { kind: "sequenced" } | { kind: "duplicate" }>;
 
-/** The shard this Worker serves (one for now; several with URL prefixes later). */
+/**
+ * The shard a request is for. The router hands each handler a shard view of env whose SHARD names
+ * it (src/shards/shards.ts); the plain environment stands for the active shard.
+ */
 export function shardName(env: Env): string {
-  return env.SHARD || "default";
+  return envShard(env as unknown as Record<string, unknown>);
 }
 
 export function sequencerFor(env: Env): DurableObjectStub<import("../../durable-objects/sequencer.ts").Sequencer> {
@@ -34,6 +38,8 @@ export async function appendLeaf(env: Env, leaf: Uint8Array): Promise<Appended> 
     case "unavailable":
       throw new ApiError(503, r.reason, { "Retry-After": String(r.retryAfterSeconds) });
     case "rejected":
+      // A frozen or pending shard's sequencer refuses writes itself too (the edge checks first).
+      if (r.reason === FROZEN_MESSAGE || r.reason === PENDING_MESSAGE) throw new ApiError(405, r.reason);
       throw new ApiError(r.reason.includes("exceeds") ? 413 : 400, r.reason);
   }
 }

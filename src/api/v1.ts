@@ -10,13 +10,15 @@ import { bodyLimit } from "hono/body-limit";
 import { readConfig } from "../config.ts";
 import { RequestError } from "../rekor/errors.ts";
 import { canonicalizeProposedEntry } from "../rekor/v1/proposed-entry.ts";
-import { entryUuid, logEntry, v1Checkpoint, type V1LogEntry } from "../rekor/v1/log-entry.ts";
-import { d1SearchIndex } from "../storage/search-index.ts";
+import { entryUuid, logEntry, type V1LogEntry } from "../rekor/v1/log-entry.ts";
 import { parseCheckpoint } from "../tlog/checkpoint.ts";
-import { fromHex, toHex } from "../tlog/encoding.ts";
+import { toHex } from "../tlog/encoding.ts";
+import { hashLeaf } from "../tlog/hash.ts";
 import { parseNote } from "../tlog/note.ts";
 import { treeHash } from "../tlog/proof.ts";
-import { treeIdHex, v1Key } from "../v1-key.ts";
+import { v1Key } from "../v1-key.ts";
+import { shardEnv } from "../shards/shards.ts";
+import { findByUuid, globalOffset, locateGlobalIndex, logInfo, shardForTreeId, type ShardIndex } from "../shards/v1.ts";
 import { ApiError } from "./errors.ts";
 import { readJsonBody } from "./json-body.ts";
 import { LogReader } from "./log-reader.ts";
@@ -63,6 +65,7 @@ v1.post("/api/v1/log/entries", limitBody, async (c) => {
     origin: config(c).origin,
     leaf: entry.body,
     index: r.index,
+    logIndex: (await globalOffset(c.env, shardName(c.env))) + r.index,
     integratedTime: r.integratedTime,
     size: cp.size,
     root: cp.root,
@@ -72,15 +75,21 @@ v1.post("/api/v1/log/entries", limitBody, async (c) => {
   return c.json({ [uuid]: answer }, 201, { ETag: uuid, Location: location });
 });
 
-/** A stored entry as a v1 LogEntry, with a fresh v1 checkpoint and SET (as Rekor answers reads). */
-async function readLogEntry(c: Context<{ Bindings: Env }>, reader: LogReader, index: number): Promise<[string, V1LogEntry]> {
+/**
+ * A stored entry as a v1 LogEntry, with a fresh v1 checkpoint and SET (as Rekor answers reads), from
+ * whichever shard holds it (src/shards/v1.ts): logIndex is global, the proof's index the shard's.
+ */
+async function readLogEntry(c: Context<{ Bindings: Env }>, at: ShardIndex): Promise<[string, V1LogEntry]> {
+  const env = shardEnv(c.env, at.shard);
+  const reader = new LogReader(env);
   const cp = await reader.checkpoint();
-  const stored = await reader.entry(index, cp);
+  const stored = await reader.entry(at.index, cp);
   const { uuid, entry } = logEntry({
-    key: await v1Key(c.env),
-    origin: config(c).origin,
+    key: await v1Key(env),
+    origin: readConfig(env as unknown as Record<string, unknown>).origin,
     leaf: stored.leaf,
-    index,
+    index: at.index,
+    logIndex: (await globalOffset(c.env, at.shard)) + at.index,
     integratedTime: stored.integratedTime,
     size: cp.size,
     root: cp.root,
@@ -90,25 +99,10 @@ async function readLogEntry(c: Context<{ Bindings: Env }>, reader: LogReader, in
   return [uuid, entry];
 }
 
-/** Index of the entry with this 64-hex UUID (leaf hash) or 80-hex entry ID in this shard, if any. */
-async function findByUuid(c: Context<{ Bindings: Env }>, id: string): Promise<number | null> {
-  if (!/^([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$/.test(id)) {
-    throw new ApiError(400, "entry UUID must be 64 hex characters (leaf hash) or 80 (tree ID + leaf hash)");
-  }
-  const lower = id.toLowerCase();
-  if (lower.length === 80) {
-    const tree = lower.slice(0, 16);
-    // A tree-ID prefix of 0 is treated as a plain UUID (Rekor); any other must be ours.
-    if (tree !== "0".repeat(16) && tree !== treeIdHex((await v1Key(c.env)).treeId)) return null;
-  }
-  const hits = await d1SearchIndex(c.env.INDEX).findByLeafHash(fromHex(lower.slice(-64)));
-  return hits.find((h) => h.shard === shardName(c.env))?.index ?? null;
-}
-
 v1.get("/api/v1/log/entries/:uuid", async (c) => {
-  const index = await findByUuid(c, c.req.param("uuid"));
-  if (index === null) throw new ApiError(404, "entry not found");
-  const [uuid, entry] = await readLogEntry(c, new LogReader(c.env), index);
+  const at = await findByUuid(c.env, c.req.param("uuid"));
+  if (at === null) throw new ApiError(404, "entry not found");
+  const [uuid, entry] = await readLogEntry(c, at);
   return c.json({ [uuid]: entry }, 200, { "Cache-Control": "no-cache" });
 });
 
@@ -121,7 +115,9 @@ function parseIndex(value: unknown, what: string): number {
 v1.get("/api/v1/log/entries", async (c) => {
   const raw = c.req.query("logIndex");
   if (raw === undefined) throw new ApiError(400, "logIndex is required");
-  const [uuid, entry] = await readLogEntry(c, new LogReader(c.env), parseIndex(raw, "logIndex"));
+  const at = await locateGlobalIndex(c.env, parseIndex(raw, "logIndex"));
+  if (at === null) throw new ApiError(404, `no entry at index ${raw}`);
+  const [uuid, entry] = await readLogEntry(c, at);
   return c.json({ [uuid]: entry }, 200, { "Cache-Control": "no-cache" });
 });
 
@@ -140,51 +136,43 @@ v1.post("/api/v1/log/entries/retrieve", limitBody, async (c) => {
   const indexes = list("logIndexes").map((v) => parseIndex(v, "logIndexes[]"));
   const proposed = list("entries");
   if (uuids.length + indexes.length + proposed.length === 0) throw new ApiError(400, "give entryUUIDs, logIndexes or entries");
-  const key = await v1Key(c.env);
-  const wanted: number[] = [...indexes];
+  const wanted: ShardIndex[] = [];
+  for (const i of indexes) {
+    const at = await locateGlobalIndex(c.env, i);
+    if (at !== null) wanted.push(at);
+  }
   for (const u of uuids) {
     if (typeof u !== "string") throw new ApiError(400, "entryUUIDs[] must be strings");
-    const i = await findByUuid(c, u);
-    if (i !== null) wanted.push(i);
+    const at = await findByUuid(c.env, u);
+    if (at !== null) wanted.push(at);
   }
   for (const p of proposed) {
     const e = await canonical(p);
-    const i = await findByUuid(c, entryUuid(key, e.body));
-    if (i !== null) wanted.push(i);
+    const at = await findByUuid(c.env, toHex(hashLeaf(e.body))); // in any shard
+    if (at !== null) wanted.push(at);
   }
-  const reader = new LogReader(c.env);
-  const cp = await reader.checkpoint();
   const out: Record<string, V1LogEntry>[] = [];
-  for (const i of wanted) {
-    if (i >= cp.size) continue;
-    const [uuid, entry] = await readLogEntry(c, reader, i);
+  for (const at of wanted) {
+    const [uuid, entry] = await readLogEntry(c, at);
     out.push({ [uuid]: entry });
   }
   return c.json(out, 200);
 });
 
 v1.get("/api/v1/log", async (c) => {
-  const cp = await new LogReader(c.env).checkpoint();
-  const key = await v1Key(c.env);
-  return c.json(
-    {
-      rootHash: toHex(cp.root),
-      treeSize: cp.size,
-      signedTreeHead: v1Checkpoint(key, config(c).origin, cp.size, cp.root, Date.now()),
-      treeID: key.treeId,
-      inactiveShards: [],
-    },
-    200,
-    { "Cache-Control": "no-cache" },
-  );
+  // The current shard's tree; every other shard holding entries is listed in inactiveShards.
+  return c.json(await logInfo(c.env, shardName(c.env), Date.now()), 200, { "Cache-Control": "no-cache" });
 });
 
+/** The shard a `treeID` query parameter names (Rekor v1), else the current one. */
+const treeEnv = async (c: Context<{ Bindings: Env }>) => shardEnv(c.env, await shardForTreeId(c.env, c.req.query("treeID"), shardName(c.env)));
+
 v1.get("/api/v1/log/publicKey", async (c) => {
-  return c.body((await v1Key(c.env)).pem, 200, { "Content-Type": "application/x-pem-file" });
+  return c.body((await v1Key(await treeEnv(c))).pem, 200, { "Content-Type": "application/x-pem-file" });
 });
 
 v1.get("/api/v1/log/proof", async (c) => {
-  const reader = new LogReader(c.env);
+  const reader = new LogReader(await treeEnv(c));
   const cp = await reader.checkpoint();
   const lastRaw = c.req.query("lastSize");
   if (lastRaw === undefined) throw new ApiError(400, "lastSize is required");

@@ -12,6 +12,19 @@ export function testBindings(): Record<string, string> {
     TICK_MS: "20",
     CHECKPOINT_MAX_AGE: "0",
     ENABLE_TEST_APPEND: "true",
+    // Two extra shards for test/shards/ (inert unless a test lists them in SHARDS): keys per shard.
+    ...shardBindings("shardtest-a", "SHARDTEST_A"),
+    ...shardBindings("shardtest-b", "SHARDTEST_B"),
+  };
+}
+
+/** A shard's origin (`<host>/<shard>`) and keys under its suffixed names (src/config.ts). */
+export function shardBindings(shard: string, suffix: string, host = TEST_ORIGIN): Record<string, string> {
+  const origin = `${host}/${shard}`;
+  return {
+    [`LOG_ORIGIN_${suffix}`]: origin,
+    [`LOG_SIGNING_KEY_${suffix}`]: generateKey(origin).skey,
+    [`LOG_V1_SIGNING_KEY_${suffix}`]: v1TestKey(),
   };
 }
 

@@ -52,7 +52,10 @@ export function logEntry(args: {
   key: V1Key;
   origin: string;
   leaf: Uint8Array;
+  /** Index in the shard's tree: the inclusion proof's logIndex. */
   index: number;
+  /** Global (virtual) index across shards: LogEntry.logIndex and the SET's (default: index). */
+  logIndex?: number;
   integratedTime: number;
   size: number;
   root: Hash;
@@ -60,6 +63,7 @@ export function logEntry(args: {
   nowMs: number;
 }): { uuid: string; entry: V1LogEntry } {
   const { key, leaf, index, integratedTime } = args;
+  const logIndex = args.logIndex ?? index;
   const body = toBase64(leaf);
   return {
     uuid: entryUuid(key, leaf),
@@ -67,7 +71,7 @@ export function logEntry(args: {
       body,
       integratedTime,
       logID: key.logIdHex,
-      logIndex: index,
+      logIndex,
       verification: {
         inclusionProof: {
           checkpoint: v1Checkpoint(key, args.origin, args.size, args.root, args.nowMs),
@@ -76,7 +80,7 @@ export function logEntry(args: {
           rootHash: toHex(args.root),
           treeSize: args.size,
         },
-        signedEntryTimestamp: signedEntryTimestamp(key, body, integratedTime, index),
+        signedEntryTimestamp: signedEntryTimestamp(key, body, integratedTime, logIndex),
       },
     },
   };

@@ -1,0 +1,144 @@
+/**
+ * Rekor v1 across shards, as Rekor v1 does it (rekor-api.md §2.1, §2.5): one API over every shard.
+ * - Entry UUIDs carry the shard's tree ID (80 hex); lookups by UUID search every shard's entries in
+ *   the D1 index, and an 80-hex UUID names its shard.
+ * - The global (virtual) log index = the sizes of the shards listed before the entry's shard + its
+ *   index in the shard. Shards before the active one are frozen, so those sizes are final: they are
+ *   read from the frozen shards' signed checkpoints (cached a minute per isolate).
+ * - `GET /api/v1/log` describes the current shard and lists the others as `inactiveShards`.
+ * Pending shards (listed after the active one) hold no entries and take no part.
+ * @module
+ */
+import type { VerifiedCheckpoint } from "../client/tile-reader.ts";
+import { ApiError } from "../api/errors.ts";
+import { LogReader } from "../api/log-reader.ts";
+import { v1Checkpoint } from "../rekor/v1/log-entry.ts";
+import { d1SearchIndex } from "../storage/search-index.ts";
+import { fromHex, toHex } from "../tlog/encoding.ts";
+import { treeIdHex, v1Key, type V1Key } from "../v1-key.ts";
+import { readDeployment, shardEnv, type Shard } from "./shards.ts";
+
+export interface ShardIndex {
+  shard: string;
+  /** The index within the shard's own tree. */
+  index: number;
+}
+
+/** The shards that hold entries (frozen and active), oldest first. */
+export function entryShards(env: Env): Shard[] {
+  return readDeployment(env).shards.filter((s) => s.state !== "pending");
+}
+
+/** A shard's v1 key, with every shard's tree ID checked distinct (UUIDs and lookups depend on it). */
+export async function shardV1Key(env: Env, shard: string): Promise<V1Key> {
+  const shards = readDeployment(env).shards;
+  const keys = await Promise.all(shards.map((s) => v1Key(shardEnv(env, s.name))));
+  const seen = new Map<string, string>();
+  keys.forEach((k, i) => {
+    const other = seen.get(k.treeId);
+    if (other !== undefined) {
+      throw new Error(`config: shards ${other} and ${shards[i]!.name} have the same Rekor v1 tree ID ${k.treeId}; give each its own LOG_V1_SIGNING_KEY_<SHARD> or V1_TREE_ID_<SHARD>`);
+    }
+    seen.set(k.treeId, shards[i]!.name);
+  });
+  const i = shards.findIndex((s) => s.name === shard);
+  return i >= 0 ? keys[i]! : v1Key(shardEnv(env, shard));
+}
+
+const FROZEN_TTL_MS = 60_000;
+const frozenCheckpoints = new Map<string, { cp: VerifiedCheckpoint; at: number }>();
+
+/** A shard's latest checkpoint, verified with its key; a frozen shard's is cached (it no longer changes). */
+export async function shardCheckpoint(env: Env, shard: Shard): Promise<VerifiedCheckpoint> {
+  const view = shardEnv(env, shard.name);
+  if (shard.state !== "frozen") return new LogReader(view).checkpoint();
+  const key = `${shard.name}\n${(view as unknown as Record<string, unknown>).LOG_SIGNING_KEY}`;
+  const hit = frozenCheckpoints.get(key);
+  if (hit && Date.now() - hit.at < FROZEN_TTL_MS) return hit.cp;
+  const cp = await new LogReader(view).checkpoint();
+  frozenCheckpoints.set(key, { cp, at: Date.now() });
+  return cp;
+}
+
+/** Global index of the first entry of `shard`: the sizes of the shards before it. */
+export async function globalOffset(env: Env, shard: string): Promise<number> {
+  let offset = 0;
+  for (const s of entryShards(env)) {
+    if (s.name === shard) return offset;
+    offset += (await shardCheckpoint(env, s)).size;
+  }
+  return 0; // a shard that is not listed (tests address Sequencers by other names): its own numbering
+}
+
+/** The shard and in-shard index of a global index, or null if no shard holds it. */
+export async function locateGlobalIndex(env: Env, globalIndex: number): Promise<ShardIndex | null> {
+  let offset = 0;
+  for (const s of entryShards(env)) {
+    const size = (await shardCheckpoint(env, s)).size;
+    if (globalIndex < offset + size) return { shard: s.name, index: globalIndex - offset };
+    offset += size;
+  }
+  return null;
+}
+
+/**
+ * The shard and index of the entry with this UUID: 64 hex (leaf hash; every shard searched, the
+ * newest first) or 80 hex (tree ID + leaf hash; a tree ID of 0 counts as none, as in Rekor).
+ */
+export async function findByUuid(env: Env, id: string): Promise<ShardIndex | null> {
+  if (!/^([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$/.test(id)) {
+    throw new ApiError(400, "entry UUID must be 64 hex characters (leaf hash) or 80 (tree ID + leaf hash)");
+  }
+  const lower = id.toLowerCase();
+  const shards = entryShards(env).reverse();
+  let candidates = shards.map((s) => s.name);
+  if (lower.length === 80 && lower.slice(0, 16) !== "0".repeat(16)) {
+    const tree = lower.slice(0, 16);
+    candidates = [];
+    for (const s of shards) if (treeIdHex((await shardV1Key(env, s.name)).treeId) === tree) candidates.push(s.name);
+    if (candidates.length === 0) return null;
+  }
+  const hits = await d1SearchIndex(env.INDEX).findByLeafHash(fromHex(lower.slice(-64)));
+  for (const name of candidates) {
+    const hit = hits.find((h) => h.shard === name);
+    if (hit) return { shard: hit.shard, index: hit.index };
+  }
+  return null;
+}
+
+/** The shard a Rekor v1 `treeID` query parameter names (decimal), or `fallback` if absent. */
+export async function shardForTreeId(env: Env, treeId: string | undefined, fallback: string): Promise<string> {
+  if (treeId === undefined || treeId === "") return fallback;
+  if (!/^[0-9]{1,19}$/.test(treeId)) throw new ApiError(400, "treeID must be a decimal integer");
+  for (const s of readDeployment(env).shards) if ((await shardV1Key(env, s.name)).treeId === String(BigInt(treeId))) return s.name;
+  throw new ApiError(404, `no shard has tree ID ${treeId}`);
+}
+
+export interface V1TreeInfo {
+  rootHash: string;
+  treeSize: number;
+  signedTreeHead: string;
+  treeID: string;
+}
+
+/** One shard's v1 log info: its tree as a v1 checkpoint freshly signed with its v1 key. */
+export async function treeInfo(env: Env, shard: Shard, nowMs: number): Promise<V1TreeInfo> {
+  const cp = await shardCheckpoint(env, shard);
+  const key = await shardV1Key(env, shard.name);
+  return {
+    rootHash: toHex(cp.root),
+    treeSize: cp.size,
+    signedTreeHead: v1Checkpoint(key, shard.origin, cp.size, cp.root, nowMs),
+    treeID: key.treeId,
+  };
+}
+
+/** GET /api/v1/log: the shard `current` and, as `inactiveShards`, every other shard holding entries. */
+export async function logInfo(env: Env, current: string, nowMs: number): Promise<V1TreeInfo & { inactiveShards: V1TreeInfo[] }> {
+  const d = readDeployment(env);
+  const shard = d.byName.get(current);
+  if (!shard) throw new Error(`unknown shard ${current}`);
+  const others = entryShards(env).filter((s) => s.name !== current);
+  const [info, ...inactiveShards] = await Promise.all([treeInfo(env, shard, nowMs), ...others.map((s) => treeInfo(env, s, nowMs))]);
+  return { ...info!, inactiveShards };
+}
