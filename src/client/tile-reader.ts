@@ -26,15 +26,26 @@ export interface VerifiedCheckpoint extends Checkpoint {
   note: string;
 }
 
+/** Tiles are write-once, so a reader may keep the ones it fetched; this bounds the memory it uses. */
+const MAX_CACHED_TILES = 512;
+
 export class TileReader {
+  private readonly tileCache = new Map<string, Uint8Array>();
+
   constructor(
     private readonly fetchPath: PathFetcher,
     private readonly verifiers: readonly NoteVerifier[],
   ) {}
 
   private async must(path: string): Promise<Uint8Array> {
+    const cached = this.tileCache.get(path);
+    if (cached) return cached;
     const body = await this.fetchPath(path);
     if (body === null) throw new MissingObjectError(`${path} is not available`);
+    if (path.startsWith("tile/")) {
+      if (this.tileCache.size >= MAX_CACHED_TILES) this.tileCache.delete(this.tileCache.keys().next().value!);
+      this.tileCache.set(path, body);
+    }
     return body;
   }
 

@@ -167,8 +167,9 @@ export class LogDatabase {
       edge.levels.forEach((hashes, level) => {
         if (hashes.length > 0) this.sql.exec("INSERT INTO edge (level, hashes) VALUES (?, ?)", level, concatHashes(hashes));
       });
-      this.insertRows("leaves (idx, data, time)", rows.storedLeaves.map((l) => [l.index, l.data, l.time]));
-      this.insertRows("dedup (leaf_hash, idx)", rows.dedup.map((l) => [l.leafHash, l.index]));
+      // Uint8Array binds as a BLOB (the type declares only ArrayBuffer).
+      this.insertRows("leaves (idx, data, time)", rows.storedLeaves.map((l) => [l.index, l.data, l.time] as SqlStorageValue[]));
+      this.insertRows("dedup (leaf_hash, idx)", rows.dedup.map((l) => [l.leafHash, l.index] as SqlStorageValue[]));
       if (rows.outbox) this.sql.exec("INSERT INTO outbox (first_idx, leaf_hashes) VALUES (?, ?)", rows.outbox.firstIndex, rows.outbox.leafHashes);
       for (const s of staged) {
         if (s.kind === "bytes") {

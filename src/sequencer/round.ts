@@ -8,6 +8,8 @@
  *  4. upload the staged objects, then publish the checkpoint;
  *  5. build each leaf's inclusion proof against exactly that checkpoint.
  *
+ * `deps.onStep` marks the points between these steps; it does nothing outside test/faults.
+ *
  * If this throws after step 3, the log's durable state is ahead of what was published: the caller
  * must drop its in-memory state and reload, which re-uploads what is staged (Azul incident #84).
  * @module
@@ -15,7 +17,7 @@
 import { formatCheckpoint } from "../tlog/checkpoint.ts";
 import { assert } from "../tlog/errors.ts";
 import { EMPTY_ROOT, type Hash } from "../tlog/hash.ts";
-import { signNote, type NoteSigner } from "../tlog/note.ts";
+import { signNote, type Ed25519NoteSigner } from "../tlog/note.ts";
 import { proveInclusion, tileHashReader } from "../tlog/proof.ts";
 import { entryBundlesForSize, TILE_WIDTH, tilePath } from "../tlog/tile.ts";
 import { appendLeaves, concatHashes, edgeRoot, edgeTiles, emptyEdge, type RightEdge } from "../tlog/tree.ts";
@@ -32,7 +34,7 @@ export interface LogState {
 }
 
 export interface RoundDeps extends PublishStores {
-  signer: NoteSigner;
+  signer: Ed25519NoteSigner;
   origin: string;
   /** Milliseconds since the epoch (injectable for tests). */
   now: () => number;
@@ -105,12 +107,16 @@ export async function sequenceRound(
     outbox: { firstIndex: oldSize, leafHashes: concatHashes(leaves.map((l) => l.leafHash)) },
   };
 
+  await deps.onStep?.("built");
+
   // 3. Commit. From here the new tree is durable and the log will never sign another root for newSize.
   deps.db.commitRound(state.checkpoint, checkpoint, edge, rows, staged);
   const next: LogState = { checkpoint, edge };
+  await deps.onStep?.("committed");
 
   // 4. Upload staged objects, then publish the checkpoint. A failure throws: no waiter is answered.
   await publishStaged(deps, checkpoint);
+  await deps.onStep?.("published");
 
   // 5. Proofs against this checkpoint, from the tiles this round built plus the right edge
   //    (every tile a new leaf's audit path touches is one of them).

@@ -64,7 +64,7 @@ export function fromHex(text: string, what = "hex"): Uint8Array {
 }
 
 const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder("utf-8", { fatal: true });
+const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 export function utf8Encode(text: string): Uint8Array {
   return encoder.encode(text);

@@ -23,7 +23,7 @@ export function httpReader(): TileReader {
   }, [newVerifier(logVerifierKey())]);
 }
 
-export function sequencer(shard = env.SHARD || "default"): DurableObjectStub<Sequencer> {
+export function sequencer(shard: string = env.SHARD || "default"): DurableObjectStub<Sequencer> {
   return env.SEQUENCER.get(env.SEQUENCER.idFromName(shard)) as DurableObjectStub<Sequencer>;
 }
 
