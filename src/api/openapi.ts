@@ -118,6 +118,22 @@ export const OPENAPI = {
         responses: { "200": { description: "ConsistencyProof", content: json() }, "400": error("sizes out of range") },
       },
     },
+    "/api/v1/trust/trusted_root.json": {
+      get: {
+        operationId: "getTrustedRoot",
+        summary:
+          "Sigstore TrustedRoot (mediaType application/vnd.dev.sigstore.trustedroot+json;version=0.1) listing every shard's checkpoint key (Rekor v2) and v1 key; under /<shard>/ that shard's alone",
+        responses: { "200": { description: "TrustedRoot (protojson)", content: json() } },
+      },
+    },
+    "/api/v1/trust/signing_config.json": {
+      get: {
+        operationId: "getSigningConfig",
+        summary:
+          "Sigstore SigningConfig v0.2 (mediaType application/vnd.dev.sigstore.signingconfig.v0.2+json) whose rekorTlogUrls are the shard taking writes, Rekor v2 and v1",
+        responses: { "200": { description: "SigningConfig (protojson)", content: json() } },
+      },
+    },
     "/api/openapi.json": {
       get: { operationId: "getOpenApi", summary: "This document", responses: { "200": { description: "OpenAPI 3.1", content: json() } } },
     },

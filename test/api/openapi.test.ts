@@ -39,6 +39,8 @@ function samples(): Record<string, Sample[]> {
     getLogInfo: [{ path: "/api/v1/log", status: 200 }],
     getPublicKey: [{ path: "/api/v1/log/publicKey", status: 200 }],
     getLogProof: [{ path: "/api/v1/log/proof?firstSize=1&lastSize=1", status: 200 }, { path: "/api/v1/log/proof?firstSize=2&lastSize=1", status: 400 }],
+    getTrustedRoot: [{ path: "/api/v1/trust/trusted_root.json", status: 200 }],
+    getSigningConfig: [{ path: "/api/v1/trust/signing_config.json", status: 200 }],
     getOpenApi: [{ path: "/api/openapi.json", status: 200 }],
   };
 }

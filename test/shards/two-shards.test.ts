@@ -167,5 +167,30 @@ describe("two shards in one deployment", () => {
     const again = await post(phase2, `/${B}/api/v1/log/entries`, dupReq);
     expect(again.status).toBe(409);
     expect(again.headers.get("location")).toBe(`/${B}/api/v1/log/entries/${dupUuid}`);
+
+    // Trust files: every shard's keys in the TrustedRoot (old bundles keep verifying), only the
+    // active shard in the SigningConfig (where to write).
+    const root = (await (await call(phase2, "/api/v1/trust/trusted_root.json")).json()) as any;
+    expect(root.tlogs.map((t: any) => [t.baseUrl, t.publicKey.keyDetails])).toEqual([
+      [`http://localhost:8787/${A}`, "PKIX_ED25519"],
+      [`http://localhost:8787/${A}`, "PKIX_ECDSA_P256_SHA_256"],
+      [`http://localhost:8787/${B}`, "PKIX_ED25519"],
+      [`http://localhost:8787/${B}`, "PKIX_ECDSA_P256_SHA_256"],
+    ]);
+    expect(root.tlogs[0].logId.keyId).toBe(tleA.logId.keyId);
+    expect(root.tlogs[2].logId.keyId).toBe(tleB.logId.keyId);
+    expect(Buffer.from(root.tlogs[3].logId.keyId, "base64").toString("hex")).toBe(entryB.logID);
+    const config = (await (await call(phase2, "/api/v1/trust/signing_config.json")).json()) as any;
+    expect(config.rekorTlogUrls.map((s: any) => [s.url, s.majorApiVersion])).toEqual([
+      [`http://localhost:8787/${B}`, 2],
+      [`http://localhost:8787/${B}`, 1],
+    ]);
+    const rootA = (await (await call(phase2, `/${A}/api/v1/trust/trusted_root.json`)).json()) as any;
+    expect(rootA.tlogs).toEqual(root.tlogs.slice(0, 2));
+    expect(((await (await call(phase2, `/${A}/api/v1/trust/signing_config.json`)).json()) as any).rekorTlogUrls).toEqual([]); // frozen
+    // A pending shard is trusted before it is used, but not written to.
+    const early = (await (await call(phase1, "/api/v1/trust/signing_config.json")).json()) as any;
+    expect(early.rekorTlogUrls.map((s: any) => s.url)).toEqual([`http://localhost:8787/${A}`, `http://localhost:8787/${A}`]);
+    expect(((await (await call(phase1, "/api/v1/trust/trusted_root.json")).json()) as any).tlogs).toHaveLength(4);
   });
 });
