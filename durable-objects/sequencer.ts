@@ -86,6 +86,7 @@ export class Sequencer extends DurableObject<Env> {
       origin: this.config.origin,
       stats: this.stats,
       now: Date.now,
+      onStep: (step) => this.faults.onStep?.(step),
     };
   }
 

@@ -19,7 +19,18 @@ export interface PublishStores {
   hot: HotStore;
   /** Write counters for the benchmark's "R2 and KV writes per 1,000 entries". */
   stats?: WriteStats;
+  /**
+   * Test-only pause points between the steps of a round (test/faults blocks here, then restarts the
+   * Durable Object). Absent, or answering undefined, in production.
+   */
+  onStep?: (step: RoundStep) => Promise<void> | undefined;
 }
+
+/**
+ * The points between the steps of a round: after build (signed, not committed), after commit, before
+ * each staged object's upload, after the uploads (checkpoint not yet published), after publication.
+ */
+export type RoundStep = "built" | "committed" | "uploading" | "uploaded" | "published";
 
 export interface WriteStats {
   rounds: number;
@@ -53,6 +64,7 @@ export async function publishStaged(stores: PublishStores, checkpoint: { size: n
   const staged = db.staged();
   await Promise.all(
     staged.map(async (s) => {
+      await stores.onStep?.("uploading");
       const { data, metadata } = object(db, s);
       await objects.put(s.key, data, { immutable: true, contentType: TILE_CONTENT_TYPE, metadata });
       if (stats) stats.objectPuts++;
@@ -62,6 +74,7 @@ export async function publishStaged(stores: PublishStores, checkpoint: { size: n
       }
     }),
   );
+  await stores.onStep?.("uploaded");
   await objects.put(CHECKPOINT_KEY, utf8Encode(checkpoint.note), { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE });
   if (stats) stats.objectPuts++;
   db.markPublished(checkpoint.size);

@@ -4,17 +4,55 @@
  * Production code wraps its stores too; with no hook installed the wrapper is a pass-through.
  * @module
  */
+import type { RoundStep } from "../sequencer/publish.ts";
+import { toHex } from "../tlog/encoding.ts";
 import type { HotStore, ObjectStore } from "./object-store.ts";
 
 export type StoreOp = "r2.put" | "r2.get" | "kv.put" | "kv.get" | "d1.write";
 export type FaultDecision = { fail: false } | { fail: true; persist: boolean };
 export type FaultHook = (op: StoreOp, key: string) => FaultDecision;
 
+/** A test's pause at a point of the round (it may block there while the test restarts the DO). */
+export type StepHook = (step: RoundStep) => Promise<void> | undefined;
+
 /** A mutable slot so tests (via runInDurableObject) can install or clear a hook on a live instance. */
 export class FaultSwitch {
   hook: FaultHook | undefined;
+  /** Called between the steps of a round (RoundDeps.onStep). */
+  onStep: StepHook | undefined;
+  /** When set, every object-store and KV write is recorded and write-once keys are checked. */
+  ledger: WriteLedger | undefined;
   check(op: StoreOp, key: string): FaultDecision {
     return this.hook ? this.hook(op, key) : { fail: false };
+  }
+}
+
+/**
+ * What the stores were asked to write, kept by a test across restarts of the Durable Object (it
+ * installs the same ledger in each new instance). A write-once key written again with other bytes
+ * is a violation: the put is refused and recorded, so a test sees it even if the caller swallows the
+ * error (KV copies are best effort).
+ */
+export class WriteLedger {
+  /** Full key ("r2:<shard>/tile/..." or "kv:...") → SHA-256 of the bytes, hex. */
+  readonly onceWritten = new Map<string, string>();
+  /** Every checkpoint note the object store was asked to store, in order. */
+  readonly checkpoints: string[] = [];
+  readonly violations: string[] = [];
+
+  async record(store: "r2" | "kv", key: string, body: Uint8Array, immutable: boolean): Promise<void> {
+    if (!immutable) {
+      this.checkpoints.push(new TextDecoder().decode(body));
+      return;
+    }
+    const digest = toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", body)));
+    const name = `${store}:${key}`;
+    const before = this.onceWritten.get(name);
+    if (before !== undefined && before !== digest) {
+      this.violations.push(`${name} rewritten with other bytes`);
+      throw new Error(`write-once key ${name} rewritten with other bytes`);
+    }
+    this.onceWritten.set(name, digest);
   }
 }
 
@@ -31,7 +69,11 @@ async function guarded<T>(faults: FaultSwitch, op: StoreOp, key: string, run: ()
 
 export function faultyObjectStore(inner: ObjectStore, faults: FaultSwitch): ObjectStore {
   return {
-    put: (key, body, opts) => guarded(faults, "r2.put", key, () => inner.put(key, body, opts)),
+    put: (key, body, opts) =>
+      guarded(faults, "r2.put", key, async () => {
+        await faults.ledger?.record("r2", key, body, opts.immutable);
+        await inner.put(key, body, opts);
+      }),
     get: (key) => guarded(faults, "r2.get", key, () => inner.get(key)),
     getWithMetadata: (key) => guarded(faults, "r2.get", key, () => inner.getWithMetadata(key)),
   };
@@ -39,7 +81,11 @@ export function faultyObjectStore(inner: ObjectStore, faults: FaultSwitch): Obje
 
 export function faultyHotStore(inner: HotStore, faults: FaultSwitch): HotStore {
   return {
-    put: (key, body) => guarded(faults, "kv.put", key, () => inner.put(key, body)),
+    put: (key, body) =>
+      guarded(faults, "kv.put", key, async () => {
+        await faults.ledger?.record("kv", key, body, true); // KV holds only write-once partial tiles
+        await inner.put(key, body);
+      }),
     get: (key) => guarded(faults, "kv.get", key, () => inner.get(key)),
   };
 }
