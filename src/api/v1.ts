@@ -15,7 +15,7 @@ import { parseCheckpoint } from "../tlog/checkpoint.ts";
 import { toHex } from "../tlog/encoding.ts";
 import { hashLeaf } from "../tlog/hash.ts";
 import { parseNote } from "../tlog/note.ts";
-import { treeHash } from "../tlog/proof.ts";
+import { checkInclusion, treeHash } from "../tlog/proof.ts";
 import { v1Key } from "../v1-key.ts";
 import { shardEnv } from "../shards/shards.ts";
 import { findByUuid, globalOffset, locateGlobalIndex, logInfo, shardForTreeId, type ShardIndex } from "../shards/v1.ts";
@@ -84,6 +84,9 @@ async function readLogEntry(c: Context<{ Bindings: Env }>, at: ShardIndex): Prom
   const reader = new LogReader(env);
   const cp = await reader.checkpoint();
   const stored = await reader.entry(at.index, cp);
+  // Never sign a SET over bytes the log's own signed checkpoint does not vouch for: R2 alone is not trusted
+  // (docs/SECURITY.md). A bundle and level-0 tile replaced together pass reader.entry; the proof to the root does not.
+  checkInclusion(stored.inclusionProof, at.index, cp.size, hashLeaf(stored.leaf), cp.root);
   const { uuid, entry } = logEntry({
     key: await v1Key(env),
     origin: readConfig(env as unknown as Record<string, unknown>).origin,

@@ -1,0 +1,87 @@
+// R2 is not trusted on its own (docs/SECURITY.md, "R2 tampering"). The Rekor v1 read path signs a fresh Signed
+// Entry Timestamp over whatever entry it reads from R2, so it must first check that entry against the log's own
+// signed checkpoint. An attacker who can write to the bucket and replaces an entry together with the level-0 tile
+// that hashes it must get no SET over the forgery: the inclusion proof from the tiles no longer reaches the signed
+// root, and the read fails instead of vouching for the forged bytes.
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { encodeBundle, parseBundle } from "../../src/tlog/bundle.ts";
+import { hashLeaf } from "../../src/tlog/hash.ts";
+import { enc, http, sequencer } from "../helpers/log.ts";
+
+const PREFIX = `${env.SHARD || "default"}/`;
+
+async function getObject(key: string): Promise<{ body: Uint8Array; metadata: Record<string, string> }> {
+  const o = await env.TILES.get(PREFIX + key);
+  expect(o, key).not.toBeNull();
+  return { body: new Uint8Array(await o!.arrayBuffer()), metadata: o!.customMetadata ?? {} };
+}
+
+async function putObject(key: string, o: { body: Uint8Array; metadata: Record<string, string> }): Promise<void> {
+  await env.TILES.put(PREFIX + key, o.body, { customMetadata: o.metadata });
+}
+
+describe("R2 tampering and the v1 read path", () => {
+  let size = 0;
+  const target = 1;
+
+  beforeAll(async () => {
+    for (let i = 0; i < 3; i++) await sequencer().add(enc(`tamper seed ${i} ${Math.random()}`));
+    size = (await sequencer().status()).size;
+    expect(size).toBe(3);
+  });
+
+  async function withTampered(forgeTile: boolean, check: () => Promise<void>): Promise<void> {
+    const bundleKey = `tile/entries/000.p/${size}`;
+    const tileKey = `tile/0/000.p/${size}`;
+    const bundle = await getObject(bundleKey);
+    const tile = await getObject(tileKey);
+    const entries = parseBundle(bundle.body);
+    const forged = enc("a forged entry the log never accepted");
+    entries[target] = forged;
+    await putObject(bundleKey, { body: encodeBundle(entries), metadata: bundle.metadata });
+    if (forgeTile) {
+      const hashes = tile.body.slice();
+      hashes.set(hashLeaf(forged), 32 * target);
+      await putObject(tileKey, { body: hashes, metadata: tile.metadata });
+    }
+    try {
+      await check();
+    } finally {
+      await putObject(bundleKey, bundle);
+      await putObject(tileKey, tile);
+    }
+  }
+
+  it("the untampered entry reads back with a SET", async () => {
+    const r = await http(`/api/v1/log/entries?logIndex=${target}`);
+    expect(r.status).toBe(200);
+  });
+
+  it("an entry replaced in its bundle alone: refused (it does not match the level-0 tile)", async () => {
+    await withTampered(false, async () => {
+      const r = await http(`/api/v1/log/entries?logIndex=${target}`);
+      expect(r.status).toBe(500);
+      expect(await r.text()).not.toContain("signedEntryTimestamp");
+    });
+  });
+
+  it("an entry replaced together with its level-0 tile hash: refused, no SET over the forgery", async () => {
+    await withTampered(true, async () => {
+      const r = await http(`/api/v1/log/entries?logIndex=${target}`);
+      expect(r.status).toBe(500);
+      expect(await r.text()).not.toContain("signedEntryTimestamp");
+      const bulk = await http("/api/v1/log/entries/retrieve", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ logIndexes: [target] }),
+      });
+      expect(bulk.status).toBe(500);
+      expect(await bulk.text()).not.toContain("signedEntryTimestamp");
+    });
+  });
+
+  it("after the objects are restored the entry reads again", async () => {
+    expect((await http(`/api/v1/log/entries?logIndex=${target}`)).status).toBe(200);
+  });
+});
