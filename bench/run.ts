@@ -34,6 +34,10 @@ import {
   type TransportResult,
 } from "./sequencer.ts";
 import { checkIndices, type IndexCheck } from "./verify.ts";
+import { rekorV2Scenario } from "./rekor-v2.ts";
+
+/** Distinct pre-signed entries for --entries rekor-v2: more than a run at this machine's rate sends. */
+const REKOR_V2_PRESIGNED = 60_000;
 
 const PHASES = ["core", "sequencer", "http"] as const;
 type Phase = (typeof PHASES)[number];
@@ -46,11 +50,13 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "800" },
     moderate: { type: "string", default: "32" },
     profile: { type: "boolean", default: false },
+    // Phase 3 request kind: the raw test append, or real pre-signed Rekor v2 hashedrekord entries (issue 4).
+    entries: { type: "string", default: "raw" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (args.help) {
-  console.log("npm run bench -- [--only core|sequencer|http] [--seconds N] [--concurrency N] [--connections N] [--moderate N] [--profile]");
+  console.log("npm run bench -- [--only core|sequencer|http] [--entries raw|rekor-v2] [--seconds N] [--concurrency N] [--connections N] [--moderate N] [--profile]");
   process.exit(0);
 }
 const positive = (name: string, v: string | undefined): number => {
@@ -140,7 +146,7 @@ async function httpPhase(bundle: Bundle): Promise<HttpResult> {
   const inspectorPort = args.profile ? await freePort() : undefined;
   const log = await startLog({ scriptPath: bundle.scriptPath, port: 0, tickMs: TICK_MS, ...(inspectorPort ? { inspectorPort } : {}) });
   try {
-    const scenario = rawAppendScenario(ENTRY_SIZE);
+    const scenario = args.entries === "rekor-v2" ? rekorV2Scenario(REKOR_V2_PRESIGNED) : rawAppendScenario(ENTRY_SIZE);
     const indices: number[] = [];
     // Warm-up: creates the log, starts the DO and compiles the hot paths.
     await runAppendLoad(log.url, scenario, moderateConnections, Math.min(2, seconds), indices);
@@ -265,8 +271,10 @@ async function main(): Promise<void> {
       const line = (what: string, r: LoadResult) =>
         `   ${what.padEnd(34)} ${fmt(r.perSecond).padStart(6)}/s  p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms  (${fmt(r.responses)} responses, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`;
       out(line(`no-op GET /healthz, ${h.noop.connections} conns`, h.noop));
-      out(line(`POST /add, ${h.appendHigh.connections} conns`, h.appendHigh));
-      out(line(`POST /add, ${h.appendModerate.connections} conns`, h.appendModerate));
+      const verb = args.entries === "rekor-v2" ? "POST /api/v2/log/entries" : "POST /add";
+      out(`   appending: ${h.scenario}`);
+      out(line(`${verb}, ${h.appendHigh.connections} conns`, h.appendHigh));
+      out(line(`${verb}, ${h.appendModerate.connections} conns`, h.appendModerate));
       out(`   appends at ${h.appendHigh.connections} conns = ${fmt2(h.appendVsNoop)} x no-op rate  target >= ${TARGET_APPEND_VS_NOOP}: ${verdict(h.appendVsNoop >= TARGET_APPEND_VS_NOOP)}`);
       out(`   p50 at ${h.appendModerate.connections} conns = ${h.appendModerate.latencyMs.p50} ms  target <= ${TARGET_P50_MS} ms: ${verdict(h.appendModerate.latencyMs.p50 <= TARGET_P50_MS)}`);
       out(
