@@ -102,10 +102,23 @@ async function readLogEntry(c: Context<{ Bindings: Env }>, at: ShardIndex): Prom
   return [uuid, entry];
 }
 
+/**
+ * The entry a UUID lookup found, if it is the one asked for. The D1 index is not authenticated: a wrong or
+ * tampered row must not make a lookup answer with another entry, so the leaf read (and proven) is checked.
+ */
+async function readLogEntryByUuid(c: Context<{ Bindings: Env }>, at: ShardIndex, uuid: string): Promise<[string, V1LogEntry] | null> {
+  const found = await readLogEntry(c, at);
+  if (found[0].slice(-64) === uuid.toLowerCase().slice(-64)) return found;
+  console.error(`search index: ${uuid} points at ${at.shard}/${at.index}, which holds ${found[0]}`);
+  return null;
+}
+
 v1.get("/api/v1/log/entries/:uuid", async (c) => {
-  const at = await findByUuid(c.env, c.req.param("uuid"));
-  if (at === null) throw new ApiError(404, "entry not found");
-  const [uuid, entry] = await readLogEntry(c, at);
+  const requested = c.req.param("uuid");
+  const at = await findByUuid(c.env, requested);
+  const found = at === null ? null : await readLogEntryByUuid(c, at, requested);
+  if (found === null) throw new ApiError(404, "entry not found");
+  const [uuid, entry] = found;
   return c.json({ [uuid]: entry }, 200, { "Cache-Control": "no-cache" });
 });
 
@@ -139,25 +152,27 @@ v1.post("/api/v1/log/entries/retrieve", limitBody, async (c) => {
   const indexes = list("logIndexes").map((v) => parseIndex(v, "logIndexes[]"));
   const proposed = list("entries");
   if (uuids.length + indexes.length + proposed.length === 0) throw new ApiError(400, "give entryUUIDs, logIndexes or entries");
-  const wanted: ShardIndex[] = [];
+  // Each wanted entry with the UUID it was looked up by (index lookups need no check).
+  const wanted: [ShardIndex, string | null][] = [];
   for (const i of indexes) {
     const at = await locateGlobalIndex(c.env, i);
-    if (at !== null) wanted.push(at);
+    if (at !== null) wanted.push([at, null]);
   }
   for (const u of uuids) {
     if (typeof u !== "string") throw new ApiError(400, "entryUUIDs[] must be strings");
     const at = await findByUuid(c.env, u);
-    if (at !== null) wanted.push(at);
+    if (at !== null) wanted.push([at, u]);
   }
   for (const p of proposed) {
     const e = await canonical(p);
-    const at = await findByUuid(c.env, toHex(hashLeaf(e.body))); // in any shard
-    if (at !== null) wanted.push(at);
+    const leafHash = toHex(hashLeaf(e.body));
+    const at = await findByUuid(c.env, leafHash); // in any shard
+    if (at !== null) wanted.push([at, leafHash]);
   }
   const out: Record<string, V1LogEntry>[] = [];
-  for (const at of wanted) {
-    const [uuid, entry] = await readLogEntry(c, at);
-    out.push({ [uuid]: entry });
+  for (const [at, uuid] of wanted) {
+    const found = uuid === null ? await readLogEntry(c, at) : await readLogEntryByUuid(c, at, uuid);
+    if (found !== null) out.push({ [found[0]]: found[1] });
   }
   return c.json(out, 200);
 });

@@ -1,8 +1,9 @@
-// R2 is not trusted on its own (docs/SECURITY.md, "R2 tampering"). The Rekor v1 read path signs a fresh Signed
+// Storage the edge reads is not trusted on its own (docs/SECURITY.md, "R2 tampering"). The Rekor v1 read path signs a fresh Signed
 // Entry Timestamp over whatever entry it reads from R2, so it must first check that entry against the log's own
 // signed checkpoint. An attacker who can write to the bucket and replaces an entry together with the level-0 tile
 // that hashes it must get no SET over the forgery: the inclusion proof from the tiles no longer reaches the signed
-// root, and the read fails instead of vouching for the forged bytes.
+// root, and the read fails instead of vouching for the forged bytes. Likewise the D1 search index, which is not
+// authenticated at all: a row pointing a UUID at another entry must not make a lookup answer with that entry.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeBundle, parseBundle } from "../../src/tlog/bundle.ts";
@@ -83,5 +84,20 @@ describe("R2 tampering and the v1 read path", () => {
 
   it("after the objects are restored the entry reads again", async () => {
     expect((await http(`/api/v1/log/entries?logIndex=${target}`)).status).toBe(200);
+  });
+
+  it("a D1 row pointing a UUID at another entry: 404, not the other entry", async () => {
+    const bogus = "5a".repeat(32);
+    await env.INDEX.prepare("INSERT INTO entries (leaf_hash, shard, idx) VALUES (unhex(?), ?, ?)").bind(bogus, env.SHARD || "default", target).run();
+    const r = await http(`/api/v1/log/entries/${bogus}`);
+    expect(r.status).toBe(404);
+    expect(((await r.json()) as { message: string }).message).toBe("entry not found");
+    const bulk = await http("/api/v1/log/entries/retrieve", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ entryUUIDs: [bogus] }),
+    });
+    expect(bulk.status).toBe(200);
+    expect(await bulk.json()).toEqual([]);
   });
 });
