@@ -1,0 +1,131 @@
+// The sequencer Durable Object restarted between every two steps of a round (issue 6): the round
+// blocks at a pause point (RoundDeps.onStep), the test aborts every Durable Object, and a new
+// instance takes over. Nothing blocked was acknowledged; the checker then verifies the log.
+// Also: a duplicate submitted while its first copy is still in the pool, and again after a restart.
+import { env } from "cloudflare:workers";
+import { abortAllDurableObjects } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { RoundStep } from "../../src/sequencer/publish.ts";
+import type { AddResult } from "../../src/sequencer/protocol.ts";
+import { sleep } from "../helpers/log.ts";
+import { checkLog, FaultLog, pauseAt } from "./check-log.ts";
+
+const settle = (p: Promise<AddResult>) => p.catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+const kindOf = (r: AddResult | Error) => (r instanceof Error ? "error" : r.kind);
+
+/** Blocks a round of `count` new entries at `step` (its `nth` occurrence), restarts the DO there, and returns the round's outcomes. */
+async function restartAt(log: FaultLog, step: RoundStep, count: number, nth = 1) {
+  const pause = pauseAt(step, nth);
+  await log.on((inst) => (inst.faults.onStep = pause.hook));
+  const stub = await log.open();
+  const entries = Array.from({ length: count }, () => log.entry(`blocked at ${step}`));
+  const pending = entries.map((e) => settle(stub.add(e)));
+  await pause.reached();
+  await abortAllDurableObjects();
+  const outcomes = await Promise.all(pending);
+  outcomes.forEach((r, i) => log.note(entries[i]!, r));
+  return { outcomes, pause };
+}
+
+const steps: { step: RoundStep; nth?: number; committed: boolean }[] = [
+  { step: "built", committed: false },
+  { step: "committed", committed: true },
+  { step: "uploading", nth: 2, committed: true }, // one object on its way, the next held back
+  { step: "uploaded", committed: true },
+  { step: "published", committed: true },
+];
+
+describe("sequencer restarted between the steps of a round", () => {
+  for (const { step, nth, committed } of steps) {
+    it(`after "${step}": nothing blocked is acknowledged, committed entries come back as duplicates`, async () => {
+      const log = new FaultLog();
+      await log.addMany(300, "before"); // a full bundle and a partial one, so a round touches both
+      const { outcomes, pause } = await restartAt(log, step, 5, nth);
+      expect(outcomes.map(kindOf).every((k) => k === "error" || k === "unavailable")).toBe(true);
+
+      // The new instance recovers on its first request; the blocked entries were committed or not.
+      const stub = await log.open();
+      const again = await Promise.all(log.unacked.map((e) => stub.add(e)));
+      expect(again.map((r) => r.kind)).toEqual(Array(5).fill(committed ? "duplicate" : "sequenced"));
+      log.unacked.splice(0).forEach((e, i) => log.note(e, again[i]!));
+      await log.addMany(20, "after");
+
+      // The old instance, let go now, must not disturb the new one's log.
+      pause.release();
+      await sleep(100);
+      await checkLog(log);
+    });
+  }
+
+  it("after every step in turn, on the same log", async () => {
+    const log = new FaultLog();
+    for (const { step, nth } of steps) {
+      await log.addMany(7, `before ${step}`);
+      const { pause } = await restartAt(log, step, 3, nth);
+      pause.release();
+    }
+    await checkLog(log);
+  });
+});
+
+describe("duplicates", () => {
+  it("a duplicate submitted while its first copy is in the pool shares its index; again after a restart, it is a duplicate", async () => {
+    const log = new FaultLog();
+    await log.addMany(3, "before");
+    const stub = await log.open();
+    const leaf = log.entry("twice");
+    const [a, b] = await Promise.all([stub.add(leaf), stub.add(leaf)]);
+    expect([a.kind, b.kind].sort()).toEqual(["duplicate", "sequenced"]);
+    expect((a as { index: number }).index).toBe((b as { index: number }).index);
+    log.note(leaf, a);
+    log.note(leaf, b);
+    await abortAllDurableObjects();
+    const c = await (await log.open()).add(leaf);
+    expect(c).toEqual({ kind: "duplicate", index: (a as { index: number }).index });
+    log.note(leaf, c);
+    await checkLog(log);
+  });
+
+  it("a duplicate joining a round that is then cut short by a restart: both unacknowledged, the retry succeeds once", async () => {
+    for (const step of ["built", "uploaded"] as const) {
+      const log = new FaultLog();
+      await log.addMany(3, "before");
+      const pause = pauseAt(step);
+      await log.on((inst) => (inst.faults.onStep = pause.hook));
+      const stub = await log.open();
+      const leaf = log.entry("in flight");
+      const first = settle(stub.add(leaf));
+      await pause.reached();
+      const second = settle(stub.add(leaf)); // joins the round in flight
+      await sleep(20);
+      await abortAllDurableObjects();
+      for (const r of await Promise.all([first, second])) expect(["error", "unavailable"]).toContain(kindOf(r));
+      const [x, y] = await Promise.all([(await log.open()).add(leaf), (await log.open()).add(leaf)]);
+      const expected = step === "built" ? ["duplicate", "sequenced"] : ["duplicate", "duplicate"];
+      expect([x.kind, y.kind].sort()).toEqual(expected);
+      expect((x as { index: number }).index).toBe((y as { index: number }).index);
+      log.note(leaf, x);
+      pause.release();
+      await checkLog(log);
+    }
+  });
+});
+
+describe("the checkpoint after restarts", () => {
+  // workerd does not resume an aborted instance (its timers and I/O are dead), so the old round stays
+  // stopped. Not covered here: an R2 put the old instance had already sent landing after the new
+  // instance's checkpoint (see the report in issue 6).
+  it("an old instance let go after a restart writes nothing; R2 keeps the newer checkpoint", async () => {
+    const log = new FaultLog();
+    await log.addMany(4, "before");
+    const { pause } = await restartAt(log, "uploaded", 2);
+    await log.addMany(10, "after"); // the new instance publishes a larger tree
+    const newer = await (await env.TILES.get(`${log.shard}/checkpoint`))!.text();
+    const writes = log.ledger.checkpoints.length;
+    pause.release(); // the old instance would now publish its (smaller) checkpoint
+    await sleep(200);
+    expect(log.ledger.checkpoints.length).toBe(writes);
+    expect(await (await env.TILES.get(`${log.shard}/checkpoint`))!.text()).toBe(newer);
+    await checkLog(log);
+  });
+});
