@@ -108,16 +108,22 @@ export class Sequencer extends DurableObject<Env> {
       if (leaf.length > this.config.maxLeafBytes) return { kind: "rejected", reason: `leaf exceeds ${this.config.maxLeafBytes} bytes` };
       return undefined as unknown as AddResult;
     });
+    const todo = leaves.map((leaf, i) => ({ leaf, i })).filter(({ i }) => results[i] === undefined);
+    const hashes = await Promise.all(todo.map(({ leaf }) => leafHashOf(leaf)));
     try {
       await this.ensureLoaded();
     } catch (e) {
       const failed = this.unavailable(e);
       return results.map((r) => r ?? failed) as AddResult[];
     }
-    const todo = leaves.map((leaf, i) => ({ leaf, i })).filter(({ i }) => results[i] === undefined);
-    const hashes = await Promise.all(todo.map(({ leaf }) => leafHashOf(leaf)));
     // No await from here to the pool inserts: the DO is single-threaded, so a concurrent duplicate
-    // either sees these leaves in the pool or comes after them.
+    // either sees these leaves in the pool or comes after them. A round that failed since the load
+    // (state dropped) may have committed leaves it has not published: a dedup hit on one of those
+    // is no acknowledgement, so answer "unavailable" until the next load has re-published them.
+    if (this.state === undefined) {
+      const failed = this.unavailable(new Error("a round failed while this request was waiting"));
+      return results.map((r) => r ?? failed) as AddResult[];
+    }
     const existing = this.db.findDuplicates(hashes);
     todo.forEach(({ leaf, i }, k) => {
       const leafHash = hashes[k]!;
