@@ -13,6 +13,8 @@ export interface LocalLog {
   url: string;
   origin: string;
   vkey: string;
+  /** The checkpoint signing key (a test may start a second log with the same key: a forged fork). */
+  skey: string;
   /** The log's Ed25519 checkpoint public key. */
   publicKey: Uint8Array;
   /** The Rekor v1 ECDSA P-256 key (PKCS#8 PEM): its public half verifies SETs and v1 checkpoints. */
@@ -52,8 +54,10 @@ function wranglerVar(name: string): string {
 export async function startLocalLog(vars: Record<string, string> = {}): Promise<LocalLog> {
   const scriptPath = bundleWorker();
   const port = await freePort();
-  const origin = `localhost:${port}`;
-  const { skey, vkey } = generateKey(origin);
+  // A given LOG_SIGNING_KEY (and LOG_ORIGIN, its key name) makes a log that signs as another one.
+  const origin = vars.LOG_ORIGIN ?? `localhost:${port}`;
+  const skey = vars.LOG_SIGNING_KEY ?? generateKey(origin).skey;
+  const vkey = newSigner(skey).vkey;
   const v1Pem = v1TestKey();
   // Miniflare 5 has a new options shape; convertV4MiniflareOptions accepts the familiar (v4) one.
   const mf = new Miniflare(convertV4MiniflareOptions({
@@ -82,6 +86,7 @@ export async function startLocalLog(vars: Record<string, string> = {}): Promise<
     url: `http://localhost:${port}`,
     origin,
     vkey,
+    skey,
     publicKey: newSigner(skey).publicKey,
     v1PrivateKeyPem: v1Pem,
     mf,

@@ -1,0 +1,468 @@
+#!/usr/bin/env -S node --experimental-transform-types --no-warnings
+/**
+ * edgelog: the command-line client of an edgelog (or any tlog-tiles) log. `edgelog --help`.
+ *
+ * Runs on Node 22 from the TypeScript sources (`--experimental-transform-types`: the shared code uses
+ * TypeScript parameter properties, which plain type stripping refuses). `npx edgelog ...` or
+ * `npm run edgelog -- ...` find the project's pinned Node 22 first on PATH.
+ *
+ * Exit codes: 0 ok; 1 a verification failed or a fork was detected; 2 usage; 3 the log could not be
+ * reached, refused the request, or lacks the feature.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import cliProgress from "cli-progress";
+import { TileReader } from "../src/client/tile-reader.ts";
+import { defaultKeyDetails, algorithmDetails, hashBytes } from "../src/pki/algorithms.ts";
+import { encodePem, parsePublicKey } from "../src/pki/keys.ts";
+import { generateCosignatureKey, newCosignatureVerifier, verifyCosignatures } from "../src/tlog/cosignature.ts";
+import { toBase64, toHex } from "../src/tlog/encoding.ts";
+import { MalformedError, ProofError } from "../src/tlog/errors.ts";
+import { parseNote } from "../src/tlog/note.ts";
+import { CliError, EXIT, httpJson, inlineOrFile, logVerifiers, pathFetcher, serverMessage, usage, verifyFailure } from "./common.ts";
+import { keyFingerprint, type Watch } from "./facts.ts";
+import { ForkError, monitorOnce, type Match } from "./monitor.ts";
+import { parseEntryFile, v1PublicKey, verifyEntry, type V1PublicKey } from "./verify.ts";
+
+const DEFAULT_URL = process.env.EDGELOG_URL ?? "http://localhost:8787";
+
+interface Common {
+  url: string;
+  logKey?: string;
+  json?: boolean;
+}
+
+const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : s + "\n");
+const err = (s: string) => process.stderr.write(s.endsWith("\n") ? s : s + "\n");
+const base = (url: string) => url.replace(/\/+$/, "");
+
+function readInput(path: string, what: string): Buffer {
+  if (!existsSync(path)) throw usage(`${what}: no such file ${path}`);
+  return readFileSync(path);
+}
+
+/** A signature file: raw bytes (DER), or base64 text of them (as cosign and openssl | base64 write). */
+function readSignature(path: string): Uint8Array {
+  const raw = readInput(path, "--signature");
+  const text = raw.toString("latin1").trim();
+  if (/^[A-Za-z0-9+/]+={0,2}$/.test(text) && text.length % 4 === 0 && raw[0] !== 0x30) return new Uint8Array(Buffer.from(text, "base64"));
+  return new Uint8Array(raw);
+}
+
+function withCommon(cmd: Command, needsKey = false): Command {
+  cmd.addOption(new Option("--url <url>", "the log's base URL (or a local directory of tiles for read-only commands)").default(DEFAULT_URL).env("EDGELOG_URL"));
+  cmd.addOption(new Option("--log-key <vkey>", `the log's checkpoint verifier key <origin>+<id>+<base64>, or a file holding it${needsKey ? " (required)" : ""}`).env("EDGELOG_LOG_KEY"));
+  return cmd;
+}
+
+async function fetchV1Key(url: string, given: string | undefined): Promise<V1PublicKey | null> {
+  if (given) {
+    try {
+      return v1PublicKey(inlineOrFile(given));
+    } catch (e) {
+      throw usage(`--v1-key: not a PEM public key: ${(e as Error).message}`);
+    }
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------- upload
+
+async function upload(opts: Common & { artifact: string; signature: string; publicKey?: string; certificate?: string; api: string; out?: string }) {
+  if (!opts.publicKey === !opts.certificate) throw usage("give exactly one of --public-key and --certificate");
+  const material = readInput((opts.publicKey ?? opts.certificate)!, opts.publicKey ? "--public-key" : "--certificate");
+  let key;
+  try {
+    key = parsePublicKey(new Uint8Array(material));
+  } catch (e) {
+    throw usage(`${opts.publicKey ? "--public-key" : "--certificate"}: ${(e as Error).message}`);
+  }
+  if (opts.certificate && !key.certificate) throw usage("--certificate: the file holds a public key, not a certificate (use --public-key)");
+  const keyDetails = defaultKeyDetails(key);
+  const hash = algorithmDetails(keyDetails).hash ?? "sha512";
+  const digest = hashBytes(hash, new Uint8Array(readInput(opts.artifact, "--artifact")));
+  const sig = readSignature(opts.signature);
+  let url: string;
+  let request: unknown;
+  if (opts.api === "v2") {
+    url = `${base(opts.url)}/api/v2/log/entries`;
+    const verifier = key.certificate ? { x509Certificate: { rawBytes: toBase64(key.certificate) } } : { publicKey: { rawBytes: toBase64(key.spki) } };
+    request = { hashedRekordRequestV002: { digest: toBase64(digest), signature: { content: toBase64(sig), verifier: { ...verifier, keyDetails } } } };
+  } else if (opts.api === "v1") {
+    url = `${base(opts.url)}/api/v1/log/entries`;
+    const pem = key.certificate ? encodePem("CERTIFICATE", key.certificate) : encodePem("PUBLIC KEY", key.spki);
+    request = {
+      apiVersion: "0.0.1",
+      kind: "hashedrekord",
+      spec: { data: { hash: { algorithm: hash, value: toHex(digest) } }, signature: { content: toBase64(sig), publicKey: { content: Buffer.from(pem).toString("base64") } } },
+    };
+  } else throw usage(`--api must be v1 or v2, not ${opts.api}`);
+  const r = await httpJson(url, { method: "POST", body: JSON.stringify(request) });
+  let body = r.body;
+  if (r.status === 409) {
+    const where = r.headers.get("location") ?? r.headers.get("x-log-index");
+    err(`already in the log${where ? ` (${r.headers.get("location") ? "at " + where : "index " + where})` : ""}: ${serverMessage(r.body)}`);
+    const location = r.headers.get("location");
+    if (!location) return EXIT.OK;
+    const existing = await httpJson(`${base(opts.url)}${location}`);
+    if (existing.status !== 200) throw new CliError(`GET ${location}: HTTP ${existing.status}: ${serverMessage(existing.body)}`, EXIT.SERVICE);
+    body = existing.body;
+  } else if (r.status !== 201) {
+    throw new CliError(`the log refused the entry: HTTP ${r.status}: ${serverMessage(r.body)}`, r.status >= 500 ? EXIT.SERVICE : EXIT.VERIFY);
+  }
+  const text = JSON.stringify(body, null, 2);
+  if (opts.out) writeFileSync(opts.out, text + "\n");
+  else out(text);
+  const b = body as Record<string, any>;
+  const index = opts.api === "v2" ? b.logIndex : (Object.values(b)[0] as any)?.logIndex;
+  err(`uploaded: log index ${index}${opts.api === "v1" ? `, UUID ${Object.keys(b)[0]}` : ""}${opts.out ? ` (saved to ${opts.out})` : ""}`);
+  return EXIT.OK;
+}
+
+// ------------------------------------------------------------------------------------------------- get
+
+async function get(id: string, opts: Common & { out?: string }) {
+  let url: string;
+  if (/^(0|[1-9][0-9]{0,15})$/.test(id)) url = `${base(opts.url)}/api/v1/log/entries?logIndex=${id}`;
+  else if (/^([0-9a-f]{16})?[0-9a-f]{64}$/i.test(id)) url = `${base(opts.url)}/api/v1/log/entries/${id.toLowerCase()}`;
+  else throw usage(`not a log index or an entry UUID (64 or 80 hex digits): ${id}`);
+  const r = await httpJson(url);
+  if (r.status === 404) throw new CliError(`no such entry: ${serverMessage(r.body)}`, EXIT.SERVICE);
+  if (r.status !== 200) throw new CliError(`GET ${url}: HTTP ${r.status}: ${serverMessage(r.body)}`, EXIT.SERVICE);
+  const text = JSON.stringify(r.body, null, 2);
+  if (opts.out) writeFileSync(opts.out, text + "\n");
+  else out(text);
+  return EXIT.OK;
+}
+
+// ---------------------------------------------------------------------------------------------- verify
+
+async function verify(file: string, opts: Common & { v1Key?: string; artifact?: string; online?: boolean }) {
+  let entry;
+  try {
+    entry = parseEntryFile(JSON.parse(readInput(file, "entry").toString("utf8")));
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw usage(`${file}: ${(e as Error).message}`);
+  }
+  const verifiers = logVerifiers(opts.logKey);
+  const v1 = await fetchV1Key(opts.url, opts.v1Key);
+  const { checks } = verifyEntry(entry, verifiers, v1);
+  if (opts.artifact) {
+    const data = new Uint8Array(readInput(opts.artifact, "--artifact"));
+    const digests = new Set(["sha256", "sha384", "sha512"].map((h) => createHash(h).update(data).digest("hex")));
+    const { leafFacts } = await import("./facts.ts");
+    const found = leafFacts(entry.leaf, false).digests.some((d) => digests.has(d));
+    checks.push({ name: "artifact digest", ok: found, detail: found ? "the entry records this artifact's digest" : "the entry's digest is not this artifact's" });
+  }
+  if (opts.online) {
+    const reader = new TileReader(pathFetcher(opts.url), verifiers);
+    try {
+      const current = await reader.checkpoint();
+      await reader.verifyInclusion(entry.leaf, entry.proofIndex, current);
+      checks.push({ name: "inclusion in the log's current tree", ok: true, detail: `proof from the log's tiles against its checkpoint of size ${current.size}` });
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      checks.push({ name: "inclusion in the log's current tree", ok: false, detail: (e as Error).message });
+    }
+  }
+  const failed = checks.filter((c) => !c.ok);
+  if (opts.json) out(JSON.stringify({ source: entry.source, logIndex: entry.logIndex, ok: failed.length === 0, checks }));
+  else {
+    out(`${entry.source}, log index ${entry.logIndex}${entry.uuid ? `, UUID ${entry.uuid}` : ""}`);
+    for (const c of checks) out(`  ${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}`);
+  }
+  if (failed.length > 0) throw verifyFailure(`verification FAILED: ${failed.map((c) => c.name).join(", ")}`);
+  if (!opts.json) out("verified");
+  return EXIT.OK;
+}
+
+// ------------------------------------------------------------------------------------------ checkpoint
+
+async function checkpoint(opts: Common & { out?: string; witnessKey?: string[] }) {
+  const reader = new TileReader(pathFetcher(opts.url), logVerifiers(opts.logKey));
+  const cp = await reader.checkpoint();
+  const note = parseNote(cp.note);
+  const witnesses = (opts.witnessKey ?? []).map((k) => {
+    try {
+      return newCosignatureVerifier(inlineOrFile(k).trim());
+    } catch (e) {
+      throw usage(`--witness-key: ${(e as Error).message}`);
+    }
+  });
+  const cosigs = verifyCosignatures(note.text, note.sigs, witnesses);
+  if (opts.out) writeFileSync(opts.out, cp.note);
+  if (opts.json) {
+    out(JSON.stringify({ origin: cp.origin, size: cp.size, root: toBase64(cp.root), rootHex: toHex(cp.root), signatures: note.sigs.map((s) => s.name), cosignatures: cosigs.valid, note: cp.note }));
+  } else {
+    out(`origin:  ${cp.origin}\nsize:    ${cp.size}\nroot:    ${toBase64(cp.root)} (hex ${toHex(cp.root)})`);
+    out(`signed:  ${note.sigs.map((s) => `${s.name}+${s.keyId.toString(16).padStart(8, "0")}`).join(", ")}`);
+    for (const c of cosigs.valid) out(`cosigned by ${c.name} at ${new Date(c.timestamp * 1000).toISOString()}`);
+    out("checkpoint signature verified");
+    if (opts.out) err(`saved to ${opts.out}`);
+  }
+  if (cosigs.invalid.length > 0) throw verifyFailure(`invalid cosignature by ${cosigs.invalid.map((c) => c.name).join(", ")}`);
+  for (const w of witnesses) if (!cosigs.valid.some((c) => c.keyId === w.keyId && c.name === w.name)) err(`note: no cosignature by ${w.name} on this checkpoint`);
+  return EXIT.OK;
+}
+
+// ----------------------------------------------------------------------------------------- consistency
+
+async function consistency(oldFile: string, newFile: string | undefined, opts: Common) {
+  const reader = new TileReader(pathFetcher(opts.url), logVerifiers(opts.logKey));
+  const open = (file: string) => {
+    try {
+      return reader.verifyCheckpoint(readInput(file, "checkpoint").toString("utf8"));
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      throw verifyFailure(`${file}: ${(e as Error).message}`);
+    }
+  };
+  const older = open(oldFile);
+  const newer = newFile ? open(newFile) : await reader.checkpoint();
+  if (older.origin !== newer.origin) throw usage(`the checkpoints are of different logs: ${older.origin} and ${newer.origin}`);
+  const [a, b] = older.size <= newer.size ? [older, newer] : [newer, older];
+  try {
+    await reader.verifyConsistency(a, b);
+  } catch (e) {
+    if (e instanceof ProofError) throw verifyFailure(`FORK: the checkpoint of size ${b.size} is not consistent with the checkpoint of size ${a.size}`);
+    throw e;
+  }
+  const proof = a.size > 0 && a.size < b.size ? await reader.proveConsistency(a.size, b.size) : [];
+  if (opts.json) out(JSON.stringify({ consistent: true, oldSize: a.size, newSize: b.size, proof: proof.map(toBase64) }));
+  else out(`consistent: size ${a.size} → ${b.size} (${proof.length}-hash proof from the log's tiles)`);
+  return EXIT.OK;
+}
+
+// --------------------------------------------------------------------------------------------- monitor
+
+interface MonitorCli extends Common {
+  state: string;
+  watchDigest?: string[];
+  watchKey?: string[];
+  watchIdentity?: string[];
+  watchEmail?: string[];
+  webhook?: string;
+  follow?: boolean;
+  interval: string;
+  progress?: boolean;
+}
+
+function buildWatch(opts: MonitorCli): Watch {
+  const digests = new Set<string>();
+  for (const d of opts.watchDigest ?? []) {
+    const v = d.replace(/^sha(256|384|512):/, "").toLowerCase();
+    if (!/^[0-9a-f]{64}$|^[0-9a-f]{96}$|^[0-9a-f]{128}$/.test(v)) {
+      if (existsSync(d)) digests.add(createHash("sha256").update(readFileSync(d)).digest("hex"));
+      else throw usage(`--watch-digest: not a hex SHA-256/384/512 digest nor a file: ${d}`);
+    } else digests.add(v);
+  }
+  const keys = new Set<string>();
+  for (const k of opts.watchKey ?? []) {
+    const v = k.replace(/^sha256:/, "").toLowerCase();
+    if (/^[0-9a-f]{64}$/.test(v)) keys.add(v);
+    else if (existsSync(k)) {
+      try {
+        keys.add(keyFingerprint(parsePublicKey(new Uint8Array(readFileSync(k))).spki));
+      } catch (e) {
+        throw usage(`--watch-key ${k}: ${(e as Error).message}`);
+      }
+    } else throw usage(`--watch-key: not a SHA-256 key fingerprint (hex of the DER SPKI) nor a key file: ${k}`);
+  }
+  return { digests, keys, identities: new Set(opts.watchIdentity ?? []), emails: opts.watchEmail ?? [] };
+}
+
+async function postWebhook(url: string, event: unknown): Promise<void> {
+  try {
+    const r = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(event) });
+    if (!r.ok) err(`webhook ${url}: HTTP ${r.status}`);
+  } catch (e) {
+    err(`webhook ${url}: ${(e as Error).message}`);
+  }
+}
+
+async function monitor(opts: MonitorCli) {
+  const verifiers = logVerifiers(opts.logKey);
+  const watch = buildWatch(opts);
+  const interval = Number(opts.interval);
+  if (!Number.isFinite(interval) || interval <= 0) throw usage("--interval must be a positive number of seconds");
+  const emit = (event: Record<string, unknown>, text: string) => (opts.json ? out(JSON.stringify(event)) : out(text));
+  for (;;) {
+    const saved = existsSync(opts.state) ? readFileSync(opts.state, "utf8") : null;
+    if (saved === null && !opts.json) err(`no saved checkpoint at ${opts.state}: verifying the whole log from size 0`);
+    let bar: cliProgress.SingleBar | undefined;
+    const showBar = opts.progress ?? process.stderr.isTTY;
+    try {
+      const r = await monitorOnce({
+        fetchPath: pathFetcher(opts.url),
+        verifiers,
+        saved,
+        watch,
+        onMatch: async (m: Match) => {
+          bar?.stop();
+          const event = { type: "match", index: m.index, leafHash: m.leafHash, kind: m.kind, matched: m.reasons, digests: m.facts.digests, keys: m.facts.keys, identities: m.facts.identities };
+          emit(event, `MATCH index ${m.index} (${m.kind}): ${m.reasons.map((x) => `${x.kind} ${x.value}`).join(", ")}`);
+          if (opts.webhook) await postWebhook(opts.webhook, event);
+        },
+        onProgress: (done, total) => {
+          if (!showBar || total < 10_000) return;
+          if (!bar) {
+            bar = new cliProgress.SingleBar({ format: "verifying {bar} {percentage}% | {value}/{total} entries | {speed} entries/s | ETA {eta_formatted}", stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+            bar.start(total, 0, { speed: "-" });
+            (bar as any).t0 = performance.now();
+          }
+          const s = (performance.now() - (bar as any).t0) / 1000;
+          bar.update(done, { speed: s > 0 ? Math.round(done / s) : "-" });
+        },
+      });
+      bar?.stop();
+      if (r.to !== r.from || saved === null) {
+        const tmp = `${opts.state}.tmp`;
+        writeFileSync(tmp, r.note);
+        renameSync(tmp, opts.state);
+      }
+      emit(
+        { type: "checkpoint", origin: r.checkpoint.origin, from: r.from, to: r.to, root: toBase64(r.checkpoint.root), matches: r.matches, stale: r.stale },
+        r.stale
+          ? `the log served an older (consistent) checkpoint; still at size ${r.to}`
+          : r.to === r.from
+            ? `up to date at size ${r.to}`
+            : `verified ${r.to - r.from} new entries: size ${r.from} → ${r.to}, consistent, every entry included${r.matches ? `, ${r.matches} match(es)` : ""}`,
+      );
+    } catch (e) {
+      bar?.stop();
+      if (e instanceof ForkError) {
+        const event = { type: "fork", message: e.message, saved: e.saved, served: e.served };
+        if (opts.json) out(JSON.stringify(event));
+        if (opts.webhook) await postWebhook(opts.webhook, event);
+        throw verifyFailure(`FORK DETECTED: ${e.message}\nsaved checkpoint (kept in ${opts.state}):\n${e.saved}\nserved checkpoint:\n${e.served}`);
+      }
+      throw e;
+    }
+    if (!opts.follow) return EXIT.OK;
+    await new Promise((res) => setTimeout(res, interval * 1000));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- search
+
+async function search(opts: Common & { sha256?: string; publicKey?: string; email?: string }) {
+  const query: Record<string, unknown> = {};
+  if (opts.sha256) query.hash = `sha256:${opts.sha256.replace(/^sha256:/, "").toLowerCase()}`;
+  if (opts.email) query.email = opts.email;
+  if (opts.publicKey) query.publicKey = { format: "x509", content: Buffer.from(readInput(opts.publicKey, "--public-key")).toString("base64") };
+  if (Object.keys(query).length === 0) throw usage("give --sha256, --public-key or --email");
+  const url = `${base(opts.url)}/api/v1/index/retrieve`;
+  const r = await httpJson(url, { method: "POST", body: JSON.stringify(query) });
+  if (r.status === 404 || r.status === 405) throw new CliError(`search is not yet available on this log (POST /api/v1/index/retrieve answered ${r.status})`, EXIT.SERVICE);
+  if (r.status !== 200) throw new CliError(`search: HTTP ${r.status}: ${serverMessage(r.body)}`, EXIT.SERVICE);
+  if (opts.json) out(JSON.stringify(r.body));
+  else for (const uuid of (r.body as string[]) ?? []) out(uuid);
+  return EXIT.OK;
+}
+
+// ------------------------------------------------------------------------------------------------ main
+
+export function program(): Command {
+  const p = new Command("edgelog")
+    .description("Client for edgelog, a Sigstore transparency log: upload, get, verify, checkpoints, consistency, monitor.")
+    .version("0.1.0")
+    .showHelpAfterError()
+    .exitOverride();
+  const run = (fn: (...a: any[]) => Promise<number>) => async (...a: any[]) => {
+    process.exitCode = await fn(...a);
+  };
+
+  withCommon(p.command("upload").description("upload a signed artifact as a hashedrekord entry"))
+    .requiredOption("--artifact <file>", "the artifact that was signed")
+    .requiredOption("--signature <file>", "the signature (DER, or base64 of it)")
+    .option("--public-key <file>", "the signer's public key (PEM or DER)")
+    .option("--certificate <file>", "the signer's certificate (PEM or DER)")
+    .addOption(new Option("--api <version>", "which write API").choices(["v1", "v2"]).default("v2"))
+    .option("--out <file>", "write the log's answer here instead of stdout")
+    .action(run((o) => upload(o)));
+
+  withCommon(p.command("get").description("fetch an entry by log index or UUID (Rekor v1 API)").argument("<index-or-uuid>"))
+    .option("--out <file>", "write the entry here instead of stdout")
+    .action(run((id, o) => get(id, o)));
+
+  withCommon(p.command("verify").description("verify an entry (v1 LogEntry, v2 TransparencyLogEntry) or a Sigstore bundle: inclusion, checkpoint signature, SET").argument("<file>"), true)
+    .option("--v1-key <pem>", "the log's Rekor v1 public key (PEM file), to check SETs and v1 checkpoints")
+    .option("--artifact <file>", "also check the entry records this artifact's digest")
+    .option("--online", "also prove inclusion in the log's current tree from its tiles (--url)")
+    .option("--json", "print the checks as JSON")
+    .action(run((f, o) => verify(f, o)));
+
+  withCommon(p.command("checkpoint").description("fetch the log's checkpoint, verify its signature, show it"), true)
+    .option("--out <file>", "save the signed checkpoint (to start a monitor, or for consistency later)")
+    .option("--witness-key <vkey...>", "witness cosignature verifier keys to check")
+    .option("--json", "print as JSON")
+    .action(run((o) => checkpoint(o)));
+
+  withCommon(p.command("consistency").description("prove that two checkpoints are of one append-only log (proof from the log's tiles)").argument("<old-checkpoint>").argument("[new-checkpoint]", "default: the log's current checkpoint"), true)
+    .option("--json", "print as JSON")
+    .action(run((a, b, o) => consistency(a, b, o)));
+
+  withCommon(p.command("monitor").description("follow the log from a saved checkpoint: verify consistency and every new entry, report watched entries"), true)
+    .requiredOption("--state <file>", "the saved checkpoint; created on the first run, updated after each verified step")
+    .option("--watch-digest <hex...>", "artifact digests (hex SHA-256/384/512, or a file to hash)")
+    .option("--watch-key <fingerprint...>", "signing keys: hex SHA-256 of the DER SubjectPublicKeyInfo, or a key file")
+    .option("--watch-identity <san...>", "certificate SAN values (exact), e.g. a workflow URI")
+    .option("--watch-email <email...>", "certificate email SANs, or @domain")
+    .option("--webhook <url>", "POST each match (and a fork alert) as JSON to this URL")
+    .option("--json", "JSON lines on stdout")
+    .option("--follow", "keep following; without it, catch up once and exit")
+    .option("--interval <seconds>", "polling interval with --follow", "10")
+    .option("--progress", "force the progress bar (default: when stderr is a terminal)")
+    .option("--no-progress", "never show the progress bar")
+    .action(run((o) => monitor(o)));
+
+  withCommon(p.command("search").description("find entries by artifact digest, public key or email (POST /api/v1/index/retrieve)"))
+    .option("--sha256 <hex>", "artifact digest")
+    .option("--public-key <file>", "public key")
+    .option("--email <email>", "email")
+    .option("--json", "print as JSON")
+    .action(run((o) => search(o)));
+
+  p.command("witness-key")
+    .description("generate a witness cosignature key (type 0x04): WITNESS_SIGNING_KEY and its verifier key")
+    .argument("<name>", "the witness name, e.g. witness.example.com/w1")
+    .action(run(async (name: string) => {
+      const { skey, vkey } = generateCosignatureKey(name);
+      out(`WITNESS_SIGNING_KEY=${skey}\nverifier key: ${vkey}`);
+      return EXIT.OK;
+    }));
+  return p;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.OK;
+      return EXIT.USAGE;
+    }
+    if (e instanceof CliError) {
+      err(`edgelog: ${e.message}`);
+      return e.exitCode;
+    }
+    if (e instanceof ProofError) {
+      err(`edgelog: verification failed: ${e.message}`);
+      return EXIT.VERIFY;
+    }
+    if (e instanceof MalformedError) {
+      err(`edgelog: ${e.message}`);
+      return EXIT.VERIFY;
+    }
+    err(`edgelog: ${(e as Error).stack ?? e}`);
+    return EXIT.SERVICE;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}
