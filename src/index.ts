@@ -20,6 +20,7 @@ import { witness } from "./api/witness.ts";
 import { sequencerFor } from "./api/sequencer-client.ts";
 import { readDeployment, routeRequest, shardEnv } from "./shards/shards.ts";
 import { refuseWritesToFrozenShards } from "./shards/writes.ts";
+import { rateLimit } from "./api/rate-limit.ts";
 
 export { Sequencer } from "../durable-objects/sequencer.ts";
 export { Witness } from "../durable-objects/witness.ts";
@@ -29,6 +30,7 @@ const router = new Hono<{ Bindings: Env }>();
 router.use("*", cors({ origin: "*", exposeHeaders: ["Retry-After", "x-log-index", "Location", "ETag"] }));
 router.use("*", methodNotAllowed);
 router.use("*", refuseWritesToFrozenShards);
+router.use("*", rateLimit); // per-client submissions (RATE_LIMIT_PER_MINUTE, off by default)
 router.route("/", health);
 router.route("/", tiles);
 router.route("/", testAppend);
