@@ -363,6 +363,56 @@ async function search(opts: Common & { sha256?: string; publicKey?: string; emai
   return EXIT.OK;
 }
 
+// ---------------------------------------------------------------------------------------------- witness
+
+async function witnessSubmit(opts: Common & { witness: string; witnessKey?: string; out?: string }) {
+  const reader = new TileReader(pathFetcher(opts.url), logVerifiers(opts.logKey));
+  const verifier = opts.witnessKey
+    ? (() => {
+        try {
+          return newCosignatureVerifier(inlineOrFile(opts.witnessKey!).trim());
+        } catch (e) {
+          throw usage(`--witness-key: ${(e as Error).message}`);
+        }
+      })()
+    : null;
+  const cp = await reader.checkpoint();
+  const url = `${base(opts.witness)}/add-checkpoint`;
+  // Start from "old 0": a witness that has seen this log answers 409 with its size (C2SP tlog-witness).
+  let old = 0;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const proof = old > 0 && old < cp.size ? await reader.proveConsistency(old, cp.size) : [];
+    const body = `old ${old}\n${proof.map((h) => toBase64(h) + "\n").join("")}\n${cp.note}`;
+    let res: Response;
+    try {
+      res = await fetch(url, { method: "POST", body });
+    } catch (e) {
+      throw new CliError(`cannot reach ${url}: ${(e as Error).message}`, EXIT.SERVICE);
+    }
+    const text = await res.text();
+    if (res.status === 409 && res.headers.get("content-type")?.startsWith("text/x.tlog.size")) {
+      const size = Number(text.trim());
+      if (!Number.isSafeInteger(size) || size < 0) throw new CliError(`witness answered 409 with a malformed size: ${text.trim()}`, EXIT.SERVICE);
+      if (size > cp.size) throw verifyFailure(`the witness has cosigned size ${size} of ${cp.origin}, larger than the log's checkpoint (${cp.size}): the log serves an old or forked view`);
+      old = size;
+      continue;
+    }
+    if (res.status === 422) throw verifyFailure(`the witness refuses the checkpoint as inconsistent with what it cosigned: ${text.trim()}`);
+    if (res.status !== 200) throw new CliError(`witness: HTTP ${res.status}: ${text.trim()}`, EXIT.SERVICE);
+    const cosigned = cp.note + text;
+    const note = parseNote(cosigned);
+    if (verifier) {
+      const r = verifyCosignatures(note.text, note.sigs, [verifier]);
+      if (r.valid.length === 0) throw verifyFailure(`the witness's answer carries no valid cosignature by ${verifier.name}`);
+      err(`cosigned by ${verifier.name} at ${new Date(r.valid[0]!.timestamp * 1000).toISOString()} (size ${cp.size}, from ${old})`);
+    }
+    if (opts.out) writeFileSync(opts.out, cosigned);
+    else out(cosigned);
+    return EXIT.OK;
+  }
+  throw new CliError("the witness kept answering 409", EXIT.SERVICE);
+}
+
 // ------------------------------------------------------------------------------------------------ main
 
 export function program(): Command {
@@ -426,7 +476,8 @@ export function program(): Command {
     .option("--json", "print as JSON")
     .action(run((o) => search(o)));
 
-  p.command("witness-key")
+  const w = p.command("witness").description("C2SP tlog-witness: make a witness key, or have a witness cosign the log's checkpoint");
+  w.command("key")
     .description("generate a witness cosignature key (type 0x04): WITNESS_SIGNING_KEY and its verifier key")
     .argument("<name>", "the witness name, e.g. witness.example.com/w1")
     .action(run(async (name: string) => {
@@ -434,6 +485,11 @@ export function program(): Command {
       out(`WITNESS_SIGNING_KEY=${skey}\nverifier key: ${vkey}`);
       return EXIT.OK;
     }));
+  withCommon(w.command("submit").description("send the log's checkpoint (with a consistency proof from its tiles) to a witness's add-checkpoint; print the cosigned checkpoint"), true)
+    .requiredOption("--witness <url>", "the witness's submission prefix (POST <url>/add-checkpoint), e.g. https://log.example/witness")
+    .option("--witness-key <vkey>", "the witness's cosignature verifier key: check the cosignature")
+    .option("--out <file>", "write the cosigned checkpoint here instead of stdout")
+    .action(run((o) => witnessSubmit(o)));
   return p;
 }
 
@@ -443,8 +499,8 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.OK;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.OK;
-      return EXIT.USAGE;
+      // --help and --version exit 0; anything else (no command, unknown option, missing argument) is a usage error.
+      return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     }
     if (e instanceof CliError) {
       err(`edgelog: ${e.message}`);

@@ -71,7 +71,7 @@ export async function startLocalLog(vars: Record<string, string> = {}): Promise<
         modulesRoot: dirname(scriptPath), // module names must not climb out of the root ("..")
         compatibilityDate: wranglerVar("compatibility_date"),
         compatibilityFlags: ["nodejs_compat"],
-        durableObjects: { SEQUENCER: { className: "Sequencer", useSQLite: true } },
+        durableObjects: { SEQUENCER: { className: "Sequencer", useSQLite: true }, WITNESS: { className: "Witness", useSQLite: true } },
         r2Buckets: ["TILES"],
         kvNamespaces: ["HOT"],
         d1Databases: ["INDEX"],
