@@ -34,6 +34,7 @@ import {
   type TransportResult,
 } from "./sequencer.ts";
 import { checkIndices, type IndexCheck } from "./verify.ts";
+import { OVERLOAD_DEFAULTS, runOverload, type OverloadResult } from "./overload.ts";
 import { rekorV2Scenario } from "./rekor-v2.ts";
 
 /** Distinct pre-signed entries for --entries rekor-v2: more than a run at this machine's rate sends. */
@@ -52,11 +53,14 @@ const { values: args } = parseArgs({
     profile: { type: "boolean", default: false },
     // Phase 3 request kind: the raw test append, or real pre-signed Rekor v2 hashedrekord entries (issue 4).
     entries: { type: "string", default: "raw" },
+    // Instead of the figures: overload the log and check what it acknowledged (bench/overload.ts).
+    overload: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (args.help) {
   console.log("npm run bench -- [--only core|sequencer|http] [--entries raw|rekor-v2] [--seconds N] [--concurrency N] [--connections N] [--moderate N] [--profile]");
+  console.log("npm run bench -- --overload [--seconds N]   (at most 30 s of load; prints acknowledged vs rejected vs lost)");
   process.exit(0);
 }
 const positive = (name: string, v: string | undefined): number => {
@@ -194,6 +198,31 @@ async function sequencerPhase(
 }
 
 // ---------------------------------------------------------------------------------------------
+async function overload(): Promise<void> {
+  const opts = { ...OVERLOAD_DEFAULTS, seconds: Math.min(30, seconds) };
+  out(`edgelog overload, ${date.toISOString()}: Miniflare on localhost, MAX_POOL_LEAVES ${opts.maxPoolLeaves}, tick ${opts.tickMs} ms,`);
+  out(`${opts.clients} clients POST /add (${opts.entrySize}-byte entries, one in five a resubmission) for ${opts.seconds} s or ${fmt(opts.maxRequests)} requests`);
+  const bundle = await bundleWorker();
+  let r: OverloadResult;
+  try {
+    r = await runOverload(bundle, opts);
+  } finally {
+    bundle.dispose();
+  }
+  out(`   requests      ${fmt(r.requests)} in ${r.seconds} s`);
+  out(`   acknowledged  ${fmt(r.acknowledged)}  (${fmt(r.perSecond.acknowledged)}/s; and ${fmt(r.duplicatesAnswered)} resubmissions answered with an index, ${r.duplicateIndexWrong} with a different one)`);
+  out(`   rejected      ${fmt(r.rejected)}  (${fmt(r.perSecond.rejected)}/s; 503 + Retry-After, ${r.rejectedWithoutRetryAfter} without Retry-After)`);
+  out(`   wrong         ${fmt(r.wrong)}  ${Object.keys(r.wrongStatuses).length ? JSON.stringify(r.wrongStatuses) : ""}`);
+  out(`   lost          ${fmt(r.lost)}  (acknowledged but not in the log at its index with its content)${r.lostExamples.length ? ` e.g. ${r.lostExamples.join(", ")}` : ""}`);
+  out(`   checkpoints   ${fmt(r.checkpointsSeen)} seen, final size ${fmt(r.finalSize)}; inconsistent pairs ${r.forks}`);
+  out(r.ok ? "overload check: passed" : "overload check: FAILED" + (r.rejected === 0 ? " (nothing was rejected: the load did not reach capacity)" : ""));
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, `${stamp}-overload.json`);
+  writeFileSync(file, JSON.stringify({ date: date.toISOString(), machine: machineInfo(), ...r }, null, 2) + "\n");
+  out(`results: ${file}`);
+  if (!r.ok) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
   const machine = machineInfo();
   const load = loadavg().map((x) => Math.round(x * 100) / 100);
@@ -302,4 +331,4 @@ async function main(): Promise<void> {
   out(`results: ${file}`);
 }
 
-await main();
+await (args.overload ? overload() : main());
