@@ -5,7 +5,8 @@ import { testBindings } from "./test/setup/bindings.ts";
 // Two projects:
 // - "workerd": every test under test/ runs inside workerd (Miniflare) with the bindings from
 //   wrangler.toml. Secrets are never in the repo: keys are generated fresh per run (test/setup/bindings.ts).
-// - "node": end-to-end tests with real Node clients (sigstore-js) against the Worker served by Miniflare.
+// - "node": end-to-end tests with real Node clients (sigstore-js) against the Worker served by Miniflare,
+//   and test/deploy (the `wrangler deploy --dry-run` and key scripts).
 const migrations = await readD1Migrations("./migrations");
 
 export default defineConfig({
@@ -25,13 +26,13 @@ export default defineConfig({
         test: {
           name: "workerd",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/e2e/**"],
+          exclude: ["test/e2e/**", "test/deploy/**"],
           setupFiles: ["./test/setup/apply-migrations.ts"],
           testTimeout: 30_000,
         },
       },
       {
-        test: { name: "node", include: ["test/e2e/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 60_000 },
+        test: { name: "node", include: ["test/e2e/**/*.test.ts", "test/deploy/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 60_000 },
       },
     ],
   },

@@ -93,6 +93,7 @@ async function announce(): Promise<void> {
       `  verifier key: ${signer.vkey}`,
       `  Rekor v1 key (GET ${url}/api/v1/log/publicKey):`,
       v1PublicPem.trim(),
+      `  trust files:  ${url}/api/v1/trust/trusted_root.json, ${url}/api/v1/trust/signing_config.json`,
       "",
       checkpoint ? `Current checkpoint:\n${checkpoint}` : "(no checkpoint yet)",
     ].join("\n"),

@@ -1,0 +1,96 @@
+/**
+ * `npm run deploy [-- --dry-run] [-- --config <file>] [-- <more wrangler deploy flags>]`: checks the deployment, applies
+ * the D1 migrations, then `wrangler deploy`.
+ *
+ * Before anything is uploaded it refuses, with the command that fixes it:
+ * - a shard configuration the Worker would refuse (SHARDS, ACTIVE_SHARD, origins: src/config.ts);
+ * - the local placeholder ids of the KV namespace and D1 database, or a shard origin on localhost;
+ * - the test-only raw append endpoint switched on;
+ * - a shard whose keys are not among the Worker's secrets (`wrangler secret list`).
+ * With --dry-run only the configuration is checked, then `wrangler deploy --dry-run` bundles the
+ * Worker (this is what `npm test` runs: test/deploy/dry-run.test.ts).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { unstable_readConfig } from "wrangler";
+import { shardSettingName } from "../src/config.ts";
+import { baseUrl, readDeployment } from "../src/shards/shards.ts";
+
+const passThrough = process.argv.slice(2);
+const dryRun = passThrough.includes("--dry-run");
+const configFlag = passThrough.findIndex((a) => a === "--config" || a === "-c");
+const configPath = configFlag >= 0 ? passThrough[configFlag + 1]! : passThrough.find((a) => a.startsWith("--config="))?.slice(9) ?? "wrangler.toml";
+const configArgs = configPath === "wrangler.toml" ? [] : ["--config", configPath];
+// wrangler under this same Node (22, pinned in the project), whatever `node` is first on PATH.
+const wranglerJs = join("node_modules", "wrangler", "bin", "wrangler.js");
+const wrangler = (args: string[], opts: Parameters<typeof spawnSync>[2] = {}) =>
+  existsSync(wranglerJs) ? spawnSync(process.execPath, [wranglerJs, ...args], opts) : spawnSync("wrangler", args, opts);
+
+const problems: string[] = [];
+const config = unstable_readConfig({ config: configPath });
+const vars = { ...(config.vars as Record<string, unknown>) };
+
+// 1. The shard configuration, as the Worker will read it.
+let deployment;
+try {
+  deployment = readDeployment(vars as unknown as Env);
+} catch (e) {
+  console.error(`${configPath}: ${(e as Error).message}`);
+  process.exit(1);
+}
+console.log(`Shards (${configPath} [vars]):`);
+for (const s of deployment.shards) console.log(`  ${s.name.padEnd(16)} ${s.state.padEnd(8)} ${baseUrl(s, "https:")}`);
+
+/** The line of wrangler's output that says what went wrong. */
+function reason(output: string): string {
+  const lines = output.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.includes("Logs were written"));
+  return (lines.find((l) => /ERROR/.test(l)) ?? lines.pop() ?? "no output").replace(/^✘ \[ERROR\] /, "");
+}
+
+if (!dryRun) {
+  // 2. Resources and origins that only make sense locally.
+  for (const kv of config.kv_namespaces ?? []) {
+    if (!kv.id || kv.id.endsWith("-local")) problems.push(`KV namespace ${kv.binding} has the local placeholder id: \`npx wrangler kv namespace create ${kv.binding}\` and put its id into wrangler.toml`);
+  }
+  for (const db of config.d1_databases ?? []) {
+    if (!db.database_id || db.database_id.endsWith("-local")) problems.push(`D1 database ${db.binding} has the local placeholder id: \`npx wrangler d1 create ${db.database_name}\` and put its id into wrangler.toml`);
+  }
+  for (const s of deployment.shards) {
+    if (/^(localhost|127\.0\.0\.1)(:|\/|$)/.test(s.origin)) problems.push(`shard ${s.name} has the origin ${s.origin}: set ${shardSettingName("LOG_ORIGIN", s.name)} (or LOG_ORIGIN) to the host clients will use`);
+  }
+  if (vars.ENABLE_TEST_APPEND === "true") problems.push("ENABLE_TEST_APPEND is \"true\": the raw append endpoint is for local tests only");
+}
+if (problems.length === 0 && !dryRun) {
+  // 3. Every shard's keys among the Worker's secrets.
+  const listed = wrangler(["secret", "list", "--format", "json", ...configArgs], { encoding: "utf8" });
+  let secrets: Set<string> | undefined;
+  try {
+    secrets = new Set((JSON.parse(String(listed.stdout)) as { name: string }[]).map((s) => s.name));
+  } catch {
+    problems.push(`could not list the Worker's secrets (\`wrangler secret list\`: ${reason(String(listed.stderr || listed.stdout))}); make the keys with \`node scripts/keys.ts <origin>\` and upload them with the \`wrangler secret put\` lines it prints`);
+  }
+  if (secrets) {
+    for (const s of deployment.shards) {
+      for (const key of ["LOG_SIGNING_KEY", "LOG_V1_SIGNING_KEY"]) {
+        const own = shardSettingName(key, s.name);
+        if (!secrets.has(own) && !secrets.has(key)) problems.push(`shard ${s.name} has no ${own} (or ${key}) secret: \`node scripts/keys.ts ${s.origin}${deployment.shards.length > 1 ? ` --shard ${s.name}` : ""}\`, then the \`wrangler secret put\` lines it prints`);
+      }
+    }
+  }
+}
+
+if (problems.length > 0) {
+  console.error(`\nNot deploying:\n${problems.map((p) => `  - ${p}`).join("\n")}\n\nREADME, "Deploying", has the one-time setup.`);
+  process.exit(1);
+}
+
+function run(args: string[]): void {
+  console.log(`\n$ wrangler ${args.join(" ")}`);
+  const r = wrangler(args, { stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+// 4. The search index schema (idempotent), then the Worker.
+if (!dryRun) for (const db of config.d1_databases ?? []) run(["d1", "migrations", "apply", db.binding, "--remote", ...configArgs]);
+run(["deploy", ...passThrough]);
