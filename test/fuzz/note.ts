@@ -1,12 +1,15 @@
 // Fuzzing the signed-note and checkpoint parsers (what a monitor, a witness or edgelog's own read path runs on a
-// checkpoint fetched from anywhere): valid notes round-trip; random and mutated notes only ever throw MalformedError
-// or ProofError; and no mutation of a signed note opens with a text other than the one that was signed.
+// checkpoint fetched from anywhere), and the witness endpoint's request parser: valid notes round-trip; random and
+// mutated notes only ever throw MalformedError or ProofError; and no mutation of a signed note opens with a text
+// other than the one that was signed.
 // A failure prints fast-check's seed and path; replay with fc.assert(property, { seed, path }).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatCheckpoint, parseCheckpoint, type Checkpoint } from "../../src/tlog/checkpoint.ts";
 import { MalformedError, ProofError } from "../../src/tlog/errors.ts";
 import { formatNote, generateKey, newSigner, newVerifier, openNote, parseNote, signNote } from "../../src/tlog/note.ts";
+import { toBase64 } from "../../src/tlog/encoding.ts";
+import { parseAddCheckpoint } from "../../src/witness/protocol.ts";
 import { describeError, mutatedString, nastyString } from "./mutate.ts";
 
 const ORIGIN = "fuzz.example/log";
@@ -95,6 +98,27 @@ describe("fuzz: signed notes and checkpoints", () => {
         },
       ),
       { numRuns: 400 },
+    );
+  });
+
+  it("witness add-checkpoint requests (C2SP tlog-witness), valid and edited: parse consistently or throw MalformedError", () => {
+    const request = fc
+      .tuple(fc.nat({ max: 1000 }), fc.array(fc.uint8Array({ minLength: 32, maxLength: 32 }), { maxLength: 4 }), signedNote)
+      .map(([old, proof, note]) => `old ${old}\n${proof.map((h) => toBase64(h) + "\n").join("")}\n${note}`);
+    fc.assert(
+      fc.property(fc.oneof(request, request.chain((r) => mutatedString(r))), (body) => {
+        let parsed;
+        try {
+          parsed = parseAddCheckpoint(body);
+        } catch (e) {
+          if (e instanceof MalformedError) return;
+          throw new Error(`parseAddCheckpoint on ${JSON.stringify(body)}: ${describeError(e)}`);
+        }
+        expect(parseNote(parsed.note).text).toBe(parsed.text);
+        expect(formatCheckpoint(parsed.checkpoint)).toBe(parsed.text);
+        expect(parsed.proof.every((h) => h.length === 32)).toBe(true);
+      }),
+      { numRuns: 600 },
     );
   });
 });
