@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { p256 } from "@noble/curves/nist.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
-import { app } from "../../src/index.ts";
+import worker, { app } from "../../src/index.ts";
 import { TileReader } from "../../src/client/tile-reader.ts";
 import { FROZEN_MESSAGE, PENDING_MESSAGE } from "../../src/config.ts";
 import { decodePem, encodePem } from "../../src/pki/keys.ts";
@@ -87,7 +87,18 @@ describe("two shards in one deployment", () => {
     const sizeA = info1.treeSize as number;
     const finalA = await (await call(phase1, `/${A}/checkpoint`)).text();
 
-    // --- phase 2: b made active, which freezes a ---
+    // --- phase 2: b made active, which freezes a. The cron heartbeat after the deploy wakes every
+    // shard that holds entries (the frozen one re-publishes its final checkpoint), not the pending ones.
+    const woken: Promise<unknown>[] = [];
+    const cron = { waitUntil: (p: Promise<unknown>) => woken.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+    await worker.scheduled({} as ScheduledController, phase1, cron);
+    expect(woken).toHaveLength(1); // a only: b is pending
+    await Promise.all(woken.splice(0));
+    await worker.scheduled({} as ScheduledController, phase2, cron);
+    expect(woken).toHaveLength(2);
+    await Promise.all(woken);
+    expect((await env.SEQUENCER.get(env.SEQUENCER.idFromName(B)).status()).size).toBeGreaterThanOrEqual(0); // b exists now
+
     const frozenV2 = await post(phase2, `/${A}/api/v2/log/entries`, hashedRekordV2(p256Key(), utf8Encode("too late")));
     expect(frozenV2.status).toBe(405);
     expect(await frozenV2.text()).toBe(`${FROZEN_MESSAGE}\n`); // rekor-tiles' answer, verbatim
