@@ -147,3 +147,33 @@ export class OtherCpuWatch {
     clearInterval(this.timer);
   }
 }
+
+/** CPU time (ms) used so far by this process's descendants named `name` (e.g. Miniflare's workerd). */
+export function descendantCpuMs(name: string): number {
+  const all = new Map<number, { ppid: number; ticks: number; comm: string }>();
+  try {
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        all.set(Number(pid), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), comm });
+      } catch {
+        /* exited */
+      }
+    }
+  } catch {
+    return NaN;
+  }
+  const own = new Set<number>([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, p] of all) if (!own.has(pid) && own.has(p.ppid)) own.add(pid), (grew = true);
+  }
+  let ticks = 0;
+  for (const pid of own) {
+    const p = all.get(pid);
+    if (p && p.comm === name) ticks += p.ticks;
+  }
+  return ticks * 10; // USER_HZ = 100
+}

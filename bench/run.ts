@@ -277,12 +277,12 @@ async function main(): Promise<void> {
       const { main: s, inWorkerd: w, transport: t, profile } = await sequencerPhase(bundle);
       out(`   ${fmt(s.entriesPerSecond)} entries/s  (${fmt(s.entries)} entries in ${s.seconds} s)  target >= ${fmt(SEQUENCER_TARGET_ENTRIES_PER_SECOND)}: ${verdict(s.entriesPerSecond >= SEQUENCER_TARGET_ENTRIES_PER_SECOND)}`);
       out(`   R2 writes ${fmt2(s.r2WritesPer1000)} per 1,000 entries  target <= ${SEQUENCER_TARGET_R2_WRITES_PER_1000}: ${verdict(s.r2WritesPer1000 <= SEQUENCER_TARGET_R2_WRITES_PER_1000)};  KV writes ${fmt2(s.kvWritesPer1000)} per 1,000 entries`);
-      out(`   ${fmt(s.rounds)} rounds, ${fmt(s.entriesPerRound)} entries/round; addBatch round trip p50 ${s.batchLatencyMs.p50} ms, p99 ${s.batchLatencyMs.p99} ms`);
+      out(`   ${fmt(s.rounds)} rounds, ${fmt(s.entriesPerRound)} entries/round; addBatch round trip p50 ${s.batchLatencyMs.p50} ms, p99 ${s.batchLatencyMs.p99} ms; workerd CPU ${fmt(s.workerdCpuUsPerEntry)} µs/entry`);
       out(
         `   wrong answers: ${s.wrong}  (not sequenced ${JSON.stringify(s.notSequenced)}, RPC errors ${s.rpcErrors}, duplicate indices ${s.indices.duplicates}, holes ${s.indices.gaps}; ` +
           `indices ${fmt(s.indices.min)}..${fmt(s.indices.max)} = tree ${fmt(s.sizeBefore)} -> ${fmt(s.sizeAfter)}; inclusion proofs checked ${s.proofsChecked}, failed ${s.proofsFailed})`,
       );
-      out(`   same loop inside workerd (bench/driver.worker.js, no Node <-> Miniflare proxy): ${fmt(w.entriesPerSecond)} entries/s, R2 ${fmt2(w.r2WritesPer1000)} / KV ${fmt2(w.kvWritesPer1000)} per 1,000, batch p50 ${w.batchLatencyMs.p50} ms, wrong answers ${w.wrong}`);
+      out(`   same loop inside workerd (bench/driver.worker.js, no Node <-> Miniflare proxy): ${fmt(w.entriesPerSecond)} entries/s, R2 ${fmt2(w.r2WritesPer1000)} / KV ${fmt2(w.kvWritesPer1000)} per 1,000, batch p50 ${w.batchLatencyMs.p50} ms, workerd CPU ${fmt(w.workerdCpuUsPerEntry)} µs/entry, wrong answers ${w.wrong}`);
       out(`   harness ceiling: ${fmt(t.entriesPerSecond)} entries/s through the Node -> Miniflare RPC path when the DO rejects every leaf at once (transport probe, ${t.seconds} s)`);
       noteOthers("sequencer");
       results.sequencer = { ...s, inWorkerd: w, transportProbe: t, ...(profile ? { profile } : {}) };

@@ -15,6 +15,7 @@
 import { randomFillSync } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { AddResult, SequencerStatus } from "../src/sequencer/protocol.ts";
+import { descendantCpuMs } from "./machine.ts";
 import { DRIVER, startLog, type RunningLog } from "./miniflare.ts";
 import { checkIndices, checkProofs, type IndexCheck } from "./verify.ts";
 
@@ -56,6 +57,12 @@ export interface SequencerResult {
   sizeAfter: number;
   proofsChecked: number;
   proofsFailed: number;
+  /**
+   * CPU time the workerd process spent per entry during the window, µs: the DO, the Worker and
+   * Miniflare's R2/KV/D1 simulators share its one thread. Unlike entries/s, barely moved by
+   * other processes on the machine.
+   */
+  workerdCpuUsPerEntry: number;
 }
 
 export function percentile(sorted: ArrayLike<number>, p: number): number {
@@ -82,6 +89,7 @@ interface RawRun {
   writesAfter: SequencerStatus["writes"];
   proofsChecked: number;
   proofsFailed: number;
+  workerdCpuMs: number;
 }
 
 function summariseRun(driver: SequencerResult["driver"], opts: SequencerOptions, raw: RawRun): SequencerResult {
@@ -125,6 +133,7 @@ function summariseRun(driver: SequencerResult["driver"], opts: SequencerOptions,
     sizeAfter: raw.sizeAfter,
     proofsChecked: raw.proofsChecked,
     proofsFailed: raw.proofsFailed,
+    workerdCpuUsPerEntry: entries > 0 ? Math.round((raw.workerdCpuMs * 1000) / entries) : NaN,
   };
 }
 
@@ -143,6 +152,7 @@ export async function runSequencer(log: RunningLog, opts: SequencerOptions): Pro
   let rpcErrors = 0;
   let batches = 0;
 
+  const cpu0 = descendantCpuMs("workerd");
   const start = performance.now();
   const deadline = start + opts.seconds * 1000;
   let lastAnswer = start;
@@ -174,6 +184,7 @@ export async function runSequencer(log: RunningLog, opts: SequencerOptions): Pro
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
+  const workerdCpuMs = descendantCpuMs("workerd") - cpu0;
   const after = await seq.status();
   return summariseRun("node-via-miniflare", opts, {
     seconds: (lastAnswer - start) / 1000,
@@ -188,6 +199,7 @@ export async function runSequencer(log: RunningLog, opts: SequencerOptions): Pro
     writesAfter: after.writes,
     proofsChecked: samples.length,
     proofsFailed: checkProofs(log.vkey, samples),
+    workerdCpuMs,
   });
 }
 
@@ -197,10 +209,13 @@ export async function runInWorkerdDriver(scriptPath: string, opts: SequencerOpti
   try {
     const driver = await log.mf.getWorker(DRIVER);
     const q = new URLSearchParams({ seconds: String(opts.seconds), concurrency: String(opts.concurrency), batch: String(opts.batchSize), size: String(opts.entrySize) });
+    const cpu0 = descendantCpuMs("workerd");
     const res = await driver.fetch(`http://driver/run?${q}`);
     if (!res.ok) throw new Error(`driver: HTTP ${res.status}: ${await res.text()}`);
-    const raw = (await res.json()) as Omit<RawRun, "proofsChecked" | "proofsFailed">;
-    return summariseRun("in-workerd", opts, { ...raw, proofsChecked: 0, proofsFailed: 0 });
+    const raw = (await res.json()) as Omit<RawRun, "proofsChecked" | "proofsFailed" | "workerdCpuMs">;
+    // Includes the driver's warm-up batch and status() calls: a little pessimistic.
+    const workerdCpuMs = descendantCpuMs("workerd") - cpu0;
+    return summariseRun("in-workerd", opts, { ...raw, proofsChecked: 0, proofsFailed: 0, workerdCpuMs });
   } finally {
     await log.dispose();
   }
