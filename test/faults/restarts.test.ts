@@ -129,3 +129,70 @@ describe("the checkpoint after restarts", () => {
     await checkLog(log);
   });
 });
+
+describe("restarts during recovery and creation", () => {
+  it("restarted again while the new instance re-uploads what the interrupted round staged", async () => {
+    const log = new FaultLog();
+    await log.addMany(20, "before");
+    await restartAt(log, "committed", 4);
+    // The next instance blocks in its load (the recovery upload), and is restarted there too.
+    for (const step of ["uploading", "uploaded"] as const) {
+      const pause = pauseAt(step);
+      await log.on((inst) => (inst.faults.onStep = pause.hook));
+      const stub = await log.open();
+      const entry = log.entry(`during recovery (${step})`);
+      const pending = settle(stub.add(entry));
+      await pause.reached();
+      await abortAllDurableObjects();
+      log.note(entry, await pending);
+    }
+    await checkLog(log);
+  });
+
+  it("restarted while a new log publishes its first, empty checkpoint", async () => {
+    const log = new FaultLog();
+    const pause = pauseAt("uploaded");
+    await log.on((inst) => (inst.faults.onStep = pause.hook));
+    const entry = log.entry("first");
+    const pending = settle((await log.open()).add(entry));
+    await pause.reached(); // size 0 committed in SQLite, nothing in R2 yet
+    expect(await env.TILES.get(`${log.shard}/checkpoint`)).toBeNull();
+    await abortAllDurableObjects();
+    log.note(entry, await pending);
+    await checkLog(log); // the new instance finds SQLite's log and publishes it: no "orphan" refusal
+  });
+});
+
+describe("large entries (bundles staged as leaf ranges)", () => {
+  const big = (log: FaultLog, what: string) => {
+    const b = new Uint8Array(7_000);
+    b.fill(0x61);
+    b.set(log.entry(what));
+    return b;
+  };
+
+  it("a round completing a bundle too large for one SQLite row, restarted mid-upload and failed in R2", async () => {
+    const log = new FaultLog();
+    const stub = await log.open();
+    await Promise.all(Array.from({ length: 250 }, (_, i) => log.add(big(log, `fill ${i}`), stub)));
+    // Completes bundle 0 (256 × 7 KB > one row): staged as a leaf range.
+    const pause = pauseAt("uploading", 2);
+    await log.on((inst) => (inst.faults.onStep = pause.hook));
+    const s2 = await log.open();
+    const entries = Array.from({ length: 10 }, (_, i) => big(log, `crossing ${i}`));
+    const pending = entries.map((e) => settle(s2.add(e)));
+    await pause.reached();
+    await abortAllDurableObjects();
+    (await Promise.all(pending)).forEach((r, i) => log.note(entries[i]!, r));
+    // The new instance's recovery fails once on the full bundle, then succeeds.
+    let failures = 1;
+    await log.on((inst) => {
+      inst.faults.hook = (op, key) => (op === "r2.put" && key.endsWith("/tile/entries/000") && failures-- > 0 ? { fail: true, persist: false } : { fail: false });
+    });
+    const s3 = await log.open();
+    const more = Array.from({ length: 5 }, (_, i) => big(log, `after ${i}`));
+    (await Promise.all(more.map((e) => settle(s3.add(e))))).forEach((r, i) => log.note(more[i]!, r));
+    await checkLog(log);
+    expect((await env.TILES.head(`${log.shard}/tile/entries/000`))!.size).toBe(256 * 7_002);
+  });
+});
