@@ -28,30 +28,44 @@ export class FaultSwitch {
 }
 
 /**
- * What the stores were asked to write, kept by a test across restarts of the Durable Object (it
- * installs the same ledger in each new instance). A write-once key written again with other bytes
- * is a violation: the put is refused and recorded, so a test sees it even if the caller swallows the
- * error (KV copies are best effort).
+ * What the stores stored, kept by a test across restarts of the Durable Object (it installs the same
+ * ledger in each new instance). A put is recorded once it has succeeded (a put held back and then
+ * dropped by a restart never reached the store). Putting a write-once key again with other bytes
+ * is a violation: refused before it is sent, and recorded, so a test sees it even if the caller
+ * swallows the error (KV copies are best effort).
  */
 export class WriteLedger {
-  /** Full key ("r2:<shard>/tile/..." or "kv:...") → SHA-256 of the bytes, hex. */
+  /** Full key ("r2:<shard>/tile/..." or "kv:...") → SHA-256 of the bytes stored, hex. */
   readonly onceWritten = new Map<string, string>();
-  /** Every checkpoint note the object store was asked to store, in order. */
+  /** Every checkpoint note the object store stored, in order. */
   readonly checkpoints: string[] = [];
   readonly violations: string[] = [];
 
+  private static async digest(body: Uint8Array): Promise<string> {
+    return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", body)));
+  }
+
+  /** Before a put: throws (and records the violation) if a write-once key would change. */
+  async check(store: "r2" | "kv", key: string, body: Uint8Array, immutable: boolean): Promise<void> {
+    if (!immutable) return;
+    const name = `${store}:${key}`;
+    const before = this.onceWritten.get(name);
+    if (before !== undefined && before !== (await WriteLedger.digest(body))) {
+      this.violations.push(`${name} rewritten with other bytes`);
+      throw new Error(`write-once key ${name} rewritten with other bytes`);
+    }
+  }
+
+  /** After a successful put. */
   async record(store: "r2" | "kv", key: string, body: Uint8Array, immutable: boolean): Promise<void> {
     if (!immutable) {
       this.checkpoints.push(new TextDecoder().decode(body));
       return;
     }
-    const digest = toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", body)));
     const name = `${store}:${key}`;
+    const digest = await WriteLedger.digest(body);
     const before = this.onceWritten.get(name);
-    if (before !== undefined && before !== digest) {
-      this.violations.push(`${name} rewritten with other bytes`);
-      throw new Error(`write-once key ${name} rewritten with other bytes`);
-    }
+    if (before !== undefined && before !== digest) this.violations.push(`${name} stored twice with other bytes`);
     this.onceWritten.set(name, digest);
   }
 }
@@ -71,8 +85,9 @@ export function faultyObjectStore(inner: ObjectStore, faults: FaultSwitch): Obje
   return {
     put: (key, body, opts) =>
       guarded(faults, "r2.put", key, async () => {
-        await faults.ledger?.record("r2", key, body, opts.immutable);
+        await faults.ledger?.check("r2", key, body, opts.immutable);
         await inner.put(key, body, opts);
+        await faults.ledger?.record("r2", key, body, opts.immutable);
       }),
     get: (key) => guarded(faults, "r2.get", key, () => inner.get(key)),
     getWithMetadata: (key) => guarded(faults, "r2.get", key, () => inner.getWithMetadata(key)),
@@ -83,8 +98,9 @@ export function faultyHotStore(inner: HotStore, faults: FaultSwitch): HotStore {
   return {
     put: (key, body) =>
       guarded(faults, "kv.put", key, async () => {
-        await faults.ledger?.record("kv", key, body, true); // KV holds only write-once partial tiles
+        await faults.ledger?.check("kv", key, body, true); // KV holds only write-once partial tiles
         await inner.put(key, body);
+        await faults.ledger?.record("kv", key, body, true);
       }),
     get: (key) => guarded(faults, "kv.get", key, () => inner.get(key)),
   };

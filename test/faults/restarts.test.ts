@@ -46,7 +46,13 @@ describe("sequencer restarted between the steps of a round", () => {
       // The new instance recovers on its first request; the blocked entries were committed or not.
       const stub = await log.open();
       const again = await Promise.all(log.unacked.map((e) => stub.add(e)));
-      expect(again.map((r) => r.kind)).toEqual(Array(5).fill(committed ? "duplicate" : "sequenced"));
+      // A round is committed whole or not at all. Once "committed" the SQLite transaction has run, but
+      // an abort can still beat its flush to disk (workerd's output gate then drops the round's R2
+      // puts too), so a committed round may come back as new: only "built" is certain.
+      const kinds = again.map((r) => r.kind);
+      expect(new Set(kinds).size).toBe(1);
+      if (!committed) expect(kinds[0]).toBe("sequenced");
+      else expect(["duplicate", "sequenced"]).toContain(kinds[0]);
       log.unacked.splice(0).forEach((e, i) => log.note(e, again[i]!));
       await log.addMany(20, "after");
 
@@ -101,8 +107,9 @@ describe("duplicates", () => {
       await abortAllDurableObjects();
       for (const r of await Promise.all([first, second])) expect(["error", "unavailable"]).toContain(kindOf(r));
       const [x, y] = await Promise.all([(await log.open()).add(leaf), (await log.open()).add(leaf)]);
-      const expected = step === "built" ? ["duplicate", "sequenced"] : ["duplicate", "duplicate"];
-      expect([x.kind, y.kind].sort()).toEqual(expected);
+      // (after "uploaded" the round is normally durable: both duplicates; see above for why not always)
+      if (step === "built") expect([x.kind, y.kind].sort()).toEqual(["duplicate", "sequenced"]);
+      else expect([["duplicate", "duplicate"], ["duplicate", "sequenced"]]).toContainEqual([x.kind, y.kind].sort());
       expect((x as { index: number }).index).toBe((y as { index: number }).index);
       log.note(leaf, x);
       pause.release();
@@ -192,6 +199,7 @@ describe("large entries (bundles staged as leaf ranges)", () => {
     const s3 = await log.open();
     const more = Array.from({ length: 5 }, (_, i) => big(log, `after ${i}`));
     (await Promise.all(more.map((e) => settle(s3.add(e))))).forEach((r, i) => log.note(more[i]!, r));
+    await log.on((inst) => (inst.faults.hook = undefined)); // the checker's retries need R2 back
     await checkLog(log);
     expect((await env.TILES.head(`${log.shard}/tile/entries/000`))!.size).toBe(256 * 7_002);
   });
