@@ -24,6 +24,7 @@ import { parseNote } from "../src/tlog/note.ts";
 import { CliError, EXIT, httpJson, inlineOrFile, logVerifiers, pathFetcher, serverMessage, usage, verifyFailure } from "./common.ts";
 import { keyFingerprint, type Watch } from "./facts.ts";
 import { ForkError, monitorOnce, type Match } from "./monitor.ts";
+import { trust } from "./trust.ts";
 import { parseEntryFile, v1PublicKey, verifyEntry, type V1PublicKey } from "./verify.ts";
 
 const DEFAULT_URL = process.env.EDGELOG_URL ?? "http://localhost:8787";
@@ -475,6 +476,11 @@ export function program(): Command {
     .option("--email <email>", "email")
     .option("--json", "print as JSON")
     .action(run((o) => search(o)));
+
+  withCommon(p.command("trust").description("fetch the log's trust files (Sigstore TrustedRoot and SigningConfig), check them, optionally save them; with --log-key, check the TrustedRoot lists that key"))
+    .option("--out-dir <dir>", "save trusted_root.json and signing_config.json here (for cosign, sigstore-js, sigstore-go)")
+    .option("--json", "print both files as JSON")
+    .action(run((o) => trust(o, out, err)));
 
   const w = p.command("witness").description("C2SP tlog-witness: make a witness key, or have a witness cosign the log's checkpoint");
   w.command("key")
