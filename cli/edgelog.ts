@@ -24,6 +24,7 @@ import { parseNote } from "../src/tlog/note.ts";
 import { CliError, EXIT, httpJson, inlineOrFile, logVerifiers, pathFetcher, serverMessage, usage, verifyFailure } from "./common.ts";
 import { keyFingerprint, type Watch } from "./facts.ts";
 import { ForkError, monitorOnce, type Match } from "./monitor.ts";
+import { useNodeSha256 } from "./native-sha256.ts";
 import { trust } from "./trust.ts";
 import { parseEntryFile, v1PublicKey, verifyEntry, type V1PublicKey } from "./verify.ts";
 
@@ -500,6 +501,7 @@ export function program(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  useNodeSha256();
   try {
     await program().parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.OK;
