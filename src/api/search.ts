@@ -17,8 +17,16 @@ import { d1SearchIndex } from "../storage/search-index.ts";
 import { utf8Decode } from "../tlog/encoding.ts";
 import { ApiError } from "./errors.ts";
 import { LogReader } from "./log-reader.ts";
+import { GRPC_CODE } from "./v2.ts";
 
 export const search = new Hono<{ Bindings: Env }>();
+
+// Errors in the shape of the rest of /api/v2/ (grpc-gateway's {code, message, details}).
+search.onError((err, c) => {
+  if (err instanceof ApiError) return c.json({ code: GRPC_CODE[err.status] ?? 2, message: err.message, details: [] }, err.status, err.headers);
+  console.error("search:", err);
+  return c.json({ code: 13, message: "internal error", details: [] }, 500);
+});
 
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 100;
