@@ -27,17 +27,30 @@ export class LogReader {
   /** Bundle metadata seen while reading (integrated times ride on the bundle objects). */
   private readonly metadata = new Map<string, Record<string, string>>();
   private readonly key: { origin: string; publicKey: Uint8Array };
+  private readonly verifiedTimes = new Map<string, string>();
 
   constructor(env: Env) {
     const key = checkpointKey(env);
     this.key = key;
     this.objects = shardObjectStore(r2ObjectStore(env.TILES), shardName(env));
-    this.tiles = new TileReader(async (path) => {
-      if (!path.startsWith("tile/entries/")) return this.objects.get(path);
-      const got = await this.objects.getWithMetadata(path);
-      if (got) this.metadata.set(path, got.metadata);
-      return got?.body ?? null;
+    this.tiles = new TileReader((path) => {
+      // One read per object per reader, even when several entries' proofs ask for a tile at once
+      // (search builds a page of hits in parallel). Checkpoints are never shared this way.
+      if (path === "checkpoint") return this.read(path);
+      let p = this.reads.get(path);
+      if (!p) this.reads.set(path, (p = this.read(path)));
+      return p;
     }, [newVerifier(key.vkey)]);
+  }
+
+  /** Reads of tiles and bundles by this reader, shared by concurrent callers. */
+  private readonly reads = new Map<string, Promise<Uint8Array | null>>();
+
+  private async read(path: string): Promise<Uint8Array | null> {
+    if (!path.startsWith("tile/entries/")) return this.objects.get(path);
+    const got = await this.objects.getWithMetadata(path);
+    if (got) this.metadata.set(path, got.metadata);
+    return got?.body ?? null;
   }
 
   async checkpoint(): Promise<VerifiedCheckpoint> {
@@ -61,7 +74,11 @@ export class LogReader {
     const width = tileWidth(ENTRIES_LEVEL, n, cp.size);
     const path = tilePath({ level: ENTRIES_LEVEL, index: n, width });
     // Signed by the log's key: R2 alone cannot backdate what the edge then signs in a SET.
-    const times = verifiedIntegratedTimes(this.metadata.get(path), { origin: this.key.origin, index: n, width }, this.key.publicKey);
+    let times = this.verifiedTimes.get(path);
+    if (times === undefined) {
+      times = verifiedIntegratedTimes(this.metadata.get(path), { origin: this.key.origin, index: n, width }, this.key.publicKey);
+      this.verifiedTimes.set(path, times); // one signature check per bundle per reader
+    }
     const inclusionProof = await this.tiles.proveInclusion(index, cp.size);
     return { leaf, index, integratedTime: integratedTimeAt(times, index % TILE_WIDTH), inclusionProof };
   }
