@@ -54,6 +54,7 @@ export function parseWitnessPolicy(list: string | undefined, quorum: string | un
     let target: WitnessTarget;
     const b = BINDING.exec(at);
     if (b) target = { kind: "binding", binding: b[1]! };
+    else if (at.startsWith("binding:")) throw bad(`${JSON.stringify(at)}: binding:NAME needs a binding name (letters, digits, _)`);
     else {
       let url: URL;
       try {
