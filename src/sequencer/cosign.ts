@@ -42,7 +42,12 @@ export async function requestCosignature(w: LogWitness, note: string, reader: Ha
   let old = sizes.knownSize(w.vkey);
   if (old > size) old = 0; // we cannot prove from a size we have not reached; the witness's 409 tells the truth
   for (let conflicts = 0; ; ) {
-    const proof = await proveConsistency(old, size, reader);
+    let proof;
+    try {
+      proof = await proveConsistency(old, size, reader);
+    } catch (e) {
+      return { witness: w, error: `no consistency proof from ${old} to ${size}: ${(e as Error).message}` };
+    }
     let res;
     try {
       res = await call(w, addCheckpointBody(old, proof, note));
@@ -76,11 +81,6 @@ export async function requestCosignature(w: LogWitness, note: string, reader: Ha
     }
     return { witness: w, error: `HTTP ${res.status}: ${res.body.trim().slice(0, 200)}` };
   }
-}
-
-/** Asks every witness at once; each answer (or failure) is independent of the others. */
-export function requestCosignatures(witnesses: readonly LogWitness[], note: string, reader: HashReader, sizes: WitnessSizes, call: WitnessCall): Promise<CosignOutcome[]> {
-  return Promise.all(witnesses.map((w) => requestCosignature(w, note, reader, sizes, call)));
 }
 
 /** The log's signed note with cosignature lines appended: the log's own signature stays first. */

@@ -11,7 +11,7 @@ import { tileHashReader, type HashReader } from "../tlog/proof.ts";
 import { TILE_WIDTH, tilePath } from "../tlog/tile.ts";
 import { edgeTiles, type RightEdge } from "../tlog/tree.ts";
 import type { WitnessPolicy } from "../witness/log-witnesses.ts";
-import { requestCosignatures, withCosignatures, type WitnessCall } from "./cosign.ts";
+import { requestCosignature, withCosignatures, type CosignOutcome, type WitnessCall } from "./cosign.ts";
 import type { WitnessState } from "./witness-state.ts";
 
 /** Full tiles kept in memory for proofs (each ≤ 8 KiB; witnesses are usually one round behind). */
@@ -24,6 +24,8 @@ export interface CosignState {
 
 export class Cosigner {
   private readonly fullTiles = new Map<string, Uint8Array>();
+  /** Witnesses (by vkey) with a request still running. */
+  private readonly inFlight = new Set<string>();
 
   constructor(
     readonly policy: WitnessPolicy,
@@ -48,17 +50,37 @@ export class Cosigner {
 
   /**
    * Asks every witness to cosign the state's checkpoint (in parallel, each bounded by the timeout) and
-   * returns the cosignature lines now held for it (fresh ones, and earlier ones by witnesses that did
-   * not answer this time). Failures are logged, never thrown: a witness cannot break the log.
+   * returns the cosignature lines then held for it (fresh ones, and earlier ones by witnesses that did
+   * not answer this time). It returns as soon as `enough` fresh cosignatures verified, or every witness
+   * answered or failed; later answers are still recorded. A witness whose previous request is still
+   * running is not asked again meanwhile. Failures are logged, never thrown: a witness cannot break the log.
    */
-  async collect(state: CosignState): Promise<string[]> {
+  collect(state: CosignState, enough = Infinity): Promise<string[]> {
     const { size, note } = state.checkpoint;
-    const outcomes = await requestCosignatures(this.policy.witnesses, note, this.reader(state), this.known, this.call);
-    for (const o of outcomes) {
-      if ("line" in o) this.known.setCosignature(o.witness.vkey, size, o.line);
-      else console.warn(`witness ${o.witness.name}: no cosignature on size ${size}: ${o.error}`);
-    }
-    return this.stored(size);
+    const reader = this.reader(state);
+    const asked = this.policy.witnesses.filter((w) => !this.inFlight.has(w.vkey));
+    return new Promise((resolve) => {
+      let pending = asked.length;
+      let fresh = 0;
+      const settle = () => {
+        if (fresh >= enough || pending === 0) resolve(this.stored(size)); // later calls are no-ops
+      };
+      settle();
+      for (const w of asked) {
+        this.inFlight.add(w.vkey);
+        requestCosignature(w, note, reader, this.known, this.call)
+          .catch((e: unknown): CosignOutcome => ({ witness: w, error: `${(e as Error).message ?? e}` }))
+          .then((o) => {
+            this.inFlight.delete(w.vkey);
+            if ("line" in o) {
+              this.known.setCosignature(w.vkey, size, o.line);
+              fresh++;
+            } else console.warn(`witness ${w.name}: no cosignature on size ${size}: ${o.error}`);
+            pending--;
+            settle();
+          });
+      }
+    });
   }
 
   /**
@@ -68,7 +90,7 @@ export class Cosigner {
    */
   async forPublication(state: CosignState): Promise<string | null> {
     if (this.policy.quorum === 0) return this.noteWithStored(state);
-    const lines = await this.collect(state);
+    const lines = await this.collect(state, this.policy.quorum);
     if (lines.length < this.policy.quorum) {
       console.warn(`checkpoint of size ${state.checkpoint.size} has ${lines.length} of the ${this.policy.quorum} cosignatures required: not published`);
       return null;

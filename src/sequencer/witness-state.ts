@@ -31,11 +31,15 @@ export class WitnessState {
     );
   }
 
-  /** A verified cosignature line on the checkpoint of `size` (replaces the witness's older one). */
+  /**
+   * A verified cosignature line on the checkpoint of `size`: replaces the witness's cosignature on a
+   * smaller or equal size (a late answer on an older checkpoint changes nothing).
+   */
   setCosignature(vkey: string, size: number, line: string): void {
     this.storage.sql.exec(
       `INSERT INTO witness_state (vkey, size, cosigned_size, cosignature) VALUES (?, ?, ?, ?)
-       ON CONFLICT(vkey) DO UPDATE SET size = excluded.size, cosigned_size = excluded.cosigned_size, cosignature = excluded.cosignature`,
+       ON CONFLICT(vkey) DO UPDATE SET size = MAX(size, excluded.size), cosigned_size = excluded.cosigned_size, cosignature = excluded.cosignature
+       WHERE cosigned_size IS NULL OR cosigned_size <= excluded.cosigned_size`,
       vkey,
       size,
       size,

@@ -4,7 +4,7 @@
 // the witness's verifier key while every checkpoint parser still reads it; with a quorum, a checkpoint
 // the witnesses did not cosign is never published, nothing acknowledged is lost, and the log catches up.
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Sequencer } from "../../durable-objects/sequencer.ts";
 import { TileReader } from "../../src/client/tile-reader.ts";
@@ -13,7 +13,7 @@ import type { FaultHook } from "../../src/storage/faults.ts";
 import { parseCheckpoint } from "../../src/tlog/checkpoint.ts";
 import { newCosignatureVerifier, verifyCosignatures } from "../../src/tlog/cosignature.ts";
 import { newSigner, newVerifier, openNote, parseNote } from "../../src/tlog/note.ts";
-import { checkLog, FaultLog } from "../faults/check-log.ts";
+import { checkLog, FaultLog, pauseAt } from "../faults/check-log.ts";
 import { enc, sequencer, sleep } from "../helpers/log.ts";
 import { WITNESS_TEST_SHARDS } from "../setup/bindings.ts";
 
@@ -139,6 +139,24 @@ describe("a log that collects witness cosignatures", () => {
     expect(last.size).toBe(witnessedSize + 9);
     // Every unacknowledged entry, retried, is found at its index; all checkpoints ever served are consistent.
     await checkLog(log);
+  });
+
+  it("quorum 1, restarted while asking the witness: the new instance publishes the cosigned checkpoint, nothing is lost", async () => {
+    const shard = WITNESS_TEST_SHARDS.quorum;
+    const log = new FaultLog(shard, logVkey(shard));
+    await log.addMany(2, "before");
+    const pause = pauseAt("uploaded"); // tiles up, the witness not yet asked
+    await log.on((inst) => (inst.faults.onStep = pause.hook));
+    const stub = await log.open();
+    const entries = [log.entry("blocked"), log.entry("blocked")];
+    const pending = entries.map((e) => stub.add(e).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
+    await pause.reached();
+    await abortAllDurableObjects();
+    (await Promise.all(pending)).forEach((r, i) => log.note(entries[i]!, r));
+    expect(log.unacked).toHaveLength(2);
+    pause.release();
+    const latest = await checkLog(log); // retries the blocked entries: found (or integrated anew), consistent
+    expect(inspect(shard, latest.note).cosigned).toBe(1);
   });
 
   it("quorum 1 of two witnesses, one of them down: still publishes, with the one cosignature", async () => {
