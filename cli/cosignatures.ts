@@ -50,11 +50,16 @@ export function witnessOptions(opts: WitnessOptions): { verifiers: CosignatureVe
   return { verifiers, quorum };
 }
 
-/** Reports the cosignatures on `note`: every signature that is not the log's (`logVerifiers`, or named like the origin). */
+/**
+ * Reports the cosignatures on `note`: every signature that is not the log's (by `logVerifiers`, or named
+ * like the origin: `<origin>`, or `<host>` for a Rekor v1 origin `<host> - <tree ID>`).
+ */
 export function cosignatureReport(note: string, logVerifiers: readonly NoteVerifier[], verifiers: readonly CosignatureVerifier[], quorum: number): CosignatureReport {
   const n = parseNote(note);
-  const origin = n.text.split("\n")[0];
-  const others = n.sigs.filter((s) => s.name !== origin && !logVerifiers.some((v) => v.name === s.name && v.keyId === s.keyId));
+  const origin = n.text.split("\n")[0]!;
+  const isLogs = (name: string, keyId: number) =>
+    name === origin || origin.startsWith(`${name} - `) || logVerifiers.some((v) => v.name === name && v.keyId === keyId);
+  const others = n.sigs.filter((s) => !isLogs(s.name, s.keyId));
   const { valid, invalid } = verifyCosignatures(n.text, others, verifiers);
   const present = others.map((s): PresentCosignature => {
     const ok = valid.find((v) => v.name === s.name && v.keyId === s.keyId);

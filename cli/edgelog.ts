@@ -21,6 +21,7 @@ import { generateCosignatureKey, newCosignatureVerifier, verifyCosignatures } fr
 import { toBase64, toHex } from "../src/tlog/encoding.ts";
 import { MalformedError, ProofError } from "../src/tlog/errors.ts";
 import { parseNote } from "../src/tlog/note.ts";
+import { formatAddCheckpoint } from "../src/witness/protocol.ts";
 import { CliError, EXIT, httpJson, inlineOrFile, logVerifiers, pathFetcher, serverMessage, usage, verifyFailure } from "./common.ts";
 import { cosignatureReport, describeCosignatures, witnessOptions, type WitnessOptions } from "./cosignatures.ts";
 import { keyFingerprint, type Watch } from "./facts.ts";
@@ -398,7 +399,7 @@ async function witnessSubmit(opts: Common & { witness: string; witnessKey?: stri
   let old = 0;
   for (let attempt = 0; attempt < 3; attempt++) {
     const proof = old > 0 && old < cp.size ? await reader.proveConsistency(old, cp.size) : [];
-    const body = `old ${old}\n${proof.map((h) => toBase64(h) + "\n").join("")}\n${cp.note}`;
+    const body = formatAddCheckpoint(old, proof, cp.note);
     let res: Response;
     try {
       res = await fetch(url, { method: "POST", body });

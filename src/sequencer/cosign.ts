@@ -8,11 +8,10 @@
  */
 import { parseCheckpoint } from "../tlog/checkpoint.ts";
 import { verifyCosignatures } from "../tlog/cosignature.ts";
-import { toBase64 } from "../tlog/encoding.ts";
 import { formatSignatureLine, parseNote } from "../tlog/note.ts";
 import { proveConsistency, type HashReader } from "../tlog/proof.ts";
 import type { LogWitness } from "../witness/log-witnesses.ts";
-import { SIZE_CONTENT_TYPE } from "../witness/protocol.ts";
+import { formatAddCheckpoint, SIZE_CONTENT_TYPE } from "../witness/protocol.ts";
 
 /** One add-checkpoint exchange: the request body in, the status and body out. Throws if unreachable. */
 export type WitnessCall = (w: LogWitness, body: string) => Promise<{ status: number; contentType: string | null; body: string }>;
@@ -26,11 +25,6 @@ export type CosignOutcome = { witness: LogWitness; line: string } | { witness: L
 
 /** A 409 is answered at most this many times per witness and checkpoint (a witness racing us moves once). */
 const MAX_CONFLICTS = 2;
-
-/** The add-checkpoint request body: `old <n>`, the proof lines, a blank line, the checkpoint note. */
-export function addCheckpointBody(oldSize: number, proof: readonly Uint8Array[], note: string): string {
-  return `old ${oldSize}\n${proof.map((h) => toBase64(h) + "\n").join("")}\n${note}`;
-}
 
 /**
  * Asks one witness to cosign `note` (the log's signed checkpoint of a tree `reader` reads). Returns its
@@ -50,7 +44,7 @@ export async function requestCosignature(w: LogWitness, note: string, reader: Ha
     }
     let res;
     try {
-      res = await call(w, addCheckpointBody(old, proof, note));
+      res = await call(w, formatAddCheckpoint(old, proof, note));
     } catch (e) {
       return { witness: w, error: `unreachable: ${(e as Error).message ?? e}` };
     }

@@ -3,7 +3,7 @@
 // checkpoint parser reading a note that carries cosignature lines.
 import { describe, expect, it } from "vitest";
 import { TileReader } from "../../src/client/tile-reader.ts";
-import { addCheckpointBody, requestCosignature, withCosignatures, type WitnessCall, type WitnessSizes } from "../../src/sequencer/cosign.ts";
+import { requestCosignature, withCosignatures, type WitnessCall, type WitnessSizes } from "../../src/sequencer/cosign.ts";
 import { formatCheckpoint, parseCheckpoint } from "../../src/tlog/checkpoint.ts";
 import { generateCosignatureKey, newCosignatureSigner, newCosignatureVerifier, verifyCosignatures } from "../../src/tlog/cosignature.ts";
 import { utf8Encode } from "../../src/tlog/encoding.ts";
@@ -12,7 +12,7 @@ import { generateKey, newSigner, newVerifier, openNote, parseNote, signNote } fr
 import { memoryHashReader } from "../../src/tlog/proof.ts";
 import { naiveRoot } from "../../src/tlog/tree.ts";
 import type { LogWitness } from "../../src/witness/log-witnesses.ts";
-import { decide, parseAddCheckpoint, SIZE_CONTENT_TYPE, type WitnessedState } from "../../src/witness/protocol.ts";
+import { decide, formatAddCheckpoint, parseAddCheckpoint, SIZE_CONTENT_TYPE, type WitnessedState } from "../../src/witness/protocol.ts";
 
 const ORIGIN = "example.com/cosign-client";
 const logKey = generateKey(ORIGIN);
@@ -106,7 +106,10 @@ describe("requesting a cosignature", () => {
   });
 
   it("writes the C2SP request body", () => {
-    expect(addCheckpointBody(0, [], "n\n\n— x y\n")).toBe("old 0\n\nn\n\n— x y\n");
+    expect(formatAddCheckpoint(0, [], "n\n\n— x y\n")).toBe("old 0\n\nn\n\n— x y\n");
+    const h = new Uint8Array(32).fill(1);
+    const body = formatAddCheckpoint(3, [h, h], note(15));
+    expect(parseAddCheckpoint(body)).toMatchObject({ oldSize: 3, proof: [h, h], note: note(15) });
   });
 });
 
