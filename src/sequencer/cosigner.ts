@@ -11,8 +11,13 @@ import { tileHashReader, type HashReader } from "../tlog/proof.ts";
 import { TILE_WIDTH, tilePath } from "../tlog/tile.ts";
 import { edgeTiles, type RightEdge } from "../tlog/tree.ts";
 import type { WitnessPolicy } from "../witness/log-witnesses.ts";
-import { requestCosignature, withCosignatures, type CosignOutcome, type WitnessCall } from "./cosign.ts";
-import type { WitnessState } from "./witness-state.ts";
+import { requestCosignature, withCosignatures, type CosignOutcome, type WitnessCall, type WitnessSizes } from "./cosign.ts";
+
+/** What the cosigner keeps per witness (src/sequencer/witness-state.ts in the Durable Object). */
+export interface CosignStore extends WitnessSizes {
+  setCosignature(vkey: string, size: number, line: string): void;
+  cosignatures(size: number, vkeys: readonly string[]): string[];
+}
 
 /** Full tiles kept in memory for proofs (each ≤ 8 KiB; witnesses are usually one round behind). */
 const FULL_TILE_CACHE = 64;
@@ -29,7 +34,7 @@ export class Cosigner {
 
   constructor(
     readonly policy: WitnessPolicy,
-    private readonly known: WitnessState,
+    private readonly known: CosignStore,
     private readonly call: WitnessCall,
     private readonly objects: ObjectStore,
   ) {}

@@ -16,6 +16,8 @@ import { newSigner, newVerifier, openNote, parseNote } from "../../src/tlog/note
 import { checkLog, FaultLog, pauseAt } from "../faults/check-log.ts";
 import { enc, sequencer, sleep } from "../helpers/log.ts";
 import { WITNESS_TEST_SHARDS } from "../setup/bindings.ts";
+import { app } from "../../src/index.ts";
+import { hashedRekordV2, p256Key } from "../helpers/keys.ts";
 
 const vars = env as unknown as Record<string, string>;
 const suffix = (shard: string) => shard.toUpperCase().replace(/-/g, "_");
@@ -177,6 +179,21 @@ describe("a log that collects witness cosignatures", () => {
     const st = await status(shard);
     expect(st.size).toBe(1);
     expect(st.publishedSize).toBe(0);
+  });
+
+  it("over HTTP: a write to a log whose witnesses do not cosign answers 503 with Retry-After and says why, and again on retry", async () => {
+    const shard = WITNESS_TEST_SHARDS.wrongKey;
+    const e = { ...vars, SHARDS: shard } as unknown as Env; // a deployment serving that shard
+    const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+    const body = JSON.stringify(hashedRekordV2(p256Key(), enc(`http ${Date.now()}`)));
+    const post = () => app.fetch(new Request(`http://localhost:8787/${shard}/api/v2/log/entries`, { method: "POST", headers: { "content-type": "application/json" }, body }), e, ctx);
+    for (let i = 0; i < 2; i++) {
+      const r = await post();
+      expect(r.status).toBe(503);
+      expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(await r.json()).toMatchObject({ message: expect.stringMatching(/awaits its witnesses' cosignatures/) }); // (Rekor v2 errors carry gRPC codes)
+    }
+    expect(await published(shard)).toBeNull();
   });
 
   it("handles 409: a witness that knows another size than the log thinks gets the proof from its size", async () => {
