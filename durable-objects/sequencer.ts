@@ -40,6 +40,8 @@ import { edgeIsWellFormed, edgeRoot } from "../src/tlog/tree.ts";
 
 /** After a failed round or load, try recovery again this soon even if no one submits (ms). */
 const RECOVERY_RETRY_MS = 2_000;
+/** A background republish (cosignatures, quorum 0) waits this long after the last checkpoint write (ms). */
+const MIN_CHECKPOINT_WRITE_GAP_MS = 1_000;
 /** After a checkpoint missed its witness quorum, ask the witnesses again this soon (ms). */
 const WITNESS_RETRY_MS = 5_000;
 
@@ -316,8 +318,12 @@ export class Sequencer extends DurableObject<Env> {
           const state = this.state;
           const lines = await cosigner.collect(state);
           if (lines.length === 0) continue;
+          // Republish only a checkpoint that stays current: under steady traffic the next round replaces
+          // it anyway, and an extra write so soon after the round's could meet R2's one write per second
+          // per key (DESIGN.md, "Limits") and fail the next round.
+          await new Promise((r) => setTimeout(r, Math.max(this.config.tickMs, MIN_CHECKPOINT_WRITE_GAP_MS - (Date.now() - this.lastPublishAt))));
           await this.exclusive(async () => {
-            if (this.state?.checkpoint.size !== state.checkpoint.size || this.publishedSize !== state.checkpoint.size) return;
+            if (this.state !== state || this.publishedSize !== state.checkpoint.size || this.pool.size > 0) return;
             await this.putCheckpoint(state.checkpoint.size, cosigner.noteWithStored(state));
           });
         }
