@@ -21,7 +21,9 @@ import { generateCosignatureKey, newCosignatureVerifier, verifyCosignatures } fr
 import { toBase64, toHex } from "../src/tlog/encoding.ts";
 import { MalformedError, ProofError } from "../src/tlog/errors.ts";
 import { parseNote } from "../src/tlog/note.ts";
+import { formatAddCheckpoint } from "../src/witness/protocol.ts";
 import { CliError, EXIT, httpJson, inlineOrFile, logVerifiers, pathFetcher, serverMessage, usage, verifyFailure } from "./common.ts";
+import { cosignatureReport, describeCosignatures, witnessOptions, type WitnessOptions } from "./cosignatures.ts";
 import { keyFingerprint, type Watch } from "./facts.ts";
 import { ForkError, monitorOnce, type Match } from "./monitor.ts";
 import { useNodeSha256 } from "./native-sha256.ts";
@@ -143,7 +145,8 @@ async function get(id: string, opts: Common & { out?: string }) {
 
 // ---------------------------------------------------------------------------------------------- verify
 
-async function verify(file: string, opts: Common & { v1Key?: string; artifact?: string; online?: boolean }) {
+async function verify(file: string, opts: Common & WitnessOptions & { v1Key?: string; artifact?: string; online?: boolean }) {
+  const witness = witnessOptions(opts);
   let entry;
   try {
     entry = parseEntryFile(JSON.parse(readInput(file, "entry").toString("utf8")));
@@ -154,6 +157,23 @@ async function verify(file: string, opts: Common & { v1Key?: string; artifact?: 
   const verifiers = logVerifiers(opts.logKey);
   const v1 = await fetchV1Key(opts.url, opts.v1Key);
   const { checks } = verifyEntry(entry, verifiers, v1);
+  let cosigned: ReturnType<typeof cosignatureReport> | null = null;
+  try {
+    cosigned = cosignatureReport(entry.checkpoint, verifiers, witness.verifiers, witness.quorum);
+  } catch (e) {
+    if (witness.quorum > 0) checks.push({ name: "witness cosignatures", ok: false, detail: (e as Error).message });
+  }
+  if (cosigned && (cosigned.present.length > 0 || witness.verifiers.length > 0 || witness.quorum > 0)) {
+    const verifiedNames = cosigned.present.filter((c) => c.status === "verified").map((c) => c.name);
+    const unchecked = cosigned.present.filter((c) => c.status === "unchecked").length;
+    checks.push({
+      name: "witness cosignatures",
+      ok: cosigned.failure === null,
+      detail:
+        cosigned.failure ??
+        `${cosigned.present.length} present${verifiedNames.length > 0 ? `, verified: ${verifiedNames.join(", ")}` : ""}${unchecked > 0 ? `, ${unchecked} not checked (no --witness-key)` : ""}${witness.quorum > 0 ? `; quorum ${witness.quorum} met` : ""}`,
+    });
+  }
   if (opts.artifact) {
     const data = new Uint8Array(readInput(opts.artifact, "--artifact"));
     const digests = new Set(["sha256", "sha384", "sha512"].map((h) => createHash(h).update(data).digest("hex")));
@@ -185,30 +205,27 @@ async function verify(file: string, opts: Common & { v1Key?: string; artifact?: 
 
 // ------------------------------------------------------------------------------------------ checkpoint
 
-async function checkpoint(opts: Common & { out?: string; witnessKey?: string[] }) {
-  const reader = new TileReader(pathFetcher(opts.url), logVerifiers(opts.logKey));
+async function checkpoint(opts: Common & WitnessOptions & { out?: string }) {
+  const { verifiers: witnesses, quorum } = witnessOptions(opts);
+  const logKeys = logVerifiers(opts.logKey);
+  const reader = new TileReader(pathFetcher(opts.url), logKeys);
   const cp = await reader.checkpoint();
   const note = parseNote(cp.note);
-  const witnesses = (opts.witnessKey ?? []).map((k) => {
-    try {
-      return newCosignatureVerifier(inlineOrFile(k).trim());
-    } catch (e) {
-      throw usage(`--witness-key: ${(e as Error).message}`);
-    }
-  });
-  const cosigs = verifyCosignatures(note.text, note.sigs, witnesses);
+  const report = cosignatureReport(cp.note, logKeys, witnesses, quorum);
   if (opts.out) writeFileSync(opts.out, cp.note);
   if (opts.json) {
-    out(JSON.stringify({ origin: cp.origin, size: cp.size, root: toBase64(cp.root), rootHex: toHex(cp.root), signatures: note.sigs.map((s) => s.name), cosignatures: cosigs.valid, note: cp.note }));
+    const cosignatures = report.present.filter((c) => c.status === "verified").map((c) => ({ name: c.name, keyId: parseInt(c.keyId, 16), timestamp: Date.parse(c.time!) / 1000 }));
+    out(JSON.stringify({ origin: cp.origin, size: cp.size, root: toBase64(cp.root), rootHex: toHex(cp.root), signatures: note.sigs.map((s) => s.name), cosignatures, witnesses: report.present, witnessQuorum: quorum, note: cp.note }));
   } else {
     out(`origin:  ${cp.origin}\nsize:    ${cp.size}\nroot:    ${toBase64(cp.root)} (hex ${toHex(cp.root)})`);
     out(`signed:  ${note.sigs.map((s) => `${s.name}+${s.keyId.toString(16).padStart(8, "0")}`).join(", ")}`);
-    for (const c of cosigs.valid) out(`cosigned by ${c.name} at ${new Date(c.timestamp * 1000).toISOString()}`);
+    for (const line of describeCosignatures(report)) out(line);
     out("checkpoint signature verified");
     if (opts.out) err(`saved to ${opts.out}`);
   }
-  if (cosigs.invalid.length > 0) throw verifyFailure(`invalid cosignature by ${cosigs.invalid.map((c) => c.name).join(", ")}`);
-  for (const w of witnesses) if (!cosigs.valid.some((c) => c.keyId === w.keyId && c.name === w.name)) err(`note: no cosignature by ${w.name} on this checkpoint`);
+  if (report.failure) throw verifyFailure(report.failure);
+  for (const w of witnesses) if (!report.present.some((c) => c.status === "verified" && c.name === w.name)) err(`note: no cosignature by ${w.name} on this checkpoint`);
+  if (quorum > 0 && !opts.json) out(`witness quorum met: ${report.verified} of ${quorum} required cosignatures verify`);
   return EXIT.OK;
 }
 
@@ -423,7 +440,7 @@ async function witnessSubmit(opts: Common & { witness: string; witnessKey?: stri
   let old = 0;
   for (let attempt = 0; attempt < 3; attempt++) {
     const proof = old > 0 && old < cp.size ? await reader.proveConsistency(old, cp.size) : [];
-    const body = `old ${old}\n${proof.map((h) => toBase64(h) + "\n").join("")}\n${cp.note}`;
+    const body = formatAddCheckpoint(old, proof, cp.note);
     let res: Response;
     try {
       res = await fetch(url, { method: "POST", body });
@@ -483,12 +500,15 @@ export function program(): Command {
     .option("--v1-key <pem>", "the log's Rekor v1 public key (PEM file), to check SETs and v1 checkpoints")
     .option("--artifact <file>", "also check the entry records this artifact's digest")
     .option("--online", "also prove inclusion in the log's current tree from its tiles (--url)")
+    .option("--witness-key <vkey...>", "witness cosignature verifier keys: check the cosignatures on the entry's checkpoint")
+    .option("--witness-quorum <k>", "fail unless at least k of the --witness-key witnesses cosigned the entry's checkpoint")
     .option("--json", "print the checks as JSON")
     .action(run((f, o) => verify(f, o)));
 
   withCommon(p.command("checkpoint").description("fetch the log's checkpoint, verify its signature, show it"), true)
     .option("--out <file>", "save the signed checkpoint (to start a monitor, or for consistency later)")
-    .option("--witness-key <vkey...>", "witness cosignature verifier keys to check")
+    .option("--witness-key <vkey...>", "witness cosignature verifier keys to check (repeatable)")
+    .option("--witness-quorum <k>", "fail unless at least k of the --witness-key witnesses cosigned the checkpoint")
     .option("--json", "print as JSON")
     .action(run((o) => checkpoint(o)));
 

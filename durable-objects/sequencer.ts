@@ -10,12 +10,18 @@
  * - In-memory state changes only after the commit; after any failure it is dropped and reloaded
  *   from SQLite, which re-uploads staged objects before anything else happens (Azul #84).
  * - Rounds never overlap; the pool is swapped synchronously, so no leaf joins a round in progress.
+ * - Witnesses (WITNESSES, WITNESS_QUORUM; src/sequencer/cosigner.ts): with a quorum k > 0 a round's
+ *   checkpoint is published, and its waiters answered, only once k witnesses cosigned it; otherwise the
+ *   round stays committed and uploaded, its waiters get 503 (a retry finds the entry's index once a
+ *   later checkpoint is published) and the alarm asks again. With k = 0 cosignatures are collected
+ *   after publishing and the same checkpoint is republished with them. Checkpoint writes to the
+ *   object store happen only while `running` (rounds, the alarm's republish), never out of order.
  * @module
  */
 import { DurableObject } from "cloudflare:workers";
 import { readConfig, writeRefusal, type LogConfig } from "../src/config.ts";
 import { signingKeys } from "../src/log-keys.ts";
-import { faultyHotStore, faultyObjectStore, FaultSwitch } from "../src/storage/faults.ts";
+import { faultyHotStore, faultyObjectStore, faultyWitnessCall, FaultSwitch } from "../src/storage/faults.ts";
 import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../src/storage/object-store.ts";
 import { d1SearchIndex, faultySearchIndex } from "../src/storage/search-index.ts";
 import { indexKeysOf } from "../src/search/index-keys.ts";
@@ -24,6 +30,9 @@ import { Pool } from "../src/sequencer/pool.ts";
 import type { AddResult, SequencerStatus } from "../src/sequencer/protocol.ts";
 import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, newWriteStats, publishStaged } from "../src/sequencer/publish.ts";
 import { createLog, sequenceRound, type LogState, type RoundDeps } from "../src/sequencer/round.ts";
+import { Cosigner } from "../src/sequencer/cosigner.ts";
+import { WitnessState } from "../src/sequencer/witness-state.ts";
+import { witnessCall } from "../src/witness/witness-client.ts";
 import { bytesEqual, utf8Decode, utf8Encode } from "../src/tlog/encoding.ts";
 import { HASH_SIZE } from "../src/tlog/hash.ts";
 import { newSigner, newVerifier, openNote } from "../src/tlog/note.ts";
@@ -32,6 +41,10 @@ import { edgeIsWellFormed, edgeRoot } from "../src/tlog/tree.ts";
 
 /** After a failed round or load, try recovery again this soon even if no one submits (ms). */
 const RECOVERY_RETRY_MS = 2_000;
+/** A background republish (cosignatures, quorum 0) waits this long after the last checkpoint write (ms). */
+const MIN_CHECKPOINT_WRITE_GAP_MS = 1_000;
+/** After a checkpoint missed its witness quorum, ask the witnesses again this soon (ms). */
+const WITNESS_RETRY_MS = 5_000;
 
 /**
  * RFC 6962 leaf hash with the runtime's native SHA-256 (WebCrypto): a leaf is up to 64 KiB, and the
@@ -60,6 +73,11 @@ export class Sequencer extends DurableObject<Env> {
   private draining: Promise<void> | undefined;
   /** The shard name this object was addressed by (idFromName); its objects live under "<shard>/". */
   private readonly shard: string;
+  /** Size of the checkpoint this instance knows to be published (it lags the committed one while witnesses have not cosigned). */
+  private publishedSize = 0;
+  private cosigner: Cosigner | undefined;
+  /** Quorum 0: cosignatures are collected after publishing, one collection at a time (`again`: the checkpoint moved meanwhile). */
+  private collecting: { again: boolean } | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -79,15 +97,20 @@ export class Sequencer extends DurableObject<Env> {
     const skey = signingKeys(this.env, this.shard).checkpoint; // LOG_SIGNING_KEY_<SHARD>, else LOG_SIGNING_KEY
     const signer = newSigner(skey);
     if (signer.name !== this.config.origin) throw new Error(`LOG_SIGNING_KEY is for ${signer.name}, but LOG_ORIGIN is ${this.config.origin}`);
+    const objects = shardObjectStore(faultyObjectStore(r2ObjectStore(this.env.TILES), this.faults), this.shard);
+    const policy = this.config.witnesses;
+    const call = faultyWitnessCall(witnessCall(this.env as unknown as Record<string, unknown>, policy.timeoutMs), this.faults);
+    const cosigner = (this.cosigner = new Cosigner(policy, new WitnessState(this.ctx.storage), call, objects));
     return {
       db: this.db,
-      objects: shardObjectStore(faultyObjectStore(r2ObjectStore(this.env.TILES), this.faults), this.shard),
+      objects,
       hot: shardHotStore(faultyHotStore(kvHotStore(this.env.HOT), this.faults), this.shard),
       signer,
       origin: this.config.origin,
       stats: this.stats,
       now: Date.now,
       onStep: (step) => this.faults.onStep?.(step),
+      cosign: cosigner.enabled ? (s) => cosigner.forPublication(s) : undefined,
     };
   }
 
@@ -134,7 +157,11 @@ export class Sequencer extends DurableObject<Env> {
       const leafHash = hashes[k]!;
       results[i] = new Promise<AddResult>((resolve) => {
         if (this.pool.join(leafHash, resolve)) return;
-        if (existing[k] !== null) return resolve({ kind: "duplicate", index: existing[k]! });
+        if (existing[k] !== null) {
+          // Integrated, but its checkpoint still awaits the witnesses: readers cannot see it yet.
+          if (existing[k]! >= this.publishedSize) return resolve(this.awaitingWitnesses());
+          return resolve({ kind: "duplicate", index: existing[k]! });
+        }
         if (this.pool.size >= this.config.maxPoolLeaves) {
           return resolve({ kind: "overloaded", retryAfterSeconds: Math.max(1, Math.ceil(this.config.tickMs / 1000)) });
         }
@@ -178,10 +205,18 @@ export class Sequencer extends DurableObject<Env> {
       if (batch.length === 0) return;
       const result = await sequenceRound(state, batch, this.deps());
       this.state = result.state;
-      this.lastPublishAt = Date.now();
       this.stats.rounds++;
       this.stats.entries += batch.length;
-      const checkpoint = result.state.checkpoint.note;
+      if (result.published === null) {
+        // Durable and uploaded, not published: the witnesses' quorum did not cosign it (yet).
+        const waiting = this.awaitingWitnesses();
+        for (const leaf of batch) for (const w of leaf.waiters) w(waiting);
+        await this.retryWitnessesSoon();
+        return;
+      }
+      this.lastPublishAt = Date.now();
+      this.publishedSize = result.state.checkpoint.size;
+      const checkpoint = result.published;
       const firstIndex = result.state.checkpoint.size - batch.length;
       batch.forEach((leaf, i) => {
         const [first, ...dups] = leaf.waiters;
@@ -195,6 +230,7 @@ export class Sequencer extends DurableObject<Env> {
         for (const d of dups) d({ kind: "duplicate", index: firstIndex + i });
       });
       void this.drainOutbox(); // after replying: the index is never on the write path
+      this.collectInBackground();
     } catch (e) {
       // Fatal for this instance's memory: drop it, reload (and re-upload) before anything else.
       this.state = undefined;
@@ -222,13 +258,113 @@ export class Sequencer extends DurableObject<Env> {
   private async drainNow(): Promise<void> {
     try {
       const index = faultySearchIndex(d1SearchIndex(this.env.INDEX), this.faults);
-      for (let next = this.db.nextOutbox(); next; next = this.db.nextOutbox()) {
+      for (let next = this.db.nextOutbox(); next && next.firstIndex < this.publishedSize; next = this.db.nextOutbox()) {
         await index.insertEntries(this.shard, next.rows);
         this.db.dropOutbox(next.firstIndex);
       }
     } catch (e) {
       console.warn("index outbox: D1 write failed, rows kept for retry:", e);
     }
+  }
+
+  private awaitingWitnesses(): AddResult {
+    return {
+      kind: "unavailable",
+      retryAfterSeconds: Math.max(1, Math.ceil(WITNESS_RETRY_MS / 1000)),
+      reason: "the entry is integrated, but the log's checkpoint awaits its witnesses' cosignatures; retry to get its index",
+    };
+  }
+
+  /** Brings the alarm forward so the witnesses are asked again soon. */
+  private async retryWitnessesSoon(): Promise<void> {
+    const at = Date.now() + WITNESS_RETRY_MS;
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /**
+   * Runs `f` as the only writer of the checkpoint (like a round); skipped if a round is running. A
+   * republish must never overwrite a newer checkpoint that a round published while it was awaiting.
+   */
+  private async exclusive(f: () => Promise<void>): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await f();
+    } finally {
+      this.running = false;
+      if (this.pool.size > 0) this.schedule();
+    }
+  }
+
+  /** Writes `note` (the current checkpoint, maybe with cosignatures) to the object store; call only inside exclusive(). */
+  private async putCheckpoint(size: number, note: string): Promise<void> {
+    await this.deps().objects.put(CHECKPOINT_KEY, utf8Encode(note), { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE });
+    this.db.markPublished(size);
+    this.publishedSize = size;
+    this.lastPublishAt = Date.now();
+  }
+
+  /**
+   * Quorum 0: after a publication, asks the witnesses to cosign the checkpoint and republishes it with
+   * their cosignatures if it is still the current one. One collection at a time; if the checkpoint moved
+   * meanwhile, the next collection takes the newest (its proof starts where the witnesses are).
+   */
+  private collectInBackground(): void {
+    const cosigner = this.cosigner;
+    if (!cosigner?.enabled || cosigner.policy.quorum > 0) return;
+    if (this.collecting) {
+      this.collecting.again = true;
+      return;
+    }
+    const run: { again: boolean } = (this.collecting = { again: true });
+    this.ctx.waitUntil(
+      (async () => {
+        while (run.again && this.state) {
+          run.again = false;
+          const state = this.state;
+          const lines = await cosigner.collect(state);
+          if (lines.length === 0) continue;
+          // Republish only a checkpoint that stays current: under steady traffic the next round replaces
+          // it anyway, and an extra write so soon after the round's could meet R2's one write per second
+          // per key (DESIGN.md, "Limits") and fail the next round.
+          await new Promise((r) => setTimeout(r, Math.max(this.config.tickMs, MIN_CHECKPOINT_WRITE_GAP_MS - (Date.now() - this.lastPublishAt))));
+          await this.exclusive(async () => {
+            if (this.state !== state || this.publishedSize !== state.checkpoint.size || this.pool.size > 0) return;
+            await this.putCheckpoint(state.checkpoint.size, cosigner.noteWithStored(state));
+          });
+        }
+      })()
+        .catch((e) => console.warn("witness collection:", e))
+        .finally(() => (this.collecting = undefined)),
+    );
+  }
+
+  /**
+   * The alarm's (re)publication of the current checkpoint. Without witnesses: the same note again.
+   * Quorum 0: with the cosignatures held, then fresh ones in the background. Quorum k: ask the
+   * witnesses (fresh timestamps, or the first cosignatures on a checkpoint that missed its quorum) and
+   * publish if k cosigned; else the published checkpoint stays as it is.
+   */
+  private async republish(state: LogState): Promise<void> {
+    const cosigner = this.cosigner;
+    if (!cosigner?.enabled) {
+      return this.exclusive(async () => {
+        if (this.state === state) await this.putCheckpoint(state.checkpoint.size, state.checkpoint.note);
+      });
+    }
+    if (cosigner.policy.quorum === 0) {
+      await this.exclusive(async () => {
+        if (this.state === state) await this.putCheckpoint(state.checkpoint.size, cosigner.noteWithStored(state));
+      });
+      return this.collectInBackground();
+    }
+    await this.exclusive(async () => {
+      if (this.state !== state) return;
+      const note = await cosigner.forPublication(state);
+      if (note === null) return this.retryWitnessesSoon();
+      await this.putCheckpoint(state.checkpoint.size, note);
+    });
   }
 
   private unavailable(e: unknown): AddResult {
@@ -252,11 +388,12 @@ export class Sequencer extends DurableObject<Env> {
     const deps = this.deps();
     const stored = this.db.load();
     let state: LogState;
+    let published: string | null;
     if (!stored) {
       if ((await deps.objects.get(CHECKPOINT_KEY)) !== null) {
         throw new Error("refusing to create a log: the object store has a checkpoint but Durable Object storage has none");
       }
-      state = await createLog(deps);
+      ({ state, published } = await createLog(deps));
     } else {
       const { checkpoint, edge } = stored;
       const opened = openNote(checkpoint.note, [newVerifier(deps.signer.vkey)]);
@@ -270,12 +407,17 @@ export class Sequencer extends DurableObject<Env> {
         throw new Error("stored right edge does not match the stored checkpoint");
       }
       await refuseRolledBackStorage(deps, checkpoint);
-      await publishStaged(deps, checkpoint); // idempotent: same bytes under write-once names
-      this.db.flush();
       state = { checkpoint, edge };
+      published = await publishStaged(deps, state); // idempotent: same bytes under write-once names
+      this.db.flush();
+      if (published === null) this.publishedSize = stored.publishedSize;
     }
     this.state = state;
-    this.lastPublishAt = Date.now();
+    if (published !== null) {
+      this.publishedSize = state.checkpoint.size;
+      this.lastPublishAt = Date.now();
+      this.collectInBackground();
+    } else await this.retryWitnessesSoon();
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.config.republishMs);
     return state;
   }
@@ -289,10 +431,8 @@ export class Sequencer extends DurableObject<Env> {
       const state = await this.ensureLoaded(); // a reload publishes by itself
       await this.drainOutbox();
       this.db.flush();
-      if (!fresh && Date.now() - this.lastPublishAt >= this.config.republishMs / 2) {
-        await this.deps().objects.put(CHECKPOINT_KEY, utf8Encode(state.checkpoint.note), { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE });
-        this.lastPublishAt = Date.now();
-      }
+      const behind = this.publishedSize < state.checkpoint.size; // missed its witness quorum
+      if (behind || (!fresh && Date.now() - this.lastPublishAt >= this.config.republishMs / 2)) await this.republish(state);
     } catch (e) {
       this.state = undefined;
       console.error("sequencer alarm:", e);

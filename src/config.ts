@@ -15,6 +15,7 @@
  */
 import { MAX_ENTRY_BYTES } from "./tlog/bundle.ts";
 import { isValidKeyName } from "./tlog/note.ts";
+import { parseWitnessPolicy, type WitnessPolicy } from "./witness/log-witnesses.ts";
 
 export const DEFAULT_SHARD = "default";
 
@@ -39,6 +40,9 @@ export const PER_SHARD_SETTINGS = [
   "MAX_POOL_LEAVES",
   "CHECKPOINT_REPUBLISH_MS",
   "MAX_LEAF_BYTES",
+  "WITNESSES",
+  "WITNESS_QUORUM",
+  "WITNESS_TIMEOUT_MS",
 ] as const;
 export type PerShardSetting = (typeof PER_SHARD_SETTINGS)[number];
 
@@ -70,6 +74,8 @@ export interface LogConfig {
   validUntil: string | undefined;
   /** SigningConfig operator: a scheme-less URI naming who runs the log (default: the origin's host). */
   operator: string;
+  /** Witnesses asked to cosign each checkpoint, and how many must before it is published (src/witness/log-witnesses.ts). */
+  witnesses: WitnessPolicy;
 }
 
 type Vars = Partial<Record<string, unknown>>;
@@ -187,5 +193,6 @@ export function readConfig(env: Vars, shard?: string): LogConfig {
     validFrom: rfc3339(s("LOG_VALID_FROM"), validFromName) ?? "1970-01-01T00:00:00Z",
     validUntil: rfc3339(s("LOG_VALID_UNTIL"), shardSettingName("LOG_VALID_UNTIL", name)),
     operator: s("LOG_OPERATOR") ?? origin.split("/")[0]!.replace(/:\d+$/, ""),
+    witnesses: parseWitnessPolicy(s("WITNESSES"), s("WITNESS_QUORUM"), s("WITNESS_TIMEOUT_MS"), `witnesses of shard ${name}`),
   };
 }

@@ -26,7 +26,7 @@ export const OPENAPI = {
     "/checkpoint": {
       get: {
         operationId: "getCheckpoint",
-        summary: "The latest signed checkpoint (C2SP tlog-checkpoint, signed note)",
+        summary: "The latest signed checkpoint (C2SP tlog-checkpoint, signed note): the log's signature first, then any witness cosignatures (C2SP tlog-cosignature)",
         responses: { "200": { description: "checkpoint", content: { "text/plain; charset=utf-8": { schema: { type: "string" } } } }, "404": error("no checkpoint yet") },
       },
     },
@@ -57,7 +57,7 @@ export const OPENAPI = {
           "409": { description: "duplicate; header x-log-index holds the existing index", content: json() },
           "413": error("body too large"),
           "415": error("not JSON"),
-          "503": error("overloaded or unavailable; see Retry-After"),
+          "503": error("overloaded, unavailable, or (with a witness quorum) integrated but awaiting witness cosignatures; see Retry-After"),
         },
       },
     },
@@ -71,7 +71,7 @@ export const OPENAPI = {
           "400": error("invalid entry"),
           "409": error("duplicate; Location header holds the existing entry"),
           "413": error("body too large"),
-          "503": error("overloaded or unavailable; see Retry-After"),
+          "503": error("overloaded, unavailable, or (with a witness quorum) integrated but awaiting witness cosignatures; see Retry-After"),
         },
       },
       get: {

@@ -1,70 +1,22 @@
 /**
- * C2SP tlog-witness: `POST /witness/add-checkpoint`. The edge parses the request, finds the log by
- * the checkpoint's origin (404 if not witnessed), verifies the log's signature (403), then asks the
- * log's Witness Durable Object to compare, check and persist atomically (409 / 422), and cosigns.
- * Errors are plain text, as the spec's clients expect (a 409 body is exactly `<size>\n`).
+ * C2SP tlog-witness: `POST /witness/add-checkpoint` (the checks live in src/witness/add-checkpoint.ts).
  * @module
  */
 import { Hono } from "hono";
 import type { Witness } from "../../durable-objects/witness.ts";
-import { utf8Decode } from "../tlog/encoding.ts";
-import { MalformedError, ProofError } from "../tlog/errors.ts";
-import { openNote } from "../tlog/note.ts";
-import { MAX_REQUEST_BYTES, parseAddCheckpoint, readWitnessConfig, SIZE_CONTENT_TYPE } from "../witness/protocol.ts";
+import { addCheckpoint, plainText } from "../witness/add-checkpoint.ts";
+import { MAX_REQUEST_BYTES, readWitnessConfig } from "../witness/protocol.ts";
 
-type WitnessEnv = Env & { WITNESS: DurableObjectNamespace<Witness>; WITNESS_SIGNING_KEY?: string; WITNESSED_LOGS?: string };
+type WitnessEnv = Env & { WITNESS: DurableObjectNamespace<Witness> };
 
 export const witness = new Hono<{ Bindings: Env }>();
 
-const text = (body: string, status: number, headers: Record<string, string> = {}) =>
-  new Response(body.endsWith("\n") ? body : body + "\n", { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
-
 witness.post("/witness/add-checkpoint", async (c) => {
   const env = c.env as WitnessEnv;
-  const config = readWitnessConfig(env as unknown as Record<string, unknown>);
-  if (config === null) return text("this deployment does not run a witness", 404);
+  if (readWitnessConfig(env as unknown as Record<string, unknown>) === null) return plainText("this deployment does not run a witness", 404);
   const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > MAX_REQUEST_BYTES) return text(`request body exceeds ${MAX_REQUEST_BYTES} bytes`, 413);
-  const raw = new Uint8Array(await c.req.arrayBuffer());
-  if (raw.length > MAX_REQUEST_BYTES) return text(`request body exceeds ${MAX_REQUEST_BYTES} bytes`, 413);
-  let req;
-  try {
-    req = parseAddCheckpoint(utf8Decode(raw, "request"));
-  } catch (e) {
-    if (e instanceof MalformedError) return text(e.message, 400);
-    throw e;
-  }
-  const verifiers = config.logs.get(req.checkpoint.origin);
-  if (!verifiers) return text(`unknown log origin ${JSON.stringify(req.checkpoint.origin)}`, 404);
-  try {
-    openNote(req.note, verifiers);
-  } catch (e) {
-    if (e instanceof ProofError || e instanceof MalformedError) return text(`checkpoint is not signed by a trusted key for ${req.checkpoint.origin}: ${e.message}`, 403);
-    throw e;
-  }
-  if (req.oldSize > req.checkpoint.size) return text(`old size ${req.oldSize} is larger than the checkpoint size ${req.checkpoint.size}`, 400);
-  const stub = env.WITNESS.get(env.WITNESS.idFromName(req.checkpoint.origin));
-  const t = await stub.update({
-    origin: req.checkpoint.origin,
-    oldSize: req.oldSize,
-    proof: req.proof,
-    size: req.checkpoint.size,
-    root: req.checkpoint.root,
-    note: req.note,
-  });
-  switch (t.kind) {
-    case "conflict":
-      return new Response(`${t.size}\n`, { status: 409, headers: { "Content-Type": SIZE_CONTENT_TYPE } });
-    case "bad-request":
-      return text(t.message, 400);
-    case "unprocessable":
-      return text(t.message, 422);
-    case "cosign": {
-      // C2SP: the timestamp is POSIX seconds and MUST be non-zero.
-      const now = Math.max(1, Math.floor(Date.now() / 1000));
-      return text(config.signer.cosignLine(req.text, now), 200);
-    }
-  }
+  if (declared > MAX_REQUEST_BYTES) return plainText(`request body exceeds ${MAX_REQUEST_BYTES} bytes`, 413);
+  return addCheckpoint(env as unknown as Record<string, unknown>, env.WITNESS, new Uint8Array(await c.req.arrayBuffer()));
 });
 
-witness.on(["GET", "PUT", "DELETE", "PATCH"], "/witness/add-checkpoint", () => text("method not allowed: use POST", 405, { Allow: "POST" }));
+witness.on(["GET", "PUT", "DELETE", "PATCH"], "/witness/add-checkpoint", () => plainText("method not allowed: use POST", 405, { Allow: "POST" }));

@@ -122,6 +122,7 @@ export class LogDatabase {
    * separate SQLite commit is costly, and losing these on a crash only repeats idempotent work
    * (re-uploading staged objects under the same write-once names, re-inserting index rows).
    */
+  private uploadedPending: number | null = null;
   private publishedPending: number | null = null;
   private drainedUpTo = -1;
   private drainedPending: number[] = [];
@@ -135,11 +136,14 @@ export class LogDatabase {
 
   /** Applies the lagging bookkeeping; call inside a transaction. */
   private applyPendingCleanup(): void {
+    if (this.uploadedPending !== null) {
+      this.sql.exec("DELETE FROM staged");
+      this.sql.exec("DELETE FROM leaves WHERE idx < ?", Math.floor(this.uploadedPending / TILE_WIDTH) * TILE_WIDTH);
+      this.uploadedPending = null;
+    }
     if (this.publishedPending !== null) {
       const size = this.publishedPending;
       this.sql.exec("UPDATE checkpoint SET published_size = ? WHERE id = 0 AND size = ?", size, size);
-      this.sql.exec("DELETE FROM staged");
-      this.sql.exec("DELETE FROM leaves WHERE idx < ?", Math.floor(size / TILE_WIDTH) * TILE_WIDTH);
       this.publishedPending = null;
     }
     if (this.drainedPending.length > 0) {
@@ -150,7 +154,7 @@ export class LogDatabase {
 
   /** Writes the lagging bookkeeping now (status, idle alarm, after recovery). */
   flush(): void {
-    if (this.publishedPending === null && this.drainedPending.length === 0) return;
+    if (this.uploadedPending === null && this.publishedPending === null && this.drainedPending.length === 0) return;
     this.storage.transactionSync(() => this.applyPendingCleanup());
   }
 
@@ -300,10 +304,15 @@ export class LogDatabase {
   }
 
   /**
-   * After the checkpoint of `size` is published: the staged objects are durable in the object
+   * After the staged objects of the tree of `size` are uploaded: they are durable in the object
    * store, and leaves of complete bundles are no longer needed (the partial bundle's stay: the
-   * next partial bundle repeats them).
+   * next partial bundle repeats them). The checkpoint itself may be published later (witnesses).
    */
+  markUploaded(size: number): void {
+    this.uploadedPending = size;
+  }
+
+  /** After the checkpoint of `size` is published. */
   markPublished(size: number): void {
     this.publishedPending = size;
   }

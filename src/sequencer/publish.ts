@@ -6,6 +6,7 @@
 import { encodeBundle } from "../tlog/bundle.ts";
 import { utf8Encode } from "../tlog/encoding.ts";
 import type { HotStore, ObjectStore } from "../storage/object-store.ts";
+import type { RightEdge } from "../tlog/tree.ts";
 import type { LogDatabase, StagedObject } from "./database.ts";
 import type { NoteSigner } from "../tlog/note.ts";
 import { TILE_WIDTH } from "../tlog/tile.ts";
@@ -29,6 +30,13 @@ export interface PublishStores {
    * Durable Object). Absent, or answering undefined, in production.
    */
   onStep?: (step: RoundStep) => Promise<void> | undefined;
+  /**
+   * Witness cosignatures (durable-objects/sequencer.ts): given the log's state once its tiles are
+   * uploaded, the checkpoint note to publish (the log's signed note, cosignature lines appended), or
+   * null if the configured quorum of witnesses did not cosign it: then it is not published (yet).
+   * Absent: publish the log's note as it is.
+   */
+  cosign?: (state: { checkpoint: { size: number; note: string }; edge: RightEdge }) => Promise<string | null>;
 }
 
 /**
@@ -65,12 +73,15 @@ export function bundleObject(
 }
 
 /**
- * Uploads every staged object (in parallel), then the checkpoint, then records the publication.
- * Throws if any object-store write fails: nothing may be acknowledged for a tree that readers
- * cannot fetch. KV copies of partial tiles are best effort (readers fall back to R2).
+ * Uploads every staged object (in parallel), then publishes the checkpoint (with the witnesses'
+ * cosignatures, if configured), then records the publication. Throws if any object-store write fails:
+ * nothing may be acknowledged for a tree that readers cannot fetch. KV copies of partial tiles are
+ * best effort (readers fall back to R2). Returns the published note, or null if the witness quorum
+ * was not reached (the tiles are uploaded; the checkpoint waits for a later attempt).
  */
-export async function publishStaged(stores: PublishStores, checkpoint: { size: number; note: string }): Promise<void> {
+export async function publishStaged(stores: PublishStores, state: { checkpoint: { size: number; note: string }; edge: RightEdge }): Promise<string | null> {
   const { db, objects, hot, stats } = stores;
+  const { checkpoint } = state;
   const staged = db.staged();
   await Promise.all(
     staged.map(async (s) => {
@@ -84,8 +95,12 @@ export async function publishStaged(stores: PublishStores, checkpoint: { size: n
       }
     }),
   );
+  db.markUploaded(checkpoint.size);
   await stores.onStep?.("uploaded");
-  await objects.put(CHECKPOINT_KEY, utf8Encode(checkpoint.note), { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE });
+  const note = stores.cosign ? await stores.cosign(state) : checkpoint.note;
+  if (note === null) return null;
+  await objects.put(CHECKPOINT_KEY, utf8Encode(note), { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE });
   if (stats) stats.objectPuts++;
   db.markPublished(checkpoint.size);
+  return note;
 }

@@ -5,7 +5,8 @@
  *  1. assign consecutive indices, hash the leaves, extend the tree from the right edge;
  *  2. build every new or changed hash tile and entry bundle, compute the root, sign the checkpoint;
  *  3. COMMIT in one SQLite transaction (compare-and-swap on the previous checkpoint);
- *  4. upload the staged objects, then publish the checkpoint;
+ *  4. upload the staged objects, then publish the checkpoint (with witness cosignatures, if
+ *     configured; without the quorum it is not published and the round answers no one);
  *  5. build each leaf's inclusion proof against exactly that checkpoint.
  *
  * `deps.onStep` marks the points between these steps; it does nothing outside test/faults.
@@ -56,19 +57,19 @@ function signCheckpoint(deps: RoundDeps, size: number, root: Hash): CommittedChe
   return { size, root, note: signNote(text, [deps.signer]) };
 }
 
-/** Creates the empty log: a signed size-0 checkpoint, committed and then published. */
-export async function createLog(deps: RoundDeps): Promise<LogState> {
+/** Creates the empty log: a signed size-0 checkpoint, committed and then published (null: awaits its witnesses). */
+export async function createLog(deps: RoundDeps): Promise<{ state: LogState; published: string | null }> {
   const checkpoint = signCheckpoint(deps, 0, EMPTY_ROOT);
   deps.db.commitRound(null, checkpoint, emptyEdge(), { storedLeaves: [], dedup: [], outbox: null }, []);
-  await publishStaged(deps, checkpoint);
-  return { checkpoint, edge: emptyEdge() };
+  const state = { checkpoint, edge: emptyEdge() };
+  return { state, published: await publishStaged(deps, state) };
 }
 
 export async function sequenceRound(
   state: LogState,
   pending: readonly PendingLeaf[],
   deps: RoundDeps,
-): Promise<{ state: LogState; inclusionProofs: Hash[][]; integratedTime: number }> {
+): Promise<{ state: LogState; inclusionProofs: Hash[][]; integratedTime: number; published: string | null }> {
   assert(pending.length > 0, "a round needs leaves");
   const oldSize = state.checkpoint.size;
 
@@ -117,7 +118,9 @@ export async function sequenceRound(
   await deps.onStep?.("committed");
 
   // 4. Upload staged objects, then publish the checkpoint. A failure throws: no waiter is answered.
-  await publishStaged(deps, checkpoint);
+  //    Null: the witnesses' quorum did not cosign it; the round is durable but not published.
+  const published = await publishStaged(deps, next);
+  if (published === null) return { state: next, inclusionProofs: [], integratedTime: time, published };
   await deps.onStep?.("published");
 
   // 5. Proofs against this checkpoint, from the tiles this round built plus the right edge
@@ -133,5 +136,5 @@ export async function sequenceRound(
   );
   const inclusionProofs: Hash[][] = [];
   for (const l of leaves) inclusionProofs.push(await proveInclusion(l.index, newSize, reader));
-  return { state: next, inclusionProofs, integratedTime: time };
+  return { state: next, inclusionProofs, integratedTime: time, published };
 }

@@ -4,11 +4,12 @@
  * Production code wraps its stores too; with no hook installed the wrapper is a pass-through.
  * @module
  */
+import type { WitnessCall } from "../sequencer/cosign.ts";
 import type { RoundStep } from "../sequencer/publish.ts";
 import { toHex } from "../tlog/encoding.ts";
 import type { HotStore, ObjectStore } from "./object-store.ts";
 
-export type StoreOp = "r2.put" | "r2.get" | "kv.put" | "kv.get" | "d1.write";
+export type StoreOp = "r2.put" | "r2.get" | "kv.put" | "kv.get" | "d1.write" | "witness.add";
 export type FaultDecision = { fail: false } | { fail: true; persist: boolean };
 export type FaultHook = (op: StoreOp, key: string) => FaultDecision;
 
@@ -104,4 +105,9 @@ export function faultyHotStore(inner: HotStore, faults: FaultSwitch): HotStore {
       }),
     get: (key) => guarded(faults, "kv.get", key, () => inner.get(key)),
   };
+}
+
+/** A witness request that the hook can fail (key: the witness's name): an unreachable witness. */
+export function faultyWitnessCall(inner: WitnessCall, faults: FaultSwitch): WitnessCall {
+  return (w, body) => guarded(faults, "witness.add", w.name, () => inner(w, body));
 }

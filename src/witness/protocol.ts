@@ -13,7 +13,7 @@
  */
 import { parseCheckpoint, type Checkpoint } from "../tlog/checkpoint.ts";
 import { newCosignatureSigner, type CosignatureSigner } from "../tlog/cosignature.ts";
-import { bytesEqual, fromBase64 } from "../tlog/encoding.ts";
+import { bytesEqual, fromBase64, toBase64 } from "../tlog/encoding.ts";
 import { MalformedError } from "../tlog/errors.ts";
 import { EMPTY_ROOT, HASH_SIZE, type Hash } from "../tlog/hash.ts";
 import { newVerifier, parseNote, type NoteVerifier } from "../tlog/note.ts";
@@ -34,6 +34,11 @@ export interface AddCheckpointRequest {
   /** Its signed text (no signature lines) and parsed fields. */
   text: string;
   checkpoint: Checkpoint;
+}
+
+/** Formats an add-checkpoint body: `old <n>`, the proof lines, a blank line, the checkpoint note. */
+export function formatAddCheckpoint(oldSize: number, proof: readonly Uint8Array[], note: string): string {
+  return `old ${oldSize}\n${proof.map((h) => toBase64(h) + "\n").join("")}\n${note}`;
 }
 
 /** Parses an add-checkpoint body. Throws MalformedError (→ 400) on anything not in the exact format. */

@@ -51,7 +51,8 @@ function wranglerVar(name: string): string {
   return m[1]!;
 }
 
-export async function startLocalLog(vars: Record<string, string> = {}): Promise<LocalLog> {
+/** `derived`: more bindings computed from the log's origin and verifier key (e.g. a witness that witnesses it). */
+export async function startLocalLog(vars: Record<string, string> = {}, derived?: (log: { origin: string; vkey: string }) => Record<string, string>): Promise<LocalLog> {
   const scriptPath = bundleWorker();
   const port = await freePort();
   // A given LOG_SIGNING_KEY (and LOG_ORIGIN, its key name) makes a log that signs as another one.
@@ -75,7 +76,7 @@ export async function startLocalLog(vars: Record<string, string> = {}): Promise<
         r2Buckets: ["TILES"],
         kvNamespaces: ["HOT"],
         d1Databases: ["INDEX"],
-        bindings: { LOG_ORIGIN: origin, SHARD: "default", TICK_MS: "50", CHECKPOINT_MAX_AGE: "0", LOG_SIGNING_KEY: skey, LOG_V1_SIGNING_KEY: v1Pem, ...vars },
+        bindings: { LOG_ORIGIN: origin, SHARD: "default", TICK_MS: "50", CHECKPOINT_MAX_AGE: "0", LOG_SIGNING_KEY: skey, LOG_V1_SIGNING_KEY: v1Pem, ...vars, ...derived?.({ origin, vkey }) },
       },
     ],
   }));

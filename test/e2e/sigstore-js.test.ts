@@ -7,7 +7,9 @@ import { DSSEBundleBuilder, MessageSignatureBundleBuilder, RekorWitness, type Si
 import { Verifier, toSignedEntity, toTrustMaterial } from "@sigstore/verify";
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateCosignatureKey, newCosignatureVerifier, verifyCosignatures } from "../../src/tlog/cosignature.ts";
 import { concatBytes, fromHex, toBase64 } from "../../src/tlog/encoding.ts";
+import { parseNote } from "../../src/tlog/note.ts";
 import { sha256Bytes } from "../../src/tlog/hash.ts";
 import { startLocalLog, type LocalLog } from "./local-log.ts";
 
@@ -66,8 +68,8 @@ function trustedRootFor(l: LocalLog) {
   });
 }
 
-function verifierFor(spki: Uint8Array, timestampThreshold = 0) {
-  const trust = toTrustMaterial(trustedRootFor(log), {
+function verifierFor(spki: Uint8Array, timestampThreshold = 0, l: LocalLog = log) {
+  const trust = toTrustMaterial(trustedRootFor(l), {
     "test-key": { rawBytes: spki, keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256, validFor: { start: new Date(0) } },
   });
   // Rekor v2 gives no integrated time, so a v2 public-key bundle needs timestampThreshold 0
@@ -154,5 +156,32 @@ describe("sigstore-js against edgelog (Rekor v1 API)", () => {
     const b = bundleToJSON(await new MessageSignatureBundleBuilder({ signer: once, witnesses: [v1Witness()] }).create({ data }));
     expect(b.verificationMaterial!.tlogEntries[0]!.logIndex).toBe(a.verificationMaterial!.tlogEntries[0]!.logIndex);
     verifierFor(spki, 1).verify(toSignedEntity(bundleFromJSON(b), data));
+  });
+});
+
+describe("sigstore-js against a log whose checkpoints carry witness cosignatures", () => {
+  // The log has its own witness cosign every checkpoint before publishing it (WITNESS_QUORUM = 1): the
+  // TransparencyLogEntry's checkpoint envelope then has a cosignature line after the log's signature,
+  // which sigstore-js must ignore (C2SP signed-note: unknown signatures are ignored).
+  const witness = generateCosignatureKey("witness.example/sigstore-js");
+  let wlog: LocalLog;
+  beforeAll(async () => {
+    wlog = await startLocalLog({ WITNESS_SIGNING_KEY: witness.skey, WITNESSES: `${witness.vkey} binding:WITNESS`, WITNESS_QUORUM: "1" }, ({ vkey }) => ({ WITNESSED_LOGS: vkey }));
+  }, 60_000);
+  afterAll(async () => {
+    await wlog?.stop();
+  });
+
+  it("uploads and verifies a bundle whose checkpoint is cosigned", async () => {
+    const { signer, spki } = localSigner();
+    const data = Buffer.from(`cosigned artifact ${Date.now()}`);
+    const v2 = bundleToJSON(
+      await new MessageSignatureBundleBuilder({ signer, witnesses: [new RekorWitness({ rekorBaseURL: wlog.url, majorApiVersion: 2, timeout: 20_000, retry: 0 })] }).create({ data }),
+    );
+    const envelope = parseNote(v2.verificationMaterial!.tlogEntries[0]!.inclusionProof!.checkpoint.envelope);
+    expect(envelope.sigs.map((s) => s.name)).toEqual([wlog.origin, "witness.example/sigstore-js"]);
+    expect(verifyCosignatures(envelope.text, envelope.sigs, [newCosignatureVerifier(witness.vkey)]).valid).toHaveLength(1);
+    verifierFor(spki, 0, wlog).verify(toSignedEntity(bundleFromJSON(v2), data));
+    expect(() => verifierFor(spki, 0, wlog).verify(toSignedEntity(bundleFromJSON(v2), Buffer.from("other")))).toThrow();
   });
 });

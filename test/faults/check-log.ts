@@ -28,7 +28,14 @@ export interface Acked {
 
 /** One scenario's log: a fresh shard, the ledger every instance records into, what was acknowledged. */
 export class FaultLog {
-  readonly shard = `faults-${crypto.randomUUID()}`;
+  /**
+   * A fresh shard by default. A shard with its own configuration (test/setup/bindings.ts) needs its
+   * checkpoint verifier key too.
+   */
+  constructor(
+    readonly shard = `faults-${crypto.randomUUID()}`,
+    readonly vkey = logVerifierKey(),
+  ) {}
   readonly ledger = new WriteLedger();
   readonly acked: Acked[] = [];
   /** Submitted but not acknowledged: may be absent, must succeed when retried. */
@@ -105,7 +112,7 @@ export function pauseAt(step: RoundStep, nth = 1): { hook: StepHook; reached: ()
 }
 
 /** Reads the shard from R2; tiles and bundles are write-once, so each is fetched once (the checkpoint every time). */
-function r2Reader(shard: string): { reader: TileReader; fetch: (path: string) => Promise<Uint8Array | null> } {
+function r2Reader(shard: string, vkey: string): { reader: TileReader; fetch: (path: string) => Promise<Uint8Array | null> } {
   const cache = new Map<string, Promise<Uint8Array | null>>();
   const get = async (path: string) => {
     const obj = await env.TILES.get(`${shard}/${path}`);
@@ -117,7 +124,7 @@ function r2Reader(shard: string): { reader: TileReader; fetch: (path: string) =>
     if (!p) cache.set(path, (p = get(path)));
     return p;
   };
-  return { reader: new TileReader(fetch, [newVerifier(logVerifierKey())]), fetch };
+  return { reader: new TileReader(fetch, [newVerifier(vkey)]), fetch };
 }
 
 /** The entries of the tree of `size` at `indexes`, from their bundles, each checked against its level-0 tile hash. */
@@ -139,7 +146,7 @@ async function entriesAt(fetch: (path: string) => Promise<Uint8Array | null>, si
 
 /** Checks the four promises on `log`; retries its unacknowledged entries first. Returns the checkpoint it ends with. */
 export async function checkLog(log: FaultLog): Promise<VerifiedCheckpoint> {
-  const { reader, fetch } = r2Reader(log.shard);
+  const { reader, fetch } = r2Reader(log.shard, log.vkey);
 
   // 4a. The log keeps accepting entries, and every unacknowledged one succeeds when retried.
   const stub = await log.open();

@@ -151,8 +151,17 @@ describe("witness add-checkpoint", () => {
     }
   });
 
-  it("is 404 through the Worker when no witness key is configured", async () => {
+  it("is 404 when no witness key is configured", async () => {
+    // (The test deployment runs a witness for test/witness/log-witnessing.test.ts: remove its key here.)
+    const e = { ...env, WITNESS_SIGNING_KEY: undefined };
+    const r = await witness.fetch(new Request("http://localhost:8787/witness/add-checkpoint", { method: "POST", body: "old 0\n\n" + CHECKPOINT_15 }), e);
+    expect(r.status).toBe(404);
+    expect(await r.text()).toMatch(/does not run a witness/);
+  });
+
+  it("through the Worker, answers 404 for a log it does not witness", async () => {
     const r = await exports.default.fetch(new Request("http://localhost:8787/witness/add-checkpoint", { method: "POST", body: "old 0\n\n" + CHECKPOINT_15 }));
     expect(r.status).toBe(404);
+    expect(await r.text()).toMatch(/unknown log origin/);
   });
 });

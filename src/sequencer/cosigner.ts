@@ -1,0 +1,126 @@
+/**
+ * The sequencer's side of witnessing: asks the configured witnesses to cosign a checkpoint, keeps what
+ * they answered (src/sequencer/witness-state.ts), and decides the note to publish under the quorum.
+ *
+ * The consistency proofs come from the log's own tree: partial tiles from the right edge in memory,
+ * full tiles (write-once, uploaded before any witness is asked) from the object store, a few cached.
+ * @module
+ */
+import type { ObjectStore } from "../storage/object-store.ts";
+import { tileHashReader, type HashReader } from "../tlog/proof.ts";
+import { TILE_WIDTH, tilePath } from "../tlog/tile.ts";
+import { edgeTiles, type RightEdge } from "../tlog/tree.ts";
+import type { WitnessPolicy } from "../witness/log-witnesses.ts";
+import { requestCosignature, withCosignatures, type CosignOutcome, type WitnessCall, type WitnessSizes } from "./cosign.ts";
+
+/** What the cosigner keeps per witness (src/sequencer/witness-state.ts in the Durable Object). */
+export interface CosignStore extends WitnessSizes {
+  setCosignature(vkey: string, size: number, line: string): void;
+  cosignatures(size: number, vkeys: readonly string[]): string[];
+}
+
+/** Full tiles kept in memory for proofs (each ≤ 8 KiB; witnesses are usually one round behind). */
+const FULL_TILE_CACHE = 64;
+
+export interface CosignState {
+  checkpoint: { size: number; note: string };
+  edge: RightEdge;
+}
+
+export class Cosigner {
+  private readonly fullTiles = new Map<string, Uint8Array>();
+  /** Witnesses (by vkey) with a request still running. */
+  private readonly inFlight = new Set<string>();
+
+  constructor(
+    readonly policy: WitnessPolicy,
+    private readonly known: CosignStore,
+    private readonly call: WitnessCall,
+    private readonly objects: ObjectStore,
+  ) {}
+
+  get enabled(): boolean {
+    return this.policy.witnesses.length > 0;
+  }
+
+  /** Stored verified cosignature lines on the checkpoint of `size`, in configuration order. */
+  stored(size: number): string[] {
+    return this.known.cosignatures(size, this.policy.witnesses.map((w) => w.vkey));
+  }
+
+  /** The log's note with every stored cosignature on it. */
+  noteWithStored(state: CosignState): string {
+    return withCosignatures(state.checkpoint.note, this.stored(state.checkpoint.size));
+  }
+
+  /**
+   * Asks every witness to cosign the state's checkpoint (in parallel, each bounded by the timeout) and
+   * returns the cosignature lines then held for it (fresh ones, and earlier ones by witnesses that did
+   * not answer this time). It returns as soon as `enough` fresh cosignatures verified, or every witness
+   * answered or failed; later answers are still recorded. A witness whose previous request is still
+   * running is not asked again meanwhile. Failures are logged, never thrown: a witness cannot break the log.
+   */
+  collect(state: CosignState, enough = Infinity): Promise<string[]> {
+    const { size, note } = state.checkpoint;
+    const reader = this.reader(state);
+    const asked = this.policy.witnesses.filter((w) => !this.inFlight.has(w.vkey));
+    return new Promise((resolve) => {
+      let pending = asked.length;
+      let fresh = 0;
+      const settle = () => {
+        if (fresh >= enough || pending === 0) resolve(this.stored(size)); // later calls are no-ops
+      };
+      settle();
+      for (const w of asked) {
+        this.inFlight.add(w.vkey);
+        requestCosignature(w, note, reader, this.known, this.call)
+          .catch((e: unknown): CosignOutcome => ({ witness: w, error: `${(e as Error).message ?? e}` }))
+          .then((o) => {
+            this.inFlight.delete(w.vkey);
+            if ("line" in o) {
+              this.known.setCosignature(w.vkey, size, o.line);
+              fresh++;
+            } else console.warn(`witness ${w.name}: no cosignature on size ${size}: ${o.error}`);
+            pending--;
+            settle();
+          });
+      }
+    });
+  }
+
+  /**
+   * The note to publish for a round (PublishStores.cosign). Quorum 0: the log's note with whatever is
+   * already held for this size, at once (collection happens after publishing). Quorum k: ask now;
+   * the note with its cosignatures if at least k verified, else null (do not publish).
+   */
+  async forPublication(state: CosignState): Promise<string | null> {
+    if (this.policy.quorum === 0) return this.noteWithStored(state);
+    const lines = await this.collect(state, this.policy.quorum);
+    if (lines.length < this.policy.quorum) {
+      console.warn(`checkpoint of size ${state.checkpoint.size} has ${lines.length} of the ${this.policy.quorum} cosignatures required: not published`);
+      return null;
+    }
+    return withCosignatures(state.checkpoint.note, lines);
+  }
+
+  /** Hashes of the tree of the state's size: the edge's partial tiles, full tiles from the store. */
+  private reader(state: CosignState): HashReader {
+    const partial = new Map(edgeTiles(state.edge).map((t) => [tilePath(t.tile), t.data]));
+    return tileHashReader(state.checkpoint.size, (tiles) =>
+      Promise.all(
+        tiles.map(async (t) => {
+          const path = tilePath(t);
+          const hit = partial.get(path) ?? this.fullTiles.get(path);
+          if (hit) return hit;
+          if (t.width < TILE_WIDTH) throw new Error(`partial tile ${path} is not on the right edge`);
+          const data = await this.objects.get(path);
+          if (data === null) throw new Error(`full tile ${path} is not in the object store`);
+          if (this.fullTiles.size >= FULL_TILE_CACHE) this.fullTiles.delete(this.fullTiles.keys().next().value!);
+          this.fullTiles.set(path, data);
+          return data;
+        }),
+      ),
+    );
+  }
+}
+
