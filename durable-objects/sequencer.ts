@@ -18,6 +18,7 @@ import { signingKeys } from "../src/log-keys.ts";
 import { faultyHotStore, faultyObjectStore, FaultSwitch } from "../src/storage/faults.ts";
 import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../src/storage/object-store.ts";
 import { d1SearchIndex, faultySearchIndex } from "../src/storage/search-index.ts";
+import { indexKeysOf } from "../src/search/index-keys.ts";
 import { LogDatabase } from "../src/sequencer/database.ts";
 import { Pool } from "../src/sequencer/pool.ts";
 import type { AddResult, SequencerStatus } from "../src/sequencer/protocol.ts";
@@ -90,9 +91,13 @@ export class Sequencer extends DurableObject<Env> {
     };
   }
 
-  /** Appends one leaf (canonical entry bytes); resolves once it is integrated and published, or refused. */
-  async add(leaf: Uint8Array): Promise<AddResult> {
-    const [result] = await this.addBatch([leaf]);
+  /**
+   * Appends one leaf (canonical entry bytes); resolves once it is integrated and published, or refused.
+   * `indexKeys`: the leaf's search keys, which the edge computes where it parsed the entry (docs/DESIGN.md
+   * "Search index"); absent, the sequencer computes them itself.
+   */
+  async add(leaf: Uint8Array, indexKeys?: string[]): Promise<AddResult> {
+    const [result] = await this.addBatch([leaf], indexKeys === undefined ? undefined : [indexKeys]);
     return result!;
   }
 
@@ -100,7 +105,7 @@ export class Sequencer extends DurableObject<Env> {
    * Appends leaves (one request's worth, or a batch the way edge batching would send them). Each
    * result resolves once its leaf is integrated and published, or refused.
    */
-  async addBatch(leaves: Uint8Array[]): Promise<AddResult[]> {
+  async addBatch(leaves: Uint8Array[], indexKeys?: string[][]): Promise<AddResult[]> {
     const refused = writeRefusal(this.config); // a frozen (or pending) shard takes no writes
     if (refused !== null) return leaves.map(() => ({ kind: "rejected", reason: refused }));
     const results: (AddResult | Promise<AddResult>)[] = leaves.map((leaf) => {
@@ -133,7 +138,7 @@ export class Sequencer extends DurableObject<Env> {
         if (this.pool.size >= this.config.maxPoolLeaves) {
           return resolve({ kind: "overloaded", retryAfterSeconds: Math.max(1, Math.ceil(this.config.tickMs / 1000)) });
         }
-        this.pool.add({ data: leaf, leafHash }, resolve);
+        this.pool.add({ data: leaf, leafHash, indexKeys: indexKeys?.[i] ?? indexKeysOf(leaf) }, resolve);
       });
     });
     if (this.pool.size > 0) this.schedule();
