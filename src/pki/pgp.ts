@@ -20,7 +20,7 @@
  * @module
  */
 import { createMessage, enums, PacketList, readKeys, readSignature, verify, type Key, type Signature, type SignaturePacket } from "openpgp";
-import { utf8Encode } from "../tlog/encoding.ts";
+import { utf8Decode, utf8Encode } from "../tlog/encoding.ts";
 import { SignatureError } from "./errors.ts";
 import { MAX_KEY_MATERIAL_BYTES } from "./keys.ts";
 import { dearmor, goArmor, looksArmored, readPackets, PGP_TAG } from "./pgp-packets.ts";
@@ -73,7 +73,7 @@ export async function parsePgpPublicKey(bytes: Uint8Array): Promise<PgpPublicKey
   let keys: Key[];
   try {
     if (looksArmored(bytes)) {
-      const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      const text = utf8Decode(bytes);
       const { type } = dearmor(text, "publicKey");
       if (type === "PGP PRIVATE KEY BLOCK") throw new SignatureError("publicKey", "a PGP private key block was sent: submit the public key only");
       if (type !== "PGP PUBLIC KEY BLOCK") throw new SignatureError("publicKey", `armor type "${type}" is not a PGP PUBLIC KEY BLOCK`);
@@ -104,7 +104,7 @@ export async function parsePgpSignature(bytes: Uint8Array): Promise<PgpSignature
   const armored = looksArmored(bytes);
   try {
     if (armored) {
-      const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      const text = utf8Decode(bytes);
       const { type, data } = dearmor(text, "signature");
       if (type !== "PGP SIGNATURE") throw new SignatureError("signature", `armor type "${type}" is not a PGP SIGNATURE`);
       binary = data;

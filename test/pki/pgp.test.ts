@@ -25,7 +25,7 @@ describe("OpenPGP (GnuPG fixtures)", () => {
         const sig = await parsePgpSignature(fixture(sigName));
         await verifyPgpSignature(sig, armoredKey, fixture("artifact.txt"));
         const tampered = fixture("artifact.txt");
-        tampered[0] ^= 1;
+        tampered[0] = tampered[0]! ^ 1;
         await expect(verifyPgpSignature(sig, armoredKey, tampered)).rejects.toThrow(SignatureError);
       }
       // Armored signatures are kept as sent; binary ones are armored as Go does.
