@@ -32,6 +32,8 @@ const CASES: Case[] = [
   { name: "PGP RSA, binary key, armored signature", format: "pgp", key: "pgp-rsa.pub.gpg", sig: "pgp-rsa.sig.asc", searchKey: `key:pgp:${text("pgp-rsa.fingerprint")}` },
   { name: "PGP Ed25519", format: "pgp", key: "pgp-ed25519.pub.gpg", sig: "pgp-ed25519.sig", searchKey: `key:pgp:${text("pgp-ed25519.fingerprint")}` },
   { name: "PGP ECDSA P-256", format: "pgp", key: "pgp-p256.pub.asc", sig: "pgp-p256.sig.asc", searchKey: `key:pgp:${text("pgp-p256.fingerprint")}` },
+  { name: "PGP key with subkeys, signed by its Ed25519 subkey", format: "pgp", key: "pgp-subkeys.pub.gpg", sig: "pgp-subkeys.sig", searchKey: `key:pgp:${text("pgp-subkeys.fingerprints").split("\n")[0]}` },
+  { name: "PGP text-mode signature", format: "pgp", key: "pgp-rsa.pub.asc", sig: "pgp-rsa.textmode.sig.asc", searchKey: `key:pgp:${text("pgp-rsa.fingerprint")}` },
   { name: "minisign prehashed (ED)", format: "minisign", key: "minisign-a.pub", sig: "minisign-a.prehashed.minisig", searchKey: `key:minisign:${text("minisign-a.keyid")}` },
   { name: "minisign legacy (Ed)", format: "minisign", key: "minisign-a.pub", sig: "minisign-a.legacy.minisig", searchKey: `key:minisign:${text("minisign-a.keyid")}` },
   { name: "SSH Ed25519", format: "ssh", key: "ssh-ed25519.pub", sig: "ssh-ed25519.sig", searchKey: `key:ssh:${text("ssh-ed25519.fingerprint")}` },
@@ -132,6 +134,15 @@ describe("Rekor v1 rekord 0.0.1", () => {
       const entry = await canonicalizeProposedEntry(rekord(format, fixture(key), fixture(sig)));
       expect(utf8Decode(entry.body), name).toBe(rekorBody(format, key, sig));
     }
+  });
+
+  it("indexes every fingerprint of a PGP key with subkeys, as gpg lists them", async () => {
+    const body = await canonicalizeProposedEntry(rekord("pgp", fixture("pgp-subkeys.pub.gpg"), fixture("pgp-subkeys.sig")));
+    const keys = indexKeysOf(body.body);
+    const fprs = text("pgp-subkeys.fingerprints").split("\n");
+    expect(fprs).toHaveLength(3);
+    for (const f of fprs) expect(keys).toContain(`key:pgp:${f}`);
+    expect(keys).toContain("email:fixture.subkeys@example.com");
   });
 
   it("indexes PGP user-ID e-mails lowercased and certificate e-mails", async () => {
