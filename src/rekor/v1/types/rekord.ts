@@ -20,10 +20,9 @@ import { parseMinisignPublicKey, parseMinisignSignature, verifyMinisignSignature
 import { parsePgpPublicKey, parsePgpSignature, verifyPgpSignature } from "../../../pki/pgp.ts";
 import { parseSshPublicKey, parseSshSignature, verifySshSignature } from "../../../pki/ssh.ts";
 import { verifyMessageSignature } from "../../../pki/verify.ts";
-import { fromBase64, toBase64, toHex, utf8Encode } from "../../../tlog/encoding.ts";
-import { MalformedError } from "../../../tlog/errors.ts";
+import { toBase64, toHex, utf8Encode } from "../../../tlog/encoding.ts";
 import { RequestError, TooLargeError } from "../../errors.ts";
-import { obj, str } from "../json.ts";
+import { b64, obj, str } from "../json.ts";
 import { parsePemKey } from "../pem.ts";
 
 export const REKORD_FORMATS = ["pgp", "minisign", "x509", "ssh"] as const;
@@ -65,16 +64,6 @@ async function verifyAndCanonicalize(format: RekordFormat, sig: Uint8Array, key:
   }
 }
 
-function base64Field(o: Record<string, unknown>, field: string, where: string): Uint8Array {
-  const v = str(o, field, where);
-  try {
-    return fromBase64(v);
-  } catch (e) {
-    if (e instanceof MalformedError) throw new RequestError(`${where}.${field}: invalid base64`);
-    throw e;
-  }
-}
-
 export async function canonicalizeRekord(spec: unknown, options: RekordOptions = { maxDataBytes: DEFAULT_REKORD_MAX_DATA_BYTES }): Promise<Record<string, unknown>> {
   const s = obj(spec, ["data", "signature"], "spec");
   const data = obj(s.data, ["content", "hash", "url"], "spec.data");
@@ -89,7 +78,7 @@ export async function canonicalizeRekord(spec: unknown, options: RekordOptions =
   const content = str(data, "content", "spec.data");
   const max = options.maxDataBytes;
   if (Math.floor((content.length * 3) / 4) - 2 > max) throw new TooLargeError(`spec.data.content is larger than the ${max}-byte limit for rekord data`);
-  const bytes = base64Field(data, "content", "spec.data");
+  const bytes = b64(data, "content", "spec.data");
   if (bytes.length > max) throw new TooLargeError(`spec.data.content is larger than the ${max}-byte limit for rekord data`);
   const digest = toHex(hashBytes("sha256", bytes));
   if (data.hash !== undefined) {
@@ -99,8 +88,8 @@ export async function canonicalizeRekord(spec: unknown, options: RekordOptions =
     if (value !== digest) throw new RequestError(`spec.data.hash.value ${JSON.stringify(value.slice(0, 64))} is not the SHA-256 of spec.data.content (${digest})`);
   }
 
-  const signatureBytes = base64Field(sig, "content", "spec.signature");
-  const keyBytes = base64Field(publicKey, "content", "spec.signature.publicKey");
+  const signatureBytes = b64(sig, "content", "spec.signature");
+  const keyBytes = b64(publicKey, "content", "spec.signature.publicKey");
   let canonical: { signature: Uint8Array; publicKey: Uint8Array };
   try {
     canonical = await verifyAndCanonicalize(format, signatureBytes, keyBytes, bytes);
