@@ -57,7 +57,7 @@ export class Sequencer extends DurableObject<Env> {
   private running = false;
   private lastPublishAt = 0;
   private readonly stats = newWriteStats();
-  private draining = false;
+  private draining: Promise<void> | undefined;
   /** The shard name this object was addressed by (idFromName); its objects live under "<shard>/". */
   private readonly shard: string;
 
@@ -213,9 +213,13 @@ export class Sequencer extends DurableObject<Env> {
    * Drains the index outbox into D1 (DESIGN: "after replying, drain the outbox into D1"). A failure
    * keeps the rows for the next round or alarm; nothing is lost and appends are not affected.
    */
-  private async drainOutbox(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
+  private drainOutbox(): Promise<void> {
+    // A caller that finds a drain running waits for it: that drain reads the outbox until it is empty.
+    this.draining ??= this.drainNow().finally(() => (this.draining = undefined));
+    return this.draining;
+  }
+
+  private async drainNow(): Promise<void> {
     try {
       const index = faultySearchIndex(d1SearchIndex(this.env.INDEX), this.faults);
       for (let next = this.db.nextOutbox(); next; next = this.db.nextOutbox()) {
@@ -224,8 +228,6 @@ export class Sequencer extends DurableObject<Env> {
       }
     } catch (e) {
       console.warn("index outbox: D1 write failed, rows kept for retry:", e);
-    } finally {
-      this.draining = false;
     }
   }
 
