@@ -118,7 +118,7 @@ export const OPENAPI = {
     "/api/v1/index/retrieve": {
       post: {
         operationId: "searchIndex",
-        summary: "Rekor v1 index search: entry UUIDs by hash, email and/or publicKey (format x509), combined by operator and|or, across every shard",
+        summary: "Rekor v1 index search: entry UUIDs by hash, email and/or publicKey (format x509, pgp, minisign or ssh), combined by operator and|or, across every shard",
         requestBody: { required: true, content: json({ $ref: "#/components/schemas/SearchIndex" }) },
         responses: { "200": { description: "array of 80-hex entry UUIDs", content: json({ type: "array", items: { type: "string" } }) }, "400": error("malformed query"), "413": error("body too large"), "415": error("not JSON") },
       },
@@ -196,7 +196,7 @@ export const OPENAPI = {
         properties: {
           hash: { type: "string", description: "sha256:<hex> (also sha384/sha512; bare hex by length)" },
           email: { type: "string" },
-          publicKey: { type: "object", properties: { format: { type: "string", enum: ["x509", "pgp", "minisign", "ssh", "tuf"] }, content: { type: "string", description: "base64 of a PEM or DER public key or certificate" } } },
+          publicKey: { type: "object", properties: { format: { type: "string", enum: ["x509", "pgp", "minisign", "ssh", "tuf"] }, content: { type: "string", description: "base64 of the key: x509 a PEM or DER public key or certificate, pgp an armored or binary key, minisign the .pub file, ssh the public key line (tuf is refused)" } } },
           operator: { type: "string", enum: ["and", "or"], default: "or" },
         },
       },
