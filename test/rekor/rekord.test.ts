@@ -11,7 +11,8 @@ import { indexKeysOf } from "../../src/search/index-keys.ts";
 import { publicKeyIndexKey } from "../../src/search/rekord-keys.ts";
 import { fromBase64, toBase64, toHex, utf8Decode } from "../../src/tlog/encoding.ts";
 import { fixture, fixtureText, rekorBody, type FixtureName } from "../fixtures/rekord/index.ts";
-import { http, sequencer } from "../helpers/log.ts";
+import { http, logVerifierKey, sequencer } from "../helpers/log.ts";
+import { verifyHit, type Hit } from "../helpers/search.ts";
 import { verifyV1Entry } from "../helpers/v1-entry.ts";
 
 type Format = "pgp" | "minisign" | "x509" | "ssh";
@@ -123,6 +124,12 @@ describe("Rekor v1 rekord 0.0.1", () => {
       });
       expect(found.status).toBe(200);
       expect(((await found.json()) as string[]).map((u) => u.slice(-64))).toContain(uuid!.slice(-64));
+      // And by GET /api/v2/search with the key as the tool printed it: a hit that verifies, with this body.
+      const search = await http(`/api/v2/search?key=${encodeURIComponent(c.searchKey)}&limit=100`);
+      expect(search.status).toBe(200);
+      const hits = ((await search.json()) as { hits: Hit[] }).hits.filter((h) => h.entry.canonicalizedBody === map[uuid!].body);
+      expect(hits).toHaveLength(1);
+      verifyHit(hits[0]!, logVerifierKey());
     });
   }
 
