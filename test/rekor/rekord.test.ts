@@ -6,6 +6,8 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
 import { dearmor, readPackets } from "../../src/pki/pgp-packets.ts";
+import { readConfig } from "../../src/config.ts";
+import { TooLargeError } from "../../src/rekor/errors.ts";
 import { canonicalizeProposedEntry } from "../../src/rekor/v1/proposed-entry.ts";
 import { indexKeysOf } from "../../src/search/index-keys.ts";
 import { publicKeyIndexKey } from "../../src/search/rekord-keys.ts";
@@ -175,6 +177,16 @@ describe("Rekor v1 rekord 0.0.1", () => {
     // A matching spec.data.hash is accepted (and gives the same entry).
     const withHash = await post(rekord("pgp", fixture("pgp-ed25519.pub.asc"), fixture("pgp-ed25519.sig.asc"), ARTIFACT, { hash: { algorithm: "sha256", value: DIGEST } }));
     expect(withHash.status).toBe(409);
+  });
+
+  it("takes its data size limit from REKORD_MAX_DATA_BYTES", async () => {
+    expect(readConfig({}).rekordMaxDataBytes).toBe(512 * 1024);
+    const limit = readConfig({ REKORD_MAX_DATA_BYTES: String(ARTIFACT.length) }).rekordMaxDataBytes;
+    expect(limit).toBe(ARTIFACT.length);
+    expect(() => readConfig({ REKORD_MAX_DATA_BYTES: "0" })).toThrow(/REKORD_MAX_DATA_BYTES/);
+    const req = rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig"));
+    await canonicalizeProposedEntry(req, { maxDataBytes: limit }); // exactly at the limit: accepted
+    await expect(canonicalizeProposedEntry(req, { maxDataBytes: limit - 1 })).rejects.toThrow(TooLargeError);
   });
 
   it("refuses bad submissions with a 4xx naming the problem, and logs nothing", async () => {
