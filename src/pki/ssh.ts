@@ -120,7 +120,7 @@ export function parseSshWireKey(wire: Uint8Array, field: "publicKey" | "signatur
     const k = r.bytes();
     if (k.length !== 32) r.fail("Ed25519 key must be 32 bytes");
     spki = encodeElement(TAG.SEQUENCE, encodeElement(TAG.SEQUENCE, encodeElement(TAG.OID, OID_ED25519)), encodeBitString(k));
-  } else if (type in ECDSA) {
+  } else if (Object.hasOwn(ECDSA, type)) {
     const c = ECDSA[type]!;
     if (r.string() !== c.curve) r.fail(`curve name does not match ${type}`);
     const point = r.bytes();
@@ -244,7 +244,7 @@ export async function verifySshSignature(sig: SshSignature, key: SshPublicKey, d
   if (key.type === "ssh-ed25519") {
     if (sig.format !== "ssh-ed25519") throw new SignatureError("signature", `signature algorithm ${sig.format} does not fit an ssh-ed25519 key`);
     hash = null;
-  } else if (key.type in ECDSA) {
+  } else if (Object.hasOwn(ECDSA, key.type)) {
     if (sig.format !== key.type) throw new SignatureError("signature", `signature algorithm ${sig.format} does not fit an ${key.type} key`);
     hash = ECDSA[key.type]!.hash;
     const w = new Wire(sig.blob, "signature", "ECDSA signature");

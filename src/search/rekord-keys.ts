@@ -10,7 +10,7 @@
  * @module
  */
 import { SignatureError } from "../pki/errors.ts";
-import { decodePem, parsePublicKey } from "../pki/keys.ts";
+import { parsePublicKey } from "../pki/keys.ts";
 import { minisignKeyIdHex, parseMinisignPublicKey } from "../pki/minisign.ts";
 import { pgpKeyFacts } from "../pki/pgp-packets.ts";
 import { parseSshPublicKey, sshFingerprint } from "../pki/ssh.ts";
@@ -39,10 +39,9 @@ export function publicKeyIndexKeys(format: PublicKeyFormat, content: Uint8Array)
     case "ssh":
       return [`key:ssh:${sshFingerprint(parseSshPublicKey(content).wire)}`];
     case "x509": {
-      const blocks = decodePem(content);
-      const first = blocks[0];
-      if (first?.label === "CERTIFICATE") return certificateKeys(first.der);
-      return spkiKeys(parsePublicKey(content).spki);
+      // PEM or DER, key or certificate (a chain: its first certificate); no validity check, so keys never depend on time.
+      const key = parsePublicKey(content);
+      return key.certificate ? certificateKeys(key.certificate) : spkiKeys(key.spki);
     }
   }
 }

@@ -18,6 +18,9 @@ describe("rekord index keys", () => {
     expect(publicKeyIndexKey("ssh", fixture("ssh-p521.pub"))).toBe(`key:ssh:${fixtureText("ssh-p521.fingerprint")}`);
     expect(publicKeyIndexKey("x509", fixture("x509-rsa.cert.pem"))).toBe(`key:sha256:${fixtureText("x509-rsa.spki-sha256")}`);
     expect(publicKeyIndexKeys("x509", fixture("x509-rsa.cert.pem"))).toContain("email:x509.rsa@example.com");
+    // DER works as well as PEM (the retrieve API takes both).
+    const der = fromBase64(fixtureText("x509-p256.pub.pem").replace(/-----[A-Z ]+-----|\s/g, ""));
+    expect(publicKeyIndexKey("x509", der)).toBe(`key:sha256:${fixtureText("x509-p256.spki-sha256")}`);
   });
 
   it("keeps the digest when the key cannot be read, and never throws", () => {
