@@ -19,6 +19,12 @@ import { parseWitnessPolicy, type WitnessPolicy } from "./witness/log-witnesses.
 
 export const DEFAULT_SHARD = "default";
 
+/**
+ * Default REKORD_MAX_DATA_BYTES: 512 KiB of rekord inline data (683 KiB as base64, inside the 1 MiB body limit).
+ * Rekor v1 streams the artifact; a Worker holds it in memory to hash and verify it, so it is bounded.
+ */
+export const DEFAULT_REKORD_MAX_DATA_BYTES = 512 * 1024;
+
 /** rekor-tiles' answer to a write on a frozen (read-only) log: HTTP 405 with this body. */
 export const FROZEN_MESSAGE = "This log has been frozen, please switch to the latest log.";
 /** A listed shard after the active one: its keys are published, it takes writes once it is made active. */
@@ -67,6 +73,11 @@ export interface LogConfig {
   checkpointMaxAgeSeconds: number;
   /** Request body limit in bytes → 413 (DESIGN: 1 MiB; Rekor v2 allows 4 MiB, but a leaf is at most 64 KiB). */
   maxBodyBytes: number;
+  /**
+   * Largest inline data of a Rekor v1 rekord entry, in bytes (decoded) → 413 (REKORD_MAX_DATA_BYTES). The data is
+   * verified and hashed at the edge, never stored; its base64 must also fit in maxBodyBytes.
+   */
+  rekordMaxDataBytes: number;
   /** The raw test-append endpoint (POST /add); off unless explicitly enabled. */
   enableTestAppend: boolean;
   /** Start (and end) of the log keys' validity in the trust files, RFC 3339. */
@@ -187,6 +198,7 @@ export function readConfig(env: Vars, shard?: string): LogConfig {
     maxLeafBytes: int(s("MAX_LEAF_BYTES"), MAX_ENTRY_BYTES, "MAX_LEAF_BYTES", 1, MAX_ENTRY_BYTES),
     checkpointMaxAgeSeconds: int(str(env, "CHECKPOINT_MAX_AGE"), 1, "CHECKPOINT_MAX_AGE", 0, 10),
     maxBodyBytes: int(str(env, "MAX_BODY_BYTES"), 1 << 20, "MAX_BODY_BYTES", 1024, 100 << 20),
+    rekordMaxDataBytes: int(str(env, "REKORD_MAX_DATA_BYTES"), DEFAULT_REKORD_MAX_DATA_BYTES, "REKORD_MAX_DATA_BYTES", 1, 100 << 20),
     enableTestAppend: env.ENABLE_TEST_APPEND === "true",
     // Without a configured start the keys are published as valid since the Unix epoch: permissive,
     // never wrong for this log's entries. scripts/keys.ts prints the real one with each new key.

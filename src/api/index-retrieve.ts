@@ -8,8 +8,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { SignatureError } from "../pki/errors.ts";
-import { parsePublicKey } from "../pki/keys.ts";
-import { spkiKeys } from "../search/certificate-keys.ts";
+import { publicKeyIndexKey, type PublicKeyFormat } from "../search/rekord-keys.ts";
 import { SelectorError, digestSelector, emailSelector } from "../search/selectors.ts";
 import { entryShards, shardV1Key } from "../shards/v1.ts";
 import { d1SearchIndex } from "../storage/search-index.ts";
@@ -67,8 +66,8 @@ function publicKeySelector(value: unknown): string {
     if (k !== "format" && k !== "content") throw new SelectorError(`unknown field publicKey.${k}`);
   }
   if (typeof pk.format !== "string" || !KEY_FORMATS.includes(pk.format)) throw new SelectorError(`publicKey.format must be one of ${KEY_FORMATS.join(", ")}`);
-  if (pk.format !== "x509") throw new SelectorError(`publicKey.format ${pk.format} is not supported yet; supported: x509`);
-  if (typeof pk.content !== "string" || pk.content.length === 0) throw new SelectorError("publicKey.content must be base64 of a PEM (or DER) public key or certificate");
+  if (pk.format === "tuf") throw new SelectorError("publicKey.format tuf is not supported; supported: x509, pgp, minisign, ssh");
+  if (typeof pk.content !== "string" || pk.content.length === 0) throw new SelectorError("publicKey.content must be base64 of the public key (x509: PEM or DER key or certificate)");
   let bytes: Uint8Array;
   try {
     bytes = fromBase64(pk.content, "publicKey.content");
@@ -77,7 +76,7 @@ function publicKeySelector(value: unknown): string {
     throw e;
   }
   try {
-    return spkiKeys(parsePublicKey(bytes).spki)[0]!;
+    return publicKeyIndexKey(pk.format as PublicKeyFormat, bytes);
   } catch (e) {
     if (e instanceof SignatureError) throw new SelectorError(`publicKey.content: ${e.message}`);
     throw e;

@@ -64,13 +64,13 @@ export const OPENAPI = {
     "/api/v1/log/entries": {
       post: {
         operationId: "createLogEntry",
-        summary: "Rekor v1 create entry (hashedrekord 0.0.1, dsse 0.0.1, intoto 0.0.2)",
+        summary: "Rekor v1 create entry (hashedrekord 0.0.1, dsse 0.0.1, intoto 0.0.2, rekord 0.0.1 with pgp/minisign/x509/ssh signatures over inline data)",
         requestBody: { required: true, content: json({ $ref: "#/components/schemas/ProposedEntry" }) },
         responses: {
           "201": { description: "LogEntry map keyed by entry UUID; ETag and Location headers", content: json({ $ref: "#/components/schemas/LogEntry" }) },
           "400": error("invalid entry"),
           "409": error("duplicate; Location header holds the existing entry"),
-          "413": error("body too large"),
+          "413": error("body too large, or rekord spec.data.content over REKORD_MAX_DATA_BYTES"),
           "503": error("overloaded, unavailable, or (with a witness quorum) integrated but awaiting witness cosignatures; see Retry-After"),
         },
       },
@@ -118,7 +118,7 @@ export const OPENAPI = {
     "/api/v1/index/retrieve": {
       post: {
         operationId: "searchIndex",
-        summary: "Rekor v1 index search: entry UUIDs by hash, email and/or publicKey (format x509), combined by operator and|or, across every shard",
+        summary: "Rekor v1 index search: entry UUIDs by hash, email and/or publicKey (format x509, pgp, minisign or ssh), combined by operator and|or, across every shard",
         requestBody: { required: true, content: json({ $ref: "#/components/schemas/SearchIndex" }) },
         responses: { "200": { description: "array of 80-hex entry UUIDs", content: json({ type: "array", items: { type: "string" } }) }, "400": error("malformed query"), "413": error("body too large"), "415": error("not JSON") },
       },
@@ -172,7 +172,16 @@ export const OPENAPI = {
       ProposedEntry: {
         type: "object",
         required: ["apiVersion", "kind", "spec"],
-        properties: { apiVersion: { type: "string" }, kind: { type: "string", enum: ["hashedrekord", "dsse", "intoto"] }, spec: { type: "object" } },
+        properties: {
+          apiVersion: { type: "string" },
+          kind: { type: "string", enum: ["hashedrekord", "dsse", "intoto", "rekord"] },
+          spec: {
+            type: "object",
+            description:
+              "The kind's spec, as Rekor v1 defines it. rekord 0.0.1: {data: {content: base64 (at most REKORD_MAX_DATA_BYTES decoded), hash?: {algorithm: sha256, value: lowercase hex}}, " +
+              "signature: {format: pgp|minisign|x509|ssh, content: base64, publicKey: {content: base64}}}; the log keeps the data's SHA-256, never the data.",
+          },
+        },
       },
       SearchAnswer: {
         type: "object",
@@ -187,7 +196,7 @@ export const OPENAPI = {
         properties: {
           hash: { type: "string", description: "sha256:<hex> (also sha384/sha512; bare hex by length)" },
           email: { type: "string" },
-          publicKey: { type: "object", properties: { format: { type: "string", enum: ["x509", "pgp", "minisign", "ssh", "tuf"] }, content: { type: "string", description: "base64 of a PEM or DER public key or certificate" } } },
+          publicKey: { type: "object", properties: { format: { type: "string", enum: ["x509", "pgp", "minisign", "ssh", "tuf"] }, content: { type: "string", description: "base64 of the key: x509 a PEM or DER public key or certificate, pgp an armored or binary key, minisign the .pub file, ssh the public key line (tuf is refused)" } } },
           operator: { type: "string", enum: ["and", "or"], default: "or" },
         },
       },

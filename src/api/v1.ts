@@ -1,6 +1,6 @@
 /**
  * Rekor v1 API (sigstore/rekor openapi.yaml): create entries (hashedrekord 0.0.1, dsse 0.0.1,
- * intoto 0.0.2) and read them back by UUID or index, log info, public key and consistency proofs.
+ * intoto 0.0.2, rekord 0.0.1) and read them back by UUID or index, log info, public key and consistency proofs.
  * Reads are computed at the edge from the checkpoint and tiles in R2. Errors: {code, message} with the
  * HTTP status as code, as go-swagger answers.
  * @module
@@ -8,7 +8,7 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { readConfig } from "../config.ts";
-import { RequestError } from "../rekor/errors.ts";
+import { RequestError, TooLargeError } from "../rekor/errors.ts";
 import { canonicalizeProposedEntry } from "../rekor/v1/proposed-entry.ts";
 import { entryUuid, logEntry, type V1LogEntry } from "../rekor/v1/log-entry.ts";
 import { parseCheckpoint } from "../tlog/checkpoint.ts";
@@ -41,17 +41,18 @@ function limitBody(c: Context<{ Bindings: Env }>, next: () => Promise<void>) {
   })(c, next);
 }
 
-async function canonical(json: unknown) {
+async function canonical(c: Context<{ Bindings: Env }>, json: unknown) {
   try {
-    return await canonicalizeProposedEntry(json);
+    return await canonicalizeProposedEntry(json, { maxDataBytes: config(c).rekordMaxDataBytes });
   } catch (e) {
+    if (e instanceof TooLargeError) throw new ApiError(413, `error processing entry: ${e.message}`);
     if (e instanceof RequestError) throw new ApiError(400, `error processing entry: ${e.message}`);
     throw e;
   }
 }
 
 v1.post("/api/v1/log/entries", limitBody, async (c) => {
-  const entry = await canonical(await readJsonBody(c));
+  const entry = await canonical(c, await readJsonBody(c));
   const key = await v1Key(c.env);
   const r = await appendLeaf(c.env, entry.body);
   const uuid = entryUuid(key, entry.body);
@@ -164,7 +165,7 @@ v1.post("/api/v1/log/entries/retrieve", limitBody, async (c) => {
     if (at !== null) wanted.push([at, u]);
   }
   for (const p of proposed) {
-    const e = await canonical(p);
+    const e = await canonical(c, p);
     const leafHash = toHex(hashLeaf(e.body));
     const at = await findByUuid(c.env, leafHash); // in any shard
     if (at !== null) wanted.push([at, leafHash]);

@@ -6,3 +6,8 @@
 export class RequestError extends Error {
   override name = "RequestError";
 }
+
+/** A submission over a size limit of the entry type (e.g. rekord's inline data): the edge answers 413. */
+export class TooLargeError extends RequestError {
+  override name = "TooLargeError";
+}

@@ -15,6 +15,7 @@
 import { decodePem } from "../pki/keys.ts";
 import { fromBase64, toHex, utf8Decode } from "../tlog/encoding.ts";
 import { certificateKeys, spkiKeys } from "./certificate-keys.ts";
+import { rekordIndexKeys } from "./rekord-keys.ts";
 
 export { certificateKeys, normalizeEmail, spkiKeys } from "./certificate-keys.ts";
 
@@ -175,3 +176,5 @@ registerIndexKeys("intoto", "0.0.2", (body) => {
     ...list(field(content, "envelope", "signatures")).map((s) => () => v1PemKeys(field(s, "publicKey"))),
   );
 });
+
+registerIndexKeys("rekord", "0.0.1", rekordIndexKeys);

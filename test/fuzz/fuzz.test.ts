@@ -4,4 +4,5 @@
 import "./tile-path.ts";
 import "./note.ts";
 import "./entries.ts";
+import "./rekord.ts";
 import "./http.ts";

@@ -217,7 +217,7 @@ function battery(size: number): Case[] {
   add(E1, "missing kind", v1(set(v1hr, "kind", undefined)), 400, p(/entry\.kind is required \(a non-empty string\)$/));
   add(E1, "missing apiVersion", v1(set(v1hr, "apiVersion", undefined)), 400, p(/entry\.apiVersion is required/));
   add(E1, "kind of the wrong type (number)", v1(set(v1hr, "kind", 1)), 400, p(/entry\.kind is required \(a non-empty string\)$/));
-  add(E1, "unknown kind", v1(set(v1hr, "kind", "rpm")), 400, p(/unsupported entry type rpm 0\.0\.1; supported: hashedrekord 0\.0\.1, dsse 0\.0\.1, intoto 0\.0\.2$/));
+  add(E1, "unknown kind", v1(set(v1hr, "kind", "rpm")), 400, p(/unsupported entry type rpm 0\.0\.1; supported: hashedrekord 0\.0\.1, dsse 0\.0\.1, intoto 0\.0\.2, rekord 0\.0\.1$/));
   add(E1, "unknown apiVersion", v1(set(v1hr, "apiVersion", "0.0.9")), 400, p(/unsupported entry type hashedrekord 0\.0\.9/));
   add(E1, "unicode and NUL in kind", v1(set(v1hr, "kind", "hashedrekörd\u0000")), 400, p(/unsupported entry type hashedrekörd\u0000 0\.0\.1/));
   add(E1, "unknown top-level field", v1({ ...v1hr, extra: true }), 400, p(/entry: unknown field "extra"$/));

@@ -1,16 +1,14 @@
 // Rekor v1 API: create (hashedrekord 0.0.1), read back by UUID, by index and in bulk; SET and
 // v1 checkpoint verified with the log's published ECDSA key; proofs; errors in Rekor's shape.
-import { p256 } from "@noble/curves/nist.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
-import { decodePem, encodePem } from "../../src/pki/keys.ts";
-import { canonicalize } from "../../src/rekor/jcs.ts";
+import { encodePem } from "../../src/pki/keys.ts";
 import { parseCheckpoint } from "../../src/tlog/checkpoint.ts";
-import { bytesEqual, fromBase64, fromHex, toBase64, toHex, utf8Decode, utf8Encode } from "../../src/tlog/encoding.ts";
-import { hashLeaf } from "../../src/tlog/hash.ts";
+import { bytesEqual, fromHex, toBase64, toHex, utf8Encode } from "../../src/tlog/encoding.ts";
 import { parseNote } from "../../src/tlog/note.ts";
-import { checkConsistency, checkInclusion } from "../../src/tlog/proof.ts";
+import { checkConsistency } from "../../src/tlog/proof.ts";
 import { enc, http, sequencer } from "../helpers/log.ts";
+import { logPublicKey, verifyV1Entry } from "../helpers/v1-entry.ts";
 import { p256Key } from "../helpers/keys.ts";
 
 const json = { "content-type": "application/json" };
@@ -26,35 +24,6 @@ function hashedRekordV1(artifact: Uint8Array) {
       signature: { content: toBase64(key.signDigest(digest)), publicKey: { content: toBase64(utf8Encode(encodePem("PUBLIC KEY", key.spki))) } },
     },
   };
-}
-
-async function logPublicKey(): Promise<Uint8Array> {
-  const r = await http("/api/v1/log/publicKey");
-  expect(r.headers.get("content-type")).toBe("application/x-pem-file");
-  return decodePem(await r.text())[0]!.der;
-}
-
-/** Checks a v1 LogEntry the way sigstore-go and sigstore-js do: SET, checkpoint signature, inclusion, body. */
-async function verifyV1Entry(uuid: string, e: any) {
-  const spki = await logPublicKey();
-  const pub = spki.slice(-65);
-  expect(e.logID).toBe(toHex(sha256(spki)));
-  const set = canonicalize({ body: e.body, integratedTime: e.integratedTime, logID: e.logID, logIndex: e.logIndex });
-  expect(p256.verify(fromBase64(e.verification.signedEntryTimestamp), sha256(utf8Encode(set)), pub, { prehash: false, format: "der" })).toBe(true);
-  const p = e.verification.inclusionProof;
-  const note = parseNote(p.checkpoint);
-  expect(note.sigs).toHaveLength(1);
-  expect(note.sigs[0]!.keyId).toBe(parseInt(e.logID.slice(0, 8), 16) >>> 0); // key hint = SHA-256(SPKI)[:4]
-  expect(p256.verify(note.sigs[0]!.sig, sha256(utf8Encode(note.text)), pub, { prehash: false, format: "der" })).toBe(true);
-  const cp = parseCheckpoint(note.text);
-  expect(cp.origin).toMatch(/ - [0-9]+$/); // sigstore-go recognises a v1 tree head by this origin shape
-  expect(cp.extensions[0]).toMatch(/^Timestamp: [0-9]+$/);
-  expect(toHex(cp.root)).toBe(p.rootHash);
-  expect(cp.size).toBe(p.treeSize);
-  const body = fromBase64(e.body);
-  checkInclusion(p.hashes.map((h: string) => fromHex(h)), p.logIndex, p.treeSize, hashLeaf(body), cp.root);
-  expect(uuid.slice(16)).toBe(toHex(hashLeaf(body)));
-  return JSON.parse(utf8Decode(body));
 }
 
 describe("Rekor v1 API", () => {
