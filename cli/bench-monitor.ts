@@ -18,6 +18,9 @@ import { ENTRIES_LEVEL, TILE_WIDTH, tilePath, tileWidth } from "../src/tlog/tile
 import { appendLeaves, edgeRoot, edgeTiles, emptyEdge } from "../src/tlog/tree.ts";
 import { pathFetcher } from "./common.ts";
 import { monitorOnce } from "./monitor.ts";
+import { useNodeSha256 } from "./native-sha256.ts";
+
+useNodeSha256(); // as `edgelog monitor` runs
 
 export function buildSyntheticLog(dir: string, n: number, origin = "bench.example/log"): { vkey: string; digests: string[] } {
   const { skey, vkey } = generateKey(origin);

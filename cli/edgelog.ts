@@ -24,6 +24,8 @@ import { parseNote } from "../src/tlog/note.ts";
 import { CliError, EXIT, httpJson, inlineOrFile, logVerifiers, pathFetcher, serverMessage, usage, verifyFailure } from "./common.ts";
 import { keyFingerprint, type Watch } from "./facts.ts";
 import { ForkError, monitorOnce, type Match } from "./monitor.ts";
+import { useNodeSha256 } from "./native-sha256.ts";
+import { trust } from "./trust.ts";
 import type { Selector } from "../src/search/selectors.ts";
 import { searchAll } from "./search.ts";
 import { parseEntryFile, v1PublicKey, verifyEntry, type V1PublicKey } from "./verify.ts";
@@ -521,6 +523,11 @@ export function program(): Command {
     .option("--json", "print each verified hit as a JSON line {shard, entry}")
     .action(run((o) => search(o)));
 
+  withCommon(p.command("trust").description("fetch the log's trust files (Sigstore TrustedRoot and SigningConfig), check them, optionally save them; with --log-key, check the TrustedRoot lists that key"))
+    .option("--out-dir <dir>", "save trusted_root.json and signing_config.json here (for cosign, sigstore-js, sigstore-go)")
+    .option("--json", "print both files as JSON")
+    .action(run((o) => trust(o, out, err)));
+
   const w = p.command("witness").description("C2SP tlog-witness: make a witness key, or have a witness cosign the log's checkpoint");
   w.command("key")
     .description("generate a witness cosignature key (type 0x04): WITNESS_SIGNING_KEY and its verifier key")
@@ -539,6 +546,7 @@ export function program(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  useNodeSha256();
   try {
     await program().parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.OK;

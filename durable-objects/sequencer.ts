@@ -19,12 +19,12 @@ import { faultyHotStore, faultyObjectStore, FaultSwitch } from "../src/storage/f
 import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../src/storage/object-store.ts";
 import { d1SearchIndex, faultySearchIndex } from "../src/storage/search-index.ts";
 import { indexKeysOf } from "../src/search/index-keys.ts";
-import { LogDatabase } from "../src/sequencer/database.ts";
+import { LogDatabase, type CommittedCheckpoint } from "../src/sequencer/database.ts";
 import { Pool } from "../src/sequencer/pool.ts";
 import type { AddResult, SequencerStatus } from "../src/sequencer/protocol.ts";
 import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, newWriteStats, publishStaged } from "../src/sequencer/publish.ts";
 import { createLog, sequenceRound, type LogState, type RoundDeps } from "../src/sequencer/round.ts";
-import { bytesEqual, utf8Encode } from "../src/tlog/encoding.ts";
+import { bytesEqual, utf8Decode, utf8Encode } from "../src/tlog/encoding.ts";
 import { HASH_SIZE } from "../src/tlog/hash.ts";
 import { newSigner, newVerifier, openNote } from "../src/tlog/note.ts";
 import { parseCheckpoint } from "../src/tlog/checkpoint.ts";
@@ -269,6 +269,7 @@ export class Sequencer extends DurableObject<Env> {
       ) {
         throw new Error("stored right edge does not match the stored checkpoint");
       }
+      await refuseRolledBackStorage(deps, checkpoint);
       await publishStaged(deps, checkpoint); // idempotent: same bytes under write-once names
       this.db.flush();
       state = { checkpoint, edge };
@@ -297,5 +298,31 @@ export class Sequencer extends DurableObject<Env> {
       console.error("sequencer alarm:", e);
       await this.ctx.storage.setAlarm(Date.now() + RECOVERY_RETRY_MS);
     }
+  }
+}
+
+/**
+ * Durable Object storage restored to an older state (a point-in-time recovery, a bad migration)
+ * while R2 holds a newer published checkpoint: sequencing from the old state would sign a second,
+ * different tree for sizes the world has seen — a fork. A checkpoint in R2 signed by this log's key
+ * that is ahead of SQLite, or of the same size with another root, stops the log instead. Anything
+ * else there (unsigned, another key's) is not evidence and is overwritten by the next publication.
+ */
+async function refuseRolledBackStorage(deps: RoundDeps, stored: CommittedCheckpoint): Promise<void> {
+  const bytes = await deps.objects.get(CHECKPOINT_KEY);
+  if (bytes === null) return;
+  let published;
+  try {
+    published = parseCheckpoint(openNote(utf8Decode(bytes), [newVerifier(deps.signer.vkey)]).text);
+  } catch {
+    console.warn("the object store's checkpoint is not signed by this log's key; it will be overwritten");
+    return;
+  }
+  if (published.origin !== deps.origin) return;
+  if (published.size > stored.size || (published.size === stored.size && !bytesEqual(published.root, stored.root))) {
+    throw new Error(
+      `refusing to sequence: the published checkpoint (size ${published.size}) is ahead of or differs from Durable Object storage (size ${stored.size}); ` +
+        "storage was rolled back — restore it, or freeze this shard and start a new one",
+    );
   }
 }

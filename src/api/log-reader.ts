@@ -6,7 +6,7 @@
  */
 import { TileReader, type VerifiedCheckpoint } from "../client/tile-reader.ts";
 import { checkpointKey } from "../log-keys.ts";
-import { INTEGRATED_TIMES_METADATA, integratedTimeAt } from "../sequencer/integrated-times.ts";
+import { integratedTimeAt, verifiedIntegratedTimes } from "../sequencer/integrated-times.ts";
 import { r2ObjectStore, shardObjectStore } from "../storage/object-store.ts";
 import { newVerifier } from "../tlog/note.ts";
 import { ENTRIES_LEVEL, tilePath, tileWidth, TILE_WIDTH } from "../tlog/tile.ts";
@@ -26,8 +26,11 @@ export class LogReader {
   private readonly tiles: TileReader;
   /** Bundle metadata seen while reading (integrated times ride on the bundle objects). */
   private readonly metadata = new Map<string, Record<string, string>>();
+  private readonly key: { origin: string; publicKey: Uint8Array };
 
   constructor(env: Env) {
+    const key = checkpointKey(env);
+    this.key = key;
     this.objects = shardObjectStore(r2ObjectStore(env.TILES), shardName(env));
     this.tiles = new TileReader((path) => {
       // One read per object per reader, even when several entries' proofs ask for a tile at once
@@ -36,7 +39,7 @@ export class LogReader {
       let p = this.reads.get(path);
       if (!p) this.reads.set(path, (p = this.read(path)));
       return p;
-    }, [newVerifier(checkpointKey(env).vkey)]);
+    }, [newVerifier(key.vkey)]);
   }
 
   /** Reads of tiles and bundles by this reader, shared by concurrent callers. */
@@ -67,9 +70,10 @@ export class LogReader {
     if (!Number.isSafeInteger(index) || index < 0 || index >= cp.size) throw new ApiError(404, `no entry at index ${index}`);
     const leaf = await this.tiles.entry(index, cp.size);
     const n = Math.floor(index / TILE_WIDTH);
-    const path = tilePath({ level: ENTRIES_LEVEL, index: n, width: tileWidth(ENTRIES_LEVEL, n, cp.size) });
-    const times = this.metadata.get(path)?.[INTEGRATED_TIMES_METADATA];
-    if (times === undefined) throw new Error(`${path} carries no integrated times`);
+    const width = tileWidth(ENTRIES_LEVEL, n, cp.size);
+    const path = tilePath({ level: ENTRIES_LEVEL, index: n, width });
+    // Signed by the log's key: R2 alone cannot backdate what the edge then signs in a SET.
+    const times = verifiedIntegratedTimes(this.metadata.get(path), { origin: this.key.origin, index: n, width }, this.key.publicKey);
     const inclusionProof = await this.tiles.proveInclusion(index, cp.size);
     return { leaf, index, integratedTime: integratedTimeAt(times, index % TILE_WIDTH), inclusionProof };
   }

@@ -4,13 +4,57 @@
  * extra write. All entries of a round share its time, so the list is run-length encoded:
  * "<offset>:<unix seconds>,..." where each run starts at bundle offset <offset>. A bundle has at most
  * 256 runs of at most 15 characters: well under R2's 8 KiB metadata limit.
- * The time is as trustworthy as the bundle it rides on, and every v1 answer carries a Signed Entry
- * Timestamp (the log's signature over body, integratedTime, logID, logIndex), which makes it checkable.
+ *
+ * R2 metadata is not covered by the checkpoint, and the edge signs Signed Entry Timestamps over these
+ * times: so the sequencer signs each bundle's times with the log's Ed25519 key (metadata
+ * `integrated-times-sig`), bound to the log's origin and the bundle's position, and the edge checks
+ * that signature before it uses a time. Whoever can write R2 but does not hold the log key cannot
+ * backdate an entry. The bundle's content needs no binding: the checkpoint's tree fixes it.
  * @module
  */
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { fromBase64, toBase64, utf8Encode } from "../tlog/encoding.ts";
 import { MalformedError } from "../tlog/errors.ts";
+import type { NoteSigner } from "../tlog/note.ts";
 
 export const INTEGRATED_TIMES_METADATA = "integrated-times";
+export const INTEGRATED_TIMES_SIGNATURE_METADATA = "integrated-times-sig";
+
+/** Where a bundle sits: its log and its tile coordinates (index, width). */
+export interface BundlePosition {
+  origin: string;
+  index: number;
+  width: number;
+}
+
+/**
+ * The signed statement. Its first line is no origin and its second no tree size, so no note or
+ * checkpoint verifier can take it for a checkpoint signed with the same key.
+ */
+function statement(pos: BundlePosition, encoded: string): Uint8Array {
+  return utf8Encode(`edgelog integrated-times v1\n${pos.origin}\n${pos.index}\n${pos.width}\n${encoded}\n`);
+}
+
+/** The bundle metadata: the times and the log's signature over them. */
+export function signedIntegratedTimes(times: readonly number[], pos: BundlePosition, signer: Pick<NoteSigner, "sign">): Record<string, string> {
+  const encoded = encodeIntegratedTimes(times);
+  return { [INTEGRATED_TIMES_METADATA]: encoded, [INTEGRATED_TIMES_SIGNATURE_METADATA]: toBase64(signer.sign(statement(pos, encoded))) };
+}
+
+/** The times of a bundle, once their signature by the log's key checks out; otherwise throws. */
+export function verifiedIntegratedTimes(metadata: Record<string, string> | undefined, pos: BundlePosition, publicKey: Uint8Array): string {
+  const encoded = metadata?.[INTEGRATED_TIMES_METADATA];
+  const sig = metadata?.[INTEGRATED_TIMES_SIGNATURE_METADATA];
+  if (encoded === undefined || sig === undefined) throw new MalformedError(`bundle ${pos.index}/${pos.width} carries no signed integrated times`);
+  let ok = false;
+  try {
+    ok = ed25519.verify(fromBase64(sig), statement(pos, encoded), publicKey);
+  } catch {
+    ok = false; // malformed signature or key encodings
+  }
+  if (!ok) throw new MalformedError(`the integrated times of bundle ${pos.index}/${pos.width} are not signed by the log`);
+  return encoded;
+}
 
 export function encodeIntegratedTimes(times: readonly number[]): string {
   const runs: string[] = [];

@@ -7,7 +7,9 @@ import { encodeBundle } from "../tlog/bundle.ts";
 import { utf8Encode } from "../tlog/encoding.ts";
 import type { HotStore, ObjectStore } from "../storage/object-store.ts";
 import type { LogDatabase, StagedObject } from "./database.ts";
-import { encodeIntegratedTimes, INTEGRATED_TIMES_METADATA } from "./integrated-times.ts";
+import type { NoteSigner } from "../tlog/note.ts";
+import { TILE_WIDTH } from "../tlog/tile.ts";
+import { signedIntegratedTimes } from "./integrated-times.ts";
 
 export const CHECKPOINT_KEY = "checkpoint";
 export const CHECKPOINT_CONTENT_TYPE = "text/plain; charset=utf-8";
@@ -17,6 +19,9 @@ export interface PublishStores {
   db: LogDatabase;
   objects: ObjectStore;
   hot: HotStore;
+  /** The log's origin and key: entry bundles carry their integrated times signed with it. */
+  origin: string;
+  signer: Pick<NoteSigner, "sign">;
   /** Write counters for the benchmark's "R2 and KV writes per 1,000 entries". */
   stats?: WriteStats;
   /**
@@ -41,17 +46,22 @@ export interface WriteStats {
 
 export const newWriteStats = (): WriteStats => ({ rounds: 0, entries: 0, objectPuts: 0, hotPuts: 0 });
 
-function object(db: LogDatabase, s: StagedObject): { data: Uint8Array; metadata?: Record<string, string> } {
+function object(stores: PublishStores, s: StagedObject): { data: Uint8Array; metadata?: Record<string, string> } {
   if (s.kind === "bytes") return { data: s.body, metadata: s.metadata };
-  return bundleObject(db.leaves(s.start, s.count));
+  return bundleObject(stores, s.start / TILE_WIDTH, stores.db.leaves(s.start, s.count));
 }
 
-/** An entry bundle with its integrated times (R2 custom metadata, see integrated-times.ts). */
-export function bundleObject(leaves: readonly { data: Uint8Array; time: number }[]): { data: Uint8Array; metadata: Record<string, string> } {
-  return {
-    data: encodeBundle(leaves.map((l) => l.data)),
-    metadata: { [INTEGRATED_TIMES_METADATA]: encodeIntegratedTimes(leaves.map((l) => l.time)) },
-  };
+/**
+ * Entry bundle `index` with its integrated times, signed by the log (R2 custom metadata, see
+ * integrated-times.ts).
+ */
+export function bundleObject(
+  stores: Pick<PublishStores, "origin" | "signer">,
+  index: number,
+  leaves: readonly { data: Uint8Array; time: number }[],
+): { data: Uint8Array; metadata: Record<string, string> } {
+  const position = { origin: stores.origin, index, width: leaves.length };
+  return { data: encodeBundle(leaves.map((l) => l.data)), metadata: signedIntegratedTimes(leaves.map((l) => l.time), position, stores.signer) };
 }
 
 /**
@@ -65,7 +75,7 @@ export async function publishStaged(stores: PublishStores, checkpoint: { size: n
   await Promise.all(
     staged.map(async (s) => {
       await stores.onStep?.("uploading");
-      const { data, metadata } = object(db, s);
+      const { data, metadata } = object(stores, s);
       await objects.put(s.key, data, { immutable: true, contentType: TILE_CONTENT_TYPE, metadata });
       if (stats) stats.objectPuts++;
       if (s.partial) {

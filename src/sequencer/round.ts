@@ -93,7 +93,7 @@ export async function sequenceRound(
     const start = b.index * TILE_WIDTH;
     const earlier = start < oldSize ? deps.db.leaves(start, oldSize - start) : [];
     const mine = leaves.slice(Math.max(start, oldSize) - oldSize, start + b.width - oldSize);
-    const bundle = bundleObject([...earlier, ...mine]);
+    const bundle = bundleObject(deps, b.index, [...earlier, ...mine]);
     const partial = b.width < TILE_WIDTH;
     if (bundle.data.length <= MAX_STAGED_BYTES) {
       staged.push({ key: tilePath(b), kind: "bytes", body: bundle.data, metadata: bundle.metadata, partial });

@@ -25,7 +25,7 @@ export const TRUSTED_ROOT_MEDIA_TYPE = "application/vnd.dev.sigstore.trustedroot
 export const SIGNING_CONFIG_MEDIA_TYPE = "application/vnd.dev.sigstore.signingconfig.v0.2+json";
 
 /** DER SubjectPublicKeyInfo prefix of an Ed25519 key (RFC 8410). */
-const ED25519_SPKI_PREFIX = fromHex("302a300506032b6570032100");
+export const ED25519_SPKI_PREFIX = fromHex("302a300506032b6570032100");
 
 interface TimeRange {
   start: string;

@@ -7,7 +7,12 @@ import { PublicKeyDetails, SigningConfig, TrustedRoot } from "@sigstore/protobuf
 import { DSSEBundleBuilder, MessageSignatureBundleBuilder, RekorWitness, type Signer } from "@sigstore/sign";
 import { Verifier, toSignedEntity, toTrustMaterial } from "@sigstore/verify";
 import { generateKeyPairSync, sign as nodeSign } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateKey } from "../../src/tlog/note.ts";
+import { runCli } from "./cli-runner.ts";
 import { startLocalLog, type LocalLog } from "./local-log.ts";
 
 const TRUSTED_ROOT = "application/vnd.dev.sigstore.trustedroot+json;version=0.1";
@@ -118,5 +123,34 @@ describe("trust files", () => {
     const empty = TrustedRoot.fromJSON({ ...root, tlogs: [] });
     const trust = toTrustMaterial(empty, { signer: { rawBytes: spki, keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256, validFor: { start: new Date(0) } } });
     expect(() => new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold: 0 }).verify(toSignedEntity(bundleFromJSON(bundle), data))).toThrow();
+  });
+
+  it("edgelog trust checks and saves them; a TrustedRoot saved by it verifies a bundle; a key it does not list fails", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "edgelog-trust-"));
+    const ok = await runCli(["trust", "--url", log.url, "--log-key", log.vkey, "--out-dir", dir]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain(`✓ the trusted root lists the log key ${log.vkey.split("+")[0]}`);
+    expect(ok.stdout).toMatch(/Rekor v2 {2}http:\/\/localhost:\d+/);
+    const savedRoot = JSON.parse(readFileSync(join(dir, "trusted_root.json"), "utf8"));
+    expect(savedRoot).toEqual(await getJson("/api/v1/trust/trusted_root.json"));
+    expect(JSON.parse(readFileSync(join(dir, "signing_config.json"), "utf8"))).toEqual(await getJson("/api/v1/trust/signing_config.json"));
+
+    // The saved file is what a client loads.
+    const { signer, spki } = localSigner();
+    const data = Buffer.from(`trust cli ${Date.now()}`);
+    const bundle = bundleToJSON(await new MessageSignatureBundleBuilder({ signer, witnesses: [await rekorService(2)] }).create({ data }));
+    const trust = toTrustMaterial(TrustedRoot.fromJSON(savedRoot), { signer: { rawBytes: spki, keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256, validFor: { start: new Date(0) } } });
+    new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold: 0 }).verify(toSignedEntity(bundleFromJSON(bundle), data));
+
+    // Another key with the same name (as a MITM'd or misconfigured log would publish) is not listed.
+    const other = generateKey(log.vkey.split("+")[0]!).vkey;
+    const bad = await runCli(["trust", "--url", log.url, "--log-key", other]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/does not list the log key/);
+    const json = await runCli(["trust", "--url", log.url, "--json"]);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout).trustedRoot).toEqual(savedRoot);
+    const unreachable = await runCli(["trust", "--url", "http://127.0.0.1:9"]);
+    expect(unreachable.code).toBe(3);
   });
 });

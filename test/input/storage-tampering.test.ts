@@ -8,6 +8,8 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeBundle, parseBundle } from "../../src/tlog/bundle.ts";
 import { hashLeaf } from "../../src/tlog/hash.ts";
+import { newSigner } from "../../src/tlog/note.ts";
+import { INTEGRATED_TIMES_METADATA, signedIntegratedTimes } from "../../src/sequencer/integrated-times.ts";
 import { enc, http, sequencer } from "../helpers/log.ts";
 
 const PREFIX = `${env.SHARD || "default"}/`;
@@ -84,6 +86,49 @@ describe("R2 tampering and the v1 read path", () => {
 
   it("after the objects are restored the entry reads again", async () => {
     expect((await http(`/api/v1/log/entries?logIndex=${target}`)).status).toBe(200);
+  });
+
+  describe("integrated times (R2 metadata, signed by the log): no SET over a time the log did not sign", () => {
+    const bundleKey = () => `tile/entries/000.p/${size}`;
+    async function withMetadata(edit: (m: Record<string, string>) => Record<string, string>, check: () => Promise<void>): Promise<void> {
+      const bundle = await getObject(bundleKey());
+      await putObject(bundleKey(), { body: bundle.body, metadata: edit({ ...bundle.metadata }) });
+      try {
+        await check();
+      } finally {
+        await putObject(bundleKey(), bundle);
+      }
+    }
+    async function expectRefused(): Promise<void> {
+      const r = await http(`/api/v1/log/entries?logIndex=${target}`);
+      expect(r.status).toBe(500);
+      expect(await r.text()).not.toContain("signedEntryTimestamp");
+    }
+    const signer = () => newSigner(env.LOG_SIGNING_KEY);
+    const origin = () => signer().name;
+
+    it("a backdated time with the log's signature left in place", async () => {
+      await withMetadata((m) => ({ ...m, [INTEGRATED_TIMES_METADATA]: "0:1000000000" }), expectRefused);
+    });
+    it("no signature", async () => {
+      await withMetadata((m) => ({ [INTEGRATED_TIMES_METADATA]: m[INTEGRATED_TIMES_METADATA]! }), expectRefused);
+    });
+    it("times signed by the log for another bundle position or width (replayed metadata)", async () => {
+      await withMetadata(() => signedIntegratedTimes([1000000000, 1000000000, 1000000000], { origin: origin(), index: 7, width: size }, signer()), expectRefused);
+      await withMetadata(() => signedIntegratedTimes([1000000000, 1000000000], { origin: origin(), index: 0, width: size - 1 }, signer()), expectRefused);
+    });
+    it("the same statement signed by the log's key for this position verifies (the check is not vacuous)", async () => {
+      const times = [1000000000, 1000000001, 1000000002];
+      await withMetadata(
+        () => signedIntegratedTimes(times, { origin: origin(), index: 0, width: size }, signer()),
+        async () => {
+          const r = await http(`/api/v1/log/entries?logIndex=${target}`);
+          expect(r.status).toBe(200);
+          const body = Object.values((await r.json()) as Record<string, { integratedTime: number }>)[0]!;
+          expect(body.integratedTime).toBe(times[target]);
+        },
+      );
+    });
   });
 
   it("a D1 row pointing a UUID at another entry: 404, not the other entry", async () => {

@@ -102,6 +102,44 @@ describe("sequencer", () => {
   });
 });
 
+describe("Durable Object storage rolled back behind R2", () => {
+  // Two logs of this deployment share the origin and key (the test shards do), so one's signed
+  // checkpoint stands for what a rolled-back log had published before its storage went back in time.
+  async function logAt(name: string, entries: string[]) {
+    const log = sequencer(name);
+    for (const e of entries) expect((await log.add(enc(e))).kind).toBe("sequenced");
+    return (await log.status()).checkpoint;
+  }
+
+  it("refuses to sequence when R2 holds a checkpoint signed by the log that is ahead, or at its size with another root", async () => {
+    const name = unique("rolled-back");
+    const own = await logAt(name, ["a", "b", "c"]);
+    const ahead = await logAt(unique("ahead"), ["a", "b", "c", "d", "e"]);
+    const sameSize = await logAt(unique("same-size"), ["x", "y", "z"]);
+    for (const published of [ahead, sameSize]) {
+      await env.TILES.put(`${name}/checkpoint`, published);
+      await abortAllDurableObjects();
+      const r = await sequencer(name).add(enc(`after rollback ${Math.random()}`));
+      expect(r.kind).toBe("unavailable");
+      expect(await (await env.TILES.get(`${name}/checkpoint`))!.text()).toBe(published); // not overwritten
+    }
+    // Once the published checkpoint is the log's own again (storage restored), it goes on.
+    await env.TILES.put(`${name}/checkpoint`, own);
+    await abortAllDurableObjects();
+    const r = await sequencer(name).add(enc("d"));
+    expect(r).toMatchObject({ kind: "sequenced", index: 3 });
+  });
+
+  it("overwrites a checkpoint in R2 that this log's key did not sign (not evidence of anything)", async () => {
+    const name = unique("garbage-checkpoint");
+    await logAt(name, ["a"]);
+    await env.TILES.put(`${name}/checkpoint`, "localhost:8787\n99\nAAAA\n\n— localhost:8787 AAAAAAAA\n");
+    await abortAllDurableObjects();
+    expect(await sequencer(name).add(enc("b"))).toMatchObject({ kind: "sequenced", index: 1 });
+    expect(await (await env.TILES.get(`${name}/checkpoint`))!.text()).toBe((await sequencer(name).status()).checkpoint);
+  });
+});
+
 describe("sequencer with large entries", () => {
   it("stages bundles too large for one SQLite row from stored leaves, and serves them intact", async () => {
     const name = `large-${crypto.randomUUID()}`;

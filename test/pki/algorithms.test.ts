@@ -13,19 +13,9 @@ import {
   keyDetailsForHash,
   parseHashName,
 } from "../../src/pki/algorithms.ts";
-import { SignatureError } from "../../src/pki/errors.ts";
 import { parseSpki, type PublicKeyInfo } from "../../src/pki/keys.ts";
 import { fixture, hexToBytes } from "../fixtures/pki/index.ts";
-
-function refusal(fn: () => unknown): SignatureError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SignatureError) return e;
-    throw e;
-  }
-  throw new Error("expected a SignatureError");
-}
+import { refusal } from "../helpers/refusal.ts";
 
 const keys = {
   p256: parseSpki(fixture("p256.spki.der")),

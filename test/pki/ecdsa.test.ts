@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { p256 } from "@noble/curves/nist.js";
 import { TAG, encodeElement, encodeUnsignedInteger } from "../../src/pki/der.ts";
 import { ecdsaSignatureToP1363, parseEcdsaSignature, verifyEcdsaDigest } from "../../src/pki/ecdsa.ts";
-import { SignatureError } from "../../src/pki/errors.ts";
 import { parseSpki } from "../../src/pki/keys.ts";
 import { fixture } from "../fixtures/pki/index.ts";
+import { refusal } from "../helpers/refusal.ts";
 
 const key = parseSpki(fixture("p256.spki.der"));
 const digest = fixture("message.sha256");
@@ -16,16 +16,6 @@ const n = p256.Point.Fn.ORDER;
 const seq = (...parts: Uint8Array[]) => encodeElement(TAG.SEQUENCE, ...parts);
 const int = (v: bigint) => encodeUnsignedInteger(v);
 const rawInt = (bytes: number[]) => encodeElement(TAG.INTEGER, Uint8Array.from(bytes));
-
-function refusal(fn: () => unknown): SignatureError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SignatureError) return e;
-    throw e;
-  }
-  throw new Error("expected a SignatureError");
-}
 
 describe("ECDSA DER signatures", () => {
   it("re-encoding the parsed signature gives the same bytes", () => {

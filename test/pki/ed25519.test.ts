@@ -8,6 +8,7 @@ import { SignatureError } from "../../src/pki/errors.ts";
 import { parseSpki } from "../../src/pki/keys.ts";
 import { verifyDigestSignature } from "../../src/pki/verify.ts";
 import { flipBit, hexToBytes } from "../fixtures/pki/index.ts";
+import { refusal } from "../helpers/refusal.ts";
 
 /** RFC 8410 §4 SubjectPublicKeyInfo for a raw Ed25519 key. */
 const ed25519Key = (hex: string) => parseSpki(hexToBytes("302a300506032b6570032100" + hex));
@@ -26,16 +27,6 @@ const PURE_SIGNATURE = hexToBytes(
 );
 
 const L = 2n ** 252n + 27742317777372353535851937790883648493n; // RFC 8032 §5.1 group order
-
-function refusal(fn: () => unknown): SignatureError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SignatureError) return e;
-    throw e;
-  }
-  throw new Error("expected a SignatureError");
-}
 
 describe("Ed25519ph over a digest (RFC 8032 §7.3)", () => {
   const key = ed25519Key(PH_PUBLIC);

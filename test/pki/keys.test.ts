@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { SignatureError } from "../../src/pki/errors.ts";
 import { decodePem, encodePem, parseCertificate, parsePem, parsePublicKey, parseSpki, type PublicKeyInfo } from "../../src/pki/keys.ts";
 import { encodeElement, TAG } from "../../src/pki/der.ts";
 import { fixture, fixtureText, hexToBytes } from "../fixtures/pki/index.ts";
-
-function refusal(fn: () => unknown): SignatureError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SignatureError) return e;
-    throw e;
-  }
-  throw new Error("expected a SignatureError");
-}
+import { refusal } from "../helpers/refusal.ts";
 
 describe("parseSpki", () => {
   it.each([

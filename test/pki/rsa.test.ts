@@ -1,24 +1,14 @@
 // RSA over a digest (RFC 8017): the PSS salt lengths Go's PSSSaltLengthAuto accepts, and the §5.2.2 / §8 checks.
 import { describe, expect, it } from "vitest";
 import { bigIntToBytes, bytesToBigInt } from "../../src/pki/der.ts";
-import { SignatureError } from "../../src/pki/errors.ts";
 import { parseRsaPublicKey, parseSpki } from "../../src/pki/keys.ts";
 import { verifyRsaPkcs1v15Digest, verifyRsaPssDigest } from "../../src/pki/rsa.ts";
 import { fixture } from "../fixtures/pki/index.ts";
+import { refusal } from "../helpers/refusal.ts";
 
 const key = parseSpki(fixture("rsa2048.spki.der"));
 const digest = fixture("message.sha256");
 const { n } = parseRsaPublicKey(key.subjectPublicKey);
-
-function refusal(fn: () => unknown): SignatureError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SignatureError) return e;
-    throw e;
-  }
-  throw new Error("expected a SignatureError");
-}
 
 describe("RSASSA-PSS salt lengths (any, as Go's rsa.PSSSaltLengthAuto)", () => {
   it.each([
