@@ -8,6 +8,7 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { errorResponse } from "./api/errors.ts";
+import { explorer } from "./api/explorer.ts";
 import { health } from "./api/health.ts";
 import { methodNotAllowed } from "./api/method-not-allowed.ts";
 import { testAppend } from "./api/test-append.ts";
@@ -39,6 +40,7 @@ router.route("/", trust);
 router.route("/", v1);
 router.route("/", openapi);
 router.route("/", witness);
+router.route("/", explorer); // the web explorer at `/` (issue 8)
 router.notFound((c) => c.json({ code: 404, message: `no route for ${c.req.method} ${c.req.path}` }, 404));
 router.onError((err, c) => errorResponse(c, err));
 
