@@ -246,7 +246,7 @@ async function showEntry(shard: string, index: number, focus: boolean): Promise<
       ["Type", `${f.kind} ${f.version}`],
       ["Shard", multiShard ? shard : undefined],
       ["Index", multiShard ? `${index} in ${shard}` : String(index)],
-      ["Log index (Rekor v1)", v1?.globalIndex !== undefined && v1.globalIndex !== index ? String(v1.globalIndex) : undefined],
+      ["Log index (Rekor v1)", v1?.globalIndex !== undefined && (multiShard || v1.globalIndex !== index) ? String(v1.globalIndex) : undefined],
       ["Integrated time", v1?.integratedTime ? formatTime(v1.integratedTime) : "not recorded (Rekor v2 entries carry no log time; a timestamp authority's time is in the signer's bundle)"],
       ["Leaf hash (entry UUID)", code(leafHash)],
       ...f.digests.map((d): [string, Node] => [`Digest (${d.label})`, searchLink("digest", d.value)]),
@@ -349,7 +349,12 @@ function showLive(focus: boolean): void {
   };
   onLiveChange = draw;
   draw();
-  show([heading(`Live: ${origin}`), refresh, body], focus);
+  const others = cfg.shards.filter((s) => s.name !== cfg.shard && s.state !== "pending");
+  const switcher = others.length
+    ? h("p", { class: "help" }, "Other shards of this log: ", others.flatMap((s, i) => [i ? ", " : "", h("a", { href: `/${s.name}/` }, `${s.name} (${s.state})`)]))
+    : null;
+  const state = shardOf(cfg.shard)?.state;
+  show([heading(`Live: ${origin}${state && state !== "active" ? ` (${state})` : ""}`), switcher, refresh, body], focus);
 }
 
 // ---- keys --------------------------------------------------------------------------------------------------

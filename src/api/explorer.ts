@@ -32,8 +32,10 @@ const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
 
 function page(c: Context<{ Bindings: Env }>): Response {
   const prefix = routedPrefix(c.env) ?? "";
-  const shards = readDeployment(c.env).shards.map((s) => ({ name: s.name, origin: s.origin, state: s.state }));
-  const config = { prefix, shard: shardName(c.env), shards };
+  const deployment = readDeployment(c.env);
+  const shards = deployment.shards.map((s) => ({ name: s.name, origin: s.origin, state: s.state }));
+  // At `/` the page shows the shard taking writes (even on a frozen shard's own host); at `/<shard>/` that shard.
+  const config = { prefix, shard: prefix ? shardName(c.env) : deployment.active.name, shards };
   const html = EXPLORER_HTML.replaceAll("{{PREFIX}}", prefix).replaceAll("{{VERSION}}", EXPLORER_VERSION).replace("{{CONFIG}}", scriptJson(config));
   return c.body(html, 200, { ...PAGE_HEADERS, "Content-Type": "text/html; charset=utf-8" });
 }
