@@ -1,7 +1,7 @@
 /**
  * What the Worker tells the page about the deployment (injected into the HTML as JSON): the shard the
  * page was served for, the URL prefix it was served under, and every shard's name, origin and state.
- * Keys are NOT taken from here: they come from the published trust files (trust.ts).
+ * Keys are NOT taken from here: they come from the published trust files (trust.ts). main.ts reads it.
  */
 export interface ShardInfo {
   name: string;
@@ -15,13 +15,6 @@ export interface ExplorerConfig {
   /** The shard this page shows (the live view, lookups without a shard). */
   shard: string;
   shards: ShardInfo[];
-}
-
-export function readConfig(): ExplorerConfig {
-  const el = document.getElementById("edgelog-config");
-  const cfg = JSON.parse(el?.textContent ?? "null") as ExplorerConfig | null;
-  if (!cfg || !Array.isArray(cfg.shards) || cfg.shards.length === 0) throw new Error("the page has no log configuration");
-  return cfg;
 }
 
 /** Where a shard's tiles and checkpoint are: `/<shard>/...` reaches any listed shard from any host. */

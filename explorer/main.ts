@@ -9,18 +9,26 @@
 import type { TileReader } from "../src/client/tile-reader.ts";
 import { toHex } from "../src/tlog/encoding.ts";
 import { hashLeaf } from "../src/tlog/hash.ts";
-import { readConfig, type ExplorerConfig } from "./config.ts";
+import type { ExplorerConfig } from "./config.ts";
 import { code, facts, fill, h, searchLink } from "./dom.ts";
 import { entryFacts, type Signer } from "./entry-facts.ts";
 import { LiveLog } from "./live.ts";
 import { guessSearch, normalizeQuery, search, searchLabel, v1Details, type Hit, type SearchBy } from "./search.ts";
-import { keyFor, loadPublishedKeys, pinnedKey, setPinnedKey, type KeyChoice, type PublishedKeys } from "./trust.ts";
+import { pinnedKey, setPinnedKey } from "./pins.ts";
+import { chooseKey, loadPublishedKeys, type KeyChoice, type PublishedKeys } from "./trust.ts";
 import { shardReader, summary, verifyEntry, type Check } from "./verify.ts";
 
 const POLL_MS = 5_000;
 const SEARCH_KINDS: SearchBy[] = ["digest", "email", "subject", "issuer", "key", "index", "uuid"];
 
-const cfg: ExplorerConfig = readConfig();
+/** The deployment, as the Worker wrote it into the page (src/api/explorer.ts). */
+function readConfig(): ExplorerConfig {
+  const cfg = JSON.parse(document.getElementById("edgelog-config")?.textContent ?? "null") as ExplorerConfig | null;
+  if (!cfg || !Array.isArray(cfg.shards) || cfg.shards.length === 0) throw new Error("the page has no log configuration");
+  return cfg;
+}
+
+const cfg = readConfig();
 const view = document.getElementById("view")!;
 const announcer = document.getElementById("announce")!;
 const form = document.getElementById("search") as HTMLFormElement;
@@ -35,7 +43,8 @@ const hits = new Map<string, Hit>();
 let generation = 0;
 
 const shardOf = (name: string) => cfg.shards.find((s) => s.name === name);
-const keyChoice = (shard: string): KeyChoice => keyFor(shardOf(shard)?.origin ?? "", keys);
+const keyFor = (origin: string): KeyChoice => chooseKey(origin, keys, pinnedKey(origin));
+const keyChoice = (shard: string): KeyChoice => keyFor(shardOf(shard)?.origin ?? "");
 const multiShard = cfg.shards.length > 1;
 
 function announce(text: string): void {
@@ -361,7 +370,7 @@ function showLive(focus: boolean): void {
 
 function showKeys(focus: boolean): void {
   const sections = cfg.shards.map((s) => {
-    const choice = keyFor(s.origin, keys);
+    const choice = keyFor(s.origin);
     const id = `pin-${s.name}`;
     const input = h("textarea", { id, rows: 2, spellcheck: "false", "aria-describedby": `${id}-help` });
     input.value = pinnedKey(s.origin) ?? "";

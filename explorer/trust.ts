@@ -3,8 +3,8 @@
  * (`/api/v1/trust/trusted_root.json`, src/shards/trust.ts): per shard, the Ed25519 checkpoint key
  * (PKIX_ED25519, base URL `<scheme>://<origin>`) and the Rekor v1 ECDSA key (whose log ID names the
  * shard of a v1 entry). A key the same server hands out proves only that the server is consistent
- * with itself; a user can pin the key they expect (kept in localStorage), and the page then verifies
- * with the pinned key and says when the published one differs.
+ * with itself; a user can pin the key they expect (pins.ts), and the page then verifies with the
+ * pinned key and says when the published one differs.
  */
 import { fromBase64, toHex } from "../src/tlog/encoding.ts";
 import { formatVerifierKey, newVerifier, type NoteVerifier } from "../src/tlog/note.ts";
@@ -47,27 +47,6 @@ export async function loadPublishedKeys(): Promise<PublishedKeys> {
   return out;
 }
 
-const PIN_PREFIX = "edgelog-explorer:pinned-key:";
-
-export function pinnedKey(origin: string): string | null {
-  try {
-    return localStorage.getItem(PIN_PREFIX + origin);
-  } catch {
-    return null; // storage disabled
-  }
-}
-
-/** Pins `vkey` for `origin` (or clears the pin with null). Throws with a readable message when the key is not one for `origin`. */
-export function setPinnedKey(origin: string, vkey: string | null): void {
-  if (vkey === null) {
-    localStorage.removeItem(PIN_PREFIX + origin);
-    return;
-  }
-  const v = parseVerifierKey(vkey);
-  if (v.name !== origin) throw new Error(`that key is for "${v.name}", but this log's checkpoints are signed as "${origin}"`);
-  localStorage.setItem(PIN_PREFIX + origin, vkey.trim());
-}
-
 export function parseVerifierKey(vkey: string): NoteVerifier {
   try {
     return newVerifier(vkey.trim());
@@ -86,9 +65,9 @@ export interface KeyChoice {
   mismatch: boolean;
 }
 
-export function keyFor(origin: string, published: PublishedKeys): KeyChoice {
+/** The key to verify `origin`'s checkpoints with: the pinned one (pins.ts) if any, else the published one. */
+export function chooseKey(origin: string, published: PublishedKeys, pin: string | null): KeyChoice {
   const pub = published.checkpointKeys.get(origin) ?? null;
-  const pin = pinnedKey(origin);
   if (pin !== null) return { origin, vkey: pin, source: "pinned", published: pub, mismatch: pub !== null && pub !== pin };
   return { origin, vkey: pub, source: pub ? "published" : "none", published: pub, mismatch: false };
 }
