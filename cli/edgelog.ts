@@ -24,6 +24,7 @@ import { parseNote } from "../src/tlog/note.ts";
 import { CliError, EXIT, httpJson, inlineOrFile, logVerifiers, pathFetcher, serverMessage, usage, verifyFailure } from "./common.ts";
 import { keyFingerprint, type Watch } from "./facts.ts";
 import { ForkError, monitorOnce, type Match } from "./monitor.ts";
+import { searchAll } from "./search.ts";
 import { parseEntryFile, v1PublicKey, verifyEntry, type V1PublicKey } from "./verify.ts";
 
 const DEFAULT_URL = process.env.EDGELOG_URL ?? "http://localhost:8787";
@@ -348,18 +349,56 @@ async function monitor(opts: MonitorCli) {
 
 // ---------------------------------------------------------------------------------------------- search
 
-async function search(opts: Common & { sha256?: string; publicKey?: string; email?: string }) {
-  const query: Record<string, unknown> = {};
-  if (opts.sha256) query.hash = `sha256:${opts.sha256.replace(/^sha256:/, "").toLowerCase()}`;
-  if (opts.email) query.email = opts.email;
-  if (opts.publicKey) query.publicKey = { format: "x509", content: Buffer.from(readInput(opts.publicKey, "--public-key")).toString("base64") };
-  if (Object.keys(query).length === 0) throw usage("give --sha256, --public-key or --email");
-  const url = `${base(opts.url)}/api/v1/index/retrieve`;
-  const r = await httpJson(url, { method: "POST", body: JSON.stringify(query) });
-  if (r.status === 404 || r.status === 405) throw new CliError(`search is not yet available on this log (POST /api/v1/index/retrieve answered ${r.status})`, EXIT.SERVICE);
-  if (r.status !== 200) throw new CliError(`search: HTTP ${r.status}: ${serverMessage(r.body)}`, EXIT.SERVICE);
-  if (opts.json) out(JSON.stringify(r.body));
-  else for (const uuid of (r.body as string[]) ?? []) out(uuid);
+interface SearchOptions extends Common {
+  digest?: string;
+  sha256?: string;
+  publicKey?: string;
+  key?: string;
+  email?: string;
+  subject?: string;
+  issuer?: string;
+  repository?: string;
+  max: string;
+}
+
+/** The one selector of a search, as GET /api/v2/search takes it. */
+function searchQuery(opts: SearchOptions): string {
+  const given: [string, string][] = [];
+  const digest = opts.digest ?? opts.sha256;
+  if (opts.digest && opts.sha256) throw usage("give --digest or --sha256, not both");
+  if (digest !== undefined) {
+    // A file: search for its SHA-256 (what hashedrekord records for it).
+    const value = existsSync(digest) ? `sha256:${createHash("sha256").update(readFileSync(digest)).digest("hex")}` : opts.sha256 && !digest.includes(":") ? `sha256:${digest}` : digest;
+    given.push(["digest", value]);
+  }
+  if (opts.publicKey) {
+    try {
+      given.push(["key", `key:sha256:${keyFingerprint(parsePublicKey(new Uint8Array(readInput(opts.publicKey, "--public-key"))).spki)}`]);
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      throw usage(`--public-key: ${(e as Error).message}`);
+    }
+  }
+  for (const name of ["key", "email", "subject", "issuer", "repository"] as const) if (opts[name] !== undefined) given.push([name, opts[name]!]);
+  if (given.length !== 1) throw usage("give exactly one of --digest (or --sha256), --public-key, --key, --email, --subject, --issuer, --repository");
+  const [name, value] = given[0]!;
+  return `${name}=${encodeURIComponent(value)}`;
+}
+
+async function search(opts: SearchOptions) {
+  const verifiers = logVerifiers(opts.logKey);
+  const query = searchQuery(opts);
+  const max = Number(opts.max);
+  if (!Number.isSafeInteger(max) || max < 1) throw usage("--max must be a positive integer");
+  const hits = await searchAll(base(opts.url), query, verifiers, max);
+  for (const h of hits) {
+    if (opts.json) out(JSON.stringify({ shard: h.shard, entry: h.entry }));
+    else {
+      const time = h.integratedTime > 0 ? ` integrated ${new Date(h.integratedTime * 1000).toISOString()}` : "";
+      out(`${h.shard} ${h.index} ${h.kind}/${h.version}${time} (included in ${h.origin} at size ${h.treeSize}: verified)`);
+    }
+  }
+  err(`${hits.length} hit(s), each verified: checkpoint signed by the log, inclusion proven${hits.length >= max ? ` (stopped at --max ${max})` : ""}`);
   return EXIT.OK;
 }
 
@@ -469,11 +508,17 @@ export function program(): Command {
     .option("--no-progress", "never show the progress bar")
     .action(run((o) => monitor(o)));
 
-  withCommon(p.command("search").description("find entries by artifact digest, public key or email (POST /api/v1/index/retrieve)"))
-    .option("--sha256 <hex>", "artifact digest")
-    .option("--public-key <file>", "public key")
-    .option("--email <email>", "email")
-    .option("--json", "print as JSON")
+  withCommon(p.command("search").description("find entries by artifact digest, key or signer identity (GET /api/v2/search); every hit's inclusion proof and checkpoint signature is verified"), true)
+    .option("--digest <digest>", "sha256:<hex> (also sha384:, sha512:; bare hex by length), or a file to hash with SHA-256")
+    .option("--sha256 <hex>", "artifact SHA-256 digest (or a file to hash)")
+    .option("--public-key <file>", "the signer's public key or certificate (PEM or DER): entries signed with that key")
+    .option("--key <key>", "key:sha256:<hex of SHA-256(DER SPKI)>, key:pgp:<fingerprint>, key:minisign:<key id>, key:ssh:SHA256:<b64>")
+    .option("--email <email>", "certificate SAN email (case-insensitive)")
+    .option("--subject <san>", "certificate SAN URI or email, exactly")
+    .option("--issuer <url>", "Fulcio OIDC issuer, exactly")
+    .option("--repository <uri>", "Fulcio source repository URI, exactly")
+    .option("--max <n>", "stop after this many hits", "1000")
+    .option("--json", "print each verified hit as a JSON line {shard, entry}")
     .action(run((o) => search(o)));
 
   const w = p.command("witness").description("C2SP tlog-witness: make a witness key, or have a witness cosign the log's checkpoint");

@@ -18,6 +18,7 @@ import { signingKeys } from "../src/log-keys.ts";
 import { faultyHotStore, faultyObjectStore, FaultSwitch } from "../src/storage/faults.ts";
 import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../src/storage/object-store.ts";
 import { d1SearchIndex, faultySearchIndex } from "../src/storage/search-index.ts";
+import { indexKeysOf } from "../src/search/index-keys.ts";
 import { LogDatabase } from "../src/sequencer/database.ts";
 import { Pool } from "../src/sequencer/pool.ts";
 import type { AddResult, SequencerStatus } from "../src/sequencer/protocol.ts";
@@ -56,7 +57,7 @@ export class Sequencer extends DurableObject<Env> {
   private running = false;
   private lastPublishAt = 0;
   private readonly stats = newWriteStats();
-  private draining = false;
+  private draining: Promise<void> | undefined;
   /** The shard name this object was addressed by (idFromName); its objects live under "<shard>/". */
   private readonly shard: string;
 
@@ -90,9 +91,13 @@ export class Sequencer extends DurableObject<Env> {
     };
   }
 
-  /** Appends one leaf (canonical entry bytes); resolves once it is integrated and published, or refused. */
-  async add(leaf: Uint8Array): Promise<AddResult> {
-    const [result] = await this.addBatch([leaf]);
+  /**
+   * Appends one leaf (canonical entry bytes); resolves once it is integrated and published, or refused.
+   * `indexKeys`: the leaf's search keys, which the edge computes where it parsed the entry (docs/DESIGN.md
+   * "Search index"); absent, the sequencer computes them itself.
+   */
+  async add(leaf: Uint8Array, indexKeys?: string[]): Promise<AddResult> {
+    const [result] = await this.addBatch([leaf], indexKeys === undefined ? undefined : [indexKeys]);
     return result!;
   }
 
@@ -100,7 +105,7 @@ export class Sequencer extends DurableObject<Env> {
    * Appends leaves (one request's worth, or a batch the way edge batching would send them). Each
    * result resolves once its leaf is integrated and published, or refused.
    */
-  async addBatch(leaves: Uint8Array[]): Promise<AddResult[]> {
+  async addBatch(leaves: Uint8Array[], indexKeys?: string[][]): Promise<AddResult[]> {
     const refused = writeRefusal(this.config); // a frozen (or pending) shard takes no writes
     if (refused !== null) return leaves.map(() => ({ kind: "rejected", reason: refused }));
     const results: (AddResult | Promise<AddResult>)[] = leaves.map((leaf) => {
@@ -133,7 +138,7 @@ export class Sequencer extends DurableObject<Env> {
         if (this.pool.size >= this.config.maxPoolLeaves) {
           return resolve({ kind: "overloaded", retryAfterSeconds: Math.max(1, Math.ceil(this.config.tickMs / 1000)) });
         }
-        this.pool.add({ data: leaf, leafHash }, resolve);
+        this.pool.add({ data: leaf, leafHash, indexKeys: indexKeys?.[i] ?? indexKeysOf(leaf) }, resolve);
       });
     });
     if (this.pool.size > 0) this.schedule();
@@ -208,9 +213,13 @@ export class Sequencer extends DurableObject<Env> {
    * Drains the index outbox into D1 (DESIGN: "after replying, drain the outbox into D1"). A failure
    * keeps the rows for the next round or alarm; nothing is lost and appends are not affected.
    */
-  private async drainOutbox(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
+  private drainOutbox(): Promise<void> {
+    // A caller that finds a drain running waits for it: that drain reads the outbox until it is empty.
+    this.draining ??= this.drainNow().finally(() => (this.draining = undefined));
+    return this.draining;
+  }
+
+  private async drainNow(): Promise<void> {
     try {
       const index = faultySearchIndex(d1SearchIndex(this.env.INDEX), this.faults);
       for (let next = this.db.nextOutbox(); next; next = this.db.nextOutbox()) {
@@ -219,8 +228,6 @@ export class Sequencer extends DurableObject<Env> {
       }
     } catch (e) {
       console.warn("index outbox: D1 write failed, rows kept for retry:", e);
-    } finally {
-      this.draining = false;
     }
   }
 

@@ -10,6 +10,7 @@ import { cors } from "hono/cors";
 import { errorResponse } from "./api/errors.ts";
 import { explorer } from "./api/explorer.ts";
 import { health } from "./api/health.ts";
+import { indexRetrieve } from "./api/index-retrieve.ts";
 import { methodNotAllowed } from "./api/method-not-allowed.ts";
 import { testAppend } from "./api/test-append.ts";
 import { tiles } from "./api/tiles.ts";
@@ -22,6 +23,7 @@ import { sequencerFor } from "./api/sequencer-client.ts";
 import { readDeployment, routeRequest, shardEnv } from "./shards/shards.ts";
 import { refuseWritesToFrozenShards } from "./shards/writes.ts";
 import { rateLimit } from "./api/rate-limit.ts";
+import { search } from "./api/search.ts";
 
 export { Sequencer } from "../durable-objects/sequencer.ts";
 export { Witness } from "../durable-objects/witness.ts";
@@ -38,6 +40,8 @@ router.route("/", testAppend);
 router.route("/", v2);
 router.route("/", trust);
 router.route("/", v1);
+router.route("/", search);
+router.route("/", indexRetrieve);
 router.route("/", openapi);
 router.route("/", witness);
 router.route("/", explorer); // the web explorer at `/` (issue 8)

@@ -97,6 +97,32 @@ export const OPENAPI = {
         responses: { "200": { description: "array of LogEntry maps", content: json({ type: "array", items: { $ref: "#/components/schemas/LogEntry" } }) }, "400": error("bad query"), "422": error("too many items") },
       },
     },
+    "/api/v2/search": {
+      get: {
+        operationId: "search",
+        summary:
+          "Verifiable search across every shard: exactly one of digest, email, subject, issuer, repository, key; each hit is a TransparencyLogEntry with an inclusion proof against its shard's current signed checkpoint",
+        parameters: [
+          { name: "digest", in: "query", description: "artifact/payload digest: sha256:<hex>, sha384:<hex>, sha512:<hex> (bare hex: algorithm by length)", schema: { type: "string" } },
+          { name: "email", in: "query", description: "certificate SAN email (case-insensitive)", schema: { type: "string" } },
+          { name: "subject", in: "query", description: "certificate SAN URI or email, exactly", schema: { type: "string" } },
+          { name: "issuer", in: "query", description: "Fulcio OIDC issuer URL, exactly", schema: { type: "string" } },
+          { name: "repository", in: "query", description: "Fulcio source repository URI, exactly", schema: { type: "string" } },
+          { name: "key", in: "query", description: "key:sha256:<hex of SHA-256(DER SPKI)> (or bare 64 hex), key:pgp:<fingerprint>, key:minisign:<key id>, key:ssh:SHA256:<b64>", schema: { type: "string" } },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
+          { name: "cursor", in: "query", description: "nextCursor of the previous page", schema: { type: "string" } },
+        ],
+        responses: { "200": { description: "hits in (shard, logIndex) order, and nextCursor when there are more", content: json({ $ref: "#/components/schemas/SearchAnswer" }) }, "400": error("missing, several or malformed selectors, bad limit or cursor") },
+      },
+    },
+    "/api/v1/index/retrieve": {
+      post: {
+        operationId: "searchIndex",
+        summary: "Rekor v1 index search: entry UUIDs by hash, email and/or publicKey (format x509), combined by operator and|or, across every shard",
+        requestBody: { required: true, content: json({ $ref: "#/components/schemas/SearchIndex" }) },
+        responses: { "200": { description: "array of 80-hex entry UUIDs", content: json({ type: "array", items: { type: "string" } }) }, "400": error("malformed query"), "413": error("body too large"), "415": error("not JSON") },
+      },
+    },
     "/api/v1/log": {
       get: { operationId: "getLogInfo", summary: "Rekor v1 log info", responses: { "200": { description: "LogInfo", content: json() } } },
     },
@@ -168,6 +194,23 @@ export const OPENAPI = {
         type: "object",
         required: ["apiVersion", "kind", "spec"],
         properties: { apiVersion: { type: "string" }, kind: { type: "string", enum: ["hashedrekord", "dsse", "intoto"] }, spec: { type: "object" } },
+      },
+      SearchAnswer: {
+        type: "object",
+        required: ["hits"],
+        properties: {
+          hits: { type: "array", items: { type: "object", required: ["shard", "entry"], properties: { shard: { type: "string" }, entry: { $ref: "#/components/schemas/TransparencyLogEntry" } } } },
+          nextCursor: { type: "string" },
+        },
+      },
+      SearchIndex: {
+        type: "object",
+        properties: {
+          hash: { type: "string", description: "sha256:<hex> (also sha384/sha512; bare hex by length)" },
+          email: { type: "string" },
+          publicKey: { type: "object", properties: { format: { type: "string", enum: ["x509", "pgp", "minisign", "ssh", "tuf"] }, content: { type: "string", description: "base64 of a PEM or DER public key or certificate" } } },
+          operator: { type: "string", enum: ["and", "or"], default: "or" },
+        },
       },
       LogEntry: { type: "object", description: "a one-key map: entry UUID → {body, integratedTime, logID, logIndex, verification}" },
     },

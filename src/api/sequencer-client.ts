@@ -4,6 +4,7 @@
  * @module
  */
 import { envShard, FROZEN_MESSAGE, PENDING_MESSAGE } from "../config.ts";
+import { indexKeysOf } from "../search/index-keys.ts";
 import type { AddResult } from "../sequencer/protocol.ts";
 import { ApiError } from "./errors.ts";
 
@@ -21,10 +22,15 @@ export function sequencerFor(env: Env): DurableObjectStub<import("../../durable-
   return env.SEQUENCER.get(env.SEQUENCER.idFromName(shardName(env)));
 }
 
+/**
+ * Appends a leaf. Its search keys are computed here, at the edge, and travel with it: the sequencer is
+ * the log's one bottleneck, the edge scales out (docs/DESIGN.md "Search index").
+ */
 export async function appendLeaf(env: Env, leaf: Uint8Array): Promise<Appended> {
+  const indexKeys = indexKeysOf(leaf);
   let r: AddResult;
   try {
-    r = await sequencerFor(env).add(leaf);
+    r = await sequencerFor(env).add(leaf, indexKeys);
   } catch (e) {
     console.error("sequencer RPC failed:", e);
     throw new ApiError(503, "the log is temporarily unavailable; retry", { "Retry-After": "2" });

@@ -17,7 +17,7 @@ import { readJsonBody } from "./json-body.ts";
 export const v2 = new Hono<{ Bindings: Env }>();
 
 /** HTTP status → gRPC code, as grpc-gateway maps them back (google.golang.org/grpc/codes). */
-const GRPC_CODE: Record<number, number> = { 400: 3, 404: 5, 405: 12, 409: 6, 413: 8, 415: 3, 429: 8, 503: 14 };
+export const GRPC_CODE: Record<number, number> = { 400: 3, 404: 5, 405: 12, 409: 6, 413: 8, 415: 3, 429: 8, 503: 14 };
 
 v2.onError((err, c) => {
   if (err instanceof ApiError) return c.json({ code: GRPC_CODE[err.status] ?? 2, message: err.message, details: [] }, err.status, err.headers);

@@ -24,6 +24,10 @@ export { certificateKeys, normalizeEmail, spkiKeys } from "./certificate-keys.ts
  */
 export type IndexKeyExtractor = (body: unknown) => string[];
 
+/** Bounds on what one entry puts in the index (keys are D1 primary-key values). */
+export const MAX_KEYS_PER_ENTRY = 100;
+export const MAX_KEY_LENGTH = 2048;
+
 const extractors = new Map<string, IndexKeyExtractor>();
 
 /** Plugs an entry type into the index: its keys are what `fn` returns for its leaves. */
@@ -43,7 +47,7 @@ export function indexKeysOf(leaf: Uint8Array): string[] {
     if (!isRecord(body) || typeof body.kind !== "string" || typeof body.apiVersion !== "string") return [];
     const fn = extractors.get(`${body.kind}/${body.apiVersion}`);
     if (!fn) return [];
-    return [...new Set(fn(body).filter((k) => typeof k === "string" && k.length > 0))];
+    return [...new Set(fn(body).filter((k) => typeof k === "string" && k.length > 0 && k.length <= MAX_KEY_LENGTH))].slice(0, MAX_KEYS_PER_ENTRY);
   } catch {
     return [];
   }

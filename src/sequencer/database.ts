@@ -39,8 +39,11 @@ export interface RoundRows {
   storedLeaves: readonly NewLeaf[];
   /** Every new leaf: leaf hash → index. */
   dedup: readonly { leafHash: Uint8Array; index: number }[];
-  /** The round's leaf hashes in index order from `firstIndex`, for the search index (one row per round). */
-  outbox: { firstIndex: number; leafHashes: Uint8Array } | null;
+  /**
+   * The round's leaf hashes in index order from `firstIndex`, and each leaf's search keys, for the
+   * search index (one row per round).
+   */
+  outbox: { firstIndex: number; leafHashes: Uint8Array; indexKeys: readonly (readonly string[])[] } | null;
 }
 
 export interface NewLeaf {
@@ -55,6 +58,14 @@ export interface NewLeaf {
   time: number;
 }
 
+/** One leaf on its way to the search index. */
+export interface OutboxRow {
+  index: number;
+  leafHash: Uint8Array;
+  /** Its search keys (src/search/index-keys.ts). */
+  keys: readonly string[];
+}
+
 /** Thrown when the stored checkpoint is not the one this instance extended: never sign from stale memory. */
 export class CheckpointConflict extends Error {
   override name = "CheckpointConflict";
@@ -66,13 +77,41 @@ CREATE TABLE IF NOT EXISTS checkpoint (
   size INTEGER NOT NULL, root BLOB NOT NULL, note TEXT NOT NULL, published_size INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS edge (level INTEGER PRIMARY KEY, hashes BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS leaves (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, time INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS outbox (first_idx INTEGER PRIMARY KEY, leaf_hashes BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (first_idx INTEGER PRIMARY KEY, leaf_hashes BLOB NOT NULL, index_keys TEXT);
 CREATE TABLE IF NOT EXISTS dedup (leaf_hash BLOB PRIMARY KEY, idx INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS staged (
   key TEXT PRIMARY KEY, kind TEXT NOT NULL, body BLOB, metadata TEXT, start INTEGER, count INTEGER, partial INTEGER NOT NULL);
 `;
 
 const bytes = (v: unknown): Uint8Array => new Uint8Array(v as ArrayBuffer);
+
+/**
+ * A round's outbox is one row, unless its keys are large: then one row per run of leaves whose keys
+ * fit in OUTBOX_KEYS_BYTES (a SQLite row holds at most 2 MB; a big round of certificate entries
+ * can carry more keys than that).
+ */
+const OUTBOX_KEYS_BYTES = 1_800_000;
+
+function outboxParts(outbox: NonNullable<RoundRows["outbox"]>): [number, Uint8Array, string][] {
+  const parts: [number, Uint8Array, string][] = [];
+  const n = outbox.leafHashes.length / 32;
+  let start = 0;
+  let size = 0;
+  const flush = (end: number) => {
+    if (end === start) return;
+    parts.push([outbox.firstIndex + start, outbox.leafHashes.subarray(start * 32, end * 32), JSON.stringify(outbox.indexKeys.slice(start, end))]);
+    start = end;
+    size = 0;
+  };
+  for (let i = 0; i < n; i++) {
+    const keys = outbox.indexKeys[i] ?? [];
+    const cost = keys.reduce((a, k) => a + 3 * k.length + 3, 3); // UTF-8: at most 3 bytes per UTF-16 unit
+    if (size > 0 && size + cost > OUTBOX_KEYS_BYTES) flush(i);
+    size += cost;
+  }
+  flush(n);
+  return parts;
+}
 
 /** Durable Object SQLite limit (developers.cloudflare.com/durable-objects/platform/limits). */
 const MAX_BOUND_PARAMETERS = 100;
@@ -89,6 +128,9 @@ export class LogDatabase {
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.storage.sql.exec(SCHEMA);
+    // Outboxes created before search: add the keys column (their old rows index leaf hashes only).
+    const columns = this.storage.sql.exec("SELECT name FROM pragma_table_info('outbox')").toArray();
+    if (!columns.some((c) => c.name === "index_keys")) this.storage.sql.exec("ALTER TABLE outbox ADD COLUMN index_keys TEXT");
   }
 
   /** Applies the lagging bookkeeping; call inside a transaction. */
@@ -170,7 +212,7 @@ export class LogDatabase {
       // Uint8Array binds as a BLOB (the type declares only ArrayBuffer).
       this.insertRows("leaves (idx, data, time)", rows.storedLeaves.map((l) => [l.index, l.data, l.time] as SqlStorageValue[]));
       this.insertRows("dedup (leaf_hash, idx)", rows.dedup.map((l) => [l.leafHash, l.index] as SqlStorageValue[]));
-      if (rows.outbox) this.sql.exec("INSERT INTO outbox (first_idx, leaf_hashes) VALUES (?, ?)", rows.outbox.firstIndex, rows.outbox.leafHashes);
+      if (rows.outbox) for (const part of outboxParts(rows.outbox)) this.sql.exec("INSERT INTO outbox (first_idx, leaf_hashes, index_keys) VALUES (?, ?, ?)", ...part);
       for (const s of staged) {
         if (s.kind === "bytes") {
           this.sql.exec(
@@ -230,12 +272,14 @@ export class LogDatabase {
   }
 
   /** The oldest round whose leaves are not yet in the search index (D1), expanded to rows. */
-  nextOutbox(): { firstIndex: number; rows: { index: number; leafHash: Uint8Array }[] } | null {
-    const r = this.sql.exec("SELECT first_idx, leaf_hashes FROM outbox WHERE first_idx > ? ORDER BY first_idx LIMIT 1", this.drainedUpTo).toArray()[0];
+  nextOutbox(): { firstIndex: number; rows: OutboxRow[] } | null {
+    const r = this.sql.exec("SELECT first_idx, leaf_hashes, index_keys FROM outbox WHERE first_idx > ? ORDER BY first_idx LIMIT 1", this.drainedUpTo).toArray()[0];
     if (!r) return null;
     const firstIndex = r.first_idx as number;
     const hashes = splitHashes(bytes(r.leaf_hashes));
-    return { firstIndex, rows: hashes.map((leafHash, i) => ({ index: firstIndex + i, leafHash })) };
+    // Rows written before search have no keys (null): those leaves are indexed by leaf hash only.
+    const keys = r.index_keys === null ? [] : (JSON.parse(r.index_keys as string) as string[][]);
+    return { firstIndex, rows: hashes.map((leafHash, i) => ({ index: firstIndex + i, leafHash, keys: keys[i] ?? [] })) };
   }
 
   /** The index has that round's rows now (the row itself is deleted with the next commit). */

@@ -47,6 +47,8 @@ export interface PendingLeaf {
    * identity: a full 32-byte SHA-256 like Tessera's SHA-256(data), with no second hash per leaf.
    */
   leafHash: Uint8Array;
+  /** Its search keys (src/search/index-keys.ts), computed at the edge; they ride the outbox to D1. */
+  indexKeys: readonly string[];
 }
 
 function signCheckpoint(deps: RoundDeps, size: number, root: Hash): CommittedCheckpoint {
@@ -104,7 +106,7 @@ export async function sequenceRound(
   const rows: RoundRows = {
     storedLeaves,
     dedup: leaves,
-    outbox: { firstIndex: oldSize, leafHashes: concatHashes(leaves.map((l) => l.leafHash)) },
+    outbox: { firstIndex: oldSize, leafHashes: concatHashes(leaves.map((l) => l.leafHash)), indexKeys: pending.map((p) => p.indexKeys) },
   };
 
   await deps.onStep?.("built");

@@ -36,6 +36,8 @@ function samples(): Record<string, Sample[]> {
     getLogEntryByIndex: [{ path: "/api/v1/log/entries?logIndex=0", status: 200 }, { path: "/api/v1/log/entries?logIndex=x", status: 400 }],
     getLogEntryByUUID: [{ path: `/api/v1/log/entries/${"00".repeat(32)}`, status: 404 }, { path: "/api/v1/log/entries/xyz", status: 400 }],
     searchLogQuery: [{ path: "/api/v1/log/entries/retrieve", init: post({ logIndexes: [0] }), status: 200 }, { path: "/api/v1/log/entries/retrieve", init: post({ logIndexes: Array(11).fill(0) }), status: 422 }],
+    search: [{ path: `/api/v2/search?digest=sha256:${"ab".repeat(32)}`, status: 200 }, { path: "/api/v2/search", status: 400 }],
+    searchIndex: [{ path: "/api/v1/index/retrieve", init: post({ hash: `sha256:${"ab".repeat(32)}` }), status: 200 }, { path: "/api/v1/index/retrieve", init: post({}), status: 400 }],
     getLogInfo: [{ path: "/api/v1/log", status: 200 }],
     getPublicKey: [{ path: "/api/v1/log/publicKey", status: 200 }],
     getLogProof: [{ path: "/api/v1/log/proof?firstSize=1&lastSize=1", status: 200 }, { path: "/api/v1/log/proof?firstSize=2&lastSize=1", status: 400 }],

@@ -302,6 +302,60 @@ function battery(size: number): Case[] {
   add(ER, "body over the limit", { method: "POST", path: "/api/v1/log/entries/retrieve", headers: { ...JSON_TYPE, "content-length": String(LIMIT + 1) }, text: "{}" }, 413, /^Request Entity Too Large\. Limit set to 1048576$/);
   add(ER, "Content-Type text/plain", retrieve({ logIndexes: [0] }, { "content-type": "text/plain" }), 415, /^Content-Type must be application\/json$/);
 
+  // ---- GET /api/v2/search ----------------------------------------------------------------------------------------
+  const ES = "GET /api/v2/search";
+  const h64 = "ab".repeat(32);
+  const ONE = /^give exactly one of digest, email, subject, issuer, repository, key \(got /;
+  add(ES, "no selector", get("/api/v2/search"), 400, /\(got none\)$/);
+  add(ES, "only a limit", get("/api/v2/search?limit=5"), 400, /\(got none\)$/);
+  add(ES, "two selectors", get(`/api/v2/search?digest=${h64}&email=a@b.c`), 400, ONE);
+  add(ES, "a selector twice", get(`/api/v2/search?digest=${h64}&digest=${h64}`), 400, /^query parameter digest is given more than once$/);
+  add(ES, "unknown parameter", get(`/api/v2/search?hash=${h64}`), 400, /^unknown query parameter "hash"; use one of /);
+  add(ES, "digest of 63 hex", get(`/api/v2/search?digest=sha256:${h64.slice(1)}`), 400, /^digest must be sha256:<64 hex>, sha384:<96 hex> or sha512:<128 hex>$/);
+  add(ES, "digest with an unknown algorithm", get(`/api/v2/search?digest=md5:${h64.slice(32)}`), 400, /^digest must be /);
+  add(ES, "sha512 digest of sha256 length", get(`/api/v2/search?digest=sha512:${h64}`), 400, /^digest must be /);
+  add(ES, "empty digest", get("/api/v2/search?digest="), 400, /^digest must be /);
+  add(ES, "email without @", get("/api/v2/search?email=nobody"), 400, /^email must be an address like name@example\.com$/);
+  add(ES, "empty subject", get("/api/v2/search?subject="), 400, /^subject must not be empty$/);
+  add(ES, "issuer with a NUL byte", get("/api/v2/search?issuer=https://a%00b"), 400, /^issuer contains control characters or invalid Unicode$/);
+  add(ES, "subject of 5000 characters", get(`/api/v2/search?subject=${"s".repeat(5000)}`), 400, /^subject is longer than \d+ characters$/);
+  add(ES, "key that is no key form", get("/api/v2/search?key=abc"), 400, /^key must be key:sha256:<64 hex>/);
+  add(ES, "pgp key of 39 hex", get(`/api/v2/search?key=key:pgp:${h64.slice(0, 39)}`), 400, /^key must be /);
+  add(ES, "ssh key with padding", get(`/api/v2/search?key=key:ssh:SHA256:${"A".repeat(42)}=`), 400, /^key must be /);
+  add(ES, "limit 0", get(`/api/v2/search?digest=${h64}&limit=0`), 400, /^limit must be an integer from 1 to 100$/);
+  add(ES, "limit 101", get(`/api/v2/search?digest=${h64}&limit=101`), 400, /^limit must be an integer from 1 to 100$/);
+  add(ES, "limit not a number", get(`/api/v2/search?digest=${h64}&limit=ten`), 400, /^limit must be an integer from 1 to 100$/);
+  add(ES, "limit negative", get(`/api/v2/search?digest=${h64}&limit=-1`), 400, /^limit must be an integer from 1 to 100$/);
+  const CURSOR = /^cursor is malformed: pass nextCursor from the previous answer unchanged$/;
+  add(ES, "cursor not base64url", get(`/api/v2/search?digest=${h64}&cursor=%25%25`), 400, CURSOR);
+  add(ES, "cursor of random base64url", get(`/api/v2/search?digest=${h64}&cursor=AAAA`), 400, CURSOR);
+  add(ES, "cursor with a negative index", get(`/api/v2/search?digest=${h64}&cursor=${btoa('{"s":"default","i":-1}').replace(/=+$/, "")}`), 400, CURSOR);
+  add(ES, "cursor with an extra field", get(`/api/v2/search?digest=${h64}&cursor=${btoa('{"s":"default","i":1,"x":2}').replace(/=+$/, "")}`), 400, CURSOR);
+  add(ES, "empty cursor", get(`/api/v2/search?digest=${h64}&cursor=`), 400, CURSOR);
+
+  // ---- POST /api/v1/index/retrieve (Rekor v1 SearchIndex) --------------------------------------------------------
+  const EX = "POST /api/v1/index/retrieve";
+  const index = (json: unknown, headers?: Record<string, string>) => post("/api/v1/index/retrieve", json, headers);
+  const x509 = (content: string) => ({ publicKey: { format: "x509", content } });
+  add(EX, "malformed JSON", index("{]"), 400, /^malformed JSON: /);
+  add(EX, "top level is an array", index([]), 400, /^body must be a JSON object \(SearchIndex\)$/);
+  add(EX, "nothing asked", index({}), 400, /^give at least one of hash, email and publicKey$/);
+  add(EX, "only an operator", index({ operator: "and" }), 400, /^give at least one of hash, email and publicKey$/);
+  add(EX, "unknown field", index({ subject: "x" }), 400, /^unknown field "subject"; SearchIndex has hash, email, publicKey and operator$/);
+  add(EX, "hash of 63 hex", index({ hash: h64.slice(1) }), 400, /^digest must be /);
+  add(EX, "hash is a number", index({ hash: 5 }), 400, /^hash must be a string$/);
+  add(EX, "email without @", index({ email: "nobody" }), 400, /^email must be an address/);
+  add(EX, "operator xor", index({ hash: h64, operator: "xor" }), 400, /^operator must be "and" or "or"$/);
+  add(EX, "publicKey is a string", index({ publicKey: "abc" }), 400, /^publicKey must be an object \{format, content\}$/);
+  add(EX, "publicKey format unknown", index({ publicKey: { format: "gpg", content: "AAAA" } }), 400, /^publicKey\.format must be one of x509, pgp, minisign, ssh, tuf$/);
+  add(EX, "publicKey format pgp (not yet)", index({ publicKey: { format: "pgp", content: "AAAA" } }), 400, /^publicKey\.format pgp is not supported yet; supported: x509$/);
+  add(EX, "publicKey by url", index({ publicKey: { format: "x509", url: "https://example.com/key.pem" } }), 400, /^publicKey\.url is not supported/);
+  add(EX, "publicKey content not base64", index(x509("!!!")), 400, /^publicKey\.content is not standard padded base64$/);
+  add(EX, "publicKey content not a key", index(x509(toBase64(utf8Encode("hello")))), 400, /^publicKey\.content: /);
+  add(EX, "publicKey content missing", index({ publicKey: { format: "x509" } }), 400, /^publicKey\.content must be base64 of a PEM/);
+  add(EX, "body over the limit", { method: "POST", path: "/api/v1/index/retrieve", headers: { ...JSON_TYPE, "content-length": String(128 * 1024 + 1) }, text: "{}" }, 413, /^Request Entity Too Large\. Limit set to 131072$/);
+  add(EX, "Content-Type text/plain", index({ hash: h64 }, { "content-type": "text/plain" }), 415, /^Content-Type must be application\/json$/);
+
   // ---- GET /api/v1/log/proof ------------------------------------------------------------------------------------
   const EP = "GET /api/v1/log/proof";
   add(EP, "no lastSize", get("/api/v1/log/proof?firstSize=1"), 400, /^lastSize is required$/);

@@ -40,6 +40,68 @@ describe("index outbox", () => {
     }
   });
 
+  it("carries each leaf's search keys to D1 with it; a D1 write that landed but reported failure is repeated harmlessly", async () => {
+    const shard = `outbox-keys-${crypto.randomUUID()}`;
+    const log = sequencer(shard);
+    const index = d1SearchIndex(env.INDEX);
+    const key = `email:${crypto.randomUUID()}@example.com`;
+    const hits = () => index.findByKey({ key, shards: [shard], limit: 100 });
+    // Given keys (as the edge sends them) are indexed as given.
+    expect((await log.add(enc("keyed 0"), [key])).kind).toBe("sequenced");
+    await log.status();
+    expect(await hits()).toEqual([{ shard, index: 0 }]);
+
+    // D1 takes the rows but the call fails: the outbox keeps them and writes them again later.
+    await runInDurableObject(log, (inst: Sequencer) => {
+      inst.faults.hook = (op) => (op === "d1.write" ? { fail: true, persist: true } : { fail: false });
+    });
+    expect((await log.add(enc("keyed 1"), [key, "sha256:" + "1".repeat(64)])).kind).toBe("sequenced");
+    expect((await log.status()).rows.outbox).toBe(1);
+    await runInDurableObject(log, (inst: Sequencer) => {
+      inst.faults.hook = undefined;
+    });
+    expect((await log.status()).rows.outbox).toBe(0);
+    expect(await hits()).toEqual([{ shard, index: 0 }, { shard, index: 1 }]);
+    expect(await index.findByKey({ key: "sha256:" + "1".repeat(64), shards: [shard], limit: 100 })).toEqual([{ shard, index: 1 }]);
+    // Without keys (a caller that is not the edge), the sequencer computes them from the leaf.
+    const body = JSON.stringify({ apiVersion: "0.0.1", kind: "hashedrekord", spec: { data: { hash: { algorithm: "sha256", value: "2".repeat(64) } } } });
+    expect((await log.add(enc(body))).kind).toBe("sequenced");
+    await log.status();
+    expect(await index.findByKey({ key: "sha256:" + "2".repeat(64), shards: [shard], limit: 100 })).toEqual([{ shard, index: 2 }]);
+  });
+
+  it("a round whose keys exceed one SQLite row is split across outbox rows, and all of it reaches D1", async () => {
+    const shard = `outbox-big-${crypto.randomUUID()}`;
+    const log = sequencer(shard);
+    const n = 800;
+    const long = (i: number, j: number) => `subject:${String(i).padStart(4, "0")}-${j}-${"x".repeat(1500)}`;
+    await runInDurableObject(log, (inst: Sequencer) => {
+      inst.faults.hook = (op) => (op === "d1.write" ? { fail: true, persist: false } : { fail: false });
+    });
+    // 800 leaves x 2 keys x ~1.5 KB: about 2.4 MB of keys in one round, over the 2 MB row limit
+    // (which Durable Objects enforce; local SQLite does not, hence the explicit row sizes below).
+    const results = await log.addBatch(
+      Array.from({ length: n }, (_, i) => enc(`big ${i}`)),
+      Array.from({ length: n }, (_, i) => [long(i, 0), long(i, 1)]),
+    );
+    expect(results.every((r) => r.kind === "sequenced")).toBe(true);
+    await runInDurableObject(log, (_inst: Sequencer, state) => {
+      const rows = state.storage.sql.exec("SELECT LENGTH(CAST(index_keys AS BLOB)) AS n FROM outbox").toArray();
+      expect(rows.length).toBeGreaterThanOrEqual(2);
+      for (const r of rows) expect(r.n as number).toBeLessThan(2_000_000);
+    });
+    await runInDurableObject(log, (inst: Sequencer) => {
+      inst.faults.hook = undefined;
+    });
+    expect((await log.status()).rows.outbox).toBe(0);
+    const index = d1SearchIndex(env.INDEX);
+    for (const i of [0, 1, 399, 400, 401, n - 1]) {
+      const r = results[i]!;
+      if (r.kind !== "sequenced") throw new Error(r.kind);
+      expect(await index.findByKey({ key: long(i, 1), shards: [shard], limit: 10 })).toEqual([{ shard, index: r.index }]);
+    }
+  });
+
   it("records each entry's integrated time on its bundle", async () => {
     const shard = `times-${crypto.randomUUID()}`;
     const log = sequencer(shard);

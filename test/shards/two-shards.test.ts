@@ -18,6 +18,7 @@ import { hashLeaf } from "../../src/tlog/hash.ts";
 import { newSigner, newVerifier, parseNote } from "../../src/tlog/note.ts";
 import { checkConsistency, checkInclusion } from "../../src/tlog/proof.ts";
 import { hashedRekordV2, p256Key } from "../helpers/keys.ts";
+import { verifyHit, type Hit } from "../helpers/search.ts";
 
 const vars = env as unknown as Record<string, string>;
 const A = "shardtest-a";
@@ -71,7 +72,8 @@ async function checkV1(e: Env, uuid: string, entry: any, treeId: string) {
 describe("two shards in one deployment", () => {
   it("writes go to the active shard; a frozen shard refuses writes (405) and stays fully readable", async () => {
     // --- phase 1: a active, b pending ---
-    const v2a = await post(phase1, "/api/v2/log/entries", hashedRekordV2(p256Key(), utf8Encode(`a v2 ${Math.random()}`)));
+    const shared = p256Key(); // signs one entry in each shard: search finds both
+    const v2a = await post(phase1, "/api/v2/log/entries", hashedRekordV2(shared, utf8Encode(`a v2 ${Math.random()}`)));
     expect(v2a.status).toBe(201);
     const tleA = (await v2a.json()) as any;
     expect(tleA.inclusionProof.checkpoint.envelope.startsWith(`localhost:8787/${A}\n`)).toBe(true);
@@ -106,7 +108,7 @@ describe("two shards in one deployment", () => {
     expect(frozenV1.status).toBe(405);
     expect(await frozenV1.json()).toEqual({ code: 405, message: FROZEN_MESSAGE });
 
-    const v2b = await post(phase2, "/api/v2/log/entries", hashedRekordV2(p256Key(), utf8Encode(`b v2 ${Math.random()}`)));
+    const v2b = await post(phase2, "/api/v2/log/entries", hashedRekordV2(shared, utf8Encode(`b v2 ${Math.random()}`)));
     expect(v2b.status).toBe(201);
     const tleB = (await v2b.json()) as any;
     expect(tleB.inclusionProof.checkpoint.envelope.startsWith(`localhost:8787/${B}\n`)).toBe(true);
@@ -168,6 +170,18 @@ describe("two shards in one deployment", () => {
     const root1 = hashLeaf(first);
     checkConsistency(proof.hashes.map((h: string) => fromHex(h)), 1, sizeA, root1, cpA.root);
     expect((await call(phase2, "/api/v1/log/publicKey?treeID=1")).status).toBe(404);
+
+    // Search covers every shard: the shared key's entries in (shard, index) order, each verified
+    // against its own shard's checkpoint key; Rekor v1 index/retrieve names each with its shard's tree ID.
+    const found = (await (await call(phase2, `/api/v2/search?key=${toHex(sha256(shared.spki))}`)).json()) as { hits: Hit[] };
+    expect(found.hits.map((h) => h.shard)).toEqual([A, B]);
+    expect(found.hits.map((h) => h.entry.canonicalizedBody)).toEqual([tleA.canonicalizedBody, tleB.canonicalizedBody]);
+    verifyHit(found.hits[0]!, vkey("SHARDTEST_A"));
+    verifyHit(found.hits[1]!, vkey("SHARDTEST_B"));
+    expect(() => verifyHit(found.hits[1]!, vkey("SHARDTEST_A"))).toThrow();
+    const uuids = (await (await post(phase2, "/api/v1/index/retrieve", { publicKey: { format: "x509", content: toBase64(utf8Encode(encodePem("PUBLIC KEY", shared.spki))) } })).json()) as string[];
+    expect(uuids.map((u) => u.slice(0, 16))).toEqual([treeA, info2.treeID].map((t: string) => BigInt(t).toString(16).padStart(16, "0")));
+    expect(uuids.map((u) => u.slice(16))).toEqual([tleA, tleB].map((t) => toHex(hashLeaf(fromBase64(t.canonicalizedBody)))));
 
     // A duplicate through a prefix keeps the prefix in Location (Rekor: <request path>/<UUID>).
     const dupReq = v1Entry(`dup ${Math.random()}`);
