@@ -19,7 +19,7 @@ import { chooseKey, loadPublishedKeys, type KeyChoice, type PublishedKeys } from
 import { shardReader, summary, verifyEntry, type Check } from "./verify.ts";
 
 const POLL_MS = 5_000;
-const SEARCH_KINDS: SearchBy[] = ["digest", "email", "subject", "issuer", "key", "index", "uuid"];
+const SEARCH_KINDS: SearchBy[] = ["digest", "email", "subject", "issuer", "repository", "key", "index", "uuid"];
 
 /** The deployment, as the Worker wrote it into the page (src/api/explorer.ts). */
 function readConfig(): ExplorerConfig {
@@ -170,7 +170,7 @@ function signerFacts(s: Signer): HTMLElement {
   if (c) {
     rows.push(["Identity", [...c.emails.map((e) => searchLink("email", e)), ...c.uris.map((u) => searchLink("subject", u)), ...c.dnsNames].flatMap((x, i) => (i ? [", ", x] : [x]))]);
     rows.push(["OIDC issuer", c.oidcIssuer ? searchLink("issuer", c.oidcIssuer) : undefined]);
-    for (const [label, value] of c.fulcio) rows.push([label, value]);
+    for (const [label, value] of c.fulcio) rows.push([label, label === "Source repository URI" ? searchLink("repository", value) : value]);
     rows.push(["Certificate subject", c.subject || "(empty)"]);
     rows.push(["Certificate issuer", c.issuer || "(empty)"]);
     rows.push(["Serial number", code(c.serial)]);

@@ -1,5 +1,5 @@
 /**
- * Lookups: `GET /api/v2/search` (SEARCH-CONTRACT.md: digest, email, subject, issuer, key) and the Rekor
+ * Lookups: `GET /api/v2/search` (digest, email, subject, issuer, repository, key; over every shard) and the Rekor
  * v1 reads by log index and by entry UUID or leaf hash. Every answer becomes a Hit: the shard and in-shard
  * index the page then verifies from tiles, with what the API claimed kept for the extra check.
  */
@@ -9,7 +9,7 @@ import { getJson, HttpError } from "./http.ts";
 import type { ClaimedProof } from "./verify.ts";
 import type { PublishedKeys } from "./trust.ts";
 
-export type SearchBy = "digest" | "email" | "subject" | "issuer" | "key" | "index" | "uuid";
+export type SearchBy = "digest" | "email" | "subject" | "issuer" | "repository" | "key" | "index" | "uuid";
 
 export interface Hit {
   shard: string;
@@ -34,6 +34,7 @@ const LABELS: Record<SearchBy, string> = {
   email: "email",
   subject: "identity",
   issuer: "OIDC issuer",
+  repository: "source repository",
   key: "key",
   index: "log index",
   uuid: "entry UUID",
@@ -148,6 +149,6 @@ export async function search(cfg: ExplorerConfig, keys: PublishedKeys, by: Searc
   }
   const params = new URLSearchParams({ [by]: value, limit: "20" });
   if (cursor) params.set("cursor", cursor);
-  const page = await getJson<{ hits?: { shard: string; entry: TleJson }[]; nextCursor?: string }>(`${cfg.prefix}/api/v2/search?${params}`);
+  const page = await getJson<{ hits?: { shard: string; entry: TleJson }[]; nextCursor?: string }>(`/api/v2/search?${params}`);
   return { hits: (page.hits ?? []).map((h) => hitFromTle(h.shard, h.entry)), nextCursor: page.nextCursor };
 }

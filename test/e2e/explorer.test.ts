@@ -64,6 +64,12 @@ async function addV1(key: TestEcKey, artifact: string): Promise<Added> {
   return { index: entry!.logIndex, leaf: Buffer.from(entry!.body, "base64"), digest: toHex(digest) };
 }
 
+/** Waits until every acknowledged entry is in the search index: the outbox drains into D1 after each round, and status() waits for that drain. */
+async function indexed(): Promise<void> {
+  const ns = await log.mf.getDurableObjectNamespace("SEQUENCER");
+  await (ns.get(ns.idFromName("default")) as unknown as { status(): Promise<unknown> }).status();
+}
+
 async function checkpointSize(): Promise<number> {
   return Number((await (await fetch(`${log.url}/checkpoint`)).text()).split("\n")[1]);
 }
@@ -97,6 +103,7 @@ beforeAll(async () => {
   keyEntry = await addV2(p256Key(), `nightly ${Math.random()}`);
   v1Entry = await addV1(p256Key(), `v1 artifact ${Math.random()}`);
   for (let i = 0; i < 4; i++) await addV2(p256Key(), `filler ${i} ${Math.random()}`);
+  await indexed();
 }, 120_000);
 
 afterAll(async () => {
@@ -139,6 +146,51 @@ describe("the explorer", () => {
     expect(await rows.first().textContent()).toContain(`extends tree size ${size}`);
     await shot(page, "live");
     expect(failedRequests).toEqual([]);
+    await page.context().close();
+  });
+
+  it("searches by email (GET /api/v2/search), opens the hit and verifies it, the search answer's own proof included", async () => {
+    const page = await openPage();
+    await page.goto(`${log.url}/`);
+    await page.getByLabel("Value").fill(alice.email.toUpperCase());
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toBe(`1 result for email ${alice.email}`);
+    expect(await page.getByRole("status").textContent()).toBe("1 result");
+    const result = page.locator(".results li");
+    expect(await result.textContent()).toContain(`signed by ${alice.email}`);
+    await shot(page, "search-results");
+    await page.getByRole("link", { name: `Entry ${certEntry.index}` }).click();
+    await expect.poll(() => page.locator(".summary").textContent()).toBe("All 4 checks verified.");
+    for (const id of ["checkpoint", "entry", "inclusion", "response"]) expect(await check(page, id).getAttribute("data-status"), id).toBe("verified");
+    // Every identity and digest on the entry is a search: the issuer, the repository and the digest find it again.
+    for (const [name, selector] of [[alice.issuer, "OIDC issuer"], [alice.repository, "source repository"], [`sha256:${certEntry.digest}`, "digest"]] as const) {
+      await page.getByRole("link", { name, exact: true }).click();
+      await expect.poll(() => page.locator("h1").textContent()).toBe(`1 result for ${selector} ${name}`);
+      await page.goBack();
+      await expect.poll(() => check(page, "inclusion").getAttribute("data-status")).toBe("verified");
+    }
+    await page.context().close();
+  });
+
+  it("searches by key, pages through many hits, and says when nothing matches", async () => {
+    const key = p256Key();
+    for (let i = 0; i < 23; i++) await addV2(key, `same key ${i} ${Math.random()}`);
+    await indexed();
+    const page = await openPage();
+    const fp = toHex(sha256(key.spki));
+    await page.goto(`${log.url}/#/search/key/${`key:sha256:${fp}`}`);
+    await expect.poll(() => page.locator("h1").textContent()).toBe(`20+ results for key key:sha256:${fp}`);
+    await page.getByRole("button", { name: "More results" }).click();
+    await expect.poll(() => page.locator(".results li").count()).toBe(23);
+    expect(await page.locator("h1").textContent()).toBe(`23 results for key key:sha256:${fp}`);
+    expect(await page.getByRole("button", { name: "More results" }).isHidden()).toBe(true);
+    await page.goto(`${log.url}/#/search/email/nobody%40example.com`);
+    await expect.poll(() => page.locator("main").textContent()).toContain("Nothing in the log matches.");
+    await page.getByLabel("Search by").selectOption("digest");
+    await page.getByLabel("Value").fill("sha256:1234");
+    await page.getByRole("button", { name: "Search" }).click();
+    expect(await page.getByRole("alert").textContent()).toContain("sha256:<64 hex>");
+    expect(await page.getByLabel("Value").getAttribute("aria-invalid")).toBe("true");
     await page.context().close();
   });
 
