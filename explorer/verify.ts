@@ -122,7 +122,7 @@ export async function verifyEntry(e: EntryToVerify, update: (checks: Check[]) =>
     checkInclusion(proof, e.index, cp.size, hashLeaf(leaf), cp.root);
     set("inclusion", "verified", `${proof.length} hashes from the tiles lead from the entry's leaf hash to the signed root of tree size ${cp.size}`);
   } catch (err) {
-    set("inclusion", "failed", why(err));
+    set("inclusion", "failed", `${why(err)}: the hashes read from the tiles do not lead from this entry to the signed root (a tile was altered, or the tiles are not of the tree the checkpoint signs)`);
   }
 
   if (e.claimed) {

@@ -50,14 +50,15 @@ async function addV2(key: TestEcKey, artifact: string, certificate?: Uint8Array)
   return { index: Number(tle.logIndex), leaf: Buffer.from(tle.canonicalizedBody, "base64"), digest: toHex(digest) };
 }
 
-async function addV1(key: TestEcKey, artifact: string): Promise<Added> {
+async function addV1(key: TestEcKey, artifact: string, certificate?: Uint8Array): Promise<Added> {
   const digest = sha256(utf8Encode(artifact));
+  const pem = certificate ? encodePem("CERTIFICATE", certificate) : encodePem("PUBLIC KEY", key.spki);
   const r = await post("/api/v1/log/entries", {
     apiVersion: "0.0.1",
     kind: "hashedrekord",
     spec: {
       data: { hash: { algorithm: "sha256", value: toHex(digest) } },
-      signature: { content: toBase64(key.signDigest(digest)), publicKey: { content: toBase64(utf8Encode(encodePem("PUBLIC KEY", key.spki))) } },
+      signature: { content: toBase64(key.signDigest(digest)), publicKey: { content: toBase64(utf8Encode(pem)) } },
     },
   });
   const [entry] = Object.values((await r.json()) as Record<string, { logIndex: number; body: string }>);
@@ -93,6 +94,7 @@ const alice = { email: "alice@example.com", issuer: "https://accounts.example.co
 let certEntry: Added;
 let keyEntry: Added;
 let v1Entry: Added;
+const aliceMore: Added[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH); this test never skips`);
@@ -102,6 +104,9 @@ beforeAll(async () => {
   certEntry = await addV2(aliceKey, `release 1.0 ${Math.random()}`, fulcioCertificate(aliceKey, alice));
   keyEntry = await addV2(p256Key(), `nightly ${Math.random()}`);
   v1Entry = await addV1(p256Key(), `v1 artifact ${Math.random()}`);
+  // Alice signs twice more with the same certificate: over Rekor v1, and a second artifact over v2.
+  const cert = fulcioCertificate(aliceKey, alice);
+  aliceMore.push(await addV1(aliceKey, `release 1.0 provenance ${Math.random()}`, cert), await addV2(aliceKey, `release 1.1 ${Math.random()}`, cert));
   for (let i = 0; i < 4; i++) await addV2(p256Key(), `filler ${i} ${Math.random()}`);
   await indexed();
 }, 120_000);
@@ -154,18 +159,20 @@ describe("the explorer", () => {
     await page.goto(`${log.url}/`);
     await page.getByLabel("Value").fill(alice.email.toUpperCase());
     await page.getByRole("button", { name: "Search" }).click();
-    await expect.poll(() => page.locator("h1").textContent()).toBe(`1 result for email ${alice.email}`);
-    expect(await page.getByRole("status").textContent()).toBe("1 result");
-    const result = page.locator(".results li");
-    expect(await result.textContent()).toContain(`signed by ${alice.email}`);
+    await expect.poll(() => page.locator("h1").textContent()).toBe(`3 results for email ${alice.email}`);
+    expect(await page.getByRole("status").textContent()).toBe("3 results");
+    const results = page.locator(".results li");
+    expect(await results.locator("a").allTextContents()).toEqual([certEntry, ...aliceMore].map((e) => `Entry ${e.index}`));
+    for (const text of await results.allTextContents()) expect(text).toContain(`signed by ${alice.email}`);
+    expect(await results.nth(1).textContent()).toContain("hashedrekord 0.0.1");
     await shot(page, "search-results");
     await page.getByRole("link", { name: `Entry ${certEntry.index}` }).click();
     await expect.poll(() => page.locator(".summary").textContent()).toBe("All 4 checks verified.");
     for (const id of ["checkpoint", "entry", "inclusion", "response"]) expect(await check(page, id).getAttribute("data-status"), id).toBe("verified");
     // Every identity and digest on the entry is a search: the issuer, the repository and the digest find it again.
-    for (const [name, selector] of [[alice.issuer, "OIDC issuer"], [alice.repository, "source repository"], [`sha256:${certEntry.digest}`, "digest"]] as const) {
+    for (const [name, selector, n] of [[alice.issuer, "OIDC issuer", 3], [alice.repository, "source repository", 3], [`sha256:${certEntry.digest}`, "digest", 1]] as const) {
       await page.getByRole("link", { name, exact: true }).click();
-      await expect.poll(() => page.locator("h1").textContent()).toBe(`1 result for ${selector} ${name}`);
+      await expect.poll(() => page.locator("h1").textContent()).toBe(`${n} ${n === 1 ? "result" : "results"} for ${selector} ${name}`);
       await page.goBack();
       await expect.poll(() => check(page, "inclusion").getAttribute("data-status")).toBe("verified");
     }
