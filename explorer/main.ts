@@ -315,8 +315,8 @@ function showLive(focus: boolean): void {
       recent.length === 0
         ? h("p", {}, cp ? "The log is empty." : "…")
         : h(
-            "ol",
-            { class: "recent", reversed: true },
+            "ul",
+            { class: "recent" },
             recent.map((r) =>
               h(
                 "li",
