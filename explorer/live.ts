@@ -36,6 +36,8 @@ export class LiveLog {
   latest: VerifiedCheckpoint | null = null;
   /** The last failure (a bad signature, an inconsistent checkpoint, an unreachable log), cleared by the next success. */
   error: string | null = null;
+  /** The last checkpoint refused as inconsistent, so that polling reports it once. */
+  private rejected: string | null = null;
 
   constructor(private readonly reader: () => TileReader) {}
 
@@ -52,6 +54,7 @@ export class LiveLog {
     this.error = null;
     const prev = this.latest;
     if (prev && prev.size === cp.size && bytesEqual(prev.root, cp.root)) return false;
+    if (this.rejected === `${cp.size}/${toHex(cp.root)}`) return false; // already reported
     let consistency: CheckStatus = "verified";
     let detail: string;
     if (!prev) {
@@ -71,6 +74,7 @@ export class LiveLog {
     this.history.length = Math.min(this.history.length, MAX_HISTORY);
     // A checkpoint that does not extend the previous one is kept in the history but never trusted as the latest.
     if (consistency !== "failed") this.latest = cp;
+    else this.rejected = `${cp.size}/${toHex(cp.root)}`;
     return true;
   }
 

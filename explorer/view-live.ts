@@ -46,7 +46,9 @@ export function showLive(focus: boolean): void {
     refresh.disabled = true;
     void pollLive().finally(() => {
       refresh.disabled = false;
-      announce(live.latest ? `Tree size ${live.latest.size}` : "No verified checkpoint");
+      const newest = live.history[0];
+      if (newest?.consistency === "failed") announce(`Checkpoint of size ${newest.size} is ${newest.detail}`);
+      else announce(live.latest ? `Tree size ${live.latest.size}` : "No verified checkpoint");
     });
   });
   const draw = () => {
@@ -112,6 +114,6 @@ export function showLive(focus: boolean): void {
   const switcher = others.length
     ? h("p", { class: "help" }, "Other shards of this log: ", others.flatMap((s, i) => [i ? ", " : "", h("a", { href: `/${s.name}/` }, `${s.name} (${s.state})`)]))
     : null;
-  const state = shardOf(cfg.shard)?.state;
-  show([heading(`Live: ${origin}${state && state !== "active" ? ` (${state})` : ""}`), switcher, refresh, body], focus);
+  const shardState = shardOf(cfg.shard)?.state;
+  show([heading(`Live: ${origin}${shardState && shardState !== "active" ? ` (${shardState})` : ""}`), switcher, refresh, body], focus);
 }

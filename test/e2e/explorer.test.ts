@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePem } from "../../src/pki/keys.ts";
 import { toBase64, toHex, utf8Encode } from "../../src/tlog/encoding.ts";
 import { hashLeaf } from "../../src/tlog/hash.ts";
-import { generateKey } from "../../src/tlog/note.ts";
+import { formatCheckpoint } from "../../src/tlog/checkpoint.ts";
+import { generateKey, newSigner, signNote } from "../../src/tlog/note.ts";
 import { fulcioCertificate } from "../helpers/certificates.ts";
 import { p256Key, type TestEcKey } from "../helpers/keys.ts";
 import { startLocalLog, type LocalLog } from "./local-log.ts";
@@ -151,6 +152,24 @@ describe("the explorer", () => {
     expect(await rows.first().textContent()).toContain(`extends tree size ${size}`);
     await shot(page, "live");
     expect(failedRequests).toEqual([]);
+    await page.context().close();
+  });
+
+  it("reports a checkpoint that does not extend the last one seen (a fork signed with the log's own key)", async () => {
+    const page = await openPage();
+    await page.goto(`${log.url}/`);
+    const size = await checkpointSize();
+    await expect.poll(() => page.locator("#live-size").textContent()).toBe(String(size));
+    // The log grows by one; the page is then shown a checkpoint for that size, validly signed, with another root.
+    await addV2(p256Key(), `before the fork ${Math.random()}`);
+    const forged = signNote(formatCheckpoint({ origin: log.origin, size: size + 1, root: sha256(utf8Encode("another history")), extensions: [] }), [newSigner(log.skey)]);
+    await page.route(/\/checkpoint$/, (route) => route.fulfill({ status: 200, contentType: "text/plain; charset=utf-8", body: forged }));
+    await page.getByRole("button", { name: "Refresh now" }).click();
+    const newest = page.locator("table.history tbody tr").first();
+    await expect.poll(() => newest.getAttribute("data-status")).toBe("failed");
+    expect(await newest.textContent()).toContain(`not consistent with tree size ${size}`);
+    // The page keeps trusting the last consistent checkpoint.
+    expect(await page.locator("#live-size").textContent()).toBe(String(size));
     await page.context().close();
   });
 
