@@ -36,6 +36,7 @@ import {
 import { checkIndices, type IndexCheck } from "./verify.ts";
 import { OVERLOAD_DEFAULTS, runOverload, type OverloadResult } from "./overload.ts";
 import { rekorV2Scenario } from "./rekor-v2.ts";
+import { runSearchBench, SEARCH_BENCH_DEFAULTS, type SearchBenchResult } from "./search.ts";
 
 /** Distinct pre-signed entries for --entries rekor-v2: more than a run at this machine's rate sends. */
 const REKOR_V2_PRESIGNED = 60_000;
@@ -55,12 +56,15 @@ const { values: args } = parseArgs({
     entries: { type: "string", default: "raw" },
     // Instead of the figures: overload the log and check what it acknowledged (bench/overload.ts).
     overload: { type: "boolean", default: false },
+    // Instead of the figures: index 10,000 entries and time GET /api/v2/search (bench/search.ts).
+    search: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (args.help) {
   console.log("npm run bench -- [--only core|sequencer|http] [--entries raw|rekor-v2] [--seconds N] [--concurrency N] [--connections N] [--moderate N] [--profile]");
   console.log("npm run bench -- --overload [--seconds N]   (at most 30 s of load; prints acknowledged vs rejected vs lost)");
+  console.log("npm run bench -- --search   (index 10,000 signed entries, then p50/p99 of GET /api/v2/search)");
   process.exit(0);
 }
 const positive = (name: string, v: string | undefined): number => {
@@ -223,6 +227,29 @@ async function overload(): Promise<void> {
   if (!r.ok) process.exitCode = 1;
 }
 
+// ---------------------------------------------------------------------------------------------
+async function searchBench(): Promise<void> {
+  const o = SEARCH_BENCH_DEFAULTS;
+  out(`edgelog search, ${date.toISOString()}: ${fmt(o.entries)} pre-signed Rekor v2 hashedrekord entries (${o.keys} keys) over HTTP, then GET /api/v2/search`);
+  out("measured through Miniflare's own HTTP port (workerd, local D1 and R2 simulators), not `wrangler dev`");
+  const bundle = await bundleWorker();
+  let r: SearchBenchResult;
+  try {
+    r = await runSearchBench(bundle, o);
+  } finally {
+    bundle.dispose();
+  }
+  out(`   indexed      ${fmt(r.entries)} entries in ${r.indexSeconds} s (${fmt(r.indexedPerSecond)}/s, appends and outbox drain), ${fmt(r.indexRows)} key rows in D1`);
+  out(`   by digest    p50 ${r.digest.p50} ms, p99 ${r.digest.p99} ms, max ${r.digest.max} ms  (${r.digest.queries} queries, 1 hit each)`);
+  out(`   by key       p50 ${r.key.p50} ms, p99 ${r.key.p99} ms, max ${r.key.max} ms  (${r.key.queries} queries, a page of 20 hits each)`);
+  out(`   checked      ${fmt(r.hitsVerified)} hits verified (checkpoint signature, inclusion proof); wrong answers ${r.wrong}`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, `${stamp}-search.json`);
+  writeFileSync(file, JSON.stringify({ date: date.toISOString(), machine: machineInfo(), ...r }, null, 2) + "\n");
+  out(`results: ${file}`);
+  if (r.wrong > 0) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
   const machine = machineInfo();
   const load = loadavg().map((x) => Math.round(x * 100) / 100);
@@ -331,4 +358,4 @@ async function main(): Promise<void> {
   out(`results: ${file}`);
 }
 
-await (args.overload ? overload() : main());
+await (args.overload ? overload() : args.search ? searchBench() : main());

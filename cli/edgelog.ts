@@ -24,6 +24,7 @@ import { parseNote } from "../src/tlog/note.ts";
 import { CliError, EXIT, httpJson, inlineOrFile, logVerifiers, pathFetcher, serverMessage, usage, verifyFailure } from "./common.ts";
 import { keyFingerprint, type Watch } from "./facts.ts";
 import { ForkError, monitorOnce, type Match } from "./monitor.ts";
+import type { Selector } from "../src/search/selectors.ts";
 import { searchAll } from "./search.ts";
 import { parseEntryFile, v1PublicKey, verifyEntry, type V1PublicKey } from "./verify.ts";
 
@@ -361,9 +362,9 @@ interface SearchOptions extends Common {
   max: string;
 }
 
-/** The one selector of a search, as GET /api/v2/search takes it. */
-function searchQuery(opts: SearchOptions): string {
-  const given: [string, string][] = [];
+/** The one selector of a search and its value, as GET /api/v2/search takes them. */
+function searchQuery(opts: SearchOptions): [Selector, string] {
+  const given: [Selector, string][] = [];
   const digest = opts.digest ?? opts.sha256;
   if (opts.digest && opts.sha256) throw usage("give --digest or --sha256, not both");
   if (digest !== undefined) {
@@ -381,16 +382,15 @@ function searchQuery(opts: SearchOptions): string {
   }
   for (const name of ["key", "email", "subject", "issuer", "repository"] as const) if (opts[name] !== undefined) given.push([name, opts[name]!]);
   if (given.length !== 1) throw usage("give exactly one of --digest (or --sha256), --public-key, --key, --email, --subject, --issuer, --repository");
-  const [name, value] = given[0]!;
-  return `${name}=${encodeURIComponent(value)}`;
+  return given[0]!;
 }
 
 async function search(opts: SearchOptions) {
   const verifiers = logVerifiers(opts.logKey);
-  const query = searchQuery(opts);
+  const [selector, value] = searchQuery(opts);
   const max = Number(opts.max);
   if (!Number.isSafeInteger(max) || max < 1) throw usage("--max must be a positive integer");
-  const hits = await searchAll(base(opts.url), query, verifiers, max);
+  const hits = await searchAll(base(opts.url), selector, value, verifiers, max);
   for (const h of hits) {
     if (opts.json) out(JSON.stringify({ shard: h.shard, entry: h.entry }));
     else {
@@ -398,7 +398,7 @@ async function search(opts: SearchOptions) {
       out(`${h.shard} ${h.index} ${h.kind}/${h.version}${time} (included in ${h.origin} at size ${h.treeSize}: verified)`);
     }
   }
-  err(`${hits.length} hit(s), each verified: checkpoint signed by the log, inclusion proven${hits.length >= max ? ` (stopped at --max ${max})` : ""}`);
+  err(`${hits.length} hit(s), each verified: checkpoint signed by the log, inclusion proven, entry matches${hits.length >= max ? ` (stopped at --max ${max})` : ""}`);
   return EXIT.OK;
 }
 

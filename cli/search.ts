@@ -2,7 +2,8 @@
  * `edgelog search`: GET /api/v2/search, every page, and every hit verified before it is printed: the
  * checkpoint it carries must be signed by one of the log's keys (--log-key; one per shard), its root and
  * size must be the inclusion proof's, and the proof must take the hit's canonical body to that root.
- * A hit that fails stops the search with exit 1: the log answered something it cannot prove.
+ * and the entry must have the key searched for (src/search/index-keys.ts). A hit that fails stops the
+ * search with exit 1: the log answered something it cannot prove.
  * @module
  */
 import { parseCheckpoint } from "../src/tlog/checkpoint.ts";
@@ -11,6 +12,8 @@ import { ProofError } from "../src/tlog/errors.ts";
 import { hashLeaf } from "../src/tlog/hash.ts";
 import { openNote, type NoteVerifier } from "../src/tlog/note.ts";
 import { checkInclusion } from "../src/tlog/proof.ts";
+import { indexKeysOf } from "../src/search/index-keys.ts";
+import { SelectorError, selectorKey, type Selector } from "../src/search/selectors.ts";
 import { CliError, EXIT, httpJson, serverMessage, usage } from "./common.ts";
 
 export interface VerifiedHit {
@@ -27,8 +30,11 @@ export interface VerifiedHit {
   entry: unknown;
 }
 
-/** Checks one hit of /api/v2/search. @throws ProofError when it does not verify. */
-export function verifySearchHit(hit: unknown, verifiers: readonly NoteVerifier[]): VerifiedHit {
+/**
+ * Checks one hit of /api/v2/search: proven in the log and, when `key` (the query's index key) is given,
+ * an entry that has that key. @throws ProofError when it does not verify.
+ */
+export function verifySearchHit(hit: unknown, verifiers: readonly NoteVerifier[], key?: string): VerifiedHit {
   const h = hit as { shard?: unknown; entry?: any };
   const e = h?.entry;
   if (typeof h?.shard !== "string" || typeof e !== "object" || e === null) throw new ProofError("search hit without shard and entry");
@@ -40,6 +46,7 @@ export function verifySearchHit(hit: unknown, verifiers: readonly NoteVerifier[]
   if (p.treeSize !== String(cp.size) || p.rootHash !== toBase64(cp.root)) throw new ProofError("inclusion proof is not against the checkpoint it carries");
   const leaf = fromBase64(String(e.canonicalizedBody), "canonicalizedBody");
   checkInclusion(p.hashes.map((x: string) => fromBase64(String(x), "inclusion proof hash")), index, cp.size, hashLeaf(leaf), cp.root);
+  if (key !== undefined && !indexKeysOf(leaf).includes(key)) throw new ProofError(`entry ${h.shard}/${index} is in the log but does not match the query (${key})`);
   let body: unknown = null;
   try {
     body = JSON.parse(utf8Decode(leaf));
@@ -59,8 +66,16 @@ export function verifySearchHit(hit: unknown, verifiers: readonly NoteVerifier[]
   };
 }
 
-/** Every verified hit for `query` (e.g. "digest=sha256:..."), following cursors up to `max` hits. */
-export async function searchAll(baseUrl: string, query: string, verifiers: readonly NoteVerifier[], max: number): Promise<VerifiedHit[]> {
+/** Every verified hit for one selector (e.g. "digest", "sha256:..."), following cursors up to `max` hits. */
+export async function searchAll(baseUrl: string, selector: Selector, value: string, verifiers: readonly NoteVerifier[], max: number): Promise<VerifiedHit[]> {
+  let key: string;
+  try {
+    key = selectorKey(selector, value);
+  } catch (e) {
+    if (e instanceof SelectorError) throw usage(e.message);
+    throw e;
+  }
+  const query = `${selector}=${encodeURIComponent(value)}`;
   const hits: VerifiedHit[] = [];
   let cursor: string | undefined;
   do {
@@ -72,7 +87,7 @@ export async function searchAll(baseUrl: string, query: string, verifiers: reado
     if (r.status !== 200) throw new CliError(`search: HTTP ${r.status}: ${serverMessage(r.body)}`, EXIT.SERVICE);
     const answer = r.body as { hits?: unknown; nextCursor?: unknown };
     if (!Array.isArray(answer?.hits)) throw new CliError("search: the answer has no hits array", EXIT.SERVICE);
-    for (const hit of answer.hits) hits.push(verifySearchHit(hit, verifiers));
+    for (const hit of answer.hits) hits.push(verifySearchHit(hit, verifiers, key));
     cursor = typeof answer.nextCursor === "string" ? answer.nextCursor : undefined;
   } while (cursor !== undefined && hits.length < max);
   return hits;

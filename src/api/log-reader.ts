@@ -29,12 +29,24 @@ export class LogReader {
 
   constructor(env: Env) {
     this.objects = shardObjectStore(r2ObjectStore(env.TILES), shardName(env));
-    this.tiles = new TileReader(async (path) => {
-      if (!path.startsWith("tile/entries/")) return this.objects.get(path);
-      const got = await this.objects.getWithMetadata(path);
-      if (got) this.metadata.set(path, got.metadata);
-      return got?.body ?? null;
+    this.tiles = new TileReader((path) => {
+      // One read per object per reader, even when several entries' proofs ask for a tile at once
+      // (search builds a page of hits in parallel). Checkpoints are never shared this way.
+      if (path === "checkpoint") return this.read(path);
+      let p = this.reads.get(path);
+      if (!p) this.reads.set(path, (p = this.read(path)));
+      return p;
     }, [newVerifier(checkpointKey(env).vkey)]);
+  }
+
+  /** Reads of tiles and bundles by this reader, shared by concurrent callers. */
+  private readonly reads = new Map<string, Promise<Uint8Array | null>>();
+
+  private async read(path: string): Promise<Uint8Array | null> {
+    if (!path.startsWith("tile/entries/")) return this.objects.get(path);
+    const got = await this.objects.getWithMetadata(path);
+    if (got) this.metadata.set(path, got.metadata);
+    return got?.body ?? null;
   }
 
   async checkpoint(): Promise<VerifiedCheckpoint> {

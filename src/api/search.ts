@@ -10,6 +10,7 @@ import type { VerifiedCheckpoint } from "../client/tile-reader.ts";
 import { checkpointKey } from "../log-keys.ts";
 import { transparencyLogEntry, type TransparencyLogEntryJson } from "../rekor/v2/tle.ts";
 import { decodeCursor, encodeCursor, type Position } from "../search/cursor.ts";
+import { indexKeysOf } from "../search/index-keys.ts";
 import { SelectorError, SELECTORS, selectorKey, type Selector } from "../search/selectors.ts";
 import { shardEnv } from "../shards/shards.ts";
 import { entryShards, shardCheckpoint } from "../shards/v1.ts";
@@ -81,14 +82,18 @@ search.get("/api/v2/search", async (c) => {
   const shards = entryShards(c.env).map((s) => s.name);
   const found = await d1SearchIndex(c.env.INDEX).findByKey({ key, shards, ...(after ? { after } : {}), limit: limit + 1 });
   const page = found.slice(0, limit);
-  const hits = await buildHits(c.env, page);
+  const hits = await buildHits(c.env, page, key);
   const answer: SearchAnswer = { hits };
   if (found.length > limit) answer.nextCursor = encodeCursor(page[page.length - 1]!);
   return c.json(answer, 200, { "Cache-Control": "no-store" });
 });
 
-/** Each position as a TransparencyLogEntry against its shard's current checkpoint, in the positions' order. */
-async function buildHits(env: Env, positions: readonly Position[]): Promise<SearchHit[]> {
+/**
+ * Each position as a TransparencyLogEntry against its shard's current checkpoint, in the positions' order.
+ * D1 is not authenticated: a position whose entry does not have `key` (a tampered or corrupt index) is
+ * left out, so an answer can miss entries but never holds one that does not match.
+ */
+async function buildHits(env: Env, positions: readonly Position[], key: string): Promise<SearchHit[]> {
   const byShard = new Map<string, Position[]>();
   for (const p of positions) byShard.set(p.shard, [...(byShard.get(p.shard) ?? []), p]);
   const built = new Map<string, SearchHit>();
@@ -108,6 +113,10 @@ async function buildHits(env: Env, positions: readonly Position[]): Promise<Sear
             return;
           }
           const e = await reader.entry(p.index, cp);
+          if (!indexKeysOf(e.leaf).includes(key)) {
+            console.warn(`search: the index lists ${name}/${p.index} under a key its entry does not have`);
+            return;
+          }
           const { kind, apiVersion } = kindOf(e.leaf);
           const entry = transparencyLogEntry({ index: p.index, logId, kind, version: apiVersion, body: e.leaf, checkpoint: cp.note, inclusionProof: e.inclusionProof });
           if (!V2_KINDS.has(`${kind}/${apiVersion}`)) entry.integratedTime = String(e.integratedTime);

@@ -1,7 +1,7 @@
 // `edgelog search` end to end against the Worker under Miniflare: entries uploaded over HTTP are
 // found by key file, digest file and email, each hit verified by the CLI (checkpoint signature,
 // inclusion proof); a wrong log key fails verification (exit 1), a bad query is a usage error (exit 2),
-// and a tampered hit does not verify.
+// and a tampered hit, or one that does not match the query, does not verify.
 import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -115,5 +115,8 @@ describe("edgelog search", () => {
       { ...hit, entry: { ...hit.entry, inclusionProof: { ...hit.entry.inclusionProof, checkpoint: { envelope: hit.entry.inclusionProof.checkpoint.envelope.replace(/\n\d+\n/, "\n1\n") } } } },
     ];
     for (const t of tampered) expect(() => verifySearchHit(t, verifiers)).toThrow(ProofError);
+    // Proven in the log, but not an answer to the query asked.
+    expect(verifySearchHit(hit, verifiers, `key:sha256:${toHex(sha256(key.spki))}`).index).toBe(indices[0]);
+    expect(() => verifySearchHit(hit, verifiers, `sha256:${"0".repeat(64)}`)).toThrow(/does not match the query/);
   });
 });

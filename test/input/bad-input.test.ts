@@ -348,11 +348,11 @@ function battery(size: number): Case[] {
   add(EX, "operator xor", index({ hash: h64, operator: "xor" }), 400, /^operator must be "and" or "or"$/);
   add(EX, "publicKey is a string", index({ publicKey: "abc" }), 400, /^publicKey must be an object \{format, content\}$/);
   add(EX, "publicKey format unknown", index({ publicKey: { format: "gpg", content: "AAAA" } }), 400, /^publicKey\.format must be one of x509, pgp, minisign, ssh, tuf$/);
-  add(EX, "publicKey format pgp (not yet)", index({ publicKey: { format: "pgp", content: "AAAA" } }), 400, /^publicKey\.format pgp is not supported yet; supported: x509$/);
+  add(EX, "publicKey format tuf", index({ publicKey: { format: "tuf", content: "AAAA" } }), 400, /^publicKey\.format tuf is not supported/);
   add(EX, "publicKey by url", index({ publicKey: { format: "x509", url: "https://example.com/key.pem" } }), 400, /^publicKey\.url is not supported/);
   add(EX, "publicKey content not base64", index(x509("!!!")), 400, /^publicKey\.content is not standard padded base64$/);
   add(EX, "publicKey content not a key", index(x509(toBase64(utf8Encode("hello")))), 400, /^publicKey\.content: /);
-  add(EX, "publicKey content missing", index({ publicKey: { format: "x509" } }), 400, /^publicKey\.content must be base64 of a PEM/);
+  add(EX, "publicKey content missing", index({ publicKey: { format: "x509" } }), 400, /^publicKey\.content must be base64 of /);
   add(EX, "body over the limit", { method: "POST", path: "/api/v1/index/retrieve", headers: { ...JSON_TYPE, "content-length": String(128 * 1024 + 1) }, text: "{}" }, 413, /^Request Entity Too Large\. Limit set to 131072$/);
   add(EX, "Content-Type text/plain", index({ hash: h64 }, { "content-type": "text/plain" }), 415, /^Content-Type must be application\/json$/);
 

@@ -3,6 +3,7 @@
 // verifies against the checkpoint signed by the log's key, pagination covers every hit exactly once,
 // Rekor v1 index/retrieve answers the entry UUIDs, and a D1 outage delays search without losing anything.
 import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
 import type { Sequencer } from "../../durable-objects/sequencer.ts";
@@ -186,6 +187,17 @@ describe("search API", () => {
     }
     const r = await post("/api/v1/index/retrieve", { email: `nobody-${crypto.randomUUID()}@example.com` });
     expect(await r.json()).toEqual([]);
+  });
+
+  it("leaves out what a tampered index points at, if the entry does not have the key", async () => {
+    const key = p256Key();
+    const logged = await logV2("genuine", v2HashedRekord(key, utf8Encode(`genuine ${Math.random()}`)), {});
+    await sequencer().status();
+    const forged = `forged-${crypto.randomUUID()}@example.com`;
+    await env.INDEX.prepare("INSERT INTO index_keys (key, shard, idx) VALUES (?, 'default', ?)").bind(`email:${forged}`, logged.index).run();
+    expect(await searchAll(`email=${forged}`)).toEqual([]);
+    // The genuine key still finds it.
+    expect((await searchAll(`key=${keyOf(key)}`)).map((h) => Number(h.entry.logIndex))).toEqual([logged.index]);
   });
 
   it("pagination returns every hit exactly once, in index order", async () => {
