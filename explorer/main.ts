@@ -15,6 +15,7 @@ import { SEARCH_KINDS, showSearch } from "./view-search.ts";
 import type { SearchBy } from "./search.ts";
 
 function route(focus: boolean): void {
+  if (location.hash !== "" && !location.hash.startsWith("#/")) return; // an in-page anchor, not a view
   state.generation++;
   leaveLive();
   const parts = location.hash.replace(/^#\/?/, "").split("/");
@@ -38,6 +39,11 @@ async function start(): Promise<void> {
     state.keysError = (e as Error).message;
   }
   window.addEventListener("hashchange", () => route(true));
+  // The skip link moves focus to the content without changing the view (the hash holds the route).
+  document.querySelector(".skip")?.addEventListener("click", (ev) => {
+    ev.preventDefault();
+    document.getElementById("main")?.focus();
+  });
   route(false);
   await pollLive();
   setInterval(() => {

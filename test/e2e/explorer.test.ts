@@ -343,6 +343,9 @@ describe("the explorer", () => {
     const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent || "");
     await page.keyboard.press("Tab");
     expect(await focused()).toBe("Skip to content");
+    await page.keyboard.press("Enter");
+    expect(await focused()).toBe("main");
+    expect(await page.locator("h1").textContent()).toBe(`Live: ${log.origin}`);
     for (let i = 0; i < 6 && (await focused()) !== "search-q"; i++) await page.keyboard.press("Tab");
     expect(await focused()).toBe("search-q");
     await page.keyboard.type(String(keyEntry.index));
