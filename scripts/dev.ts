@@ -10,7 +10,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, watch, writeFileSync } from "node:fs";
 import { generateKey, newSigner } from "../src/tlog/note.ts";
 
 const port = Number(process.env.PORT ?? 8787);
@@ -66,6 +66,14 @@ const wrangler = spawn(
   { stdio: ["inherit", "inherit", "inherit"] },
 );
 wrangler.on("exit", (code) => process.exit(code ?? 0));
+
+// The explorer's page (explorer/) is bundled into src/api/explorer-assets.generated.ts (npm start built it
+// first); rebuild it when its sources change, and wrangler dev reloads the Worker with the new page.
+let rebuild: ReturnType<typeof setTimeout> | undefined;
+watch("explorer", { recursive: true }, () => {
+  clearTimeout(rebuild);
+  rebuild = setTimeout(() => spawnSync(process.execPath, ["scripts/build-explorer.ts"], { stdio: "inherit" }), 200);
+});
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => wrangler.kill(sig));
 
 async function announce(): Promise<void> {
@@ -89,6 +97,7 @@ async function announce(): Promise<void> {
       "",
       "edgelog is running.",
       `  URL:          ${url}`,
+      `  explorer:     ${url}/  (search and verify entries in the browser)`,
       `  origin:       ${origin}`,
       `  verifier key: ${signer.vkey}`,
       `  Rekor v1 key (GET ${url}/api/v1/log/publicKey):`,

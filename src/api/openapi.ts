@@ -160,6 +160,27 @@ export const OPENAPI = {
         responses: { "200": { description: "SigningConfig (protojson)", content: json() } },
       },
     },
+    "/": {
+      get: {
+        operationId: "getExplorer",
+        summary: "The web explorer: search, entries verified in the browser (checkpoint signature, inclusion proof from tiles), a live view of the log; also at /<shard>/",
+        responses: { "200": { description: "HTML page", content: { "text/html; charset=utf-8": { schema: { type: "string" } } } } },
+      },
+    },
+    "/explorer/app.js": {
+      get: {
+        operationId: "getExplorerScript",
+        summary: "The explorer's script (bundled from explorer/ and src/tlog); immutable per ?v= version",
+        responses: { "200": { description: "JavaScript module", content: { "text/javascript; charset=utf-8": { schema: { type: "string" } } } } },
+      },
+    },
+    "/explorer/app.css": {
+      get: {
+        operationId: "getExplorerStyles",
+        summary: "The explorer's stylesheet; immutable per ?v= version",
+        responses: { "200": { description: "CSS", content: { "text/css; charset=utf-8": { schema: { type: "string" } } } } },
+      },
+    },
     "/api/openapi.json": {
       get: { operationId: "getOpenApi", summary: "This document", responses: { "200": { description: "OpenAPI 3.1", content: json() } } },
     },

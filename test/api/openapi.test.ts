@@ -44,6 +44,9 @@ function samples(): Record<string, Sample[]> {
     getTrustedRoot: [{ path: "/api/v1/trust/trusted_root.json", status: 200 }],
     getSigningConfig: [{ path: "/api/v1/trust/signing_config.json", status: 200 }],
     getOpenApi: [{ path: "/api/openapi.json", status: 200 }],
+    getExplorer: [{ path: "/", status: 200 }],
+    getExplorerScript: [{ path: "/explorer/app.js", status: 200 }],
+    getExplorerStyles: [{ path: "/explorer/app.css", status: 200 }],
   };
 }
 

@@ -1,0 +1,45 @@
+/**
+ * The web explorer (issue 8): a page at `/` (and `/<shard>/`) that searches the log and verifies entries
+ * in the browser with src/tlog, plus its script and stylesheet. Built from explorer/ by
+ * scripts/build-explorer.ts into explorer-assets.generated.ts; no external resources, so it works
+ * offline against a local log.
+ *
+ * The page is told which shard it is for and the deployment's shards (names, origins, states); it learns
+ * the keys from the published trust root like any client would (explorer/trust.ts).
+ * @module
+ */
+import { Hono, type Context } from "hono";
+import { readDeployment, routedPrefix } from "../shards/shards.ts";
+import { shardName } from "./sequencer-client.ts";
+import { EXPLORER_CSS, EXPLORER_HTML, EXPLORER_JS, EXPLORER_VERSION } from "./explorer-assets.generated.ts";
+
+export const explorer = new Hono<{ Bindings: Env }>();
+
+/** Only this origin's script, styles and API: nothing else loads, nothing frames the page. */
+const PAGE_HEADERS = {
+  "Content-Security-Policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+  "Cache-Control": "no-cache",
+};
+
+/** The script and stylesheet are addressed by version (?v=), so a cached copy is always the right one. */
+const ASSET_HEADERS = { "X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=31536000, immutable" };
+
+/** JSON safe inside a <script> element: no "<" can end it. */
+const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
+
+function page(c: Context<{ Bindings: Env }>): Response {
+  const prefix = routedPrefix(c.env) ?? "";
+  const deployment = readDeployment(c.env);
+  const shards = deployment.shards.map((s) => ({ name: s.name, origin: s.origin, state: s.state }));
+  // At `/` the page shows the shard taking writes (even on a frozen shard's own host); at `/<shard>/` that shard.
+  const config = { prefix, shard: prefix ? shardName(c.env) : deployment.active.name, shards };
+  const html = EXPLORER_HTML.replaceAll("{{PREFIX}}", prefix).replaceAll("{{VERSION}}", EXPLORER_VERSION).replace("{{CONFIG}}", scriptJson(config));
+  return c.body(html, 200, { ...PAGE_HEADERS, "Content-Type": "text/html; charset=utf-8" });
+}
+
+explorer.get("/", page);
+explorer.get("/explorer/app.js", (c) => c.body(EXPLORER_JS, 200, { ...ASSET_HEADERS, "Content-Type": "text/javascript; charset=utf-8" }));
+explorer.get("/explorer/app.css", (c) => c.body(EXPLORER_CSS, 200, { ...ASSET_HEADERS, "Content-Type": "text/css; charset=utf-8" }));
