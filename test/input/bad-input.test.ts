@@ -54,7 +54,7 @@ function set(value: unknown, path: string, to: unknown): any {
   return out;
 }
 
-const post = (path: string, json: unknown, headers = JSON_TYPE): Req => ({ method: "POST", path, headers, ...(typeof json === "string" ? { text: json } : { json }) });
+const post = (path: string, json: unknown, headers: Record<string, string> = JSON_TYPE): Req => ({ method: "POST", path, headers, ...(typeof json === "string" ? { text: json } : { json }) });
 const v2 = (json: unknown, headers?: Record<string, string>) => post("/api/v2/log/entries", json, headers);
 const v1 = (json: unknown, headers?: Record<string, string>) => post("/api/v1/log/entries", json, headers);
 const retrieve = (json: unknown, headers?: Record<string, string>) => post("/api/v1/log/entries/retrieve", json, headers);

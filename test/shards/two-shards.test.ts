@@ -204,7 +204,7 @@ describe("two shards in one deployment", () => {
     ]);
     expect(root.tlogs[0].logId.keyId).toBe(tleA.logId.keyId);
     expect(root.tlogs[2].logId.keyId).toBe(tleB.logId.keyId);
-    expect(Buffer.from(root.tlogs[3].logId.keyId, "base64").toString("hex")).toBe(entryB.logID);
+    expect(toHex(fromBase64(root.tlogs[3].logId.keyId))).toBe(entryB.logID);
     const config = (await (await call(phase2, "/api/v1/trust/signing_config.json")).json()) as any;
     expect(config.rekorTlogUrls.map((s: any) => [s.url, s.majorApiVersion])).toEqual([
       [`http://localhost:8787/${B}`, 2],

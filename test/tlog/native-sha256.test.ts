@@ -1,5 +1,6 @@
 // The tlog core's SHA-256 can be swapped for a native one (the CLI and benchmarks use Node's): the
-// tree must come out byte-identical. workerd's node:crypto (nodejs_compat) stands in for Node's here.
+// tree must come out byte-identical. workerd's node:crypto (nodejs_compat) stands in for Node's here
+// (types: test/node-crypto.d.ts).
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
