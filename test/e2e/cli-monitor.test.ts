@@ -2,30 +2,13 @@
 // child process with the project's Node 22: upload → get → verify (v1 and v2), checkpoint and
 // consistency, monitor catching up and reporting watched digests and keys, and a forged fork (a
 // second log signing with the SAME key) detected with exit code 1.
-import { execFile } from "node:child_process";
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalLog, type LocalLog } from "./local-log.ts";
-
-const NODE = resolve("node_modules/.bin/node");
-const CLI = resolve("cli/edgelog.ts");
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((res) => {
-    execFile(NODE, ["--experimental-transform-types", "--no-warnings", CLI, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      res({ code: error ? ((error as { code?: number }).code ?? 99) : 0, stdout, stderr });
-    });
-  });
-}
+import { runCli as cli } from "./cli-runner.ts";
 
 let log: LocalLog;
 let dir: string;

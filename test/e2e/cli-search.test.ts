@@ -2,10 +2,9 @@
 // found by key file, digest file and email, each hit verified by the CLI (checkpoint signature,
 // inclusion proof); a wrong log key fails verification (exit 1), a bad query is a usage error (exit 2),
 // and a tampered hit, or one that does not match the query, does not verify.
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifySearchHit } from "../../cli/search.ts";
@@ -16,17 +15,7 @@ import { generateKey, newVerifier } from "../../src/tlog/note.ts";
 import { fulcioCertificate } from "../helpers/certificates.ts";
 import { hashedRekordV2, p256Key } from "../helpers/keys.ts";
 import { startLocalLog, type LocalLog } from "./local-log.ts";
-
-const NODE = resolve("node_modules/.bin/node");
-const CLI = resolve("cli/edgelog.ts");
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    execFile(NODE, ["--experimental-transform-types", "--no-warnings", CLI, ...args], (error, stdout, stderr) => {
-      res({ code: error ? ((error as { code?: number }).code ?? 99) : 0, stdout, stderr });
-    });
-  });
-}
+import { runCli as cli } from "./cli-runner.ts";
 
 let log: LocalLog;
 const dir = mkdtempSync(join(tmpdir(), "edgelog-search-"));

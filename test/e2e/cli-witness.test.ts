@@ -3,26 +3,15 @@
 // discovery), and the cosignature checked with the witness's verifier key. Then a log that has its own
 // witness cosign every checkpoint (WITNESSES, WITNESS_QUORUM = 1): `edgelog checkpoint` and `edgelog
 // verify` show the cosignatures and enforce `--witness-quorum`.
-import { execFile } from "node:child_process";
 import { createPublicKey, generateKeyPairSync, sign as nodeSign } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCosignatureKey, newCosignatureVerifier, verifyCosignatures } from "../../src/tlog/cosignature.ts";
 import { generateKey, parseNote } from "../../src/tlog/note.ts";
 import { startLocalLog, type LocalLog } from "./local-log.ts";
-
-const NODE = resolve("node_modules/.bin/node");
-const CLI = resolve("cli/edgelog.ts");
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    execFile(NODE, ["--experimental-transform-types", "--no-warnings", CLI, ...args], (error, stdout, stderr) => {
-      res({ code: error ? ((error as { code?: number }).code ?? 99) : 0, stdout, stderr });
-    });
-  });
-}
+import { runCli as cli } from "./cli-runner.ts";
 
 const ORIGIN = "witnessed.example"; // a host: a shard origin must be one (src/shards/shards.ts)
 const logKey = generateKey(ORIGIN);
