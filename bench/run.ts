@@ -39,7 +39,7 @@ import {
 import { checkIndices, type IndexCheck } from "./verify.ts";
 import { OVERLOAD_DEFAULTS, runOverload, type OverloadResult } from "./overload.ts";
 import { rekorV2Scenario } from "./rekor-v2.ts";
-import { runSearchBench, SEARCH_BENCH_DEFAULTS, type SearchBenchResult } from "./search.ts";
+import { runningTarget, runSearchBench, SEARCH_BENCH_DEFAULTS, type SearchBenchResult } from "./search.ts";
 
 /** Distinct pre-signed entries for --entries rekor-v2: more than a run at this machine's rate sends. */
 const REKOR_V2_PRESIGNED = 60_000;
@@ -61,13 +61,16 @@ const { values: args } = parseArgs({
     overload: { type: "boolean", default: false },
     // Instead of the figures: index 10,000 entries and time GET /api/v2/search (bench/search.ts).
     search: { type: "boolean", default: false },
+    // With --search: measure a log that is already running (e.g. `npm start`) instead of starting one.
+    url: { type: "string" },
+    "log-key": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (args.help) {
   console.log("npm run bench -- [--only core|sequencer|http] [--entries raw|rekor-v2] [--seconds N] [--concurrency N] [--connections N] [--moderate N] [--profile]");
   console.log("npm run bench -- --overload [--seconds N]   (at most 30 s of load; prints acknowledged vs rejected vs lost)");
-  console.log("npm run bench -- --search   (index 10,000 signed entries, then p50/p99 of GET /api/v2/search)");
+  console.log("npm run bench -- --search [--url URL --log-key VKEY]   (index 10,000 signed entries, then p50/p99 of GET /api/v2/search; --url: a running log, e.g. npm start)");
   process.exit(0);
 }
 const positive = (name: string, v: string | undefined): number => {
@@ -234,15 +237,21 @@ async function overload(): Promise<void> {
 async function searchBench(): Promise<void> {
   const o = SEARCH_BENCH_DEFAULTS;
   out(`edgelog search, ${date.toISOString()}: ${fmt(o.entries)} pre-signed Rekor v2 hashedrekord entries (${o.keys} keys) over HTTP, then GET /api/v2/search`);
-  out("measured through Miniflare's own HTTP port (workerd, local D1 and R2 simulators), not `wrangler dev`");
-  const bundle = await bundleWorker();
   let r: SearchBenchResult;
-  try {
-    r = await runSearchBench(bundle, o);
-  } finally {
-    bundle.dispose();
+  if (args.url) {
+    if (!args["log-key"]) throw new Error("--url needs --log-key (the verifier key the log printed)");
+    out(`measured against the running log at ${args.url}`);
+    r = await runSearchBench({ target: runningTarget(args.url, args["log-key"]) }, o);
+  } else {
+    out("measured through Miniflare's own HTTP port (workerd, local D1 and R2 simulators), not `wrangler dev` (use --url for that)");
+    const bundle = await bundleWorker();
+    try {
+      r = await runSearchBench({ bundle }, o);
+    } finally {
+      bundle.dispose();
+    }
   }
-  out(`   indexed      ${fmt(r.entries)} entries in ${r.indexSeconds} s (${fmt(r.indexedPerSecond)}/s, appends and outbox drain), ${fmt(r.indexRows)} key rows in D1`);
+  out(`   indexed      ${fmt(r.entries)} entries in ${r.indexSeconds} s (${fmt(r.indexedPerSecond)}/s, appends and outbox drain)` + (r.indexRows === null ? "" : `, ${fmt(r.indexRows)} key rows in D1`));
   out(`   by digest    p50 ${r.digest.p50} ms, p99 ${r.digest.p99} ms, max ${r.digest.max} ms  (${r.digest.queries} queries, 1 hit each)`);
   out(`   by key       p50 ${r.key.p50} ms, p99 ${r.key.p99} ms, max ${r.key.max} ms  (${r.key.queries} queries, a page of 20 hits each)`);
   out(`   checked      ${fmt(r.hitsVerified)} hits verified (checkpoint signature, inclusion proof); wrong answers ${r.wrong}`);

@@ -39,7 +39,7 @@ export interface SearchBenchResult {
   keys: number;
   indexSeconds: number;
   indexedPerSecond: number;
-  indexRows: number;
+  indexRows: number | null;
   digest: Latency & { queries: number; hitsPerQuery: number };
   key: Latency & { queries: number; hitsPerQuery: number };
   hitsVerified: number;
@@ -53,7 +53,55 @@ function latency(ms: number[]): Latency {
   return { p50: at(0.5), p99: at(0.99), max: at(1) };
 }
 
-export async function runSearchBench(bundle: Bundle, opts: SearchBenchOptions = SEARCH_BENCH_DEFAULTS): Promise<SearchBenchResult> {
+/** A log to measure: one this bench starts under Miniflare, or one already running (`npm start`). */
+interface Target {
+  base: string;
+  vkey: string;
+  /** Resolves once every entry appended so far is in the search index. */
+  indexed(lastDigestHex: string): Promise<void>;
+  indexRows(): Promise<number | null>;
+  measuredOn: string;
+  dispose(): Promise<void>;
+}
+
+async function miniflareTarget(bundle: Bundle): Promise<Target> {
+  const log = await startLog({ scriptPath: bundle.scriptPath, port: 0, tickMs: 50 });
+  return {
+    base: log.url.toString().replace(/\/$/, ""),
+    vkey: log.vkey,
+    indexed: async () => void (await (await log.sequencer()).status()), // status() waits for the outbox drain
+    indexRows: async () => {
+      const d1 = await log.mf.getD1Database("INDEX");
+      return ((await d1.prepare("SELECT COUNT(*) AS n FROM index_keys").first()) as { n: number }).n;
+    },
+    measuredOn: "Miniflare (workerd) HTTP port on localhost, local D1/R2 simulators; not wrangler dev",
+    dispose: () => log.dispose(),
+  };
+}
+
+/** A running log, e.g. `npm start` (wrangler dev): the index is caught up once the last digest is found. */
+export function runningTarget(base: string, vkey: string): Target {
+  return {
+    base: base.replace(/\/$/, ""),
+    vkey,
+    async indexed(lastDigestHex) {
+      for (let i = 0; i < 600; i++) {
+        const r = await fetch(`${base}/api/v2/search?digest=sha256:${lastDigestHex}`);
+        if (r.ok && ((await r.json()) as { hits: unknown[] }).hits.length > 0) return;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      throw new Error("the index did not catch up within 60 s");
+    },
+    indexRows: async () => null,
+    measuredOn: `a running log at ${base} (e.g. npm start: wrangler dev with its dev proxy, local D1/R2)`,
+    dispose: async () => undefined,
+  };
+}
+
+export async function runSearchBench(
+  where: { bundle: Bundle } | { target: Target },
+  opts: SearchBenchOptions = SEARCH_BENCH_DEFAULTS,
+): Promise<SearchBenchResult> {
   const keys = Array.from({ length: opts.keys }, () => generateKeyPairSync("ec", { namedCurve: "P-256" }));
   const spkis = keys.map((k) => k.publicKey.export({ format: "der", type: "spki" }));
   const run = `${process.pid}-${Date.now()}`;
@@ -74,9 +122,9 @@ export async function runSearchBench(bundle: Bundle, opts: SearchBenchOptions = 
     digests.push(digest.toString("hex"));
   }
 
-  const log = await startLog({ scriptPath: bundle.scriptPath, port: 0, tickMs: 50 });
+  const log = "target" in where ? where.target : await miniflareTarget(where.bundle);
   try {
-    const base = log.url.toString().replace(/\/$/, "");
+    const base = log.base;
     const indexOf: number[] = new Array(opts.entries);
     let wrong = 0;
     let next = 0;
@@ -95,10 +143,9 @@ export async function runSearchBench(bundle: Bundle, opts: SearchBenchOptions = 
         }
       }),
     );
-    await (await log.sequencer()).status(); // the last round's outbox has drained into D1
+    await log.indexed(digests[digests.length - 1]!); // the last round's outbox has drained into D1
     const indexSeconds = (performance.now() - t0) / 1000;
-    const d1 = await log.mf.getD1Database("INDEX");
-    const indexRows = ((await d1.prepare("SELECT COUNT(*) AS n FROM index_keys").first()) as { n: number }).n;
+    const indexRows = await log.indexRows();
 
     const verifier = newVerifier(log.vkey);
     let hitsVerified = 0;
@@ -150,7 +197,7 @@ export async function runSearchBench(bundle: Bundle, opts: SearchBenchOptions = 
       key: { ...latency(keyMs), queries: opts.queries, hitsPerQuery: 20 },
       hitsVerified,
       wrong,
-      measuredOn: "Miniflare (workerd) HTTP port on localhost, local D1/R2 simulators; not wrangler dev",
+      measuredOn: log.measuredOn,
     };
   } finally {
     await log.dispose();
