@@ -3,6 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { TileReader } from "../../src/client/tile-reader.ts";
 import { newSigner, newVerifier } from "../../src/tlog/note.ts";
 import type { Sequencer } from "../../durable-objects/sequencer.ts";
+import { DEFAULT_SHARD } from "../../src/config.ts";
 
 /** The log's verifier key, derived from the throwaway signing key of this test run. */
 export function logVerifierKey(): string {
@@ -23,7 +24,7 @@ export function httpReader(): TileReader {
   }, [newVerifier(logVerifierKey())]);
 }
 
-export function sequencer(shard: string = env.SHARD || "default"): DurableObjectStub<Sequencer> {
+export function sequencer(shard: string = DEFAULT_SHARD): DurableObjectStub<Sequencer> {
   return env.SEQUENCER.get(env.SEQUENCER.idFromName(shard)) as DurableObjectStub<Sequencer>;
 }
 

@@ -11,8 +11,9 @@ import { hashLeaf } from "../../src/tlog/hash.ts";
 import { newSigner } from "../../src/tlog/note.ts";
 import { INTEGRATED_TIMES_METADATA, signedIntegratedTimes } from "../../src/sequencer/integrated-times.ts";
 import { enc, http, sequencer } from "../helpers/log.ts";
+import { DEFAULT_SHARD } from "../../src/config.ts";
 
-const PREFIX = `${env.SHARD || "default"}/`;
+const PREFIX = `${DEFAULT_SHARD}/`;
 
 async function getObject(key: string): Promise<{ body: Uint8Array; metadata: Record<string, string> }> {
   const o = await env.TILES.get(PREFIX + key);
@@ -133,7 +134,7 @@ describe("R2 tampering and the v1 read path", () => {
 
   it("a D1 row pointing a UUID at another entry: 404, not the other entry", async () => {
     const bogus = "5a".repeat(32);
-    await env.INDEX.prepare("INSERT INTO entries (leaf_hash, shard, idx) VALUES (unhex(?), ?, ?)").bind(bogus, env.SHARD || "default", target).run();
+    await env.INDEX.prepare("INSERT INTO entries (leaf_hash, shard, idx) VALUES (unhex(?), ?, ?)").bind(bogus, DEFAULT_SHARD, target).run();
     const r = await http(`/api/v1/log/entries/${bogus}`);
     expect(r.status).toBe(404);
     expect(((await r.json()) as { message: string }).message).toBe("entry not found");
