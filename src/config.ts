@@ -184,6 +184,21 @@ function rfc3339(value: string | undefined, name: string): string | undefined {
  */
 export function readConfig(env: Vars, shard?: string): LogConfig {
   const name = shard ?? envShard(env);
+  let byShard = configs.get(env);
+  if (!byShard) configs.set(env, (byShard = new Map()));
+  let config = byShard.get(name);
+  if (!config) byShard.set(name, (config = parseConfig(env, name)));
+  return { ...config }; // the caller's own copy, as before (tests tune a live DO's config through it)
+}
+
+/**
+ * Parsed configurations by environment object and shard: a request reads its shard's configuration
+ * several times (routing, the write guard, the handler). An environment's values do not change while
+ * it serves requests (shardEnv caches its per-shard views the same way); a failure is not cached.
+ */
+const configs = new WeakMap<Vars, Map<string, LogConfig>>();
+
+function parseConfig(env: Vars, name: string): LogConfig {
   const s = (k: PerShardSetting) => shardSetting(env, k, name);
   const origin = s("LOG_ORIGIN") ?? "localhost:8787";
   if (!isValidKeyName(origin)) throw new Error(`config: LOG_ORIGIN ${JSON.stringify(origin)} for shard ${name} is not a valid key name`);

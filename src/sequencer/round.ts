@@ -19,7 +19,8 @@ import { formatCheckpoint } from "../tlog/checkpoint.ts";
 import { assert } from "../tlog/errors.ts";
 import { EMPTY_ROOT, type Hash } from "../tlog/hash.ts";
 import { signNote, type Ed25519NoteSigner } from "../tlog/note.ts";
-import { proveInclusion, tileHashReader } from "../tlog/proof.ts";
+import { tileHashReader } from "../tlog/proof.ts";
+import { proveTailInclusion } from "../tlog/tail-proofs.ts";
 import { entryBundlesForSize, TILE_WIDTH, tilePath } from "../tlog/tile.ts";
 import { appendLeaves, concatHashes, edgeRoot, edgeTiles, emptyEdge, type RightEdge } from "../tlog/tree.ts";
 import type { CommittedCheckpoint, NewLeaf, RoundRows, StagedObject } from "./database.ts";
@@ -123,8 +124,8 @@ export async function sequenceRound(
   if (published === null) return { state: next, inclusionProofs: [], integratedTime: time, published };
   await deps.onStep?.("published");
 
-  // 5. Proofs against this checkpoint, from the tiles this round built plus the right edge
-  //    (every tile a new leaf's audit path touches is one of them).
+  // 5. Proofs against this checkpoint, all in one pass over the round's leaves (they are the tree's
+  //    last ones); the few older hashes it needs are in the tiles this round built plus the right edge.
   const byPath = new Map<string, Uint8Array>();
   for (const t of [...tiles, ...edgeTiles(edge)]) byPath.set(tilePath(t.tile), t.data);
   const reader = tileHashReader(newSize, async (wanted) =>
@@ -134,7 +135,6 @@ export async function sequenceRound(
       return data;
     }),
   );
-  const inclusionProofs: Hash[][] = [];
-  for (const l of leaves) inclusionProofs.push(await proveInclusion(l.index, newSize, reader));
+  const inclusionProofs = await proveTailInclusion(oldSize, pending.map((p) => p.leafHash), reader);
   return { state: next, inclusionProofs, integratedTime: time, published };
 }

@@ -49,9 +49,12 @@ export function fromBase64(text: string, what = "base64"): Uint8Array {
   return out;
 }
 
+// Byte → two hex digits, precomputed: toHex keys every pooled leaf and dedup lookup in the sequencer.
+const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 export function toHex(bytes: Uint8Array): string {
   let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
+  for (let i = 0; i < bytes.length; i++) s += HEX_BYTES[bytes[i]!];
   return s;
 }
 

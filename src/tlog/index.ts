@@ -7,5 +7,6 @@ export * from "./errors.ts";
 export * from "./hash.ts";
 export * from "./note.ts";
 export * from "./proof.ts";
+export * from "./tail-proofs.ts";
 export * from "./tile.ts";
 export * from "./tree.ts";

@@ -80,6 +80,15 @@ describe("indexKeysOf", () => {
     expect(indexKeysOf(utf8Encode(JSON.stringify(body)))).toEqual([`sha512:${toHex(sha512(utf8Encode("x")))}`]);
   });
 
+  it("a JSON object after whitespace or a byte order mark is still read (the raw-leaf shortcut skips only non-objects)", () => {
+    const body = { apiVersion: "0.0.1", kind: "hashedrekord", spec: { data: { hash: { algorithm: "sha512", value: toHex(sha512(utf8Encode("x"))) } } } };
+    const want = [`sha512:${toHex(sha512(utf8Encode("x")))}`];
+    expect(indexKeysOf(utf8Encode(` \r\n\t${JSON.stringify(body)}`))).toEqual(want);
+    expect(indexKeysOf(Uint8Array.of(0xef, 0xbb, 0xbf, ...utf8Encode(JSON.stringify(body))))).toEqual(want);
+    expect(indexKeysOf(utf8Encode(`x${JSON.stringify(body)}`))).toEqual([]);
+    expect(indexKeysOf(utf8Encode("   "))).toEqual([]);
+  });
+
   it("v1 dsse: payload digest, envelope digest and the verifiers' keys", async () => {
     const key = p256Key();
     const payload = utf8Encode(`{"dsse":${Math.random()}}`);
