@@ -23,7 +23,8 @@ export interface LocalLog {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on loopback right now (Miniflare needs a fixed one to restart on). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.listen(0, "127.0.0.1", () => {
@@ -45,7 +46,7 @@ export function bundleWorker(): string {
   return bundled;
 }
 
-function wranglerVar(name: string): string {
+export function wranglerVar(name: string): string {
   const m = new RegExp(`^${name}\\s*=\\s*"([^"]*)"`, "m").exec(readFileSync("wrangler.toml", "utf8"));
   if (!m) throw new Error(`wrangler.toml has no ${name}`);
   return m[1]!;

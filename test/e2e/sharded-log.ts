@@ -2,11 +2,10 @@
 // state (Durable Objects, R2, KV, D1 persisted in a temporary directory, same port), the way
 // `wrangler deploy` with new vars restarts a real deployment: for testing shard rotation end to end.
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { createServer } from "node:net";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { bundleWorker } from "./local-log.ts";
+import { bundleWorker, freePort, wranglerVar } from "./local-log.ts";
 
 export interface Deployment {
   url: string;
@@ -16,21 +15,6 @@ export interface Deployment {
   redeploy(bindings: Record<string, string>): Promise<Deployment>;
   /** Stops it and deletes its state. */
   destroy(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
-
-function compatibilityDate(): string {
-  return /^compatibility_date\s*=\s*"([^"]*)"/m.exec(readFileSync("wrangler.toml", "utf8"))![1]!;
 }
 
 async function launch(port: number, persist: string, bindings: Record<string, string>, fresh: boolean): Promise<Deployment> {
@@ -46,7 +30,7 @@ async function launch(port: number, persist: string, bindings: Record<string, st
           modules: true,
           scriptPath,
           modulesRoot: dirname(scriptPath),
-          compatibilityDate: compatibilityDate(),
+          compatibilityDate: wranglerVar("compatibility_date"),
           compatibilityFlags: ["nodejs_compat"],
           durableObjects: { SEQUENCER: { className: "Sequencer", useSQLite: true } },
           r2Buckets: ["TILES"],

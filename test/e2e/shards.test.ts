@@ -7,14 +7,14 @@
 // and new, with the real sigstore-js verifier.
 import { bundleFromJSON, bundleToJSON } from "@sigstore/bundle";
 import { PublicKeyDetails, SigningConfig, TrustedRoot } from "@sigstore/protobuf-specs";
-import { MessageSignatureBundleBuilder, RekorWitness, type Signer } from "@sigstore/sign";
+import { MessageSignatureBundleBuilder, RekorWitness } from "@sigstore/sign";
 import { Verifier, toSignedEntity, toTrustMaterial } from "@sigstore/verify";
-import { generateKeyPairSync, sign as nodeSign } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { TileReader } from "../../src/client/tile-reader.ts";
 import { generateKey, newVerifier } from "../../src/tlog/note.ts";
 import { v1TestKey } from "../setup/bindings.ts";
 import { deploy, type Deployment } from "./sharded-log.ts";
+import { localSigner } from "./local-signer.ts";
 
 const FROZEN = "This log has been frozen, please switch to the latest log.";
 
@@ -22,19 +22,6 @@ let d: Deployment | undefined;
 afterAll(async () => {
   await d?.destroy();
 });
-
-function localSigner() {
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const signer: Signer = {
-    async sign(data: Buffer) {
-      return {
-        signature: nodeSign("sha256", data, privateKey),
-        key: { $case: "publicKey", publicKey: publicKey.export({ format: "pem", type: "spki" }).toString(), hint: "signer" },
-      };
-    },
-  };
-  return { signer, spki: new Uint8Array(publicKey.export({ format: "der", type: "spki" })) };
-}
 
 const getJson = async (url: string) => {
   const r = await fetch(url);
@@ -46,7 +33,7 @@ const getJson = async (url: string) => {
 async function signAndLog(base: string, majorApiVersion: 1 | 2, data: Buffer) {
   const config = SigningConfig.fromJSON(await getJson(`${base}/api/v1/trust/signing_config.json`));
   const service = config.rekorTlogUrls.find((s) => s.majorApiVersion === majorApiVersion)!;
-  const { signer, spki } = localSigner();
+  const { signer, spki } = localSigner("signer");
   const witness = new RekorWitness({ rekorBaseURL: service.url, majorApiVersion, timeout: 20_000, retry: 0 });
   const bundle = bundleToJSON(await new MessageSignatureBundleBuilder({ signer, witnesses: [witness] }).create({ data }));
   return { bundle, spki, data, url: service.url };
@@ -102,7 +89,7 @@ describe("adding a shard to a running log", () => {
     const frozen = await fetch(`${base}/api/v2/log/entries`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(frozen.status).toBe(405);
     expect(await frozen.text()).toBe(`${FROZEN}\n`);
-    const { signer } = localSigner();
+    const { signer } = localSigner("signer");
     await expect(
       new MessageSignatureBundleBuilder({ signer, witnesses: [new RekorWitness({ rekorBaseURL: base, majorApiVersion: 2, timeout: 20_000, retry: 0 })] }).create({ data: Buffer.from("late") }),
     ).rejects.toThrow(/405|frozen/i);

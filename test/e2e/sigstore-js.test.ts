@@ -3,15 +3,16 @@
 // @sigstore/verify and a trusted root listing this log. Runs in Node (the client is a Node library).
 import { bundleToJSON, bundleFromJSON } from "@sigstore/bundle";
 import { PublicKeyDetails, TrustedRoot } from "@sigstore/protobuf-specs";
-import { DSSEBundleBuilder, MessageSignatureBundleBuilder, RekorWitness, type Signer } from "@sigstore/sign";
+import { DSSEBundleBuilder, MessageSignatureBundleBuilder, RekorWitness } from "@sigstore/sign";
 import { Verifier, toSignedEntity, toTrustMaterial } from "@sigstore/verify";
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign } from "node:crypto";
+import { createPrivateKey, createPublicKey } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCosignatureKey, newCosignatureVerifier, verifyCosignatures } from "../../src/tlog/cosignature.ts";
 import { concatBytes, fromHex, toBase64 } from "../../src/tlog/encoding.ts";
 import { parseNote } from "../../src/tlog/note.ts";
 import { sha256Bytes } from "../../src/tlog/hash.ts";
 import { startLocalLog, type LocalLog } from "./local-log.ts";
+import { localSigner } from "./local-signer.ts";
 
 const ED25519_SPKI_PREFIX = fromHex("302a300506032b6570032100");
 
@@ -22,20 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await log?.stop();
 });
-
-function localSigner() {
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const spki = publicKey.export({ format: "der", type: "spki" });
-  const signer: Signer = {
-    async sign(data: Buffer) {
-      return {
-        signature: nodeSign("sha256", data, privateKey),
-        key: { $case: "publicKey", publicKey: publicKey.export({ format: "pem", type: "spki" }).toString(), hint: "test-key" },
-      };
-    },
-  };
-  return { signer, spki: new Uint8Array(spki) };
-}
 
 /**
  * A TrustedRoot that lists this log (rekor-api.md §3.4) twice, as Sigstore lists a v2 shard and a v1
@@ -79,7 +66,7 @@ function verifierFor(spki: Uint8Array, timestampThreshold = 0, l: LocalLog = log
 
 describe("sigstore-js against edgelog (Rekor v2 API)", () => {
   it("signs a message, uploads it, and verifies the bundle's inclusion proof and checkpoint", async () => {
-    const { signer, spki } = localSigner();
+    const { signer, spki } = localSigner("test-key");
     const data = Buffer.from(`release artifact ${Date.now()}`);
     const builder = new MessageSignatureBundleBuilder({
       signer,
@@ -95,7 +82,7 @@ describe("sigstore-js against edgelog (Rekor v2 API)", () => {
   });
 
   it("signs a DSSE attestation (dsseRequestV002) and verifies it", async () => {
-    const { signer, spki } = localSigner();
+    const { signer, spki } = localSigner("test-key");
     const payload = Buffer.from(JSON.stringify({ _type: "https://in-toto.io/Statement/v1", subject: [], predicateType: "x", predicate: { n: Date.now() } }));
     const builder = new DSSEBundleBuilder({
       signer,
@@ -107,7 +94,7 @@ describe("sigstore-js against edgelog (Rekor v2 API)", () => {
   });
 
   it("rejects a bundle whose inclusion proof was altered", async () => {
-    const { signer, spki } = localSigner();
+    const { signer, spki } = localSigner("test-key");
     const data = Buffer.from(`tamper ${Date.now()}`);
     const builder = new MessageSignatureBundleBuilder({
       signer,
@@ -126,7 +113,7 @@ describe("sigstore-js against edgelog (Rekor v1 API)", () => {
     new RekorWitness({ rekorBaseURL: log.url, majorApiVersion: 1, entryType, fetchOnConflict: true, timeout: 20_000, retry: 0 });
 
   it("hashedrekord 0.0.1: signs, uploads, and verifies SET, checkpoint and inclusion", async () => {
-    const { signer, spki } = localSigner();
+    const { signer, spki } = localSigner("test-key");
     const data = Buffer.from(`v1 artifact ${Date.now()}`);
     const bundle = bundleToJSON(await new MessageSignatureBundleBuilder({ signer, witnesses: [v1Witness()] }).create({ data }));
     const entry = bundle.verificationMaterial!.tlogEntries[0]!;
@@ -138,7 +125,7 @@ describe("sigstore-js against edgelog (Rekor v1 API)", () => {
 
   it("dsse 0.0.1 and intoto 0.0.2: attestations upload and verify", async () => {
     for (const entryType of ["dsse", "intoto"] as const) {
-      const { signer, spki } = localSigner();
+      const { signer, spki } = localSigner("test-key");
       const payload = Buffer.from(JSON.stringify({ _type: "https://in-toto.io/Statement/v1", subject: [], predicateType: "x", predicate: { entryType, n: Date.now() } }));
       const bundle = bundleToJSON(await new DSSEBundleBuilder({ signer, witnesses: [v1Witness(entryType)] }).create({ data: payload, type: "application/vnd.in-toto+json" }));
       expect(bundle.verificationMaterial!.tlogEntries[0]!.kindVersion).toEqual(entryType === "dsse" ? { kind: "dsse", version: "0.0.1" } : { kind: "intoto", version: "0.0.2" });
@@ -147,7 +134,7 @@ describe("sigstore-js against edgelog (Rekor v1 API)", () => {
   });
 
   it("a duplicate upload is fetched from the log (409 + Location, fetchOnConflict) and still verifies", async () => {
-    const { signer, spki } = localSigner();
+    const { signer, spki } = localSigner("test-key");
     const data = Buffer.from(`v1 duplicate ${Date.now()}`);
     // ECDSA signatures are randomized: make the signer deterministic so both uploads are the same entry.
     let first: { signature: Buffer; key: any } | undefined;
@@ -173,7 +160,7 @@ describe("sigstore-js against a log whose checkpoints carry witness cosignatures
   });
 
   it("uploads and verifies a bundle whose checkpoint is cosigned", async () => {
-    const { signer, spki } = localSigner();
+    const { signer, spki } = localSigner("test-key");
     const data = Buffer.from(`cosigned artifact ${Date.now()}`);
     const v2 = bundleToJSON(
       await new MessageSignatureBundleBuilder({ signer, witnesses: [new RekorWitness({ rekorBaseURL: wlog.url, majorApiVersion: 2, timeout: 20_000, retry: 0 })] }).create({ data }),

@@ -4,9 +4,8 @@
 // @sigstore/sign against nothing but those two files and the signer's own key.
 import { bundleFromJSON, bundleToJSON } from "@sigstore/bundle";
 import { PublicKeyDetails, SigningConfig, TrustedRoot } from "@sigstore/protobuf-specs";
-import { DSSEBundleBuilder, MessageSignatureBundleBuilder, RekorWitness, type Signer } from "@sigstore/sign";
+import { DSSEBundleBuilder, MessageSignatureBundleBuilder, RekorWitness } from "@sigstore/sign";
 import { Verifier, toSignedEntity, toTrustMaterial } from "@sigstore/verify";
-import { generateKeyPairSync, sign as nodeSign } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKey } from "../../src/tlog/note.ts";
 import { runCli } from "./cli-runner.ts";
 import { startLocalLog, type LocalLog } from "./local-log.ts";
+import { localSigner } from "./local-signer.ts";
 
 const TRUSTED_ROOT = "application/vnd.dev.sigstore.trustedroot+json;version=0.1";
 const SIGNING_CONFIG = "application/vnd.dev.sigstore.signingconfig.v0.2+json";
@@ -31,19 +31,6 @@ async function getJson(path: string): Promise<any> {
   expect(r.status, path).toBe(200);
   expect(r.headers.get("content-type"), path).toMatch(/^application\/json/);
   return r.json();
-}
-
-function localSigner() {
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const signer: Signer = {
-    async sign(data: Buffer) {
-      return {
-        signature: nodeSign("sha256", data, privateKey),
-        key: { $case: "publicKey", publicKey: publicKey.export({ format: "pem", type: "spki" }).toString(), hint: "signer" },
-      };
-    },
-  };
-  return { signer, spki: new Uint8Array(publicKey.export({ format: "der", type: "spki" })) };
 }
 
 /** The verifier a client builds from the log's published TrustedRoot (plus the signer's key, as with any key-based bundle). */
@@ -91,7 +78,7 @@ describe("trust files", () => {
   });
 
   it("a Rekor v2 bundle made with @sigstore/sign verifies with sigstore-js and nothing but the trust files", async () => {
-    const { signer, spki } = localSigner();
+    const { signer, spki } = localSigner("signer");
     const data = Buffer.from(`trust v2 ${Date.now()}`);
     const bundle = bundleToJSON(await new MessageSignatureBundleBuilder({ signer, witnesses: [await rekorService(2)] }).create({ data }));
     expect(bundle.verificationMaterial!.tlogEntries[0]!.kindVersion).toEqual({ kind: "hashedrekord", version: "0.0.2" });
@@ -101,7 +88,7 @@ describe("trust files", () => {
   });
 
   it("a Rekor v1 bundle (SET + v1 checkpoint) verifies with sigstore-js and the trust files", async () => {
-    const { signer, spki } = localSigner();
+    const { signer, spki } = localSigner("signer");
     const data = Buffer.from(`trust v1 ${Date.now()}`);
     const bundle = bundleToJSON(await new MessageSignatureBundleBuilder({ signer, witnesses: [await rekorService(1)] }).create({ data }));
     const entry = bundle.verificationMaterial!.tlogEntries[0]!;
@@ -116,7 +103,7 @@ describe("trust files", () => {
   });
 
   it("a TrustedRoot without this log's keys refuses the same bundle", async () => {
-    const { signer, spki } = localSigner();
+    const { signer, spki } = localSigner("signer");
     const data = Buffer.from(`untrusted ${Date.now()}`);
     const bundle = bundleToJSON(await new MessageSignatureBundleBuilder({ signer, witnesses: [await rekorService(2)] }).create({ data }));
     const root = await getJson("/api/v1/trust/trusted_root.json");
@@ -136,7 +123,7 @@ describe("trust files", () => {
     expect(JSON.parse(readFileSync(join(dir, "signing_config.json"), "utf8"))).toEqual(await getJson("/api/v1/trust/signing_config.json"));
 
     // The saved file is what a client loads.
-    const { signer, spki } = localSigner();
+    const { signer, spki } = localSigner("signer");
     const data = Buffer.from(`trust cli ${Date.now()}`);
     const bundle = bundleToJSON(await new MessageSignatureBundleBuilder({ signer, witnesses: [await rekorService(2)] }).create({ data }));
     const trust = toTrustMaterial(TrustedRoot.fromJSON(savedRoot), { signer: { rawBytes: spki, keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256, validFor: { start: new Date(0) } } });
