@@ -1,31 +1,16 @@
 // Keeps docs true: every operation in /api/openapi.json is called with a sample request, and the
 // answer's status and content type must be ones the document lists for it.
-import { sha256 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
-import { encodePem } from "../../src/pki/keys.ts";
-import { toBase64, toHex, utf8Encode } from "../../src/tlog/encoding.ts";
 import { enc, http, sequencer } from "../helpers/log.ts";
 import { hashedRekordV2, p256Key } from "../helpers/keys.ts";
+import { v1HashedRekord } from "../input/requests.ts";
 
 type Sample = { path: string; init?: RequestInit; status: number };
 const post = (body: unknown): RequestInit => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
-function v1Entry() {
-  const key = p256Key();
-  const digest = sha256(enc(`openapi ${Math.random()}`));
-  return {
-    apiVersion: "0.0.1",
-    kind: "hashedrekord",
-    spec: {
-      data: { hash: { algorithm: "sha256", value: toHex(digest) } },
-      signature: { content: toBase64(key.signDigest(digest)), publicKey: { content: toBase64(utf8Encode(encodePem("PUBLIC KEY", key.spki))) } },
-    },
-  };
-}
-
 /** One or more sample calls per operationId. A new operation without samples fails the test. */
 function samples(): Record<string, Sample[]> {
-  const v1 = v1Entry();
+  const v1 = v1HashedRekord(p256Key(), enc(`openapi ${Math.random()}`));
   return {
     health: [{ path: "/healthz", status: 200 }],
     getCheckpoint: [{ path: "/checkpoint", status: 200 }],

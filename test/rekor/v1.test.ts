@@ -2,33 +2,20 @@
 // v1 checkpoint verified with the log's published ECDSA key; proofs; errors in Rekor's shape.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
-import { encodePem } from "../../src/pki/keys.ts";
 import { parseCheckpoint } from "../../src/tlog/checkpoint.ts";
-import { bytesEqual, fromHex, toBase64, toHex, utf8Encode } from "../../src/tlog/encoding.ts";
+import { bytesEqual, fromHex, toBase64, toHex } from "../../src/tlog/encoding.ts";
 import { parseNote } from "../../src/tlog/note.ts";
 import { checkConsistency } from "../../src/tlog/proof.ts";
 import { enc, http, sequencer } from "../helpers/log.ts";
 import { logPublicKey, verifyV1Entry } from "../helpers/v1-entry.ts";
 import { p256Key } from "../helpers/keys.ts";
+import { v1HashedRekord } from "../input/requests.ts";
 
 const json = { "content-type": "application/json" };
 
-function hashedRekordV1(artifact: Uint8Array) {
-  const key = p256Key();
-  const digest = sha256(artifact);
-  return {
-    apiVersion: "0.0.1",
-    kind: "hashedrekord",
-    spec: {
-      data: { hash: { algorithm: "sha256", value: toHex(digest) } },
-      signature: { content: toBase64(key.signDigest(digest)), publicKey: { content: toBase64(utf8Encode(encodePem("PUBLIC KEY", key.spki))) } },
-    },
-  };
-}
-
 describe("Rekor v1 API", () => {
   it("creates a hashedrekord entry: 201, UUID map, ETag/Location, verifiable SET and checkpoint", async () => {
-    const req = hashedRekordV1(enc(`v1 artifact ${Math.random()}`));
+    const req = v1HashedRekord(p256Key(), enc(`v1 artifact ${Math.random()}`));
     const r = await http("/api/v1/log/entries", { method: "POST", headers: json, body: JSON.stringify(req) });
     expect(r.status).toBe(201);
     const map = (await r.json()) as Record<string, any>;
@@ -91,7 +78,7 @@ describe("Rekor v1 API", () => {
   });
 
   it("rejects bad entries and lookups with Rekor-shaped errors", async () => {
-    const good = hashedRekordV1(enc("v1 bad input"));
+    const good = v1HashedRekord(p256Key(), enc("v1 bad input"));
     const cases: [string, unknown, number, RegExp][] = [
       ["unknown kind", { ...good, kind: "rpm" }, 400, /unsupported entry type/],
       ["unknown version", { ...good, apiVersion: "9.9.9" }, 400, /unsupported entry type/],

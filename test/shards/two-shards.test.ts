@@ -19,6 +19,7 @@ import { newSigner, newVerifier, parseNote } from "../../src/tlog/note.ts";
 import { checkConsistency, checkInclusion } from "../../src/tlog/proof.ts";
 import { hashedRekordV2, p256Key } from "../helpers/keys.ts";
 import { verifyHit, type Hit } from "../helpers/search.ts";
+import { v1HashedRekord } from "../input/requests.ts";
 
 const vars = env as unknown as Record<string, string>;
 const A = "shardtest-a";
@@ -32,19 +33,6 @@ function call(e: Env, path: string, init?: RequestInit): Promise<Response> {
   return app.fetch(new Request(`http://localhost:8787${path}`, init), e, ctx);
 }
 const post = (e: Env, path: string, body: unknown) => call(e, path, { method: "POST", headers: json, body: JSON.stringify(body) });
-
-function v1Entry(text: string) {
-  const key = p256Key();
-  const digest = sha256(utf8Encode(text));
-  return {
-    apiVersion: "0.0.1",
-    kind: "hashedrekord",
-    spec: {
-      data: { hash: { algorithm: "sha256", value: toHex(digest) } },
-      signature: { content: toBase64(key.signDigest(digest)), publicKey: { content: toBase64(utf8Encode(encodePem("PUBLIC KEY", key.spki))) } },
-    },
-  };
-}
 
 const drain = (shard: string) => env.SEQUENCER.get(env.SEQUENCER.idFromName(shard)).status(); // index outbox → D1
 const vkey = (suffix: string) => newSigner(vars[`LOG_SIGNING_KEY_${suffix}`]!).vkey;
@@ -77,7 +65,7 @@ describe("two shards in one deployment", () => {
     expect(v2a.status).toBe(201);
     const tleA = (await v2a.json()) as any;
     expect(tleA.inclusionProof.checkpoint.envelope.startsWith(`localhost:8787/${A}\n`)).toBe(true);
-    const v1aReq = v1Entry(`a v1 ${Math.random()}`);
+    const v1aReq = v1HashedRekord(p256Key(), utf8Encode(`a v1 ${Math.random()}`));
     const v1a = await post(phase1, "/api/v1/log/entries", v1aReq);
     expect(v1a.status).toBe(201);
     const [uuidA] = Object.keys((await v1a.json()) as object);
@@ -104,7 +92,7 @@ describe("two shards in one deployment", () => {
     const frozenV2 = await post(phase2, `/${A}/api/v2/log/entries`, hashedRekordV2(p256Key(), utf8Encode("too late")));
     expect(frozenV2.status).toBe(405);
     expect(await frozenV2.text()).toBe(`${FROZEN_MESSAGE}\n`); // rekor-tiles' answer, verbatim
-    const frozenV1 = await post(phase2, `/${A}/api/v1/log/entries`, v1Entry("too late"));
+    const frozenV1 = await post(phase2, `/${A}/api/v1/log/entries`, v1HashedRekord(p256Key(), utf8Encode("too late")));
     expect(frozenV1.status).toBe(405);
     expect(await frozenV1.json()).toEqual({ code: 405, message: FROZEN_MESSAGE });
 
@@ -113,7 +101,7 @@ describe("two shards in one deployment", () => {
     const tleB = (await v2b.json()) as any;
     expect(tleB.inclusionProof.checkpoint.envelope.startsWith(`localhost:8787/${B}\n`)).toBe(true);
     expect(tleB.logId.keyId).not.toBe(tleA.logId.keyId);
-    const v1b = await post(phase2, "/api/v1/log/entries", v1Entry(`b v1 ${Math.random()}`));
+    const v1b = await post(phase2, "/api/v1/log/entries", v1HashedRekord(p256Key(), utf8Encode(`b v1 ${Math.random()}`)));
     expect(v1b.status).toBe(201);
     const mapB = (await v1b.json()) as Record<string, any>;
     const [uuidB] = Object.keys(mapB);
@@ -184,7 +172,7 @@ describe("two shards in one deployment", () => {
     expect(uuids.map((u) => u.slice(16))).toEqual([tleA, tleB].map((t) => toHex(hashLeaf(fromBase64(t.canonicalizedBody)))));
 
     // A duplicate through a prefix keeps the prefix in Location (Rekor: <request path>/<UUID>).
-    const dupReq = v1Entry(`dup ${Math.random()}`);
+    const dupReq = v1HashedRekord(p256Key(), utf8Encode(`dup ${Math.random()}`));
     const first1 = await post(phase2, `/${B}/api/v1/log/entries`, dupReq);
     expect(first1.status).toBe(201);
     const [dupUuid] = Object.keys((await first1.json()) as object);
