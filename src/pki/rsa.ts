@@ -52,7 +52,6 @@ export function verifyRsaPkcs1v15Digest(key: PublicKeyInfo, hash: HashName, dige
 export function verifyRsaPssDigest(key: PublicKeyInfo, hash: HashName, digest: Uint8Array, signature: Uint8Array): void {
   assertDigest(hash, digest);
   const { bits, em: m } = rsavp1(key, signature);
-  const hLen = digestLength(hash);
   // §8.1.2 step 2c: EM = I2OSP(m, emLen) with emBits = modBits - 1; "integer too large" means invalid.
   const emBits = bits - 1;
   const emLen = Math.ceil(emBits / 8);
