@@ -7,9 +7,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bytesEqual, concatBytes, fromBase64, toHex, utf8Encode } from "../src/tlog/encoding.ts";
-import { sha256Bytes } from "../src/tlog/hash.ts";
-import { newVerifier } from "../src/tlog/note.ts";
+import { bytesEqual, concatBytes, fromBase64, toHex } from "../src/tlog/encoding.ts";
+import { ALG_ED25519, keyHash, parseVerifierKey } from "../src/tlog/note.ts";
 import { ED25519_SPKI_PREFIX, SIGNING_CONFIG_MEDIA_TYPE, TRUSTED_ROOT_MEDIA_TYPE } from "../src/shards/trust.ts";
 import { CliError, EXIT, httpJson, inlineOrFile, serverMessage, usage, verifyFailure } from "./common.ts";
 
@@ -61,20 +60,18 @@ function checkShape(files: { trustedRoot: any; signingConfig: any }): TrustFiles
  * SHA-256(name || "\n" || 0x01 || key) (TransparencyLogEntry.logId) and its key the same Ed25519 key.
  */
 function findLogKey(tlogs: Tlog[], vkey: string): Tlog {
-  let verifier;
+  let key;
   try {
-    verifier = newVerifier(vkey);
+    key = parseVerifierKey(vkey);
   } catch (e) {
     throw usage(`--log-key: ${(e as Error).message}`);
   }
-  // The base64 key may itself contain "+": it is everything after the second one.
-  const keyWithAlg = fromBase64(vkey.split("+").slice(2).join("+"));
-  const logId = sha256Bytes(concatBytes(utf8Encode(verifier.name + "\n"), keyWithAlg));
-  const spki = concatBytes(ED25519_SPKI_PREFIX, keyWithAlg.slice(1));
+  const logId = keyHash(key.name, ALG_ED25519, key.publicKey);
+  const spki = concatBytes(ED25519_SPKI_PREFIX, key.publicKey);
   const match = tlogs.find((t) => bytesEqual(fromBase64(t.logId.keyId), logId));
-  if (!match) throw verifyFailure(`the trusted root does not list the log key ${verifier.name} (log ID ${toHex(logId)})`);
+  if (!match) throw verifyFailure(`the trusted root does not list the log key ${key.name} (log ID ${toHex(logId)})`);
   if (match.publicKey.keyDetails !== "PKIX_ED25519" || !bytesEqual(fromBase64(match.publicKey.rawBytes), spki)) {
-    throw verifyFailure(`the trusted root lists log ID ${toHex(logId)} with a different key than ${verifier.name}'s`);
+    throw verifyFailure(`the trusted root lists log ID ${toHex(logId)} with a different key than ${key.name}'s`);
   }
   return match;
 }
@@ -86,7 +83,8 @@ export async function trust(opts: TrustOptions, out: (s: string) => void, err: (
     trustedRoot: await fetchTrustFile(`${base}/api/v1/trust/trusted_root.json`),
     signingConfig: await fetchTrustFile(`${base}/api/v1/trust/signing_config.json`),
   });
-  const pinned = opts.logKey ? findLogKey(files.trustedRoot.tlogs, inlineOrFile(opts.logKey).trim()) : null;
+  const logKey = opts.logKey ? inlineOrFile(opts.logKey).trim() : null;
+  const pinned = logKey ? findLogKey(files.trustedRoot.tlogs, logKey) : null;
 
   if (opts.outDir) {
     mkdirSync(opts.outDir, { recursive: true });
@@ -105,6 +103,6 @@ export async function trust(opts: TrustOptions, out: (s: string) => void, err: (
   }
   out(`signing config (${files.signingConfig.mediaType}):`);
   for (const s of files.signingConfig.rekorTlogUrls) out(`  Rekor v${s.majorApiVersion}  ${s.url}  from ${s.validFor?.start ?? "?"}`);
-  if (pinned) out(`✓ the trusted root lists the log key ${inlineOrFile(opts.logKey!).trim().split("+")[0]}`);
+  if (pinned) out(`✓ the trusted root lists the log key ${parseVerifierKey(logKey!).name}`);
   return EXIT.OK;
 }

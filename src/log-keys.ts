@@ -7,9 +7,7 @@
  * @module
  */
 import { envShard, shardSetting, shardSettingName } from "./config.ts";
-import { concatBytes, utf8Encode } from "./tlog/encoding.ts";
-import { sha256Bytes } from "./tlog/hash.ts";
-import { ALG_ED25519, newSigner } from "./tlog/note.ts";
+import { ALG_ED25519, keyHash, newSigner } from "./tlog/note.ts";
 
 export interface CheckpointKey {
   origin: string;
@@ -51,7 +49,7 @@ export function checkpointKey(env: Env): CheckpointKey {
   const hit = cache.get(skey);
   if (hit) return hit;
   const signer = newSigner(skey);
-  const logId = sha256Bytes(concatBytes(utf8Encode(signer.name), new Uint8Array([0x0a, ALG_ED25519]), signer.publicKey));
+  const logId = keyHash(signer.name, ALG_ED25519, signer.publicKey);
   const key = { origin: signer.name, vkey: signer.vkey, publicKey: signer.publicKey, logId };
   if (cache.size > 64) cache.clear();
   cache.set(skey, key);

@@ -62,9 +62,17 @@ function hasForbiddenChars(text: string): boolean {
   return /[\u0000-\u0009\u000b-\u001f\u007f]/.test(text) || !text.isWellFormed();
 }
 
-/** Key ID = SHA-256(name || 0x0A || algorithm byte || key bytes)[:4] as a big-endian uint32. */
+/**
+ * The key hash SHA-256(name || 0x0A || algorithm byte || key bytes): its first 4 bytes are the key ID;
+ * whole, it is the log ID clients see (Rekor v2 `logId.keyId`, TrustedRoot `checkpointKeyId`).
+ */
+export function keyHash(name: string, alg: number, key: Uint8Array): Uint8Array {
+  return sha256Bytes(concatBytes(utf8Encode(name), new Uint8Array([0x0a, alg]), key));
+}
+
+/** Key ID = keyHash(...)[:4] as a big-endian uint32. */
 export function keyIdFor(name: string, alg: number, key: Uint8Array): number {
-  const h = sha256Bytes(concatBytes(utf8Encode(name), new Uint8Array([0x0a, alg]), key));
+  const h = keyHash(name, alg, key);
   return ((h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!) >>> 0;
 }
 
@@ -165,11 +173,17 @@ function parseKeyString(name: string, hexId: string, b64: string, what: string):
   return { keyId: parseInt(hexId, 16) >>> 0, alg: raw[0], key: raw.slice(1) };
 }
 
-/** Verifier from a vkey string `<name>+<hex id>+<base64(0x01 || pub)>`; the key ID must match. */
-export function newVerifier(vkey: string): NoteVerifier {
+/** The pieces of a vkey string `<name>+<hex id>+<base64(0x01 || pub)>`; the key ID must match. */
+export function parseVerifierKey(vkey: string): { name: string; keyId: number; publicKey: Uint8Array } {
   const [name, hexId, b64] = splitKey(vkey, "verifier key");
   const { keyId, key } = parseKeyString(name, hexId, b64, "verifier key");
   if (ed25519KeyId(name, key) !== keyId) throw new MalformedError("malformed verifier key: key ID does not match");
+  return { name, keyId, publicKey: key };
+}
+
+/** Verifier from a vkey string `<name>+<hex id>+<base64(0x01 || pub)>`; the key ID must match. */
+export function newVerifier(vkey: string): NoteVerifier {
+  const { name, keyId, publicKey: key } = parseVerifierKey(vkey);
   return {
     name,
     keyId,
