@@ -2,7 +2,8 @@
  * The Sequencer Durable Object: one per log shard, the only writer of its log.
  *
  * A thin shell (Azul sequencer_do.rs): RPC `add` pools leaves; a timer runs one round
- * (src/sequencer/round.ts) every TICK_MS while the pool is non-empty; `alarm` republishes the
+ * (src/sequencer/round.ts) TICK_MS after the oldest pooled leaf arrived (at once if it waited that long
+ * through the previous round); `alarm` republishes the
  * checkpoint when idle and retries recovery. The protocol and its invariants live in round.ts.
  *
  * Invariants:
@@ -165,7 +166,7 @@ export class Sequencer extends DurableObject<Env> {
         if (this.pool.size >= this.config.maxPoolLeaves) {
           return resolve({ kind: "overloaded", retryAfterSeconds: Math.max(1, Math.ceil(this.config.tickMs / 1000)) });
         }
-        this.pool.add({ data: leaf, leafHash, indexKeys: indexKeys?.[i] ?? indexKeysOf(leaf) }, resolve);
+        this.pool.add({ data: leaf, leafHash, indexKeys: indexKeys?.[i] ?? indexKeysOf(leaf) }, resolve, Date.now());
       });
     });
     if (this.pool.size > 0) this.schedule();
@@ -187,8 +188,15 @@ export class Sequencer extends DurableObject<Env> {
     };
   }
 
-  private schedule(delay = this.config.tickMs): void {
-    if (this.timer !== undefined || this.running) return;
+  /**
+   * Sets the round timer: a round starts TICK_MS after the oldest pooled leaf arrived, so no leaf waits
+   * longer than a tick plus the round in progress. Leaves that arrived during a long round have waited
+   * already: their round follows at once (back to back under load, one round per tick when quiet).
+   */
+  private schedule(): void {
+    const oldest = this.pool.oldestArrival;
+    if (this.timer !== undefined || this.running || oldest === undefined) return;
+    const delay = Math.max(0, oldest + this.config.tickMs - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.runRound();

@@ -16,6 +16,8 @@ export class Pool {
   private pending = new Map<string, PooledLeaf>();
   /** Leaves of the round in progress: a duplicate arriving now waits for that round too. */
   private inFlight = new Map<string, PooledLeaf>();
+  /** When the oldest pooled leaf arrived (ms since the epoch); meaningless while the pool is empty. */
+  private oldest = 0;
 
   get size(): number {
     return this.pending.size;
@@ -30,7 +32,13 @@ export class Pool {
     return true;
   }
 
-  add(leaf: PendingLeaf, waiter: (r: AddResult) => void): void {
+  /** Arrival time of the oldest pooled leaf (ms since the epoch), or undefined if the pool is empty. */
+  get oldestArrival(): number | undefined {
+    return this.pending.size > 0 ? this.oldest : undefined;
+  }
+
+  add(leaf: PendingLeaf, waiter: (r: AddResult) => void, now: number): void {
+    if (this.pending.size === 0) this.oldest = now;
     this.pending.set(toHex(leaf.leafHash), { ...leaf, waiters: [waiter] });
   }
 

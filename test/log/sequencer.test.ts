@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Sequencer } from "../../durable-objects/sequencer.ts";
 import type { AddResult } from "../../src/sequencer/protocol.ts";
 import { enc, sequencer, sleep } from "../helpers/log.ts";
+import { pauseAt } from "../faults/check-log.ts";
 
 const unique = (what: string) => `${what}-${crypto.randomUUID()}`;
 
@@ -25,6 +26,27 @@ describe("sequencer", () => {
     const status = await log.status();
     expect(status.size).toBe(600);
     expect(status.rows.dedup).toBe(600);
+  });
+
+  it("sequences a leaf that already waited a tick during a long round right after that round, not a tick later", async () => {
+    const log = sequencer(unique("tick"));
+    await log.status();
+    const TICK_MS = 1000;
+    const pause = pauseAt("committed"); // the first round stops between commit and upload
+    await runInDurableObject(log, (inst: Sequencer) => {
+      (inst as unknown as { config: { tickMs: number } }).config.tickMs = TICK_MS;
+      inst.faults.onStep = pause.hook;
+    });
+    const first = log.add(enc("in the slow round")).then((r) => ({ r, at: Date.now() }));
+    await pause.reached();
+    const second = log.add(enc("arrived during the slow round")).then((r) => ({ r, at: Date.now() }));
+    await sleep(1.5 * TICK_MS); // the slow round lasts 1.5 ticks: the second leaf waits through all of it
+    pause.release();
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.r.kind).toBe("sequenced");
+    expect(b.r.kind === "sequenced" && b.r.index).toBe(1);
+    // Its round follows at once (the old timer started a fresh tick after the slow round: TICK_MS later).
+    expect(b.at - a.at).toBeLessThan(TICK_MS / 2);
   });
 
   it("keeps acknowledged entries across a restart, and dedup survives it", async () => {
