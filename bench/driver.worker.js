@@ -13,7 +13,7 @@ export default {
   async fetch(request, env) {
     const q = new URL(request.url).searchParams;
     const seconds = Number(q.get("seconds") ?? 10);
-    const concurrency = Number(q.get("concurrency") ?? 16);
+    const concurrency = Number(q.get("concurrency") ?? 32);
     const batchSize = Number(q.get("batch") ?? 256);
     const size = Number(q.get("size") ?? 400);
     const stub = env.SEQUENCER.get(env.SEQUENCER.idFromName(q.get("shard") ?? "default"));

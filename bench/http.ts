@@ -123,6 +123,31 @@ export function rawAppendScenario(entrySize: number): AppendScenario {
   };
 }
 
+/**
+ * The runtime's own ceiling for "one Durable Object call per request": the raw append load against a
+ * log whose sequencer refuses every leaf at its first check (MAX_LEAF_BYTES below the entry size), so
+ * each request is the edge, one DO RPC and a 413, with no pool, round or tick. Its rate against the same
+ * log's no-op rate is the most any append path with one DO call per request can reach here.
+ */
+export async function runDoCallCeiling(
+  start: (vars: Record<string, string>) => Promise<{ url: URL; dispose(): Promise<void> }>,
+  entrySize: number,
+  connections: number,
+  seconds: number,
+): Promise<{ noop: LoadResult; doCall: LoadResult; ratio: number }> {
+  const log = await start({ MAX_LEAF_BYTES: String(entrySize - 1) });
+  try {
+    const scenario = rawAppendScenario(entrySize);
+    await runLoad({ url: log.url, connections, seconds: Math.min(2, seconds), next: scenario.next }); // warm-up
+    const noop = await runLoad({ url: log.url, connections, seconds, next: noopRequest });
+    const doCall = await runLoad({ url: log.url, connections, seconds, next: scenario.next });
+    if (doCall.statusCodes["413"] !== doCall.responses) throw new Error(`DO call ceiling: expected only 413 answers, got ${JSON.stringify(doCall.statusCodes)}`);
+    return { noop, doCall, ratio: Math.round((doCall.perSecond / noop.perSecond) * 100) / 100 };
+  } finally {
+    await log.dispose();
+  }
+}
+
 /** GET /healthz: the same server's rate for a request that does nothing. */
 export const noopRequest: RequestGenerator = () => ({ method: "GET", path: "/healthz" });
 
