@@ -25,11 +25,16 @@ export function useSha256(fn: Sha256): void {
 /** MTH({}) = SHA-256(""): the root of the empty tree. */
 export const EMPTY_ROOT: Hash = sha256(new Uint8Array(0));
 
+// One growing scratch buffer for 0x00 || entry: hashing is synchronous and its result is a fresh array, so
+// the buffer is never shared mid-use, and appending allocates nothing per leaf for it.
+let leafScratch = new Uint8Array(1024);
+
 /** MTH({d}) = SHA-256(0x00 || d). */
 export function hashLeaf(entry: Uint8Array): Hash {
-  const buf = new Uint8Array(entry.length + 1);
-  buf.set(entry, 1);
-  return sha256Impl(buf);
+  if (leafScratch.length < entry.length + 1) leafScratch = new Uint8Array(Math.max(entry.length + 1, 2 * leafScratch.length));
+  leafScratch[0] = 0;
+  leafScratch.set(entry, 1);
+  return sha256Impl(leafScratch.subarray(0, entry.length + 1));
 }
 
 // One scratch buffer for interior nodes: hashing is synchronous, so it is never shared mid-use.
