@@ -68,6 +68,10 @@ export class Sequencer extends DurableObject<Env> {
   private state: LogState | undefined;
   private loading: Promise<LogState> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the pending timer fires (ms since the epoch). */
+  private timerDue = 0;
+  /** When the last round started (ms since the epoch): rounds start at most once per tick. */
+  private lastRoundStartAt = 0;
   private running = false;
   private lastPublishAt = 0;
   private readonly stats = newWriteStats();
@@ -190,17 +194,26 @@ export class Sequencer extends DurableObject<Env> {
 
   /**
    * Sets the round timer: a round starts TICK_MS after the oldest pooled leaf arrived, so no leaf waits
-   * longer than a tick plus the round in progress. Leaves that arrived during a long round have waited
-   * already: their round follows at once (back to back under load, one round per tick when quiet).
+   * longer than a tick plus the round in progress; leaves that arrived during a long round have waited
+   * already, and their round follows at once. A pool of ROUND_TRIGGER_LEAVES does not wait for its
+   * oldest leaf's tick, only for a tick after the previous round started: under load rounds run back to
+   * back instead of idling, and never more than one per tick (each rewrites the checkpoint, and R2
+   * takes about one write per second per key: docs/DESIGN.md "Limits").
    */
   private schedule(): void {
     const oldest = this.pool.oldestArrival;
-    if (this.timer !== undefined || this.running || oldest === undefined) return;
-    const delay = Math.max(0, oldest + this.config.tickMs - Date.now());
+    if (this.running || oldest === undefined) return;
+    const early = this.pool.size >= this.config.roundTriggerLeaves;
+    const due = (early ? Math.min(oldest, this.lastRoundStartAt) : oldest) + this.config.tickMs;
+    if (this.timer !== undefined) {
+      if (due >= this.timerDue) return;
+      clearTimeout(this.timer);
+    }
+    this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.runRound();
-    }, delay);
+    }, Math.max(0, due - Date.now()));
   }
 
   private async runRound(): Promise<void> {
@@ -211,6 +224,7 @@ export class Sequencer extends DurableObject<Env> {
       const state = await this.ensureLoaded();
       batch = this.pool.take();
       if (batch.length === 0) return;
+      this.lastRoundStartAt = Date.now();
       const result = await sequenceRound(state, batch, this.deps());
       this.state = result.state;
       this.stats.rounds++;

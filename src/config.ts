@@ -44,6 +44,7 @@ export const PER_SHARD_SETTINGS = [
   "LOG_OPERATOR",
   "TICK_MS",
   "MAX_POOL_LEAVES",
+  "ROUND_TRIGGER_LEAVES",
   "CHECKPOINT_REPUBLISH_MS",
   "MAX_LEAF_BYTES",
   "WITNESSES",
@@ -65,6 +66,11 @@ export interface LogConfig {
   tickMs: number;
   /** Pool cap in leaves; beyond it submissions get 503 + Retry-After (Tessera pushback default 4,096). */
   maxPoolLeaves: number;
+  /**
+   * A pool this large starts its round without waiting for its oldest leaf's tick, though never sooner
+   * than a tick after the previous round started (Tessera's batch max size, 256: one entry bundle).
+   */
+  roundTriggerLeaves: number;
   /** The checkpoint is re-published at least this often even when idle, ms. */
   republishMs: number;
   /** Canonical leaf limit: entry bundles use a 16-bit length prefix. */
@@ -209,6 +215,7 @@ function parseConfig(env: Vars, name: string): LogConfig {
     origin,
     tickMs: int(s("TICK_MS"), 250, "TICK_MS", 1, 60_000),
     maxPoolLeaves: int(s("MAX_POOL_LEAVES"), 4096, "MAX_POOL_LEAVES", 1, 100_000),
+    roundTriggerLeaves: int(s("ROUND_TRIGGER_LEAVES"), 256, "ROUND_TRIGGER_LEAVES", 1, 100_000),
     republishMs: int(s("CHECKPOINT_REPUBLISH_MS"), 60_000, "CHECKPOINT_REPUBLISH_MS", 1_000, 86_400_000),
     maxLeafBytes: int(s("MAX_LEAF_BYTES"), MAX_ENTRY_BYTES, "MAX_LEAF_BYTES", 1, MAX_ENTRY_BYTES),
     checkpointMaxAgeSeconds: int(str(env, "CHECKPOINT_MAX_AGE"), 1, "CHECKPOINT_MAX_AGE", 0, 10),

@@ -49,6 +49,34 @@ describe("sequencer", () => {
     expect(b.at - a.at).toBeLessThan(TICK_MS / 2);
   });
 
+  it("starts a round early once ROUND_TRIGGER_LEAVES are pooled, but never sooner than a tick after the previous round started", async () => {
+    const log = sequencer(unique("trigger"));
+    await log.status();
+    const TICK_MS = 2000;
+    await runInDurableObject(log, (inst: Sequencer) => {
+      const config = (inst as unknown as { config: { tickMs: number; roundTriggerLeaves: number } }).config;
+      config.tickMs = TICK_MS;
+      config.roundTriggerLeaves = 4;
+    });
+    const group = (name: string, n: number) => {
+      const sent = Date.now();
+      return Promise.all(Array.from({ length: n }, (_, i) => log.add(enc(`${name} ${i}`)))).then((rs) => ({ rs, sent, at: Date.now() }));
+    };
+    // A full pool and no round for a tick: its round starts at once, not a tick after its first leaf.
+    const first = await group("first", 4);
+    expect(first.rs.map((r) => r.kind)).toEqual(Array(4).fill("sequenced"));
+    expect(first.at - first.sent).toBeLessThan(TICK_MS / 2);
+    // Full again right away: it waits until a tick after the first round started, then goes.
+    const second = await group("second", 4);
+    expect(second.rs.map((r) => r.kind)).toEqual(Array(4).fill("sequenced"));
+    expect(second.at - first.sent).toBeGreaterThanOrEqual(TICK_MS - 100);
+    expect(second.at - first.sent).toBeLessThan(TICK_MS * 1.5);
+    // Below the trigger: a whole tick after its first leaf.
+    const third = await group("third", 3);
+    expect(third.rs.map((r) => r.kind)).toEqual(Array(3).fill("sequenced"));
+    expect(third.at - third.sent).toBeGreaterThanOrEqual(TICK_MS - 100);
+  });
+
   it("keeps acknowledged entries across a restart, and dedup survives it", async () => {
     const name = unique("restart");
     const r = await sequencer(name).add(enc("survivor"));
@@ -90,6 +118,10 @@ describe("sequencer", () => {
   it("reports overload with Retry-After when the pool is full, and rejects oversize leaves", async () => {
     const log = sequencer(unique("overload"));
     await log.status();
+    // Only the tick starts this pool's round (no early round at ROUND_TRIGGER_LEAVES), so the flood fills it.
+    await runInDurableObject(log, (inst: Sequencer) => {
+      (inst as unknown as { config: { roundTriggerLeaves: number } }).config.roundTriggerLeaves = Number.MAX_SAFE_INTEGER;
+    });
     const max = Number(env.MAX_POOL_LEAVES);
     const many = Array.from({ length: max + 50 }, (_, i) => log.add(enc(`flood ${i}`)));
     const results: AddResult[] = await Promise.all(many);
