@@ -51,8 +51,8 @@ const { values: args } = parseArgs({
   options: {
     only: { type: "string" },
     seconds: { type: "string", default: "10" },
-    // 32 x 256 leaves in flight: with 16 the closed loop alone caps the figure at 4,096 leaves per tick
-    // (16,384/s at 250 ms) whatever the sequencer's speed; 32 keeps it busy, so the figure is its capacity.
+    // 32 x 256 leaves in flight: with 16, a round that waits for its tick caps the closed loop at 4,096 leaves
+    // per tick (16,384/s at 250 ms) whatever the sequencer's speed; 32 keeps it busy: the figure is its capacity.
     concurrency: { type: "string", default: "32" },
     connections: { type: "string", default: "800" },
     moderate: { type: "string", default: "32" },
