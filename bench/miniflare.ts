@@ -7,7 +7,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
 import type { AddResult, SequencerStatus } from "../src/sequencer/protocol.ts";
@@ -113,17 +113,22 @@ export interface Bundle {
   dispose(): void;
 }
 
-/** `wrangler deploy --dry-run --outdir <tmp>`: the exact Worker a deploy would upload. */
-export async function bundleWorker(): Promise<Bundle> {
+/**
+ * `wrangler deploy --dry-run --outdir <tmp>`: the exact Worker a deploy would upload; with `entry` (a
+ * path relative to the checkout), that module bundled in place of wrangler.toml's main.
+ */
+export async function bundleWorker(entry?: string): Promise<Bundle> {
   const dir = mkdtempSync(join(tmpdir(), "edgelog-bench-"));
   // Run wrangler's entry with this Node (its bin's `env node` may find an older system Node).
   const wrangler = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
-  await promisify(execFile)(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", dir], {
+  await promisify(execFile)(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", dir, ...(entry ? [entry] : [])], {
     cwd: ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "error", NO_COLOR: "1" },
     maxBuffer: 16 << 20,
   });
-  return { scriptPath: join(dir, "index.js"), dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  // The bundle is named after its entry (index.js for src/index.ts).
+  const script = entry ? basename(entry).replace(/\.ts$/, ".js") : "index.js";
+  return { scriptPath: join(dir, script), dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface StartOptions {
