@@ -154,13 +154,30 @@ interface HttpResult {
   appendVsNoop: number;
   /** The same load against a sequencer that refuses every leaf at once: one DO call per request, nothing else. */
   doCallCeiling: { noop: LoadResult; doCall: LoadResult; ratio: number };
+  /** The same appends against bench/storage-probe.worker.ts (no local R2/KV/D1 simulators on the thread), with its own no-op. */
+  withoutSimulators: { noop: LoadResult; append: AppendLoad; ratio: number };
   finalSize: number;
   acknowledged: IndexCheck;
   wrong: number;
   profile?: ProfileSummary;
 }
 
-async function httpPhase(bundle: Bundle): Promise<HttpResult> {
+/** Phase 3's high load against the storage probe: appends when R2, KV and D1 are not on the Worker's thread. */
+async function appendsWithoutSimulators(probe: Bundle, scenario: ReturnType<typeof rawAppendScenario>): Promise<HttpResult["withoutSimulators"]> {
+  const log = await startLog({ scriptPath: probe.scriptPath, port: 0, tickMs: TICK_MS });
+  try {
+    const indices: number[] = [];
+    await runAppendLoad(log.url, scenario, moderateConnections, Math.min(2, seconds), indices); // warm-up
+    const noop = await runLoad({ url: log.url, connections: highConnections, seconds, next: noopRequest });
+    const append = await runAppendLoad(log.url, scenario, highConnections, seconds, indices);
+    if (append.non2xx + append.errors + append.malformed > 0) throw new Error(`storage probe appends: ${append.non2xx} non-2xx, ${append.errors} errors, ${append.malformed} malformed`);
+    return { noop, append, ratio: Math.round((append.perSecond / noop.perSecond) * 100) / 100 };
+  } finally {
+    await log.dispose();
+  }
+}
+
+async function httpPhase(bundle: Bundle, probe: Bundle): Promise<HttpResult> {
   const inspectorPort = args.profile ? await freePort() : undefined;
   const log = await startLog({ scriptPath: bundle.scriptPath, port: 0, tickMs: TICK_MS, ...(inspectorPort ? { inspectorPort } : {}) });
   try {
@@ -178,6 +195,7 @@ async function httpPhase(bundle: Bundle): Promise<HttpResult> {
     const finalSize = Number(text.split("\n")[1]);
     const check = checkIndices(indices, finalSize);
     const all = [high.value, moderate];
+    const withoutSimulators = await appendsWithoutSimulators(probe, rawAppendScenario(ENTRY_SIZE));
     const doCallCeiling = await runDoCallCeiling(
       (vars) => startLog({ scriptPath: bundle.scriptPath, port: 0, tickMs: TICK_MS, vars }),
       ENTRY_SIZE,
@@ -192,6 +210,7 @@ async function httpPhase(bundle: Bundle): Promise<HttpResult> {
       appendModerate: moderate,
       appendVsNoop: Math.round((high.value.perSecond / noop.perSecond) * 100) / 100,
       doCallCeiling,
+      withoutSimulators,
       finalSize,
       acknowledged: check,
       wrong,
@@ -204,18 +223,13 @@ async function httpPhase(bundle: Bundle): Promise<HttpResult> {
 
 async function sequencerPhase(
   bundle: Bundle,
+  probe: Bundle,
 ): Promise<{ main: SequencerResult; inWorkerd: SequencerResult; withoutSimulators: SequencerResult; transport: TransportResult; profile?: ProfileSummary }> {
   const opts = { seconds, batchSize: BATCH_SIZE, entrySize: ENTRY_SIZE, concurrency };
   const transport = await runTransportProbe(bundle.scriptPath, { ...opts, seconds: Math.min(3, seconds) });
   const inWorkerd = await runInWorkerdDriver(bundle.scriptPath, { ...opts, tickMs: TICK_MS });
   // The same driver against bench/storage-probe.worker.ts: R2/KV writes kept in memory, no D1 drain.
-  const probe = await bundleWorker("bench/storage-probe.worker.ts");
-  let withoutSimulators: SequencerResult;
-  try {
-    withoutSimulators = await runInWorkerdDriver(probe.scriptPath, { ...opts, tickMs: TICK_MS });
-  } finally {
-    probe.dispose();
-  }
+  const withoutSimulators = await runInWorkerdDriver(probe.scriptPath, { ...opts, tickMs: TICK_MS });
   const inspectorPort = args.profile ? await freePort() : undefined;
   const log = await startLog({ scriptPath: bundle.scriptPath, tickMs: TICK_MS, ...(inspectorPort ? { inspectorPort } : {}) });
   try {
@@ -331,14 +345,19 @@ async function main(): Promise<void> {
   }
 
   let bundle: Bundle | undefined;
+  // bench/storage-probe.worker.ts: the same Worker whose sequencer keeps R2/KV writes in memory, no D1 drain.
+  let probe: Bundle | undefined;
   try {
-    if (only.has("sequencer") || only.has("http")) bundle = await bundleWorker();
+    if (only.has("sequencer") || only.has("http")) {
+      bundle = await bundleWorker();
+      probe = await bundleWorker("bench/storage-probe.worker.ts");
+    }
 
     if (only.has("sequencer") && bundle) {
       out();
       out(`2. sequencer alone in workerd: RPC addBatch(${BATCH_SIZE} x ${ENTRY_SIZE} B), ${concurrency} batches in flight, tick ${TICK_MS} ms`);
       watch.mark();
-      const { main: s, inWorkerd: w, withoutSimulators: m, transport: t, profile } = await sequencerPhase(bundle);
+      const { main: s, inWorkerd: w, withoutSimulators: m, transport: t, profile } = await sequencerPhase(bundle, probe!);
       // The headline is the driver inside workerd: a Worker calling the DO over workerd's own RPC, as edge
       // batching would. Fed from Node, every batch also crosses Miniflare's proxy (HTTP and serialisation
       // in the same workerd thread), which no deployment has.
@@ -368,7 +387,7 @@ async function main(): Promise<void> {
       out();
       out(`3. end to end over HTTP: Miniflare's own port, autocannon, one ${ENTRY_SIZE}-byte entry per request, tick ${TICK_MS} ms`);
       watch.mark();
-      const h = await httpPhase(bundle);
+      const h = await httpPhase(bundle, probe!);
       const line = (what: string, r: LoadResult) =>
         `   ${what.padEnd(34)} ${fmt(r.perSecond).padStart(6)}/s  p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms  (${fmt(r.responses)} responses, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`;
       out(line(`no-op GET /healthz, ${h.noop.connections} conns`, h.noop));
@@ -382,6 +401,11 @@ async function main(): Promise<void> {
         `   ceiling, one DO call per request and nothing else (the sequencer refuses each leaf at once: 413): ${fmt(c.doCall.perSecond)}/s against that log's ` +
           `${fmt(c.noop.perSecond)}/s no-op = ${fmt2(c.ratio)} x, p50 ${c.doCall.latencyMs.p50} ms`,
       );
+      const m = h.withoutSimulators;
+      out(
+        `   without Miniflare's local R2/KV/D1 simulators on the thread (bench/storage-probe.worker.ts): ${fmt(m.append.perSecond)}/s appends against that log's ` +
+          `${fmt(m.noop.perSecond)}/s no-op = ${fmt2(m.ratio)} x, p50 ${m.append.latencyMs.p50} ms`,
+      );
       out(`   p50 at ${h.appendModerate.connections} conns = ${h.appendModerate.latencyMs.p50} ms  target <= ${TARGET_P50_MS} ms: ${verdict(h.appendModerate.latencyMs.p50 <= TARGET_P50_MS)}`);
       out(
         `   check: ${fmt(h.acknowledged.acknowledged)} acknowledged indices, final checkpoint size ${fmt(h.finalSize)}; duplicates ${h.acknowledged.duplicates}, >= size ${h.acknowledged.beyondLimit}; wrong answers ${h.wrong}`,
@@ -394,6 +418,7 @@ async function main(): Promise<void> {
     }
   } finally {
     bundle?.dispose();
+    probe?.dispose();
   }
 
   watch.stop();
