@@ -37,6 +37,10 @@ interface Internals {
   publishedSize: number;
 }
 const proto = Sequencer.prototype as unknown as Internals;
+// Renamed seams must stop the probe, not let it measure the real stores under its name.
+if (typeof proto.makeDeps !== "function" || typeof proto.drainNow !== "function") {
+  throw new Error("storage probe: Sequencer.makeDeps / drainNow not found; update bench/storage-probe.worker.ts");
+}
 const makeDeps = proto.makeDeps;
 proto.makeDeps = function (this: Internals) {
   const store = memoryStore();
