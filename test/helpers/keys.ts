@@ -21,15 +21,23 @@ export function p256Key(): TestEcKey {
   };
 }
 
-/** A Rekor v2 hashedrekord request for `artifact`, signed by `key`, verifier given as `verifierField`. */
-export function hashedRekordV2(key: TestEcKey, artifact: Uint8Array, verifierField: "publicKey" | "x509Certificate" = "publicKey") {
+/**
+ * A Rekor v2 hashedrekord request for `artifact`, signed by `key`, verifier given as `verifierField` with
+ * `verifierBytes` (default: the key's SPKI; e.g. a certificate for the key).
+ */
+export function hashedRekordV2(
+  key: TestEcKey,
+  artifact: Uint8Array,
+  verifierField: "publicKey" | "x509Certificate" = "publicKey",
+  verifierBytes: Uint8Array = key.spki,
+) {
   const digest = sha256(artifact);
   return {
     hashedRekordRequestV002: {
       digest: toBase64(digest),
       signature: {
         content: toBase64(key.signDigest(digest)),
-        verifier: { [verifierField]: { rawBytes: toBase64(key.spki) }, keyDetails: "PKIX_ECDSA_P256_SHA_256" },
+        verifier: { [verifierField]: { rawBytes: toBase64(verifierBytes) }, keyDetails: "PKIX_ECDSA_P256_SHA_256" },
       },
     },
   };

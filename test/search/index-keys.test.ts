@@ -8,7 +8,7 @@ import { canonicalizeCreateEntryRequest } from "../../src/rekor/v2/entry.ts";
 import { certificateKeys, indexKeysOf, normalizeEmail, registerIndexKeys, spkiKeys } from "../../src/search/index-keys.ts";
 import { toBase64, toHex, utf8Encode } from "../../src/tlog/encoding.ts";
 import { fulcioCertificate } from "../helpers/certificates.ts";
-import { p256Key, type TestEcKey } from "../helpers/keys.ts";
+import { hashedRekordV2, p256Key, type TestEcKey } from "../helpers/keys.ts";
 import { IN_TOTO, v1Dsse, v1HashedRekord, v1Intoto, v2Dsse, v2HashedRekord } from "../input/requests.ts";
 
 const keyOf = (k: TestEcKey) => `key:sha256:${toHex(sha256(k.spki))}`;
@@ -26,19 +26,6 @@ const identityKeys = [
   `repository:${identity.repository}`,
 ];
 
-function v2HashedRekordWithCert(key: TestEcKey, cert: Uint8Array, artifact: Uint8Array) {
-  const digest = sha256(artifact);
-  return {
-    hashedRekordRequestV002: {
-      digest: toBase64(digest),
-      signature: {
-        content: toBase64(key.signDigest(digest)),
-        verifier: { x509Certificate: { rawBytes: toBase64(cert) }, keyDetails: "PKIX_ECDSA_P256_SHA_256" },
-      },
-    },
-  };
-}
-
 describe("indexKeysOf", () => {
   it("v2 hashedrekord with a public key: artifact digest and key", async () => {
     const key = p256Key();
@@ -50,7 +37,7 @@ describe("indexKeysOf", () => {
   it("v2 hashedrekord with a Fulcio certificate: digest, the certificate's key and its identities", async () => {
     const key = p256Key();
     const artifact = utf8Encode(`cert artifact ${Math.random()}`);
-    const leaf = (await canonicalizeCreateEntryRequest(v2HashedRekordWithCert(key, fulcioCertificate(key, identity), artifact))).body;
+    const leaf = (await canonicalizeCreateEntryRequest(hashedRekordV2(key, artifact, "x509Certificate", fulcioCertificate(key, identity)))).body;
     expect(indexKeysOf(leaf).sort()).toEqual([`sha256:${toHex(sha256(artifact))}`, keyOf(key), ...identityKeys].sort());
   });
 
