@@ -124,6 +124,27 @@ export function rawAppendScenario(entrySize: number): AppendScenario {
 }
 
 /**
+ * On a log of its own (`start`), after a 2 s warm-up with `load`: that log's no-op rate, then `load`'s,
+ * and their ratio. Each probe is compared with its own server's no-op, never another run's.
+ */
+export async function rateAgainstNoop<T extends LoadResult>(
+  start: () => Promise<{ url: URL; dispose(): Promise<void> }>,
+  connections: number,
+  seconds: number,
+  load: (url: URL, seconds: number) => Promise<T>,
+): Promise<{ noop: LoadResult; measured: T; ratio: number }> {
+  const log = await start();
+  try {
+    await load(log.url, Math.min(2, seconds)); // warm-up
+    const noop = await runLoad({ url: log.url, connections, seconds, next: noopRequest });
+    const measured = await load(log.url, seconds);
+    return { noop, measured, ratio: Math.round((measured.perSecond / noop.perSecond) * 100) / 100 };
+  } finally {
+    await log.dispose();
+  }
+}
+
+/**
  * The runtime's own ceiling for "one Durable Object call per request": the raw append load against a
  * log whose sequencer refuses every leaf at its first check (MAX_LEAF_BYTES below the entry size), so
  * each request is the edge, one DO RPC and a 413, with no pool, round or tick. Its rate against the same
@@ -135,17 +156,12 @@ export async function runDoCallCeiling(
   connections: number,
   seconds: number,
 ): Promise<{ noop: LoadResult; doCall: LoadResult; ratio: number }> {
-  const log = await start({ MAX_LEAF_BYTES: String(entrySize - 1) });
-  try {
-    const scenario = rawAppendScenario(entrySize);
-    await runLoad({ url: log.url, connections, seconds: Math.min(2, seconds), next: scenario.next }); // warm-up
-    const noop = await runLoad({ url: log.url, connections, seconds, next: noopRequest });
-    const doCall = await runLoad({ url: log.url, connections, seconds, next: scenario.next });
-    if (doCall.statusCodes["413"] !== doCall.responses) throw new Error(`DO call ceiling: expected only 413 answers, got ${JSON.stringify(doCall.statusCodes)}`);
-    return { noop, doCall, ratio: Math.round((doCall.perSecond / noop.perSecond) * 100) / 100 };
-  } finally {
-    await log.dispose();
-  }
+  const scenario = rawAppendScenario(entrySize);
+  const { noop, measured: doCall, ratio } = await rateAgainstNoop(() => start({ MAX_LEAF_BYTES: String(entrySize - 1) }), connections, seconds, (url, s) =>
+    runLoad({ url, connections, seconds: s, next: scenario.next }),
+  );
+  if (doCall.statusCodes["413"] !== doCall.responses) throw new Error(`DO call ceiling: expected only 413 answers, got ${JSON.stringify(doCall.statusCodes)}`);
+  return { noop, doCall, ratio };
 }
 
 /** GET /healthz: the same server's rate for a request that does nothing. */

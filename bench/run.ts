@@ -23,7 +23,7 @@ import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import { useNodeSha256 } from "../cli/native-sha256.ts";
 import { useSha256 } from "../src/tlog/hash.ts";
 import { CORE_TARGET_APPENDS_PER_SECOND, GO_REFERENCE_APPENDS_PER_SECOND, runCore, type CoreResult } from "./core.ts";
-import { noopRequest, rawAppendScenario, runAppendLoad, runDoCallCeiling, runLoad, type AppendLoad, type LoadResult } from "./http.ts";
+import { noopRequest, rateAgainstNoop, rawAppendScenario, runAppendLoad, runDoCallCeiling, runLoad, type AppendLoad, type LoadResult } from "./http.ts";
 import { cpuBusyShare, machineInfo, OtherCpuWatch } from "./machine.ts";
 import { bundleWorker, startLog, type Bundle } from "./miniflare.ts";
 import { startProfiler, summarise, writeProfile, type Profiler, type ProfileSummary } from "./profile.ts";
@@ -163,21 +163,34 @@ interface HttpResult {
 }
 
 /** Phase 3's high load against the storage probe: appends when R2, KV and D1 are not on the Worker's thread. */
-async function appendsWithoutSimulators(probe: Bundle, scenario: ReturnType<typeof rawAppendScenario>): Promise<HttpResult["withoutSimulators"]> {
-  const log = await startLog({ scriptPath: probe.scriptPath, port: 0, tickMs: TICK_MS });
-  try {
-    const indices: number[] = [];
-    await runAppendLoad(log.url, scenario, moderateConnections, Math.min(2, seconds), indices); // warm-up
-    const noop = await runLoad({ url: log.url, connections: highConnections, seconds, next: noopRequest });
-    const append = await runAppendLoad(log.url, scenario, highConnections, seconds, indices);
-    if (append.non2xx + append.errors + append.malformed > 0) throw new Error(`storage probe appends: ${append.non2xx} non-2xx, ${append.errors} errors, ${append.malformed} malformed`);
-    return { noop, append, ratio: Math.round((append.perSecond / noop.perSecond) * 100) / 100 };
-  } finally {
-    await log.dispose();
-  }
+async function appendsWithoutSimulators(probe: Bundle): Promise<HttpResult["withoutSimulators"]> {
+  const scenario = rawAppendScenario(ENTRY_SIZE);
+  const indices: number[] = [];
+  const { noop, measured: append, ratio } = await rateAgainstNoop(
+    () => startLog({ scriptPath: probe.scriptPath, port: 0, tickMs: TICK_MS }),
+    highConnections,
+    seconds,
+    (url, s) => runAppendLoad(url, scenario, highConnections, s, indices),
+  );
+  if (append.non2xx + append.errors + append.malformed > 0) throw new Error(`storage probe appends: ${append.non2xx} non-2xx, ${append.errors} errors, ${append.malformed} malformed`);
+  return { noop, append, ratio };
 }
 
 async function httpPhase(bundle: Bundle, probe: Bundle): Promise<HttpResult> {
+  const main = await httpMain(bundle);
+  // The probes start their own logs once the main one is gone.
+  const withoutSimulators = await appendsWithoutSimulators(probe);
+  const doCallCeiling = await runDoCallCeiling(
+    (vars) => startLog({ scriptPath: bundle.scriptPath, port: 0, tickMs: TICK_MS, vars }),
+    ENTRY_SIZE,
+    highConnections,
+    seconds,
+  );
+  return { ...main, doCallCeiling, withoutSimulators };
+}
+
+/** Phase 3 on the real Worker: no-op, appends at high and moderate load, and the check of every answer. */
+async function httpMain(bundle: Bundle): Promise<Omit<HttpResult, "doCallCeiling" | "withoutSimulators">> {
   const inspectorPort = args.profile ? await freePort() : undefined;
   const log = await startLog({ scriptPath: bundle.scriptPath, port: 0, tickMs: TICK_MS, ...(inspectorPort ? { inspectorPort } : {}) });
   try {
@@ -195,13 +208,6 @@ async function httpPhase(bundle: Bundle, probe: Bundle): Promise<HttpResult> {
     const finalSize = Number(text.split("\n")[1]);
     const check = checkIndices(indices, finalSize);
     const all = [high.value, moderate];
-    const withoutSimulators = await appendsWithoutSimulators(probe, rawAppendScenario(ENTRY_SIZE));
-    const doCallCeiling = await runDoCallCeiling(
-      (vars) => startLog({ scriptPath: bundle.scriptPath, port: 0, tickMs: TICK_MS, vars }),
-      ENTRY_SIZE,
-      highConnections,
-      seconds,
-    );
     const wrong = check.duplicates + check.beyondLimit + all.reduce((a, r) => a + r.malformed + r.non2xx + r.errors + r.timeouts, 0) + (res.ok ? 0 : 1);
     return {
       scenario: scenario.name,
@@ -209,8 +215,6 @@ async function httpPhase(bundle: Bundle, probe: Bundle): Promise<HttpResult> {
       appendHigh: high.value,
       appendModerate: moderate,
       appendVsNoop: Math.round((high.value.perSecond / noop.perSecond) * 100) / 100,
-      doCallCeiling,
-      withoutSimulators,
       finalSize,
       acknowledged: check,
       wrong,
