@@ -2,9 +2,9 @@
  * The Sequencer Durable Object: one per log shard, the only writer of its log.
  *
  * A thin shell (Azul sequencer_do.rs): RPC `add` pools leaves; a timer runs one round
- * (src/sequencer/round.ts) TICK_MS after the oldest pooled leaf arrived (at once if it waited that long
- * through the previous round); `alarm` republishes the
- * checkpoint when idle and retries recovery. The protocol and its invariants live in round.ts.
+ * (src/sequencer/round.ts) TICK_MS after the oldest pooled leaf arrived, sooner for a full pool (see
+ * schedule()); `alarm` republishes the checkpoint when idle and retries recovery. The protocol and its
+ * invariants live in round.ts.
  *
  * Invariants:
  * - Nothing is acknowledged before the round's SQLite commit and its uploads and publication.
