@@ -25,6 +25,7 @@ import { signingKeys } from "../src/log-keys.ts";
 import { faultyHotStore, faultyObjectStore, faultyWitnessCall, FaultSwitch } from "../src/storage/faults.ts";
 import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../src/storage/object-store.ts";
 import { d1SearchIndex, faultySearchIndex } from "../src/storage/search-index.ts";
+import { deadlineHotStore, deadlineObjectStore, deadlineSearchIndex } from "../src/storage/deadline.ts";
 import { indexKeysOf } from "../src/search/index-keys.ts";
 import { LogDatabase, type CommittedCheckpoint } from "../src/sequencer/database.ts";
 import { Pool } from "../src/sequencer/pool.ts";
@@ -94,6 +95,9 @@ export class Sequencer extends DurableObject<Env> {
 
   private cachedDeps: RoundDeps | undefined;
 
+  /** STORAGE_DEADLINE_MS, read at each storage call. */
+  private readonly storageDeadline = () => this.config.storageDeadlineMs;
+
   private deps(): RoundDeps {
     return (this.cachedDeps ??= this.makeDeps());
   }
@@ -102,14 +106,14 @@ export class Sequencer extends DurableObject<Env> {
     const skey = signingKeys(this.env, this.shard).checkpoint; // LOG_SIGNING_KEY_<SHARD>, else LOG_SIGNING_KEY
     const signer = newSigner(skey);
     if (signer.name !== this.config.origin) throw new Error(`LOG_SIGNING_KEY is for ${signer.name}, but LOG_ORIGIN is ${this.config.origin}`);
-    const objects = shardObjectStore(faultyObjectStore(r2ObjectStore(this.env.TILES), this.faults), this.shard);
+    const objects = deadlineObjectStore(shardObjectStore(faultyObjectStore(r2ObjectStore(this.env.TILES), this.faults), this.shard), this.storageDeadline);
     const policy = this.config.witnesses;
     const call = faultyWitnessCall(witnessCall(this.env as unknown as Record<string, unknown>, policy.timeoutMs), this.faults);
     const cosigner = (this.cosigner = new Cosigner(policy, new WitnessState(this.ctx.storage), call, objects));
     return {
       db: this.db,
       objects,
-      hot: shardHotStore(faultyHotStore(kvHotStore(this.env.HOT), this.faults), this.shard),
+      hot: deadlineHotStore(shardHotStore(faultyHotStore(kvHotStore(this.env.HOT), this.faults), this.shard), this.storageDeadline),
       signer,
       origin: this.config.origin,
       stats: this.stats,
@@ -167,7 +171,7 @@ export class Sequencer extends DurableObject<Env> {
           if (existing[k]! >= this.publishedSize) return resolve(this.awaitingWitnesses());
           return resolve({ kind: "duplicate", index: existing[k]! });
         }
-        if (this.pool.size >= this.config.maxPoolLeaves) {
+        if (this.pool.size >= this.config.maxPoolLeaves || this.pool.bytes + leaf.length > this.config.maxPoolBytes) {
           return resolve({ kind: "overloaded", retryAfterSeconds: Math.max(1, Math.ceil(this.config.tickMs / 1000)) });
         }
         this.pool.add({ data: leaf, leafHash, indexKeys: indexKeys?.[i] ?? indexKeysOf(leaf) }, resolve, Date.now());
@@ -195,7 +199,7 @@ export class Sequencer extends DurableObject<Env> {
   /**
    * Sets the round timer: a round starts TICK_MS after the oldest pooled leaf arrived, so no leaf waits
    * longer than a tick plus the round in progress; leaves that arrived during a long round have waited
-   * already, and their round follows at once. A pool of ROUND_TRIGGER_LEAVES does not wait for its
+   * already, and their round follows at once. A pool of ROUND_TRIGGER_LEAVES (or of MAX_ROUND_BYTES) does not wait for its
    * oldest leaf's tick, only for a tick after the previous round started: under load rounds run back to
    * back instead of idling, and never more than one per tick (each rewrites the checkpoint, and R2
    * takes about one write per second per key: docs/DESIGN.md "Limits").
@@ -203,7 +207,7 @@ export class Sequencer extends DurableObject<Env> {
   private schedule(): void {
     const oldest = this.pool.oldestArrival;
     if (this.running || oldest === undefined) return;
-    const early = this.pool.size >= this.config.roundTriggerLeaves;
+    const early = this.pool.size >= this.config.roundTriggerLeaves || this.pool.waitingBytes >= this.config.maxRoundBytes;
     const due = (early ? Math.min(oldest, this.lastRoundStartAt) : oldest) + this.config.tickMs;
     if (this.timer !== undefined) {
       if (due >= this.timerDue) return;
@@ -222,7 +226,7 @@ export class Sequencer extends DurableObject<Env> {
     let batch: ReturnType<Pool["take"]> = [];
     try {
       const state = await this.ensureLoaded();
-      batch = this.pool.take();
+      batch = this.pool.take({ leaves: this.config.maxRoundLeaves, bytes: this.config.maxRoundBytes });
       if (batch.length === 0) return;
       this.lastRoundStartAt = Date.now();
       const result = await sequenceRound(state, batch, this.deps());
@@ -279,7 +283,7 @@ export class Sequencer extends DurableObject<Env> {
 
   private async drainNow(): Promise<void> {
     try {
-      const index = faultySearchIndex(d1SearchIndex(this.env.INDEX), this.faults);
+      const index = deadlineSearchIndex(faultySearchIndex(d1SearchIndex(this.env.INDEX), this.faults), this.storageDeadline);
       for (let next = this.db.nextOutbox(); next && next.firstIndex < this.publishedSize; next = this.db.nextOutbox()) {
         await index.insertEntries(this.shard, next.rows);
         this.db.dropOutbox(next.firstIndex);

@@ -121,6 +121,7 @@ export function faultySearchIndex(inner: SearchIndex, faults: FaultSwitch): Sear
   return {
     async insertEntries(shard, rows) {
       const d = faults.check("d1.write", shard);
+      if (!d.fail && d.hang) return new Promise<never>(() => {});
       if (d.fail && !d.persist) throw new InjectedFault("injected d1.write failure");
       await inner.insertEntries(shard, rows);
       if (d.fail) throw new InjectedFault("injected d1.write failure (after write)");
