@@ -181,6 +181,21 @@ export class Sequencer extends DurableObject<Env> {
     return Promise.all(results);
   }
 
+  /**
+   * The cron heartbeat (every minute): loads the log (creating it on first deploy, re-publishing anything
+   * staged) and keeps the alarm armed, which republishes and drains the index outbox. Constant work: no
+   * scan of a table that grows with the log (status() counts rows: it is for tests and operators).
+   */
+  async heartbeat(): Promise<void> {
+    try {
+      await this.ensureLoaded();
+      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.config.republishMs);
+    } catch (e) {
+      console.error("sequencer heartbeat:", e); // the alarm retries recovery; an RPC must not throw (Azul #80)
+      await this.ctx.storage.setAlarm(Date.now() + RECOVERY_RETRY_MS);
+    }
+  }
+
   async status(): Promise<SequencerStatus> {
     const s = await this.ensureLoaded();
     await this.drainOutbox();
