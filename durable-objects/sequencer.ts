@@ -29,6 +29,7 @@ import { deadlineHotStore, deadlineObjectStore, deadlineSearchIndex } from "../s
 import { indexKeysOf } from "../src/search/index-keys.ts";
 import { LogDatabase, type CommittedCheckpoint } from "../src/sequencer/database.ts";
 import { Pool } from "../src/sequencer/pool.ts";
+import { Backoff } from "../src/sequencer/backoff.ts";
 import type { AddResult, SequencerStatus } from "../src/sequencer/protocol.ts";
 import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, newWriteStats, publishStaged } from "../src/sequencer/publish.ts";
 import { createLog, sequenceRound, type LogState, type RoundDeps } from "../src/sequencer/round.ts";
@@ -45,6 +46,9 @@ import { edgeIsWellFormed, edgeRoot } from "../src/tlog/tree.ts";
 const RECOVERY_RETRY_MS = 2_000;
 /** A background republish (cosignatures, quorum 0) waits this long after the last checkpoint write (ms). */
 const MIN_CHECKPOINT_WRITE_GAP_MS = 1_000;
+/** While D1 fails, the outbox drain backs off from this (ms), doubling up to INDEX_RETRY_MAX_MS. */
+const INDEX_RETRY_BASE_MS = 1_000;
+const INDEX_RETRY_MAX_MS = 300_000;
 /** After a checkpoint missed its witness quorum, ask the witnesses again this soon (ms). */
 const WITNESS_RETRY_MS = 5_000;
 
@@ -77,6 +81,8 @@ export class Sequencer extends DurableObject<Env> {
   private lastPublishAt = 0;
   private readonly stats = newWriteStats();
   private draining: Promise<void> | undefined;
+  /** The outbox drain's backoff while D1 fails (tests swap it through runInDurableObject). */
+  private indexRetry = new Backoff(INDEX_RETRY_BASE_MS, INDEX_RETRY_MAX_MS);
   /** The shard name this object was addressed by (idFromName); its objects live under "<shard>/". */
   private readonly shard: string;
   /** Size of the checkpoint this instance knows to be published (it lags the committed one while witnesses have not cosigned). */
@@ -198,7 +204,7 @@ export class Sequencer extends DurableObject<Env> {
 
   async status(): Promise<SequencerStatus> {
     const s = await this.ensureLoaded();
-    await this.drainOutbox();
+    await this.drainOutbox(true);
     this.db.flush();
     const loaded = this.db.load();
     return {
@@ -288,9 +294,12 @@ export class Sequencer extends DurableObject<Env> {
 
   /**
    * Drains the index outbox into D1 (DESIGN: "after replying, drain the outbox into D1"). A failure
-   * keeps the rows for the next round or alarm; nothing is lost and appends are not affected.
+   * keeps the rows for a later attempt; nothing is lost and appends are not affected. While D1 fails,
+   * attempts back off exponentially (rounds and the alarm skip the drain until it is due); `force`
+   * (status(): tests and operators) tries at once. One outbox row (at most ~2 MB) is in memory at a time.
    */
-  private drainOutbox(): Promise<void> {
+  private drainOutbox(force = false): Promise<void> {
+    if (!force && !this.indexRetry.due()) return Promise.resolve();
     // A caller that finds a drain running waits for it: that drain reads the outbox until it is empty.
     this.draining ??= this.drainNow().finally(() => (this.draining = undefined));
     return this.draining;
@@ -303,8 +312,10 @@ export class Sequencer extends DurableObject<Env> {
         await index.insertEntries(this.shard, next.rows);
         this.db.dropOutbox(next.firstIndex);
       }
+      this.indexRetry.succeeded();
     } catch (e) {
-      console.warn("index outbox: D1 write failed, rows kept for retry:", e);
+      this.indexRetry.failed();
+      console.warn(`index outbox: D1 write failed, rows kept; next attempt in ${this.indexRetry.delayMs} ms:`, e);
     }
   }
 
