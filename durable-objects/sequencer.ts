@@ -37,7 +37,7 @@ import { Cosigner } from "../src/sequencer/cosigner.ts";
 import { WitnessState } from "../src/sequencer/witness-state.ts";
 import { witnessCall } from "../src/witness/witness-client.ts";
 import { bytesEqual, utf8Decode, utf8Encode } from "../src/tlog/encoding.ts";
-import { HASH_SIZE } from "../src/tlog/hash.ts";
+import { nativeLeafHash } from "../src/sequencer/native-leaf-hash.ts";
 import { newSigner, newVerifier, openNote } from "../src/tlog/note.ts";
 import { parseCheckpoint } from "../src/tlog/checkpoint.ts";
 import { edgeIsWellFormed, edgeRoot } from "../src/tlog/tree.ts";
@@ -51,18 +51,6 @@ const INDEX_RETRY_BASE_MS = 1_000;
 const INDEX_RETRY_MAX_MS = 300_000;
 /** After a checkpoint missed its witness quorum, ask the witnesses again this soon (ms). */
 const WITNESS_RETRY_MS = 5_000;
-
-/**
- * RFC 6962 leaf hash with the runtime's native SHA-256 (WebCrypto): a leaf is up to 64 KiB, and the
- * sequencer hashes every one of them; the pure core's JS SHA-256 stays for small node hashes.
- */
-async function leafHashOf(leaf: Uint8Array): Promise<Uint8Array> {
-  const buf = new Uint8Array(leaf.length + 1);
-  buf.set(leaf, 1);
-  const h = new Uint8Array(await crypto.subtle.digest("SHA-256", buf));
-  if (h.length !== HASH_SIZE) throw new Error("bad digest length");
-  return h;
-}
 
 export class Sequencer extends DurableObject<Env> {
   private readonly config: LogConfig;
@@ -152,7 +140,7 @@ export class Sequencer extends DurableObject<Env> {
       return undefined as unknown as AddResult;
     });
     const todo = leaves.map((leaf, i) => ({ leaf, i })).filter(({ i }) => results[i] === undefined);
-    const hashes = await Promise.all(todo.map(({ leaf }) => leafHashOf(leaf)));
+    const hashes = await Promise.all(todo.map(({ leaf }) => nativeLeafHash(leaf)));
     try {
       await this.ensureLoaded();
     } catch (e) {

@@ -139,7 +139,7 @@ export function shardSetting(env: Vars, name: PerShardSetting, shard: string): s
 /** Shard names are URL path segments and R2 prefixes: lowercase letters, digits and inner hyphens. */
 const SHARD_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** First path segments the API already uses; a shard cannot be named like them. */
-const RESERVED_NAMES = new Set(["api", "tile", "checkpoint", "healthz", "add", "witness"]);
+const RESERVED_NAMES = new Set(["api", "tile", "checkpoint", "healthz", "add", "witness", "admin"]);
 
 function shardList(value: string | undefined, what: string): string[] {
   if (value === undefined) return [];

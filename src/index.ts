@@ -8,6 +8,7 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { errorResponse } from "./api/errors.ts";
+import { admin } from "./api/admin.ts";
 import { explorer } from "./api/explorer.ts";
 import { health } from "./api/health.ts";
 import { indexRetrieve } from "./api/index-retrieve.ts";
@@ -44,6 +45,7 @@ router.route("/", search);
 router.route("/", indexRetrieve);
 router.route("/", openapi);
 router.route("/", witness);
+router.route("/", admin);
 router.route("/", explorer); // the web explorer at `/` (issue 8)
 router.notFound((c) => c.json({ code: 404, message: `no route for ${c.req.method} ${c.req.path}` }, 404));
 router.onError((err, c) => errorResponse(c, err));
