@@ -101,7 +101,8 @@ describe("reindex", () => {
     const call = worker(shard);
     const off = await worker(shard, { ADMIN_TOKEN: "" })("/admin/reindex", json({ from: 0 }, admin));
     expect(off.status).toBe(404);
-    for (const headers of [{}, { Authorization: "Bearer wrong" }, { Authorization: vars.ADMIN_TOKEN! }]) {
+    const attempts: Record<string, string>[] = [{}, { Authorization: "Bearer wrong" }, { Authorization: vars.ADMIN_TOKEN! }];
+    for (const headers of attempts) {
       const r = await call("/admin/reindex", json({ from: 0 }, headers));
       expect(r.status).toBe(401);
       expect(r.headers.get("WWW-Authenticate")).toBe("Bearer");

@@ -1,5 +1,5 @@
 // Runs in Node when vitest loads its config: throwaway keys and test-friendly settings for this run.
-import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { generateCosignatureKey } from "../../src/tlog/cosignature.ts";
 import { generateKey, newSigner } from "../../src/tlog/note.ts";
 
@@ -14,7 +14,7 @@ export function testBindings(): Record<string, string> {
     CHECKPOINT_MAX_AGE: "0",
     ENABLE_TEST_APPEND: "true",
     // Operator routes (POST /admin/reindex): a throwaway bearer token.
-    ADMIN_TOKEN: `test-admin-${randomUUID()}`,
+    ADMIN_TOKEN: `test-admin-${crypto.randomUUID()}`,
     // Two extra shards for test/shards/ (inert unless a test lists them in SHARDS): keys per shard.
     ...shardBindings("shardtest-a", "SHARDTEST_A"),
     ...shardBindings("shardtest-b", "SHARDTEST_B"),
