@@ -28,6 +28,7 @@ import { keyFingerprint, type Watch } from "./facts.ts";
 import { ForkError, monitorOnce, type Match } from "./monitor.ts";
 import { useNodeSha256 } from "./native-sha256.ts";
 import { trust } from "./trust.ts";
+import { health, reindex } from "./index-admin.ts";
 import type { Selector } from "../src/search/selectors.ts";
 import { searchAll } from "./search.ts";
 import { parseEntryFile, v1PublicKey, verifyEntry, type V1PublicKey } from "./verify.ts";
@@ -547,6 +548,22 @@ export function program(): Command {
     .option("--out-dir <dir>", "save trusted_root.json and signing_config.json here (for cosign, sigstore-js, sigstore-go)")
     .option("--json", "print both files as JSON")
     .action(run((o) => trust(o, out, err)));
+
+  withCommon(p.command("health").description("the log's liveness and its search index lag (GET /healthz): entries published but not yet searchable"))
+    .option("--shard <name>", "a shard other than the active one (its /<shard>/ prefix)")
+    .option("--max-lag <n>", "exit 1 if more than n entries are not yet searchable (for monitoring)")
+    .option("--json", "print the index report as JSON")
+    .action(run((o) => health(o, out)));
+
+  withCommon(p.command("reindex").description("operators: rebuild a shard's search index (D1) from the log's own bundles via POST /admin/reindex; resumable, with a progress bar"))
+    .addOption(new Option("--token <token>", "the deployment's ADMIN_TOKEN secret").env("EDGELOG_ADMIN_TOKEN"))
+    .option("--shard <name>", "a shard other than the active one (its /<shard>/ prefix)")
+    .option("--from <index>", "first entry to index (default: where the index stops, from /healthz)")
+    .option("--batch <n>", "entries per request (the server takes at most 1024)", "1024")
+    .option("--progress", "force the progress bar (default: when stderr is a terminal)")
+    .option("--no-progress", "never show the progress bar")
+    .option("--json", "print a JSON summary")
+    .action(run((o) => reindex(o, out, err)));
 
   const w = p.command("witness").description("C2SP tlog-witness: make a witness key, or have a witness cosign the log's checkpoint");
   w.command("key")

@@ -25,9 +25,11 @@ import { signingKeys } from "../src/log-keys.ts";
 import { faultyHotStore, faultyObjectStore, faultyWitnessCall, FaultSwitch } from "../src/storage/faults.ts";
 import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../src/storage/object-store.ts";
 import { d1SearchIndex, faultySearchIndex } from "../src/storage/search-index.ts";
+import { deadlineHotStore, deadlineObjectStore, deadlineSearchIndex } from "../src/storage/deadline.ts";
 import { indexKeysOf } from "../src/search/index-keys.ts";
 import { LogDatabase, type CommittedCheckpoint } from "../src/sequencer/database.ts";
 import { Pool } from "../src/sequencer/pool.ts";
+import { Backoff } from "../src/sequencer/backoff.ts";
 import type { AddResult, SequencerStatus } from "../src/sequencer/protocol.ts";
 import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, newWriteStats, publishStaged } from "../src/sequencer/publish.ts";
 import { createLog, sequenceRound, type LogState, type RoundDeps } from "../src/sequencer/round.ts";
@@ -35,7 +37,7 @@ import { Cosigner } from "../src/sequencer/cosigner.ts";
 import { WitnessState } from "../src/sequencer/witness-state.ts";
 import { witnessCall } from "../src/witness/witness-client.ts";
 import { bytesEqual, utf8Decode, utf8Encode } from "../src/tlog/encoding.ts";
-import { HASH_SIZE } from "../src/tlog/hash.ts";
+import { nativeLeafHash } from "../src/sequencer/native-leaf-hash.ts";
 import { newSigner, newVerifier, openNote } from "../src/tlog/note.ts";
 import { parseCheckpoint } from "../src/tlog/checkpoint.ts";
 import { edgeIsWellFormed, edgeRoot } from "../src/tlog/tree.ts";
@@ -44,20 +46,11 @@ import { edgeIsWellFormed, edgeRoot } from "../src/tlog/tree.ts";
 const RECOVERY_RETRY_MS = 2_000;
 /** A background republish (cosignatures, quorum 0) waits this long after the last checkpoint write (ms). */
 const MIN_CHECKPOINT_WRITE_GAP_MS = 1_000;
+/** While D1 fails, the outbox drain backs off from this (ms), doubling up to INDEX_RETRY_MAX_MS. */
+const INDEX_RETRY_BASE_MS = 1_000;
+const INDEX_RETRY_MAX_MS = 300_000;
 /** After a checkpoint missed its witness quorum, ask the witnesses again this soon (ms). */
 const WITNESS_RETRY_MS = 5_000;
-
-/**
- * RFC 6962 leaf hash with the runtime's native SHA-256 (WebCrypto): a leaf is up to 64 KiB, and the
- * sequencer hashes every one of them; the pure core's JS SHA-256 stays for small node hashes.
- */
-async function leafHashOf(leaf: Uint8Array): Promise<Uint8Array> {
-  const buf = new Uint8Array(leaf.length + 1);
-  buf.set(leaf, 1);
-  const h = new Uint8Array(await crypto.subtle.digest("SHA-256", buf));
-  if (h.length !== HASH_SIZE) throw new Error("bad digest length");
-  return h;
-}
 
 export class Sequencer extends DurableObject<Env> {
   private readonly config: LogConfig;
@@ -76,6 +69,8 @@ export class Sequencer extends DurableObject<Env> {
   private lastPublishAt = 0;
   private readonly stats = newWriteStats();
   private draining: Promise<void> | undefined;
+  /** The outbox drain's backoff while D1 fails (tests swap it through runInDurableObject). */
+  private indexRetry = new Backoff(INDEX_RETRY_BASE_MS, INDEX_RETRY_MAX_MS);
   /** The shard name this object was addressed by (idFromName); its objects live under "<shard>/". */
   private readonly shard: string;
   /** Size of the checkpoint this instance knows to be published (it lags the committed one while witnesses have not cosigned). */
@@ -94,6 +89,9 @@ export class Sequencer extends DurableObject<Env> {
 
   private cachedDeps: RoundDeps | undefined;
 
+  /** STORAGE_DEADLINE_MS, read at each storage call. */
+  private readonly storageDeadline = () => this.config.storageDeadlineMs;
+
   private deps(): RoundDeps {
     return (this.cachedDeps ??= this.makeDeps());
   }
@@ -102,14 +100,14 @@ export class Sequencer extends DurableObject<Env> {
     const skey = signingKeys(this.env, this.shard).checkpoint; // LOG_SIGNING_KEY_<SHARD>, else LOG_SIGNING_KEY
     const signer = newSigner(skey);
     if (signer.name !== this.config.origin) throw new Error(`LOG_SIGNING_KEY is for ${signer.name}, but LOG_ORIGIN is ${this.config.origin}`);
-    const objects = shardObjectStore(faultyObjectStore(r2ObjectStore(this.env.TILES), this.faults), this.shard);
+    const objects = deadlineObjectStore(shardObjectStore(faultyObjectStore(r2ObjectStore(this.env.TILES), this.faults), this.shard), this.storageDeadline);
     const policy = this.config.witnesses;
     const call = faultyWitnessCall(witnessCall(this.env as unknown as Record<string, unknown>, policy.timeoutMs), this.faults);
     const cosigner = (this.cosigner = new Cosigner(policy, new WitnessState(this.ctx.storage), call, objects));
     return {
       db: this.db,
       objects,
-      hot: shardHotStore(faultyHotStore(kvHotStore(this.env.HOT), this.faults), this.shard),
+      hot: deadlineHotStore(shardHotStore(faultyHotStore(kvHotStore(this.env.HOT), this.faults), this.shard), this.storageDeadline),
       signer,
       origin: this.config.origin,
       stats: this.stats,
@@ -142,7 +140,7 @@ export class Sequencer extends DurableObject<Env> {
       return undefined as unknown as AddResult;
     });
     const todo = leaves.map((leaf, i) => ({ leaf, i })).filter(({ i }) => results[i] === undefined);
-    const hashes = await Promise.all(todo.map(({ leaf }) => leafHashOf(leaf)));
+    const hashes = await Promise.all(todo.map(({ leaf }) => nativeLeafHash(leaf)));
     try {
       await this.ensureLoaded();
     } catch (e) {
@@ -167,7 +165,7 @@ export class Sequencer extends DurableObject<Env> {
           if (existing[k]! >= this.publishedSize) return resolve(this.awaitingWitnesses());
           return resolve({ kind: "duplicate", index: existing[k]! });
         }
-        if (this.pool.size >= this.config.maxPoolLeaves) {
+        if (this.pool.size >= this.config.maxPoolLeaves || this.pool.bytes + leaf.length > this.config.maxPoolBytes) {
           return resolve({ kind: "overloaded", retryAfterSeconds: Math.max(1, Math.ceil(this.config.tickMs / 1000)) });
         }
         this.pool.add({ data: leaf, leafHash, indexKeys: indexKeys?.[i] ?? indexKeysOf(leaf) }, resolve, Date.now());
@@ -177,9 +175,24 @@ export class Sequencer extends DurableObject<Env> {
     return Promise.all(results);
   }
 
+  /**
+   * The cron heartbeat (every minute): loads the log (creating it on first deploy, re-publishing anything
+   * staged) and keeps the alarm armed, which republishes and drains the index outbox. Constant work: no
+   * scan of a table that grows with the log (status() counts rows: it is for tests and operators).
+   */
+  async heartbeat(): Promise<void> {
+    try {
+      await this.ensureLoaded();
+      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.config.republishMs);
+    } catch (e) {
+      console.error("sequencer heartbeat:", e); // the alarm retries recovery; an RPC must not throw (Azul #80)
+      await this.ctx.storage.setAlarm(Date.now() + RECOVERY_RETRY_MS);
+    }
+  }
+
   async status(): Promise<SequencerStatus> {
     const s = await this.ensureLoaded();
-    await this.drainOutbox();
+    await this.drainOutbox(true);
     this.db.flush();
     const loaded = this.db.load();
     return {
@@ -195,7 +208,7 @@ export class Sequencer extends DurableObject<Env> {
   /**
    * Sets the round timer: a round starts TICK_MS after the oldest pooled leaf arrived, so no leaf waits
    * longer than a tick plus the round in progress; leaves that arrived during a long round have waited
-   * already, and their round follows at once. A pool of ROUND_TRIGGER_LEAVES does not wait for its
+   * already, and their round follows at once. A pool of ROUND_TRIGGER_LEAVES (or of MAX_ROUND_BYTES) does not wait for its
    * oldest leaf's tick, only for a tick after the previous round started: under load rounds run back to
    * back instead of idling, and never more than one per tick (each rewrites the checkpoint, and R2
    * takes about one write per second per key: docs/DESIGN.md "Limits").
@@ -203,7 +216,7 @@ export class Sequencer extends DurableObject<Env> {
   private schedule(): void {
     const oldest = this.pool.oldestArrival;
     if (this.running || oldest === undefined) return;
-    const early = this.pool.size >= this.config.roundTriggerLeaves;
+    const early = this.pool.size >= this.config.roundTriggerLeaves || this.pool.waitingBytes >= this.config.maxRoundBytes;
     const due = (early ? Math.min(oldest, this.lastRoundStartAt) : oldest) + this.config.tickMs;
     if (this.timer !== undefined) {
       if (due >= this.timerDue) return;
@@ -222,7 +235,7 @@ export class Sequencer extends DurableObject<Env> {
     let batch: ReturnType<Pool["take"]> = [];
     try {
       const state = await this.ensureLoaded();
-      batch = this.pool.take();
+      batch = this.pool.take({ leaves: this.config.maxRoundLeaves, bytes: this.config.maxRoundBytes });
       if (batch.length === 0) return;
       this.lastRoundStartAt = Date.now();
       const result = await sequenceRound(state, batch, this.deps());
@@ -269,9 +282,12 @@ export class Sequencer extends DurableObject<Env> {
 
   /**
    * Drains the index outbox into D1 (DESIGN: "after replying, drain the outbox into D1"). A failure
-   * keeps the rows for the next round or alarm; nothing is lost and appends are not affected.
+   * keeps the rows for a later attempt; nothing is lost and appends are not affected. While D1 fails,
+   * attempts back off exponentially (rounds and the alarm skip the drain until it is due); `force`
+   * (status(): tests and operators) tries at once. One outbox row (at most ~2 MB) is in memory at a time.
    */
-  private drainOutbox(): Promise<void> {
+  private drainOutbox(force = false): Promise<void> {
+    if (!force && !this.indexRetry.due()) return Promise.resolve();
     // A caller that finds a drain running waits for it: that drain reads the outbox until it is empty.
     this.draining ??= this.drainNow().finally(() => (this.draining = undefined));
     return this.draining;
@@ -279,13 +295,15 @@ export class Sequencer extends DurableObject<Env> {
 
   private async drainNow(): Promise<void> {
     try {
-      const index = faultySearchIndex(d1SearchIndex(this.env.INDEX), this.faults);
+      const index = deadlineSearchIndex(faultySearchIndex(d1SearchIndex(this.env.INDEX), this.faults), this.storageDeadline);
       for (let next = this.db.nextOutbox(); next && next.firstIndex < this.publishedSize; next = this.db.nextOutbox()) {
         await index.insertEntries(this.shard, next.rows);
         this.db.dropOutbox(next.firstIndex);
       }
+      this.indexRetry.succeeded();
     } catch (e) {
-      console.warn("index outbox: D1 write failed, rows kept for retry:", e);
+      this.indexRetry.failed();
+      console.warn(`index outbox: D1 write failed, rows kept; next attempt in ${this.indexRetry.delayMs} ms:`, e);
     }
   }
 

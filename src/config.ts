@@ -19,6 +19,12 @@ import { parseWitnessPolicy, type WitnessPolicy } from "./witness/log-witnesses.
 
 export const DEFAULT_SHARD = "default";
 
+/** Default MAX_POOL_BYTES (pool and round in progress) and MAX_ROUND_BYTES: see LogConfig. */
+export const DEFAULT_MAX_POOL_BYTES = 24 << 20;
+export const DEFAULT_MAX_ROUND_BYTES = 8 << 20;
+/** Default STORAGE_DEADLINE_MS: far above R2's, KV's and D1's normal latency, far below "hung". */
+export const DEFAULT_STORAGE_DEADLINE_MS = 10_000;
+
 /**
  * Default REKORD_MAX_DATA_BYTES: 512 KiB of rekord inline data (683 KiB as base64, inside the 1 MiB body limit).
  * Rekor v1 streams the artifact; a Worker holds it in memory to hash and verify it, so it is bounded.
@@ -44,6 +50,9 @@ export const PER_SHARD_SETTINGS = [
   "LOG_OPERATOR",
   "TICK_MS",
   "MAX_POOL_LEAVES",
+  "MAX_POOL_BYTES",
+  "MAX_ROUND_LEAVES",
+  "MAX_ROUND_BYTES",
   "ROUND_TRIGGER_LEAVES",
   "CHECKPOINT_REPUBLISH_MS",
   "MAX_LEAF_BYTES",
@@ -66,6 +75,17 @@ export interface LogConfig {
   tickMs: number;
   /** Pool cap in leaves; beyond it submissions get 503 + Retry-After (Tessera pushback default 4,096). */
   maxPoolLeaves: number;
+  /**
+   * Pool cap in leaf bytes, the round in progress included; beyond it 503 + Retry-After. A Durable Object
+   * has 128 MB of memory, and a round holds its leaves about three times over (the leaves, their bundles,
+   * the SQLite rows), so the default (24 MiB) keeps pool and round well inside it.
+   */
+  maxPoolBytes: number;
+  /** A round takes at most this many leaves and leaf bytes from the pool; the rest wait for the next round. */
+  maxRoundLeaves: number;
+  maxRoundBytes: number;
+  /** Deadline on each storage call (R2, KV, D1) of the sequencer, ms: past it the call fails like a failed put. */
+  storageDeadlineMs: number;
   /**
    * A pool this large starts its round without waiting for its oldest leaf's tick, though never sooner
    * than a tick after the previous round started (Tessera's batch max size, 256: one entry bundle).
@@ -119,7 +139,7 @@ export function shardSetting(env: Vars, name: PerShardSetting, shard: string): s
 /** Shard names are URL path segments and R2 prefixes: lowercase letters, digits and inner hyphens. */
 const SHARD_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** First path segments the API already uses; a shard cannot be named like them. */
-const RESERVED_NAMES = new Set(["api", "tile", "checkpoint", "healthz", "add", "witness"]);
+const RESERVED_NAMES = new Set(["api", "tile", "checkpoint", "healthz", "add", "witness", "admin"]);
 
 function shardList(value: string | undefined, what: string): string[] {
   if (value === undefined) return [];
@@ -215,6 +235,10 @@ function parseConfig(env: Vars, name: string): LogConfig {
     origin,
     tickMs: int(s("TICK_MS"), 250, "TICK_MS", 1, 60_000),
     maxPoolLeaves: int(s("MAX_POOL_LEAVES"), 4096, "MAX_POOL_LEAVES", 1, 100_000),
+    maxPoolBytes: int(s("MAX_POOL_BYTES"), DEFAULT_MAX_POOL_BYTES, "MAX_POOL_BYTES", MAX_ENTRY_BYTES, 96 << 20),
+    maxRoundLeaves: int(s("MAX_ROUND_LEAVES"), 8192, "MAX_ROUND_LEAVES", 1, 100_000),
+    maxRoundBytes: int(s("MAX_ROUND_BYTES"), DEFAULT_MAX_ROUND_BYTES, "MAX_ROUND_BYTES", MAX_ENTRY_BYTES, 32 << 20),
+    storageDeadlineMs: int(str(env, "STORAGE_DEADLINE_MS"), DEFAULT_STORAGE_DEADLINE_MS, "STORAGE_DEADLINE_MS", 100, 600_000),
     roundTriggerLeaves: int(s("ROUND_TRIGGER_LEAVES"), 256, "ROUND_TRIGGER_LEAVES", 1, 100_000),
     republishMs: int(s("CHECKPOINT_REPUBLISH_MS"), 60_000, "CHECKPOINT_REPUBLISH_MS", 1_000, 86_400_000),
     maxLeafBytes: int(s("MAX_LEAF_BYTES"), MAX_ENTRY_BYTES, "MAX_LEAF_BYTES", 1, MAX_ENTRY_BYTES),

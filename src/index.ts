@@ -8,6 +8,7 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { errorResponse } from "./api/errors.ts";
+import { admin } from "./api/admin.ts";
 import { explorer } from "./api/explorer.ts";
 import { health } from "./api/health.ts";
 import { indexRetrieve } from "./api/index-retrieve.ts";
@@ -44,6 +45,7 @@ router.route("/", search);
 router.route("/", indexRetrieve);
 router.route("/", openapi);
 router.route("/", witness);
+router.route("/", admin);
 router.route("/", explorer); // the web explorer at `/` (issue 8)
 router.notFound((c) => c.json({ code: 404, message: `no route for ${c.req.method} ${c.req.path}` }, 404));
 router.onError((err, c) => errorResponse(c, err));
@@ -77,12 +79,12 @@ export default {
   /**
    * Cron heartbeat: creates a new shard's log on first deploy and keeps every shard's sequencer (and
    * republish alarm) alive. A shard just frozen reloads, re-publishes anything staged and so its
-   * final checkpoint, and drains its index outbox.
+   * final checkpoint; its alarm drains its index outbox. Constant work per shard (Sequencer.heartbeat).
    */
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
     for (const shard of readDeployment(env).shards) {
       if (shard.state === "pending") continue;
-      ctx.waitUntil(sequencerFor(shardEnv(env, shard.name)).status().then(() => undefined));
+      ctx.waitUntil(sequencerFor(shardEnv(env, shard.name)).heartbeat());
     }
   },
 } satisfies ExportedHandler<Env>;

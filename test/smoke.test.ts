@@ -3,7 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
 it("serves healthz and reaches the DO", async () => {
   const r = await exports.default.fetch("http://x/healthz");
-  expect(await r.json()).toEqual({ status: "SERVING" });
+  expect(await r.json()).toMatchObject({ status: "SERVING" });
   const stub = env.SEQUENCER.get(env.SEQUENCER.idFromName("t"));
   const name = await runInDurableObject(stub, (_i, state) => state.id.name);
   expect(name).toBe("t");

@@ -8,7 +8,7 @@ import { HTTPException } from "hono/http-exception";
 
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 503,
+    readonly status: 400 | 401 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 503,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {

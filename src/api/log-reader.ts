@@ -11,6 +11,7 @@ import { r2ObjectStore, shardObjectStore } from "../storage/object-store.ts";
 import { newVerifier } from "../tlog/note.ts";
 import { ENTRIES_LEVEL, tilePath, tileWidth, TILE_WIDTH } from "../tlog/tile.ts";
 import type { Hash } from "../tlog/hash.ts";
+import { parseBundle } from "../tlog/bundle.ts";
 import { ApiError } from "./errors.ts";
 import { shardName } from "./sequencer-client.ts";
 
@@ -64,6 +65,14 @@ export class LogReader {
 
   proofReader(): TileReader {
     return this.tiles;
+  }
+
+  /** The entries of bundle `n` of the tree of `size` (not yet checked against the tiles: see TileReader.entry). */
+  async bundle(n: number, size: number): Promise<Uint8Array[]> {
+    const path = tilePath({ level: ENTRIES_LEVEL, index: n, width: tileWidth(ENTRIES_LEVEL, n, size) });
+    const data = await this.read(path);
+    if (data === null) throw new Error(`${path} is missing from the object store`);
+    return parseBundle(data);
   }
 
   /** Entry `index` under checkpoint `cp`, with its integrated time and inclusion proof. */

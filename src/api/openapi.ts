@@ -22,7 +22,14 @@ export const OPENAPI = {
       "A Sigstore transparency log on Cloudflare Workers: C2SP tlog-tiles reads, Rekor v2 and Rekor v1 write and read APIs.",
   },
   paths: {
-    "/healthz": { get: { operationId: "health", summary: "Liveness", responses: { "200": { description: "serving", content: json() } } } },
+    "/healthz": {
+      get: {
+        operationId: "health",
+        summary:
+          "Liveness, and the search index's lag: {status: SERVING, index: {shard, size (published checkpoint), indexed (entries below it are searchable), lag}} (or index.error); measured at most every 5 s per isolate",
+        responses: { "200": { description: "serving", content: json() } },
+      },
+    },
     "/checkpoint": {
       get: {
         operationId: "getCheckpoint",
@@ -113,6 +120,22 @@ export const OPENAPI = {
           { name: "cursor", in: "query", description: "nextCursor of the previous page", schema: { type: "string" } },
         ],
         responses: { "200": { description: "hits in (shard, logIndex) order, and nextCursor when there are more", content: json({ $ref: "#/components/schemas/SearchAnswer" }) }, "400": error("missing, several or malformed selectors, bad limit or cursor") },
+      },
+    },
+    "/admin/reindex": {
+      post: {
+        operationId: "reindex",
+        summary:
+          "Operators (Authorization: Bearer <ADMIN_TOKEN>; 404 when no ADMIN_TOKEN is set): rebuild the shard's search index for entries [from, from + count) (count ≤ 1024) from the log's bundles; answers {shard, size, from, next, indexed}; repeat from next until size (edgelog reindex)",
+        requestBody: { required: true, content: json() },
+        responses: {
+          "200": { description: "reindexed", content: json() },
+          "400": error("bad from or count"),
+          "401": error("missing or wrong bearer token"),
+          "404": error("admin routes are off (no ADMIN_TOKEN)"),
+          "413": error("body too large"),
+          "415": error("not JSON"),
+        },
       },
     },
     "/api/v1/index/retrieve": {

@@ -1,6 +1,7 @@
 /**
  * Fault injection for tests (Sunlight's upload hook): every call asks the hook first. The hook
- * can fail the call before it happens ("failed, not stored") or after ("failed but stored").
+ * can fail the call before it happens ("failed, not stored") or after ("failed but stored"), or hold it
+ * forever (a hung store).
  * Production code wraps its stores too; with no hook installed the wrapper is a pass-through.
  * @module
  */
@@ -10,7 +11,8 @@ import { toHex } from "../tlog/encoding.ts";
 import type { HotStore, ObjectStore } from "./object-store.ts";
 
 export type StoreOp = "r2.put" | "r2.get" | "kv.put" | "kv.get" | "d1.write" | "witness.add";
-export type FaultDecision = { fail: false } | { fail: true; persist: boolean };
+/** `hang`: the call never answers (a hung store); `fail`: it fails, before or after storing (`persist`). */
+export type FaultDecision = { fail: false; hang?: boolean } | { fail: true; persist: boolean };
 export type FaultHook = (op: StoreOp, key: string) => FaultDecision;
 
 /** A test's pause at a point of the round (it may block there while the test restarts the DO). */
@@ -77,7 +79,7 @@ export class InjectedFault extends Error {
 
 async function guarded<T>(faults: FaultSwitch, op: StoreOp, key: string, run: () => Promise<T>): Promise<T> {
   const d = faults.check(op, key);
-  if (!d.fail) return run();
+  if (!d.fail) return d.hang ? new Promise<never>(() => {}) : run();
   if (d.persist) await run();
   throw new InjectedFault(`injected ${op} failure for ${key}`);
 }

@@ -38,6 +38,11 @@ export interface SearchIndex {
   findByKey(query: KeyQuery): Promise<IndexedEntry[]>;
   /** A key's entries with their leaf hashes (Rekor v1 entry UUIDs), at most `limit`. */
   leafHashesByKey(key: string, shards: readonly string[], limit: number): Promise<(IndexedEntry & { leafHash: Uint8Array })[]>;
+  /**
+   * One past the highest index of the shard's indexed entries (0: none). Both writers, the outbox drain
+   * and reindex, fill the index in index order, so every entry below it is searchable.
+   */
+  indexedSize(shard: string): Promise<number>;
 }
 
 /**
@@ -114,6 +119,11 @@ export function d1SearchIndex(db: D1Database): SearchIndex {
         .all();
       return results.map((r) => ({ shard: r.shard as string, index: r.idx as number, leafHash: new Uint8Array(r.leaf_hash as ArrayBuffer) }));
     },
+    async indexedSize(shard) {
+      // entries_by_position (shard, idx): one index seek, not a scan.
+      const row = await db.prepare("SELECT MAX(idx) AS m FROM entries WHERE shard = ?").bind(shard).first<{ m: number | null }>();
+      return row?.m === null || row?.m === undefined ? 0 : row.m + 1;
+    },
   };
 }
 
@@ -121,6 +131,7 @@ export function faultySearchIndex(inner: SearchIndex, faults: FaultSwitch): Sear
   return {
     async insertEntries(shard, rows) {
       const d = faults.check("d1.write", shard);
+      if (!d.fail && d.hang) return new Promise<never>(() => {});
       if (d.fail && !d.persist) throw new InjectedFault("injected d1.write failure");
       await inner.insertEntries(shard, rows);
       if (d.fail) throw new InjectedFault("injected d1.write failure (after write)");
@@ -128,5 +139,6 @@ export function faultySearchIndex(inner: SearchIndex, faults: FaultSwitch): Sear
     findByLeafHash: (h) => inner.findByLeafHash(h),
     findByKey: (q) => inner.findByKey(q),
     leafHashesByKey: (k, s, l) => inner.leafHashesByKey(k, s, l),
+    indexedSize: (s) => inner.indexedSize(s),
   };
 }

@@ -1,9 +1,12 @@
 // Keeps docs true: every operation in /api/openapi.json is called with a sample request, and the
 // answer's status and content type must be ones the document lists for it.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { enc, http, sequencer } from "../helpers/log.ts";
 import { hashedRekordV2, p256Key } from "../helpers/keys.ts";
 import { v1HashedRekord } from "../input/requests.ts";
+
+const adminToken = (env as unknown as { ADMIN_TOKEN: string }).ADMIN_TOKEN;
 
 type Sample = { path: string; init?: RequestInit; status: number };
 const post = (body: unknown): RequestInit => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -32,6 +35,11 @@ function samples(): Record<string, Sample[]> {
     getExplorer: [{ path: "/", status: 200 }],
     getExplorerScript: [{ path: "/explorer/app.js", status: 200 }],
     getExplorerStyles: [{ path: "/explorer/app.css", status: 200 }],
+    reindex: [
+      { path: "/admin/reindex", init: { ...post({ from: 0, count: 1 }), headers: { "content-type": "application/json", Authorization: `Bearer ${adminToken}` } }, status: 200 },
+      { path: "/admin/reindex", init: post({ from: 0 }), status: 401 },
+      { path: "/admin/reindex", init: { ...post({ count: 0 }), headers: { "content-type": "application/json", Authorization: `Bearer ${adminToken}` } }, status: 400 },
+    ],
   };
 }
 

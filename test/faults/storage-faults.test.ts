@@ -1,10 +1,11 @@
 // Storage failing under the sequencer (issue 6, "Fault injection"): R2 puts failing once, repeatedly,
 // for one object of a round, and "failed but stored"; KV and D1 failing. After each scenario the
 // shared checker (check-log.ts) verifies what was acknowledged, every checkpoint served, and that no
-// write-once object changed.
+// write-once object changed. Hung storage: a call that never answers fails at STORAGE_DEADLINE_MS.
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { Sequencer } from "../../durable-objects/sequencer.ts";
 import type { FaultDecision, StoreOp } from "../../src/storage/faults.ts";
 import { d1SearchIndex } from "../../src/storage/search-index.ts";
 import { hashLeaf } from "../../src/tlog/hash.ts";
@@ -107,5 +108,45 @@ describe("KV and D1 failures", () => {
     await checkLog(log);
     const index = d1SearchIndex(env.INDEX);
     for (const { index: i, entry } of log.acked) expect(await index.findByLeafHash(hashLeaf(entry))).toEqual([{ shard: log.shard, index: i }]);
+  });
+});
+
+describe("hung storage", () => {
+  /** Calls matching `match` never answer; STORAGE_DEADLINE_MS is short so the test need not wait long. */
+  const hang = (match: (op: StoreOp, key: string) => boolean) => async (inst: Sequencer) => {
+    (inst as unknown as { config: { storageDeadlineMs: number } }).config.storageDeadlineMs = 300;
+    inst.faults.hook = (op, key) => (match(op, key) ? { fail: false, hang: true } : ok);
+  };
+
+  it("an R2 put that never answers fails its round at the deadline: 503 to its waiters, recovery re-uploads", async () => {
+    const log = new FaultLog();
+    await log.addMany(3, "before");
+    await log.on(hang((op, key) => op === "r2.put" && key.includes("/tile/0/")));
+    expect(kinds(await log.addMany(3, "during"))).toEqual(["unavailable", "unavailable", "unavailable"]);
+    await clearAndRecover(log);
+    const status = await (await log.open()).status();
+    expect(status.publishedSize).toBe(status.size);
+    expect(status.rows.staged).toBe(0);
+    await checkLog(log);
+  });
+
+  it("a checkpoint put that never answers is a failed round too; the log goes on", async () => {
+    const log = new FaultLog();
+    await log.addMany(2, "before");
+    await log.on(hang((op, key) => op === "r2.put" && key.endsWith("/checkpoint")));
+    expect(kinds(await log.addMany(2, "during"))).toEqual(["unavailable", "unavailable"]);
+    await clearAndRecover(log);
+    expect(kinds(await log.addMany(2, "after"))).toEqual(["sequenced", "sequenced"]);
+    await checkLog(log);
+  });
+
+  it("a KV put or a D1 write that never answers costs the submitters nothing", async () => {
+    const log = new FaultLog();
+    await log.on(hang((op) => op === "kv.put" || op === "d1.write"));
+    expect(kinds(await log.addMany(3, "kv and d1 hung"))).toEqual(["sequenced", "sequenced", "sequenced"]);
+    const status = await (await log.open()).status(); // its outbox drain gives up at the deadline too
+    expect(status.rows.outbox).toBe(3);
+    await log.on((inst) => (inst.faults.hook = undefined));
+    await checkLog(log);
   });
 });

@@ -7,6 +7,7 @@ import type { Sequencer } from "../../durable-objects/sequencer.ts";
 import { hashLeaf } from "../../src/tlog/hash.ts";
 import { INTEGRATED_TIMES_METADATA, integratedTimeAt } from "../../src/sequencer/integrated-times.ts";
 import { d1SearchIndex } from "../../src/storage/search-index.ts";
+import { Backoff } from "../../src/sequencer/backoff.ts";
 import { enc, sequencer } from "../helpers/log.ts";
 
 describe("index outbox", () => {
@@ -100,6 +101,49 @@ describe("index outbox", () => {
       if (r.kind !== "sequenced") throw new Error(r.kind);
       expect(await index.findByKey({ key: long(i, 1), shards: [shard], limit: 10 })).toEqual([{ shard, index: r.index }]);
     }
+  });
+
+  it("backs off while D1 fails: rounds go on without asking D1 each time; the rows wait, then arrive", async () => {
+    const shard = `outbox-backoff-${crypto.randomUUID()}`;
+    const log = sequencer(shard);
+    expect((await log.add(enc("backoff 0"))).kind).toBe("sequenced");
+    let attempts = 0;
+    await runInDurableObject(log, (inst: Sequencer) => {
+      // A backoff of an hour: no retry falls due during the test, whatever the machine's speed.
+      (inst as unknown as { indexRetry: Backoff }).indexRetry = new Backoff(3_600_000, 3_600_000);
+      inst.faults.hook = (op) => (op === "d1.write" ? (attempts++, { fail: true, persist: false }) : { fail: false });
+    });
+    for (let i = 1; i <= 5; i++) expect((await log.add(enc(`backoff ${i}`))).kind).toBe("sequenced"); // five rounds
+    expect(attempts).toBe(1);
+    expect((await log.status()).rows.outbox).toBe(5); // status() asks at once (operators, tests)
+    expect(attempts).toBe(2);
+    await runInDurableObject(log, (inst: Sequencer) => {
+      inst.faults.hook = undefined;
+    });
+    expect((await log.add(enc("backoff 6"))).kind).toBe("sequenced");
+    expect((await log.status()).rows.outbox).toBe(0);
+    const index = d1SearchIndex(env.INDEX);
+    for (let i = 0; i <= 6; i++) expect(await index.findByLeafHash(hashLeaf(enc(`backoff ${i}`)))).toEqual([{ shard, index: i }]);
+  });
+
+  it("backoff doubles from its base up to its cap, and a success resets it", () => {
+    let now = 0;
+    const b = new Backoff(1000, 5000, () => now);
+    expect(b.due()).toBe(true);
+    const delays = [];
+    for (let i = 0; i < 5; i++) {
+      b.failed();
+      delays.push(b.delayMs);
+    }
+    expect(delays).toEqual([1000, 2000, 4000, 5000, 5000]);
+    now += 4999;
+    expect(b.due()).toBe(false);
+    now += 1;
+    expect(b.due()).toBe(true);
+    b.succeeded();
+    expect(b.delayMs).toBe(0);
+    b.failed();
+    expect(b.delayMs).toBe(1000);
   });
 
   it("records each entry's integrated time on its bundle", async () => {

@@ -13,6 +13,8 @@ export function testBindings(): Record<string, string> {
     TICK_MS: "20",
     CHECKPOINT_MAX_AGE: "0",
     ENABLE_TEST_APPEND: "true",
+    // Operator routes (POST /admin/reindex): a throwaway bearer token.
+    ADMIN_TOKEN: `test-admin-${crypto.randomUUID()}`,
     // Two extra shards for test/shards/ (inert unless a test lists them in SHARDS): keys per shard.
     ...shardBindings("shardtest-a", "SHARDTEST_A"),
     ...shardBindings("shardtest-b", "SHARDTEST_B"),
