@@ -79,15 +79,37 @@ export function ecdsaDigestVerifies(curve: EcCurve, publicPoint: Uint8Array, dig
   const u2 = Fn.mul(r, Fn.mul(r, inverse));
   const t = Fn.mul(e, Fn.mul(s, inverse));
   const ecdh = nativeEcdh(curve);
-  const q = Point.fromBytes(publicPoint);
+  // Q was checked to be on the curve when the key was parsed (keys.ts), and t·G comes from the native library:
+  // neither is validated again (noble's fromBytes and toBytes would, at twice the cost of the addition).
+  const q = affinePoint(curve, publicPoint);
   let v = q;
   if (t !== 0n) {
     ecdh.setPrivateKey(Fn.toBytes(t));
-    v = q.add(Point.fromBytes(ecdh.getPublicKey()));
+    v = q.add(affinePoint(curve, ecdh.getPublicKey()));
   }
   if (v.is0()) return false;
   ecdh.setPrivateKey(Fn.toBytes(u2));
-  return Fn.create(bytesToNumberBE(ecdh.computeSecret(v.toBytes(false)))) === r;
+  return Fn.create(bytesToNumberBE(ecdh.computeSecret(uncompressed(curve, v)))) === r;
+}
+
+type CurvePoint = ReturnType<typeof nobleCurve>["Point"]["BASE"];
+
+/** An uncompressed point `04 || X || Y`, trusted to be on the curve. */
+function affinePoint(curve: EcCurve, encoded: Uint8Array): CurvePoint {
+  const { Point } = nobleCurve(curve);
+  const size = Point.Fp.BYTES;
+  if (encoded.length !== 1 + 2 * size || encoded[0] !== 4) throw new TypeError(`not an uncompressed ${curve} point`);
+  return Point.fromAffine({ x: bytesToNumberBE(encoded.subarray(1, 1 + size)), y: bytesToNumberBE(encoded.subarray(1 + size)) });
+}
+
+function uncompressed(curve: EcCurve, point: CurvePoint): Uint8Array {
+  const Fp = nobleCurve(curve).Point.Fp;
+  const { x, y } = point.toAffine();
+  const out = new Uint8Array(1 + 2 * Fp.BYTES);
+  out[0] = 4;
+  out.set(Fp.toBytes(x), 1);
+  out.set(Fp.toBytes(y), 1 + Fp.BYTES);
+  return out;
 }
 
 /** FIPS 186-5 §6.4.2 step 3 (bits2int): the leftmost `bits` bits of the digest, as an integer. */
