@@ -208,8 +208,8 @@ export class Sequencer extends DurableObject<Env> {
    * longer than a tick plus the round in progress; leaves that arrived during a long round have waited
    * already, and their round follows at once. A pool of ROUND_TRIGGER_LEAVES does not wait for its
    * oldest leaf's tick, only for a tick after the previous round started: under load rounds run back to
-   * back instead of idling, and never more than one per tick (each rewrites the checkpoint, and R2
-   * takes about one write per second per key: docs/DESIGN.md "Limits").
+   * back instead of idling, and never more than one per tick. Rounds do not each write the checkpoint
+   * object: the publisher writes it at most once per CHECKPOINT_WRITE_GAP_MS (docs/DESIGN.md "Limits").
    */
   private schedule(): void {
     const oldest = this.pool.oldestArrival;
