@@ -5,6 +5,7 @@
  *   1. core       the tlog core alone in Node: hashLeaf + appendLeaves + bundles, appends/s
  *   2. sequencer  the Sequencer DO alone in workerd, fed 256-leaf batches over RPC: entries/s, R2/KV writes
  *   3. http       end to end over HTTP under Miniflare, one entry per request: appends/s, latency
+ *   4. verify     ECDSA over a digest (hashedrekord) in workerd, µs per verification per curve
  *
  * Options: --only core|sequencer|http (comma-separated for several), --seconds N (per measured
  * window, default 10), --concurrency N (batches in flight, phase 2), --connections N (phase 3 high
@@ -39,12 +40,13 @@ import {
 import { checkIndices, type IndexCheck } from "./verify.ts";
 import { OVERLOAD_DEFAULTS, runOverload, type OverloadResult } from "./overload.ts";
 import { rekorV2Scenario } from "./rekor-v2.ts";
+import { P256_TARGET_MICROS, runVerifyBench } from "./ecdsa.ts";
 import { runningTarget, runSearchBench, SEARCH_BENCH_DEFAULTS, type SearchBenchResult } from "./search.ts";
 
 /** Distinct pre-signed entries for --entries rekor-v2: more than a run at this machine's rate sends. */
 const REKOR_V2_PRESIGNED = 60_000;
 
-const PHASES = ["core", "sequencer", "http"] as const;
+const PHASES = ["core", "sequencer", "http", "verify"] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values: args } = parseArgs({
@@ -70,7 +72,7 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log("npm run bench -- [--only core|sequencer|http] [--entries raw|rekor-v2] [--seconds N] [--concurrency N] [--connections N] [--moderate N] [--profile]");
+  console.log("npm run bench -- [--only core|sequencer|http|verify] [--entries raw|rekor-v2] [--seconds N] [--concurrency N] [--connections N] [--moderate N] [--profile]");
   console.log("npm run bench -- --overload [--seconds N]   (at most 30 s of load; prints acknowledged vs rejected vs lost)");
   console.log("npm run bench -- --search [--url URL --log-key VKEY]   (index 10,000 signed entries, then p50/p99 of GET /api/v2/search; --url: a running log, e.g. npm start)");
   process.exit(0);
@@ -423,6 +425,21 @@ async function main(): Promise<void> {
   } finally {
     bundle?.dispose();
     probe?.dispose();
+  }
+
+  if (only.has("verify")) {
+    out();
+    out("4. ECDSA over a digest (hashedrekord) in workerd: native scalar multiplications (node:crypto ECDH) vs pure-JS @noble/curves, same run");
+    watch.mark();
+    const v = await runVerifyBench();
+    for (const [curve, r] of Object.entries(v)) {
+      out(`   ${curve}: ${fmt(r.micros).padStart(6)} µs per verify  (noble ${fmt(r.nobleMicros)} µs: ${fmt2(r.speedup)} x faster; Node's OpenSSL over the message ${fmt(r.nodeMessageMicros)} µs)`);
+    }
+    out(`   P-256 target <= ${P256_TARGET_MICROS} µs: ${verdict(v["P-256"].micros <= P256_TARGET_MICROS)}`);
+    noteOthers("verify");
+    results.verify = v;
+    results.p256VerifyMicros = v["P-256"].micros;
+    targets.p256VerifyMicros = { value: v["P-256"].micros, target: `<= ${P256_TARGET_MICROS}`, met: v["P-256"].micros <= P256_TARGET_MICROS };
   }
 
   watch.stop();

@@ -7,7 +7,11 @@
  * invariants live in round.ts.
  *
  * Invariants:
- * - Nothing is acknowledged before the round's SQLite commit and its uploads and publication.
+ * - Nothing is acknowledged before the round's SQLite commit and its uploads; each waiter gets the
+ *   round's own signed checkpoint. The public `checkpoint` object is written by a CheckpointPublisher
+ *   (src/sequencer/checkpoint-publisher.ts) at most once per CHECKPOINT_WRITE_GAP_MS, always the newest,
+ *   so rounds run every tick within R2's one write per second per key; a failed checkpoint write fails
+ *   no round and is retried.
  * - In-memory state changes only after the commit; after any failure it is dropped and reloaded
  *   from SQLite, which re-uploads staged objects before anything else happens (Azul #84).
  * - Rounds never overlap; the pool is swapped synchronously, so no leaf joins a round in progress.
@@ -15,8 +19,8 @@
  *   checkpoint is published, and its waiters answered, only once k witnesses cosigned it; otherwise the
  *   round stays committed and uploaded, its waiters get 503 (a retry finds the entry's index once a
  *   later checkpoint is published) and the alarm asks again. With k = 0 cosignatures are collected
- *   after publishing and the same checkpoint is republished with them. Checkpoint writes to the
- *   object store happen only while `running` (rounds, the alarm's republish), never out of order.
+ *   after publishing and the same checkpoint is republished with them. Checkpoint writes never go
+ *   back to an older size (the publisher ignores older offers).
  * @module
  */
 import { DurableObject } from "cloudflare:workers";
@@ -34,6 +38,7 @@ import type { AddResult, SequencerStatus } from "../src/sequencer/protocol.ts";
 import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, newWriteStats, publishStaged } from "../src/sequencer/publish.ts";
 import { createLog, sequenceRound, type LogState, type RoundDeps } from "../src/sequencer/round.ts";
 import { Cosigner } from "../src/sequencer/cosigner.ts";
+import { CheckpointPublisher, type CheckpointNote } from "../src/sequencer/checkpoint-publisher.ts";
 import { WitnessState } from "../src/sequencer/witness-state.ts";
 import { witnessCall } from "../src/witness/witness-client.ts";
 import { bytesEqual, utf8Decode, utf8Encode } from "../src/tlog/encoding.ts";
@@ -44,8 +49,6 @@ import { edgeIsWellFormed, edgeRoot } from "../src/tlog/tree.ts";
 
 /** After a failed round or load, try recovery again this soon even if no one submits (ms). */
 const RECOVERY_RETRY_MS = 2_000;
-/** A background republish (cosignatures, quorum 0) waits this long after the last checkpoint write (ms). */
-const MIN_CHECKPOINT_WRITE_GAP_MS = 1_000;
 /** While D1 fails, the outbox drain backs off from this (ms), doubling up to INDEX_RETRY_MAX_MS. */
 const INDEX_RETRY_BASE_MS = 1_000;
 const INDEX_RETRY_MAX_MS = 300_000;
@@ -75,6 +78,11 @@ export class Sequencer extends DurableObject<Env> {
   private readonly shard: string;
   /** Size of the checkpoint this instance knows to be published (it lags the committed one while witnesses have not cosigned). */
   private publishedSize = 0;
+  /**
+   * Size of the newest checkpoint handed to waiters (uploaded, cosigned if a quorum is required): entries
+   * below it have an answer even while the public checkpoint, written at most once per gap, lags behind.
+   */
+  private answeredSize = 0;
   private cosigner: Cosigner | undefined;
   /** Quorum 0: cosignatures are collected after publishing, one collection at a time (`again`: the checkpoint moved meanwhile). */
   private collecting: { again: boolean } | undefined;
@@ -104,9 +112,12 @@ export class Sequencer extends DurableObject<Env> {
     const policy = this.config.witnesses;
     const call = faultyWitnessCall(witnessCall(this.env as unknown as Record<string, unknown>, policy.timeoutMs), this.faults);
     const cosigner = (this.cosigner = new Cosigner(policy, new WitnessState(this.ctx.storage), call, objects));
+    // The checkpoint's writes go to whatever `objects` deps() holds (the bench's storage probe swaps it).
+    const checkpoints = new CheckpointPublisher((c) => this.writeCheckpoint(c), this.config.checkpointWriteGapMs);
     return {
       db: this.db,
       objects,
+      checkpoints,
       hot: deadlineHotStore(shardHotStore(faultyHotStore(kvHotStore(this.env.HOT), this.faults), this.shard), this.storageDeadline),
       signer,
       origin: this.config.origin,
@@ -162,7 +173,7 @@ export class Sequencer extends DurableObject<Env> {
         if (this.pool.join(leafHash, resolve)) return;
         if (existing[k] !== null) {
           // Integrated, but its checkpoint still awaits the witnesses: readers cannot see it yet.
-          if (existing[k]! >= this.publishedSize) return resolve(this.awaitingWitnesses());
+          if (existing[k]! >= this.answeredSize) return resolve(this.awaitingWitnesses());
           return resolve({ kind: "duplicate", index: existing[k]! });
         }
         if (this.pool.size >= this.config.maxPoolLeaves || this.pool.bytes + leaf.length > this.config.maxPoolBytes) {
@@ -210,8 +221,8 @@ export class Sequencer extends DurableObject<Env> {
    * longer than a tick plus the round in progress; leaves that arrived during a long round have waited
    * already, and their round follows at once. A pool of ROUND_TRIGGER_LEAVES (or of MAX_ROUND_BYTES) does not wait for its
    * oldest leaf's tick, only for a tick after the previous round started: under load rounds run back to
-   * back instead of idling, and never more than one per tick (each rewrites the checkpoint, and R2
-   * takes about one write per second per key: docs/DESIGN.md "Limits").
+   * back instead of idling, and never more than one per tick. Rounds do not each write the checkpoint
+   * object: the publisher writes it at most once per CHECKPOINT_WRITE_GAP_MS (docs/DESIGN.md "Limits").
    */
   private schedule(): void {
     const oldest = this.pool.oldestArrival;
@@ -249,8 +260,7 @@ export class Sequencer extends DurableObject<Env> {
         await this.retryWitnessesSoon();
         return;
       }
-      this.lastPublishAt = Date.now();
-      this.publishedSize = result.state.checkpoint.size;
+      this.answeredSize = result.state.checkpoint.size;
       const checkpoint = result.published;
       const firstIndex = result.state.checkpoint.size - batch.length;
       batch.forEach((leaf, i) => {
@@ -337,12 +347,21 @@ export class Sequencer extends DurableObject<Env> {
     }
   }
 
-  /** Writes `note` (the current checkpoint, maybe with cosignatures) to the object store; call only inside exclusive(). */
+  /** Publishes `note` (the current checkpoint, maybe with cosignatures) through the checkpoint publisher. */
   private async putCheckpoint(size: number, note: string): Promise<void> {
-    await this.deps().objects.put(CHECKPOINT_KEY, utf8Encode(note), { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE });
-    this.db.markPublished(size);
-    this.publishedSize = size;
+    this.answeredSize = Math.max(this.answeredSize, size);
+    await this.deps().checkpoints.publish({ size, note });
+  }
+
+  /** The publisher's one write: the public checkpoint object, then the bookkeeping that it is public. */
+  private async writeCheckpoint(c: CheckpointNote): Promise<void> {
+    await this.deps().objects.put(CHECKPOINT_KEY, utf8Encode(c.note), { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE });
+    this.stats.objectPuts++;
+    this.db.markPublished(c.size);
+    const grew = c.size > this.publishedSize;
+    this.publishedSize = Math.max(this.publishedSize, c.size);
     this.lastPublishAt = Date.now();
+    if (grew) void this.drainOutbox(); // index rows wait for their entries to be public
   }
 
   /**
@@ -366,11 +385,10 @@ export class Sequencer extends DurableObject<Env> {
           const lines = await cosigner.collect(state);
           if (lines.length === 0) continue;
           // Republish only a checkpoint that stays current: under steady traffic the next round replaces
-          // it anyway, and an extra write so soon after the round's could meet R2's one write per second
-          // per key (DESIGN.md, "Limits") and fail the next round.
-          await new Promise((r) => setTimeout(r, Math.max(this.config.tickMs, MIN_CHECKPOINT_WRITE_GAP_MS - (Date.now() - this.lastPublishAt))));
+          // it anyway (the publisher keeps the writes within R2's one per second per key).
+          await new Promise((r) => setTimeout(r, this.config.tickMs));
           await this.exclusive(async () => {
-            if (this.state !== state || this.publishedSize !== state.checkpoint.size || this.pool.size > 0) return;
+            if (this.state !== state || this.answeredSize !== state.checkpoint.size || this.pool.size > 0) return;
             await this.putCheckpoint(state.checkpoint.size, cosigner.noteWithStored(state));
           });
         }
@@ -450,12 +468,11 @@ export class Sequencer extends DurableObject<Env> {
       state = { checkpoint, edge };
       published = await publishStaged(deps, state); // idempotent: same bytes under write-once names
       this.db.flush();
-      if (published === null) this.publishedSize = stored.publishedSize;
+      if (published === null) this.publishedSize = this.answeredSize = stored.publishedSize;
     }
     this.state = state;
     if (published !== null) {
-      this.publishedSize = state.checkpoint.size;
-      this.lastPublishAt = Date.now();
+      this.answeredSize = state.checkpoint.size;
       this.collectInBackground();
     } else await this.retryWitnessesSoon();
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.config.republishMs);

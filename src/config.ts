@@ -13,6 +13,7 @@
  * (suffix = the name upper-cased, "-" → "_"). A single-shard deployment needs no suffixes at all.
  * @module
  */
+import { DEFAULT_CHECKPOINT_WRITE_GAP_MS } from "./sequencer/checkpoint-publisher.ts";
 import { MAX_ENTRY_BYTES } from "./tlog/bundle.ts";
 import { isValidKeyName } from "./tlog/note.ts";
 import { parseWitnessPolicy, type WitnessPolicy } from "./witness/log-witnesses.ts";
@@ -55,6 +56,7 @@ export const PER_SHARD_SETTINGS = [
   "MAX_ROUND_BYTES",
   "ROUND_TRIGGER_LEAVES",
   "CHECKPOINT_REPUBLISH_MS",
+  "CHECKPOINT_WRITE_GAP_MS",
   "MAX_LEAF_BYTES",
   "WITNESSES",
   "WITNESS_QUORUM",
@@ -93,6 +95,11 @@ export interface LogConfig {
   roundTriggerLeaves: number;
   /** The checkpoint is re-published at least this often even when idle, ms. */
   republishMs: number;
+  /**
+   * The public checkpoint object is written at most once per this many ms, always the newest (R2 and KV take
+   * about one write per second to the same key); rounds run every tick regardless.
+   */
+  checkpointWriteGapMs: number;
   /** Canonical leaf limit: entry bundles use a 16-bit length prefix. */
   maxLeafBytes: number;
   /** Edge cache lifetime of /checkpoint, seconds (C2SP: "no more than a few seconds"). 0 disables it. */
@@ -241,6 +248,7 @@ function parseConfig(env: Vars, name: string): LogConfig {
     storageDeadlineMs: int(str(env, "STORAGE_DEADLINE_MS"), DEFAULT_STORAGE_DEADLINE_MS, "STORAGE_DEADLINE_MS", 100, 600_000),
     roundTriggerLeaves: int(s("ROUND_TRIGGER_LEAVES"), 256, "ROUND_TRIGGER_LEAVES", 1, 100_000),
     republishMs: int(s("CHECKPOINT_REPUBLISH_MS"), 60_000, "CHECKPOINT_REPUBLISH_MS", 1_000, 86_400_000),
+    checkpointWriteGapMs: int(s("CHECKPOINT_WRITE_GAP_MS"), DEFAULT_CHECKPOINT_WRITE_GAP_MS, "CHECKPOINT_WRITE_GAP_MS", 0, 60_000),
     maxLeafBytes: int(s("MAX_LEAF_BYTES"), MAX_ENTRY_BYTES, "MAX_LEAF_BYTES", 1, MAX_ENTRY_BYTES),
     checkpointMaxAgeSeconds: int(str(env, "CHECKPOINT_MAX_AGE"), 1, "CHECKPOINT_MAX_AGE", 0, 10),
     maxBodyBytes: int(str(env, "MAX_BODY_BYTES"), 1 << 20, "MAX_BODY_BYTES", 1024, 100 << 20),

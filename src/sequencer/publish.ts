@@ -1,14 +1,16 @@
 /**
  * Uploading staged objects and publishing the checkpoint. The normal round and restart recovery
- * share this code, so the recovery path runs every round (Sunlight applyStagedUploads).
+ * share this code, so the recovery path runs every round (Sunlight applyStagedUploads). The
+ * checkpoint itself goes through a CheckpointPublisher (checkpoint-publisher.ts), which keeps its
+ * writes within the object store's limit on one key.
  * @module
  */
 import { encodeBundle } from "../tlog/bundle.ts";
-import { utf8Encode } from "../tlog/encoding.ts";
 import type { HotStore, ObjectStore } from "../storage/object-store.ts";
 import type { RightEdge } from "../tlog/tree.ts";
 import type { LogDatabase, StagedObject } from "./database.ts";
 import type { NoteSigner } from "../tlog/note.ts";
+import type { CheckpointPublisher } from "./checkpoint-publisher.ts";
 import { TILE_WIDTH } from "../tlog/tile.ts";
 import { signedIntegratedTimes } from "./integrated-times.ts";
 
@@ -25,6 +27,8 @@ export interface PublishStores {
   signer: Pick<NoteSigner, "sign">;
   /** Write counters for the benchmark's "R2 and KV writes per 1,000 entries". */
   stats?: WriteStats;
+  /** Writes the public checkpoint (at most once per gap, always the newest); see checkpoint-publisher.ts. */
+  checkpoints: Pick<CheckpointPublisher, "publish" | "settled">;
   /**
    * Test-only pause points between the steps of a round (test/faults blocks here, then restarts the
    * Durable Object). Absent, or answering undefined, in production.
@@ -73,11 +77,13 @@ export function bundleObject(
 }
 
 /**
- * Uploads every staged object (in parallel), then publishes the checkpoint (with the witnesses'
- * cosignatures, if configured), then records the publication. Throws if any object-store write fails:
- * nothing may be acknowledged for a tree that readers cannot fetch. KV copies of partial tiles are
- * best effort (readers fall back to R2). Returns the published note, or null if the witness quorum
- * was not reached (the tiles are uploaded; the checkpoint waits for a later attempt).
+ * Uploads every staged object (in parallel), then hands the checkpoint (with the witnesses'
+ * cosignatures, if configured) to the publisher. Throws if any tile or bundle upload fails: nothing
+ * may be acknowledged for a tree that readers cannot fetch. KV copies of partial tiles are best
+ * effort (readers fall back to R2). The checkpoint write itself fails no round: the note is signed
+ * and durable, and the publisher writes it (or a newer one) within a gap, retrying on failure.
+ * Returns the note the round answers with, or null if the witness quorum was not reached (the tiles
+ * are uploaded; the checkpoint waits for a later attempt).
  */
 export async function publishStaged(stores: PublishStores, state: { checkpoint: { size: number; note: string }; edge: RightEdge }): Promise<string | null> {
   const { db, objects, hot, stats } = stores;
@@ -99,8 +105,6 @@ export async function publishStaged(stores: PublishStores, state: { checkpoint: 
   await stores.onStep?.("uploaded");
   const note = stores.cosign ? await stores.cosign(state) : checkpoint.note;
   if (note === null) return null;
-  await objects.put(CHECKPOINT_KEY, utf8Encode(note), { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE });
-  if (stats) stats.objectPuts++;
-  db.markPublished(checkpoint.size);
+  await stores.checkpoints.publish({ size: checkpoint.size, note });
   return note;
 }

@@ -73,6 +73,29 @@ export class WriteLedger {
   }
 }
 
+/**
+ * The object store's limit on one key, as R2 (and KV) enforce it: a write to a key less than `windowMs` after
+ * the last write to that key was accepted is refused (R2 answers 429 Too Many Requests). Writes of other
+ * keys are not affected. `now` is the clock the store goes by (the Durable Object's, in tests).
+ */
+export function sameKeyWriteLimit(now: () => number = Date.now, windowMs = 1_000): FaultHook & { refused: string[] } {
+  const accepted = new Map<string, number>();
+  const refused: string[] = [];
+  const hook = (op: StoreOp, key: string): FaultDecision => {
+    if (op !== "r2.put" && op !== "kv.put") return { fail: false };
+    const name = `${op}:${key}`;
+    const last = accepted.get(name);
+    const t = now();
+    if (last !== undefined && t - last < windowMs) {
+      refused.push(name);
+      return { fail: true, persist: false };
+    }
+    accepted.set(name, t);
+    return { fail: false };
+  };
+  return Object.assign(hook, { refused });
+}
+
 export class InjectedFault extends Error {
   override name = "InjectedFault";
 }

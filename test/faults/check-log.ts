@@ -144,6 +144,18 @@ async function entriesAt(fetch: (path: string) => Promise<Uint8Array | null>, si
   return out;
 }
 
+/**
+ * The public checkpoint once the sequencer's checkpoint publisher has nothing left to write (its trailing write
+ * is out): the note R2 serves.
+ */
+export async function settledCheckpoint(log: FaultLog): Promise<string> {
+  await runInDurableObject(sequencer(log.shard), (inst: Sequencer) =>
+    (inst as unknown as { deps(): { checkpoints: { settled(): Promise<void> } } }).deps().checkpoints.settled(),
+  );
+  const obj = await env.TILES.get(`${log.shard}/checkpoint`);
+  return obj === null ? "" : obj.text();
+}
+
 /** Checks the four promises on `log`; retries its unacknowledged entries first. Returns the checkpoint it ends with. */
 export async function checkLog(log: FaultLog): Promise<VerifiedCheckpoint> {
   const { reader, fetch } = r2Reader(log.shard, log.vkey);
@@ -160,6 +172,7 @@ export async function checkLog(log: FaultLog): Promise<VerifiedCheckpoint> {
   const last = await stub.add(fresh);
   expect(last.kind).toBe("sequenced");
   log.note(fresh, last);
+  await settledCheckpoint(log); // the checkpoint of that last round may be a trailing write
 
   // 1. Every acknowledged entry is at its index with its content, under the latest checkpoint (the
   //    bundles are checked against the level-0 tiles, and a sample by inclusion proof from the tiles).

@@ -11,6 +11,9 @@ export function testBindings(): Record<string, string> {
     LOG_V1_SIGNING_KEY: v1TestKey(),
     // Short rounds keep the suite fast; no edge caching of /checkpoint so reads see each round.
     TICK_MS: "20",
+    // Every round's checkpoint public before its submitters are answered, so tests can read it at once;
+    // test/faults/checkpoint-rate.test.ts runs the defaults against a store that enforces R2's write limit.
+    CHECKPOINT_WRITE_GAP_MS: "0",
     CHECKPOINT_MAX_AGE: "0",
     ENABLE_TEST_APPEND: "true",
     // Operator routes (POST /admin/reindex): a throwaway bearer token.
