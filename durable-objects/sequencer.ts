@@ -49,6 +49,11 @@ import { edgeIsWellFormed, edgeRoot } from "../src/tlog/tree.ts";
 
 /** After a failed round or load, try recovery again this soon even if no one submits (ms). */
 const RECOVERY_RETRY_MS = 2_000;
+/**
+ * KV copies of partial tiles are best effort (readers fall back to R2), but a round waits for them: a hung
+ * KV gets this much of it (ms), or STORAGE_DEADLINE_MS if that is shorter.
+ */
+const HOT_COPY_DEADLINE_MS = 2_000;
 /** While D1 fails, the outbox drain backs off from this (ms), doubling up to INDEX_RETRY_MAX_MS. */
 const INDEX_RETRY_BASE_MS = 1_000;
 const INDEX_RETRY_MAX_MS = 300_000;
@@ -118,7 +123,9 @@ export class Sequencer extends DurableObject<Env> {
       db: this.db,
       objects,
       checkpoints,
-      hot: deadlineHotStore(shardHotStore(faultyHotStore(kvHotStore(this.env.HOT), this.faults), this.shard), this.storageDeadline),
+      hot: deadlineHotStore(shardHotStore(faultyHotStore(kvHotStore(this.env.HOT), this.faults), this.shard), () =>
+        Math.min(this.config.storageDeadlineMs, HOT_COPY_DEADLINE_MS),
+      ),
       signer,
       origin: this.config.origin,
       stats: this.stats,
