@@ -7,11 +7,11 @@
  * invariants live in round.ts.
  *
  * Invariants:
- * - Nothing is acknowledged before the round's SQLite commit and its uploads; each waiter gets the
- *   round's own signed checkpoint. The public `checkpoint` object is written by a CheckpointPublisher
- *   (src/sequencer/checkpoint-publisher.ts) at most once per CHECKPOINT_WRITE_GAP_MS, always the newest,
- *   so rounds run every tick within R2's one write per second per key; a failed checkpoint write fails
- *   no round and is retried.
+ * - Nothing is acknowledged before the round's SQLite commit, its uploads and a public checkpoint that
+ *   covers it; each waiter gets the round's own signed checkpoint. The public `checkpoint` object is
+ *   written by a CheckpointPublisher (src/sequencer/checkpoint-publisher.ts) at most once per
+ *   CHECKPOINT_WRITE_GAP_MS, always the newest, so rounds run every tick within R2's one write per second
+ *   per key while their answers wait at most a gap; a failed checkpoint write fails no round and is retried.
  * - In-memory state changes only after the commit; after any failure it is dropped and reloaded
  *   from SQLite, which re-uploads staged objects before anything else happens (Azul #84).
  * - Rounds never overlap; the pool is swapped synchronously, so no leaf joins a round in progress.
@@ -57,6 +57,8 @@ const HOT_COPY_DEADLINE_MS = 2_000;
 /** While D1 fails, the outbox drain backs off from this (ms), doubling up to INDEX_RETRY_MAX_MS. */
 const INDEX_RETRY_BASE_MS = 1_000;
 const INDEX_RETRY_MAX_MS = 300_000;
+/** Answers wait at most this long (ms; ten write gaps if longer) for a public checkpoint covering them, then get 503. */
+const PUBLICATION_TIMEOUT_MS = 10_000;
 /** After a checkpoint missed its witness quorum, ask the witnesses again this soon (ms). */
 const WITNESS_RETRY_MS = 5_000;
 
@@ -88,6 +90,8 @@ export class Sequencer extends DurableObject<Env> {
    * below it have an answer even while the public checkpoint, written at most once per gap, lags behind.
    */
   private answeredSize = 0;
+  /** Answers waiting for a public checkpoint of at least `size` (see whenPublished). */
+  private publicationWaiters: { size: number; done: (ok: boolean) => void }[] = [];
   private cosigner: Cosigner | undefined;
   /** Quorum 0: cosignatures are collected after publishing, one collection at a time (`again`: the checkpoint moved meanwhile). */
   private collecting: { again: boolean } | undefined;
@@ -180,8 +184,13 @@ export class Sequencer extends DurableObject<Env> {
         if (this.pool.join(leafHash, resolve)) return;
         if (existing[k] !== null) {
           // Integrated, but its checkpoint still awaits the witnesses: readers cannot see it yet.
-          if (existing[k]! >= this.answeredSize) return resolve(this.awaitingWitnesses());
-          return resolve({ kind: "duplicate", index: existing[k]! });
+          const index = existing[k]!;
+          if (index >= this.answeredSize) return resolve(this.awaitingWitnesses());
+          // Like its first submitter, a duplicate is answered once the entry is publicly readable.
+          void this.whenPublished(index + 1).then((ok) =>
+            resolve(ok ? { kind: "duplicate", index } : this.unavailable(new Error(`no checkpoint covering index ${index} was published in time`))),
+          );
+          return;
         }
         if (this.pool.size >= this.config.maxPoolLeaves || this.pool.bytes + leaf.length > this.config.maxPoolBytes) {
           return resolve({ kind: "overloaded", retryAfterSeconds: Math.max(1, Math.ceil(this.config.tickMs / 1000)) });
@@ -270,18 +279,26 @@ export class Sequencer extends DurableObject<Env> {
       this.answeredSize = result.state.checkpoint.size;
       const checkpoint = result.published;
       const firstIndex = result.state.checkpoint.size - batch.length;
-      batch.forEach((leaf, i) => {
-        const [first, ...dups] = leaf.waiters;
-        first?.({
-          kind: "sequenced",
-          index: firstIndex + i,
-          checkpoint,
-          inclusionProof: result.inclusionProofs[i]!,
-          integratedTime: result.integratedTime,
+      const answer = (): void =>
+        batch.forEach((leaf, i) => {
+          const [first, ...dups] = leaf.waiters;
+          first?.({
+            kind: "sequenced",
+            index: firstIndex + i,
+            checkpoint,
+            inclusionProof: result.inclusionProofs[i]!,
+            integratedTime: result.integratedTime,
+          });
+          for (const d of dups) d({ kind: "duplicate", index: firstIndex + i });
         });
-        for (const d of dups) d({ kind: "duplicate", index: firstIndex + i });
+      // Each waiter gets its round's own checkpoint, once a public checkpoint covers the round (at most a
+      // write gap later): whoever has an answer can read the entry back. The next round does not wait.
+      void this.whenPublished(result.state.checkpoint.size).then((ok) => {
+        if (ok) return answer();
+        const failed = this.unavailable(new Error(`no checkpoint covering size ${result.state.checkpoint.size} was published in time`));
+        for (const leaf of batch) for (const w of leaf.waiters) w(failed);
       });
-      void this.drainOutbox(); // after replying: the index is never on the write path
+      void this.drainOutbox(); // the index is never on the write path
       this.collectInBackground();
     } catch (e) {
       // Fatal for this instance's memory: drop it, reload (and re-upload) before anything else.
@@ -360,6 +377,22 @@ export class Sequencer extends DurableObject<Env> {
     await this.deps().checkpoints.publish({ size, note });
   }
 
+  /**
+   * Resolves true once a public checkpoint of at least `size` has been written, false if none is within
+   * PUBLICATION_TIMEOUT_MS (the object store failing): the caller answers 503, and a retry finds the entry.
+   */
+  private whenPublished(size: number): Promise<boolean> {
+    if (this.publishedSize >= size) return Promise.resolve(true);
+    return new Promise((done) => {
+      const waiter = { size, done: (ok: boolean) => (clearTimeout(timer), done(ok)) };
+      const timer = setTimeout(() => {
+        this.publicationWaiters = this.publicationWaiters.filter((w) => w !== waiter);
+        done(false);
+      }, Math.max(PUBLICATION_TIMEOUT_MS, 10 * this.config.checkpointWriteGapMs));
+      this.publicationWaiters.push(waiter);
+    });
+  }
+
   /** The publisher's one write: the public checkpoint object, then the bookkeeping that it is public. */
   private async writeCheckpoint(c: CheckpointNote): Promise<void> {
     await this.deps().objects.put(CHECKPOINT_KEY, utf8Encode(c.note), { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE });
@@ -368,6 +401,9 @@ export class Sequencer extends DurableObject<Env> {
     const grew = c.size > this.publishedSize;
     this.publishedSize = Math.max(this.publishedSize, c.size);
     this.lastPublishAt = Date.now();
+    const ready = this.publicationWaiters.filter((w) => w.size <= this.publishedSize);
+    this.publicationWaiters = this.publicationWaiters.filter((w) => w.size > this.publishedSize);
+    for (const w of ready) w.done(true);
     if (grew) void this.drainOutbox(); // index rows wait for their entries to be public
   }
 

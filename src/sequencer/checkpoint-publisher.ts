@@ -46,12 +46,17 @@ export class CheckpointPublisher {
   private notBefore = Number.NEGATIVE_INFINITY;
   private trailing: Promise<void> = Promise.resolve();
 
-  constructor(
-    /** Stores the note under the public key; throws if it was not stored. */
-    private readonly write: (checkpoint: CheckpointNote) => Promise<void>,
-    private readonly gapMs = DEFAULT_CHECKPOINT_WRITE_GAP_MS,
-    private readonly clock: PublisherClock = realClock,
-  ) {}
+  /** Stores the note under the public key; throws if it was not stored. */
+  private readonly write: (checkpoint: CheckpointNote) => Promise<void>;
+  private readonly gapMs: number;
+  private readonly clock: PublisherClock;
+
+  // Plain fields, no parameter properties: scripts/ run this module under Node's type stripping.
+  constructor(write: (checkpoint: CheckpointNote) => Promise<void>, gapMs = DEFAULT_CHECKPOINT_WRITE_GAP_MS, clock: PublisherClock = realClock) {
+    this.write = write;
+    this.gapMs = gapMs;
+    this.clock = clock;
+  }
 
   /**
    * Offers a signed checkpoint for publication. Resolves when it has been written (or the write failed and
