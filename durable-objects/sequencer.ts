@@ -28,7 +28,7 @@ import { d1SearchIndex, faultySearchIndex } from "../src/storage/search-index.ts
 import { indexKeysOf } from "../src/search/index-keys.ts";
 import { LogDatabase, type CommittedCheckpoint } from "../src/sequencer/database.ts";
 import { Pool } from "../src/sequencer/pool.ts";
-import type { AddResult, SequencerStatus } from "../src/sequencer/protocol.ts";
+import type { AddResult, FindResult, SequencerStatus } from "../src/sequencer/protocol.ts";
 import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, newWriteStats, publishStaged } from "../src/sequencer/publish.ts";
 import { createLog, sequenceRound, type LogState, type RoundDeps } from "../src/sequencer/round.ts";
 import { Cosigner } from "../src/sequencer/cosigner.ts";
@@ -161,12 +161,7 @@ export class Sequencer extends DurableObject<Env> {
     todo.forEach(({ leaf, i }, k) => {
       const leafHash = hashes[k]!;
       results[i] = new Promise<AddResult>((resolve) => {
-        if (this.pool.join(leafHash, resolve)) return;
-        if (existing[k] !== null) {
-          // Integrated, but its checkpoint still awaits the witnesses: readers cannot see it yet.
-          if (existing[k]! >= this.publishedSize) return resolve(this.awaitingWitnesses());
-          return resolve({ kind: "duplicate", index: existing[k]! });
-        }
+        if (this.answerKnownLeaf(leafHash, existing[k]!, resolve)) return;
         if (this.pool.size >= this.config.maxPoolLeaves) {
           return resolve({ kind: "overloaded", retryAfterSeconds: Math.max(1, Math.ceil(this.config.tickMs / 1000)) });
         }
@@ -175,6 +170,34 @@ export class Sequencer extends DurableObject<Env> {
     });
     if (this.pool.size > 0) this.schedule();
     return Promise.all(results);
+  }
+
+  /**
+   * Whether a leaf is logged already, without adding it: a submission the edge would refuse as new (its
+   * certificate has expired since) is still answered as the duplicate it is. A copy being sequenced is waited for.
+   */
+  async find(leaf: Uint8Array): Promise<FindResult> {
+    const leafHash = await leafHashOf(leaf);
+    try {
+      await this.ensureLoaded();
+    } catch (e) {
+      return this.unavailable(e) as FindResult;
+    }
+    if (this.state === undefined) return this.unavailable(new Error("a round failed while this request was waiting")) as FindResult;
+    const [existing] = this.db.findDuplicates([leafHash]);
+    return new Promise<FindResult>((resolve) => {
+      // A joined waiter is never the first, so it is answered "duplicate" (or "unavailable"), never "sequenced".
+      if (!this.answerKnownLeaf(leafHash, existing!, resolve as (r: AddResult) => void)) resolve({ kind: "absent" });
+    });
+  }
+
+  /** Answers a leaf already pooled, in flight or integrated (at `existing`); false when it is new. */
+  private answerKnownLeaf(leafHash: Uint8Array, existing: number | null, resolve: (r: AddResult) => void): boolean {
+    if (this.pool.join(leafHash, resolve)) return true;
+    if (existing === null) return false;
+    // Integrated, but its checkpoint still awaits the witnesses: readers cannot see it yet.
+    resolve(existing >= this.publishedSize ? this.awaitingWitnesses() : { kind: "duplicate", index: existing });
+    return true;
   }
 
   async status(): Promise<SequencerStatus> {

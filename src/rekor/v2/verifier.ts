@@ -6,10 +6,10 @@
 import { REKOR_V2_KEY_DETAILS, type KeyDetails } from "../../pki/algorithms.ts";
 import { SignatureError } from "../../pki/errors.ts";
 import { parseCertificate, parseSpki, type PublicKeyInfo } from "../../pki/keys.ts";
-import { certificateValidityProblem } from "../../pki/validity.ts";
 import { toBase64 } from "../../tlog/encoding.ts";
 import { RequestError } from "../errors.ts";
 import { readBytes, readEnum, readMessage, requireField } from "../protojson.ts";
+import { ValidityCheck } from "../validity-check.ts";
 
 /**
  * What edgelog's v2 API accepts: rekor-tiles' default set plus RSA-PSS (protobuf-specs
@@ -50,7 +50,7 @@ export interface ParsedVerifier {
  * client cannot use Rekor v2 with keys. When those bytes are an SPKI and not a certificate, edgelog
  * treats them as a public key and records them in the leaf as `publicKey`, byte for byte.
  */
-export function parseVerifier(value: unknown, where: string): ParsedVerifier {
+export function parseVerifier(value: unknown, where: string, validity: ValidityCheck = ValidityCheck.refuseNow()): ParsedVerifier {
   const v = readMessage(value, { publicKey: "public_key", x509Certificate: "x509_certificate", keyDetails: "key_details" }, where);
   const keyDetails = readEnum(requireField(v, "keyDetails", where), ACCEPTED_KEY_DETAILS, KEY_DETAILS_NUMBERS, `${where}.keyDetails`);
   if ((v.publicKey === undefined) === (v.x509Certificate === undefined)) {
@@ -73,8 +73,7 @@ export function parseVerifier(value: unknown, where: string): ParsedVerifier {
     }
   }
   // An expired or not-yet-valid certificate could never verify: refused on write (src/pki/validity.ts).
-  const problem = parseKey(() => certificateValidityProblem(raw, Date.now()), `${where}.x509Certificate`);
-  if (problem !== null) throw new RequestError(`${where}.x509Certificate: ${problem}`);
+  parseKey(() => validity.check(raw, `${where}.x509Certificate`), `${where}.x509Certificate`);
   return { key, keyDetails, recorded: { x509Certificate: { rawBytes } } };
 }
 
