@@ -46,6 +46,29 @@ export const OPENAPI = {
         responses: { "200": { description: "bundle", content: octets }, "400": error("malformed tile path"), "404": error("not published") },
       },
     },
+    "/api/v2/checkpoint": {
+      get: {
+        operationId: "getCheckpointV2",
+        summary: "The same as /checkpoint (same bytes, same headers), where rekor-tiles serves it and Rekor v2 monitors read it",
+        responses: { "200": { description: "checkpoint", content: { "text/plain; charset=utf-8": { schema: { type: "string" } } } }, "404": error("no checkpoint yet") },
+      },
+    },
+    "/api/v2/tile/{L}/{N}": {
+      get: {
+        operationId: "getTileV2",
+        summary: "The same as /tile/{L}/{N}, at rekor-tiles' path",
+        parameters: [{ name: "L", in: "path", required: true, schema: { type: "integer", minimum: 0, maximum: 63 } }, ...tileParams],
+        responses: { "200": { description: "tile", content: octets }, "400": error("malformed tile path"), "404": error("not published") },
+      },
+    },
+    "/api/v2/tile/entries/{N}": {
+      get: {
+        operationId: "getEntryBundleV2",
+        summary: "The same as /tile/entries/{N}, at rekor-tiles' path",
+        parameters: tileParams,
+        responses: { "200": { description: "bundle", content: octets }, "400": error("malformed tile path"), "404": error("not published") },
+      },
+    },
     "/api/v2/log/entries": {
       post: {
         operationId: "createEntryV2",

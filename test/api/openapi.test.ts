@@ -15,6 +15,9 @@ function samples(): Record<string, Sample[]> {
   return {
     health: [{ path: "/healthz", status: 200 }],
     getCheckpoint: [{ path: "/checkpoint", status: 200 }],
+    getCheckpointV2: [{ path: "/api/v2/checkpoint", status: 200 }],
+    getTileV2: [{ path: "/api/v2/tile/0/000.p/1", status: 200 }, { path: "/api/v2/tile/0/x999/999", status: 404 }, { path: "/api/v2/tile/0/1", status: 400 }],
+    getEntryBundleV2: [{ path: "/api/v2/tile/entries/000.p/1", status: 200 }, { path: "/api/v2/tile/entries/x999/999", status: 404 }, { path: "/api/v2/tile/entries/0001", status: 400 }],
     getTile: [{ path: "/tile/0/000.p/1", status: 200 }, { path: "/tile/0/x999/999", status: 404 }, { path: "/tile/0/1", status: 400 }],
     getEntryBundle: [{ path: "/tile/entries/000.p/1", status: 200 }, { path: "/tile/entries/x999/999", status: 404 }, { path: "/tile/entries/0001", status: 400 }],
     createEntryV2: [{ path: "/api/v2/log/entries", init: post(v2), status: 201 }, { path: "/api/v2/log/entries", init: post(v2), status: 409 }, { path: "/api/v2/log/entries", init: post({}), status: 400 }],
