@@ -47,7 +47,8 @@ async function canonical(c: Context<{ Bindings: Env }>, json: unknown, validity:
     return await canonicalizeProposedEntry(json, { maxDataBytes: config(c).rekordMaxDataBytes, validity });
   } catch (e) {
     if (e instanceof TooLargeError) throw new ApiError(413, `error processing entry: ${e.message}`);
-    if (e instanceof RequestError) throw new ApiError(400, `error processing entry: ${e.message}`);
+    // Such an entry cannot be logged already: its certificate's problem, noted first, is the one to name.
+    if (e instanceof RequestError) throw new ApiError(400, `error processing entry: ${validity.problem ?? e.message}`);
     throw e;
   }
 }

@@ -40,9 +40,11 @@ v2.post(
     const validity = ValidityCheck.deferred();
     let entry;
     try {
-      entry = await canonicalizeCreateEntryRequest(json, { validity });
+      const { acceptNonDefaultKeyDetails } = readConfig(c.env as unknown as Record<string, unknown>);
+      entry = await canonicalizeCreateEntryRequest(json, { validity, acceptNonDefaultKeyDetails });
     } catch (e) {
-      if (e instanceof RequestError) throw new ApiError(400, e.message);
+      // Such an entry cannot be logged already: its certificate's problem, noted first, is the one to name.
+      if (e instanceof RequestError) throw new ApiError(400, validity.problem ?? e.message);
       throw e;
     }
     if (validity.problem !== null) {
