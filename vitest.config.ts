@@ -7,6 +7,7 @@ import { testBindings } from "./test/setup/bindings.ts";
 //   wrangler.toml. Secrets are never in the repo: keys are generated fresh per run (test/setup/bindings.ts).
 // - "node": end-to-end tests with real Node clients (sigstore-js) against the Worker served by Miniflare,
 //   and test/deploy (the `wrangler deploy --dry-run` and key scripts).
+// test/real-data/** reads ../shared/fixtures and runs on its own: vitest.real-data.config.ts.
 const migrations = await readD1Migrations("./migrations");
 
 export default defineConfig({
@@ -26,7 +27,7 @@ export default defineConfig({
         test: {
           name: "workerd",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/e2e/**", "test/deploy/**"],
+          exclude: ["test/e2e/**", "test/deploy/**", "test/real-data/**"],
           setupFiles: ["./test/setup/apply-migrations.ts"],
           testTimeout: 30_000,
         },

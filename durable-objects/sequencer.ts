@@ -34,7 +34,7 @@ import { indexKeysOf } from "../src/search/index-keys.ts";
 import { LogDatabase, type CommittedCheckpoint } from "../src/sequencer/database.ts";
 import { Pool } from "../src/sequencer/pool.ts";
 import { Backoff } from "../src/sequencer/backoff.ts";
-import type { AddResult, SequencerStatus } from "../src/sequencer/protocol.ts";
+import type { AddResult, FindResult, SequencerStatus } from "../src/sequencer/protocol.ts";
 import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, newWriteStats, publishStaged } from "../src/sequencer/publish.ts";
 import { createLog, sequenceRound, type LogState, type RoundDeps } from "../src/sequencer/round.ts";
 import { Cosigner } from "../src/sequencer/cosigner.ts";
@@ -181,17 +181,7 @@ export class Sequencer extends DurableObject<Env> {
     todo.forEach(({ leaf, i }, k) => {
       const leafHash = hashes[k]!;
       results[i] = new Promise<AddResult>((resolve) => {
-        if (this.pool.join(leafHash, resolve)) return;
-        if (existing[k] !== null) {
-          // Integrated, but its checkpoint still awaits the witnesses: readers cannot see it yet.
-          const index = existing[k]!;
-          if (index >= this.answeredSize) return resolve(this.awaitingWitnesses());
-          // Like its first submitter, a duplicate is answered once the entry is publicly readable.
-          void this.whenPublished(index + 1).then((ok) =>
-            resolve(ok ? { kind: "duplicate", index } : this.unavailable(new Error(`no checkpoint covering index ${index} was published in time`))),
-          );
-          return;
-        }
+        if (this.answerKnownLeaf(leafHash, existing[k]!, resolve)) return;
         if (this.pool.size >= this.config.maxPoolLeaves || this.pool.bytes + leaf.length > this.config.maxPoolBytes) {
           return resolve({ kind: "overloaded", retryAfterSeconds: Math.max(1, Math.ceil(this.config.tickMs / 1000)) });
         }
@@ -215,6 +205,41 @@ export class Sequencer extends DurableObject<Env> {
       console.error("sequencer heartbeat:", e); // the alarm retries recovery; an RPC must not throw (Azul #80)
       await this.ctx.storage.setAlarm(Date.now() + RECOVERY_RETRY_MS);
     }
+  }
+
+  /**
+   * Whether a leaf is logged already, without adding it: a submission the edge would refuse as new (its
+   * certificate has expired since) is still answered as the duplicate it is. A copy being sequenced is waited for.
+   */
+  async find(leaf: Uint8Array): Promise<FindResult> {
+    const leafHash = await leafHashOf(leaf);
+    try {
+      await this.ensureLoaded();
+    } catch (e) {
+      return this.unavailable(e) as FindResult;
+    }
+    if (this.state === undefined) return this.unavailable(new Error("a round failed while this request was waiting")) as FindResult;
+    const [existing] = this.db.findDuplicates([leafHash]);
+    return new Promise<FindResult>((resolve) => {
+      // A joined waiter is never the first, so it is answered "duplicate" (or "unavailable"), never "sequenced".
+      if (!this.answerKnownLeaf(leafHash, existing!, resolve as (r: AddResult) => void)) resolve({ kind: "absent" });
+    });
+  }
+
+  /** Answers a leaf already pooled, in flight or integrated (at `existing`); false when it is new. */
+  private answerKnownLeaf(leafHash: Uint8Array, existing: number | null, resolve: (r: AddResult) => void): boolean {
+    if (this.pool.join(leafHash, resolve)) return true;
+    if (existing === null) return false;
+    // Integrated, but its checkpoint still awaits the witnesses: readers cannot see it yet.
+    if (existing >= this.answeredSize) {
+      resolve(this.awaitingWitnesses());
+      return true;
+    }
+    // Like its first submitter, a duplicate is answered once the entry is publicly readable.
+    void this.whenPublished(existing + 1).then((ok) =>
+      resolve(ok ? { kind: "duplicate", index: existing } : this.unavailable(new Error(`no checkpoint covering index ${existing} was published in time`))),
+    );
+    return true;
   }
 
   async status(): Promise<SequencerStatus> {

@@ -6,11 +6,13 @@
  * - Waits for it, creates the log (cron trigger), and prints the URL, origin and verifier key.
  *
  * The origin (= checkpoint key name) is `localhost:<port>`, so it matches the URL clients use:
- * sigstore-js requires the key name to be a substring of the log's base URL.
+ * sigstore-js requires the key name to be a substring of the log's base URL. sigstore-go requires it to be
+ * the URL's host name (no port), which a local log cannot be; it warns so (src/origin-rules.ts).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 import { existsSync, readFileSync, watch, writeFileSync } from "node:fs";
+import { originWarnings } from "../src/origin-rules.ts";
 import { generateKey, newSigner } from "../src/tlog/note.ts";
 
 const port = Number(process.env.PORT ?? 8787);
@@ -107,5 +109,6 @@ async function announce(): Promise<void> {
       checkpoint ? `Current checkpoint:\n${checkpoint}` : "(no checkpoint yet)",
     ].join("\n"),
   );
+  for (const w of originWarnings(origin, url)) console.warn(`warning: ${w}`);
 }
 void announce();

@@ -15,6 +15,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { shardSettingName } from "../src/config.ts";
+import { originWarnings } from "../src/origin-rules.ts";
 import { checkpointKey } from "../src/log-keys.ts";
 import { toBase64 } from "../src/tlog/encoding.ts";
 import { generateKey } from "../src/tlog/note.ts";
@@ -93,3 +94,4 @@ console.log(
     ...v1.pem.trim().split("\n").map((l) => `   ${l}`),
   ].join("\n"),
 );
+for (const w of originWarnings(origin, `${scheme}://${origin}`)) console.error(`warning: ${w}`);

@@ -61,6 +61,7 @@ export const PER_SHARD_SETTINGS = [
   "WITNESSES",
   "WITNESS_QUORUM",
   "WITNESS_TIMEOUT_MS",
+  "ACCEPT_NON_DEFAULT_KEY_DETAILS",
 ] as const;
 export type PerShardSetting = (typeof PER_SHARD_SETTINGS)[number];
 
@@ -118,6 +119,11 @@ export interface LogConfig {
   validUntil: string | undefined;
   /** SigningConfig operator: a scheme-less URI naming who runs the log (default: the origin's host). */
   operator: string;
+  /**
+   * Rekor v2 entries whose key details are not the key's default (RSA-PSS): Go clients cannot rebuild their leaves
+   * (src/rekor/v2/verifier.ts VerifierPolicy), so they are refused unless the operator opts in.
+   */
+  acceptNonDefaultKeyDetails: boolean;
   /** Witnesses asked to cosign each checkpoint, and how many must before it is published (src/witness/log-witnesses.ts). */
   witnesses: WitnessPolicy;
 }
@@ -129,6 +135,12 @@ function int(value: string | undefined, fallback: number, name: string, min: num
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new Error(`config: ${name} must be an integer in [${min}, ${max}], got ${value}`);
   return n;
+}
+
+function bool(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === "false") return false;
+  if (value === "true") return true;
+  throw new Error(`config: ${name} must be true or false, got ${value}`);
 }
 
 const str = (env: Vars, k: string): string | undefined => (typeof env[k] === "string" && env[k] !== "" ? (env[k] as string) : undefined);
@@ -259,6 +271,7 @@ function parseConfig(env: Vars, name: string): LogConfig {
     validFrom: rfc3339(s("LOG_VALID_FROM"), validFromName) ?? "1970-01-01T00:00:00Z",
     validUntil: rfc3339(s("LOG_VALID_UNTIL"), shardSettingName("LOG_VALID_UNTIL", name)),
     operator: s("LOG_OPERATOR") ?? origin.split("/")[0]!.replace(/:\d+$/, ""),
+    acceptNonDefaultKeyDetails: bool(s("ACCEPT_NON_DEFAULT_KEY_DETAILS"), shardSettingName("ACCEPT_NON_DEFAULT_KEY_DETAILS", name)),
     witnesses: parseWitnessPolicy(s("WITNESSES"), s("WITNESS_QUORUM"), s("WITNESS_TIMEOUT_MS"), `witnesses of shard ${name}`),
   };
 }

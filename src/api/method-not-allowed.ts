@@ -26,11 +26,11 @@ interface KnownPath {
   methods: readonly string[];
 }
 
-/** Every tile and bundle is served by one router over `/tile/*`, whose parser answers 400 for malformed paths. */
-const TILE_PATTERN = /^\/tile\/.+$/;
+/** Every tile and bundle is served by one router over `/tile/*` (and `/api/v2/tile/*`), whose parser answers 400 for malformed paths. */
+const TILE_PATTERN = /^(\/api\/v2)?\/tile\/.+$/;
 
 function compile(template: string, methods: readonly string[]): KnownPath {
-  if (template.startsWith("/tile/")) return { pattern: TILE_PATTERN, literal: false, methods };
+  if (/^(\/api\/v2)?\/tile\//.test(template)) return { pattern: TILE_PATTERN, literal: false, methods };
   const literal = !template.includes("{");
   const source = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}/]+\}/g, "[^/]+");
   return { pattern: new RegExp(`^${source}$`), literal, methods };

@@ -53,6 +53,29 @@ export const OPENAPI = {
         responses: { "200": { description: "bundle", content: octets }, "400": error("malformed tile path"), "404": error("not published") },
       },
     },
+    "/api/v2/checkpoint": {
+      get: {
+        operationId: "getCheckpointV2",
+        summary: "The same as /checkpoint (same bytes, same headers), where rekor-tiles serves it and Rekor v2 monitors read it",
+        responses: { "200": { description: "checkpoint", content: { "text/plain; charset=utf-8": { schema: { type: "string" } } } }, "404": error("no checkpoint yet") },
+      },
+    },
+    "/api/v2/tile/{L}/{N}": {
+      get: {
+        operationId: "getTileV2",
+        summary: "The same as /tile/{L}/{N}, at rekor-tiles' path",
+        parameters: [{ name: "L", in: "path", required: true, schema: { type: "integer", minimum: 0, maximum: 63 } }, ...tileParams],
+        responses: { "200": { description: "tile", content: octets }, "400": error("malformed tile path"), "404": error("not published") },
+      },
+    },
+    "/api/v2/tile/entries/{N}": {
+      get: {
+        operationId: "getEntryBundleV2",
+        summary: "The same as /tile/entries/{N}, at rekor-tiles' path",
+        parameters: tileParams,
+        responses: { "200": { description: "bundle", content: octets }, "400": error("malformed tile path"), "404": error("not published") },
+      },
+    },
     "/api/v2/log/entries": {
       post: {
         operationId: "createEntryV2",
@@ -61,7 +84,12 @@ export const OPENAPI = {
         responses: {
           "201": { description: "TransparencyLogEntry (protojson)", content: json({ $ref: "#/components/schemas/TransparencyLogEntry" }) },
           "400": error("invalid request"),
-          "409": { description: "duplicate; header x-log-index holds the existing index", content: json() },
+          "409": {
+            description:
+              "duplicate (also of an entry whose certificate has expired since); header x-log-index holds the existing index, and details[0] the logged entry as a google.protobuf.Any " +
+              "(@type type.googleapis.com/dev.sigstore.rekor.v1.TransparencyLogEntry) with an inclusion proof against the current checkpoint (details is empty if it could not be read)",
+            content: json({ $ref: "#/components/schemas/GrpcStatus" }),
+          },
           "413": error("body too large"),
           "415": error("not JSON"),
           "503": error("overloaded, unavailable, or (with a witness quorum) integrated but awaiting witness cosignatures; see Retry-After"),
@@ -76,7 +104,10 @@ export const OPENAPI = {
         responses: {
           "201": { description: "LogEntry map keyed by entry UUID; ETag and Location headers", content: json({ $ref: "#/components/schemas/LogEntry" }) },
           "400": error("invalid entry"),
-          "409": error("duplicate; Location header holds the existing entry"),
+          "409": {
+            description: "duplicate (also of an entry whose certificate has expired since); Location header holds the existing entry, `entry` the LogEntry map as a read returns it (absent if it could not be read)",
+            content: json({ $ref: "#/components/schemas/Conflict" }),
+          },
           "413": error("body too large, or rekord spec.data.content over REKORD_MAX_DATA_BYTES"),
           "503": error("overloaded, unavailable, or (with a witness quorum) integrated but awaiting witness cosignatures; see Retry-After"),
         },
@@ -99,7 +130,7 @@ export const OPENAPI = {
     "/api/v1/log/entries/retrieve": {
       post: {
         operationId: "searchLogQuery",
-        summary: "Rekor v1 bulk retrieve by UUIDs, indexes or proposed entries (at most 10 of each)",
+        summary: "Rekor v1 bulk retrieve by UUIDs, indexes or proposed entries (at most 10 of each); a proposed entry is found even if its certificate has expired since",
         requestBody: { required: true, content: json() },
         responses: { "200": { description: "array of LogEntry maps", content: json({ type: "array", items: { $ref: "#/components/schemas/LogEntry" } }) }, "400": error("bad query"), "422": error("too many items") },
       },
@@ -211,6 +242,17 @@ export const OPENAPI = {
   components: {
     schemas: {
       Error: { type: "object", required: ["code", "message"], properties: { code: { type: "integer" }, message: { type: "string" } } },
+      GrpcStatus: {
+        type: "object",
+        description: "grpc-gateway's error body (google.rpc.Status, protojson): gRPC code, message, typed details",
+        required: ["code", "message", "details"],
+        properties: { code: { type: "integer" }, message: { type: "string" }, details: { type: "array", items: { type: "object", required: ["@type"], properties: { "@type": { type: "string" } } } } },
+      },
+      Conflict: {
+        type: "object",
+        required: ["code", "message"],
+        properties: { code: { type: "integer", const: 409 }, message: { type: "string" }, entry: { $ref: "#/components/schemas/LogEntry" } },
+      },
       CreateEntryRequest: { type: "object", description: "dev.sigstore.rekor.v2.CreateEntryRequest (protojson)" },
       TransparencyLogEntry: { type: "object", description: "dev.sigstore.rekor.v1.TransparencyLogEntry (protojson)" },
       ProposedEntry: {

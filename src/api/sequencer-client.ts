@@ -5,7 +5,7 @@
  */
 import { envShard, FROZEN_MESSAGE, PENDING_MESSAGE } from "../config.ts";
 import { indexKeysOf } from "../search/index-keys.ts";
-import type { AddResult } from "../sequencer/protocol.ts";
+import type { AddResult, FindResult } from "../sequencer/protocol.ts";
 import { ApiError } from "./errors.ts";
 
 export type Appended = Extract<AddResult, { kind: "sequenced" } | { kind: "duplicate" }>;
@@ -28,13 +28,28 @@ export function sequencerFor(env: Env): DurableObjectStub<import("../../durable-
  */
 export async function appendLeaf(env: Env, leaf: Uint8Array): Promise<Appended> {
   const indexKeys = indexKeysOf(leaf);
-  let r: AddResult;
+  return settled(await rpc<AddResult>(() => sequencerFor(env).add(leaf, indexKeys)));
+}
+
+/** A DO RPC call; its failure (the DO unreachable or restarting) is a 503 to retry. */
+async function rpc<T>(call: () => Promise<T>): Promise<T> {
   try {
-    r = await sequencerFor(env).add(leaf, indexKeys);
+    return await call();
   } catch (e) {
     console.error("sequencer RPC failed:", e);
     throw new ApiError(503, "the log is temporarily unavailable; retry", { "Retry-After": "2" });
   }
+}
+
+/** The index of a leaf the shard has logged already (waiting for a copy being sequenced), or null when it has not. */
+export async function findLeaf(env: Env, leaf: Uint8Array): Promise<number | null> {
+  const r = await rpc<FindResult>(() => sequencerFor(env).find(leaf));
+  if (r.kind === "absent") return null;
+  const found = settled(r);
+  return found.kind === "duplicate" ? found.index : null;
+}
+
+function settled(r: AddResult): Appended {
   switch (r.kind) {
     case "sequenced":
     case "duplicate":

@@ -1,5 +1,6 @@
 /**
- * The C2SP tlog-tiles read path: /checkpoint, /tile/<L>/<N>[.p/<W>], /tile/entries/<N>[.p/<W>].
+ * The C2SP tlog-tiles read path: /checkpoint, /tile/<L>/<N>[.p/<W>], /tile/entries/<N>[.p/<W>], and the same
+ * under /api/v2/, where rekor-tiles serves them and Rekor v2 monitors read them (same bytes, same headers).
  * Served from the edge cache, then KV (right-edge partials), then R2. Never calls the sequencer.
  * @module
  */
@@ -33,7 +34,10 @@ function storeInCache(c: Context, path: string, res: Response): void {
   }
 }
 
-tiles.get("/checkpoint", async (c) => {
+/** Where rekor-tiles serves the tlog-tiles paths (its deployments route them to the object bucket). */
+export const REKOR_V2_READ_PREFIX = "/api/v2";
+
+async function checkpoint(c: Context<{ Bindings: Env }>): Promise<Response> {
   const { checkpointMaxAgeSeconds } = readConfig(c.env as unknown as Record<string, unknown>);
   if (checkpointMaxAgeSeconds > 0) {
     const hit = await fromCache(`${shardName(c.env)}/${CHECKPOINT_KEY}`);
@@ -50,10 +54,10 @@ tiles.get("/checkpoint", async (c) => {
   });
   if (checkpointMaxAgeSeconds > 0) storeInCache(c, `${shardName(c.env)}/${CHECKPOINT_KEY}`, res);
   return res;
-});
+}
 
-tiles.get("/tile/*", async (c) => {
-  const path = c.req.path.replace(/^\//, "");
+async function tile(c: Context<{ Bindings: Env }>): Promise<Response> {
+  const path = c.req.path.slice(c.req.path.indexOf("tile/"));
   let width: number;
   try {
     width = parseTilePath(path).width;
@@ -72,4 +76,9 @@ tiles.get("/tile/*", async (c) => {
   });
   storeInCache(c, `${shardName(c.env)}/${path}`, res);
   return res;
-});
+}
+
+for (const prefix of ["", REKOR_V2_READ_PREFIX]) {
+  tiles.get(`${prefix}/checkpoint`, checkpoint);
+  tiles.get(`${prefix}/tile/*`, tile);
+}

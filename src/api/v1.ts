@@ -10,6 +10,7 @@ import { bodyLimit } from "hono/body-limit";
 import { readConfig } from "../config.ts";
 import { RequestError, TooLargeError } from "../rekor/errors.ts";
 import { canonicalizeProposedEntry } from "../rekor/v1/proposed-entry.ts";
+import { ValidityCheck } from "../rekor/validity-check.ts";
 import { entryUuid, logEntry, type V1LogEntry } from "../rekor/v1/log-entry.ts";
 import { parseCheckpoint } from "../tlog/checkpoint.ts";
 import { toHex } from "../tlog/encoding.ts";
@@ -22,7 +23,7 @@ import { findByUuid, globalOffset, locateGlobalIndex, logInfo, shardForTreeId, t
 import { ApiError } from "./errors.ts";
 import { readJsonBody } from "./json-body.ts";
 import { LogReader } from "./log-reader.ts";
-import { appendLeaf, shardName } from "./sequencer-client.ts";
+import { appendLeaf, findLeaf, shardName } from "./sequencer-client.ts";
 
 export const v1 = new Hono<{ Bindings: Env }>();
 
@@ -41,25 +42,31 @@ function limitBody(c: Context<{ Bindings: Env }>, next: () => Promise<void>) {
   })(c, next);
 }
 
-async function canonical(c: Context<{ Bindings: Env }>, json: unknown) {
+async function canonical(c: Context<{ Bindings: Env }>, json: unknown, validity: ValidityCheck) {
   try {
-    return await canonicalizeProposedEntry(json, { maxDataBytes: config(c).rekordMaxDataBytes });
+    return await canonicalizeProposedEntry(json, { maxDataBytes: config(c).rekordMaxDataBytes, validity });
   } catch (e) {
     if (e instanceof TooLargeError) throw new ApiError(413, `error processing entry: ${e.message}`);
-    if (e instanceof RequestError) throw new ApiError(400, `error processing entry: ${e.message}`);
+    // Such an entry cannot be logged already: its certificate's problem, noted first, is the one to name.
+    if (e instanceof RequestError) throw new ApiError(400, `error processing entry: ${validity.problem ?? e.message}`);
     throw e;
   }
 }
 
 v1.post("/api/v1/log/entries", limitBody, async (c) => {
-  const entry = await canonical(c, await readJsonBody(c));
+  const validity = ValidityCheck.deferred();
+  const entry = await canonical(c, await readJsonBody(c), validity);
+  if (validity.problem !== null) {
+    // A retry of an entry logged while its certificate was valid is a duplicate, not a bad request.
+    const index = await findLeaf(c.env, entry.body);
+    if (index === null) throw new ApiError(400, `error processing entry: ${validity.problem}`);
+    return duplicate(c, entry.body, index);
+  }
   const key = await v1Key(c.env);
   const r = await appendLeaf(c.env, entry.body);
   const uuid = entryUuid(key, entry.body);
+  if (r.kind === "duplicate") return duplicate(c, entry.body, r.index);
   const location = `/api/v1/log/entries/${uuid}`;
-  if (r.kind === "duplicate") {
-    throw new ApiError(409, `an equivalent entry already exists in the transparency log with UUID ${uuid}`, { Location: location });
-  }
   const cp = parseCheckpoint(parseNote(r.checkpoint).text);
   const { entry: answer } = logEntry({
     key,
@@ -75,6 +82,26 @@ v1.post("/api/v1/log/entries", limitBody, async (c) => {
   });
   return c.json({ [uuid]: answer }, 201, { ETag: uuid, Location: location });
 });
+
+/**
+ * 409 with `Location`, as Rekor answers a duplicate, and Rekor's Error body {code, message} carrying the logged
+ * entry too (`entry`: the LogEntry as a read returns it), so a client retrying after a lost answer gets its proof.
+ * Should the entry not be readable, the 409 goes without it.
+ */
+async function duplicate(c: Context<{ Bindings: Env }>, leaf: Uint8Array, index: number): Promise<Response> {
+  const uuid = entryUuid(await v1Key(c.env), leaf);
+  const at = { shard: shardName(c.env), index };
+  let entry: Record<string, V1LogEntry> | undefined;
+  try {
+    const [foundUuid, found] = await readLogEntry(c, at);
+    if (foundUuid !== uuid) throw new Error(`it holds ${foundUuid}, not ${uuid}`);
+    entry = { [uuid]: found };
+  } catch (e) {
+    console.error(`v1: reading the duplicate at ${at.shard}/${index}:`, e);
+  }
+  const message = `an equivalent entry already exists in the transparency log with UUID ${uuid}`;
+  return c.json({ code: 409, message, ...(entry && { entry }) }, 409, { Location: `/api/v1/log/entries/${uuid}` });
+}
 
 /**
  * A stored entry as a v1 LogEntry, with a fresh v1 checkpoint and SET (as Rekor answers reads), from
@@ -165,7 +192,8 @@ v1.post("/api/v1/log/entries/retrieve", limitBody, async (c) => {
     if (at !== null) wanted.push([at, u]);
   }
   for (const p of proposed) {
-    const e = await canonical(c, p);
+    // Never a validity check: an entry stays findable after its certificate expires.
+    const e = await canonical(c, p, ValidityCheck.never());
     const leafHash = toHex(hashLeaf(e.body));
     const at = await findByUuid(c.env, leafHash); // in any shard
     if (at !== null) wanted.push([at, leafHash]);

@@ -8,7 +8,7 @@
  */
 import { parseCheckpoint } from "../tlog/checkpoint.ts";
 import { verifyCosignatures } from "../tlog/cosignature.ts";
-import { formatSignatureLine, parseNote } from "../tlog/note.ts";
+import { formatSignatureLine, parseNote, type NoteSignature } from "../tlog/note.ts";
 import { proveConsistency, type HashReader } from "../tlog/proof.ts";
 import type { LogWitness } from "../witness/log-witnesses.ts";
 import { formatAddCheckpoint, SIZE_CONTENT_TYPE } from "../witness/protocol.ts";
@@ -50,12 +50,7 @@ export async function requestCosignature(w: LogWitness, note: string, reader: Ha
     }
     if (res.status === 200) {
       sizes.setKnownSize(w.vkey, size);
-      let sigs;
-      try {
-        sigs = parseNote(`${text}\n${res.body}`).sigs;
-      } catch (e) {
-        return { witness: w, error: `malformed cosignature answer: ${(e as Error).message}` };
-      }
+      const sigs = answerSignatures(text, res.body);
       const { valid } = verifyCosignatures(text, sigs, [w.verifier]);
       const ok = sigs.find((s) => valid.some((v) => v.name === s.name && v.keyId === s.keyId));
       if (!ok) return { witness: w, error: `no cosignature that verifies with ${w.vkey} in the answer` };
@@ -75,6 +70,28 @@ export async function requestCosignature(w: LogWitness, note: string, reader: Ha
     }
     return { witness: w, error: `HTTP ${res.status}: ${res.body.trim().slice(0, 200)}` };
   }
+}
+
+/** Lines of a witness's answer read at most: a witness answers one cosignature per key it has (C2SP: one or more). */
+const MAX_ANSWER_LINES = 64;
+
+/**
+ * The signature lines of a witness's 200 answer (C2SP tlog-witness: "a sequence of one or more note signature
+ * lines"). A witness may answer several: one per key, of types this log does not know (ML-DSA-44), for other names.
+ * Lines that are not signature lines are skipped rather than failing the answer: the cosignature that verifies with
+ * the configured key is all the log needs, and unknown cosignatures must be ignored anyway.
+ */
+function answerSignatures(text: string, body: string): NoteSignature[] {
+  const sigs: NoteSignature[] = [];
+  for (const line of body.split("\n").slice(0, MAX_ANSWER_LINES)) {
+    if (line === "") continue;
+    try {
+      sigs.push(...parseNote(`${text}\n${line}\n`).sigs);
+    } catch {
+      // not a signature line: ignored
+    }
+  }
+  return sigs;
 }
 
 /** The log's signed note with cosignature lines appended: the log's own signature stays first. */

@@ -17,6 +17,9 @@ export type AddResult =
   /** The leaf itself is unacceptable (too large, empty). */
   | { kind: "rejected"; reason: string };
 
+/** Whether a leaf is logged already: its index, "absent", or "unavailable" (retry) as for AddResult. */
+export type FindResult = Extract<AddResult, { kind: "duplicate" } | { kind: "unavailable" }> | { kind: "absent" };
+
 /** The sequencer's view of the log for tests and operations (never on the read path). */
 export interface SequencerStatus {
   size: number;

@@ -14,12 +14,16 @@ const post = (body: unknown): RequestInit => ({ method: "POST", headers: { "cont
 /** One or more sample calls per operationId. A new operation without samples fails the test. */
 function samples(): Record<string, Sample[]> {
   const v1 = v1HashedRekord(p256Key(), enc(`openapi ${Math.random()}`));
+  const v2 = hashedRekordV2(p256Key(), enc(`openapi v2 ${Math.random()}`));
   return {
     health: [{ path: "/healthz", status: 200 }],
     getCheckpoint: [{ path: "/checkpoint", status: 200 }],
+    getCheckpointV2: [{ path: "/api/v2/checkpoint", status: 200 }],
+    getTileV2: [{ path: "/api/v2/tile/0/000.p/1", status: 200 }, { path: "/api/v2/tile/0/x999/999", status: 404 }, { path: "/api/v2/tile/0/1", status: 400 }],
+    getEntryBundleV2: [{ path: "/api/v2/tile/entries/000.p/1", status: 200 }, { path: "/api/v2/tile/entries/x999/999", status: 404 }, { path: "/api/v2/tile/entries/0001", status: 400 }],
     getTile: [{ path: "/tile/0/000.p/1", status: 200 }, { path: "/tile/0/x999/999", status: 404 }, { path: "/tile/0/1", status: 400 }],
     getEntryBundle: [{ path: "/tile/entries/000.p/1", status: 200 }, { path: "/tile/entries/x999/999", status: 404 }, { path: "/tile/entries/0001", status: 400 }],
-    createEntryV2: [{ path: "/api/v2/log/entries", init: post(hashedRekordV2(p256Key(), enc(`openapi v2 ${Math.random()}`))), status: 201 }, { path: "/api/v2/log/entries", init: post({}), status: 400 }],
+    createEntryV2: [{ path: "/api/v2/log/entries", init: post(v2), status: 201 }, { path: "/api/v2/log/entries", init: post(v2), status: 409 }, { path: "/api/v2/log/entries", init: post({}), status: 400 }],
     createLogEntry: [{ path: "/api/v1/log/entries", init: post(v1), status: 201 }, { path: "/api/v1/log/entries", init: post(v1), status: 409 }, { path: "/api/v1/log/entries", init: post({}), status: 400 }],
     getLogEntryByIndex: [{ path: "/api/v1/log/entries?logIndex=0", status: 200 }, { path: "/api/v1/log/entries?logIndex=x", status: 400 }],
     getLogEntryByUUID: [{ path: `/api/v1/log/entries/${"00".repeat(32)}`, status: 404 }, { path: "/api/v1/log/entries/xyz", status: 400 }],

@@ -10,6 +10,7 @@ import { checkpointKey } from "../../src/log-keys.ts";
 import { toBase64 } from "../../src/tlog/encoding.ts";
 import { newSigner } from "../../src/tlog/note.ts";
 import { v1Key } from "../../src/v1-key.ts";
+import { originWarnings } from "../../src/origin-rules.ts";
 
 const keys = (args: string[]) => spawnSync(process.execPath, ["scripts/keys.ts", ...args], { encoding: "utf8", timeout: 60_000 });
 
@@ -60,5 +61,28 @@ describe("scripts/keys.ts", () => {
     expect(keys(["log.example.com/other", "--shard", "log2027", "--out", out]).status).toBe(2);
     expect(keys(["log.example.com", "--shard", "Bad_Name", "--out", out]).status).toBe(2);
     expect(keys([]).status).toBe(2);
+  });
+});
+
+describe("origin warnings (src/origin-rules.ts), printed by scripts/keys.ts and npm start", () => {
+  it("warn when the origin is not the base URL's host name, as sigstore-go requires for Rekor v2", () => {
+    expect(originWarnings("log.example.com", "https://log.example.com")).toEqual([]);
+    // A shard at a prefix, a port, npm start's localhost:<port>: sigstore-js accepts them, Go clients do not.
+    for (const [origin, url] of [["log.example.com/log2027", "https://log.example.com/log2027"], ["log.example.com:8443", "https://log.example.com:8443"], ["localhost:8787", "http://localhost:8787"]]) {
+      const w = originWarnings(origin!, url!);
+      expect(w, origin).toHaveLength(1);
+      expect(w[0]).toMatch(/is not the base URL's host name ".*": sigstore-go and cosign verify Rekor v2 checkpoints under the host name/);
+    }
+    expect(originWarnings("other.example.com", "https://log.example.com")).toHaveLength(2); // sigstore-js too
+  });
+
+  it("scripts/keys.ts prints the warning on stderr for a shard at a prefix, and none for a host of its own", () => {
+    const out = mkdtempSync(join(tmpdir(), "edgelog-keys-"));
+    const prefixed = keys(["log.example.com/log2027", "--shard", "log2027", "--out", out]);
+    expect(prefixed.status, prefixed.stderr).toBe(0);
+    expect(prefixed.stderr).toContain(`warning: ${originWarnings("log.example.com/log2027", "https://log.example.com/log2027")[0]}`);
+    const own = keys(["log2028.example.com", "--shard", "log2028", "--out", out]);
+    expect(own.status, own.stderr).toBe(0);
+    expect(own.stderr).toBe("");
   });
 });

@@ -173,7 +173,7 @@ describe("Rekor v1 rekord 0.0.1", () => {
     const again = await post(rekord("pgp", fixture("pgp-ed25519.pub.gpg"), fixture("pgp-ed25519.sig.asc")));
     expect(again.status).toBe(409);
     expect(again.headers.get("location")).toBe(`/api/v1/log/entries/${uuid}`);
-    expect(await again.json()).toEqual({ code: 409, message: `an equivalent entry already exists in the transparency log with UUID ${uuid}` });
+    expect(await again.json()).toMatchObject({ code: 409, message: `an equivalent entry already exists in the transparency log with UUID ${uuid}`, entry: { [uuid!]: {} } });
     // A matching spec.data.hash is accepted (and gives the same entry).
     const withHash = await post(rekord("pgp", fixture("pgp-ed25519.pub.asc"), fixture("pgp-ed25519.sig.asc"), ARTIFACT, { hash: { algorithm: "sha256", value: DIGEST } }));
     expect(withHash.status).toBe(409);

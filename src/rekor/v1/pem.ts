@@ -5,8 +5,8 @@
  */
 import { SignatureError } from "../../pki/errors.ts";
 import { decodePem, encodePem, MAX_PEM_CERTIFICATES, parseCertificate, parseSpki, type PublicKeyInfo } from "../../pki/keys.ts";
-import { certificateValidityProblem } from "../../pki/validity.ts";
 import { RequestError } from "../errors.ts";
+import { ValidityCheck } from "../validity-check.ts";
 
 export interface PemKey {
   key: PublicKeyInfo;
@@ -14,7 +14,7 @@ export interface PemKey {
   canonicalPem: string;
 }
 
-export function parsePemKey(pemBytes: Uint8Array, where: string): PemKey {
+export function parsePemKey(pemBytes: Uint8Array, where: string, validity: ValidityCheck = ValidityCheck.refuseNow()): PemKey {
   try {
     const blocks = decodePem(pemBytes);
     if (blocks.length === 0) throw new RequestError(`${where}: no PEM block`);
@@ -23,8 +23,7 @@ export function parsePemKey(pemBytes: Uint8Array, where: string): PemKey {
       const key = parseCertificate(blocks[0]!.der);
       blocks.slice(1).forEach((b) => parseCertificate(b.der));
       // The signing certificate must be valid now, or the entry could never verify (src/pki/validity.ts).
-      const problem = certificateValidityProblem(blocks[0]!.der, Date.now());
-      if (problem !== null) throw new RequestError(`${where}: ${problem}`);
+      validity.check(blocks[0]!.der, where);
       return { key, canonicalPem: blocks.map((b) => encodePem("CERTIFICATE", b.der)).join("") };
     }
     if (blocks.length === 1 && blocks[0]!.label === "PUBLIC KEY") {

@@ -20,7 +20,7 @@ export interface V1CanonicalEntry {
   body: Uint8Array;
 }
 
-/** Limits of entry types that take more than keys and signatures (src/config.ts). */
+/** Limits of entry types that take more than keys and signatures (src/config.ts), and when certificates must be valid. */
 export type CanonicalizeOptions = RekordOptions;
 
 const TYPES: Record<string, (spec: unknown, options: CanonicalizeOptions) => Promise<Record<string, unknown>>> = {

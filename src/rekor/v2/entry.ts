@@ -12,7 +12,7 @@ import { bytesEqual, toBase64, utf8Encode } from "../../tlog/encoding.ts";
 import { RequestError } from "../errors.ts";
 import { canonicalize } from "../jcs.ts";
 import { readArray, readBytes, readMessage, readString, requireField } from "../protojson.ts";
-import { parseVerifier, type ParsedVerifier } from "./verifier.ts";
+import { parseVerifier, type ParsedVerifier, type VerifierPolicy } from "./verifier.ts";
 
 export interface CanonicalEntry {
   kind: "hashedrekord" | "dsse";
@@ -31,18 +31,18 @@ function asRequestError(e: unknown, where: string): never {
 }
 
 /** Parses a CreateEntryRequest body (one of hashedRekordRequestV002 | dsseRequestV002) and builds the leaf. */
-export async function canonicalizeCreateEntryRequest(json: unknown): Promise<CanonicalEntry> {
+export async function canonicalizeCreateEntryRequest(json: unknown, policy: VerifierPolicy = {}): Promise<CanonicalEntry> {
   const req = readMessage(json, { hashedRekordRequestV002: "hashed_rekord_request_v002", dsseRequestV002: "dsse_request_v002" }, "request");
   const set = Object.keys(req);
   if (set.length !== 1) throw new RequestError("invalid type, must be hashedrekord (set exactly one of hashedRekordRequestV002, dsseRequestV002)");
-  return req.hashedRekordRequestV002 !== undefined ? hashedRekord(req.hashedRekordRequestV002) : dsse(req.dsseRequestV002);
+  return req.hashedRekordRequestV002 !== undefined ? hashedRekord(req.hashedRekordRequestV002, policy) : dsse(req.dsseRequestV002, policy);
 }
 
 function entryBody(kind: CanonicalEntry["kind"], spec: Record<string, unknown>): CanonicalEntry {
   return { kind, apiVersion: "0.0.2", body: utf8Encode(canonicalize({ apiVersion: "0.0.2", kind, spec })) };
 }
 
-async function hashedRekord(value: unknown): Promise<CanonicalEntry> {
+async function hashedRekord(value: unknown, policy: VerifierPolicy): Promise<CanonicalEntry> {
   const where = "hashedRekordRequestV002";
   const r = readMessage(value, { digest: "digest", signature: "signature" }, where);
   const digest = readBytes(requireField(r, "digest", where), `${where}.digest`);
@@ -50,7 +50,7 @@ async function hashedRekord(value: unknown): Promise<CanonicalEntry> {
   const s = readMessage(requireField(r, "signature", where), { content: "content", verifier: "verifier" }, `${where}.signature`);
   const content = readBytes(requireField(s, "content", `${where}.signature`), `${where}.signature.content`);
   if (content.length === 0) throw new RequestError(`${where}.signature.content is empty`);
-  const verifier = parseVerifier(requireField(s, "verifier", `${where}.signature`), `${where}.signature.verifier`);
+  const verifier = parseVerifier(requireField(s, "verifier", `${where}.signature`), `${where}.signature.verifier`, policy);
   const details = await verifyDigestSignature({ key: verifier.key, keyDetails: verifier.keyDetails, digest, signature: content }).catch((e) =>
     asRequestError(e, `${where}.signature.verifier`),
   );
@@ -76,7 +76,7 @@ export function pae(payloadType: string, payload: Uint8Array): Uint8Array {
   return out;
 }
 
-async function dsse(value: unknown): Promise<CanonicalEntry> {
+async function dsse(value: unknown, policy: VerifierPolicy): Promise<CanonicalEntry> {
   const where = "dsseRequestV002";
   const r = readMessage(value, { envelope: "envelope", verifiers: "verifiers" }, where);
   const env = readMessage(requireField(r, "envelope", where), { payload: "payload", payloadType: "payload_type", signatures: "signatures" }, `${where}.envelope`);
@@ -90,7 +90,7 @@ async function dsse(value: unknown): Promise<CanonicalEntry> {
   });
   if (sigs.length === 0) throw new RequestError(`${where}.envelope.signatures: at least one signature is required`);
   const verifiers = readArray(requireField(r, "verifiers", where), `${where}.verifiers`, MAX_DSSE_VERIFIERS).map((v, i) =>
-    parseVerifier(v, `${where}.verifiers[${i}]`),
+    parseVerifier(v, `${where}.verifiers[${i}]`, policy),
   );
   if (verifiers.length === 0) throw new RequestError(`${where}.verifiers: at least one verifier is required`);
   for (let i = 0; i < verifiers.length; i++) {

@@ -25,6 +25,9 @@ export interface TransparencyLogEntryJson {
   canonicalizedBody: string;
 }
 
+/** A TransparencyLogEntry's type URL in a google.protobuf.Any (Go's anypb.New: type.googleapis.com/ + the full name). */
+export const TRANSPARENCY_LOG_ENTRY_TYPE_URL = "type.googleapis.com/dev.sigstore.rekor.v1.TransparencyLogEntry";
+
 export function transparencyLogEntry(args: {
   index: number;
   logId: Uint8Array;

@@ -3,18 +3,19 @@
  * certificate plus the PublicKeyDetails, shared by hashedrekord and DSSE requests.
  * @module
  */
-import { REKOR_V2_KEY_DETAILS, type KeyDetails } from "../../pki/algorithms.ts";
+import { checkKeyDetails, defaultKeyDetails, REKOR_V2_KEY_DETAILS, type KeyDetails } from "../../pki/algorithms.ts";
 import { SignatureError } from "../../pki/errors.ts";
 import { parseCertificate, parseSpki, type PublicKeyInfo } from "../../pki/keys.ts";
-import { certificateValidityProblem } from "../../pki/validity.ts";
 import { toBase64 } from "../../tlog/encoding.ts";
 import { RequestError } from "../errors.ts";
 import { readBytes, readEnum, readMessage, requireField } from "../protojson.ts";
+import { ValidityCheck } from "../validity-check.ts";
 
 /**
- * What edgelog's v2 API accepts: rekor-tiles' default set plus RSA-PSS (protobuf-specs
- * PKIX_RSA_PSS_*), a deliberate extension for clients that sign with PSS. Pure Ed25519 is refused,
- * as rekor-tiles does: hashedrekord signs a digest, which needs Ed25519ph.
+ * What edgelog's v2 API can accept: rekor-tiles' default set plus RSA-PSS (protobuf-specs
+ * PKIX_RSA_PSS_*), an extension for clients that sign with PSS, which a shard takes only when its operator
+ * opts in (see {@link VerifierPolicy}). Pure Ed25519 is refused, as rekor-tiles does: hashedrekord signs a
+ * digest, which needs Ed25519ph.
  */
 export const ACCEPTED_KEY_DETAILS: readonly KeyDetails[] = [
   ...REKOR_V2_KEY_DETAILS,
@@ -37,6 +38,20 @@ const KEY_DETAILS_NUMBERS: Record<number, KeyDetails> = {
   8: "PKIX_ED25519_PH",
 };
 
+/** What a shard accepts beyond what every client can verify. */
+export interface VerifierPolicy {
+  /** When a signing certificate must be valid (default: refused at once when it is not). */
+  validity?: ValidityCheck;
+  /**
+   * Key details other than the key's default (RSA-PSS; a key size's details on another size cannot pass the
+   * signature check anyway). sigstore-go and cosign ignore the logged body and rebuild the leaf from the bundle with
+   * the key's *default* details (sigstore-go pkg/verify/tlog.go reconstructV2EntryHash: GetDefaultAlgorithmDetails
+   * with Ed25519ph), so such an entry's inclusion can never be verified by them. Off unless the operator sets the
+   * shard's ACCEPT_NON_DEFAULT_KEY_DETAILS.
+   */
+  acceptNonDefaultKeyDetails?: boolean;
+}
+
 export interface ParsedVerifier {
   key: PublicKeyInfo;
   keyDetails: KeyDetails;
@@ -50,7 +65,27 @@ export interface ParsedVerifier {
  * client cannot use Rekor v2 with keys. When those bytes are an SPKI and not a certificate, edgelog
  * treats them as a public key and records them in the leaf as `publicKey`, byte for byte.
  */
-export function parseVerifier(value: unknown, where: string): ParsedVerifier {
+export function parseVerifier(value: unknown, where: string, policy: VerifierPolicy = {}): ParsedVerifier {
+  const parsed = parseVerifierFields(value, where, policy.validity ?? ValidityCheck.refuseNow());
+  if (policy.acceptNonDefaultKeyDetails) return parsed;
+  // Details for another kind or size of key: that error says more than "not the default".
+  try {
+    checkKeyDetails(parsed.key, parsed.keyDetails);
+  } catch (e) {
+    if (e instanceof SignatureError) throw new RequestError(`${where}.${e.message}`);
+    throw e;
+  }
+  const wanted = parseKey(() => defaultKeyDetails(parsed.key), `${where}.keyDetails`);
+  if (parsed.keyDetails !== wanted) {
+    throw new RequestError(
+      `${where}.keyDetails: ${parsed.keyDetails} is not this key's default, ${wanted}; sigstore-go and cosign rebuild the entry with ${wanted} ` +
+        `and could not verify it, so this log accepts only default key details`,
+    );
+  }
+  return parsed;
+}
+
+function parseVerifierFields(value: unknown, where: string, validity: ValidityCheck): ParsedVerifier {
   const v = readMessage(value, { publicKey: "public_key", x509Certificate: "x509_certificate", keyDetails: "key_details" }, where);
   const keyDetails = readEnum(requireField(v, "keyDetails", where), ACCEPTED_KEY_DETAILS, KEY_DETAILS_NUMBERS, `${where}.keyDetails`);
   if ((v.publicKey === undefined) === (v.x509Certificate === undefined)) {
@@ -73,8 +108,7 @@ export function parseVerifier(value: unknown, where: string): ParsedVerifier {
     }
   }
   // An expired or not-yet-valid certificate could never verify: refused on write (src/pki/validity.ts).
-  const problem = parseKey(() => certificateValidityProblem(raw, Date.now()), `${where}.x509Certificate`);
-  if (problem !== null) throw new RequestError(`${where}.x509Certificate: ${problem}`);
+  parseKey(() => validity.check(raw, `${where}.x509Certificate`), `${where}.x509Certificate`);
   return { key, keyDetails, recorded: { x509Certificate: { rawBytes } } };
 }
 

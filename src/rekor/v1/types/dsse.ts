@@ -10,6 +10,7 @@ import { MalformedError } from "../../../tlog/errors.ts";
 import { RequestError } from "../../errors.ts";
 import { arr, b64, obj, str } from "../json.ts";
 import { parsePemKey } from "../pem.ts";
+import type { ValidityCheck } from "../../validity-check.ts";
 import { verifyEnvelopeSignatures } from "./dsse-envelope.ts";
 
 const MAX_SIGNATURES = 10;
@@ -23,13 +24,13 @@ function strictB64(s: string, where: string): Uint8Array {
   }
 }
 
-export async function canonicalizeDsse(spec: unknown): Promise<Record<string, unknown>> {
+export async function canonicalizeDsse(spec: unknown, options: { validity?: ValidityCheck } = {}): Promise<Record<string, unknown>> {
   const s = obj(spec, ["proposedContent"], "spec");
   const proposed = obj(s.proposedContent, ["envelope", "verifiers"], "spec.proposedContent");
   const envelopeText = str(proposed, "envelope", "spec.proposedContent");
   const keys = arr(proposed, "verifiers", "spec.proposedContent", MAX_SIGNATURES).map((v, i) => {
     if (typeof v !== "string") throw new RequestError(`spec.proposedContent.verifiers[${i}]: expected base64 PEM`);
-    return parsePemKey(strictB64(v, `spec.proposedContent.verifiers[${i}]`), `spec.proposedContent.verifiers[${i}]`);
+    return parsePemKey(strictB64(v, `spec.proposedContent.verifiers[${i}]`), `spec.proposedContent.verifiers[${i}]`, options.validity);
   });
   let envelope: unknown;
   try {

@@ -11,10 +11,11 @@ import { fromHex, toBase64, utf8Encode } from "../../../tlog/encoding.ts";
 import { RequestError } from "../../errors.ts";
 import { b64, obj, str } from "../json.ts";
 import { parsePemKey } from "../pem.ts";
+import type { ValidityCheck } from "../../validity-check.ts";
 
 const HASHES: readonly HashName[] = ["sha256", "sha384", "sha512"];
 
-export async function canonicalizeHashedRekord(spec: unknown): Promise<Record<string, unknown>> {
+export async function canonicalizeHashedRekord(spec: unknown, options: { validity?: ValidityCheck } = {}): Promise<Record<string, unknown>> {
   const s = obj(spec, ["data", "signature"], "spec");
   const data = obj(s.data, ["hash"], "spec.data");
   const hash = obj(data.hash, ["algorithm", "value"], "spec.data.hash");
@@ -27,7 +28,7 @@ export async function canonicalizeHashedRekord(spec: unknown): Promise<Record<st
   const sig = obj(s.signature, ["content", "publicKey"], "spec.signature");
   const content = b64(sig, "content", "spec.signature");
   const publicKey = obj(sig.publicKey, ["content"], "spec.signature.publicKey");
-  const pem = parsePemKey(b64(publicKey, "content", "spec.signature.publicKey"), "spec.signature.publicKey.content");
+  const pem = parsePemKey(b64(publicKey, "content", "spec.signature.publicKey"), "spec.signature.publicKey.content", options.validity);
   try {
     const keyDetails = keyDetailsForHash(pem.key, algorithm);
     await verifyDigestSignature({ key: pem.key, keyDetails, digest: fromHex(value), signature: content });

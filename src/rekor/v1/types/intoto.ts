@@ -11,6 +11,7 @@ import { MalformedError } from "../../../tlog/errors.ts";
 import { RequestError } from "../../errors.ts";
 import { arr, b64, obj, str } from "../json.ts";
 import { parsePemKey } from "../pem.ts";
+import type { ValidityCheck } from "../../validity-check.ts";
 import { verifyEnvelopeSignatures } from "./dsse-envelope.ts";
 
 const MAX_SIGNATURES = 10;
@@ -24,7 +25,7 @@ function innerB64(bytes: Uint8Array, where: string): Uint8Array {
   }
 }
 
-export async function canonicalizeIntoto(spec: unknown): Promise<Record<string, unknown>> {
+export async function canonicalizeIntoto(spec: unknown, options: { validity?: ValidityCheck } = {}): Promise<Record<string, unknown>> {
   const s = obj(spec, ["content"], "spec");
   const content = obj(s.content, ["envelope", "hash", "payloadHash"], "spec.content");
   const env = obj(content.envelope, ["payload", "payloadType", "signatures"], "spec.content.envelope");
@@ -41,7 +42,7 @@ export async function canonicalizeIntoto(spec: unknown): Promise<Record<string, 
     if (typeof o.keyid === "string" && !o.keyid.isWellFormed()) throw new RequestError(`${where}.keyid is not valid Unicode (it contains a lone surrogate)`);
     const sigField = b64(o, "sig", where);
     const pkField = b64(o, "publicKey", where);
-    return { keyid: (o.keyid as string | undefined) ?? "", sigField, raw: innerB64(sigField, `${where}.sig`), pkField, key: parsePemKey(pkField, `${where}.publicKey`) };
+    return { keyid: (o.keyid as string | undefined) ?? "", sigField, raw: innerB64(sigField, `${where}.sig`), pkField, key: parsePemKey(pkField, `${where}.publicKey`, options.validity) };
   });
   // Each signature is checked against all the keys given (rekor verifyEnvelope).
   await verifyEnvelopeSignatures(payloadType, payload, sigs.map((x) => x.raw), sigs.map((x) => x.key), "spec.content.envelope.signatures");

@@ -24,6 +24,7 @@ import { toBase64, toHex, utf8Encode } from "../../../tlog/encoding.ts";
 import { RequestError, TooLargeError } from "../../errors.ts";
 import { b64, obj, str } from "../json.ts";
 import { parsePemKey } from "../pem.ts";
+import type { ValidityCheck } from "../../validity-check.ts";
 
 export const REKORD_FORMATS = ["pgp", "minisign", "x509", "ssh"] as const;
 export type RekordFormat = (typeof REKORD_FORMATS)[number];
@@ -33,10 +34,12 @@ export { DEFAULT_REKORD_MAX_DATA_BYTES };
 export interface RekordOptions {
   /** Largest inline data accepted, in bytes (decoded); beyond it 413. */
   maxDataBytes: number;
+  /** When an x509 signing certificate must be valid (src/rekor/validity-check.ts); refused at once by default. */
+  validity?: ValidityCheck;
 }
 
 /** The signature and key in Rekor's canonical forms, once the signature has verified over the data. */
-async function verifyAndCanonicalize(format: RekordFormat, sig: Uint8Array, key: Uint8Array, data: Uint8Array): Promise<{ signature: Uint8Array; publicKey: Uint8Array }> {
+async function verifyAndCanonicalize(format: RekordFormat, sig: Uint8Array, key: Uint8Array, data: Uint8Array, validity?: ValidityCheck): Promise<{ signature: Uint8Array; publicKey: Uint8Array }> {
   switch (format) {
     case "pgp": {
       const k = await parsePgpPublicKey(key);
@@ -57,7 +60,7 @@ async function verifyAndCanonicalize(format: RekordFormat, sig: Uint8Array, key:
       return { signature: s.canonical, publicKey: k.canonical };
     }
     case "x509": {
-      const pem = parsePemKey(key, "spec.signature.publicKey.content");
+      const pem = parsePemKey(key, "spec.signature.publicKey.content", validity);
       await verifyMessageSignature(pem.key, pem.key.kind === "ed25519" ? null : "sha256", data, sig);
       return { signature: sig, publicKey: utf8Encode(pem.canonicalPem) };
     }
@@ -92,7 +95,7 @@ export async function canonicalizeRekord(spec: unknown, options: RekordOptions =
   const keyBytes = b64(publicKey, "content", "spec.signature.publicKey");
   let canonical: { signature: Uint8Array; publicKey: Uint8Array };
   try {
-    canonical = await verifyAndCanonicalize(format, signatureBytes, keyBytes, bytes);
+    canonical = await verifyAndCanonicalize(format, signatureBytes, keyBytes, bytes, options.validity);
   } catch (e) {
     if (e instanceof SignatureError) {
       const where = e.field === "publicKey" || e.field === "certificate" ? "spec.signature.publicKey.content" : "spec.signature.content";
