@@ -212,7 +212,7 @@ export class Sequencer extends DurableObject<Env> {
    * certificate has expired since) is still answered as the duplicate it is. A copy being sequenced is waited for.
    */
   async find(leaf: Uint8Array): Promise<FindResult> {
-    const leafHash = await leafHashOf(leaf);
+    const leafHash = await nativeLeafHash(leaf);
     try {
       await this.ensureLoaded();
     } catch (e) {
