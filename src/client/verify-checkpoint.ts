@@ -21,8 +21,7 @@ import { verifyCosignatures, type CosignatureVerifier } from "../tlog/cosignatur
 import { toHex } from "../tlog/encoding.ts";
 import { sha256Bytes } from "../tlog/hash.ts";
 import { ALG_ED25519, keyHash, newVerifier, openNote, parseNote, parseVerifierKey, type NoteVerifier } from "../tlog/note.ts";
-import { parsePublicKey } from "../pki/keys.ts";
-import { verifyEcdsaDigest } from "../pki/ecdsa.ts";
+import { nobleCurve, parsePublicKey } from "../pki/keys.ts";
 import { ClaimError } from "./claims.ts";
 
 /** A log's checkpoint key, with the log ID entries signed by it carry (Rekor v2 `logId.keyId`, hex), when known. */
@@ -46,13 +45,14 @@ export interface V1LogKey {
 /** A v1 key from its PEM (or DER) public key. @throws SignatureError when it is not an ECDSA public key. */
 export function v1LogKey(pemOrDer: string | Uint8Array): V1LogKey {
   const key = parsePublicKey(pemOrDer);
-  if (key.kind !== "ecdsa") throw new TypeError(`a Rekor v1 log key is ECDSA, not ${key.kind}`);
+  if (key.kind !== "ecdsa" || key.curve === undefined) throw new TypeError(`a Rekor v1 log key is ECDSA, not ${key.kind}`);
+  const curve = nobleCurve(key.curve);
   return {
     logIdHex: toHex(sha256Bytes(key.spki)),
     verify(message, derSig) {
       try {
-        verifyEcdsaDigest(key, sha256Bytes(message), derSig);
-        return true;
+        // ASN.1 DER over SHA-256, high S accepted: Go's ecdsa.VerifyASN1, as sigstore-go VerifySET calls it.
+        return curve.verify(derSig, sha256Bytes(message), key.subjectPublicKey, { prehash: false, lowS: false, format: "der" });
       } catch {
         return false;
       }
