@@ -6,9 +6,9 @@
  * with itself; a user can pin the key they expect (pins.ts), and the page then verifies with the
  * pinned key and says when the published one differs.
  */
-import { v1LogKey, type V1LogKey } from "../src/client/verify-checkpoint.ts";
+import { logKey, v1LogKey, type LogKey, type V1LogKey } from "../src/client/verify-checkpoint.ts";
 import { fromBase64, toHex } from "../src/tlog/encoding.ts";
-import { formatVerifierKey, newVerifier, type NoteVerifier } from "../src/tlog/note.ts";
+import { formatVerifierKey } from "../src/tlog/note.ts";
 import { getJson } from "./http.ts";
 
 interface TrustedRootJson {
@@ -55,9 +55,10 @@ export async function loadPublishedKeys(): Promise<PublishedKeys> {
   return out;
 }
 
-export function parseVerifierKey(vkey: string): NoteVerifier {
+/** A checkpoint key from its vkey, with the log ID (C2SP key hash) entries signed by it carry. */
+export function parseVerifierKey(vkey: string): LogKey {
   try {
-    return newVerifier(vkey.trim());
+    return logKey(vkey.trim());
   } catch {
     throw new Error("not a verifier key: expected <origin>+<8 hex>+<base64>, as `npm start` and `edgelog checkpoint` print it");
   }
