@@ -26,7 +26,7 @@ export default defineConfig({
         test: {
           name: "workerd",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/e2e/**", "test/deploy/**"],
+          exclude: ["test/e2e/**", "test/deploy/**", "test/real-data/**"],
           setupFiles: ["./test/setup/apply-migrations.ts"],
           testTimeout: 30_000,
         },

@@ -139,7 +139,8 @@ async function verify(file: string, opts: Common & WitnessOptions & { v1Key?: st
   const witness = witnessOptions(opts);
   const entry = readEntry(readInput(file, "entry").toString("utf8"), file);
   const { checks, ok } = await verifyEntryFile(entry, {
-    logKeys: logVerifiers(opts.logKey),
+    // A Rekor v1 entry can be verified with the v1 key alone.
+    logKeys: opts.logKey || !opts.v1Key ? logVerifiers(opts.logKey) : [],
     v1Key: v1KeyOption(opts.v1Key),
     witnesses: witness.verifiers,
     witnessQuorum: witness.quorum,
@@ -455,7 +456,7 @@ export function program(): Command {
     .action(run((id, o) => get(id, o)));
 
   withCommon(p.command("verify").description("verify an entry (v1 LogEntry, v2 TransparencyLogEntry) or a Sigstore bundle: inclusion, checkpoint signature, SET").argument("<file>"), true)
-    .option("--v1-key <pem>", "the log's Rekor v1 public key (PEM file), to check SETs and v1 checkpoints")
+    .option("--v1-key <pem>", "the log's Rekor v1 public key (PEM file), to check SETs and v1 checkpoints (with it, --log-key may be left out)")
     .option("--artifact <file>", "also check the entry records this artifact's digest")
     .option("--online", "also prove inclusion in the log's current tree from its tiles (--url)")
     .option("--witness-key <vkey...>", "witness cosignature verifier keys: check the cosignatures on the entry's checkpoint")

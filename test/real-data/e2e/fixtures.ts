@@ -2,9 +2,9 @@
 // entries real logs produced, and the TrustedRoots that hold those logs' keys.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { logKey, v1LogKey, type LogKey, type V1LogKey } from "../../src/client/verify-checkpoint.ts";
-import { fromBase64, toHex } from "../../src/tlog/encoding.ts";
-import { formatVerifierKey } from "../../src/tlog/note.ts";
+import { logKey, v1LogKey, type LogKey, type V1LogKey } from "../../../src/client/verify-checkpoint.ts";
+import { fromBase64, toHex } from "../../../src/tlog/encoding.ts";
+import { formatVerifierKey } from "../../../src/tlog/note.ts";
 
 export const REAL = join(process.cwd(), "..", "shared", "fixtures", "real-sigstore");
 export const real = (path: string) => join(REAL, path);
