@@ -6,7 +6,6 @@
  * Never throws on a body it cannot read: it just finds nothing.
  * @module
  */
-import { decodePem } from "../pki/keys.ts";
 import { fromBase64, toHex, utf8Decode } from "../tlog/encoding.ts";
 
 export interface EntryDigest {
@@ -104,6 +103,20 @@ export function entryKeyFields(body: Json): [string, "pem" | "verifier", unknown
   }
 }
 
+/**
+ * The PEM blocks of a text: [label, DER]. A reader of what a log already accepted (its write path parsed the key
+ * strictly, src/pki/keys.ts): it finds the blocks and skips what it cannot decode. Kept apart from src/pki so the
+ * explorer's bundle carries no ASN.1 library.
+ */
+export function pemBlocks(text: string): [string, Uint8Array][] {
+  const out: [string, Uint8Array][] = [];
+  for (const m of text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)) {
+    const der = b64(m[2]!.replace(/\s+/g, ""));
+    if (der && der.length > 0) out.push([m[1]!, der]);
+  }
+  return out;
+}
+
 /** The first PEM block of a base64 PEM field (intoto 0.0.2 may encode it in base64 once more): [label, DER]. */
 export function pemField(v: unknown): [string, Uint8Array] | null {
   const bytes = b64(v);
@@ -115,12 +128,7 @@ export function pemField(v: unknown): [string, Uint8Array] | null {
     return null;
   }
   if (!text.includes("-----BEGIN") && b64(text.trim())) return pemField(text.trim());
-  try {
-    const [first] = decodePem(text);
-    return first ? [first.label, first.der] : null;
-  } catch {
-    return null;
-  }
+  return pemBlocks(text)[0] ?? null;
 }
 
 /** The signers' certificates (DER) in a body: a v2 verifier's x509Certificate, or a v1 PEM certificate (the first of a chain). */

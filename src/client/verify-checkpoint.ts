@@ -18,10 +18,11 @@
  */
 import { parseCheckpoint, type Checkpoint } from "../tlog/checkpoint.ts";
 import { verifyCosignatures, type CosignatureVerifier } from "../tlog/cosignature.ts";
-import { toHex } from "../tlog/encoding.ts";
+import { bytesEqual, fromHex, toHex } from "../tlog/encoding.ts";
 import { sha256Bytes } from "../tlog/hash.ts";
 import { ALG_ED25519, keyHash, newVerifier, openNote, parseNote, parseVerifierKey, type NoteVerifier } from "../tlog/note.ts";
-import { nobleCurve, parsePublicKey } from "../pki/keys.ts";
+import { p256 } from "@noble/curves/nist.js";
+import { pemBlocks } from "./entry-body.ts";
 import { ClaimError } from "./claims.ts";
 
 /** A log's checkpoint key, with the log ID entries signed by it carry (Rekor v2 `logId.keyId`, hex), when known. */
@@ -35,24 +36,33 @@ export function logKey(vkey: string): LogKey {
   return { ...newVerifier(vkey), logIdHex: toHex(keyHash(name, ALG_ED25519, publicKey)) };
 }
 
-/** A Rekor v1 log key (ECDSA P-256 in practice): SETs and v1 checkpoints. Log ID = hex SHA-256(DER SPKI). */
+/** A Rekor v1 log key (ECDSA P-256): SETs and v1 checkpoints. Log ID = hex SHA-256(DER SPKI). */
 export interface V1LogKey {
   logIdHex: string;
   /** Verifies a DER ECDSA signature over SHA-256(message). */
   verify(message: Uint8Array, derSig: Uint8Array): boolean;
 }
 
-/** A v1 key from its PEM (or DER) public key. @throws SignatureError when it is not an ECDSA public key. */
+/** DER SubjectPublicKeyInfo prefix of an uncompressed P-256 point (RFC 5480). */
+const P256_SPKI_PREFIX = fromHex("3059301306072a8648ce3d020106082a8648ce3d030107034200");
+
+/**
+ * A v1 key from its PEM (or DER) SubjectPublicKeyInfo. Rekor's v1 keys are ECDSA P-256, and sigstore-go
+ * verifies SETs with ECDSA only (pkg/tlog/entry.go VerifySET); the key is read by its fixed DER shape, so the
+ * explorer's bundle needs no ASN.1 library. @throws TypeError for anything else.
+ */
 export function v1LogKey(pemOrDer: string | Uint8Array): V1LogKey {
-  const key = parsePublicKey(pemOrDer);
-  if (key.kind !== "ecdsa" || key.curve === undefined) throw new TypeError(`a Rekor v1 log key is ECDSA, not ${key.kind}`);
-  const curve = nobleCurve(key.curve);
+  const spki = typeof pemOrDer === "string" ? pemBlocks(pemOrDer).find(([label]) => label === "PUBLIC KEY")?.[1] : pemOrDer;
+  if (!spki || spki.length !== P256_SPKI_PREFIX.length + 65 || !bytesEqual(spki.subarray(0, P256_SPKI_PREFIX.length), P256_SPKI_PREFIX)) {
+    throw new TypeError("a Rekor v1 log key is an ECDSA P-256 public key (PEM or DER SubjectPublicKeyInfo)");
+  }
+  const point = spki.subarray(P256_SPKI_PREFIX.length);
   return {
-    logIdHex: toHex(sha256Bytes(key.spki)),
+    logIdHex: toHex(sha256Bytes(spki)),
     verify(message, derSig) {
       try {
         // ASN.1 DER over SHA-256, high S accepted: Go's ecdsa.VerifyASN1, as sigstore-go VerifySET calls it.
-        return curve.verify(derSig, sha256Bytes(message), key.subjectPublicKey, { prehash: false, lowS: false, format: "der" });
+        return p256.verify(derSig, sha256Bytes(message), point, { prehash: false, lowS: false, format: "der" });
       } catch {
         return false;
       }
