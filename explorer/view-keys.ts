@@ -77,7 +77,7 @@ function witnessForm(): HTMLElement {
   const msg = h("p", { role: "status", class: "help" });
   const f = h(
     "form",
-    { class: "pin" },
+    { class: "pin-witnesses" },
     h("label", { for: id }, "Witness keys"),
     input,
     h("p", { id: `${id}-help`, class: "help" }, "Cosignature verifier keys, one per line: <name>+<8 hex>+<base64>. Checkpoints cosigned by these witnesses have their cosignatures verified; one that does not verify fails the entry."),
@@ -93,5 +93,5 @@ function witnessForm(): HTMLElement {
       msg.textContent = (e as Error).message;
     }
   });
-  return h("section", { class: "shard-key" }, h("h2", {}, "Witnesses"), f);
+  return h("section", { class: "witness-keys" }, h("h2", {}, "Witnesses"), f);
 }

@@ -193,6 +193,8 @@ export function verifyLogEntry(e: LogEntryClaims, trust: EntryTrust): VerifiedEn
   const v1Keys = trust.v1Keys ?? [];
   const body = parseBody(e.body);
 
+  // A TransparencyLogEntry always names its kind and version (a v1 LogEntry never does).
+  if (!e.kindVersion && e.source !== "v1 LogEntry") checks.fail("kind and version", "the entry has no kindVersion");
   if (e.kindVersion) {
     const claimed = e.kindVersion;
     checks.run("kind and version", () => {
