@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { PathFetcher } from "../src/client/tile-reader.ts";
-import { newVerifier, type NoteVerifier } from "../src/tlog/note.ts";
+import { logKey, type LogKey } from "../src/client/verify-checkpoint.ts";
 
 /** Exit codes: 0 ok; 1 a verification failed or a fork was detected; 2 usage; 3 the log could not be reached or refused. */
 export const EXIT = { OK: 0, VERIFY: 1, USAGE: 2, SERVICE: 3 } as const;
@@ -58,11 +58,11 @@ export function inlineOrFile(value: string): string {
 }
 
 /** The log's checkpoint verifier key(s) `<origin>+<id>+<base64>`, inline or from a file. */
-export function logVerifiers(vkey: string | undefined): NoteVerifier[] {
+export function logVerifiers(vkey: string | undefined): LogKey[] {
   if (!vkey) throw usage("the log's verifier key is required: --log-key <origin>+<id>+<base64> (or EDGELOG_LOG_KEY)");
   const keys = inlineOrFile(vkey).split(/[\s,]+/).filter(Boolean);
   try {
-    return keys.map((k) => newVerifier(k));
+    return keys.map((k) => logKey(k));
   } catch (e) {
     throw usage(`--log-key: ${(e as Error).message}`);
   }

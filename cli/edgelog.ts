@@ -23,7 +23,8 @@ import { MalformedError, ProofError } from "../src/tlog/errors.ts";
 import { parseNote } from "../src/tlog/note.ts";
 import { formatAddCheckpoint } from "../src/witness/protocol.ts";
 import { CliError, EXIT, httpJson, inlineOrFile, logVerifiers, pathFetcher, serverMessage, usage, verifyFailure } from "./common.ts";
-import { cosignatureReport, describeCosignatures, witnessOptions, type WitnessOptions } from "./cosignatures.ts";
+import { cosignatureReport } from "../src/client/verify-checkpoint.ts";
+import { describeCosignatures, witnessOptions, type WitnessOptions } from "./cosignatures.ts";
 import { keyFingerprint, type Watch } from "./facts.ts";
 import { ForkError, monitorOnce, type Match } from "./monitor.ts";
 import { useNodeSha256 } from "./native-sha256.ts";
@@ -31,7 +32,7 @@ import { trust } from "./trust.ts";
 import { health, reindex } from "./index-admin.ts";
 import type { Selector } from "../src/search/selectors.ts";
 import { searchAll } from "./search.ts";
-import { parseEntryFile, v1PublicKey, verifyEntry, type V1PublicKey } from "./verify.ts";
+import { readEntry, v1KeyOption, verifyEntryFile } from "./verify.ts";
 
 const DEFAULT_URL = process.env.EDGELOG_URL ?? "http://localhost:8787";
 
@@ -62,17 +63,6 @@ function withCommon(cmd: Command, needsKey = false): Command {
   cmd.addOption(new Option("--url <url>", "the log's base URL (or a local directory of tiles for read-only commands)").default(DEFAULT_URL).env("EDGELOG_URL"));
   cmd.addOption(new Option("--log-key <vkey>", `the log's checkpoint verifier key <origin>+<id>+<base64>, or a file holding it${needsKey ? " (required)" : ""}`).env("EDGELOG_LOG_KEY"));
   return cmd;
-}
-
-async function fetchV1Key(url: string, given: string | undefined): Promise<V1PublicKey | null> {
-  if (given) {
-    try {
-      return v1PublicKey(inlineOrFile(given));
-    } catch (e) {
-      throw usage(`--v1-key: not a PEM public key: ${(e as Error).message}`);
-    }
-  }
-  return null;
 }
 
 // ---------------------------------------------------------------------------------------------- upload
@@ -148,58 +138,23 @@ async function get(id: string, opts: Common & { out?: string }) {
 
 async function verify(file: string, opts: Common & WitnessOptions & { v1Key?: string; artifact?: string; online?: boolean }) {
   const witness = witnessOptions(opts);
-  let entry;
-  try {
-    entry = parseEntryFile(JSON.parse(readInput(file, "entry").toString("utf8")));
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    throw usage(`${file}: ${(e as Error).message}`);
-  }
-  const verifiers = logVerifiers(opts.logKey);
-  const v1 = await fetchV1Key(opts.url, opts.v1Key);
-  const { checks } = verifyEntry(entry, verifiers, v1);
-  let cosigned: ReturnType<typeof cosignatureReport> | null = null;
-  try {
-    cosigned = cosignatureReport(entry.checkpoint, verifiers, witness.verifiers, witness.quorum);
-  } catch (e) {
-    if (witness.quorum > 0) checks.push({ name: "witness cosignatures", ok: false, detail: (e as Error).message });
-  }
-  if (cosigned && (cosigned.present.length > 0 || witness.verifiers.length > 0 || witness.quorum > 0)) {
-    const verifiedNames = cosigned.present.filter((c) => c.status === "verified").map((c) => c.name);
-    const unchecked = cosigned.present.filter((c) => c.status === "unchecked").length;
-    checks.push({
-      name: "witness cosignatures",
-      ok: cosigned.failure === null,
-      detail:
-        cosigned.failure ??
-        `${cosigned.present.length} present${verifiedNames.length > 0 ? `, verified: ${verifiedNames.join(", ")}` : ""}${unchecked > 0 ? `, ${unchecked} not checked (no --witness-key)` : ""}${witness.quorum > 0 ? `; quorum ${witness.quorum} met` : ""}`,
-    });
-  }
-  if (opts.artifact) {
-    const data = new Uint8Array(readInput(opts.artifact, "--artifact"));
-    const digests = new Set(["sha256", "sha384", "sha512"].map((h) => createHash(h).update(data).digest("hex")));
-    const { leafFacts } = await import("./facts.ts");
-    const found = leafFacts(entry.leaf, false).digests.some((d) => digests.has(d));
-    checks.push({ name: "artifact digest", ok: found, detail: found ? "the entry records this artifact's digest" : "the entry's digest is not this artifact's" });
-  }
-  if (opts.online) {
-    const reader = new TileReader(pathFetcher(opts.url), verifiers);
-    try {
-      const current = await reader.checkpoint();
-      await reader.verifyInclusion(entry.leaf, entry.proofIndex, current);
-      checks.push({ name: "inclusion in the log's current tree", ok: true, detail: `proof from the log's tiles against its checkpoint of size ${current.size}` });
-    } catch (e) {
-      if (e instanceof CliError) throw e;
-      checks.push({ name: "inclusion in the log's current tree", ok: false, detail: (e as Error).message });
-    }
-  }
+  const entry = readEntry(readInput(file, "entry").toString("utf8"), file);
+  const { checks, ok } = await verifyEntryFile(entry, {
+    // A Rekor v1 entry can be verified with the v1 key alone.
+    logKeys: opts.logKey || !opts.v1Key ? logVerifiers(opts.logKey) : [],
+    v1Key: v1KeyOption(opts.v1Key),
+    witnesses: witness.verifiers,
+    witnessQuorum: witness.quorum,
+    artifact: opts.artifact ? new Uint8Array(readInput(opts.artifact, "--artifact")) : undefined,
+    online: opts.online ? opts.url : undefined,
+  });
   const failed = checks.filter((c) => !c.ok);
-  if (opts.json) out(JSON.stringify({ source: entry.source, logIndex: entry.logIndex, ok: failed.length === 0, checks }));
+  if (opts.json) out(JSON.stringify({ source: entry.source, logIndex: entry.logIndex, ok, checks }));
   else {
     out(`${entry.source}, log index ${entry.logIndex}${entry.uuid ? `, UUID ${entry.uuid}` : ""}`);
-    for (const c of checks) out(`  ${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}`);
+    for (const c of checks) out(`  ${!c.ok ? "✗" : c.checked ? "✓" : "–"} ${c.name}: ${c.detail}`);
   }
-  if (failed.length > 0) throw verifyFailure(`verification FAILED: ${failed.map((c) => c.name).join(", ")}`);
+  if (!ok) throw verifyFailure(`verification FAILED: ${failed.map((c) => c.name).join(", ")}`);
   if (!opts.json) out("verified");
   return EXIT.OK;
 }
@@ -260,7 +215,7 @@ async function consistency(oldFile: string, newFile: string | undefined, opts: C
 
 // --------------------------------------------------------------------------------------------- monitor
 
-interface MonitorCli extends Common {
+interface MonitorCli extends Common, WitnessOptions {
   state: string;
   watchDigest?: string[];
   watchKey?: string[];
@@ -307,6 +262,7 @@ async function postWebhook(url: string, event: unknown): Promise<void> {
 
 async function monitor(opts: MonitorCli) {
   const verifiers = logVerifiers(opts.logKey);
+  const witness = witnessOptions(opts);
   const watch = buildWatch(opts);
   const interval = Number(opts.interval);
   if (!Number.isFinite(interval) || interval <= 0) throw usage("--interval must be a positive number of seconds");
@@ -320,6 +276,8 @@ async function monitor(opts: MonitorCli) {
       const r = await monitorOnce({
         fetchPath: pathFetcher(opts.url),
         verifiers,
+        witnesses: witness.verifiers,
+        witnessQuorum: witness.quorum,
         saved,
         watch,
         onMatch: async (m: Match) => {
@@ -346,13 +304,14 @@ async function monitor(opts: MonitorCli) {
         renameSync(tmp, opts.state);
       }
       emit(
-        { type: "checkpoint", origin: r.checkpoint.origin, from: r.from, to: r.to, root: toBase64(r.checkpoint.root), matches: r.matches, stale: r.stale },
+        { type: "checkpoint", origin: r.checkpoint.origin, from: r.from, to: r.to, root: toBase64(r.checkpoint.root), matches: r.matches, stale: r.stale, witnesses: r.cosignatures.present },
         r.stale
           ? `the log served an older (consistent) checkpoint; still at size ${r.to}`
           : r.to === r.from
             ? `up to date at size ${r.to}`
             : `verified ${r.to - r.from} new entries: size ${r.from} → ${r.to}, consistent, every entry included${r.matches ? `, ${r.matches} match(es)` : ""}`,
       );
+      if (!opts.json && r.cosignatures.present.length > 0) for (const line of describeCosignatures(r.cosignatures)) out(line);
     } catch (e) {
       bar?.stop();
       if (e instanceof ForkError) {
@@ -498,7 +457,7 @@ export function program(): Command {
     .action(run((id, o) => get(id, o)));
 
   withCommon(p.command("verify").description("verify an entry (v1 LogEntry, v2 TransparencyLogEntry) or a Sigstore bundle: inclusion, checkpoint signature, SET").argument("<file>"), true)
-    .option("--v1-key <pem>", "the log's Rekor v1 public key (PEM file), to check SETs and v1 checkpoints")
+    .option("--v1-key <pem>", "the log's Rekor v1 public key (PEM file), to check SETs and v1 checkpoints (with it, --log-key may be left out)")
     .option("--artifact <file>", "also check the entry records this artifact's digest")
     .option("--online", "also prove inclusion in the log's current tree from its tiles (--url)")
     .option("--witness-key <vkey...>", "witness cosignature verifier keys: check the cosignatures on the entry's checkpoint")
@@ -524,6 +483,8 @@ export function program(): Command {
     .option("--watch-identity <san...>", "certificate SAN values (exact), e.g. a workflow URI")
     .option("--watch-email <email...>", "certificate email SANs, or @domain")
     .option("--webhook <url>", "POST each match (and a fork alert) as JSON to this URL")
+    .option("--witness-key <vkey...>", "witness cosignature verifier keys: a cosignature by one on the log's checkpoint must verify")
+    .option("--witness-quorum <k>", "stop (exit 1) unless at least k of the --witness-key witnesses cosigned the log's checkpoint")
     .option("--json", "JSON lines on stdout")
     .option("--follow", "keep following; without it, catch up once and exit")
     .option("--interval <seconds>", "polling interval with --follow", "10")

@@ -1,6 +1,7 @@
 /**
  * The monitor's core: from a saved checkpoint to the log's current one, it
- * 1. verifies the new checkpoint's signature (and the saved one's: the state file is not trusted blindly),
+ * 1. verifies the new checkpoint's signature and origin (and the saved one's: the state file is not
+ *    trusted blindly) and its witness cosignatures (src/client/verify-checkpoint.ts),
  * 2. checks the new tree extends the saved one: a consistency proof built from the log's tiles, and, as
  *    a second witness of the same fact, the saved tree's right edge read from the tiles must hash to the
  *    saved root;
@@ -13,6 +14,8 @@
  */
 import { createHash } from "node:crypto";
 import { TileReader, type PathFetcher } from "../src/client/tile-reader.ts";
+import { checkCosignatures, type CosignatureReport } from "../src/client/verify-checkpoint.ts";
+import type { CosignatureVerifier } from "../src/tlog/cosignature.ts";
 import { parseBundle } from "../src/tlog/bundle.ts";
 import type { Checkpoint } from "../src/tlog/checkpoint.ts";
 import { bytesEqual, toBase64 } from "../src/tlog/encoding.ts";
@@ -45,6 +48,9 @@ export interface Match {
 export interface MonitorOptions {
   fetchPath: PathFetcher;
   verifiers: readonly NoteVerifier[];
+  /** Witness keys: a cosignature by one that does not verify fails the step; at least `witnessQuorum` must have cosigned. */
+  witnesses?: readonly CosignatureVerifier[];
+  witnessQuorum?: number;
   /** The saved checkpoint note, or null to start from the empty tree. */
   saved: string | null;
   watch: Watch;
@@ -66,6 +72,8 @@ export interface MonitorResult {
   matches: number;
   /** True if the log served a checkpoint older than the saved one (consistent: a stale cache, not a fork). */
   stale: boolean;
+  /** The witness cosignatures on the served checkpoint. */
+  cosignatures: CosignatureReport;
 }
 
 /** RFC 6962 leaf hash with Node's native SHA-256 (the monitor's hot loop). */
@@ -102,6 +110,7 @@ async function edgeFromTiles(fetchPath: PathFetcher, size: number, servedSize: n
 export async function monitorOnce(opts: MonitorOptions): Promise<MonitorResult> {
   const reader = new TileReader(opts.fetchPath, opts.verifiers);
   const served = opts.checkpointNote ? reader.verifyCheckpoint(opts.checkpointNote) : await reader.checkpoint();
+  const cosignatures = checkCosignatures(served.note, opts.verifiers, opts.witnesses ?? [], opts.witnessQuorum ?? 0);
   let old: Checkpoint = { origin: served.origin, size: 0, root: EMPTY_ROOT, extensions: [] };
   if (opts.saved !== null) {
     let savedCp;
@@ -123,11 +132,11 @@ export async function monitorOnce(opts: MonitorOptions): Promise<MonitorResult> 
       if (e instanceof ProofError) throw fork(`the log serves size ${served.size}, older than the saved ${old.size}, and it is not a prefix of the saved tree`);
       throw e;
     }
-    return { from: old.size, to: old.size, note: opts.saved!, checkpoint: old, matches: 0, stale: true };
+    return { from: old.size, to: old.size, note: opts.saved!, checkpoint: old, matches: 0, stale: true, cosignatures };
   }
   if (served.size === old.size) {
     if (!bytesEqual(served.root, old.root)) throw fork(`two different roots for size ${old.size}: saved ${b64(old.root)}, served ${b64(served.root)}`);
-    return { from: old.size, to: old.size, note: opts.saved ?? served.note, checkpoint: old, matches: 0, stale: false };
+    return { from: old.size, to: old.size, note: opts.saved ?? served.note, checkpoint: old, matches: 0, stale: false, cosignatures };
   }
   if (old.size > 0) {
     try {
@@ -192,5 +201,5 @@ export async function monitorOnce(opts: MonitorOptions): Promise<MonitorResult> 
   if (!bytesEqual(edgeRoot(edge), served.root)) {
     throw fork(`the entries the log serves from ${old.size} to ${served.size} do not hash to its checkpoint root ${b64(served.root)}`);
   }
-  return { from: old.size, to: served.size, note: served.note, checkpoint: served, matches, stale: false };
+  return { from: old.size, to: served.size, note: served.note, checkpoint: served, matches, stale: false, cosignatures };
 }

@@ -1,17 +1,15 @@
 /**
- * `edgelog search`: GET /api/v2/search, every page, and every hit verified before it is printed: the
- * checkpoint it carries must be signed by one of the log's keys (--log-key; one per shard), its root and
- * size must be the inclusion proof's, and the proof must take the hit's canonical body to that root.
- * and the entry must have the key searched for (src/search/index-keys.ts). A hit that fails stops the
- * search with exit 1: the log answered something it cannot prove.
+ * `edgelog search`: GET /api/v2/search, every page, and every hit verified before it is printed: every
+ * claim of its TransparencyLogEntry checked by the shared src/client/verify-entry.ts against the log's
+ * keys (--log-key; one per shard), and the entry must have the key searched for
+ * (src/search/index-keys.ts). A hit that fails stops the search with exit 1: the log answered
+ * something it cannot prove.
  * @module
  */
-import { parseCheckpoint } from "../src/tlog/checkpoint.ts";
-import { fromBase64, toBase64, utf8Decode } from "../src/tlog/encoding.ts";
+import type { LogKey } from "../src/client/verify-checkpoint.ts";
+import { parseLogEntry, verifyLogEntry } from "../src/client/verify-entry.ts";
+import { utf8Decode } from "../src/tlog/encoding.ts";
 import { ProofError } from "../src/tlog/errors.ts";
-import { hashLeaf } from "../src/tlog/hash.ts";
-import { openNote, type NoteVerifier } from "../src/tlog/note.ts";
-import { checkInclusion } from "../src/tlog/proof.ts";
 import { indexKeysOf } from "../src/search/index-keys.ts";
 import { SelectorError, selectorKey, type Selector } from "../src/search/selectors.ts";
 import { CliError, EXIT, httpJson, serverMessage, usage } from "./common.ts";
@@ -34,18 +32,22 @@ export interface VerifiedHit {
  * Checks one hit of /api/v2/search: proven in the log and, when `key` (the query's index key) is given,
  * an entry that has that key. @throws ProofError when it does not verify.
  */
-export function verifySearchHit(hit: unknown, verifiers: readonly NoteVerifier[], key?: string): VerifiedHit {
+export function verifySearchHit(hit: unknown, verifiers: readonly LogKey[], key?: string): VerifiedHit {
   const h = hit as { shard?: unknown; entry?: any };
   const e = h?.entry;
   if (typeof h?.shard !== "string" || typeof e !== "object" || e === null) throw new ProofError("search hit without shard and entry");
-  const p = e.inclusionProof;
-  if (typeof p?.checkpoint?.envelope !== "string" || !Array.isArray(p.hashes)) throw new ProofError("search hit without an inclusion proof and checkpoint");
-  const cp = parseCheckpoint(openNote(p.checkpoint.envelope, verifiers).text);
-  const index = Number(e.logIndex);
-  if (!Number.isSafeInteger(index) || String(index) !== e.logIndex || p.logIndex !== e.logIndex) throw new ProofError("search hit with inconsistent log indexes");
-  if (p.treeSize !== String(cp.size) || p.rootHash !== toBase64(cp.root)) throw new ProofError("inclusion proof is not against the checkpoint it carries");
-  const leaf = fromBase64(String(e.canonicalizedBody), "canonicalizedBody");
-  checkInclusion(p.hashes.map((x: string) => fromBase64(String(x), "inclusion proof hash")), index, cp.size, hashLeaf(leaf), cp.root);
+  let claims;
+  try {
+    claims = parseLogEntry(e);
+  } catch (err) {
+    throw new ProofError(`search hit ${h.shard}: ${(err as Error).message}`);
+  }
+  const verified = verifyLogEntry(claims, { logKeys: verifiers });
+  const failed = verified.checks.filter((c) => !c.ok);
+  if (failed.length > 0 || !verified.checkpoint) throw new ProofError(`entry ${h.shard}/${claims.logIndex}: ${failed.map((c) => `${c.name}: ${c.detail}`).join("; ")}`);
+  const cp = verified.checkpoint;
+  const index = claims.logIndex;
+  const leaf = claims.body;
   if (key !== undefined && !indexKeysOf(leaf).includes(key)) throw new ProofError(`entry ${h.shard}/${index} is in the log but does not match the query (${key})`);
   let body: unknown = null;
   try {
@@ -67,7 +69,7 @@ export function verifySearchHit(hit: unknown, verifiers: readonly NoteVerifier[]
 }
 
 /** Every verified hit for one selector (e.g. "digest", "sha256:..."), following cursors up to `max` hits. */
-export async function searchAll(baseUrl: string, selector: Selector, value: string, verifiers: readonly NoteVerifier[], max: number): Promise<VerifiedHit[]> {
+export async function searchAll(baseUrl: string, selector: Selector, value: string, verifiers: readonly LogKey[], max: number): Promise<VerifiedHit[]> {
   let key: string;
   try {
     key = selectorKey(selector, value);

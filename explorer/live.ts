@@ -1,9 +1,12 @@
 /**
  * The live view's state: the shard's checkpoints as the page saw them over time (polled, kept in the page),
- * each signature verified and each new one proved consistent with the one before (consistency proof from
- * tiles), and the newest entries read from the entries bundles with their inclusion proofs.
+ * each signature and origin verified, the cosignatures by pinned witnesses too, and each new one proved
+ * consistent with the one before (consistency proof from tiles), and the newest entries read from the
+ * entries bundles with their inclusion proofs.
  */
 import type { TileReader, VerifiedCheckpoint } from "../src/client/tile-reader.ts";
+import { checkCosignatures } from "../src/client/verify-checkpoint.ts";
+import type { CosignatureVerifier } from "../src/tlog/cosignature.ts";
 import { bytesEqual, toHex } from "../src/tlog/encoding.ts";
 import { hashLeaf } from "../src/tlog/hash.ts";
 import { checkInclusion } from "../src/tlog/proof.ts";
@@ -39,7 +42,10 @@ export class LiveLog {
   /** The last checkpoint refused as inconsistent, so that polling reports it once. */
   private rejected: string | null = null;
 
-  constructor(private readonly reader: () => TileReader) {}
+  constructor(
+    private readonly reader: () => TileReader,
+    private readonly witnesses: () => readonly CosignatureVerifier[] = () => [],
+  ) {}
 
   /** Reads and verifies the current checkpoint; records it when it differs from the last one seen. */
   async poll(now = Date.now()): Promise<boolean> {
@@ -47,6 +53,7 @@ export class LiveLog {
     let cp: VerifiedCheckpoint;
     try {
       cp = await reader.checkpoint();
+      checkCosignatures(cp.note, [], this.witnesses(), 0);
     } catch (e) {
       this.error = `checkpoint: ${(e as Error).message}`;
       return false;

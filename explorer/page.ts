@@ -21,7 +21,7 @@ export const view = document.getElementById("view")!;
 const announcer = document.getElementById("announce")!;
 
 export const state = {
-  keys: { checkpointKeys: new Map(), v1Origins: new Map(), v2Origins: new Map() } as PublishedKeys,
+  keys: { checkpointKeys: new Map(), v1Origins: new Map(), v2Origins: new Map(), v1Keys: [] } as PublishedKeys,
   keysError: null as string | null,
   /** Bumped on every navigation: async work for an older view does not draw over a newer one. */
   generation: 0,

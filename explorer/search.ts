@@ -6,7 +6,6 @@
 import { fromBase64 } from "../src/tlog/encoding.ts";
 import type { ExplorerConfig } from "./config.ts";
 import { getJson, HttpError } from "./http.ts";
-import type { ClaimedProof } from "./verify.ts";
 import type { PublishedKeys } from "./trust.ts";
 
 export type SearchBy = "digest" | "email" | "subject" | "issuer" | "repository" | "key" | "index" | "uuid";
@@ -21,7 +20,8 @@ export interface Hit {
   leaf: Uint8Array;
   /** Unix seconds (Rekor v1 entries); absent or 0 for Rekor v2, which records no time. */
   integratedTime?: number;
-  claimed?: ClaimedProof;
+  /** The entry as the API answered with it (TransparencyLogEntry, or `{uuid: LogEntry}`): its claims are verified too. */
+  claimed?: unknown;
 }
 
 export interface SearchPage {
@@ -88,15 +88,13 @@ interface TleJson {
 }
 
 function hitFromTle(shard: string, e: TleJson): Hit {
-  const p = e.inclusionProof;
-  const claimed = p?.checkpoint?.envelope && Array.isArray(p.hashes) ? { checkpoint: p.checkpoint.envelope, hashes: p.hashes, treeSize: Number(p.treeSize) } : undefined;
   return {
     shard,
     index: Number(e.logIndex),
     kind: e.kindVersion ? `${e.kindVersion.kind} ${e.kindVersion.version}` : undefined,
     leaf: fromBase64(e.canonicalizedBody ?? "", "canonicalizedBody"),
     integratedTime: Number(e.integratedTime ?? 0) || undefined,
-    claimed,
+    claimed: e,
   };
 }
 
@@ -110,7 +108,8 @@ interface V1EntryJson {
 
 /** The shard of a Rekor v1 answer: its log ID names the v1 key, published with the shard's base URL. */
 function hitFromV1(cfg: ExplorerConfig, keys: PublishedKeys, answer: Record<string, V1EntryJson>): Hit {
-  const [e] = Object.values(answer);
+  const [uuid] = Object.keys(answer);
+  const e = uuid === undefined ? undefined : answer[uuid];
   if (!e) throw new Error("the log answered with no entry");
   const origin = keys.v1Origins.get(e.logID);
   const shard = cfg.shards.find((s) => s.origin === origin)?.name ?? (cfg.shards.length === 1 ? cfg.shards[0]!.name : undefined);
@@ -121,6 +120,7 @@ function hitFromV1(cfg: ExplorerConfig, keys: PublishedKeys, answer: Record<stri
     globalIndex: e.logIndex,
     leaf: fromBase64(e.body, "body"),
     integratedTime: e.integratedTime,
+    claimed: { [uuid!]: e },
   };
 }
 

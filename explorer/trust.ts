@@ -6,8 +6,9 @@
  * with itself; a user can pin the key they expect (pins.ts), and the page then verifies with the
  * pinned key and says when the published one differs.
  */
+import { logKey, v1LogKey, type LogKey, type V1LogKey } from "../src/client/verify-checkpoint.ts";
 import { fromBase64, toHex } from "../src/tlog/encoding.ts";
-import { formatVerifierKey, newVerifier, type NoteVerifier } from "../src/tlog/note.ts";
+import { formatVerifierKey } from "../src/tlog/note.ts";
 import { getJson } from "./http.ts";
 
 interface TrustedRootJson {
@@ -22,6 +23,8 @@ export interface PublishedKeys {
   checkpointKeys: Map<string, string>;
   /** Rekor v1 log ID (hex SHA-256 of the ECDSA SPKI) → origin. */
   v1Origins: Map<string, string>;
+  /** The Rekor v1 keys (SETs and v1 checkpoints). */
+  v1Keys: V1LogKey[];
   /** Rekor v2 log ID (base64 key hash) → origin. */
   v2Origins: Map<string, string>;
 }
@@ -30,7 +33,7 @@ const originOf = (baseUrl: string) => baseUrl.replace(/^[a-z]+:\/\//, "").replac
 
 export async function loadPublishedKeys(): Promise<PublishedKeys> {
   const root = await getJson<TrustedRootJson>("/api/v1/trust/trusted_root.json");
-  const out: PublishedKeys = { checkpointKeys: new Map(), v1Origins: new Map(), v2Origins: new Map() };
+  const out: PublishedKeys = { checkpointKeys: new Map(), v1Origins: new Map(), v2Origins: new Map(), v1Keys: [] };
   for (const t of root.tlogs ?? []) {
     if (!t.baseUrl || !t.publicKey?.rawBytes || !t.logId?.keyId) continue;
     const origin = originOf(t.baseUrl);
@@ -42,14 +45,20 @@ export async function loadPublishedKeys(): Promise<PublishedKeys> {
       out.v2Origins.set(t.logId.keyId, origin);
     } else {
       out.v1Origins.set(toHex(fromBase64(t.logId.keyId, "trusted root log ID")), origin);
+      try {
+        out.v1Keys.push(v1LogKey(spki));
+      } catch {
+        // not an ECDSA key: no v1 key to verify with
+      }
     }
   }
   return out;
 }
 
-export function parseVerifierKey(vkey: string): NoteVerifier {
+/** A checkpoint key from its vkey, with the log ID (C2SP key hash) entries signed by it carry. */
+export function parseVerifierKey(vkey: string): LogKey {
   try {
-    return newVerifier(vkey.trim());
+    return logKey(vkey.trim());
   } catch {
     throw new Error("not a verifier key: expected <origin>+<8 hex>+<base64>, as `npm start` and `edgelog checkpoint` print it");
   }

@@ -4,6 +4,7 @@ import { hashLeaf } from "../src/tlog/hash.ts";
 import { code, facts, fill, h, searchLink } from "./dom.ts";
 import { entryFacts, type Signer } from "./entry-facts.ts";
 import { announce, badge, cfg, errorBox, formatTime, heading, hits, keyChoice, keyNote, multiShard, shardOf, show, state } from "./page.ts";
+import { pinnedWitnesses } from "./pins.ts";
 import { v1Details } from "./search.ts";
 import { summary, verifyEntry, type Check } from "./verify.ts";
 
@@ -53,7 +54,7 @@ export async function showEntry(shard: string, index: number, focus: boolean): P
 
   const run = async () => {
     again.disabled = true;
-    const verified = await verifyEntry({ shard, index, vkey: choice.vkey, leaf: hit?.leaf, claimed: hit?.claimed }, (checks) => {
+    const verified = await verifyEntry({ shard, index, vkey: choice.vkey, v1Keys: state.keys.v1Keys, witnesses: pinnedWitnesses(), leaf: hit?.leaf, claimed: hit?.claimed }, (checks) => {
       if (gen !== state.generation) return;
       fill(checksList, ...checks.map(checkItem));
       result.textContent = summary(checks);

@@ -1,7 +1,7 @@
 /** The keys view, `#/key`: each shard's published checkpoint key, and the key the user pins instead. */
 import { code, facts, h } from "./dom.ts";
 import { cfg, errorBox, heading, keyFor, show, state } from "./page.ts";
-import { pinnedKey, setPinnedKey } from "./pins.ts";
+import { pinnedKey, pinnedWitnessKeys, setPinnedKey, setPinnedWitnessKeys } from "./pins.ts";
 import { resetLiveReader } from "./view-live.ts";
 
 export function showKeys(focus: boolean): void {
@@ -63,7 +63,35 @@ export function showKeys(focus: boolean): void {
       ),
       state.keysError ? errorBox(`Could not read the published keys: ${state.keysError}`) : null,
       ...sections,
+      witnessForm(),
     ],
     focus,
   );
+}
+
+/** The witness keys the page checks cosignatures with: a witness's cosignature on a checkpoint then must verify. */
+function witnessForm(): HTMLElement {
+  const id = "pin-witnesses";
+  const input = h("textarea", { id, rows: 3, spellcheck: "false", "aria-describedby": `${id}-help` });
+  input.value = pinnedWitnessKeys().join("\n");
+  const msg = h("p", { role: "status", class: "help" });
+  const f = h(
+    "form",
+    { class: "pin-witnesses" },
+    h("label", { for: id }, "Witness keys"),
+    input,
+    h("p", { id: `${id}-help`, class: "help" }, "Cosignature verifier keys, one per line: <name>+<8 hex>+<base64>. Checkpoints cosigned by these witnesses have their cosignatures verified; one that does not verify fails the entry."),
+    h("div", { class: "buttons" }, h("button", { type: "submit" }, "Pin witness keys")),
+    msg,
+  );
+  f.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    try {
+      setPinnedWitnessKeys(input.value);
+      msg.textContent = "Pinned.";
+    } catch (e) {
+      msg.textContent = (e as Error).message;
+    }
+  });
+  return h("section", { class: "witness-keys" }, h("h2", {}, "Witnesses"), f);
 }

@@ -4,6 +4,7 @@ import { toHex } from "../src/tlog/encoding.ts";
 import { code, facts, fill, h } from "./dom.ts";
 import { LiveLog } from "./live.ts";
 import { announce, badge, cfg, entryHref, errorBox, heading, hitSummary, keyChoice, keyNote, shardOf, show, state } from "./page.ts";
+import { pinnedWitnesses } from "./pins.ts";
 import { shardReader } from "./verify.ts";
 
 export const POLL_MS = 5_000;
@@ -13,7 +14,7 @@ const live = new LiveLog(() => {
   const vkey = keyChoice(cfg.shard).vkey ?? "";
   if (liveReader?.vkey !== vkey) liveReader = { vkey, reader: shardReader(cfg.shard, vkey) };
   return liveReader.reader;
-});
+}, pinnedWitnesses);
 let recent: Awaited<ReturnType<LiveLog["recent"]>> = [];
 let onLiveChange: (() => void) | null = null;
 

@@ -6,13 +6,14 @@
  * @module
  */
 import { parseBundle } from "../tlog/bundle.ts";
-import { parseCheckpoint, type Checkpoint } from "../tlog/checkpoint.ts";
+import type { Checkpoint } from "../tlog/checkpoint.ts";
 import { bytesEqual } from "../tlog/encoding.ts";
 import { MalformedError, ProofError } from "../tlog/errors.ts";
 import { EMPTY_ROOT, hashLeaf, type Hash } from "../tlog/hash.ts";
-import { openNote, type NoteVerifier } from "../tlog/note.ts";
+import type { NoteVerifier } from "../tlog/note.ts";
 import { checkConsistency, checkInclusion, proveConsistency, proveInclusion, tileHashReader, type HashReader } from "../tlog/proof.ts";
 import { ENTRIES_LEVEL, TILE_WIDTH, tilePath, tileWidth, type Tile } from "../tlog/tile.ts";
+import { openCheckpoint } from "./verify-checkpoint.ts";
 
 /** Fetches one object by its tlog-tiles path ("checkpoint", "tile/0/000.p/3", ...); null if absent. */
 export type PathFetcher = (path: string) => Promise<Uint8Array | null>;
@@ -55,9 +56,9 @@ export class TileReader {
     return this.verifyCheckpoint(note);
   }
 
+  /** Verifies a checkpoint's signature by one of the log's keys and its origin (that key's name). @throws ClaimError */
   verifyCheckpoint(note: string): VerifiedCheckpoint {
-    const opened = openNote(note, this.verifiers);
-    return { ...parseCheckpoint(opened.text), note };
+    return openCheckpoint(note, this.verifiers);
   }
 
   /** A HashReader for the tree of `size` leaves, backed by the log's tiles. */

@@ -75,12 +75,13 @@ describe("edgelog CLI against the local log", () => {
     expect(v1.code, v1.stdout + v1.stderr).toBe(0);
     const report = JSON.parse(v1.stdout);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c: { name: string }) => c.name)).toEqual(["inclusion proof", "checkpoint signature", "signed entry timestamp", "artifact digest"]);
+    expect(report.checks.map((c: { name: string }) => c.name)).toEqual(["inclusion proof", "log index", "checkpoint signature", "checkpoint origin", "tree size", "root hash", "signed entry timestamp", "log ID", "artifact digest"]);
 
     // A v1 entry without the v1 key: the SET cannot be checked → exit 1 with a clear reason.
     const noKey = await cli(["verify", ...common(), file("b.get.json")]);
     expect(noKey.code).toBe(1);
-    expect(noKey.stdout).toMatch(/--v1-key/);
+    expect(noKey.stdout).toMatch(/✗ signed entry timestamp: .*--v1-key/);
+    expect(noKey.stdout).toMatch(/✗ checkpoint signature: .*Rekor v1 checkpoint.*--v1-key/);
     // Tampering: another artifact, a changed SET time, a changed proof.
     expect((await cli(["verify", ...common(), file("a.v2.json"), "--artifact", file("b.txt")])).code).toBe(1);
     const tampered = JSON.parse(readFileSync(file("b.get.json"), "utf8"));
@@ -101,6 +102,36 @@ describe("edgelog CLI against the local log", () => {
     expect(dup.code, dup.stderr).toBe(0);
     expect(dup.stderr).toContain("already in the log");
   });
+
+  it("exit codes: a failed check or a missing proof or checkpoint 1 (a Rekor v2 checkpoint never blamed on --v1-key), usage 2, unreachable log 3", async () => {
+    // A Rekor v2 entry whose checkpoint fails: no word of --v1-key, which could not help.
+    const v2Wrong = JSON.parse(readFileSync(file("a.v2.json"), "utf8"));
+    v2Wrong.inclusionProof.checkpoint.envelope = v2Wrong.inclusionProof.checkpoint.envelope.replace(/— (\S+) (.)/, (_m: string, n: string, c: string) => `— ${n} ${c === "A" ? "B" : "A"}`);
+    writeFileSync(file("a.badcp.json"), JSON.stringify(v2Wrong));
+    const badCp = await cli(["verify", ...common(), file("a.badcp.json")]);
+    expect(badCp.code).toBe(1);
+    expect(badCp.stdout).toContain("✗ checkpoint signature:");
+    expect(badCp.stdout + badCp.stderr).not.toContain("--v1-key");
+    // A missing proof or checkpoint is a verification failure (1), not a usage error.
+    const noProof = { ...JSON.parse(readFileSync(file("a.v2.json"), "utf8")), inclusionProof: undefined };
+    writeFileSync(file("a.noproof.json"), JSON.stringify(noProof));
+    const np = await cli(["verify", ...common(), file("a.noproof.json")]);
+    expect(np.code).toBe(1);
+    expect(np.stdout).toContain("✗ inclusion proof: the entry has no inclusion proof");
+    const noCp = JSON.parse(readFileSync(file("a.v2.json"), "utf8"));
+    delete noCp.inclusionProof.checkpoint;
+    writeFileSync(file("a.nocp.json"), JSON.stringify(noCp));
+    const nc = await cli(["verify", ...common(), file("a.nocp.json")]);
+    expect(nc.code).toBe(1);
+    expect(nc.stdout).toContain("✗ checkpoint signature: the inclusion proof has no signed checkpoint");
+    // Usage (2): not an entry; an unreachable log with --online (3).
+    writeFileSync(file("not-an-entry.json"), JSON.stringify({ hello: "world" }));
+    expect((await cli(["verify", ...common(), file("not-an-entry.json")])).code).toBe(2);
+    expect((await cli(["verify", ...common(), file("missing.json")])).code).toBe(2);
+    const down = await cli(["verify", "--url", "http://127.0.0.1:9", "--log-key", log.vkey, file("a.v2.json"), "--online"]);
+    expect(down.code, down.stderr).toBe(3);
+    expect(down.stderr).toContain("cannot reach");
+  }, 180_000);
 
   it("checkpoint (fetch, verify, save) and consistency between two checkpoints", async () => {
     const c1 = await cli(["checkpoint", ...common(), "--out", file("cp1")]);

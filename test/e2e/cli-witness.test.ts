@@ -124,6 +124,14 @@ describe("a log that publishes its checkpoints cosigned by its own witness (quor
     expect(short.stderr).toContain("only 0 of the 1 required witness cosignatures verify (missing: witness.example/other)");
     const two = await cli(["checkpoint", ...common, "--witness-key", wkey.vkey, "--witness-key", other.vkey, "--witness-quorum", "2"]);
     expect(two.code).toBe(1);
+    // The monitor checks the cosignatures on every checkpoint it moves to.
+    const state = join(dir, "monitor.state");
+    const mon = await cli(["monitor", ...common, "--state", state, "--witness-key", wkey.vkey, "--witness-quorum", "1"]);
+    expect(mon.code, mon.stderr).toBe(0);
+    expect(mon.stdout).toContain("cosigned by witness.example/self");
+    const monShort = await cli(["monitor", ...common, "--state", join(dir, "monitor2.state"), "--witness-key", other.vkey, "--witness-quorum", "1"]);
+    expect(monShort.code).toBe(1);
+    expect(monShort.stderr).toContain("witness cosignatures: only 0 of the 1 required witness cosignatures verify (missing: witness.example/other)");
     const unmeetable = await cli(["checkpoint", ...common, "--witness-key", wkey.vkey, "--witness-quorum", "2"]);
     expect(unmeetable.code).toBe(2);
     expect(unmeetable.stderr).toContain("--witness-quorum 2 needs at least 2 --witness-key");

@@ -232,7 +232,11 @@ describe("the explorer", () => {
     expect(await check(page, "checkpoint").getAttribute("data-status")).toBe("verified");
     expect(await check(page, "entry").getAttribute("data-status")).toBe("verified");
     expect(await check(page, "checkpoint").textContent()).toContain(log.origin);
-    await expect.poll(() => page.locator(".summary").textContent()).toBe("All 3 checks verified.");
+    // The Rekor v1 answer's own claims (its SET and v1 checkpoint, with the published v1 key) verify too.
+    await expect.poll(() => check(page, "response").getAttribute("data-status")).toBe("verified");
+    expect(await check(page, "response").textContent()).toContain("signed entry timestamp");
+    expect(await check(page, "witnesses").getAttribute("data-status")).toBe("skipped");
+    await expect.poll(() => page.locator(".summary").textContent()).toBe("All 4 checks verified.");
     // What the entry is: its type, digest, signer identity and certificate, leaf hash.
     const details = page.locator(".entry-details");
     await expect.poll(() => details.textContent()).toContain("hashedrekord 0.0.2");
@@ -243,7 +247,7 @@ describe("the explorer", () => {
     expect(text).toContain(alice.repository);
     expect(text).toContain("ECDSA P-256");
     expect(text).toContain(toHex(hashLeaf(certEntry.leaf)));
-    expect(await page.getByRole("status").textContent()).toBe("All 3 checks verified.");
+    expect(await page.getByRole("status").textContent()).toBe("All 4 checks verified.");
     await shot(page, "entry-verified");
     await page.context().close();
   });
