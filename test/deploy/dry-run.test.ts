@@ -35,6 +35,8 @@ describe("deploy", () => {
       ['env.SHARDS ("default")', "Environment Variable"],
       ["env.LOG_ORIGIN (", "Environment Variable"],
       ['env.ENABLE_TEST_APPEND ("false")', "Environment Variable"],
+      // wrangler accepts [[ratelimits]] as the rate limiter src/api/rate-limit.ts uses.
+      ["env.LIMITER (50 requests/10s)", "Rate Limit"],
     ]) {
       expect(output, binding).toMatch(new RegExp(`${binding.replace(/[.*+?^$()|[\]\\]/g, "\\$&")}.*${kind}`));
     }
