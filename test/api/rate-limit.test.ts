@@ -72,7 +72,7 @@ describe("rate limit with the LIMITER binding", () => {
       await expect429(await call(path, json("198.51.100.20", body.stream)), path, LIMITER_PERIOD_SECONDS);
       expect(body.pulled, path).toBe(0);
     }
-    for (const path of [`/api/v2/search?hash=sha256:${"ab".repeat(32)}`, `/${call.shard}/api/v2/search?email=a@example.com`]) {
+    for (const path of [`/api/v2/search?digest=sha256:${"ab".repeat(32)}`, `/${call.shard}/api/v2/search?email=a@example.com`]) {
       await expect429(await call(path, { headers: { "CF-Connecting-IP": "198.51.100.20" } }), path, LIMITER_PERIOD_SECONDS);
     }
     expect(limiter.keys).toEqual(Array(posts.length + 2).fill("ip4:198.51.100.20"));
@@ -149,7 +149,7 @@ describe("rate limit without the binding (in-isolate, RATE_LIMIT_PER_MINUTE)", (
       await expect429(await call(path, json(ip, body.stream)), path);
       expect(body.pulled, path).toBe(0);
     }
-    await expect429(await call(`/api/v2/search?hash=sha256:${"cd".repeat(32)}`, { headers: { "CF-Connecting-IP": ip } }), "search");
+    await expect429(await call(`/api/v2/search?digest=sha256:${"cd".repeat(32)}`, { headers: { "CF-Connecting-IP": ip } }), "search");
   });
 
   it("counts an IPv6 client by its /64", async () => {
