@@ -2,16 +2,19 @@
  * Who a request comes from, as rate limits count it: the client's IPv4 address, or the /64 prefix
  * of its IPv6 address (one subscriber's link gets a whole /64, so counting single IPv6 addresses
  * would let one client rotate through 2^64 of them). Cloudflare puts the client's address in
- * CF-Connecting-IP; with Pseudo IPv4 on, that holds a stand-in IPv4 address and the real IPv6 one is
- * in CF-Connecting-IPv6, which wins. No address at all (never so behind Cloudflare; local calls) is
- * one client, "unknown".
+ * CF-Connecting-IP. With Pseudo IPv4 set to overwrite headers, that holds a stand-in Class E address
+ * (240.0.0.0/4, never a real client's) hashed from the IPv6 one, and the real address is in
+ * CF-Connecting-IPv6; only then is that header believed (a client can send it too). No address at
+ * all (never so behind Cloudflare; local calls) is one client, "unknown".
  * @module
  */
 
 /** The rate-limit key of a request's client: `ip4:<address>`, `ip6:<first 4 groups>::/64`, or "unknown". */
 export function clientKey(headers: Headers): string {
-  const ip = (headers.get("CF-Connecting-IPv6") ?? headers.get("CF-Connecting-IP") ?? "").trim();
+  let ip = (headers.get("CF-Connecting-IP") ?? "").trim();
   if (ip === "") return "unknown";
+  const v6 = headers.get("CF-Connecting-IPv6");
+  if (v6 !== null && isClassE(ip)) ip = v6.trim();
   const v4 = ipv4(ip);
   if (v4) return `ip4:${v4}`;
   const groups = ipv6Groups(ip);
@@ -23,6 +26,12 @@ export function clientKey(headers: Headers): string {
     return `ip6:${groups.slice(0, 4).map((g) => g.toString(16)).join(":")}::/64`;
   }
   return `other:${ip.slice(0, 64)}`; // not an address: still one bucket per value, bounded in size
+}
+
+/** Class E (240.0.0.0/4): reserved, used by Cloudflare's Pseudo IPv4 for stand-in addresses. */
+function isClassE(ip: string): boolean {
+  const v4 = ipv4(ip);
+  return v4 !== null && Number(v4.split(".")[0]) >= 240;
 }
 
 /** A dotted-quad IPv4 address, normalised (no leading zeros), or null. */

@@ -225,8 +225,14 @@ describe("client keys", () => {
     expect(keyOf({ "CF-Connecting-IP": "::ffff:c000:201" })).toBe("ip4:192.0.2.1");
   });
 
-  it("CF-Connecting-IPv6 (Cloudflare's Pseudo IPv4) wins over the stand-in IPv4 address", () => {
+  it("CF-Connecting-IPv6 (Cloudflare's Pseudo IPv4) replaces a stand-in Class E address, and nothing else", () => {
     expect(keyOf({ "CF-Connecting-IP": "240.1.2.3", "CF-Connecting-IPv6": "2001:db8:5:6::7" })).toBe("ip6:2001:db8:5:6::/64");
+    expect(keyOf({ "CF-Connecting-IP": "255.16.0.1", "CF-Connecting-IPv6": "2001:db8:5:6::7" })).toBe("ip6:2001:db8:5:6::/64");
+    expect(keyOf({ "CF-Connecting-IP": "240.1.2.3" })).toBe("ip4:240.1.2.3");
+    // A client's own CF-Connecting-IPv6 next to a real address would let it pick its key: ignored.
+    expect(keyOf({ "CF-Connecting-IP": "192.0.2.1", "CF-Connecting-IPv6": "2001:db8:5:6::7" })).toBe("ip4:192.0.2.1");
+    expect(keyOf({ "CF-Connecting-IP": "2001:db8:1:2::1", "CF-Connecting-IPv6": "2001:db8:9:9::9" })).toBe("ip6:2001:db8:1:2::/64");
+    expect(keyOf({ "CF-Connecting-IPv6": "2001:db8:5:6::7" })).toBe("unknown");
   });
 
   it("no address is one client; a value that is no address is its own bounded key", () => {
