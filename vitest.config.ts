@@ -21,7 +21,12 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { ...testBindings(), TEST_MIGRATIONS: migrations } },
+            miniflare: {
+              bindings: { ...testBindings(), TEST_MIGRATIONS: migrations },
+              // wrangler.toml's rate limiter, simulated by Miniflare, with a limit no test reaches: requests
+              // without CF-Connecting-IP are one client. test/api/rate-limit.test.ts tests limiting itself.
+              ratelimits: { LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000_000, period: 10 } } },
+            },
           }),
         ],
         test: {

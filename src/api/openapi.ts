@@ -8,6 +8,8 @@ import { Hono } from "hono";
 
 const json = (schema: object = { type: "object" }) => ({ "application/json": { schema } });
 const error = (description: string) => ({ description, content: json({ $ref: "#/components/schemas/Error" }) });
+/** Requests that make the edge verify signatures count against the client's rate limit (src/api/rate-limit.ts). */
+const rateLimited = error("too many requests from this client (an IPv4 address or IPv6 /64); see Retry-After. Decided before the body is read");
 const octets = { "application/octet-stream": { schema: { type: "string", contentMediaType: "application/octet-stream" } } };
 const tileParams = [
   { name: "N", in: "path", required: true, description: "tile index: 3-digit groups, all but the last prefixed with x (x001/x234/067)", schema: { type: "string" } },
@@ -92,6 +94,7 @@ export const OPENAPI = {
           },
           "413": error("body too large"),
           "415": error("not JSON"),
+          "429": rateLimited,
           "503": error("overloaded, unavailable, or (with a witness quorum) integrated but awaiting witness cosignatures; see Retry-After"),
         },
       },
@@ -109,6 +112,7 @@ export const OPENAPI = {
             content: json({ $ref: "#/components/schemas/Conflict" }),
           },
           "413": error("body too large, or rekord spec.data.content over REKORD_MAX_DATA_BYTES"),
+          "429": rateLimited,
           "503": error("overloaded, unavailable, or (with a witness quorum) integrated but awaiting witness cosignatures; see Retry-After"),
         },
       },
@@ -132,7 +136,7 @@ export const OPENAPI = {
         operationId: "searchLogQuery",
         summary: "Rekor v1 bulk retrieve by UUIDs, indexes or proposed entries (at most 10 of each); a proposed entry is found even if its certificate has expired since",
         requestBody: { required: true, content: json() },
-        responses: { "200": { description: "array of LogEntry maps", content: json({ type: "array", items: { $ref: "#/components/schemas/LogEntry" } }) }, "400": error("bad query"), "422": error("too many items") },
+        responses: { "200": { description: "array of LogEntry maps", content: json({ type: "array", items: { $ref: "#/components/schemas/LogEntry" } }) }, "400": error("bad query"), "422": error("too many items"), "429": rateLimited },
       },
     },
     "/api/v2/search": {
@@ -150,7 +154,7 @@ export const OPENAPI = {
           { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
           { name: "cursor", in: "query", description: "nextCursor of the previous page", schema: { type: "string" } },
         ],
-        responses: { "200": { description: "hits in (shard, logIndex) order, and nextCursor when there are more", content: json({ $ref: "#/components/schemas/SearchAnswer" }) }, "400": error("missing, several or malformed selectors, bad limit or cursor") },
+        responses: { "200": { description: "hits in (shard, logIndex) order, and nextCursor when there are more", content: json({ $ref: "#/components/schemas/SearchAnswer" }) }, "400": error("missing, several or malformed selectors, bad limit or cursor"), "429": rateLimited },
       },
     },
     "/admin/reindex": {
@@ -174,7 +178,7 @@ export const OPENAPI = {
         operationId: "searchIndex",
         summary: "Rekor v1 index search: entry UUIDs by hash, email and/or publicKey (format x509, pgp, minisign or ssh), combined by operator and|or, across every shard",
         requestBody: { required: true, content: json({ $ref: "#/components/schemas/SearchIndex" }) },
-        responses: { "200": { description: "array of 80-hex entry UUIDs", content: json({ type: "array", items: { type: "string" } }) }, "400": error("malformed query"), "413": error("body too large"), "415": error("not JSON") },
+        responses: { "200": { description: "array of 80-hex entry UUIDs", content: json({ type: "array", items: { type: "string" } }) }, "400": error("malformed query"), "413": error("body too large"), "415": error("not JSON"), "429": rateLimited },
       },
     },
     "/api/v1/log": {

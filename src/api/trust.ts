@@ -23,6 +23,7 @@ function scope(c: Context<{ Bindings: Env }>) {
   return prefix ? [d.byName.get(prefix.slice(1))!] : d.shards;
 }
 
+/** The request's scheme: used only by a local log (a public one is always https, src/shards/shards.ts). */
 const scheme = (c: Context) => new URL(c.req.url).protocol;
 
 trust.get("/api/v1/trust/trusted_root.json", async (c) => c.json(await trustedRoot(c.env, scope(c), scheme(c)), 200, CACHE));

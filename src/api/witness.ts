@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import type { Witness } from "../../durable-objects/witness.ts";
 import { addCheckpoint, plainText } from "../witness/add-checkpoint.ts";
 import { MAX_REQUEST_BYTES, readWitnessConfig } from "../witness/protocol.ts";
+import { readBoundedBody } from "./bounded-body.ts";
 
 type WitnessEnv = Env & { WITNESS: DurableObjectNamespace<Witness> };
 
@@ -14,9 +15,9 @@ export const witness = new Hono<{ Bindings: Env }>();
 witness.post("/witness/add-checkpoint", async (c) => {
   const env = c.env as WitnessEnv;
   if (readWitnessConfig(env as unknown as Record<string, unknown>) === null) return plainText("this deployment does not run a witness", 404);
-  const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > MAX_REQUEST_BYTES) return plainText(`request body exceeds ${MAX_REQUEST_BYTES} bytes`, 413);
-  return addCheckpoint(env as unknown as Record<string, unknown>, env.WITNESS, new Uint8Array(await c.req.arrayBuffer()));
+  const body = await readBoundedBody(c.req.raw, MAX_REQUEST_BYTES);
+  if (body === null) return plainText(`request body exceeds ${MAX_REQUEST_BYTES} bytes`, 413);
+  return addCheckpoint(env as unknown as Record<string, unknown>, env.WITNESS, body);
 });
 
 witness.on(["GET", "PUT", "DELETE", "PATCH"], "/witness/add-checkpoint", () => plainText("method not allowed: use POST", 405, { Allow: "POST" }));

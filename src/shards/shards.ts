@@ -19,6 +19,7 @@
  * every tlog-tiles client accept it).
  * @module
  */
+import { isLocalOrigin } from "../local-origin.ts";
 import { PER_SHARD_SETTINGS, ROOT_ENV_KEY, readConfig, readShardList, shardSetting, shardSettingName, type LogConfig, type ShardList, type ShardState } from "../config.ts";
 
 export interface Shard {
@@ -91,9 +92,13 @@ export function routeRequest(d: Deployment, url: URL): Route {
   return { shard: byHost ?? d.active, prefix: "", path: url.pathname };
 }
 
-/** The base URL clients use for a shard: scheme + origin (see the module comment). */
-export function baseUrl(shard: Shard, scheme: string): string {
-  return `${scheme.replace(/:$/, "")}://${shard.origin}`;
+/**
+ * The base URL clients use for a shard: scheme + origin (see the module comment). A public log is
+ * https whatever scheme a request came in on; only a local one (npm start) keeps `requestScheme`.
+ */
+export function baseUrl(shard: Shard, requestScheme: string): string {
+  const scheme = isLocalOrigin(shard.origin) ? requestScheme.replace(/:$/, "") : "https";
+  return `${scheme}://${shard.origin}`;
 }
 
 // --- per-shard views of the environment ---

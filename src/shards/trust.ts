@@ -7,8 +7,9 @@
  *   SHA-256(origin || "\n" || 0x01 || key), which is TransparencyLogEntry.logId of its v2 entries;
  * - its Rekor v1 ECDSA P-256 key: log ID = SHA-256(SPKI), which is LogEntry.logID of its v1 entries
  *   (the v1 checkpoint's key hint is its first 4 bytes).
- * Both with base URL `<scheme>://<origin>` (sigstore-js requires the checkpoint key name to be a
- * substring of it; sigstore-go, for v2, its host to equal the origin) and the key's validity.
+ * Both with base URL `https://<origin>` (a local log: the request's scheme; sigstore-js requires the
+ * checkpoint key name to be a substring of it; sigstore-go, for v2, its host to equal the origin) and
+ * the key's validity.
  * Frozen and pending shards stay in the TrustedRoot (old bundles must keep verifying; new keys must
  * be known before they are used); only the shard taking writes is in the SigningConfig.
  * @module

@@ -10,6 +10,15 @@ import { describe, expect, it } from "vitest";
 const node = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, args, { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 120_000 });
 
+/** wrangler.toml changed by `edit`, in the git-ignored .tmp/ (paths made relative to it). */
+function variant(edit: (toml: string) => string): string {
+  mkdirSync(".tmp", { recursive: true });
+  const base = readFileSync("wrangler.toml", "utf8").replace(/^main = "/m, 'main = "../').replace(/^migrations_dir = "/m, 'migrations_dir = "../');
+  const path = join(".tmp", `wrangler.${process.pid}.${Math.random().toString(36).slice(2)}.toml`);
+  writeFileSync(path, edit(base));
+  return path;
+}
+
 describe("deploy", () => {
   it("wrangler deploy --dry-run succeeds with every binding the Worker needs", () => {
     const outdir = mkdtempSync(join(tmpdir(), "edgelog-dry-run-"));
@@ -26,6 +35,8 @@ describe("deploy", () => {
       ['env.SHARDS ("default")', "Environment Variable"],
       ["env.LOG_ORIGIN (", "Environment Variable"],
       ['env.ENABLE_TEST_APPEND ("false")', "Environment Variable"],
+      // wrangler accepts [[ratelimits]] as the rate limiter src/api/rate-limit.ts uses.
+      ["env.LIMITER (50 requests/10s)", "Rate Limit"],
     ]) {
       expect(output, binding).toMatch(new RegExp(`${binding.replace(/[.*+?^$()|[\]\\]/g, "\\$&")}.*${kind}`));
     }
@@ -47,17 +58,34 @@ describe("deploy", () => {
     expect(output).not.toContain("$ wrangler deploy");
   });
 
+  it("refuses to switch on the test-only raw append: in [vars], in any [env.*] section, or with --var", () => {
+    const section = variant((toml) => `${toml}\n[env.staging.vars]\nENABLE_TEST_APPEND = "true"\n`);
+    const top = variant((toml) => toml.replace(/^ENABLE_TEST_APPEND = .*$/m, 'ENABLE_TEST_APPEND = "true"'));
+    try {
+      // Each run is refused for each of its problems (wrangler's --var takes one or more KEY:VALUE words).
+      const runs: [string[], RegExp[]][] = [
+        // [env.staging] is not the section deployed here, and is refused all the same.
+        [["--config", section], [/\[env\.staging\.vars\] sets ENABLE_TEST_APPEND = "true"/]],
+        [["--config", top, "--var", "LOG_OPERATOR:example.com", "ENABLE_TEST_APPEND:true"], [/\[vars\] sets ENABLE_TEST_APPEND = "true"/, /--var ENABLE_TEST_APPEND:true/]],
+        [["--var", "ENABLE_TEST_APPEND:true"], [/--var ENABLE_TEST_APPEND:true/]],
+      ];
+      for (const [args, messages] of runs) {
+        const r = node(["scripts/deploy.ts", "--dry-run", ...args]);
+        expect(r.status, args.join(" ")).toBe(1);
+        expect(r.stderr, args.join(" ")).toMatch(/Not deploying:/);
+        for (const m of messages) expect(r.stderr, args.join(" ")).toMatch(m);
+        expect(r.stdout).not.toContain("$ wrangler deploy");
+      }
+    } finally {
+      rmSync(section);
+      rmSync(top);
+    }
+  });
+
   it("checks a shard configuration as the Worker will read it: two shards pass, a bad one is refused before any upload", () => {
-    // wrangler.toml with other [vars], in the git-ignored .tmp/ (paths made relative to it).
-    mkdirSync(".tmp", { recursive: true });
-    const base = readFileSync("wrangler.toml", "utf8").replace(/^main = "/m, 'main = "../').replace(/^migrations_dir = "/m, 'migrations_dir = "../');
-    const variant = (vars: string) => {
-      const path = join(".tmp", `wrangler.${process.pid}.${Math.random().toString(36).slice(2)}.toml`);
-      writeFileSync(path, base.replace(/^SHARDS = .*$/m, vars));
-      return path;
-    };
-    const good = variant('SHARDS = "default,log2027"\nACTIVE_SHARD = "log2027"\nLOG_ORIGIN_LOG2027 = "localhost:8787/log2027"');
-    const bad = variant('SHARDS = "default,log2027"\nACTIVE_SHARD = "log2028"');
+    const shards = (vars: string) => variant((toml) => toml.replace(/^SHARDS = .*$/m, vars));
+    const good = shards('SHARDS = "default,log2027"\nACTIVE_SHARD = "log2027"\nLOG_ORIGIN_LOG2027 = "localhost:8787/log2027"');
+    const bad = shards('SHARDS = "default,log2027"\nACTIVE_SHARD = "log2028"');
     try {
       const outdir = mkdtempSync(join(tmpdir(), "edgelog-dry-run-"));
       const ok = node(["scripts/deploy.ts", "--dry-run", "--config", good, "--outdir", outdir]);

@@ -12,6 +12,8 @@ import { generateKey, newSigner, parseNote, signNote } from "../../src/tlog/note
 import { memoryHashReader, proveConsistency } from "../../src/tlog/proof.ts";
 import { naiveRoot } from "../../src/tlog/tree.ts";
 import { CHECKPOINT_15, LOG_PUBLIC_KEY } from "../fixtures/tessera-testdata/index.ts";
+import { recordingBody } from "../helpers/recording-body.ts";
+import { MAX_REQUEST_BYTES } from "../../src/witness/protocol.ts";
 
 interface TestLog {
   origin: string;
@@ -163,5 +165,18 @@ describe("witness add-checkpoint", () => {
     const r = await exports.default.fetch(new Request("http://localhost:8787/witness/add-checkpoint", { method: "POST", body: "old 0\n\n" + CHECKPOINT_15 }));
     expect(r.status).toBe(404);
     expect(await r.text()).toMatch(/unknown log origin/);
+  });
+  it("refuses a body over its limit while streaming it: chunked with no Content-Length, or with one that lies", async () => {
+    const e = { ...env, WITNESS_SIGNING_KEY: generateCosignatureKey("witness.test/stream").skey, WITNESSED_LOGS: LOG_PUBLIC_KEY };
+    const chunk = 16 * 1024;
+    const chunks = 128; // 2 MiB, 32 × the limit
+    for (const headers of [{}, { "content-length": "100" }] as Record<string, string>[]) {
+      const body = recordingBody(chunks, chunk);
+      const r = await witness.fetch(new Request("http://localhost/witness/add-checkpoint", { method: "POST", body: body.stream, headers }), e);
+      expect(r.status, JSON.stringify(headers)).toBe(413);
+      expect(await r.text()).toMatch(new RegExp(`exceeds ${MAX_REQUEST_BYTES} bytes`));
+      // It stopped reading at the limit: at most the limit and a chunk, not the 2 MiB sent.
+      expect(body.pulledBytes, JSON.stringify(headers)).toBeLessThanOrEqual(MAX_REQUEST_BYTES + chunk);
+    }
   });
 });
