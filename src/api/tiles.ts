@@ -3,7 +3,8 @@
  * Served from the edge cache, then KV (right-edge partials), then R2. Never calls the sequencer.
  * @module
  */
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
+import { fromEdgeCache, toEdgeCache } from "./edge-cache.ts";
 import { readConfig } from "../config.ts";
 import { IMMUTABLE_CACHE_CONTROL, kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../storage/object-store.ts";
 import { shardName } from "./sequencer-client.ts";
@@ -14,29 +15,13 @@ import { ApiError } from "./errors.ts";
 
 export const tiles = new Hono<{ Bindings: Env }>();
 
-/** The Cache API keys on a URL; use one canonical host so every spelling of a request shares an entry. */
-const cacheKey = (path: string): Request => new Request(`https://edgelog.cache/${path}`);
-
 const objects = (env: Env) => shardObjectStore(r2ObjectStore(env.TILES), shardName(env));
 const hot = (env: Env) => shardHotStore(kvHotStore(env.HOT), shardName(env));
-
-async function fromCache(path: string): Promise<Response | undefined> {
-  return (await caches.default.match(cacheKey(path))) ?? undefined;
-}
-
-function storeInCache(c: Context, path: string, res: Response): void {
-  const put = caches.default.put(cacheKey(path), res.clone());
-  try {
-    c.executionCtx.waitUntil(put);
-  } catch {
-    void put; // no execution context (tests calling the app directly): let it settle on its own
-  }
-}
 
 tiles.get("/checkpoint", async (c) => {
   const { checkpointMaxAgeSeconds } = readConfig(c.env as unknown as Record<string, unknown>);
   if (checkpointMaxAgeSeconds > 0) {
-    const hit = await fromCache(`${shardName(c.env)}/${CHECKPOINT_KEY}`);
+    const hit = await fromEdgeCache(`${shardName(c.env)}/${CHECKPOINT_KEY}`);
     if (hit) return hit;
   }
   const body = await objects(c.env).get(CHECKPOINT_KEY);
@@ -48,7 +33,7 @@ tiles.get("/checkpoint", async (c) => {
       "Cache-Control": checkpointMaxAgeSeconds > 0 ? `public, max-age=${checkpointMaxAgeSeconds}` : "no-store",
     },
   });
-  if (checkpointMaxAgeSeconds > 0) storeInCache(c, `${shardName(c.env)}/${CHECKPOINT_KEY}`, res);
+  if (checkpointMaxAgeSeconds > 0) toEdgeCache(c, `${shardName(c.env)}/${CHECKPOINT_KEY}`, res);
   return res;
 });
 
@@ -61,7 +46,7 @@ tiles.get("/tile/*", async (c) => {
     if (e instanceof MalformedError) throw new ApiError(400, e.message);
     throw e;
   }
-  const hit = await fromCache(`${shardName(c.env)}/${path}`);
+  const hit = await fromEdgeCache(`${shardName(c.env)}/${path}`);
   if (hit) return hit;
   const partial = width < TILE_WIDTH;
   // KV holds right-edge partials; it is eventually consistent, so a miss is not an answer.
@@ -70,6 +55,6 @@ tiles.get("/tile/*", async (c) => {
   const res = new Response(body, {
     headers: { "Content-Type": TILE_CONTENT_TYPE, "Cache-Control": IMMUTABLE_CACHE_CONTROL },
   });
-  storeInCache(c, `${shardName(c.env)}/${path}`, res);
+  toEdgeCache(c, `${shardName(c.env)}/${path}`, res);
   return res;
 });
