@@ -226,7 +226,7 @@ async function hammer(base: URL, f: Fixture, clients: number, seconds: number): 
           const cp = parseCheckpoint(note.text);
           if (!nodeVerify("sha256", Buffer.from(note.text), key, note.sigs[0]!.sig)) throw new Error("v1 checkpoint signature");
           if (cp.size !== p.treeSize || toHex(cp.root) !== p.rootHash) throw new Error("v1 checkpoint does not match the proof");
-          checkInclusion(p.hashes.map(fromHex), p.logIndex, p.treeSize, hashLeaf(fromBase64(entry.body)), fromHex(p.rootHash));
+          checkInclusion(p.hashes.map((h: string) => fromHex(h)), p.logIndex, p.treeSize, hashLeaf(fromBase64(entry.body)), fromHex(p.rootHash));
           latencies.push(performance.now() - t0);
         } catch {
           failed++;
