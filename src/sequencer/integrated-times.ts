@@ -35,10 +35,12 @@ function statement(pos: BundlePosition, encoded: string): Uint8Array {
   return utf8Encode(`edgelog integrated-times v1\n${pos.origin}\n${pos.index}\n${pos.width}\n${encoded}\n`);
 }
 
-/** The bundle metadata: the times and the log's signature over them. */
-export function signedIntegratedTimes(times: readonly number[], pos: BundlePosition, signer: Pick<NoteSigner, "sign">): Record<string, string> {
+/** The bundle metadata: the times and the log's signature over them (native where the signer has it). */
+export async function signedIntegratedTimes(times: readonly number[], pos: BundlePosition, signer: Pick<NoteSigner, "sign" | "signAsync">): Promise<Record<string, string>> {
   const encoded = encodeIntegratedTimes(times);
-  return { [INTEGRATED_TIMES_METADATA]: encoded, [INTEGRATED_TIMES_SIGNATURE_METADATA]: toBase64(signer.sign(statement(pos, encoded))) };
+  const message = statement(pos, encoded);
+  const sig = signer.signAsync ? await signer.signAsync(message) : signer.sign(message);
+  return { [INTEGRATED_TIMES_METADATA]: encoded, [INTEGRATED_TIMES_SIGNATURE_METADATA]: toBase64(sig) };
 }
 
 /** The times of a bundle, once their signature by the log's key checks out; otherwise throws. */

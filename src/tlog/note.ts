@@ -134,6 +134,14 @@ export function signNote(text: string, signers: readonly NoteSigner[]): string {
   return formatNote({ text, sigs: signers.map((s) => ({ name: s.name, keyId: s.keyId, sig: s.sign(msg) })) });
 }
 
+/** signNote with each signer's native signing where it has one (signAsync): the same note. */
+export async function signNoteAsync(text: string, signers: readonly NoteSigner[]): Promise<string> {
+  checkText(text);
+  const msg = utf8Encode(text);
+  const sigs = await Promise.all(signers.map(async (s) => ({ name: s.name, keyId: s.keyId, sig: s.signAsync ? await s.signAsync(msg) : s.sign(msg) })));
+  return formatNote({ text, sigs });
+}
+
 /**
  * Parses and verifies a note. Signatures from keys not in `verifiers` are ignored; a signature
  * from a known key that fails rejects the whole note; at least one known key must have signed.

@@ -102,10 +102,10 @@ describe("R2 tampering and the v1 read path", () => {
   describe("integrated times (R2 metadata, signed by the log): no SET over a time the log did not sign", () => {
     let grown = 0;
     const bundleKey = () => `tile/entries/000.p/${grown}`;
-    async function withMetadata(edit: (m: Record<string, string>) => Record<string, string>, check: () => Promise<void>): Promise<void> {
+    async function withMetadata(edit: (m: Record<string, string>) => Record<string, string> | Promise<Record<string, string>>, check: () => Promise<void>): Promise<void> {
       grown = await grow();
       const bundle = await getObject(bundleKey());
-      await putObject(bundleKey(), { body: bundle.body, metadata: edit({ ...bundle.metadata }) });
+      await putObject(bundleKey(), { body: bundle.body, metadata: await edit({ ...bundle.metadata }) });
       try {
         await check();
       } finally {

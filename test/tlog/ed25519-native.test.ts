@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { ed25519SignNative, ed25519Verify, ed25519VerifyNative, usesNativeEd25519 } from "../../src/tlog/ed25519.ts";
 import { fromHex, utf8Encode } from "../../src/tlog/encoding.ts";
-import { newSigner, newVerifier, openNote, openNoteAsync, signNote } from "../../src/tlog/note.ts";
+import { newSigner, newVerifier, openNote, openNoteAsync, signNote, signNoteAsync } from "../../src/tlog/note.ts";
 import { ENOCH_SIG_LINE, PETER_NOTE, PETER_SKEY, PETER_VKEY, TEXT } from "../fixtures/golang-mod/index.ts";
 
 // RFC 8032 §7.1, -----TEST 1, 2, 3 (secret key, public key, message, signature)
@@ -70,6 +70,7 @@ describe("signed notes through both implementations (golang/mod sumdb/note TestS
     const signer = newSigner(PETER_SKEY);
     expect(signNote(TEXT, [signer])).toBe(PETER_NOTE);
     expect(await signer.signAsync!(utf8Encode(TEXT))).toEqual(signer.sign(utf8Encode(TEXT)));
+    expect(await signNoteAsync(TEXT, [signer])).toBe(PETER_NOTE);
   });
 
   it("openNoteAsync opens what openNote opens, and refuses what it refuses", async () => {
