@@ -42,6 +42,8 @@ interface StoredObject {
 
 /** Write-once objects by log and path, at most 32 MiB of them. Never trusted: every use checks them again. */
 const objects = new LruCache<string, StoredObject>(4096, 32 << 20, (o) => o.body.length + 512);
+/** Tiles' inner levels (up to 511 hashes each) by log and path, so a tile is hashed once per isolate, not per read. */
+const tileLevels = new LruCache<string, Hash[][]>(128);
 /** Checkpoints whose signature verified, by key and exact note. */
 const verifiedCheckpoints = new LruCache<string, VerifiedCheckpoint>(256);
 /** Integrated times whose signature verified, by key, bundle position and the exact metadata. */
@@ -71,7 +73,15 @@ export class LogReader {
     let verifier = verifiers.get(key.vkey);
     if (!verifier) verifiers.set(key.vkey, (verifier = newVerifier(key.vkey)));
     // TileReader asks for tiles and bundles only; the checkpoint is read here (checkpoint()).
-    this.tiles = new TileReader(async (path) => (await this.object(path))?.body ?? null, [verifier]);
+    const id = (path: string) => `${this.logId}\n${path}`;
+    const levels = {
+      get: (path: string) => tileLevels.get(id(path)),
+      set: (path: string, v: Hash[][]) => {
+        this.used.add(id(path));
+        tileLevels.set(id(path), v);
+      },
+    };
+    this.tiles = new TileReader(async (path) => (await this.object(path))?.body ?? null, [verifier], levels);
   }
 
   /** Reads of this reader in flight, shared by concurrent callers (search builds a page of hits in parallel). */
@@ -175,6 +185,9 @@ export class LogReader {
 
   /** After a failed check: the objects it used are read from R2 again next time (they may have been repaired). */
   forgetUsed(): void {
-    for (const id of this.used) objects.delete(id);
+    for (const id of this.used) {
+      objects.delete(id);
+      tileLevels.delete(id);
+    }
   }
 }
