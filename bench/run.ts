@@ -5,6 +5,7 @@
  *   1. core       the tlog core alone in Node: hashLeaf + appendLeaves + bundles, appends/s
  *   2. sequencer  the Sequencer DO alone in workerd, fed 256-leaf batches over RPC: entries/s, R2/KV writes
  *   3. http       end to end over HTTP under Miniflare, one entry per request: appends/s, latency
+ *   4. reads      every read route against the no-op, Worker CPU per read, a verifying reader (bench/reads.ts; --reads alone)
  *
  * Options: --only core|sequencer|http (comma-separated for several), --seconds N (per measured
  * window, default 10), --concurrency N (batches in flight, phase 2), --connections N (phase 3 high
