@@ -33,7 +33,7 @@ export default defineConfig({
           name: "workerd",
           include: ["test/**/*.test.ts"],
           exclude: ["test/e2e/**", "test/deploy/**", "test/real-data/**"],
-          setupFiles: ["./test/setup/apply-migrations.ts"],
+          setupFiles: ["./test/setup/apply-migrations.ts", "./test/setup/clear-caches.ts"],
           testTimeout: 30_000,
         },
       },

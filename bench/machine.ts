@@ -177,3 +177,31 @@ export function descendantCpuMs(name: string): number {
   }
   return ticks * 10; // USER_HZ = 100
 }
+
+/**
+ * CPU time (ns) the threads of this process's descendants named `name` have run, from the scheduler's
+ * own account (/proc/<pid>/task/<tid>/schedstat): exact, and unlike wall-clock samples it does not grow
+ * while the machine's other processes keep a thread waiting for a core.
+ */
+export function descendantCpuNs(name: string): number {
+  let ns = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== name || !isDescendant(Number(pid))) continue;
+      for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      /* exited */
+    }
+  }
+  return ns;
+}
+
+function isDescendant(pid: number): boolean {
+  for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
+    if (p === process.pid) return true;
+    const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+    p = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  }
+  return false;
+}

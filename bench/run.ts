@@ -6,6 +6,7 @@
  *   2. sequencer  the Sequencer DO alone in workerd, fed 256-leaf batches over RPC: entries/s, R2/KV writes
  *   3. http       end to end over HTTP under Miniflare, one entry per request: appends/s, latency
  *   4. verify     ECDSA over a digest (hashedrekord) in workerd, µs per verification per curve
+ *   5. reads      every read route against the no-op, Worker CPU per read, a verifying reader (bench/reads.ts; --reads alone)
  *
  * Options: --only core|sequencer|http (comma-separated for several), --seconds N (per measured
  * window, default 10), --concurrency N (batches in flight, phase 2), --connections N (phase 3 high
@@ -42,11 +43,12 @@ import { OVERLOAD_DEFAULTS, runOverload, type OverloadResult } from "./overload.
 import { rekorV2Scenario } from "./rekor-v2.ts";
 import { P256_TARGET_MICROS, runVerifyBench } from "./ecdsa.ts";
 import { runningTarget, runSearchBench, SEARCH_BENCH_DEFAULTS, type SearchBenchResult } from "./search.ts";
+import { readsPhase } from "./reads.ts";
 
 /** Distinct pre-signed entries for --entries rekor-v2: more than a run at this machine's rate sends. */
 const REKOR_V2_PRESIGNED = 60_000;
 
-const PHASES = ["core", "sequencer", "http", "verify"] as const;
+const PHASES = ["core", "sequencer", "http", "verify", "reads"] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values: args } = parseArgs({
@@ -65,6 +67,8 @@ const { values: args } = parseArgs({
     overload: { type: "boolean", default: false },
     // Instead of the figures: index 10,000 entries and time GET /api/v2/search (bench/search.ts).
     search: { type: "boolean", default: false },
+    // Only the read routes (bench/reads.ts): rates against no-op, Worker CPU per read, the hammer.
+    reads: { type: "boolean", default: false },
     // With --search: measure a log that is already running (e.g. `npm start`) instead of starting one.
     url: { type: "string" },
     "log-key": { type: "string" },
@@ -72,7 +76,8 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log("npm run bench -- [--only core|sequencer|http|verify] [--entries raw|rekor-v2] [--seconds N] [--concurrency N] [--connections N] [--moderate N] [--profile]");
+  console.log("npm run bench -- --reads [--seconds N]   (every read route against no-op, Worker CPU per read, a verifying reader)");
+  console.log("npm run bench -- [--only core|sequencer|http|verify|reads] [--entries raw|rekor-v2] [--seconds N] [--concurrency N] [--connections N] [--moderate N] [--profile]");
   console.log("npm run bench -- --overload [--seconds N]   (at most 30 s of load; prints acknowledged vs rejected vs lost)");
   console.log("npm run bench -- --search [--url URL --log-key VKEY]   (index 10,000 signed entries, then p50/p99 of GET /api/v2/search; --url: a running log, e.g. npm start)");
   process.exit(0);
@@ -87,7 +92,9 @@ const concurrency = Math.round(positive("concurrency", args.concurrency));
 const highConnections = Math.round(positive("connections", args.connections));
 const moderateConnections = Math.round(positive("moderate", args.moderate));
 const only = new Set<Phase>(
-  args.only
+  args.reads
+    ? ["reads"]
+    : args.only
     ? args.only.split(",").map((p) => {
         if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--only takes ${PHASES.join("|")}, got ${p}`);
         return p as Phase;
@@ -354,9 +361,9 @@ async function main(): Promise<void> {
   // bench/storage-probe.worker.ts: the same Worker whose sequencer keeps R2/KV writes in memory, no D1 drain.
   let probe: Bundle | undefined;
   try {
-    if (only.has("sequencer") || only.has("http")) {
+    if (only.has("sequencer") || only.has("http") || only.has("reads")) {
       bundle = await bundleWorker();
-      probe = await bundleWorker("bench/storage-probe.worker.ts");
+      if (only.has("sequencer") || only.has("http")) probe = await bundleWorker("bench/storage-probe.worker.ts");
     }
 
     if (only.has("sequencer") && bundle) {
@@ -421,6 +428,12 @@ async function main(): Promise<void> {
       targets.httpAppendVsNoop = { value: h.appendVsNoop, target: `>= ${TARGET_APPEND_VS_NOOP}`, met: h.appendVsNoop >= TARGET_APPEND_VS_NOOP };
       targets.httpModerateP50Ms = { value: h.appendModerate.latencyMs.p50, target: `<= ${TARGET_P50_MS}`, met: h.appendModerate.latencyMs.p50 <= TARGET_P50_MS };
       targets.httpWrongAnswers = { value: h.wrong, target: "0", met: h.wrong === 0 };
+    }
+    if (only.has("reads") && bundle) {
+      out();
+      watch.mark();
+      Object.assign(targets, await readsPhase(bundle, await freePort(), seconds, results, out));
+      noteOthers("reads");
     }
   } finally {
     bundle?.dispose();

@@ -23,8 +23,30 @@ export interface V1Key {
   logIdHex: string;
   /** Decimal tree ID: the origin suffix of v1 checkpoints and the prefix of 80-hex entry UUIDs. */
   treeId: string;
-  /** Deterministic (RFC 6979) ECDSA P-256 over SHA-256(message), ASN.1 DER. */
-  sign(message: Uint8Array): Uint8Array;
+  /**
+   * ECDSA P-256 over SHA-256(message), ASN.1 DER, low S: WebCrypto's native signer (randomised k), or
+   * @noble's deterministic RFC 6979 one where the platform has none. Callers cache what they sign.
+   */
+  sign(message: Uint8Array): Promise<Uint8Array>;
+}
+
+/** The group order n of P-256: a signature (r, s) and (r, n - s) are both valid; the low one is kept. */
+const P256_N = p256.Point.Fn.ORDER;
+
+/** WebCrypto's IEEE P1363 r || s as DER with low S (what @noble makes and what Rekor's clients read). */
+function p1363ToLowSDer(raw: Uint8Array): Uint8Array {
+  const sig = p256.Signature.fromBytes(raw, "compact");
+  return (sig.hasHighS() ? new p256.Signature(sig.r, P256_N - sig.s) : sig).toBytes("der");
+}
+
+/** Signs with WebCrypto where it can, else @noble (deterministic RFC 6979). */
+async function signP256(key: CryptoKey, d: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
+  try {
+    return p1363ToLowSDer(new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key, message as BufferSource)));
+  } catch (e) {
+    if (!(e instanceof Error && e.name === "NotSupportedError")) throw e;
+    return p256.sign(sha256Bytes(message), d, { prehash: false, format: "der" });
+  }
 }
 
 const cache = new Map<string, V1Key>();
@@ -58,7 +80,7 @@ export async function v1Key(env: Env): Promise<V1Key> {
     pem: encodePem("PUBLIC KEY", spki),
     logIdHex: toHex(logId),
     treeId,
-    sign: (message) => p256.sign(sha256Bytes(message), d, { prehash: false, format: "der" }),
+    sign: (message) => signP256(imported, d, message),
   };
   if (cache.size > 64) cache.clear();
   cache.set(cacheKey, key);

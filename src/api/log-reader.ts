@@ -1,66 +1,149 @@
 /**
  * The edge's view of its own log, read straight from R2 and checked: the latest checkpoint (its
- * signature verified with the log's key), entries (checked against the level-0 tile) with their
- * integrated times, and proofs built from tiles. Never calls the sequencer.
+ * signature verified with the log's key), entries (checked against the level-0 tile and proven to the
+ * checkpoint's root) with their integrated times (their signature verified), and proofs built from
+ * tiles. Never calls the sequencer.
+ *
+ * Compute once, serve many (read-cache.ts): per isolate it keeps the write-once objects it read (tiles,
+ * bundles; checked again on every use), the checkpoints and integrated times whose signatures verified
+ * (by their exact bytes), and the newest checkpoint it verified. That one is reused for up to
+ * CHECKPOINT_MAX_AGE seconds (the age /checkpoint may be cached at the edge) unless a read needs a larger
+ * tree, and the view never goes back: a checkpoint in R2 older than one already verified here is not
+ * served (a rolled-back bucket cannot make the edge vouch for an old tree as current).
  * @module
  */
 import { TileReader, type VerifiedCheckpoint } from "../client/tile-reader.ts";
+import { readConfig } from "../config.ts";
 import { checkpointKey } from "../log-keys.ts";
 import { integratedTimeAt, verifiedIntegratedTimes } from "../sequencer/integrated-times.ts";
 import { r2ObjectStore, shardObjectStore } from "../storage/object-store.ts";
-import { newVerifier } from "../tlog/note.ts";
+import { parseCheckpoint } from "../tlog/checkpoint.ts";
+import { bytesEqual, utf8Decode } from "../tlog/encoding.ts";
+import { hashLeaf, type Hash } from "../tlog/hash.ts";
+import { newVerifier, openNoteAsync, type NoteVerifier } from "../tlog/note.ts";
+import { checkInclusion } from "../tlog/proof.ts";
 import { ENTRIES_LEVEL, tilePath, tileWidth, TILE_WIDTH } from "../tlog/tile.ts";
-import type { Hash } from "../tlog/hash.ts";
 import { parseBundle } from "../tlog/bundle.ts";
 import { ApiError } from "./errors.ts";
+import { LruCache, onClearCaches } from "../lru-cache.ts";
 import { shardName } from "./sequencer-client.ts";
 
 export interface StoredEntry {
   leaf: Uint8Array;
+  leafHash: Hash;
   index: number;
   integratedTime: number;
   inclusionProof: Hash[];
 }
 
+interface StoredObject {
+  body: Uint8Array;
+  metadata?: Record<string, string>;
+}
+
+/** Write-once objects by log and path, at most 32 MiB of them. Never trusted: every use checks them again. */
+const objects = new LruCache<string, StoredObject>(4096, 32 << 20, (o) => o.body.length + 512);
+/** Tiles' inner levels (up to 511 hashes each) by log and path, so a tile is hashed once per isolate, not per read. */
+const tileLevels = new LruCache<string, Hash[][]>(128);
+/** Checkpoints whose signature verified, by key and exact note. */
+const verifiedCheckpoints = new LruCache<string, VerifiedCheckpoint>(256);
+/** Integrated times whose signature verified, by key, bundle position and the exact metadata. */
+const verifiedTimes = new LruCache<string, string>(4096);
+/** Per log: the newest checkpoint verified in this isolate, and when R2 was last read for it. */
+const newest = new Map<string, { cp: VerifiedCheckpoint; readAt: number }>();
+onClearCaches(() => newest.clear());
+
+const verifiers = new LruCache<string, NoteVerifier>(64);
+
 export class LogReader {
-  private readonly objects;
+  private readonly store;
   private readonly tiles: TileReader;
-  /** Bundle metadata seen while reading (integrated times ride on the bundle objects). */
-  private readonly metadata = new Map<string, Record<string, string>>();
-  private readonly key: { origin: string; publicKey: Uint8Array };
-  private readonly verifiedTimes = new Map<string, string>();
+  private readonly key: { origin: string; publicKey: Uint8Array; vkey: string };
+  /** The log this reader reads: its shard and its checkpoint key (the caches' namespace). */
+  readonly logId: string;
+  private readonly maxAgeMs: number;
+  /** The cached objects this reader used: dropped from the cache if a check of them fails. */
+  private readonly used = new Set<string>();
 
   constructor(env: Env) {
     const key = checkpointKey(env);
     this.key = key;
-    this.objects = shardObjectStore(r2ObjectStore(env.TILES), shardName(env));
-    this.tiles = new TileReader((path) => {
-      // One read per object per reader, even when several entries' proofs ask for a tile at once
-      // (search builds a page of hits in parallel). Checkpoints are never shared this way.
-      if (path === "checkpoint") return this.read(path);
-      let p = this.reads.get(path);
-      if (!p) this.reads.set(path, (p = this.read(path)));
-      return p;
-    }, [newVerifier(key.vkey)]);
+    this.logId = `${shardName(env)}\n${key.vkey}`;
+    this.maxAgeMs = readConfig(env as unknown as Record<string, unknown>).checkpointMaxAgeSeconds * 1000;
+    this.store = shardObjectStore(r2ObjectStore(env.TILES), shardName(env));
+    let verifier = verifiers.get(key.vkey);
+    if (!verifier) verifiers.set(key.vkey, (verifier = newVerifier(key.vkey)));
+    // TileReader asks for tiles and bundles only; the checkpoint is read here (checkpoint()).
+    const id = (path: string) => `${this.logId}\n${path}`;
+    const levels = {
+      get: (path: string) => tileLevels.get(id(path)),
+      set: (path: string, v: Hash[][]) => {
+        this.used.add(id(path));
+        tileLevels.set(id(path), v);
+      },
+    };
+    this.tiles = new TileReader(async (path) => (await this.object(path))?.body ?? null, [verifier], levels);
   }
 
-  /** Reads of tiles and bundles by this reader, shared by concurrent callers. */
-  private readonly reads = new Map<string, Promise<Uint8Array | null>>();
+  /** Reads of this reader in flight, shared by concurrent callers (search builds a page of hits in parallel). */
+  private readonly reads = new Map<string, Promise<StoredObject | null>>();
 
-  private async read(path: string): Promise<Uint8Array | null> {
-    if (!path.startsWith("tile/entries/")) return this.objects.get(path);
-    const got = await this.objects.getWithMetadata(path);
-    if (got) this.metadata.set(path, got.metadata);
-    return got?.body ?? null;
+  private object(path: string): Promise<StoredObject | null> {
+    let p = this.reads.get(path);
+    if (!p) this.reads.set(path, (p = this.load(path)));
+    return p;
   }
 
-  async checkpoint(): Promise<VerifiedCheckpoint> {
+  /** One R2 read per object per isolate while it stays cached. */
+  private async load(path: string): Promise<StoredObject | null> {
+    const id = `${this.logId}\n${path}`;
+    this.used.add(id);
+    const hit = objects.get(id);
+    if (hit) return hit;
+    const got = path.startsWith("tile/entries/") ? await this.store.getWithMetadata(path) : await this.store.get(path).then((body) => body && { body });
+    if (got) objects.set(id, got);
+    return got;
+  }
+
+  /**
+   * The newest checkpoint: verified, and at least `atLeast` entries when the log has them (a read of an
+   * index the cached view does not hold yet looks at R2 again). 503 if there is none that verifies.
+   */
+  async checkpoint(atLeast = 0): Promise<VerifiedCheckpoint> {
+    const known = newest.get(this.logId);
+    if (known && known.cp.size >= atLeast && Date.now() - known.readAt < this.maxAgeMs) return known.cp;
+    let cp: VerifiedCheckpoint;
     try {
-      return await this.tiles.checkpoint();
+      const body = await this.store.get("checkpoint");
+      if (body === null) throw new Error("no checkpoint in R2");
+      cp = await this.verify(utf8Decode(body));
     } catch (e) {
       console.error("reading the checkpoint:", e);
       throw new ApiError(503, "the log has no readable checkpoint yet", { "Retry-After": "1" });
     }
+    return this.remember(cp);
+  }
+
+  private async verify(note: string): Promise<VerifiedCheckpoint> {
+    const id = `${this.key.vkey}\n${note}`;
+    const hit = verifiedCheckpoints.get(id);
+    if (hit) return hit;
+    const opened = await openNoteAsync(note, [verifiers.get(this.key.vkey) ?? newVerifier(this.key.vkey)]);
+    const cp = { ...parseCheckpoint(opened.text), note };
+    verifiedCheckpoints.set(id, cp);
+    return cp;
+  }
+
+  /** Keeps the newest verified checkpoint; one older than it (or another tree of its size) is not served. */
+  private remember(cp: VerifiedCheckpoint): VerifiedCheckpoint {
+    const known = newest.get(this.logId);
+    if (known && (cp.size < known.cp.size || (cp.size === known.cp.size && !bytesEqual(cp.root, known.cp.root)))) {
+      console.error(`R2's checkpoint (size ${cp.size}) is not the newest this isolate verified (size ${known.cp.size}): serving that one`);
+      known.readAt = Date.now();
+      return known.cp;
+    }
+    newest.set(this.logId, { cp, readAt: Date.now() });
+    return cp;
   }
 
   proofReader(): TileReader {
@@ -70,25 +153,50 @@ export class LogReader {
   /** The entries of bundle `n` of the tree of `size` (not yet checked against the tiles: see TileReader.entry). */
   async bundle(n: number, size: number): Promise<Uint8Array[]> {
     const path = tilePath({ level: ENTRIES_LEVEL, index: n, width: tileWidth(ENTRIES_LEVEL, n, size) });
-    const data = await this.read(path);
+    const data = (await this.object(path))?.body ?? null;
     if (data === null) throw new Error(`${path} is missing from the object store`);
     return parseBundle(data);
   }
 
-  /** Entry `index` under checkpoint `cp`, with its integrated time and inclusion proof. */
+  /**
+   * Entry `index` under checkpoint `cp`, with its integrated time and inclusion proof, proven to the
+   * checkpoint's root: R2 alone is not trusted (docs/SECURITY.md), and the edge signs over what this returns.
+   */
   async entry(index: number, cp: VerifiedCheckpoint): Promise<StoredEntry> {
     if (!Number.isSafeInteger(index) || index < 0 || index >= cp.size) throw new ApiError(404, `no entry at index ${index}`);
-    const leaf = await this.tiles.entry(index, cp.size);
-    const n = Math.floor(index / TILE_WIDTH);
-    const width = tileWidth(ENTRIES_LEVEL, n, cp.size);
-    const path = tilePath({ level: ENTRIES_LEVEL, index: n, width });
-    // Signed by the log's key: R2 alone cannot backdate what the edge then signs in a SET.
-    let times = this.verifiedTimes.get(path);
-    if (times === undefined) {
-      times = verifiedIntegratedTimes(this.metadata.get(path), { origin: this.key.origin, index: n, width }, this.key.publicKey);
-      this.verifiedTimes.set(path, times); // one signature check per bundle per reader
+    try {
+      const leaf = await this.tiles.entry(index, cp.size);
+      const n = Math.floor(index / TILE_WIDTH);
+      const width = tileWidth(ENTRIES_LEVEL, n, cp.size);
+      const path = tilePath({ level: ENTRIES_LEVEL, index: n, width });
+      const inclusionProof = await this.tiles.proveInclusion(index, cp.size);
+      // A bundle and level-0 tile replaced together pass tiles.entry; the proof to the signed root does not.
+      const leafHash = hashLeaf(leaf);
+      checkInclusion(inclusionProof, index, cp.size, leafHash, cp.root);
+      const times = await this.integratedTimes(path, n, width);
+      return { leaf, leafHash, index, integratedTime: integratedTimeAt(times, index % TILE_WIDTH), inclusionProof };
+    } catch (e) {
+      this.forgetUsed();
+      throw e;
     }
-    const inclusionProof = await this.tiles.proveInclusion(index, cp.size);
-    return { leaf, index, integratedTime: integratedTimeAt(times, index % TILE_WIDTH), inclusionProof };
+  }
+
+  /** A bundle's times, signed by the log's key: R2 alone cannot backdate what the edge then signs in a SET. */
+  private async integratedTimes(path: string, index: number, width: number): Promise<string> {
+    const metadata = (await this.object(path))?.metadata;
+    const id = `${this.key.vkey}\n${path}\n${JSON.stringify(metadata ?? null)}`;
+    const hit = verifiedTimes.get(id);
+    if (hit !== undefined) return hit;
+    const times = await verifiedIntegratedTimes(metadata, { origin: this.key.origin, index, width }, this.key.publicKey);
+    verifiedTimes.set(id, times);
+    return times;
+  }
+
+  /** After a failed check: the objects it used are read from R2 again next time (they may have been repaired). */
+  forgetUsed(): void {
+    for (const id of this.used) {
+      objects.delete(id);
+      tileLevels.delete(id);
+    }
   }
 }

@@ -194,12 +194,14 @@ export const OPENAPI = {
     "/api/v1/log/proof": {
       get: {
         operationId: "getLogProof",
-        summary: "Rekor v1 consistency proof between two tree sizes",
+        summary:
+          "Rekor v1 consistency proof between two tree sizes, computed once and kept at the edge; with treeID the answer is Cache-Control immutable (the URL names the tree), without it no-cache (it names whichever shard is current)",
         parameters: [
           { name: "firstSize", in: "query", schema: { type: "integer", minimum: 1, default: 1 } },
           { name: "lastSize", in: "query", required: true, schema: { type: "integer", minimum: 1 } },
+          { name: "treeID", in: "query", schema: { type: "string", pattern: "^[0-9]{1,19}$" } },
         ],
-        responses: { "200": { description: "ConsistencyProof", content: json() }, "400": error("sizes out of range") },
+        responses: { "200": { description: "ConsistencyProof", content: json() }, "400": error("sizes out of range"), "404": error("no shard has this tree ID") },
       },
     },
     "/api/v1/trust/trusted_root.json": {

@@ -5,6 +5,7 @@
  * @module
  */
 import { Hono, type Context } from "hono";
+import { fromEdgeCache, toEdgeCache } from "./edge-cache.ts";
 import { readConfig } from "../config.ts";
 import { IMMUTABLE_CACHE_CONTROL, kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../storage/object-store.ts";
 import { shardName } from "./sequencer-client.ts";
@@ -15,24 +16,8 @@ import { ApiError } from "./errors.ts";
 
 export const tiles = new Hono<{ Bindings: Env }>();
 
-/** The Cache API keys on a URL; use one canonical host so every spelling of a request shares an entry. */
-const cacheKey = (path: string): Request => new Request(`https://edgelog.cache/${path}`);
-
 const objects = (env: Env) => shardObjectStore(r2ObjectStore(env.TILES), shardName(env));
 const hot = (env: Env) => shardHotStore(kvHotStore(env.HOT), shardName(env));
-
-async function fromCache(path: string): Promise<Response | undefined> {
-  return (await caches.default.match(cacheKey(path))) ?? undefined;
-}
-
-function storeInCache(c: Context, path: string, res: Response): void {
-  const put = caches.default.put(cacheKey(path), res.clone());
-  try {
-    c.executionCtx.waitUntil(put);
-  } catch {
-    void put; // no execution context (tests calling the app directly): let it settle on its own
-  }
-}
 
 /** Where rekor-tiles serves the tlog-tiles paths (its deployments route them to the object bucket). */
 export const REKOR_V2_READ_PREFIX = "/api/v2";
@@ -40,7 +25,7 @@ export const REKOR_V2_READ_PREFIX = "/api/v2";
 async function checkpoint(c: Context<{ Bindings: Env }>): Promise<Response> {
   const { checkpointMaxAgeSeconds } = readConfig(c.env as unknown as Record<string, unknown>);
   if (checkpointMaxAgeSeconds > 0) {
-    const hit = await fromCache(`${shardName(c.env)}/${CHECKPOINT_KEY}`);
+    const hit = await fromEdgeCache(`${shardName(c.env)}/${CHECKPOINT_KEY}`);
     if (hit) return hit;
   }
   const body = await objects(c.env).get(CHECKPOINT_KEY);
@@ -52,7 +37,7 @@ async function checkpoint(c: Context<{ Bindings: Env }>): Promise<Response> {
       "Cache-Control": checkpointMaxAgeSeconds > 0 ? `public, max-age=${checkpointMaxAgeSeconds}` : "no-store",
     },
   });
-  if (checkpointMaxAgeSeconds > 0) storeInCache(c, `${shardName(c.env)}/${CHECKPOINT_KEY}`, res);
+  if (checkpointMaxAgeSeconds > 0) toEdgeCache(c, `${shardName(c.env)}/${CHECKPOINT_KEY}`, res);
   return res;
 }
 
@@ -65,7 +50,7 @@ async function tile(c: Context<{ Bindings: Env }>): Promise<Response> {
     if (e instanceof MalformedError) throw new ApiError(400, e.message);
     throw e;
   }
-  const hit = await fromCache(`${shardName(c.env)}/${path}`);
+  const hit = await fromEdgeCache(`${shardName(c.env)}/${path}`);
   if (hit) return hit;
   const partial = width < TILE_WIDTH;
   // KV holds right-edge partials; it is eventually consistent, so a miss is not an answer.
@@ -74,7 +59,7 @@ async function tile(c: Context<{ Bindings: Env }>): Promise<Response> {
   const res = new Response(body, {
     headers: { "Content-Type": TILE_CONTENT_TYPE, "Cache-Control": IMMUTABLE_CACHE_CONTROL },
   });
-  storeInCache(c, `${shardName(c.env)}/${path}`, res);
+  toEdgeCache(c, `${shardName(c.env)}/${path}`, res);
   return res;
 }
 

@@ -13,13 +13,19 @@ import { canonicalizeProposedEntry } from "../rekor/v1/proposed-entry.ts";
 import { ValidityCheck } from "../rekor/validity-check.ts";
 import { entryUuid, logEntry, type V1LogEntry } from "../rekor/v1/log-entry.ts";
 import { parseCheckpoint } from "../tlog/checkpoint.ts";
-import { toHex } from "../tlog/encoding.ts";
 import { hashLeaf } from "../tlog/hash.ts";
 import { parseNote } from "../tlog/note.ts";
-import { checkInclusion, treeHash } from "../tlog/proof.ts";
+import { checkConsistency, proveConsistency, treeHash } from "../tlog/proof.ts";
+import { ProofError } from "../tlog/errors.ts";
+import { bytesEqual, toHex } from "../tlog/encoding.ts";
+import type { VerifiedCheckpoint } from "../client/tile-reader.ts";
 import { v1Key } from "../v1-key.ts";
 import { shardEnv } from "../shards/shards.ts";
 import { findByUuid, globalOffset, locateGlobalIndex, logInfo, shardForTreeId, type ShardIndex } from "../shards/v1.ts";
+import { checkpointKey } from "../log-keys.ts";
+import { LruCache } from "../lru-cache.ts";
+import { IMMUTABLE_CACHE_CONTROL } from "../storage/object-store.ts";
+import { fromEdgeCache, toEdgeCache } from "./edge-cache.ts";
 import { ApiError } from "./errors.ts";
 import { readJsonBody } from "./json-body.ts";
 import { LogReader } from "./log-reader.ts";
@@ -68,7 +74,7 @@ v1.post("/api/v1/log/entries", limitBody, async (c) => {
   if (r.kind === "duplicate") return duplicate(c, entry.body, r.index);
   const location = `/api/v1/log/entries/${uuid}`;
   const cp = parseCheckpoint(parseNote(r.checkpoint).text);
-  const { entry: answer } = logEntry({
+  const { entry: answer } = await logEntry({
     key,
     origin: config(c).origin,
     leaf: entry.body,
@@ -83,6 +89,15 @@ v1.post("/api/v1/log/entries", limitBody, async (c) => {
   return c.json({ [uuid]: answer }, 201, { ETag: uuid, Location: location });
 });
 
+/** A v1 answer, `{<uuid>: LogEntry}` as JSON text, and its UUID. */
+interface V1Answer {
+  uuid: string;
+  json: string;
+}
+
+/** Finished v1 answers by log, entry and tree (see answerPath), at most 16 MiB of them. */
+const answers = new LruCache<string, V1Answer>(4096, 16 << 20, (a) => a.json.length * 2);
+
 /**
  * 409 with `Location`, as Rekor answers a duplicate, and Rekor's Error body {code, message} carrying the logged
  * entry too (`entry`: the LogEntry as a read returns it), so a client retrying after a lost answer gets its proof.
@@ -93,9 +108,9 @@ async function duplicate(c: Context<{ Bindings: Env }>, leaf: Uint8Array, index:
   const at = { shard: shardName(c.env), index };
   let entry: Record<string, V1LogEntry> | undefined;
   try {
-    const [foundUuid, found] = await readLogEntry(c, at);
-    if (foundUuid !== uuid) throw new Error(`it holds ${foundUuid}, not ${uuid}`);
-    entry = { [uuid]: found };
+    const found = await readLogEntry(c, at);
+    if (found.uuid !== uuid) throw new Error(`it holds ${found.uuid}, not ${uuid}`);
+    entry = JSON.parse(found.json) as Record<string, V1LogEntry>;
   } catch (e) {
     console.error(`v1: reading the duplicate at ${at.shard}/${index}:`, e);
   }
@@ -104,50 +119,72 @@ async function duplicate(c: Context<{ Bindings: Env }>, leaf: Uint8Array, index:
 }
 
 /**
- * A stored entry as a v1 LogEntry, with a fresh v1 checkpoint and SET (as Rekor answers reads), from
- * whichever shard holds it (src/shards/v1.ts): logIndex is global, the proof's index the shard's.
+ * A stored entry as a v1 LogEntry, with the v1 checkpoint of the current tree and a SET (as Rekor answers
+ * reads), from whichever shard holds it (src/shards/v1.ts): logIndex is global, the proof's index the
+ * shard's. An answer is fixed by the keys, the entry and the tree (size and root), so it is made once
+ * and kept, in the isolate and at the edge, under a path that names them all.
  */
-async function readLogEntry(c: Context<{ Bindings: Env }>, at: ShardIndex): Promise<[string, V1LogEntry]> {
+async function readLogEntry(c: Context<{ Bindings: Env }>, at: ShardIndex): Promise<V1Answer> {
   const env = shardEnv(c.env, at.shard);
   const reader = new LogReader(env);
-  const cp = await reader.checkpoint();
+  const cp = await reader.checkpoint(at.index + 1);
+  if (at.index >= cp.size) throw new ApiError(404, `no entry at index ${at.index}`);
+  const key = await v1Key(env);
+  const logIndex = (await globalOffset(c.env, at.shard)) + at.index;
+  const path = `${at.shard}/v1/entry/${key.logIdHex}/${toHex(checkpointKey(env).logId)}/${logIndex}/${at.index}/${cp.size}/${toHex(cp.root)}`;
+  const kept = answers.get(path);
+  if (kept) return kept;
+  const cached = await fromEdgeCache(path);
+  const uuid = cached?.headers.get(UUID_HEADER);
+  if (cached && uuid) {
+    const answer = { uuid, json: await cached.text() };
+    answers.set(path, answer);
+    return answer;
+  }
+  // Proven to the verified checkpoint's root (LogReader.entry): never a SET over bytes R2 alone vouches for.
   const stored = await reader.entry(at.index, cp);
-  // Never sign a SET over bytes the log's own signed checkpoint does not vouch for: R2 alone is not trusted
-  // (docs/SECURITY.md). A bundle and level-0 tile replaced together pass reader.entry; the proof to the root does not.
-  checkInclusion(stored.inclusionProof, at.index, cp.size, hashLeaf(stored.leaf), cp.root);
-  const { uuid, entry } = logEntry({
-    key: await v1Key(env),
+  const made = await logEntry({
+    key,
     origin: readConfig(env as unknown as Record<string, unknown>).origin,
     leaf: stored.leaf,
+    leafHash: stored.leafHash,
     index: at.index,
-    logIndex: (await globalOffset(c.env, at.shard)) + at.index,
+    logIndex,
     integratedTime: stored.integratedTime,
     size: cp.size,
     root: cp.root,
     inclusionProof: stored.inclusionProof,
     nowMs: Date.now(),
   });
-  return [uuid, entry];
+  const answer = { uuid: made.uuid, json: JSON.stringify({ [made.uuid]: made.entry }) };
+  answers.set(path, answer);
+  toEdgeCache(c, path, new Response(answer.json, { headers: { "Content-Type": "application/json", "Cache-Control": IMMUTABLE_CACHE_CONTROL, [UUID_HEADER]: made.uuid } }));
+  return answer;
 }
+
+/** The edge cache keeps an answer's UUID beside its body. */
+const UUID_HEADER = "x-entry-uuid";
 
 /**
  * The entry a UUID lookup found, if it is the one asked for. The D1 index is not authenticated: a wrong or
  * tampered row must not make a lookup answer with another entry, so the leaf read (and proven) is checked.
  */
-async function readLogEntryByUuid(c: Context<{ Bindings: Env }>, at: ShardIndex, uuid: string): Promise<[string, V1LogEntry] | null> {
+async function readLogEntryByUuid(c: Context<{ Bindings: Env }>, at: ShardIndex, uuid: string): Promise<V1Answer | null> {
   const found = await readLogEntry(c, at);
-  if (found[0].slice(-64) === uuid.toLowerCase().slice(-64)) return found;
-  console.error(`search index: ${uuid} points at ${at.shard}/${at.index}, which holds ${found[0]}`);
+  if (found.uuid.slice(-64) === uuid.toLowerCase().slice(-64)) return found;
+  console.error(`search index: ${uuid} points at ${at.shard}/${at.index}, which holds ${found.uuid}`);
   return null;
 }
+
+/** A v1 read answer: not cacheable by the client (the same URL answers with a newer tree later). */
+const v1ReadAnswer = (json: string): Response => new Response(json, { status: 200, headers: { "Content-Type": "application/json", "Cache-Control": "no-cache" } });
 
 v1.get("/api/v1/log/entries/:uuid", async (c) => {
   const requested = c.req.param("uuid");
   const at = await findByUuid(c.env, requested);
   const found = at === null ? null : await readLogEntryByUuid(c, at, requested);
   if (found === null) throw new ApiError(404, "entry not found");
-  const [uuid, entry] = found;
-  return c.json({ [uuid]: entry }, 200, { "Cache-Control": "no-cache" });
+  return v1ReadAnswer(found.json);
 });
 
 function parseIndex(value: unknown, what: string): number {
@@ -161,8 +198,7 @@ v1.get("/api/v1/log/entries", async (c) => {
   if (raw === undefined) throw new ApiError(400, "logIndex is required");
   const at = await locateGlobalIndex(c.env, parseIndex(raw, "logIndex"));
   if (at === null) throw new ApiError(404, `no entry at index ${raw}`);
-  const [uuid, entry] = await readLogEntry(c, at);
-  return c.json({ [uuid]: entry }, 200, { "Cache-Control": "no-cache" });
+  return v1ReadAnswer((await readLogEntry(c, at)).json);
 });
 
 v1.post("/api/v1/log/entries/retrieve", limitBody, async (c) => {
@@ -198,12 +234,12 @@ v1.post("/api/v1/log/entries/retrieve", limitBody, async (c) => {
     const at = await findByUuid(c.env, leafHash); // in any shard
     if (at !== null) wanted.push([at, leafHash]);
   }
-  const out: Record<string, V1LogEntry>[] = [];
+  const out: string[] = [];
   for (const [at, uuid] of wanted) {
     const found = uuid === null ? await readLogEntry(c, at) : await readLogEntryByUuid(c, at, uuid);
-    if (found !== null) out.push({ [found[0]]: found[1] });
+    if (found !== null) out.push(found.json);
   }
-  return c.json(out, 200);
+  return new Response(`[${out.join(",")}]`, { status: 200, headers: { "Content-Type": "application/json" } });
 });
 
 v1.get("/api/v1/log", async (c) => {
@@ -218,17 +254,46 @@ v1.get("/api/v1/log/publicKey", async (c) => {
   return c.body((await v1Key(await treeEnv(c))).pem, 200, { "Content-Type": "application/x-pem-file" });
 });
 
+/**
+ * A consistency proof between two tree sizes is fixed by them (and the log): made once, proven against
+ * the verified checkpoint, then kept at the edge. With a treeID the URL names the tree, so clients may
+ * keep the answer for good too; without one it names whichever shard is current.
+ */
 v1.get("/api/v1/log/proof", async (c) => {
-  const reader = new LogReader(await treeEnv(c));
-  const cp = await reader.checkpoint();
   const lastRaw = c.req.query("lastSize");
   if (lastRaw === undefined) throw new ApiError(400, "lastSize is required");
   const lastSize = parseIndex(lastRaw, "lastSize");
   const firstSize = parseIndex(c.req.query("firstSize") ?? "1", "firstSize");
+  const env = await treeEnv(c);
+  const reader = new LogReader(env);
+  const cp = await reader.checkpoint(lastSize);
   if (lastSize > cp.size) throw new ApiError(400, `lastSize ${lastSize} is beyond the tree size ${cp.size}`);
   if (firstSize < 1 || firstSize > lastSize) throw new ApiError(400, `firstSize must be between 1 and lastSize (${lastSize})`);
-  const tiles = reader.proofReader();
-  const proof = await tiles.proveConsistency(firstSize, lastSize);
-  const root = await treeHash(lastSize, tiles.hashReader(lastSize));
-  return c.json({ rootHash: toHex(root), hashes: proof.map(toHex) }, 200, { "Cache-Control": "no-cache" });
+  const headers = { "Content-Type": "application/json", "Cache-Control": c.req.query("treeID") ? IMMUTABLE_CACHE_CONTROL : "no-cache" };
+  const path = `${shardName(env)}/v1/proof/${toHex(checkpointKey(env).logId)}/${firstSize}/${lastSize}`;
+  const cached = await fromEdgeCache(path);
+  if (cached) return new Response(cached.body, { status: 200, headers });
+  const json = JSON.stringify(await provenConsistency(reader, cp, firstSize, lastSize));
+  toEdgeCache(c, path, new Response(json, { headers: { ...headers, "Cache-Control": IMMUTABLE_CACHE_CONTROL } }));
+  return new Response(json, { status: 200, headers });
 });
+
+/**
+ * The proof from firstSize to lastSize and lastSize's root, built from tiles and checked before anyone
+ * keeps it: lastSize's root against the verified checkpoint (equal, or proven consistent with it), then
+ * the proof between the two roots. Tiles R2 alone vouches for fail here (a 500), and nothing is cached.
+ */
+async function provenConsistency(reader: LogReader, cp: VerifiedCheckpoint, firstSize: number, lastSize: number): Promise<{ rootHash: string; hashes: string[] }> {
+  // The newest tree's tiles hold every hash a smaller tree needs (a size that was never a checkpoint has no partial tiles).
+  const hashes = reader.proofReader().hashReader(cp.size);
+  try {
+    const [proof, firstRoot, lastRoot] = await Promise.all([proveConsistency(firstSize, lastSize, hashes), treeHash(firstSize, hashes), treeHash(lastSize, hashes)]);
+    if (lastSize < cp.size) checkConsistency(await proveConsistency(lastSize, cp.size, hashes), lastSize, cp.size, lastRoot, cp.root);
+    else if (!bytesEqual(lastRoot, cp.root)) throw new ProofError("the tiles do not hash to the checkpoint's root");
+    checkConsistency(proof, firstSize, lastSize, firstRoot, lastRoot);
+    return { rootHash: toHex(lastRoot), hashes: proof.map(toHex) };
+  } catch (e) {
+    reader.forgetUsed();
+    throw e;
+  }
+}

@@ -11,7 +11,7 @@ import { bytesEqual } from "../tlog/encoding.ts";
 import { MalformedError, ProofError } from "../tlog/errors.ts";
 import { EMPTY_ROOT, hashLeaf, type Hash } from "../tlog/hash.ts";
 import type { NoteVerifier } from "../tlog/note.ts";
-import { checkConsistency, checkInclusion, proveConsistency, proveInclusion, tileHashReader, type HashReader } from "../tlog/proof.ts";
+import { checkConsistency, checkInclusion, proveConsistency, proveInclusion, tileHashReader, type HashReader, type TileLevelsCache } from "../tlog/proof.ts";
 import { ENTRIES_LEVEL, TILE_WIDTH, tilePath, tileWidth, type Tile } from "../tlog/tile.ts";
 import { openCheckpoint } from "./verify-checkpoint.ts";
 
@@ -36,6 +36,8 @@ export class TileReader {
   constructor(
     private readonly fetchPath: PathFetcher,
     private readonly verifiers: readonly NoteVerifier[],
+    /** Tiles' inner levels, shared by this reader's hash readers (and beyond, if the caller keeps one). */
+    private readonly levels: TileLevelsCache = new Map(),
   ) {}
 
   private async must(path: string): Promise<Uint8Array> {
@@ -63,7 +65,7 @@ export class TileReader {
 
   /** A HashReader for the tree of `size` leaves, backed by the log's tiles. */
   hashReader(size: number): HashReader {
-    return tileHashReader(size, (tiles: Tile[]) => Promise.all(tiles.map((t) => this.must(tilePath(t)))));
+    return tileHashReader(size, (tiles: Tile[]) => Promise.all(tiles.map((t) => this.must(tilePath(t)))), this.levels);
   }
 
   /** Entry `index` from its bundle, checked against the level-0 tile of the tree `size` (so it is authenticated by the root). */

@@ -12,7 +12,7 @@
  * backdate an entry. The bundle's content needs no binding: the checkpoint's tree fixes it.
  * @module
  */
-import { ed25519 } from "@noble/curves/ed25519.js";
+import { ed25519VerifyNative } from "../tlog/ed25519.ts";
 import { fromBase64, toBase64, utf8Encode } from "../tlog/encoding.ts";
 import { MalformedError } from "../tlog/errors.ts";
 import type { NoteSigner } from "../tlog/note.ts";
@@ -35,22 +35,24 @@ function statement(pos: BundlePosition, encoded: string): Uint8Array {
   return utf8Encode(`edgelog integrated-times v1\n${pos.origin}\n${pos.index}\n${pos.width}\n${encoded}\n`);
 }
 
-/** The bundle metadata: the times and the log's signature over them. */
-export function signedIntegratedTimes(times: readonly number[], pos: BundlePosition, signer: Pick<NoteSigner, "sign">): Record<string, string> {
+/** The bundle metadata: the times and the log's signature over them (native where the signer has it). */
+export async function signedIntegratedTimes(times: readonly number[], pos: BundlePosition, signer: Pick<NoteSigner, "sign" | "signAsync">): Promise<Record<string, string>> {
   const encoded = encodeIntegratedTimes(times);
-  return { [INTEGRATED_TIMES_METADATA]: encoded, [INTEGRATED_TIMES_SIGNATURE_METADATA]: toBase64(signer.sign(statement(pos, encoded))) };
+  const message = statement(pos, encoded);
+  const sig = signer.signAsync ? await signer.signAsync(message) : signer.sign(message);
+  return { [INTEGRATED_TIMES_METADATA]: encoded, [INTEGRATED_TIMES_SIGNATURE_METADATA]: toBase64(sig) };
 }
 
 /** The times of a bundle, once their signature by the log's key checks out; otherwise throws. */
-export function verifiedIntegratedTimes(metadata: Record<string, string> | undefined, pos: BundlePosition, publicKey: Uint8Array): string {
+export async function verifiedIntegratedTimes(metadata: Record<string, string> | undefined, pos: BundlePosition, publicKey: Uint8Array): Promise<string> {
   const encoded = metadata?.[INTEGRATED_TIMES_METADATA];
   const sig = metadata?.[INTEGRATED_TIMES_SIGNATURE_METADATA];
   if (encoded === undefined || sig === undefined) throw new MalformedError(`bundle ${pos.index}/${pos.width} carries no signed integrated times`);
   let ok = false;
   try {
-    ok = ed25519.verify(fromBase64(sig), statement(pos, encoded), publicKey);
+    ok = await ed25519VerifyNative(fromBase64(sig), statement(pos, encoded), publicKey);
   } catch {
-    ok = false; // malformed signature or key encodings
+    ok = false; // malformed base64
   }
   if (!ok) throw new MalformedError(`the integrated times of bundle ${pos.index}/${pos.width} are not signed by the log`);
   return encoded;

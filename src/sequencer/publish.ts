@@ -24,7 +24,7 @@ export interface PublishStores {
   hot: HotStore;
   /** The log's origin and key: entry bundles carry their integrated times signed with it. */
   origin: string;
-  signer: Pick<NoteSigner, "sign">;
+  signer: Pick<NoteSigner, "sign" | "signAsync">;
   /** Write counters for the benchmark's "R2 and KV writes per 1,000 entries". */
   stats?: WriteStats;
   /** Writes the public checkpoint (at most once per gap, always the newest); see checkpoint-publisher.ts. */
@@ -58,7 +58,7 @@ export interface WriteStats {
 
 export const newWriteStats = (): WriteStats => ({ rounds: 0, entries: 0, objectPuts: 0, hotPuts: 0 });
 
-function object(stores: PublishStores, s: StagedObject): { data: Uint8Array; metadata?: Record<string, string> } {
+async function object(stores: PublishStores, s: StagedObject): Promise<{ data: Uint8Array; metadata?: Record<string, string> }> {
   if (s.kind === "bytes") return { data: s.body, metadata: s.metadata };
   return bundleObject(stores, s.start / TILE_WIDTH, stores.db.leaves(s.start, s.count));
 }
@@ -67,13 +67,13 @@ function object(stores: PublishStores, s: StagedObject): { data: Uint8Array; met
  * Entry bundle `index` with its integrated times, signed by the log (R2 custom metadata, see
  * integrated-times.ts).
  */
-export function bundleObject(
+export async function bundleObject(
   stores: Pick<PublishStores, "origin" | "signer">,
   index: number,
   leaves: readonly { data: Uint8Array; time: number }[],
-): { data: Uint8Array; metadata: Record<string, string> } {
+): Promise<{ data: Uint8Array; metadata: Record<string, string> }> {
   const position = { origin: stores.origin, index, width: leaves.length };
-  return { data: encodeBundle(leaves.map((l) => l.data)), metadata: signedIntegratedTimes(leaves.map((l) => l.time), position, stores.signer) };
+  return { data: encodeBundle(leaves.map((l) => l.data)), metadata: await signedIntegratedTimes(leaves.map((l) => l.time), position, stores.signer) };
 }
 
 /**
@@ -92,7 +92,7 @@ export async function publishStaged(stores: PublishStores, state: { checkpoint: 
   await Promise.all(
     staged.map(async (s) => {
       await stores.onStep?.("uploading");
-      const { data, metadata } = object(stores, s);
+      const { data, metadata } = await object(stores, s);
       await objects.put(s.key, data, { immutable: true, contentType: TILE_CONTENT_TYPE, metadata });
       if (stats) stats.objectPuts++;
       if (s.partial) {

@@ -18,7 +18,7 @@
 import { formatCheckpoint } from "../tlog/checkpoint.ts";
 import { assert } from "../tlog/errors.ts";
 import { EMPTY_ROOT, type Hash } from "../tlog/hash.ts";
-import { signNote, type Ed25519NoteSigner } from "../tlog/note.ts";
+import { signNoteAsync, type Ed25519NoteSigner } from "../tlog/note.ts";
 import { tileHashReader } from "../tlog/proof.ts";
 import { proveTailInclusion } from "../tlog/tail-proofs.ts";
 import { entryBundlesForSize, TILE_WIDTH, tilePath } from "../tlog/tile.ts";
@@ -53,14 +53,15 @@ export interface PendingLeaf {
   indexKeys: readonly string[];
 }
 
-function signCheckpoint(deps: RoundDeps, size: number, root: Hash): CommittedCheckpoint {
+/** The log's checkpoint for (size, root), signed with the platform's native Ed25519 (the same bytes as @noble's). */
+async function signCheckpoint(deps: RoundDeps, size: number, root: Hash): Promise<CommittedCheckpoint> {
   const text = formatCheckpoint({ origin: deps.origin, size, root, extensions: [] });
-  return { size, root, note: signNote(text, [deps.signer]) };
+  return { size, root, note: await signNoteAsync(text, [deps.signer]) };
 }
 
 /** Creates the empty log: a signed size-0 checkpoint, committed and then published (null: awaits its witnesses). */
 export async function createLog(deps: RoundDeps): Promise<{ state: LogState; published: string | null }> {
-  const checkpoint = signCheckpoint(deps, 0, EMPTY_ROOT);
+  const checkpoint = await signCheckpoint(deps, 0, EMPTY_ROOT);
   deps.db.commitRound(null, checkpoint, emptyEdge(), { storedLeaves: [], dedup: [], outbox: null }, []);
   const state = { checkpoint, edge: emptyEdge() };
   return { state, published: await publishStaged(deps, state) };
@@ -95,7 +96,7 @@ export async function sequenceRound(
     const start = b.index * TILE_WIDTH;
     const earlier = start < oldSize ? deps.db.leaves(start, oldSize - start) : [];
     const mine = leaves.slice(Math.max(start, oldSize) - oldSize, start + b.width - oldSize);
-    const bundle = bundleObject(deps, b.index, [...earlier, ...mine]);
+    const bundle = await bundleObject(deps, b.index, [...earlier, ...mine]);
     const partial = b.width < TILE_WIDTH;
     if (bundle.data.length <= MAX_STAGED_BYTES) {
       staged.push({ key: tilePath(b), kind: "bytes", body: bundle.data, metadata: bundle.metadata, partial });
@@ -104,7 +105,7 @@ export async function sequenceRound(
       if (!partial) storedLeaves.push(...mine);
     }
   }
-  const checkpoint = signCheckpoint(deps, newSize, edgeRoot(edge));
+  const checkpoint = await signCheckpoint(deps, newSize, edgeRoot(edge));
   const rows: RoundRows = {
     storedLeaves,
     dedup: leaves,

@@ -48,10 +48,13 @@ export async function shardV1Key(env: Env, shard: string): Promise<V1Key> {
 const FROZEN_TTL_MS = 60_000;
 const frozenCheckpoints = new Map<string, { cp: VerifiedCheckpoint; at: number }>();
 
-/** A shard's latest checkpoint, verified with its key; a frozen shard's is cached (it no longer changes). */
-export async function shardCheckpoint(env: Env, shard: Shard): Promise<VerifiedCheckpoint> {
+/**
+ * A shard's latest checkpoint, verified with its key, of at least `atLeast` entries if it has them (see
+ * LogReader.checkpoint); a frozen shard's is cached (it no longer changes).
+ */
+export async function shardCheckpoint(env: Env, shard: Shard, atLeast = 0): Promise<VerifiedCheckpoint> {
   const view = shardEnv(env, shard.name);
-  if (shard.state !== "frozen") return new LogReader(view).checkpoint();
+  if (shard.state !== "frozen") return new LogReader(view).checkpoint(atLeast);
   const key = `${shard.name}\n${(view as unknown as Record<string, unknown>).LOG_SIGNING_KEY}`;
   const hit = frozenCheckpoints.get(key);
   if (hit && Date.now() - hit.at < FROZEN_TTL_MS) return hit.cp;
@@ -74,7 +77,7 @@ export async function globalOffset(env: Env, shard: string): Promise<number> {
 export async function locateGlobalIndex(env: Env, globalIndex: number): Promise<ShardIndex | null> {
   let offset = 0;
   for (const s of entryShards(env)) {
-    const size = (await shardCheckpoint(env, s)).size;
+    const size = (await shardCheckpoint(env, s, globalIndex - offset + 1)).size;
     if (globalIndex < offset + size) return { shard: s.name, index: globalIndex - offset };
     offset += size;
   }
@@ -121,14 +124,14 @@ export interface V1TreeInfo {
   treeID: string;
 }
 
-/** One shard's v1 log info: its tree as a v1 checkpoint freshly signed with its v1 key. */
+/** One shard's v1 log info: its tree as a v1 checkpoint signed with its v1 key (once per tree, log-entry.ts). */
 export async function treeInfo(env: Env, shard: Shard, nowMs: number): Promise<V1TreeInfo> {
   const cp = await shardCheckpoint(env, shard);
   const key = await shardV1Key(env, shard.name);
   return {
     rootHash: toHex(cp.root),
     treeSize: cp.size,
-    signedTreeHead: v1Checkpoint(key, shard.origin, cp.size, cp.root, nowMs),
+    signedTreeHead: await v1Checkpoint(key, shard.origin, cp.size, cp.root, nowMs),
     treeID: key.treeId,
   };
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import { ed25519 } from "@noble/curves/ed25519.js";
+import { ed25519SignNative, ed25519Verify, ed25519VerifyNative } from "./ed25519.ts";
 import { concatBytes, fromBase64, toBase64, utf8Encode } from "./encoding.ts";
 import { MalformedError, ProofError } from "./errors.ts";
 import { sha256Bytes } from "./hash.ts";
@@ -42,12 +43,16 @@ export interface NoteSigner {
   name: string;
   keyId: number;
   sign(message: Uint8Array): Uint8Array;
+  /** The same signature from the platform's native crypto where it has one (see ed25519.ts). */
+  signAsync?(message: Uint8Array): Promise<Uint8Array>;
 }
 
 export interface NoteVerifier {
   name: string;
   keyId: number;
   verify(message: Uint8Array, sig: Uint8Array): boolean;
+  /** The same check with the platform's native crypto where it has one (see ed25519.ts). */
+  verifyAsync?(message: Uint8Array, sig: Uint8Array): Promise<boolean>;
 }
 
 const EM_DASH_PREFIX = "\u2014 ";
@@ -129,26 +134,49 @@ export function signNote(text: string, signers: readonly NoteSigner[]): string {
   return formatNote({ text, sigs: signers.map((s) => ({ name: s.name, keyId: s.keyId, sig: s.sign(msg) })) });
 }
 
+/** signNote with each signer's native signing where it has one (signAsync): the same note. */
+export async function signNoteAsync(text: string, signers: readonly NoteSigner[]): Promise<string> {
+  checkText(text);
+  const msg = utf8Encode(text);
+  const sigs = await Promise.all(signers.map(async (s) => ({ name: s.name, keyId: s.keyId, sig: s.signAsync ? await s.signAsync(msg) : s.sign(msg) })));
+  return formatNote({ text, sigs });
+}
+
 /**
  * Parses and verifies a note. Signatures from keys not in `verifiers` are ignored; a signature
  * from a known key that fails rejects the whole note; at least one known key must have signed.
  */
 export function openNote(msg: string, verifiers: readonly NoteVerifier[]): OpenedNote {
+  const { note, body, known, unverifiedSigs } = sortSignatures(msg, verifiers);
+  for (const [s, v] of known) if (!v.verify(body, s.sig)) throw invalidSignature(s);
+  return opened(note, known, unverifiedSigs);
+}
+
+/** openNote with each verifier's native check where it has one (verifyAsync). */
+export async function openNoteAsync(msg: string, verifiers: readonly NoteVerifier[]): Promise<OpenedNote> {
+  const { note, body, known, unverifiedSigs } = sortSignatures(msg, verifiers);
+  for (const [s, v] of known) if (!(await (v.verifyAsync ? v.verifyAsync(body, s.sig) : v.verify(body, s.sig)))) throw invalidSignature(s);
+  return opened(note, known, unverifiedSigs);
+}
+
+/** The note parsed, its signatures paired with the verifier of their key, or set aside (unknown keys). */
+function sortSignatures(msg: string, verifiers: readonly NoteVerifier[]) {
   const note = parseNote(msg);
-  const body = utf8Encode(note.text);
-  const sigs: NoteSignature[] = [];
+  const known: [NoteSignature, NoteVerifier][] = [];
   const unverifiedSigs: NoteSignature[] = [];
   for (const s of note.sigs) {
     const v = verifiers.find((k) => k.name === s.name && k.keyId === s.keyId);
-    if (!v) {
-      unverifiedSigs.push(s);
-      continue;
-    }
-    if (!v.verify(body, s.sig)) throw new ProofError(`invalid signature by ${s.name}+${hex8(s.keyId)}`);
-    sigs.push(s);
+    if (v) known.push([s, v]);
+    else unverifiedSigs.push(s);
   }
-  if (sigs.length === 0) throw new ProofError("note has no signature by a known key");
-  return { text: note.text, sigs, unverifiedSigs };
+  return { note, body: utf8Encode(note.text), known, unverifiedSigs };
+}
+
+const invalidSignature = (s: NoteSignature) => new ProofError(`invalid signature by ${s.name}+${hex8(s.keyId)}`);
+
+function opened(note: Note, known: [NoteSignature, NoteVerifier][], unverifiedSigs: NoteSignature[]): OpenedNote {
+  if (known.length === 0) throw new ProofError("note has no signature by a known key");
+  return { text: note.text, sigs: known.map(([s]) => s), unverifiedSigs };
 }
 
 /** Splits `<name>+<hex id>+<base64>` at the first two "+" (base64 itself may contain "+"). */
@@ -187,16 +215,9 @@ export function newVerifier(vkey: string): NoteVerifier {
   return {
     name,
     keyId,
-    verify: (msg, sig) => sig.length === 64 && safeVerify(sig, msg, key),
+    verify: (msg, sig) => ed25519Verify(sig, msg, key),
+    verifyAsync: (msg, sig) => ed25519VerifyNative(sig, msg, key),
   };
-}
-
-function safeVerify(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean {
-  try {
-    return ed25519.verify(sig, msg, pub);
-  } catch {
-    return false; // malformed point encodings: not a valid signature
-  }
 }
 
 /** An Ed25519 note signer that also knows its public key and verifier key string. */
@@ -212,7 +233,14 @@ export function newSigner(skey: string): Ed25519NoteSigner {
   const { keyId, key: seed } = parseKeyString(name, hexId, b64, "private key");
   const pub = ed25519.getPublicKey(seed);
   if (ed25519KeyId(name, pub) !== keyId) throw new MalformedError("malformed private key: key ID does not match");
-  return { name, keyId, publicKey: pub, vkey: formatVerifierKey(name, pub), sign: (msg) => ed25519.sign(msg, seed) };
+  return {
+    name,
+    keyId,
+    publicKey: pub,
+    vkey: formatVerifierKey(name, pub),
+    sign: (msg) => ed25519.sign(msg, seed),
+    signAsync: (msg) => ed25519SignNative(msg, seed),
+  };
 }
 
 /** The vkey string for an Ed25519 public key. */

@@ -206,16 +206,23 @@ function isPowerOfTwo(n: number): boolean {
   return n === 1;
 }
 
+/** Tile path → the tile's inner levels (levels[r][i] = node i at height r); a tile's path fixes its bytes. */
+export interface TileLevelsCache {
+  get(path: string): Hash[][] | undefined;
+  set(path: string, levels: Hash[][]): void;
+}
+
 /**
  * A HashReader over C2SP tiles for a tree of `size` leaves. A stored hash at level 8t+r is the
  * perfect root of 2^r consecutive hashes of a level-t tile, so it needs the one tile that holds
  * them, read at the width it has at `size`. The reader fetches each tile once (across calls) and
- * memoizes each tile's inner levels, so proofs for many leaves of one round share the work.
+ * memoizes each tile's inner levels, so proofs for many leaves of one round share the work; given
+ * a `cache`, readers share them too (tiles are write-once: a path always names the same bytes).
  */
-export function tileHashReader(size: number, readTiles: (tiles: Tile[]) => Promise<Uint8Array[]>): HashReader {
-  const cache = new Map<string, Hash[][]>(); // tile path → inner levels (levels[r][i] = node i at height r)
+export function tileHashReader(size: number, readTiles: (tiles: Tile[]) => Promise<Uint8Array[]>, cache: TileLevelsCache = new Map<string, Hash[][]>()): HashReader {
   return async (coords) => {
     const wanted = new Map<string, Tile>();
+    const mine = new Map<string, Hash[][]>(); // this call's tiles: a shared cache may drop one meanwhile
     const located = coords.map(({ level, index }) => {
       const t = Math.floor(level / TILE_HEIGHT);
       const r = level % TILE_HEIGHT;
@@ -226,7 +233,9 @@ export function tileHashReader(size: number, readTiles: (tiles: Tile[]) => Promi
       if (offset + 2 ** r > width) throw new MalformedError(`hash ${level}/${index} is not in a tree of size ${size}`);
       const tile = { level: t, index: tileIndex, width };
       const path = tilePath(tile);
-      if (!cache.has(path)) wanted.set(path, tile);
+      const known = mine.get(path) ?? cache.get(path);
+      if (known) mine.set(path, known);
+      else wanted.set(path, tile);
       return { path, r, node: offset / 2 ** r };
     });
     if (wanted.size > 0) {
@@ -236,11 +245,13 @@ export function tileHashReader(size: number, readTiles: (tiles: Tile[]) => Promi
       tiles.forEach((tile, i) => {
         const data = datas[i]!;
         if (data.length !== tile.width * HASH_SIZE) throw new MalformedError(`${tilePath(tile)} has ${data.length} bytes`);
-        cache.set(tilePath(tile), innerLevels(data));
+        const levels = innerLevels(data);
+        cache.set(tilePath(tile), levels);
+        mine.set(tilePath(tile), levels);
       });
     }
     return located.map(({ path, r, node }) => {
-      const h = cache.get(path)?.[r]?.[node];
+      const h = mine.get(path)?.[r]?.[node];
       assert(h !== undefined, "tile hash located");
       return h;
     });

@@ -4,6 +4,8 @@
 // that hashes it must get no SET over the forgery: the inclusion proof from the tiles no longer reaches the signed
 // root, and the read fails instead of vouching for the forged bytes. Likewise the D1 search index, which is not
 // authenticated at all: a row pointing a UUID at another entry must not make a lookup answer with that entry.
+// Answers are cached per tree (src/api/v1.ts), so each tampering happens at a tree size no read has seen yet
+// (test/input/read-caches.test.ts covers tampering after a cached read).
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeBundle, parseBundle } from "../../src/tlog/bundle.ts";
@@ -35,7 +37,15 @@ describe("R2 tampering and the v1 read path", () => {
     expect(size).toBe(3);
   });
 
+  /** A tree no read has seen: one more entry (storage rolls back after each test). */
+  async function grow(): Promise<number> {
+    const r = await sequencer().add(enc(`tamper grow ${Math.random()}`));
+    expect(r.kind).toBe("sequenced");
+    return r.kind === "sequenced" ? r.index + 1 : NaN;
+  }
+
   async function withTampered(forgeTile: boolean, check: () => Promise<void>): Promise<void> {
+    const size = await grow();
     const bundleKey = `tile/entries/000.p/${size}`;
     const tileKey = `tile/0/000.p/${size}`;
     const bundle = await getObject(bundleKey);
@@ -90,10 +100,12 @@ describe("R2 tampering and the v1 read path", () => {
   });
 
   describe("integrated times (R2 metadata, signed by the log): no SET over a time the log did not sign", () => {
-    const bundleKey = () => `tile/entries/000.p/${size}`;
-    async function withMetadata(edit: (m: Record<string, string>) => Record<string, string>, check: () => Promise<void>): Promise<void> {
+    let grown = 0;
+    const bundleKey = () => `tile/entries/000.p/${grown}`;
+    async function withMetadata(edit: (m: Record<string, string>) => Record<string, string> | Promise<Record<string, string>>, check: () => Promise<void>): Promise<void> {
+      grown = await grow();
       const bundle = await getObject(bundleKey());
-      await putObject(bundleKey(), { body: bundle.body, metadata: edit({ ...bundle.metadata }) });
+      await putObject(bundleKey(), { body: bundle.body, metadata: await edit({ ...bundle.metadata }) });
       try {
         await check();
       } finally {
@@ -115,18 +127,19 @@ describe("R2 tampering and the v1 read path", () => {
       await withMetadata((m) => ({ [INTEGRATED_TIMES_METADATA]: m[INTEGRATED_TIMES_METADATA]! }), expectRefused);
     });
     it("times signed by the log for another bundle position or width (replayed metadata)", async () => {
-      await withMetadata(() => signedIntegratedTimes([1000000000, 1000000000, 1000000000], { origin: origin(), index: 7, width: size }, signer()), expectRefused);
-      await withMetadata(() => signedIntegratedTimes([1000000000, 1000000000], { origin: origin(), index: 0, width: size - 1 }, signer()), expectRefused);
+      const times = (n: number) => Array.from({ length: n }, () => 1000000000);
+      await withMetadata(() => signedIntegratedTimes(times(grown), { origin: origin(), index: 7, width: grown }, signer()), expectRefused);
+      await withMetadata(() => signedIntegratedTimes(times(grown - 1), { origin: origin(), index: 0, width: grown - 1 }, signer()), expectRefused);
     });
     it("the same statement signed by the log's key for this position verifies (the check is not vacuous)", async () => {
-      const times = [1000000000, 1000000001, 1000000002];
+      const times = () => Array.from({ length: grown }, (_, i) => 1000000000 + i);
       await withMetadata(
-        () => signedIntegratedTimes(times, { origin: origin(), index: 0, width: size }, signer()),
+        () => signedIntegratedTimes(times(), { origin: origin(), index: 0, width: grown }, signer()),
         async () => {
           const r = await http(`/api/v1/log/entries?logIndex=${target}`);
           expect(r.status).toBe(200);
           const body = Object.values((await r.json()) as Record<string, { integratedTime: number }>)[0]!;
-          expect(body.integratedTime).toBe(times[target]);
+          expect(body.integratedTime).toBe(times()[target]);
         },
       );
     });

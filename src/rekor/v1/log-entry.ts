@@ -8,7 +8,8 @@ import { treeIdHex } from "../../v1-key.ts";
 import { formatCheckpoint } from "../../tlog/checkpoint.ts";
 import { toBase64, toHex, utf8Encode } from "../../tlog/encoding.ts";
 import { hashLeaf, type Hash } from "../../tlog/hash.ts";
-import { signNote, type NoteSigner } from "../../tlog/note.ts";
+import { formatNote } from "../../tlog/note.ts";
+import { LruCache } from "../../lru-cache.ts";
 import { canonicalize } from "../jcs.ts";
 
 export interface V1LogEntry {
@@ -27,28 +28,50 @@ export function entryUuid(key: V1Key, leaf: Uint8Array): string {
   return treeIdHex(key.treeId) + toHex(hashLeaf(leaf));
 }
 
-/** The v1 note signer: key name = origin, key hint = SHA-256(SPKI)[:4] (Rekor pkg/util/signed_note.go). */
-function v1Signer(key: V1Key, origin: string): NoteSigner {
-  const id = parseInt(key.logIdHex.slice(0, 8), 16) >>> 0;
-  return { name: origin, keyId: id, sign: (msg) => key.sign(msg) };
+/** The v1 note key hint: SHA-256(SPKI)[:4] (Rekor pkg/util/signed_note.go); the key name is the origin. */
+const v1KeyHint = (key: V1Key): number => parseInt(key.logIdHex.slice(0, 8), 16) >>> 0;
+
+/**
+ * v1 checkpoints signed, one per tree (key, origin, size, root): the first signing's time stays its
+ * Timestamp, so a tree is never signed anew as current, and each tree costs one ECDSA signature.
+ */
+const signedTrees = new LruCache<string, Promise<string>>(256);
+/** SETs signed, by key, log index, time and leaf: one ECDSA signature per entry, not per read. */
+const signedEntries = new LruCache<string, Promise<string>>(8192);
+
+/** The signature made once for `id`, shared by concurrent callers; a failed one is not kept. */
+function once(cache: LruCache<string, Promise<string>>, id: string, sign: () => Promise<string>): Promise<string> {
+  let p = cache.get(id);
+  if (!p) {
+    p = sign();
+    cache.set(id, p);
+    p.catch(() => cache.delete(id));
+  }
+  return p;
 }
 
 /**
- * A v1 checkpoint for the tree (size, root): origin "<origin> - <treeID>" and a Timestamp extension
+ * The v1 checkpoint for the tree (size, root): origin "<origin> - <treeID>" and a Timestamp extension
  * line, as rekor.sigstore.dev signs them; sigstore-go recognises this shape as a Rekor v1 tree head.
+ * Signed at `nowMs` the first time this isolate sees the tree, then served as signed.
  */
-export function v1Checkpoint(key: V1Key, origin: string, size: number, root: Hash, nowMs: number): string {
-  const text = formatCheckpoint({ origin: `${origin} - ${key.treeId}`, size, root, extensions: [`Timestamp: ${BigInt(nowMs) * 1_000_000n}`] });
-  return signNote(text, [v1Signer(key, origin)]);
+export function v1Checkpoint(key: V1Key, origin: string, size: number, root: Hash, nowMs: number): Promise<string> {
+  return once(signedTrees, `${key.logIdHex}\n${key.treeId}\n${origin}\n${size}\n${toHex(root)}`, async () => {
+    const text = formatCheckpoint({ origin: `${origin} - ${key.treeId}`, size, root, extensions: [`Timestamp: ${BigInt(nowMs) * 1_000_000n}`] });
+    const sig = await key.sign(utf8Encode(text));
+    return formatNote({ text, sigs: [{ name: origin, keyId: v1KeyHint(key), sig }] });
+  });
 }
 
 /** SET = ECDSA over JCS({body, integratedTime, logID, logIndex}) (Rekor pkg/api/entries.go signEntry). */
-export function signedEntryTimestamp(key: V1Key, body: string, integratedTime: number, logIndex: number): string {
-  const payload = canonicalize({ body, integratedTime, logID: key.logIdHex, logIndex });
-  return toBase64(key.sign(utf8Encode(payload)));
+export function signedEntryTimestamp(key: V1Key, leaf: Uint8Array, integratedTime: number, logIndex: number, leafHash = hashLeaf(leaf)): Promise<string> {
+  return once(signedEntries, `${key.logIdHex}\n${logIndex}\n${integratedTime}\n${toHex(leafHash)}`, async () => {
+    const payload = canonicalize({ body: toBase64(leaf), integratedTime, logID: key.logIdHex, logIndex });
+    return toBase64(await key.sign(utf8Encode(payload)));
+  });
 }
 
-export function logEntry(args: {
+export async function logEntry(args: {
   key: V1Key;
   origin: string;
   leaf: Uint8Array;
@@ -61,26 +84,32 @@ export function logEntry(args: {
   root: Hash;
   inclusionProof: Hash[];
   nowMs: number;
-}): { uuid: string; entry: V1LogEntry } {
+  /** hashLeaf(leaf), if the caller has it already. */
+  leafHash?: Hash;
+}): Promise<{ uuid: string; entry: V1LogEntry }> {
   const { key, leaf, index, integratedTime } = args;
   const logIndex = args.logIndex ?? index;
-  const body = toBase64(leaf);
+  const leafHash = args.leafHash ?? hashLeaf(leaf);
+  const [checkpoint, set] = await Promise.all([
+    v1Checkpoint(key, args.origin, args.size, args.root, args.nowMs),
+    signedEntryTimestamp(key, leaf, integratedTime, logIndex, leafHash),
+  ]);
   return {
-    uuid: entryUuid(key, leaf),
+    uuid: treeIdHex(key.treeId) + toHex(leafHash),
     entry: {
-      body,
+      body: toBase64(leaf),
       integratedTime,
       logID: key.logIdHex,
       logIndex,
       verification: {
         inclusionProof: {
-          checkpoint: v1Checkpoint(key, args.origin, args.size, args.root, args.nowMs),
+          checkpoint,
           hashes: args.inclusionProof.map(toHex),
           logIndex: index,
           rootHash: toHex(args.root),
           treeSize: args.size,
         },
-        signedEntryTimestamp: signedEntryTimestamp(key, body, integratedTime, logIndex),
+        signedEntryTimestamp: set,
       },
     },
   };

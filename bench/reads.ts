@@ -1,0 +1,400 @@
+/**
+ * `npm run bench -- --reads` (and part of the full run): what a read costs. A log of its own under
+ * Miniflare, filled with real Rekor v2 hashedrekord entries (indexed in D1), then for every read route:
+ *
+ *   - its rate at a fixed concurrency against the same log's no-op rate (`GET /healthz`, measured before
+ *     and after the routes; the ratio uses their mean);
+ *   - the Worker CPU of each read, µs: the V8 profile of the Worker isolate while the route is read one
+ *     request at a time, each sample attributed to the request in flight when it was taken (V8's profile
+ *     clock and Node's hrtime are both CLOCK_MONOTONIC). Warm: the route's caches filled. Cold: the first read
+ *     after the tree grew (a new checkpoint: nothing per tree size is cached yet), the worst case;
+ *   - a hammer-style reader (like Tessera's hammer): random entries by index over the v1 API, each answer's
+ *     inclusion proof and v1 checkpoint signature verified by the client: verified reads/s and p99.
+ *
+ * A cost model turns the CPU into dollars per million reads with the Workers Standard price list.
+ * @module
+ */
+import { createPublicKey, generateKeyPairSync, verify as nodeVerify } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { parseCheckpoint } from "../src/tlog/checkpoint.ts";
+import { fromBase64, fromHex, toHex } from "../src/tlog/encoding.ts";
+import { hashLeaf } from "../src/tlog/hash.ts";
+import { parseNote } from "../src/tlog/note.ts";
+import { checkInclusion } from "../src/tlog/proof.ts";
+import { noopRequest, runLoad, type HttpRequest, type LoadResult } from "./http.ts";
+import { descendantCpuNs } from "./machine.ts";
+import { startLog, type Bundle, type RunningLog } from "./miniflare.ts";
+import { startProfiler, summarise, type CpuProfile, type ProfileSummary } from "./profile.ts";
+import { rekorV2Scenario } from "./rekor-v2.ts";
+
+export interface ReadsOptions {
+  /** Entries in the log before the reads. */
+  entries: number;
+  connections: number;
+  seconds: number;
+  /** Sequential requests per route for the warm CPU figure; cold reads per route. */
+  cpuSamples: number;
+  coldSamples: number;
+  hammerClients: number;
+}
+
+/** Entries read again and again for the warm figure. */
+const WARM_POOL = 20;
+
+export const READS_DEFAULTS: ReadsOptions = { entries: 1_000, connections: 64, seconds: 5, cpuSamples: 60, coldSamples: 8, hammerClients: 16 };
+
+/** Targets (issue: reads at internet scale). */
+export const READS_TARGET_VS_NOOP = 0.5;
+export const READS_TARGET_V1_ENTRY_CPU_US = 1_000;
+export const READS_TARGET_WORST_CPU_US = 10_000;
+
+/**
+ * Workers Standard (2026 price list): $0.30 per million requests, $0.02 per million CPU ms. R2 class B
+ * reads ($0.36 per million) are left out: a read served from the edge cache makes none.
+ */
+const USD_PER_MILLION_REQUESTS = 0.3;
+const USD_PER_MILLION_CPU_MS = 0.02;
+
+export interface RouteFigures {
+  route: string;
+  load: LoadResult;
+  vsNoop: number;
+  /** Warm reads (the same few entries again), mean, not median: a 200 µs sampling profile gives the mean exactly, not each request's. */
+  cpuUs: { mean: number; p99: number; max: number };
+  /** The first read of an entry under a tree already verified (what per-entry caches cannot save). */
+  firstCpuUs: { mean: number; max: number };
+  /**
+   * The whole workerd process's CPU per read (scheduler accounting): the Worker, the runtime's HTTP and
+   * Miniflare's local R2/KV/D1/cache simulators. Robust to a busy machine, unlike the profile's figures.
+   */
+  processCpuUs: { warm: number; first: number };
+  coldCpuUs: { mean: number; max: number } | null;
+  /** Where a first read's CPU went (inclusive, top functions). */
+  profile: ProfileSummary["inclusive"];
+  usdPerMillion: number;
+}
+
+export interface ReadsResult {
+  entries: number;
+  noop: { before: LoadResult; after: LoadResult; perSecond: number };
+  routes: RouteFigures[];
+  readsVsNoop: Record<string, number>;
+  v1EntryReadCpuMicros: number;
+  v1EntryFirstReadCpuMicros: number;
+  worstCpuMicros: { route: string; us: number };
+  hammer: { clients: number; seconds: number; verifiedPerSecond: number; p50Ms: number; p99Ms: number; failed: number };
+  measuredOn: string;
+}
+
+/** A read route: a name and a request generator (drawing random entries where it reads one). */
+interface Route {
+  name: string;
+  next: () => HttpRequest;
+  /** Read again right after the tree grew (its answer depends on the tree size). */
+  cold: boolean;
+}
+
+interface Fixture {
+  size: number;
+  indices: number[];
+  uuids: string[];
+  digests: string[];
+}
+
+/** Entries `from`..`to` of the fixture (by index; UUIDs and digests by the order their appends were answered). */
+const pool = (f: Fixture, from: number, to: number): Fixture => ({
+  size: f.size,
+  indices: f.indices.slice(from, to),
+  uuids: f.uuids.slice(from, to),
+  digests: f.digests.slice(from, to),
+});
+
+/** Each pool's items in turn: a pool of n read n times has been read whole. */
+function cycle<T>(xs: readonly T[]): () => T {
+  let i = 0;
+  return () => xs[i++ % xs.length]!;
+}
+
+function routes(f: Fixture): Route[] {
+  const nextIndex = cycle(f.indices);
+  const index = () => String(nextIndex());
+  const nextUuid = cycle(f.uuids);
+  const nextDigest = cycle(f.digests);
+  const get = (path: string): HttpRequest => ({ method: "GET", path });
+  const lastFull = Math.floor(f.size / 256) - 1;
+  return [
+    // The no-op itself: its rate is the reference, its "CPU" the floor of this way of measuring.
+    { name: "GET /healthz (no-op)", next: () => get("/healthz"), cold: false },
+    { name: "GET /checkpoint", next: () => get("/checkpoint"), cold: true },
+    { name: "GET /tile/0/<N> (full)", next: () => get(`/tile/0/${String(Math.floor(Math.random() * (lastFull + 1))).padStart(3, "0")}`), cold: false },
+    { name: "GET /tile/1/000.p/<W>", next: () => get(`/tile/1/000.p/${Math.floor(f.size / 256)}`), cold: false },
+    { name: "GET /tile/entries/<N> (full bundle)", next: () => get(`/tile/entries/${String(Math.floor(Math.random() * (lastFull + 1))).padStart(3, "0")}`), cold: false },
+    { name: "GET /api/v1/log/entries?logIndex=", next: () => get(`/api/v1/log/entries?logIndex=${index()}`), cold: true },
+    { name: "GET /api/v1/log/entries/<uuid>", next: () => get(`/api/v1/log/entries/${nextUuid()}`), cold: true },
+    {
+      name: "POST /api/v1/log/entries/retrieve (1 index + 1 UUID)",
+      next: () => ({ method: "POST", path: "/api/v1/log/entries/retrieve", headers: { "content-type": "application/json" }, body: JSON.stringify({ logIndexes: [Number(index())], entryUUIDs: [nextUuid()] }) }),
+      cold: true,
+    },
+    { name: "GET /api/v1/log/proof?firstSize=100&lastSize=<size>", next: () => get(`/api/v1/log/proof?firstSize=100&lastSize=${f.size}`), cold: false },
+    { name: "GET /api/v1/log", next: () => get("/api/v1/log"), cold: true },
+    { name: "GET /api/v1/log/publicKey", next: () => get("/api/v1/log/publicKey"), cold: false },
+    { name: "GET /api/v2/search?digest=", next: () => get(`/api/v2/search?digest=sha256:${nextDigest()}`), cold: true },
+    { name: "GET /api/v1/trust/trusted_root.json", next: () => get("/api/v1/trust/trusted_root.json"), cold: false },
+    { name: "GET /api/v1/trust/signing_config.json", next: () => get("/api/v1/trust/signing_config.json"), cold: false },
+    { name: "GET / (explorer page)", next: () => get("/"), cold: false },
+    { name: "GET /explorer/app.js", next: () => get("/explorer/app.js"), cold: false },
+  ];
+}
+
+/** The route names in readsVsNoop (stable keys for the results JSON). */
+const V1_ENTRY_ROUTE = "GET /api/v1/log/entries?logIndex=";
+
+function v1KeyPem(): string {
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  return privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+}
+
+async function send(base: URL, r: HttpRequest): Promise<Response> {
+  const res = await fetch(new URL(r.path, base), { method: r.method, ...(r.headers ? { headers: r.headers } : {}), ...(r.body !== undefined ? { body: r.body } : {}) });
+  return res;
+}
+
+/** Appends `count` pre-signed Rekor v2 entries, 32 in flight; their UUIDs (leaf hashes) and artifact digests. */
+async function fill(log: RunningLog, count: number): Promise<Fixture> {
+  const scenario = rekorV2Scenario(count);
+  const uuids: string[] = [];
+  const digests: string[] = [];
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (sent < count) {
+        sent++;
+        const req = scenario.next();
+        const res = await send(log.url, req);
+        const body = (await res.json()) as { canonicalizedBody?: string };
+        if (res.status !== 201 || !body.canonicalizedBody) throw new Error(`reads bench: append answered ${res.status}`);
+        uuids.push(toHex(hashLeaf(fromBase64(body.canonicalizedBody))));
+        digests.push(Buffer.from((JSON.parse(String(req.body)) as { hashedRekordRequestV002: { digest: string } }).hashedRekordRequestV002.digest, "base64").toString("hex"));
+      }
+    }),
+  );
+  const status = await (await log.sequencer()).status(); // waits for the search index outbox to drain
+  return { size: status.size, indices: Array.from({ length: status.size }, (_, i) => i), uuids, digests };
+}
+
+/** Per-request Worker CPU, µs: the profile's non-idle samples that fall in each request's [start, end]. */
+function cpuPerRequest(profile: CpuProfile, windows: Array<[number, number]>): number[] {
+  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id));
+  const used = windows.map(() => 0);
+  let t = profile.startTime;
+  let w = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const delta = profile.timeDeltas[i] ?? 0;
+    t += delta;
+    while (w < windows.length && t > windows[w]![1]) w++;
+    if (w >= windows.length) break;
+    if (t >= windows[w]![0] && !idle.has(profile.samples[i]!)) used[w]! += delta;
+  }
+  return used;
+}
+
+const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * Reads `route` one request at a time under the profiler: each request's Worker CPU by the profile, µs,
+ * where it went, and the workerd process's own CPU per request (scheduler accounting, µs).
+ */
+async function profiledReads(inspectorPort: number, requests: Array<() => Promise<void>>): Promise<{ us: number[]; summary: ProfileSummary; processUs: number }> {
+  await settle();
+  const profiler = await startProfiler(inspectorPort);
+  const cpu0 = descendantCpuNs("workerd");
+  const windows: Array<[number, number]> = [];
+  for (const run of requests) {
+    await new Promise((r) => setTimeout(r, 5)); // idle between requests: nothing else runs in the isolate
+    const start = monotonicUs();
+    await run();
+    windows.push([start, monotonicUs()]);
+  }
+  const processUs = Math.round((descendantCpuNs("workerd") - cpu0) / 1000 / requests.length);
+  await new Promise((r) => setTimeout(r, 20));
+  const profile = await profiler.stop();
+  return { us: cpuPerRequest(profile, windows), summary: summarise(profile, 12), processUs };
+}
+
+/** Lets requests of a finished load drain, so that none is in the isolate while the next one is profiled. */
+const settle = () => new Promise((r) => setTimeout(r, 1500));
+
+const mean = (xs: number[]): number => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN);
+}
+
+async function expectOk(res: Response, what: string): Promise<string> {
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`reads bench: ${what} answered ${res.status}: ${text.slice(0, 200)}`);
+  return text;
+}
+
+/**
+ * The hammer: `clients` loops reading random entries by index (v1), each answer checked by the client: the
+ * v1 checkpoint's ECDSA signature with the log's v1 public key, its root and size against the proof's, and
+ * the inclusion proof of the entry's leaf hash to that root.
+ */
+async function hammer(base: URL, f: Fixture, clients: number, seconds: number): Promise<ReadsResult["hammer"]> {
+  const pem = await (await fetch(new URL("/api/v1/log/publicKey", base))).text();
+  const key = createPublicKey(pem);
+  const latencies: number[] = [];
+  let failed = 0;
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        try {
+          const res = await fetch(new URL(`/api/v1/log/entries?logIndex=${Math.floor(Math.random() * f.size)}`, base));
+          const entry = Object.values((await res.json()) as Record<string, any>)[0];
+          const p = entry.verification.inclusionProof;
+          const note = parseNote(p.checkpoint);
+          const cp = parseCheckpoint(note.text);
+          if (!nodeVerify("sha256", Buffer.from(note.text), key, note.sigs[0]!.sig)) throw new Error("v1 checkpoint signature");
+          if (cp.size !== p.treeSize || toHex(cp.root) !== p.rootHash) throw new Error("v1 checkpoint does not match the proof");
+          checkInclusion(p.hashes.map((h: string) => fromHex(h)), p.logIndex, p.treeSize, hashLeaf(fromBase64(entry.body)), fromHex(p.rootHash));
+          latencies.push(performance.now() - t0);
+        } catch {
+          failed++;
+        }
+      }
+    }),
+  );
+  const r1 = (x: number) => Math.round(x * 10) / 10;
+  const s = [...latencies].sort((a, b) => a - b);
+  return {
+    clients,
+    seconds,
+    verifiedPerSecond: Math.round(latencies.length / seconds),
+    p50Ms: r1(s[Math.floor(s.length / 2)] ?? NaN),
+    p99Ms: r1(s[Math.min(s.length - 1, Math.floor(s.length * 0.99))] ?? NaN),
+    failed,
+  };
+}
+
+export async function runReads(bundle: Bundle, inspectorPort: number, opts: ReadsOptions = READS_DEFAULTS, say: (line: string) => void = () => {}): Promise<ReadsResult> {
+  // The deployed defaults, with a v1 key (the v1 routes need one) and a round every 100 ms for the fill.
+  const log = await startLog({ scriptPath: bundle.scriptPath, port: 0, tickMs: 100, inspectorPort, vars: { CHECKPOINT_MAX_AGE: "1", LOG_V1_SIGNING_KEY: v1KeyPem() } });
+  try {
+    const f = await fill(log, opts.entries);
+    say(`   log of ${f.size} Rekor v2 hashedrekord entries, indexed`);
+    // Three pools: the first half for the load, a few of them for warm reads (read once first, then
+    // profiled), the second half for first reads (an entry not read before, under a tree already verified).
+    const half = Math.floor(f.size / 2);
+    const list = routes(pool(f, 0, half));
+    const warmList = routes(pool(f, 0, WARM_POOL));
+    const firstList = routes(pool(f, half, f.size));
+    for (const r of list) await expectOk(await send(log.url, r.next()), r.name); // every route answers 200 (and warms up)
+    for (const r of warmList) for (let k = 0; k < WARM_POOL; k++) await expectOk(await send(log.url, r.next()), r.name);
+    const load = (next: () => HttpRequest) => runLoad({ url: log.url, connections: opts.connections, seconds: opts.seconds, next });
+    await load(noopRequest); // warm-up
+    const before = await load(noopRequest);
+    const loads: LoadResult[] = [];
+    for (const r of list) {
+      const l = await load(r.next);
+      if (l.non2xx + l.errors > 0) throw new Error(`reads bench: ${r.name}: ${l.non2xx} non-2xx, ${l.errors} errors ${JSON.stringify(l.statusCodes)}`);
+      loads.push(l);
+    }
+    const after = await load(noopRequest);
+    const noopRate = (before.perSecond + after.perSecond) / 2;
+
+    const figures: RouteFigures[] = [];
+    for (const [i, r] of list.entries()) {
+      const reads = (route: Route, n: number) => Array.from({ length: n }, () => async () => void (await expectOk(await send(log.url, route.next()), route.name)));
+      const { us: warm, processUs: warmProcess } = await profiledReads(inspectorPort, reads(warmList[i]!, opts.cpuSamples));
+      const { us: first, summary, processUs: firstProcess } = await profiledReads(inspectorPort, reads(firstList[i]!, opts.cpuSamples));
+      let cold: number[] | null = null;
+      if (r.cold) {
+        // The first read after the tree grew: one append (not profiled), then the read (profiled).
+        cold = [];
+        const scenario = rekorV2Scenario(opts.coldSamples);
+        for (let k = 0; k < opts.coldSamples; k++) {
+          const res = await send(log.url, scenario.next());
+          if (res.status !== 201) throw new Error(`reads bench: append for a cold read answered ${res.status}`);
+          await res.arrayBuffer();
+          await (await log.sequencer()).status(); // the round's outbox drained: the isolate is idle again
+          cold.push(...(await profiledReads(inspectorPort, reads(firstList[i]!, 1))).us);
+        }
+      }
+      const cpu = { mean: mean(warm), p99: quantile(warm, 0.99), max: quantile(warm, 1) };
+      const vsNoop = Math.round((loads[i]!.perSecond / noopRate) * 100) / 100;
+      // Both CPU figures overstate the Worker's own (waiting time; runtime and simulators): the smaller bounds it.
+      const bound = Math.min(cpu.mean, warmProcess);
+      const usdPerMillion = Math.round((USD_PER_MILLION_REQUESTS + (bound / 1000) * USD_PER_MILLION_CPU_MS) * 1000) / 1000;
+      figures.push({
+        route: r.name,
+        load: loads[i]!,
+        vsNoop,
+        cpuUs: cpu,
+        firstCpuUs: { mean: mean(first), max: quantile(first, 1) },
+        processCpuUs: { warm: warmProcess, first: firstProcess },
+        coldCpuUs: cold ? { mean: mean(cold), max: quantile(cold, 1) } : null,
+        usdPerMillion,
+        profile: summary.inclusive,
+      });
+    }
+    const v1 = figures.find((x) => x.route === V1_ENTRY_ROUTE)!;
+    const hammerResult = await hammer(log.url, f, opts.hammerClients, opts.seconds);
+    const worst = figures
+      .map((x) => ({ route: x.route, us: Math.max(x.cpuUs.max, x.firstCpuUs.max, x.coldCpuUs?.max ?? 0) }))
+      .reduce((a, b) => (b.us > a.us ? b : a));
+    return {
+      entries: f.size,
+      noop: { before, after, perSecond: Math.round(noopRate) },
+      routes: figures,
+      readsVsNoop: Object.fromEntries(figures.map((x) => [x.route, x.vsNoop])),
+      v1EntryReadCpuMicros: Math.min(v1.cpuUs.mean, v1.processCpuUs.warm),
+      v1EntryFirstReadCpuMicros: Math.min(v1.firstCpuUs.mean, v1.processCpuUs.first),
+      worstCpuMicros: worst,
+      hammer: hammerResult,
+      measuredOn: "Miniflare (workerd) HTTP port on localhost, local R2/KV/D1 simulators; Worker CPU from the isolate's V8 profile",
+    };
+  } finally {
+    await log.dispose();
+  }
+}
+
+type Target = { value: number; target: string; met: boolean };
+
+/** The reads phase of `npm run bench`: runs, prints, stores `reads`, `readsVsNoop` and `v1EntryReadCpuMicros` in `results`; its targets. */
+export async function readsPhase(bundle: Bundle, inspectorPort: number, seconds: number, results: Record<string, unknown>, out: (line: string) => void): Promise<Record<string, Target>> {
+  const opts = { ...READS_DEFAULTS, seconds: Math.min(seconds, READS_DEFAULTS.seconds) };
+  out(`4. reads: every read route at ${opts.connections} connections for ${opts.seconds} s against the same log's no-op; Worker CPU per read from the isolate's profile`);
+  const r = await runReads(bundle, inspectorPort, opts, out);
+  const n = (x: number) => Math.round(x).toLocaleString("en-US");
+  out(`   no-op GET /healthz: ${n(r.noop.before.perSecond)}/s before, ${n(r.noop.after.perSecond)}/s after the routes`);
+  out(`   ${"route".padEnd(58)} ${"reads/s".padStart(8)} ${"x no-op".padStart(8)} ${"p99 ms".padStart(7)}  warm CPU µs mean/p99/max  first mean/max  new tree mean/max   process µs warm/first  $/M reads`);
+  for (const x of r.routes) {
+    const cold = x.coldCpuUs ? `${n(x.coldCpuUs.mean)}/${n(x.coldCpuUs.max)}` : "-";
+    out(
+      `   ${x.route.padEnd(58)} ${n(x.load.perSecond).padStart(8)} ${x.vsNoop.toFixed(2).padStart(8)} ${String(x.load.latencyMs.p99).padStart(7)}  ` +
+        `${`${n(x.cpuUs.mean)}/${n(x.cpuUs.p99)}/${n(x.cpuUs.max)}`.padEnd(24)} ${`${n(x.firstCpuUs.mean)}/${n(x.firstCpuUs.max)}`.padEnd(15)} ${cold.padEnd(17)} ${`${n(x.processCpuUs.warm)}/${n(x.processCpuUs.first)}`.padEnd(22)} ${x.usdPerMillion.toFixed(3)}`,
+    );
+  }
+  const v1 = r.routes.find((x) => x.route === V1_ENTRY_ROUTE)!;
+  out(`   where a first v1 entry read's CPU goes (inclusive): ${v1.profile.slice(0, 12).map((p) => `${p.fn.split(" ")[0]} ${p.pct}%`).join(", ")}`);
+  const h = r.hammer;
+  out(`   hammer: ${h.clients} clients reading random entries by index, each proof and v1 checkpoint verified: ${n(h.verifiedPerSecond)} verified reads/s, p50 ${h.p50Ms} ms, p99 ${h.p99Ms} ms, failed ${h.failed}`);
+  const slowest = r.routes.filter((x) => !x.route.includes("no-op")).reduce((a, b) => (b.vsNoop < a.vsNoop ? b : a));
+  out(`   slowest route ${slowest.route}: ${slowest.vsNoop} x no-op  target >= ${READS_TARGET_VS_NOOP}: ${slowest.vsNoop >= READS_TARGET_VS_NOOP ? "met" : "MISSED"}`);
+  out(`   v1 entry read: ${n(r.v1EntryReadCpuMicros)} µs Worker CPU (first read of an entry: ${n(r.v1EntryFirstReadCpuMicros)} µs)  target <= ${READS_TARGET_V1_ENTRY_CPU_US}: ${r.v1EntryReadCpuMicros <= READS_TARGET_V1_ENTRY_CPU_US ? "met" : "MISSED"}`);
+  out(`   worst read: ${n(r.worstCpuMicros.us)} µs (${r.worstCpuMicros.route})  target <= ${READS_TARGET_WORST_CPU_US}: ${r.worstCpuMicros.us <= READS_TARGET_WORST_CPU_US ? "met" : "MISSED"}`);
+  results.reads = r;
+  results.readsVsNoop = r.readsVsNoop;
+  results.v1EntryReadCpuMicros = r.v1EntryReadCpuMicros;
+  return {
+    readsSlowestVsNoop: { value: slowest.vsNoop, target: `>= ${READS_TARGET_VS_NOOP}`, met: slowest.vsNoop >= READS_TARGET_VS_NOOP },
+    readsV1EntryCpuMicros: { value: r.v1EntryReadCpuMicros, target: `<= ${READS_TARGET_V1_ENTRY_CPU_US}`, met: r.v1EntryReadCpuMicros <= READS_TARGET_V1_ENTRY_CPU_US },
+    readsWorstCpuMicros: { value: r.worstCpuMicros.us, target: `<= ${READS_TARGET_WORST_CPU_US}`, met: r.worstCpuMicros.us <= READS_TARGET_WORST_CPU_US },
+    readsHammerFailed: { value: h.failed, target: "0", met: h.failed === 0 },
+  };
+}
