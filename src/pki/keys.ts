@@ -406,7 +406,7 @@ function asSignatureError(e: unknown, field: SignatureField, context: string): u
 }
 
 /** Dotted form of an OID's content octets, for error messages (X.690 §8.19). */
-function formatOid(content: Uint8Array): string {
+export function formatOid(content: Uint8Array): string {
   const arcs: bigint[] = [];
   let v = 0n;
   for (const b of content) {
