@@ -68,7 +68,7 @@ export const OPENAPI = {
         requestBody: { required: true, content: json({ $ref: "#/components/schemas/ProposedEntry" }) },
         responses: {
           "201": { description: "LogEntry map keyed by entry UUID; ETag and Location headers", content: json({ $ref: "#/components/schemas/LogEntry" }) },
-          "400": error("invalid entry"),
+          "400": error("invalid entry, a refused key (e.g. PGP DSA/ElGamal, RSA outside 2048-4096 bits), or more signature verification than one request may do (24 units, 4 MiB of signed messages; docs/SECURITY.md)"),
           "409": error("duplicate; Location header holds the existing entry"),
           "413": error("body too large, or rekord spec.data.content over REKORD_MAX_DATA_BYTES"),
           "503": error("overloaded, unavailable, or (with a witness quorum) integrated but awaiting witness cosignatures; see Retry-After"),
@@ -92,9 +92,13 @@ export const OPENAPI = {
     "/api/v1/log/entries/retrieve": {
       post: {
         operationId: "searchLogQuery",
-        summary: "Rekor v1 bulk retrieve by UUIDs, indexes or proposed entries (at most 10 of each)",
+        summary: "Rekor v1 bulk retrieve by UUIDs, indexes or proposed entries (at most 10 of each; the proposed entries' signature verifications share one request's budget)",
         requestBody: { required: true, content: json() },
-        responses: { "200": { description: "array of LogEntry maps", content: json({ type: "array", items: { $ref: "#/components/schemas/LogEntry" } }) }, "400": error("bad query"), "422": error("too many items") },
+        responses: {
+          "200": { description: "array of LogEntry maps", content: json({ type: "array", items: { $ref: "#/components/schemas/LogEntry" } }) },
+          "400": error("bad query, an invalid proposed entry, or proposed entries needing more signature verification than one request may do"),
+          "422": error("too many items"),
+        },
       },
     },
     "/api/v2/search": {

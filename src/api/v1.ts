@@ -10,6 +10,7 @@ import { bodyLimit } from "hono/body-limit";
 import { readConfig } from "../config.ts";
 import { RequestError, TooLargeError } from "../rekor/errors.ts";
 import { canonicalizeProposedEntry } from "../rekor/v1/proposed-entry.ts";
+import { VerificationBudget } from "../rekor/verification-budget.ts";
 import { entryUuid, logEntry, type V1LogEntry } from "../rekor/v1/log-entry.ts";
 import { parseCheckpoint } from "../tlog/checkpoint.ts";
 import { toHex } from "../tlog/encoding.ts";
@@ -41,9 +42,10 @@ function limitBody(c: Context<{ Bindings: Env }>, next: () => Promise<void>) {
   })(c, next);
 }
 
-async function canonical(c: Context<{ Bindings: Env }>, json: unknown) {
+/** A proposed entry's canonical leaf; `budget` is the request's, shared by every entry of a retrieve. */
+async function canonical(c: Context<{ Bindings: Env }>, json: unknown, budget = new VerificationBudget()) {
   try {
-    return await canonicalizeProposedEntry(json, { maxDataBytes: config(c).rekordMaxDataBytes });
+    return await canonicalizeProposedEntry(json, { maxDataBytes: config(c).rekordMaxDataBytes, budget });
   } catch (e) {
     if (e instanceof TooLargeError) throw new ApiError(413, `error processing entry: ${e.message}`);
     if (e instanceof RequestError) throw new ApiError(400, `error processing entry: ${e.message}`);
@@ -164,8 +166,10 @@ v1.post("/api/v1/log/entries/retrieve", limitBody, async (c) => {
     const at = await findByUuid(c.env, u);
     if (at !== null) wanted.push([at, u]);
   }
+  // Up to ten entries, each verified: their signature verifications share one budget (src/rekor/verification-budget.ts).
+  const budget = new VerificationBudget();
   for (const p of proposed) {
-    const e = await canonical(c, p);
+    const e = await canonical(c, p, budget);
     const leafHash = toHex(hashLeaf(e.body));
     const at = await findByUuid(c.env, leafHash); // in any shard
     if (at !== null) wanted.push([at, leafHash]);

@@ -28,6 +28,8 @@ import { dearmor, goArmor, looksArmored, readPackets, PGP_TAG } from "./pgp-pack
 
 export interface PgpPublicKey {
   keys: Key[];
+  /** Signatures by the block's own keys, which openpgp.js may verify (at most {@link MAX_PGP_SELF_SIGNATURES}). */
+  selfSignatures: number;
   /** Rekor's canonical value: Go-armored "PGP PUBLIC KEY BLOCK". */
   canonical: Uint8Array;
 }
@@ -121,7 +123,7 @@ export async function parsePgpPublicKey(bytes: Uint8Array): Promise<PgpPublicKey
   }
   const packets = new PacketList<any>();
   for (const k of keys) packets.push(...canonicalPackets(k));
-  return { keys, canonical: utf8Encode(goArmor("PGP PUBLIC KEY BLOCK", packets.write())) };
+  return { keys, selfSignatures, canonical: utf8Encode(goArmor("PGP PUBLIC KEY BLOCK", packets.write())) };
 }
 
 /** Parses an armored or binary detached signature. @throws SignatureError (field "signature"). */
