@@ -17,6 +17,7 @@
 import { createHash, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { pae } from "../src/rekor/v2/entry.ts";
+import { fixture as pkiFixture, fixtureText as pkiFixtureText } from "../test/fixtures/pki/index.ts";
 import { fixture as rekordFixture } from "../test/fixtures/rekord/index.ts";
 import { elgamalSubkeyKey, hugeDsaKey, keyWithSelfSignatures, rsaHugeExponentKey, unknownAlgorithmKey } from "../test/helpers/pgp-packets.ts";
 import { startLog, type Bundle } from "./miniflare.ts";
@@ -232,19 +233,28 @@ function cases(): Case[] {
   // DSSE: the most a request may verify (src/rekor/verification-budget.ts): 24 units (P-521: 4 each) or 2 MiB of PAE.
   const inOrder = (n: number) => Array.from({ length: n }, (_, i) => i);
   const byLast = (n: number) => Array<number>(n).fill(9);
-  const sixInOrder = { verifiers: ten.slice(0, 6), signers: inOrder(6), payloadBytes: 340_000 };
-  post("v2 dsse, 6 signatures x 6 P-521 verifiers in order, 340 KB payload (24 units, 2 MB hashed)", "valid", v2, () => v2Dsse(sixInOrder), [201]);
-  post("v2 dsse, 10 x 10 RSA-4096 in order, 200 KB payload", "valid", v2, () => v2Dsse({ verifiers: tenRsa, signers: inOrder(10), payloadBytes: 200_000 }), [201]);
-  post("v2 dsse, 10 signatures by the last of 10 P-521 verifiers, 200 KB (refused after 6 attempts)", "invalid", v2, () => v2Dsse({ verifiers: ten, signers: byLast(10), payloadBytes: 200_000 }), [400]);
-  post("v2 dsse, 3 x 3 P-521 in order, 750 KB payload (refused at 2 MiB hashed)", "invalid", v2, () => v2Dsse({ verifiers: ten.slice(0, 3), signers: inOrder(3), payloadBytes: 750_000 }), [400]);
-  post("v2 dsse, 6 x 6 P-521, 340 KB payload, last signature broken", "invalid", v2, () => v2Dsse({ ...sixInOrder, breakLast: true }), [400]);
+  const sixInOrder = { verifiers: ten.slice(0, 6), signers: inOrder(6), payloadBytes: 170_000 };
+  post("v2 dsse, one signature over a 750 KB payload, P-521", "valid", v2, () => v2Dsse({ verifiers: ten.slice(0, 1), signers: [0], payloadBytes: 750_000 }), [201]);
+  post("v2 dsse, 6 signatures x 6 P-521 verifiers in order, 170 KB payload (24 units, 1 MB hashed)", "valid", v2, () => v2Dsse(sixInOrder), [201]);
+  post("v2 dsse, 10 x 10 RSA-4096 in order, 100 KB payload", "valid", v2, () => v2Dsse({ verifiers: tenRsa, signers: inOrder(10), payloadBytes: 100_000 }), [201]);
+  post("v2 dsse, 10 signatures by the last of 10 P-521 verifiers, 170 KB (refused after 6 attempts)", "invalid", v2, () => v2Dsse({ verifiers: ten, signers: byLast(10), payloadBytes: 170_000 }), [400]);
+  post("v2 dsse, 2 x 2 P-521 in order, 750 KB payload (refused at 1 MiB hashed)", "invalid", v2, () => v2Dsse({ verifiers: ten.slice(0, 2), signers: inOrder(2), payloadBytes: 750_000 }), [400]);
+  post("v2 dsse, 6 x 6 P-521, 170 KB payload, last signature broken", "invalid", v2, () => v2Dsse({ ...sixInOrder, breakLast: true }), [400]);
   // Rekor v1 writes
   post("v1 hashedrekord, ECDSA P-521", "valid", v1, () => v1HashedRekord(P), [201]);
-  post("v1 hashedrekord, chain of 10 certificates (garbage after the first)", "invalid", v1, () => ({ ...v1HashedRekord(P), spec: { ...v1HashedRekord(P).spec, signature: { content: "AAAA", publicKey: { content: b64(Buffer.from(`-----BEGIN CERTIFICATE-----\n${b64(new Uint8Array(40_000))}\n-----END CERTIFICATE-----\n`.repeat(10))) } } } }), [400]);
-  post("v1 dsse, 6 signatures x 6 P-521 verifiers in order, 340 KB payload", "valid", v1, () => v1Dsse(sixInOrder), [201]);
-  post("v1 dsse, 10 signatures by the last of 10 P-521 verifiers, 200 KB (refused after 6 attempts)", "invalid", v1, () => v1Dsse({ verifiers: ten, signers: byLast(10), payloadBytes: 200_000 }), [400]);
-  post("v1 intoto, 6 signatures with their own P-521 keys, 340 KB payload", "valid", v1, () => v1Intoto(sixInOrder), [201]);
-  post("v1 intoto, 10 signatures all by the last key, 200 KB (refused after 6 attempts)", "invalid", v1, () => v1Intoto({ verifiers: ten, signers: byLast(10), payloadBytes: 200_000 }), [400]);
+  post("v1 hashedrekord, chain of 10 certificates (OpenSSL's P-256 certificate, each parsed twice)", "valid", v1, () => ({
+    apiVersion: "0.0.1",
+    kind: "hashedrekord",
+    spec: {
+      data: { hash: { algorithm: "sha256", value: Buffer.from(pkiFixture("message.sha256")).toString("hex") } },
+      signature: { content: b64(pkiFixture("p256.sig-digest.der")), publicKey: { content: b64(Buffer.from(pkiFixtureText("p256.cert.pem").repeat(10))) } },
+    },
+  }), [201, 409]);
+  post("v1 hashedrekord, 700 KB PEM chain of garbage certificates", "invalid", v1, () => ({ ...v1HashedRekord(P), spec: { ...v1HashedRekord(P).spec, signature: { content: "AAAA", publicKey: { content: b64(Buffer.from(`-----BEGIN CERTIFICATE-----\n${b64(new Uint8Array(40_000))}\n-----END CERTIFICATE-----\n`.repeat(10))) } } } }), [400]);
+  post("v1 dsse, 6 signatures x 6 P-521 verifiers in order, 170 KB payload", "valid", v1, () => v1Dsse(sixInOrder), [201]);
+  post("v1 dsse, 10 signatures by the last of 10 P-521 verifiers, 170 KB (refused after 6 attempts)", "invalid", v1, () => v1Dsse({ verifiers: ten, signers: byLast(10), payloadBytes: 170_000 }), [400]);
+  post("v1 intoto, 6 signatures with their own P-521 keys, 170 KB payload", "valid", v1, () => v1Intoto(sixInOrder), [201]);
+  post("v1 intoto, 10 signatures all by the last key, 170 KB (refused after 6 attempts)", "invalid", v1, () => v1Intoto({ verifiers: ten, signers: byLast(10), payloadBytes: 170_000 }), [400]);
   post("v1 rekord pgp, RSA-3072 (gpg)", "valid", v1, rekord("pgp", rekordFixture("pgp-rsa.pub.gpg"), rekordFixture("pgp-rsa.sig"), art), [201, 409]);
   post("v1 rekord pgp, 512 KiB data, signature does not verify", "invalid", v1, rekord("pgp", rekordFixture("pgp-rsa.pub.gpg"), rekordFixture("pgp-rsa.sig"), big), [400]);
   post("v1 rekord pgp, key with 32 self-signatures", "valid", v1, rekord("pgp", keyWithSelfSignatures(32), rekordFixture("pgp-ed25519.sig"), art), [201, 409]);
@@ -259,8 +269,8 @@ function cases(): Case[] {
   post("v1 retrieve, 1 hashedrekord P-521 entry", "valid", retrieve, () => ({ entries: [v1HashedRekord(P)] }), [200]);
   post("v1 retrieve, 2 hashedrekord P-521 entries (24 units)", "valid", retrieve, () => ({ entries: Array.from({ length: 2 }, () => v1HashedRekord(P)) }), [200]);
   post("v1 retrieve, 10 hashedrekord P-521 entries (refused at the 3rd)", "invalid", retrieve, () => ({ entries: Array.from({ length: 10 }, () => v1HashedRekord(P)) }), [400]);
-  post("v1 retrieve, 10 hashedrekord RSA-4096 entries", "valid", retrieve, () => ({ entries: Array.from({ length: 10 }, () => v1HashedRekord(R)) }), [200]);
-  post("v1 retrieve, 6 dsse entries of 1 P-521 signature, 150 KB payloads (24 units)", "valid", retrieve, () => ({ entries: Array.from({ length: 6 }, () => v1Dsse({ verifiers: ten.slice(0, 1), signers: [0], payloadBytes: 150_000 })) }), [200]);
+  post("v1 retrieve, 8 hashedrekord RSA-4096 entries (24 units)", "valid", retrieve, () => ({ entries: Array.from({ length: 8 }, () => v1HashedRekord(R)) }), [200]);
+  post("v1 retrieve, 6 dsse entries of 1 P-521 signature, 100 KB payloads (24 units)", "valid", retrieve, () => ({ entries: Array.from({ length: 6 }, () => v1Dsse({ verifiers: ten.slice(0, 1), signers: [0], payloadBytes: 100_000 })) }), [200]);
   post("v1 retrieve, 10 dsse entries of 10 x 10 P-521 by the last, 10 KB payloads (refused after 6 attempts)", "invalid", retrieve, () => ({ entries: Array.from({ length: 10 }, () => v1Dsse({ verifiers: ten, signers: byLast(10), payloadBytes: 10_000 })) }), [400]);
   post("v1 retrieve, 2 pgp keys with 32 self-signatures (18 units)", "valid", retrieve, { entries: Array(2).fill(rekord("pgp", keyWithSelfSignatures(32), rekordFixture("pgp-ed25519.sig"), art)) }, [200]);
   post("v1 retrieve, 10 pgp keys with 32 self-signatures (refused at the 3rd)", "invalid", retrieve, { entries: Array(10).fill(rekord("pgp", keyWithSelfSignatures(32), rekordFixture("pgp-ed25519.sig"), art)) }, [400]);

@@ -60,9 +60,19 @@ export class TileReader {
     return { ...parseCheckpoint(opened.text), note };
   }
 
-  /** A HashReader for the tree of `size` leaves, backed by the log's tiles. */
+  /** The last HashReader made, kept: it memoizes each tile's inner hashes, which every proof in that tree shares. */
+  private lastHashReader?: { size: number; reader: HashReader };
+
+  /**
+   * A HashReader for the tree of `size` leaves, backed by the log's tiles. Consecutive calls for the same size share
+   * one reader, so proofs for many entries (a search page of hits) hash each tile's inner levels once, not once each.
+   */
   hashReader(size: number): HashReader {
-    return tileHashReader(size, (tiles: Tile[]) => Promise.all(tiles.map((t) => this.must(tilePath(t)))));
+    if (this.lastHashReader?.size !== size) {
+      const read = (tiles: Tile[]) => Promise.all(tiles.map((t) => this.must(tilePath(t))));
+      this.lastHashReader = { size, reader: tileHashReader(size, read, MAX_CACHED_TILES) };
+    }
+    return this.lastHashReader.reader;
   }
 
   /** Entry `index` from its bundle, checked against the level-0 tile of the tree `size` (so it is authenticated by the root). */

@@ -19,19 +19,20 @@ import { RequestError } from "./errors.ts";
  */
 export const MAX_VERIFICATION_UNITS = 24;
 /** Message bytes one request may hash for its verifications (each attempt over a message hashes all of it). */
-export const MAX_VERIFIED_BYTES = 2 << 20;
+export const MAX_VERIFIED_BYTES = 1 << 20;
 
 /** ECDSA's cost grows with the curve, natively (WebCrypto) and more so in pure JavaScript (@noble/curves). */
 const ECDSA_UNITS = { message: { "P-256": 1, "P-384": 2, "P-521": 4 }, digest: { "P-256": 4, "P-384": 8, "P-521": 12 } } as const;
 
 /**
  * Units of one verification with `key`. WebCrypto verifies messages natively; a digest (hashedrekord) cannot be
- * given to WebCrypto, so ECDSA over a digest runs in pure JavaScript, RSA in BigInt (e = 65537: cheap) and
- * Ed25519ph in pure JavaScript.
+ * given to WebCrypto, so ECDSA over a digest runs in pure JavaScript, RSA in BigInt and Ed25519ph in pure
+ * JavaScript.
  */
 export function verificationUnits(key: PublicKeyInfo, overDigest: boolean): number {
   if (key.kind === "ecdsa") return ECDSA_UNITS[overDigest ? "digest" : "message"][key.curve ?? "P-521"];
-  if (key.kind === "ed25519" && overDigest) return 3;
+  // RSA over a digest: BigInt exponentiation, up to 62 multiplications of 4096-bit numbers (e < 2^31).
+  if (overDigest) return 3;
   return 1;
 }
 

@@ -210,9 +210,10 @@ function isPowerOfTwo(n: number): boolean {
  * A HashReader over C2SP tiles for a tree of `size` leaves. A stored hash at level 8t+r is the
  * perfect root of 2^r consecutive hashes of a level-t tile, so it needs the one tile that holds
  * them, read at the width it has at `size`. The reader fetches each tile once (across calls) and
- * memoizes each tile's inner levels, so proofs for many leaves of one round share the work.
+ * memoizes each tile's inner levels (the `maxCachedTiles` most recent), so proofs for many leaves of one round share
+ * the work.
  */
-export function tileHashReader(size: number, readTiles: (tiles: Tile[]) => Promise<Uint8Array[]>): HashReader {
+export function tileHashReader(size: number, readTiles: (tiles: Tile[]) => Promise<Uint8Array[]>, maxCachedTiles = Infinity): HashReader {
   const cache = new Map<string, Hash[][]>(); // tile path → inner levels (levels[r][i] = node i at height r)
   return async (coords) => {
     const wanted = new Map<string, Tile>();
@@ -238,6 +239,12 @@ export function tileHashReader(size: number, readTiles: (tiles: Tile[]) => Promi
         if (data.length !== tile.width * HASH_SIZE) throw new MalformedError(`${tilePath(tile)} has ${data.length} bytes`);
         cache.set(tilePath(tile), innerLevels(data));
       });
+      // A long-lived reader (a monitor walking a large log) keeps the most recent tiles only.
+      const inUse = new Set(located.map((l) => l.path));
+      for (const path of cache.keys()) {
+        if (cache.size <= Math.max(maxCachedTiles, inUse.size)) break;
+        if (!inUse.has(path)) cache.delete(path);
+      }
     }
     return located.map(({ path, r, node }) => {
       const h = cache.get(path)?.[r]?.[node];
