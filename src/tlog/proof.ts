@@ -240,10 +240,12 @@ export function tileHashReader(size: number, readTiles: (tiles: Tile[]) => Promi
         cache.set(tilePath(tile), innerLevels(data));
       });
       // A long-lived reader (a monitor walking a large log) keeps the most recent tiles only.
-      const inUse = new Set(located.map((l) => l.path));
-      for (const path of cache.keys()) {
-        if (cache.size <= Math.max(maxCachedTiles, inUse.size)) break;
-        if (!inUse.has(path)) cache.delete(path);
+      if (cache.size > maxCachedTiles) {
+        const inUse = new Set(located.map((l) => l.path));
+        for (const path of cache.keys()) {
+          if (cache.size <= Math.max(maxCachedTiles, inUse.size)) break;
+          if (!inUse.has(path)) cache.delete(path);
+        }
       }
     }
     return located.map(({ path, r, node }) => {

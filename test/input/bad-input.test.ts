@@ -148,6 +148,24 @@ function battery(size: number): Case[] {
     ["rekord pgp: DSA signature", rekord(rekordFixture("pgp-ed25519.pub.gpg"), signatureWithAlgorithm(17)), /^spec\.signature\.content \(pgp\): OpenPGP signatures made with DSA \(algorithm 17\) are refused/],
   ];
 
+  // Requests that need more signature verification than one request may spend (src/rekor/verification-budget.ts):
+  // ten signatures all made by the last of ten verifiers, each tried against the verifiers in order.
+  const tenKeys = Array.from({ length: 10 }, () => p256Key());
+  const lastSigned = v2Dsse(tenKeys[9]!, enc('{"battery":"budget"}'));
+  const overBudgetV2 = set(
+    set(lastSigned, "dsseRequestV002.verifiers", tenKeys.map((k) => ({ publicKey: { rawBytes: toBase64(k.spki) }, keyDetails: "PKIX_ECDSA_P256_SHA_256" }))),
+    "dsseRequestV002.envelope.signatures",
+    Array(10).fill(lastSigned.dsseRequestV002.envelope.signatures[0]),
+  );
+  const lastSignedV1 = v1Dsse(tenKeys[9]!, enc('{"battery":"budget"}'));
+  const lastEnvelope = JSON.parse(lastSignedV1.spec.proposedContent.envelope) as { signatures: unknown[] };
+  const overBudgetV1 = set(
+    set(lastSignedV1, "spec.proposedContent.verifiers", tenKeys.map((k) => toBase64(utf8Encode(encodePem("PUBLIC KEY", k.spki))))),
+    "spec.proposedContent.envelope",
+    JSON.stringify({ ...lastEnvelope, signatures: Array(10).fill(lastEnvelope.signatures[0]) }),
+  );
+  const BUDGET = /this request needs more signature verifications than the 24 units one request may spend/;
+
   const rows: Case[] = [];
   const add = (endpoint: string, what: string, request: Req, status: number, message: RegExp, check?: Case["check"]) =>
     rows.push({ endpoint, what, request, status, message, ...(check ? { check } : {}) });
@@ -215,6 +233,7 @@ function battery(size: number): Case[] {
   add(E2, "dsse: no verifiers", v2(set(dsse, "dsseRequestV002.verifiers", [])), 400, /verifiers: at least one verifier is required/);
   add(E2, "dsse: the same verifier twice", v2(set(dsse, "dsseRequestV002.verifiers", [dsse.dsseRequestV002.verifiers[0], dsse.dsseRequestV002.verifiers[0]])), 400, /verifiers\[1\] duplicates verifiers\[0\]/);
   add(E2, "dsse: signature by another key", v2(set(dsse, "dsseRequestV002.verifiers.0.publicKey.rawBytes", toBase64(other.spki))), 400, /envelope\.signatures\[0\]: not verified by any verifier/);
+  add(E2, "dsse: 10 signatures all by the last of 10 verifiers (over the verification budget)", v2(overBudgetV2), 400, new RegExp(`^dsseRequestV002\\.envelope\\.signatures\\[2\\]: ${BUDGET.source}`));
   add(E2, "dsse: payloadType of the wrong type", v2(set(dsse, "dsseRequestV002.envelope.payloadType", 7)), 400, /envelope\.payloadType: expected a string/);
   add(E2, "dsse: payloadType with a lone surrogate", v2(set(dsse, "dsseRequestV002.envelope.payloadType", "\ud800")), 400, /envelope\.payloadType: not valid Unicode/);
   add(E2, "dsse: payload is not base64", v2(set(dsse, "dsseRequestV002.envelope.payload", "{}")), 400, /envelope\.payload: invalid base64/);
@@ -268,6 +287,7 @@ function battery(size: number): Case[] {
   add(E1, "dsse: verifier is not base64", v1(set(v1dsse, "spec.proposedContent.verifiers", ["%%"])), 400, p(/spec\.proposedContent\.verifiers\[0\]: invalid base64$/));
   add(E1, "dsse: verifier of the wrong type", v1(set(v1dsse, "spec.proposedContent.verifiers", [5])), 400, p(/verifiers\[0\]: expected base64 PEM$/));
   add(E1, "dsse: signature by another key", v1(set(v1dsse, "spec.proposedContent.verifiers", [toBase64(utf8Encode(encodePem("PUBLIC KEY", other.spki)))])), 400, p(/envelope\.signatures\[0\]: all signatures must have a key that verifies them$/));
+  add(E1, "dsse: 10 signatures all by the last of 10 verifiers (over the verification budget)", v1(overBudgetV1), 400, p(new RegExp(`^envelope\\.signatures\\[2\\]: ${BUDGET.source}`)));
   add(E1, "intoto: hash algorithm sha1", v1(set(v1intoto, "spec.content.hash.algorithm", "sha1")), 400, p(/spec\.content\.hash\.algorithm must be sha256$/));
   add(E1, "intoto: hash value 63 hex digits", v1(set(v1intoto, "spec.content.hash.value", sha256Hex.slice(1))), 400, p(/spec\.content\.hash\.value must be 64 hex digits$/));
   add(E1, "intoto: payload not base64 of base64", v1(set(v1intoto, "spec.content.envelope.payload", toBase64(enc("{not base64}")))), 400, p(/spec\.content\.envelope\.payload: not base64 of a base64 string$/));
@@ -315,6 +335,7 @@ function battery(size: number): Case[] {
   add(ER, "entryUUIDs is not an array", retrieve({ entryUUIDs: uuid64 }), 400, /^entryUUIDs must be an array$/);
   // Each hostile key ten times, as one retrieve may ask: refused at the first, before openpgp.js sees it.
   for (const [what, entry, message] of hostilePgp) add(ER, `${what}, 10 times`, retrieve({ entries: Array(10).fill(entry) }), 400, p(message));
+  add(ER, "7 hashedrekord P-256 entries (28 units, over the verification budget)", retrieve({ entries: Array.from({ length: 7 }, (_, i) => v1HashedRekord(key, enc(`budget ${i}`))) }), 400, p(new RegExp(`^spec\\.signature: ${BUDGET.source}`)));
   add(ER, "11 logIndexes", retrieve({ logIndexes: Array.from({ length: 11 }, (_, i) => i) }), 422, /^logIndexes: at most 10 items$/);
   add(ER, "11 entryUUIDs", retrieve({ entryUUIDs: Array(11).fill(uuid64) }), 422, /^entryUUIDs: at most 10 items$/);
   add(ER, "11 entries", retrieve({ entries: Array(11).fill(v1hr) }), 422, /^entries: at most 10 items$/);
@@ -540,10 +561,10 @@ describe("bad input battery", () => {
     expect(size).toBe(5);
   });
 
-  it("has exactly its 333 cases across every endpoint, each distinct", () => {
+  it("has exactly its 336 cases across every endpoint, each distinct", () => {
     const all = [...battery(size), ...methodCases()];
     // Exact, so that a row lost in a merge or a refactor shows here (add a row: raise the count).
-    expect(all.length).toBe(333);
+    expect(all.length).toBe(336);
     const labels = all.map((c) => `${c.endpoint}: ${c.what}`);
     expect(new Set(labels).size).toBe(labels.length);
     // Every documented path, and the test-only append, is aimed at (labels are "<methods> <OpenAPI path>").
