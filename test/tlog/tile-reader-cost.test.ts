@@ -4,8 +4,8 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { TileReader } from "../../src/client/tile-reader.ts";
 import { hashLeaf, useSha256 } from "../../src/tlog/hash.ts";
-import { checkInclusion } from "../../src/tlog/proof.ts";
-import { tilePath } from "../../src/tlog/tile.ts";
+import { checkInclusion, proveInclusion, tileHashReader } from "../../src/tlog/proof.ts";
+import { tilePath, type Tile } from "../../src/tlog/tile.ts";
 import { appendLeaves, edgeRoot, edgeTiles, emptyEdge } from "../../src/tlog/tree.ts";
 
 afterEach(() => useSha256(sha256));
@@ -29,5 +29,16 @@ describe("TileReader proof cost", () => {
     expect(hashes).toBeLessThanOrEqual(255 + 255 + 87 + 1 + 4 * 100); // and a few right-edge hashes per proof
     useSha256(sha256);
     proofs.forEach((p, i) => checkInclusion(p, i * 6, edge.size, leaves[i * 6]!, edgeRoot(edge)));
+  });
+
+  it("a reader that keeps one tile's inner levels still proves across tiles (the tiles a call uses are kept)", async () => {
+    const leaves = Array.from({ length: 600 }, (_, i) => hashLeaf(new TextEncoder().encode(`entry ${i}`)));
+    const { edge, tiles } = appendLeaves(emptyEdge(), leaves);
+    const store = new Map<string, Uint8Array>();
+    for (const t of [...tiles, ...edgeTiles(edge)]) store.set(tilePath(t.tile), t.data);
+    let reads = 0;
+    const reader = tileHashReader(edge.size, async (ts: Tile[]) => ts.map((t) => (reads++, store.get(tilePath(t))!)), 1);
+    for (const i of [0, 599, 300, 1, 598, 256]) checkInclusion(await proveInclusion(i, edge.size, reader), i, edge.size, leaves[i]!, edgeRoot(edge));
+    expect(reads).toBeGreaterThan(4); // tiles were evicted and read again
   });
 });
