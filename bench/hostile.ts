@@ -281,8 +281,8 @@ function cases(): Case[] {
   get("GET /api/v1/log/proof, firstSize=1, lastSize=tree size", "valid", "/api/v1/log/proof?firstSize=1&lastSize=SIZE", [200]);
   get("GET /api/v1/log/proof, lastSize=2^53-1", "invalid", "/api/v1/log/proof?firstSize=1&lastSize=9007199254740991", [400]);
   get("GET /api/v1/log/entries?logIndex=last", "valid", "/api/v1/log/entries?logIndex=LAST", [200]);
-  get("GET /api/v2/search, a key with 20 hits (the default page)", "valid", `/api/v2/search?key=${encodeURIComponent("KEY")}`, [200]);
-  get("GET /api/v2/search, a key with 100 hits", "valid", `/api/v2/search?key=${encodeURIComponent("KEY")}&limit=100`, [200]);
+  get("GET /api/v2/search, a key with 20 hits (a full page, the most there is)", "valid", `/api/v2/search?key=${encodeURIComponent("KEY")}`, [200]);
+  get("GET /api/v2/search, limit=21 (over the page limit)", "invalid", `/api/v2/search?key=${encodeURIComponent("KEY")}&limit=21`, [400]);
   post("POST /api/v1/index/retrieve, a key with every hit", "valid", "/api/v1/index/retrieve", { publicKey: { format: "x509", content: "SEEDPEM" } }, [200]);
   return out;
 }

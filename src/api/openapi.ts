@@ -113,7 +113,7 @@ export const OPENAPI = {
           { name: "issuer", in: "query", description: "Fulcio OIDC issuer URL, exactly", schema: { type: "string" } },
           { name: "repository", in: "query", description: "Fulcio source repository URI, exactly", schema: { type: "string" } },
           { name: "key", in: "query", description: "key:sha256:<hex of SHA-256(DER SPKI)> (or bare 64 hex), key:pgp:<fingerprint>, key:minisign:<key id>, key:ssh:SHA256:<b64>", schema: { type: "string" } },
-          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 20, default: 20 } },
           { name: "cursor", in: "query", description: "nextCursor of the previous page", schema: { type: "string" } },
         ],
         responses: { "200": { description: "hits in (shard, logIndex) order, and nextCursor when there are more", content: json({ $ref: "#/components/schemas/SearchAnswer" }) }, "400": error("missing, several or malformed selectors, bad limit or cursor") },

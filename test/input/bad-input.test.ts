@@ -369,10 +369,10 @@ function battery(size: number): Case[] {
   add(ES, "key that is no key form", get("/api/v2/search?key=abc"), 400, /^key must be key:sha256:<64 hex>/);
   add(ES, "pgp key of 39 hex", get(`/api/v2/search?key=key:pgp:${h64.slice(0, 39)}`), 400, /^key must be /);
   add(ES, "ssh key with padding", get(`/api/v2/search?key=key:ssh:SHA256:${"A".repeat(42)}=`), 400, /^key must be /);
-  add(ES, "limit 0", get(`/api/v2/search?digest=${h64}&limit=0`), 400, /^limit must be an integer from 1 to 100$/);
-  add(ES, "limit 101", get(`/api/v2/search?digest=${h64}&limit=101`), 400, /^limit must be an integer from 1 to 100$/);
-  add(ES, "limit not a number", get(`/api/v2/search?digest=${h64}&limit=ten`), 400, /^limit must be an integer from 1 to 100$/);
-  add(ES, "limit negative", get(`/api/v2/search?digest=${h64}&limit=-1`), 400, /^limit must be an integer from 1 to 100$/);
+  add(ES, "limit 0", get(`/api/v2/search?digest=${h64}&limit=0`), 400, /^limit must be an integer from 1 to 20$/);
+  add(ES, "limit 21", get(`/api/v2/search?digest=${h64}&limit=21`), 400, /^limit must be an integer from 1 to 20$/);
+  add(ES, "limit not a number", get(`/api/v2/search?digest=${h64}&limit=ten`), 400, /^limit must be an integer from 1 to 20$/);
+  add(ES, "limit negative", get(`/api/v2/search?digest=${h64}&limit=-1`), 400, /^limit must be an integer from 1 to 20$/);
   const CURSOR = /^cursor is malformed: pass nextCursor from the previous answer unchanged$/;
   add(ES, "cursor not base64url", get(`/api/v2/search?digest=${h64}&cursor=%25%25`), 400, CURSOR);
   add(ES, "cursor of random base64url", get(`/api/v2/search?digest=${h64}&cursor=AAAA`), 400, CURSOR);
