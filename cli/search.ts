@@ -68,6 +68,9 @@ export function verifySearchHit(hit: unknown, verifiers: readonly LogKey[], key?
   };
 }
 
+/** The largest page the log serves (`limit` 1–20 on GET /api/v2/search). */
+const SEARCH_PAGE = 20;
+
 /** Every verified hit for one selector (e.g. "digest", "sha256:..."), following cursors up to `max` hits. */
 export async function searchAll(baseUrl: string, selector: Selector, value: string, verifiers: readonly LogKey[], max: number): Promise<VerifiedHit[]> {
   let key: string;
@@ -81,7 +84,7 @@ export async function searchAll(baseUrl: string, selector: Selector, value: stri
   const hits: VerifiedHit[] = [];
   let cursor: string | undefined;
   do {
-    const limit = Math.min(100, max - hits.length);
+    const limit = Math.min(SEARCH_PAGE, max - hits.length);
     const url = `${baseUrl}/api/v2/search?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
     const r = await httpJson(url);
     if (r.status === 400) throw usage(`the log refused the query: ${serverMessage(r.body)}`);

@@ -106,7 +106,7 @@ export const OPENAPI = {
         requestBody: { required: true, content: json({ $ref: "#/components/schemas/ProposedEntry" }) },
         responses: {
           "201": { description: "LogEntry map keyed by entry UUID; ETag and Location headers", content: json({ $ref: "#/components/schemas/LogEntry" }) },
-          "400": error("invalid entry"),
+          "400": error("invalid entry, a refused key (e.g. PGP DSA/ElGamal, RSA outside 2048-4096 bits), or more signature verification than one request may do (24 units, 4 MiB of signed messages; docs/SECURITY.md)"),
           "409": {
             description: "duplicate (also of an entry whose certificate has expired since); Location header holds the existing entry, `entry` the LogEntry map as a read returns it (absent if it could not be read)",
             content: json({ $ref: "#/components/schemas/Conflict" }),
@@ -134,9 +134,13 @@ export const OPENAPI = {
     "/api/v1/log/entries/retrieve": {
       post: {
         operationId: "searchLogQuery",
-        summary: "Rekor v1 bulk retrieve by UUIDs, indexes or proposed entries (at most 10 of each); a proposed entry is found even if its certificate has expired since",
+        summary: "Rekor v1 bulk retrieve by UUIDs, indexes or proposed entries (at most 10 of each); a proposed entry is found even if its certificate has expired since; the proposed entries' signature verifications share one request's budget",
         requestBody: { required: true, content: json() },
-        responses: { "200": { description: "array of LogEntry maps", content: json({ type: "array", items: { $ref: "#/components/schemas/LogEntry" } }) }, "400": error("bad query"), "422": error("too many items"), "429": rateLimited },
+        responses: {
+          "200": { description: "array of LogEntry maps", content: json({ type: "array", items: { $ref: "#/components/schemas/LogEntry" } }) },
+          "400": error("bad query, an invalid proposed entry, or proposed entries needing more signature verification than one request may do"),
+          "422": error("too many items"),
+        },
       },
     },
     "/api/v2/search": {
@@ -151,7 +155,7 @@ export const OPENAPI = {
           { name: "issuer", in: "query", description: "Fulcio OIDC issuer URL, exactly", schema: { type: "string" } },
           { name: "repository", in: "query", description: "Fulcio source repository URI, exactly", schema: { type: "string" } },
           { name: "key", in: "query", description: "key:sha256:<hex of SHA-256(DER SPKI)> (or bare 64 hex), key:pgp:<fingerprint>, key:minisign:<key id>, key:ssh:SHA256:<b64>", schema: { type: "string" } },
-          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 20, default: 20 } },
           { name: "cursor", in: "query", description: "nextCursor of the previous page", schema: { type: "string" } },
         ],
         responses: { "200": { description: "hits in (shard, logIndex) order, and nextCursor when there are more", content: json({ $ref: "#/components/schemas/SearchAnswer" }) }, "400": error("missing, several or malformed selectors, bad limit or cursor"), "429": rateLimited },

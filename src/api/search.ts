@@ -30,7 +30,8 @@ search.onError((err, c) => {
 });
 
 export const DEFAULT_SEARCH_LIMIT = 20;
-export const MAX_SEARCH_LIMIT = 100;
+/** A page's hits are each read and proven at the edge: 20 keep a search request within its CPU budget (README, Performance). */
+export const MAX_SEARCH_LIMIT = 20;
 
 export interface SearchHit {
   shard: string;

@@ -11,6 +11,7 @@ import { readConfig } from "../config.ts";
 import { RequestError, TooLargeError } from "../rekor/errors.ts";
 import { canonicalizeProposedEntry } from "../rekor/v1/proposed-entry.ts";
 import { ValidityCheck } from "../rekor/validity-check.ts";
+import { VerificationBudget } from "../rekor/verification-budget.ts";
 import { entryUuid, logEntry, type V1LogEntry } from "../rekor/v1/log-entry.ts";
 import { parseCheckpoint } from "../tlog/checkpoint.ts";
 import { hashLeaf } from "../tlog/hash.ts";
@@ -48,9 +49,10 @@ function limitBody(c: Context<{ Bindings: Env }>, next: () => Promise<void>) {
   })(c, next);
 }
 
-async function canonical(c: Context<{ Bindings: Env }>, json: unknown, validity: ValidityCheck) {
+/** A proposed entry's canonical leaf; `budget` is the request's, shared by every entry of a retrieve. */
+async function canonical(c: Context<{ Bindings: Env }>, json: unknown, validity: ValidityCheck, budget = new VerificationBudget()) {
   try {
-    return await canonicalizeProposedEntry(json, { maxDataBytes: config(c).rekordMaxDataBytes, validity });
+    return await canonicalizeProposedEntry(json, { maxDataBytes: config(c).rekordMaxDataBytes, validity, budget });
   } catch (e) {
     if (e instanceof TooLargeError) throw new ApiError(413, `error processing entry: ${e.message}`);
     // Such an entry cannot be logged already: its certificate's problem, noted first, is the one to name.
@@ -227,9 +229,11 @@ v1.post("/api/v1/log/entries/retrieve", limitBody, async (c) => {
     const at = await findByUuid(c.env, u);
     if (at !== null) wanted.push([at, u]);
   }
+  // Up to ten entries, each verified: their signature verifications share one budget (src/rekor/verification-budget.ts).
+  const budget = new VerificationBudget();
   for (const p of proposed) {
     // Never a validity check: an entry stays findable after its certificate expires.
-    const e = await canonical(c, p, ValidityCheck.never());
+    const e = await canonical(c, p, ValidityCheck.never(), budget);
     const leafHash = toHex(hashLeaf(e.body));
     const at = await findByUuid(c.env, leafHash); // in any shard
     if (at !== null) wanted.push([at, leafHash]);

@@ -37,7 +37,7 @@ export class TileReader {
     private readonly fetchPath: PathFetcher,
     private readonly verifiers: readonly NoteVerifier[],
     /** Tiles' inner levels, shared by this reader's hash readers (and beyond, if the caller keeps one). */
-    private readonly levels: TileLevelsCache = new Map(),
+    private readonly levels: TileLevelsCache = boundedLevels(MAX_CACHED_TILES),
   ) {}
 
   private async must(path: string): Promise<Uint8Array> {
@@ -63,7 +63,10 @@ export class TileReader {
     return openCheckpoint(note, this.verifiers);
   }
 
-  /** A HashReader for the tree of `size` leaves, backed by the log's tiles. */
+  /**
+   * A HashReader for the tree of `size` leaves, backed by the log's tiles. Every hash reader of this TileReader shares
+   * its tiles' inner levels, so proofs for many entries (a search page of hits) hash each tile once, not once each.
+   */
   hashReader(size: number): HashReader {
     return tileHashReader(size, (tiles: Tile[]) => Promise.all(tiles.map((t) => this.must(tilePath(t)))), this.levels);
   }
@@ -106,4 +109,17 @@ export class TileReader {
     const proof = await this.proveConsistency(older.size, newer.size);
     checkConsistency(proof, older.size, newer.size, older.root, newer.root);
   }
+}
+
+/** A long-lived reader (a monitor walking a large log) keeps the inner levels of its most recent tiles only. */
+function boundedLevels(max: number): TileLevelsCache {
+  const map = new Map<string, Hash[][]>();
+  return {
+    get: (path) => map.get(path),
+    set: (path, levels) => {
+      map.delete(path);
+      map.set(path, levels);
+      if (map.size > max) map.delete(map.keys().next().value!);
+    },
+  };
 }

@@ -331,11 +331,9 @@ export function decodePem(pem: string | Uint8Array): PemBlock[] {
     text = pem;
   } else {
     assertBytes(pem, "pem");
-    text = "";
-    for (const b of pem) {
-      if (b >= 0x80) throw new SignatureError("publicKey", "PEM must be ASCII");
-      text += String.fromCharCode(b);
-    }
+    if (pem.length > MAX_KEY_MATERIAL_BYTES) throw new SignatureError("publicKey", `PEM larger than ${MAX_KEY_MATERIAL_BYTES} bytes`);
+    for (const b of pem) if (b >= 0x80) throw new SignatureError("publicKey", "PEM must be ASCII");
+    text = new TextDecoder().decode(pem); // ASCII: one character per byte
   }
   if (text.length > MAX_KEY_MATERIAL_BYTES) throw new SignatureError("publicKey", `PEM larger than ${MAX_KEY_MATERIAL_BYTES} bytes`);
   // A string caller may pass non-ASCII; PEM is ASCII (RFC 7468 §3).
@@ -406,7 +404,7 @@ function asSignatureError(e: unknown, field: SignatureField, context: string): u
 }
 
 /** Dotted form of an OID's content octets, for error messages (X.690 §8.19). */
-function formatOid(content: Uint8Array): string {
+export function formatOid(content: Uint8Array): string {
   const arcs: bigint[] = [];
   let v = 0n;
   for (const b of content) {

@@ -23,10 +23,13 @@ import { createMessage, enums, PacketList, readKeys, readSignature, verify, type
 import { utf8Decode, utf8Encode } from "../tlog/encoding.ts";
 import { SignatureError } from "./errors.ts";
 import { MAX_KEY_MATERIAL_BYTES } from "./keys.ts";
+import { checkPgpKeyPackets, checkPgpSignaturePacket } from "./pgp-algorithms.ts";
 import { dearmor, goArmor, looksArmored, readPackets, PGP_TAG } from "./pgp-packets.ts";
 
 export interface PgpPublicKey {
   keys: Key[];
+  /** Signatures by the block's own keys, which openpgp.js may verify (at most {@link MAX_PGP_SELF_SIGNATURES}). */
+  selfSignatures: number;
   /** Rekor's canonical value: Go-armored "PGP PUBLIC KEY BLOCK". */
   canonical: Uint8Array;
 }
@@ -68,6 +71,22 @@ function canonicalPackets(key: Key): PacketList<any> {
 }
 
 /**
+ * Most signatures by a key block's own keys (self-certifications, subkey bindings, revocations, direct-key
+ * signatures): openpgp.js may verify each of them, again on every use when it is invalid, so their number bounds
+ * what a key costs. GnuPG writes one per user ID and subkey, and one more each time an expiry is changed.
+ */
+export const MAX_PGP_SELF_SIGNATURES = 32;
+
+/** The signatures of `key` that openpgp.js verifies with the key's own packets. */
+function ownSignatures(key: Key): number {
+  const direct = (key as unknown as { directSignatures?: SignaturePacket[] }).directSignatures?.length ?? 0;
+  let n = key.revocationSignatures.length + direct;
+  for (const user of key.users) n += user.selfCertifications.length + user.revocationSignatures.length;
+  for (const sub of key.subkeys) n += sub.bindingSignatures.length + sub.revocationSignatures.length;
+  return n;
+}
+
+/**
  * The armor type of an OpenPGP secret key, refused below. Spelled in parts so that scanners looking for
  * committed key material do not take this refusal for a key.
  */
@@ -78,20 +97,25 @@ export async function parsePgpPublicKey(bytes: Uint8Array): Promise<PgpPublicKey
   size(bytes, "publicKey");
   let keys: Key[];
   try {
+    let binary = bytes;
     if (looksArmored(bytes)) {
-      const text = utf8Decode(bytes);
-      const { type } = dearmor(text, "publicKey");
+      const { type, data } = dearmor(utf8Decode(bytes), "publicKey");
       if (type === SECRET_KEY_ARMOR) throw new SignatureError("publicKey", "a PGP private key block was sent: submit the public key only");
       if (type !== "PGP PUBLIC KEY BLOCK") throw new SignatureError("publicKey", `armor type "${type}" is not a PGP PUBLIC KEY BLOCK`);
-      keys = await readKeys({ armoredKeys: text });
-    } else {
-      keys = await readKeys({ binaryKeys: bytes });
+      binary = data;
     }
+    // openpgp.js reads exactly the packets checked here (the armor's own checks are ours too, dearmor above).
+    checkPgpKeyPackets(readPackets(binary, "publicKey"));
+    keys = await readKeys({ binaryKeys: binary });
   } catch (e) {
     if (e instanceof SignatureError) throw e;
     throw new SignatureError("publicKey", `not an OpenPGP public key: ${message(e)}`);
   }
   if (keys.some((k) => k.isPrivate())) throw new SignatureError("publicKey", "a PGP secret key was sent: submit the public key only");
+  const selfSignatures = keys.reduce((n, k) => n + ownSignatures(k), 0);
+  if (selfSignatures > MAX_PGP_SELF_SIGNATURES) {
+    throw new SignatureError("publicKey", `${selfSignatures} self-signatures (certifications, bindings, revocations) is more than the ${MAX_PGP_SELF_SIGNATURES} accepted: export the key without old self-signatures (gpg --export-options export-minimal)`);
+  }
   for (const k of keys) {
     if (k.keyPacket.version !== 6 && !k.users.some((u) => u.userID !== null && u.selfCertifications.length > 0)) {
       throw new SignatureError("publicKey", `key ${k.getFingerprint()} has no self-certified user ID`);
@@ -99,7 +123,7 @@ export async function parsePgpPublicKey(bytes: Uint8Array): Promise<PgpPublicKey
   }
   const packets = new PacketList<any>();
   for (const k of keys) packets.push(...canonicalPackets(k));
-  return { keys, canonical: utf8Encode(goArmor("PGP PUBLIC KEY BLOCK", packets.write())) };
+  return { keys, selfSignatures, canonical: utf8Encode(goArmor("PGP PUBLIC KEY BLOCK", packets.write())) };
 }
 
 /** Parses an armored or binary detached signature. @throws SignatureError (field "signature"). */
@@ -119,6 +143,7 @@ export async function parsePgpSignature(bytes: Uint8Array): Promise<PgpSignature
     }
     const packets = readPackets(binary, "signature");
     if (packets.length !== 1 || packets[0]!.tag !== PGP_TAG.signature) throw new SignatureError("signature", "expected exactly one OpenPGP signature packet");
+    checkPgpSignaturePacket(packets[0]!.body);
     signature = await readSignature({ binarySignature: binary });
   } catch (e) {
     if (e instanceof SignatureError) throw e;

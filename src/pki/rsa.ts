@@ -66,8 +66,9 @@ export function verifyRsaPssDigest(key: PublicKeyInfo, hash: HashName, digest: U
  */
 export async function verifyRsaPkcs1v15Message(key: PublicKeyInfo, hash: HashName, message: Uint8Array, signature: Uint8Array): Promise<void> {
   assertBytes(message, "message");
-  // The length check of §8.2.2 step 1, so that a short signature fails with the same message as a wrong one.
-  rsavp1(key, signature);
+  // The length check of §8.2.2 step 1, so that a short signature fails with the same message as a wrong one;
+  // the public-key operation itself is WebCrypto's (no BigInt exponentiation next to it).
+  rsaModulus(key, signature);
   const algorithm = { name: "RSASSA-PKCS1-v1_5", hash: WEBCRYPTO_HASH[hash] };
   const cryptoKey = await crypto.subtle.importKey("spki", key.spki, algorithm, false, ["verify"]);
   if (!(await crypto.subtle.verify(algorithm, cryptoKey, signature, message))) {
@@ -85,6 +86,14 @@ export function verifyRsaPssMessage(key: PublicKeyInfo, hash: HashName, message:
  * Returns the modulus length k in octets, its bit length, and m.
  */
 function rsavp1(key: PublicKeyInfo, signature: Uint8Array): { k: number; bits: number; em: bigint } {
+  const { n, e, k, bits } = rsaModulus(key, signature);
+  const s = bytesToBigInt(signature);
+  if (s >= n) throw new SignatureError("signature", "RSA signature representative out of range"); // §5.2.2 step 1
+  return { k, bits, em: modPow(s, e, n) };
+}
+
+/** The key's n and e, and §8.1.2 / §8.2.2 step 1: the signature is k octets, k the modulus length. */
+function rsaModulus(key: PublicKeyInfo, signature: Uint8Array): { n: bigint; e: bigint; k: number; bits: number } {
   if (key.kind !== "rsa") throw new TypeError("not an RSA key");
   assertBytes(signature, "signature");
   const { n, e } = parseRsaPublicKey(key.subjectPublicKey);
@@ -93,9 +102,7 @@ function rsavp1(key: PublicKeyInfo, signature: Uint8Array): { k: number; bits: n
   if (signature.length !== k) {
     throw new SignatureError("signature", `RSA signature must be ${k} bytes for this key, got ${signature.length}`);
   }
-  const s = bytesToBigInt(signature);
-  if (s >= n) throw new SignatureError("signature", "RSA signature representative out of range"); // §5.2.2 step 1
-  return { k, bits, em: modPow(s, e, n) };
+  return { n, e, k, bits };
 }
 
 /** EMSA-PSS-VERIFY (RFC 8017 §9.1.2) with sLen recovered from the encoding (step 10 without a fixed sLen). */

@@ -6,8 +6,6 @@
 import { MalformedError } from "./errors.ts";
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B64_INDEX = new Int16Array(128).fill(-1);
-for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
 /** Standard base64 with padding. */
 export function toBase64(bytes: Uint8Array): string {
@@ -28,24 +26,29 @@ export function toBase64(bytes: Uint8Array): string {
   return out;
 }
 
-/** Strict standard base64 with padding: decodes, re-encodes and compares, so URL-safe alphabet,
- * missing padding, whitespace and non-zero spare bits are all rejected. */
+/** `Uint8Array.fromBase64` (ES2026) where the runtime has it (workerd does), else undefined. */
+const nativeFromBase64 = (Uint8Array as unknown as { fromBase64?: (text: string, options: { lastChunkHandling: "strict" }) => Uint8Array }).fromBase64;
+
+/** Strict standard base64 with padding: URL-safe alphabet, missing padding, whitespace and non-zero spare bits
+ * are all rejected, so every value has one accepted spelling. Decoding is the runtime's own (`Uint8Array.fromBase64`,
+ * else `atob`): request bodies carry up to a megabyte of it. */
 export function fromBase64(text: string, what = "base64"): Uint8Array {
   if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
     throw new MalformedError(`${what}: not standard padded base64`);
   }
-  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
-  const out = new Uint8Array((text.length / 4) * 3 - pad);
-  let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    const n =
-      (B64_INDEX[text.charCodeAt(i)]! << 18) |
-      (B64_INDEX[text.charCodeAt(i + 1)]! << 12) |
-      ((B64_INDEX[text.charCodeAt(i + 2)]! & 63) << 6) |
-      (B64_INDEX[text.charCodeAt(i + 3)]! & 63);
-    for (const shift of [16, 8, 0]) if (o < out.length) out[o++] = (n >> shift) & 255;
+  if (nativeFromBase64) {
+    try {
+      return nativeFromBase64(text, { lastChunkHandling: "strict" }); // strict: non-zero spare bits are refused
+    } catch {
+      throw new MalformedError(`${what}: non-canonical base64`);
+    }
   }
-  if (toBase64(out) !== text) throw new MalformedError(`${what}: non-canonical base64`);
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  // Only the last quantum can have spare bits (with padding): it must re-encode to itself.
+  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  if (pad > 0 && toBase64(out.subarray(out.length - (3 - pad))) !== text.slice(-4)) throw new MalformedError(`${what}: non-canonical base64`);
   return out;
 }
 

@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { bigIntToBytes, bytesToBigInt } from "../../src/pki/der.ts";
 import { parseRsaPublicKey, parseSpki } from "../../src/pki/keys.ts";
-import { verifyRsaPkcs1v15Digest, verifyRsaPssDigest } from "../../src/pki/rsa.ts";
+import { SignatureError } from "../../src/pki/errors.ts";
+import { verifyRsaPkcs1v15Digest, verifyRsaPkcs1v15Message, verifyRsaPssDigest } from "../../src/pki/rsa.ts";
 import { fixture } from "../fixtures/pki/index.ts";
 import { refusal } from "../helpers/refusal.ts";
 
@@ -33,6 +34,15 @@ describe("RSA signature representative and length (RFC 8017 §5.2.2, §8.2.2 ste
     const big = bigIntToBytes(n, 256);
     expect(refusal(() => verifyRsaPkcs1v15Digest(key, "sha256", digest, big)).message).toMatch(/out of range/);
     expect(refusal(() => verifyRsaPssDigest(key, "sha256", digest, big)).message).toMatch(/out of range/);
+  });
+
+  it("over a message, leaves the public-key operation to WebCrypto alone (no BigInt exponentiation next to it)", async () => {
+    await verifyRsaPkcs1v15Message(key, "sha256", fixture("message.bin"), fixture("rsa2048.pkcs1-message.sig"));
+    // The BigInt path would refuse s >= n as "out of range" before exponentiating; WebCrypto answers instead.
+    const big = bigIntToBytes(n, 256);
+    await expect(verifyRsaPkcs1v15Message(key, "sha256", fixture("message.bin"), big)).rejects.toThrow(new SignatureError("signature", "RSA PKCS#1 v1.5 signature does not verify"));
+    // The length check stays ours, with the same message as over a digest.
+    await expect(verifyRsaPkcs1v15Message(key, "sha256", fixture("message.bin"), big.subarray(1))).rejects.toThrow(/must be 256 bytes/);
   });
 
   it("refuses a signature that is not exactly k bytes, even with leading zeros", () => {

@@ -127,7 +127,7 @@ describe("Rekor v1 rekord 0.0.1", () => {
       expect(found.status).toBe(200);
       expect(((await found.json()) as string[]).map((u) => u.slice(-64))).toContain(uuid!.slice(-64));
       // And by GET /api/v2/search with the key as the tool printed it: a hit that verifies, with this body.
-      const search = await http(`/api/v2/search?key=${encodeURIComponent(c.searchKey)}&limit=100`);
+      const search = await http(`/api/v2/search?key=${encodeURIComponent(c.searchKey)}&limit=20`);
       expect(search.status).toBe(200);
       const hits = ((await search.json()) as { hits: Hit[] }).hits.filter((h) => h.entry.canonicalizedBody === map[uuid!].body);
       expect(hits).toHaveLength(1);

@@ -20,7 +20,11 @@ export interface V1CanonicalEntry {
   body: Uint8Array;
 }
 
-/** Limits of entry types that take more than keys and signatures (src/config.ts), and when certificates must be valid. */
+/**
+ * Limits of entry types that take more than keys and signatures (src/config.ts), when certificates must be valid,
+ * and the request's signature verification budget (shared by every entry of one retrieve; a fresh one per entry
+ * when absent).
+ */
 export type CanonicalizeOptions = RekordOptions;
 
 const TYPES: Record<string, (spec: unknown, options: CanonicalizeOptions) => Promise<Record<string, unknown>>> = {

@@ -5,13 +5,15 @@
  * in v2.0–v2.2 and sigstore-js 5 still sends for DSSE bundles.
  * @module
  */
-import { hashAlgorithmName, hashBytes, type HashName } from "../../pki/algorithms.ts";
+import { hashAlgorithmName, digestBytes, type HashName } from "../../pki/algorithms.ts";
 import { SignatureError } from "../../pki/errors.ts";
-import { verifyDigestSignature, verifyMessageSignature } from "../../pki/verify.ts";
+import { verifyDigestSignature } from "../../pki/verify.ts";
 import { bytesEqual, toBase64, utf8Encode } from "../../tlog/encoding.ts";
 import { RequestError } from "../errors.ts";
+import { matchEnvelopeSignatures } from "../envelope-signatures.ts";
 import { canonicalize } from "../jcs.ts";
 import { readArray, readBytes, readMessage, readString, requireField } from "../protojson.ts";
+import { VerificationBudget } from "../verification-budget.ts";
 import { parseVerifier, type ParsedVerifier, type VerifierPolicy } from "./verifier.ts";
 
 export interface CanonicalEntry {
@@ -100,28 +102,24 @@ async function dsse(value: unknown, policy: VerifierPolicy): Promise<CanonicalEn
       }
     }
   }
-  const message = pae(payloadType, payload);
-  // Every envelope signature must be verified by some verifier (rekor-tiles dsse.go).
+  // Every envelope signature must be verified by some verifier (rekor-tiles dsse.go), at a bounded cost.
+  const matched = await matchEnvelopeSignatures(
+    pae(payloadType, payload),
+    sigs,
+    verifiers.map((v) => ({ key: v.key, hash: hashForMessage(v) })),
+    new VerificationBudget(),
+    `${where}.envelope.signatures`,
+  );
   const signatures: { content: string; verifier: Record<string, unknown>; raw: Uint8Array }[] = [];
   for (const [i, sig] of sigs.entries()) {
-    let matched: ParsedVerifier | undefined;
-    for (const v of verifiers) {
-      const hash = hashForMessage(v);
-      try {
-        await verifyMessageSignature(v.key, hash, message, sig);
-        matched = v;
-        break;
-      } catch (e) {
-        if (!(e instanceof SignatureError)) throw e;
-      }
-    }
-    if (!matched) throw new RequestError(`${where}.envelope.signatures[${i}]: not verified by any verifier`);
-    signatures.push({ content: toBase64(sig), verifier: recordedVerifier(matched), raw: sig });
+    const j = matched[i] ?? -1;
+    if (j < 0) throw new RequestError(`${where}.envelope.signatures[${i}]: not verified by any verifier`);
+    signatures.push({ content: toBase64(sig), verifier: recordedVerifier(verifiers[j]!), raw: sig });
   }
   signatures.sort((a, b) => compareBytes(a.raw, b.raw));
   return entryBody("dsse", {
     dsseV002: {
-      payloadHash: { algorithm: "SHA2_256", digest: toBase64(hashBytes("sha256", payload)) },
+      payloadHash: { algorithm: "SHA2_256", digest: toBase64(await digestBytes("sha256", payload)) },
       signatures: signatures.map(({ content, verifier }) => ({ content, verifier })),
     },
   });

@@ -5,11 +5,11 @@
  * pure Ed25519 for Ed25519 keys.
  * @module
  */
-import { SignatureError } from "../../../pki/errors.ts";
-import { verifyMessageSignature } from "../../../pki/verify.ts";
 import type { PemKey } from "../pem.ts";
 import { pae } from "../../v2/entry.ts";
+import { matchEnvelopeSignatures } from "../../envelope-signatures.ts";
 import { RequestError } from "../../errors.ts";
+import type { VerificationBudget } from "../../verification-budget.ts";
 
 /** Returns, for each signature (in order), the key that verified it. */
 export async function verifyEnvelopeSignatures(
@@ -17,23 +17,14 @@ export async function verifyEnvelopeSignatures(
   payload: Uint8Array,
   signatures: readonly Uint8Array[],
   keys: readonly PemKey[],
+  budget: VerificationBudget,
   where: string,
 ): Promise<PemKey[]> {
-  const message = pae(payloadType, payload);
-  const out: PemKey[] = [];
-  for (const [i, sig] of signatures.entries()) {
-    let found: PemKey | undefined;
-    for (const k of keys) {
-      try {
-        await verifyMessageSignature(k.key, k.key.kind === "ed25519" ? null : "sha256", message, sig);
-        found = k;
-        break;
-      } catch (e) {
-        if (!(e instanceof SignatureError)) throw e;
-      }
-    }
-    if (!found) throw new RequestError(`${where}[${i}]: all signatures must have a key that verifies them`);
-    out.push(found);
-  }
-  return out;
+  const verifiers = keys.map((k) => ({ key: k.key, hash: k.key.kind === "ed25519" ? null : ("sha256" as const) }));
+  const matched = await matchEnvelopeSignatures(pae(payloadType, payload), signatures, verifiers, budget, where);
+  return signatures.map((_, i) => {
+    const j = matched[i] ?? -1;
+    if (j < 0) throw new RequestError(`${where}[${i}]: all signatures must have a key that verifies them`);
+    return keys[j]!;
+  });
 }

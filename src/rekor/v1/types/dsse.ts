@@ -4,13 +4,14 @@
  * and the signatures, sorted by signature string, each with its verifier's canonical PEM.
  * @module
  */
-import { hashBytes } from "../../../pki/algorithms.ts";
+import { digestBytes } from "../../../pki/algorithms.ts";
 import { fromBase64, toBase64, toHex, utf8Encode } from "../../../tlog/encoding.ts";
 import { MalformedError } from "../../../tlog/errors.ts";
 import { RequestError } from "../../errors.ts";
 import { arr, b64, obj, str } from "../json.ts";
 import { parsePemKey } from "../pem.ts";
 import type { ValidityCheck } from "../../validity-check.ts";
+import { VerificationBudget } from "../../verification-budget.ts";
 import { verifyEnvelopeSignatures } from "./dsse-envelope.ts";
 
 const MAX_SIGNATURES = 10;
@@ -24,7 +25,7 @@ function strictB64(s: string, where: string): Uint8Array {
   }
 }
 
-export async function canonicalizeDsse(spec: unknown, options: { validity?: ValidityCheck } = {}): Promise<Record<string, unknown>> {
+export async function canonicalizeDsse(spec: unknown, options: { validity?: ValidityCheck; budget?: VerificationBudget } = {}): Promise<Record<string, unknown>> {
   const s = obj(spec, ["proposedContent"], "spec");
   const proposed = obj(s.proposedContent, ["envelope", "verifiers"], "spec.proposedContent");
   const envelopeText = str(proposed, "envelope", "spec.proposedContent");
@@ -45,13 +46,13 @@ export async function canonicalizeDsse(spec: unknown, options: { validity?: Vali
     const o = obj(x, ["keyid", "sig"], `envelope.signatures[${i}]`);
     return { text: str(o, "sig", `envelope.signatures[${i}]`), raw: b64(o, "sig", `envelope.signatures[${i}]`) };
   });
-  const verifiedBy = await verifyEnvelopeSignatures(payloadType, payload, sigs.map((x) => x.raw), keys, "envelope.signatures");
+  const verifiedBy = await verifyEnvelopeSignatures(payloadType, payload, sigs.map((x) => x.raw), keys, options.budget ?? new VerificationBudget(), "envelope.signatures");
   const signatures = sigs
     .map((x, i) => ({ signature: x.text, verifier: toBase64(utf8Encode(verifiedBy[i]!.canonicalPem)) }))
     .sort((a, b) => (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0));
   return {
-    envelopeHash: { algorithm: "sha256", value: toHex(hashBytes("sha256", utf8Encode(envelopeText))) },
-    payloadHash: { algorithm: "sha256", value: toHex(hashBytes("sha256", payload)) },
+    envelopeHash: { algorithm: "sha256", value: toHex(await digestBytes("sha256", utf8Encode(envelopeText))) },
+    payloadHash: { algorithm: "sha256", value: toHex(await digestBytes("sha256", payload)) },
     signatures,
   };
 }

@@ -10,12 +10,13 @@ import { verifyDigestSignature } from "../../../pki/verify.ts";
 import { fromHex, toBase64, utf8Encode } from "../../../tlog/encoding.ts";
 import { RequestError } from "../../errors.ts";
 import { b64, obj, str } from "../json.ts";
+import { verificationUnits, type VerificationBudget } from "../../verification-budget.ts";
 import { parsePemKey } from "../pem.ts";
 import type { ValidityCheck } from "../../validity-check.ts";
 
 const HASHES: readonly HashName[] = ["sha256", "sha384", "sha512"];
 
-export async function canonicalizeHashedRekord(spec: unknown, options: { validity?: ValidityCheck } = {}): Promise<Record<string, unknown>> {
+export async function canonicalizeHashedRekord(spec: unknown, options: { validity?: ValidityCheck; budget?: VerificationBudget } = {}): Promise<Record<string, unknown>> {
   const s = obj(spec, ["data", "signature"], "spec");
   const data = obj(s.data, ["hash"], "spec.data");
   const hash = obj(data.hash, ["algorithm", "value"], "spec.data.hash");
@@ -31,6 +32,7 @@ export async function canonicalizeHashedRekord(spec: unknown, options: { validit
   const pem = parsePemKey(b64(publicKey, "content", "spec.signature.publicKey"), "spec.signature.publicKey.content", options.validity);
   try {
     const keyDetails = keyDetailsForHash(pem.key, algorithm);
+    options.budget?.spend(verificationUnits(pem.key, true), 0, "spec.signature");
     await verifyDigestSignature({ key: pem.key, keyDetails, digest: fromHex(value), signature: content });
   } catch (e) {
     if (e instanceof SignatureError) throw new RequestError(`spec.signature: ${e.message}`);

@@ -5,13 +5,14 @@
  * and sets payloadHash to SHA-256 of the decoded payload.
  * @module
  */
-import { hashBytes } from "../../../pki/algorithms.ts";
+import { digestBytes } from "../../../pki/algorithms.ts";
 import { fromBase64, toBase64, toHex, utf8Decode } from "../../../tlog/encoding.ts";
 import { MalformedError } from "../../../tlog/errors.ts";
 import { RequestError } from "../../errors.ts";
 import { arr, b64, obj, str } from "../json.ts";
 import { parsePemKey } from "../pem.ts";
 import type { ValidityCheck } from "../../validity-check.ts";
+import { VerificationBudget } from "../../verification-budget.ts";
 import { verifyEnvelopeSignatures } from "./dsse-envelope.ts";
 
 const MAX_SIGNATURES = 10;
@@ -25,7 +26,7 @@ function innerB64(bytes: Uint8Array, where: string): Uint8Array {
   }
 }
 
-export async function canonicalizeIntoto(spec: unknown, options: { validity?: ValidityCheck } = {}): Promise<Record<string, unknown>> {
+export async function canonicalizeIntoto(spec: unknown, options: { validity?: ValidityCheck; budget?: VerificationBudget } = {}): Promise<Record<string, unknown>> {
   const s = obj(spec, ["content"], "spec");
   const content = obj(s.content, ["envelope", "hash", "payloadHash"], "spec.content");
   const env = obj(content.envelope, ["payload", "payloadType", "signatures"], "spec.content.envelope");
@@ -44,8 +45,8 @@ export async function canonicalizeIntoto(spec: unknown, options: { validity?: Va
     const pkField = b64(o, "publicKey", where);
     return { keyid: (o.keyid as string | undefined) ?? "", sigField, raw: innerB64(sigField, `${where}.sig`), pkField, key: parsePemKey(pkField, `${where}.publicKey`, options.validity) };
   });
-  // Each signature is checked against all the keys given (rekor verifyEnvelope).
-  await verifyEnvelopeSignatures(payloadType, payload, sigs.map((x) => x.raw), sigs.map((x) => x.key), "spec.content.envelope.signatures");
+  // Each signature is checked against all the keys given (rekor verifyEnvelope), its own first.
+  await verifyEnvelopeSignatures(payloadType, payload, sigs.map((x) => x.raw), sigs.map((x) => x.key), options.budget ?? new VerificationBudget(), "spec.content.envelope.signatures");
   return {
     content: {
       envelope: {
@@ -53,7 +54,7 @@ export async function canonicalizeIntoto(spec: unknown, options: { validity?: Va
         signatures: sigs.map((x) => ({ ...(x.keyid ? { keyid: x.keyid } : {}), publicKey: toBase64(x.pkField), sig: toBase64(x.sigField) })),
       },
       hash: { algorithm: "sha256", value: hashValue },
-      payloadHash: { algorithm: "sha256", value: toHex(hashBytes("sha256", payload)) },
+      payloadHash: { algorithm: "sha256", value: toHex(await digestBytes("sha256", payload)) },
     },
   };
 }

@@ -14,7 +14,7 @@
  * @module
  */
 import { DEFAULT_REKORD_MAX_DATA_BYTES } from "../../../config.ts";
-import { hashBytes } from "../../../pki/algorithms.ts";
+import { digestBytes } from "../../../pki/algorithms.ts";
 import { SignatureError } from "../../../pki/errors.ts";
 import { parseMinisignPublicKey, parseMinisignSignature, verifyMinisignSignature } from "../../../pki/minisign.ts";
 import { parsePgpPublicKey, parsePgpSignature, verifyPgpSignature } from "../../../pki/pgp.ts";
@@ -25,6 +25,7 @@ import { RequestError, TooLargeError } from "../../errors.ts";
 import { b64, obj, str } from "../json.ts";
 import { parsePemKey } from "../pem.ts";
 import type { ValidityCheck } from "../../validity-check.ts";
+import type { VerificationBudget } from "../../verification-budget.ts";
 
 export const REKORD_FORMATS = ["pgp", "minisign", "x509", "ssh"] as const;
 export type RekordFormat = (typeof REKORD_FORMATS)[number];
@@ -36,13 +37,24 @@ export interface RekordOptions {
   maxDataBytes: number;
   /** When an x509 signing certificate must be valid (src/rekor/validity-check.ts); refused at once by default. */
   validity?: ValidityCheck;
+  /** The request's verification budget: one verification over the data. */
+  budget?: VerificationBudget;
 }
 
 /** The signature and key in Rekor's canonical forms, once the signature has verified over the data. */
-async function verifyAndCanonicalize(format: RekordFormat, sig: Uint8Array, key: Uint8Array, data: Uint8Array, validity?: ValidityCheck): Promise<{ signature: Uint8Array; publicKey: Uint8Array }> {
+async function verifyAndCanonicalize(
+  format: RekordFormat,
+  sig: Uint8Array,
+  key: Uint8Array,
+  data: Uint8Array,
+  charge: (units: number) => void,
+  validity?: ValidityCheck,
+): Promise<{ signature: Uint8Array; publicKey: Uint8Array }> {
   switch (format) {
     case "pgp": {
       const k = await parsePgpPublicKey(key);
+      // openpgp.js also verifies the key's own signatures (pgp.ts bounds them): a unit for every four.
+      charge(Math.ceil(k.selfSignatures / 4));
       const s = await parsePgpSignature(sig);
       await verifyPgpSignature(s, k, data);
       return { signature: s.canonical, publicKey: k.canonical };
@@ -83,7 +95,7 @@ export async function canonicalizeRekord(spec: unknown, options: RekordOptions =
   if (Math.floor((content.length * 3) / 4) - 2 > max) throw new TooLargeError(`spec.data.content is larger than the ${max}-byte limit for rekord data`);
   const bytes = b64(data, "content", "spec.data");
   if (bytes.length > max) throw new TooLargeError(`spec.data.content is larger than the ${max}-byte limit for rekord data`);
-  const digest = toHex(hashBytes("sha256", bytes));
+  const digest = toHex(await digestBytes("sha256", bytes));
   if (data.hash !== undefined) {
     const hash = obj(data.hash, ["algorithm", "value"], "spec.data.hash");
     if (hash.algorithm !== "sha256") throw new RequestError("spec.data.hash.algorithm must be sha256");
@@ -93,9 +105,10 @@ export async function canonicalizeRekord(spec: unknown, options: RekordOptions =
 
   const signatureBytes = b64(sig, "content", "spec.signature");
   const keyBytes = b64(publicKey, "content", "spec.signature.publicKey");
+  options.budget?.spend(1, bytes.length, "spec.signature");
   let canonical: { signature: Uint8Array; publicKey: Uint8Array };
   try {
-    canonical = await verifyAndCanonicalize(format, signatureBytes, keyBytes, bytes, options.validity);
+    canonical = await verifyAndCanonicalize(format, signatureBytes, keyBytes, bytes, (units) => options.budget?.spend(units, 0, "spec.signature.publicKey"), options.validity);
   } catch (e) {
     if (e instanceof SignatureError) {
       const where = e.field === "publicKey" || e.field === "certificate" ? "spec.signature.publicKey.content" : "spec.signature.content";
