@@ -24,9 +24,11 @@ import { readDeployment, routeRequest, shardEnv } from "./shards/shards.ts";
 import { refuseWritesToFrozenShards } from "./shards/writes.ts";
 import { rateLimit } from "./api/rate-limit.ts";
 import { search } from "./api/search.ts";
+import { indexerFor, vindex } from "./api/vindex.ts";
 
 export { Sequencer } from "../durable-objects/sequencer.ts";
 export { Witness } from "../durable-objects/witness.ts";
+export { Indexer } from "../durable-objects/indexer.ts";
 
 const router = new Hono<{ Bindings: Env }>();
 // Monitors and the browser explorer read tiles cross-origin (DESIGN §"The read path").
@@ -40,6 +42,7 @@ router.route("/", testAppend);
 router.route("/", v2);
 router.route("/", trust);
 router.route("/", v1);
+router.route("/", vindex); // before search: it takes GET /api/v2/search?...&complete=true
 router.route("/", search);
 router.route("/", indexRetrieve);
 router.route("/", openapi);
@@ -83,6 +86,7 @@ export default {
     for (const shard of readDeployment(env).shards) {
       if (shard.state === "pending") continue;
       ctx.waitUntil(sequencerFor(shardEnv(env, shard.name)).status().then(() => undefined));
+      ctx.waitUntil(indexerFor(shardEnv(env, shard.name)).wake()); // keeps the index's alarm armed
     }
   },
 } satisfies ExportedHandler<Env>;
