@@ -11,6 +11,7 @@ import { newVerifier } from "../../src/tlog/note.ts";
 import { openMapCheckpoint } from "../../src/vindex/checkpoint.ts";
 import { verifyCompleteSearch, type CompleteSearchJson } from "../../src/vindex/complete-search.ts";
 import { keyPath } from "../../src/vindex/hash.ts";
+import { auditIndex, loadAuditState, saveAuditState } from "../../src/vindex/audit.ts";
 import { http, logVerifierKey } from "../helpers/log.ts";
 
 const indexer = () => env.INDEXER.get(env.INDEXER.idFromName("default")) as DurableObjectStub<Indexer>;
@@ -58,6 +59,16 @@ async function searchAll(d: string, limit: number): Promise<{ indices: number[];
   throw new Error("too many pages");
 }
 
+/** The log's public objects over the Worker, as a monitor fetches them. */
+const fetchPath = async (path: string) => {
+  const r = await http(`/${path}`);
+  if (r.status === 404) return null;
+  expect(r.status).toBe(200);
+  return new Uint8Array(await r.arrayBuffer());
+};
+const audit = (state?: Parameters<typeof auditIndex>[0]["state"], onProgress?: (n: number) => void) =>
+  auditIndex({ fetch: fetchPath, verifiers: [newVerifier(logVerifierKey())], batch: 100, ...(state ? { state } : {}), ...(onProgress ? { onProgress } : {}) });
+
 describe("indexer and complete search", () => {
   it("before the first map checkpoint a complete search answers 503", async () => {
     const r = await http(`/api/v2/search?digest=${HOT}&complete=true`);
@@ -94,6 +105,18 @@ describe("indexer and complete search", () => {
     expect((await searchAll(HOT, 100)).count).toBe(Array.from({ length: 330 }, (_, i) => i).filter((i) => i % 3 === 0).length);
   });
 
+  it("the audit rebuilds the map from the log and matches the map checkpoint, resuming where it stopped", async () => {
+    const first = await audit();
+    expect(first.report).toMatchObject({ replayedSize: 330, matched: [330] });
+    expect(first.report.divergence).toBeUndefined();
+    await append(330, 336);
+    await indexer().catchUp();
+    const progress: number[] = [];
+    const resumed = await audit(loadAuditState(saveAuditState(first.state)), (n) => progress.push(n));
+    expect(resumed.report).toMatchObject({ replayedSize: 336, matched: [336] });
+    expect(progress).toEqual([336]); // only the new entries were replayed
+  });
+
   it("refuses a bad complete parameter or cursor", async () => {
     expect((await http(`/api/v2/search?digest=${HOT}&complete=yes`)).status).toBe(400);
     expect((await http(`/api/v2/search?digest=${HOT}&complete=true&cursor=abc`)).status).toBe(400);
@@ -112,5 +135,15 @@ describe("indexer and complete search", () => {
     });
     const tampered = await searchPage(HOT, 100);
     expect(() => verifyCompleteSearch(tampered, `sha256:${HOT}`, 100, logVerifierKey())).toThrow(ProofError);
+    // The indexer then signs maps built on the tampered list: the audit finds the first such checkpoint,
+    // and the client still refuses the answers.
+    expect((await audit()).report.divergence).toBeUndefined(); // the signed root is still the honest one
+    await append(336, 342);
+    await indexer().catchUp();
+    const report = (await audit()).report;
+    expect(report.divergence?.size).toBe(342);
+    expect(report.divergence?.reason).toMatch(/not the root of the map rebuilt/);
+    const after = await searchPage(HOT, 100);
+    expect(() => verifyCompleteSearch(after, `sha256:${HOT}`, 100, logVerifierKey())).toThrow(ProofError);
   });
 });
