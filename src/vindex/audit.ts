@@ -44,7 +44,8 @@ export interface AuditOptions {
   checkpoints?: readonly string[];
   /** Entries per replay step. */
   batch?: number;
-  onProgress?: (replayed: number, target: number) => void;
+  /** After each replay step, with the state so far (a caller may save it to resume from there). */
+  onProgress?: (replayed: number, target: number, state: AuditState) => void;
 }
 
 export function newAuditState(): AuditState {
@@ -91,7 +92,7 @@ export async function auditIndex(opts: AuditOptions): Promise<{ report: AuditRep
       const leaves = await readLeaves(opts.fetch, cp.size, map.size, to);
       state.edge = appendLeaves(state.edge, leaves.map(hashLeaf)).edge;
       map.append(leaves.map(indexKeysOf));
-      opts.onProgress?.(map.size, goal);
+      opts.onProgress?.(map.size, goal, { ...state, pending: notes });
     }
     const { c } = targets.get(size)!;
     if (!bytesEqual(edgeRoot(state.edge), c.logRoot)) {

@@ -9,7 +9,7 @@ import { parseCheckpoint } from "../tlog/checkpoint.ts";
 import { fromBase64 } from "../tlog/encoding.ts";
 import { MalformedError, ProofError } from "../tlog/errors.ts";
 import { hashLeaf } from "../tlog/hash.ts";
-import { newVerifier, openNote } from "../tlog/note.ts";
+import { openNote, type NoteVerifier } from "../tlog/note.ts";
 import { checkInclusion } from "../tlog/proof.ts";
 import { verifyCompleteness, type CompletenessJson, type VerifiedCompleteness } from "./answer.ts";
 
@@ -29,13 +29,16 @@ export interface CompleteSearchJson {
 }
 
 /**
- * Verifies one page of a complete search for `key` with `limit` positions against the log's key.
+ * Verifies one page of a complete search for `key` with `limit` positions against the log's key (one
+ * of `verifiers`: the one that signed the map checkpoint must sign the hits' checkpoints too).
  * Returns what it proves: the key has `count` entries below log size `checkpoint.size`, and the hits
  * are those at positions [start, start + indices.length).
  * @throws ProofError or MalformedError naming what failed
  */
-export function verifyCompleteSearch(answer: CompleteSearchJson, key: string, limit: number, vkey: string): VerifiedCompleteness {
-  const verifier = newVerifier(vkey);
+export function verifyCompleteSearch(answer: CompleteSearchJson, key: string, limit: number, verifiers: readonly NoteVerifier[]): VerifiedCompleteness {
+  if (typeof answer?.completeness?.mapCheckpoint !== "string") throw new MalformedError("complete search: no map checkpoint");
+  const signer = openNote(answer.completeness.mapCheckpoint, verifiers).sigs[0]!;
+  const verifier = verifiers.find((v) => v.name === signer.name && v.keyId === signer.keyId)!;
   const done = verifyCompleteness(answer.completeness, key, limit, [verifier], verifier.name);
   if (!Array.isArray(answer.hits)) throw new MalformedError("complete search: no hits array");
   const got = answer.hits.map((h) => Number(h?.entry?.logIndex));

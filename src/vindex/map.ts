@@ -18,14 +18,15 @@ import { appendToFrontier, chunkCount, chunkInclusionProof, rootFromFrontier } f
 
 /** The id of the node at `depth` on `path`: the depth and the path's first `depth` bits. */
 export function nodeId(path: Hash, depth: number): string {
-  const bytes = path.slice(0, Math.ceil(depth / 8));
+  // A copy, never a view: a Node Buffer's slice() shares memory with the path it came from.
+  const bytes = new Uint8Array(path.subarray(0, Math.ceil(depth / 8)));
   if (depth % 8 !== 0) bytes[bytes.length - 1]! &= 0xff << (8 - (depth % 8));
   return `${depth}/${toHex(bytes)}`;
 }
 
 /** `path` with bit `depth` flipped: the path of a node's sibling. */
 function flipped(path: Hash, depth: number): Hash {
-  const out = path.slice();
+  const out = new Uint8Array(path);
   out[depth >> 3]! ^= 0x80 >> (depth & 7);
   return out;
 }

@@ -48,7 +48,7 @@ async function searchAll(d: string, limit: number): Promise<{ indices: number[];
   let count = 0;
   for (let page = 0; page < 100; page++) {
     const a = await searchPage(d, limit, cursor);
-    const v = verifyCompleteSearch(a, `sha256:${d}`, limit, logVerifierKey());
+    const v = verifyCompleteSearch(a, `sha256:${d}`, limit, [newVerifier(logVerifierKey())]);
     expect(v.start).toBe(indices.length);
     indices.push(...v.indices);
     size = v.checkpoint.size;
@@ -126,7 +126,7 @@ describe("indexer and complete search", () => {
 
   it("a map that lost one index of a key fails the client's check", async () => {
     const page = await searchPage(HOT, 100);
-    verifyCompleteSearch(page, `sha256:${HOT}`, 100, logVerifierKey());
+    verifyCompleteSearch(page, `sha256:${HOT}`, 100, [newVerifier(logVerifierKey())]);
     await runInDurableObject(indexer(), (_instance: Indexer, state) => {
       const path = toHex(keyPath(`sha256:${HOT}`));
       const row = state.storage.sql.exec<{ indices: ArrayBuffer }>("SELECT indices FROM vindex_chunks WHERE path = ? AND i = 0", path).one();
@@ -134,7 +134,7 @@ describe("indexer and complete search", () => {
       state.storage.sql.exec("UPDATE vindex_chunks SET indices = ? WHERE path = ? AND i = 0", dropped, path);
     });
     const tampered = await searchPage(HOT, 100);
-    expect(() => verifyCompleteSearch(tampered, `sha256:${HOT}`, 100, logVerifierKey())).toThrow(ProofError);
+    expect(() => verifyCompleteSearch(tampered, `sha256:${HOT}`, 100, [newVerifier(logVerifierKey())])).toThrow(ProofError);
     // The indexer then signs maps built on the tampered list: the audit finds the first such checkpoint,
     // and the client still refuses the answers.
     expect((await audit()).report.divergence).toBeUndefined(); // the signed root is still the honest one
@@ -144,6 +144,6 @@ describe("indexer and complete search", () => {
     expect(report.divergence?.size).toBe(342);
     expect(report.divergence?.reason).toMatch(/not the root of the map rebuilt/);
     const after = await searchPage(HOT, 100);
-    expect(() => verifyCompleteSearch(after, `sha256:${HOT}`, 100, logVerifierKey())).toThrow(ProofError);
+    expect(() => verifyCompleteSearch(after, `sha256:${HOT}`, 100, [newVerifier(logVerifierKey())])).toThrow(ProofError);
   });
 });

@@ -150,3 +150,19 @@ describe("tampering fails verification", () => {
     expect(toHex(build(dropped).root)).not.toBe(toHex(map.root));
   });
 });
+
+describe("with a SHA-256 that returns Node Buffers (the CLI's native hash)", () => {
+  it("builds the same map: no path is a view another node id can mutate", async () => {
+    const { useSha256 } = await import("../../src/tlog/hash.ts");
+    const { sha256 } = await import("@noble/hashes/sha2.js");
+    const { createHash } = await import("node:crypto"); // returns a Buffer, as the CLI's native hash does
+    const entries = Array.from({ length: 300 }, (_, i) => [`k${i % 37}`, `j${i % 11}`]);
+    const expected = toHex(build(entries).root);
+    useSha256((d) => createHash("sha256").update(d).digest());
+    try {
+      expect(toHex(build(entries).root)).toBe(expected);
+    } finally {
+      useSha256(sha256);
+    }
+  });
+});
