@@ -23,12 +23,10 @@ import { newSigner, newVerifier, signNote } from "../src/tlog/note.ts";
 import { treeHash } from "../src/tlog/proof.ts";
 import { completenessAnswer, type CompletenessJson } from "../src/vindex/answer.ts";
 import { formatMapCheckpoint, MAP_CHECKPOINT_KEY } from "../src/vindex/checkpoint.ts";
-import { readLeaves } from "../src/vindex/log-leaves.ts";
+import { MAX_ENTRIES_PER_STEP, readLeaves } from "../src/vindex/log-leaves.ts";
 import { VerifiableMap } from "../src/vindex/map.ts";
 import { SqlMapStore } from "../src/vindex/sql-store.ts";
 
-/** Entries one alarm takes in at most: 16 bundles. */
-export const MAX_ENTRIES_PER_STEP = 4096;
 /** How often a caught-up indexer looks for a new log checkpoint (ms). */
 const POLL_MS = 1_000;
 /** After a failed step, try again this soon (ms). */

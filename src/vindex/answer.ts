@@ -36,9 +36,7 @@ export interface CompletenessJson {
 export function completenessAnswer(map: VerifiableMap, mapCheckpoint: string, key: string, start: number, limit: number): CompletenessJson {
   const proof = map.prove(key);
   const count = map.value(key)?.count ?? 0;
-  const chunks: ChunkProof[] = chunksFor(start, limit)
-    .filter((c) => c < chunkCount(count))
-    .map((c) => map.proveChunk(key, c));
+  const chunks: ChunkProof[] = map.proveChunks(key, chunksFor(start, limit).filter((c) => c < chunkCount(count)));
   const t = proof.terminal;
   return {
     mapCheckpoint,

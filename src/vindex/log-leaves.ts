@@ -10,6 +10,9 @@ import { MalformedError, ProofError } from "../tlog/errors.ts";
 import { HASH_SIZE, hashLeaf } from "../tlog/hash.ts";
 import { ENTRIES_LEVEL, TILE_WIDTH, tilePath, tileWidth } from "../tlog/tile.ts";
 
+/** Entries a follower (the Indexer) takes in per step at most: 16 bundles, bounded CPU per alarm. */
+export const MAX_ENTRIES_PER_STEP = 4096;
+
 /**
  * Entries [from, to) of a log whose tiles are read at tree size `size` (≥ to), in order. Each entry's
  * leaf hash must be the level-0 tile's; the caller authenticates the tiles (a checkpoint's root).

@@ -31,6 +31,11 @@ function flipped(path: Hash, depth: number): Hash {
   return out;
 }
 
+/** `path` with bit `depth` set to `bit`: the path of a node's left (0) or right (1) child. */
+function withBit(path: Hash, depth: number, bit: 0 | 1): Hash {
+  return pathBit(path, depth) === bit ? path : flipped(path, depth);
+}
+
 /** One page of a key's value: chunk `chunk` of its list and the proof that it is that chunk. */
 export interface ChunkProof {
   chunk: number;
@@ -39,7 +44,11 @@ export interface ChunkProof {
 }
 
 export class VerifiableMap {
-  constructor(readonly store: MapStore) {}
+  readonly store: MapStore;
+
+  constructor(store: MapStore) {
+    this.store = store;
+  }
 
   /** How many log entries the map has taken in (the log size its root is for). */
   get size(): number {
@@ -64,7 +73,20 @@ export class VerifiableMap {
         else added.set(key, [first + i]);
       }
     });
-    for (const [key, indices] of added) this.#appendToKey(keyPath(key), indices);
+    // Leaves first, then each interior node above them once: a batch's paths share their upper levels.
+    const dirty: Map<string, Hash>[] = [];
+    for (const [key, indices] of added) {
+      const path = keyPath(key);
+      const depth = this.#setLeaf(path, this.#appendToKey(path, indices));
+      for (let d = 0; d < depth; d++) (dirty[d] ??= new Map()).set(nodeId(path, d), path);
+    }
+    for (let d = dirty.length - 1; d >= 0; d--) {
+      for (const [id, path] of dirty[d] ?? []) {
+        const left = this.store.node(nodeId(withBit(path, d, 0), d + 1))?.hash ?? EMPTY;
+        const right = this.store.node(nodeId(withBit(path, d, 1), d + 1))?.hash ?? EMPTY;
+        this.store.setNode(id, { hash: mapNodeHash(left, right) });
+      }
+    }
     this.store.setSize(first + keysOfEntries.length);
   }
 
@@ -78,7 +100,8 @@ export class VerifiableMap {
     return this.store.chunk(toHex(keyPath(key)), i);
   }
 
-  #appendToKey(path: Hash, indices: readonly number[]): void {
+  /** Appends to a key's list; returns its new leaf hash. */
+  #appendToKey(path: Hash, indices: readonly number[]): Hash {
     const id = toHex(path);
     const state = this.store.keyState(id) ?? { count: 0, frontier: [], valueRoot: EMPTY };
     let { count, frontier } = state;
@@ -97,11 +120,14 @@ export class VerifiableMap {
     const full = Math.floor(count / CHUNK_SIZE);
     const valueRoot = rootFromFrontier(frontier, full, tail.length > 0 ? chunkHash(tail) : undefined);
     this.store.setKeyState(id, { count, frontier, valueRoot });
-    this.#setLeaf(path, mapLeafHash(path, count, valueRoot));
+    return mapLeafHash(path, count, valueRoot);
   }
 
-  /** Puts a key's leaf hash in the tree and rehashes its path to the root. */
-  #setLeaf(path: Hash, leafHash: Hash): void {
+  /**
+   * Puts a key's leaf hash in the tree; returns its depth. The interior nodes above it are left for
+   * the caller to rehash (new ones are created with a placeholder hash, so later walks see them).
+   */
+  #setLeaf(path: Hash, leafHash: Hash): number {
     let depth = 0;
     for (;;) {
       const here = this.store.node(nodeId(path, depth));
@@ -111,18 +137,14 @@ export class VerifiableMap {
         let split = depth;
         while (pathBit(here.leaf, split) === pathBit(path, split)) split++;
         this.store.setNode(nodeId(here.leaf, split + 1), here);
+        for (let d = depth; d <= split; d++) this.store.setNode(nodeId(path, d), { hash: EMPTY });
         depth = split + 1;
         break;
       }
       depth++;
     }
     this.store.setNode(nodeId(path, depth), { hash: leafHash, leaf: path });
-    let hash = leafHash;
-    for (let d = depth - 1; d >= 0; d--) {
-      const sibling = this.store.node(nodeId(flipped(path, d), d + 1))?.hash ?? EMPTY;
-      hash = pathBit(path, d) === 0 ? mapNodeHash(hash, sibling) : mapNodeHash(sibling, hash);
-      this.store.setNode(nodeId(path, d), { hash });
-    }
+    return depth;
   }
 
   /** The proof of a key's value, or of its absence, at the map's current size. */
@@ -142,12 +164,17 @@ export class VerifiableMap {
 
   /** Chunk `i` of a key's list with its proof against the key's value root. */
   proveChunk(key: string, i: number): ChunkProof {
+    return this.proveChunks(key, [i])[0]!;
+  }
+
+  /** Several chunks of a key's list with their proofs (the chunk hashes are computed once). */
+  proveChunks(key: string, wanted: readonly number[]): ChunkProof[] {
     const id = toHex(keyPath(key));
-    const state = this.store.keyState(id);
-    const n = chunkCount(state?.count ?? 0);
-    if (i < 0 || i >= n) throw new RangeError(`key has ${n} chunks; there is no chunk ${i}`);
+    const n = chunkCount(this.store.keyState(id)?.count ?? 0);
+    for (const i of wanted) if (!Number.isSafeInteger(i) || i < 0 || i >= n) throw new RangeError(`key has ${n} chunks; there is no chunk ${i}`);
     const chunks: number[][] = [];
     for (let c = 0; c < n; c++) chunks.push(this.store.chunk(id, c)!);
-    return { chunk: i, indices: chunks[i]!, proof: chunkInclusionProof(chunks.map(chunkHash), i) };
+    const hashes = chunks.map(chunkHash);
+    return wanted.map((i) => ({ chunk: i, indices: chunks[i]!, proof: chunkInclusionProof(hashes, i) }));
   }
 }

@@ -36,7 +36,10 @@ function decodeIndices(blob: ArrayBuffer): number[] {
 }
 
 export class SqlMapStore implements MapStore {
-  constructor(private readonly sql: SqlStorage) {
+  private readonly sql: SqlStorage;
+
+  constructor(sql: SqlStorage) {
+    this.sql = sql;
     sql.exec(`CREATE TABLE IF NOT EXISTS vindex_meta (name TEXT PRIMARY KEY, value) WITHOUT ROWID`);
     sql.exec(`CREATE TABLE IF NOT EXISTS vindex_nodes (id TEXT PRIMARY KEY, hash BLOB NOT NULL, leaf BLOB) WITHOUT ROWID`);
     sql.exec(`CREATE TABLE IF NOT EXISTS vindex_keys (path TEXT PRIMARY KEY, count INTEGER NOT NULL, frontier BLOB NOT NULL, value_root BLOB NOT NULL) WITHOUT ROWID`);
