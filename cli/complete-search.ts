@@ -10,6 +10,7 @@
 import { TileReader } from "../src/client/tile-reader.ts";
 import { MalformedError, ProofError } from "../src/tlog/errors.ts";
 import type { NoteVerifier } from "../src/tlog/note.ts";
+import { indexKeysOf } from "../src/search/index-keys.ts";
 import { SelectorError, selectorKey, type Selector } from "../src/search/selectors.ts";
 import { verifyCompleteSearch, type CompleteSearchJson } from "../src/vindex/complete-search.ts";
 import { CliError, EXIT, httpJson, pathFetcher, serverMessage, usage, verifyFailure } from "./common.ts";
@@ -47,7 +48,7 @@ export async function searchComplete(baseUrl: string, selector: Selector, value:
     const answer = r.body as CompleteSearchJson;
     let page;
     try {
-      page = verifyCompleteSearch(answer, key, limit, verifiers);
+      page = verifyCompleteSearch(answer, key, limit, verifiers, indexKeysOf);
     } catch (e) {
       if (e instanceof ProofError || e instanceof MalformedError) throw verifyFailure(`the answer is not provably complete: ${e.message}`);
       throw e;

@@ -1,10 +1,10 @@
 /**
  * What a client checks of a complete search answer, with nothing but the log's verifier key: the
  * completeness proof (answer.ts) and then that the page's hits are exactly the entries it names, each
- * with a valid inclusion proof under a checkpoint the log signed, and each entry really having the key.
+ * with a valid inclusion proof under a checkpoint the log signed, and (given the key extractors,
+ * `indexKeysOf`) each entry really having the key.
  * @module
  */
-import { indexKeysOf } from "../search/index-keys.ts";
 import { parseCheckpoint } from "../tlog/checkpoint.ts";
 import { fromBase64 } from "../tlog/encoding.ts";
 import { MalformedError, ProofError } from "../tlog/errors.ts";
@@ -35,7 +35,13 @@ export interface CompleteSearchJson {
  * are those at positions [start, start + indices.length).
  * @throws ProofError or MalformedError naming what failed
  */
-export function verifyCompleteSearch(answer: CompleteSearchJson, key: string, limit: number, verifiers: readonly NoteVerifier[]): VerifiedCompleteness {
+export function verifyCompleteSearch(
+  answer: CompleteSearchJson,
+  key: string,
+  limit: number,
+  verifiers: readonly NoteVerifier[],
+  entryKeys?: (leaf: Uint8Array) => string[],
+): VerifiedCompleteness {
   if (typeof answer?.completeness?.mapCheckpoint !== "string") throw new MalformedError("complete search: no map checkpoint");
   const signer = openNote(answer.completeness.mapCheckpoint, verifiers).sigs[0]!;
   const verifier = verifiers.find((v) => v.name === signer.name && v.keyId === signer.keyId)!;
@@ -54,7 +60,7 @@ export function verifyCompleteSearch(answer: CompleteSearchJson, key: string, li
     const body = fromBase64(e.canonicalizedBody, "canonicalized body");
     const index = Number(e.logIndex);
     checkInclusion(e.inclusionProof.hashes.map((h) => fromBase64(h, "proof hash")), index, cp.size, hashLeaf(body), cp.root);
-    if (!indexKeysOf(body).includes(key)) throw new ProofError(`hit ${e.logIndex}: the entry does not have the key ${key}`);
+    if (entryKeys && !entryKeys(body).includes(key)) throw new ProofError(`hit ${e.logIndex}: the entry does not have the key ${key}`);
   }
   return done;
 }

@@ -11,6 +11,7 @@ import { newVerifier } from "../../src/tlog/note.ts";
 import { openMapCheckpoint } from "../../src/vindex/checkpoint.ts";
 import { verifyCompleteSearch, type CompleteSearchJson } from "../../src/vindex/complete-search.ts";
 import { keyPath } from "../../src/vindex/hash.ts";
+import { indexKeysOf } from "../../src/search/index-keys.ts";
 import { auditIndex, loadAuditState, saveAuditState } from "../../src/vindex/audit.ts";
 import { http, logVerifierKey } from "../helpers/log.ts";
 
@@ -48,7 +49,7 @@ async function searchAll(d: string, limit: number): Promise<{ indices: number[];
   let count = 0;
   for (let page = 0; page < 100; page++) {
     const a = await searchPage(d, limit, cursor);
-    const v = verifyCompleteSearch(a, `sha256:${d}`, limit, [newVerifier(logVerifierKey())]);
+    const v = verifyCompleteSearch(a, `sha256:${d}`, limit, [newVerifier(logVerifierKey())], indexKeysOf);
     expect(v.start).toBe(indices.length);
     indices.push(...v.indices);
     size = v.checkpoint.size;
@@ -126,7 +127,7 @@ describe("indexer and complete search", () => {
 
   it("a map that lost one index of a key fails the client's check", async () => {
     const page = await searchPage(HOT, 100);
-    verifyCompleteSearch(page, `sha256:${HOT}`, 100, [newVerifier(logVerifierKey())]);
+    verifyCompleteSearch(page, `sha256:${HOT}`, 100, [newVerifier(logVerifierKey())], indexKeysOf);
     await runInDurableObject(indexer(), (_instance: Indexer, state) => {
       const path = toHex(keyPath(`sha256:${HOT}`));
       const row = state.storage.sql.exec<{ indices: ArrayBuffer }>("SELECT indices FROM vindex_chunks WHERE path = ? AND i = 0", path).one();
@@ -134,7 +135,7 @@ describe("indexer and complete search", () => {
       state.storage.sql.exec("UPDATE vindex_chunks SET indices = ? WHERE path = ? AND i = 0", dropped, path);
     });
     const tampered = await searchPage(HOT, 100);
-    expect(() => verifyCompleteSearch(tampered, `sha256:${HOT}`, 100, [newVerifier(logVerifierKey())])).toThrow(ProofError);
+    expect(() => verifyCompleteSearch(tampered, `sha256:${HOT}`, 100, [newVerifier(logVerifierKey())], indexKeysOf)).toThrow(ProofError);
     // The indexer then signs maps built on the tampered list: the audit finds the first such checkpoint,
     // and the client still refuses the answers.
     expect((await audit()).report.divergence).toBeUndefined(); // the signed root is still the honest one
@@ -144,6 +145,6 @@ describe("indexer and complete search", () => {
     expect(report.divergence?.size).toBe(342);
     expect(report.divergence?.reason).toMatch(/not the root of the map rebuilt/);
     const after = await searchPage(HOT, 100);
-    expect(() => verifyCompleteSearch(after, `sha256:${HOT}`, 100, [newVerifier(logVerifierKey())])).toThrow(ProofError);
+    expect(() => verifyCompleteSearch(after, `sha256:${HOT}`, 100, [newVerifier(logVerifierKey())], indexKeysOf)).toThrow(ProofError);
   });
 });
