@@ -70,6 +70,9 @@ const fetchPath = async (path: string) => {
 const audit = (state?: Parameters<typeof auditIndex>[0]["state"], onProgress?: (n: number) => void) =>
   auditIndex({ fetch: fetchPath, verifiers: [newVerifier(logVerifierKey())], batch: 100, ...(state ? { state } : {}), ...(onProgress ? { onProgress } : {}) });
 
+/** Appends over HTTP, catch-ups and full replays: generous on a loaded machine (nothing here waits on time). */
+const SLOW = 180_000;
+
 describe("indexer and complete search", () => {
   it("before the first map checkpoint a complete search answers 503", async () => {
     const r = await http(`/api/v2/search?digest=${HOT}&complete=true`);
@@ -93,7 +96,7 @@ describe("indexer and complete search", () => {
     expect((await searchAll(HOT, 7)).indices).toEqual(expected); // pages that straddle chunks
     expect((await searchAll(COLD, 20)).indices).toEqual([7]);
     expect(await searchAll(digest(0x1234567), 20)).toEqual({ indices: [], size: 320, count: 0 });
-  });
+  }, SLOW);
 
   it("reports its lag, and its alarm catches up with new entries", async () => {
     await append(320, 330);
@@ -104,7 +107,7 @@ describe("indexer and complete search", () => {
     expect(await (await http("/api/v2/index/status")).json()).toMatchObject({ indexedSize: 330, lag: 0 });
     await runInDurableObject(indexer(), (_i: Indexer, state) => state.storage.deleteAlarm()); // no background steps in later tests
     expect((await searchAll(HOT, 100)).count).toBe(Array.from({ length: 330 }, (_, i) => i).filter((i) => i % 3 === 0).length);
-  });
+  }, SLOW);
 
   it("the audit rebuilds the map from the log and matches the map checkpoint, resuming where it stopped", async () => {
     const first = await audit();
@@ -116,7 +119,7 @@ describe("indexer and complete search", () => {
     const resumed = await audit(loadAuditState(saveAuditState(first.state)), (n) => progress.push(n));
     expect(resumed.report).toMatchObject({ replayedSize: 336, matched: [336] });
     expect(progress).toEqual([336]); // only the new entries were replayed
-  });
+  }, SLOW);
 
   it("refuses a bad complete parameter or cursor", async () => {
     expect((await http(`/api/v2/search?digest=${HOT}&complete=yes`)).status).toBe(400);
@@ -146,5 +149,5 @@ describe("indexer and complete search", () => {
     expect(report.divergence?.reason).toMatch(/not the root of the map rebuilt/);
     const after = await searchPage(HOT, 100);
     expect(() => verifyCompleteSearch(after, `sha256:${HOT}`, 100, [newVerifier(logVerifierKey())], indexKeysOf)).toThrow(ProofError);
-  });
+  }, SLOW);
 });
