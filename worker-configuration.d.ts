@@ -17,11 +17,12 @@ interface __BaseEnv_Env {
 	LOG_V1_SIGNING_KEY: string;
 	SEQUENCER: DurableObjectNamespace<import("./src/index").Sequencer>;
 	WITNESS: DurableObjectNamespace<import("./src/index").Witness>;
+	INDEXER: DurableObjectNamespace<import("./src/index").Indexer>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./src/index");
-		durableNamespaces: "Sequencer" | "Witness";
+		durableNamespaces: "Sequencer" | "Witness" | "Indexer";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

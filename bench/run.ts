@@ -45,6 +45,7 @@ import { rekorV2Scenario } from "./rekor-v2.ts";
 import { P256_TARGET_MICROS, runVerifyBench } from "./ecdsa.ts";
 import { runningTarget, runSearchBench, SEARCH_BENCH_DEFAULTS, type SearchBenchResult } from "./search.ts";
 import { readsPhase } from "./reads.ts";
+import { runVindexBench } from "./vindex.ts";
 
 /** Distinct pre-signed entries for --entries rekor-v2: more than a run at this machine's rate sends. */
 const REKOR_V2_PRESIGNED = 60_000;
@@ -72,6 +73,8 @@ const { values: args } = parseArgs({
     reads: { type: "boolean", default: false },
     // Instead of the figures: the CPU time of the most expensive valid and invalid request of each kind (bench/hostile.ts).
     hostile: { type: "boolean", default: false },
+    // Instead of the figures: the verifiable index's update cost and proof sizes (bench/vindex.ts).
+    vindex: { type: "boolean", default: false },
     // With --search: measure a log that is already running (e.g. `npm start`) instead of starting one.
     url: { type: "string" },
     "log-key": { type: "string" },
@@ -83,6 +86,7 @@ if (args.help) {
   console.log("npm run bench -- [--only core|sequencer|http|verify|reads] [--entries raw|rekor-v2] [--seconds N] [--concurrency N] [--connections N] [--moderate N] [--profile]");
   console.log("npm run bench -- --overload [--seconds N]   (at most 30 s of load; prints acknowledged vs rejected vs lost)");
   console.log("npm run bench -- --hostile   (the Worker CPU time of the most expensive valid and invalid request of each kind, against the 50 ms budget)");
+  console.log("npm run bench -- --vindex   (verifiable index: update CPU per entry, store and R2 writes, proof size and verify time for keys of 1, 1,000, 100,000 entries)");
   console.log("npm run bench -- --search [--url URL --log-key VKEY]   (index 10,000 signed entries, then p50/p99 of GET /api/v2/search; --url: a running log, e.g. npm start)");
   process.exit(0);
 }
@@ -488,4 +492,18 @@ async function hostileBench(): Promise<void> {
   }
 }
 
-await (args.overload ? overload() : args.search ? searchBench() : args.hostile ? hostileBench() : main());
+
+async function vindexBench(): Promise<void> {
+  const date = new Date();
+  const stamp = date.toISOString().replace(/[:.]/g, "-");
+  useNodeSha256();
+  out(`edgelog verifiable index, ${date.toISOString()}: the pure map in Node (native SHA-256), no I/O`);
+  const r = runVindexBench(out);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, `${stamp}-vindex.json`);
+  writeFileSync(file, JSON.stringify({ date: date.toISOString(), machine: machineInfo(), ...r }, null, 2) + "\n");
+  out(`results: ${file}`);
+}
+
+
+await (args.overload ? overload() : args.search ? searchBench() : args.hostile ? hostileBench() : args.vindex ? vindexBench() : main());

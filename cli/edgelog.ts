@@ -33,6 +33,8 @@ import { health, reindex } from "./index-admin.ts";
 import type { Selector } from "../src/search/selectors.ts";
 import { searchAll } from "./search.ts";
 import { readEntry, v1KeyOption, verifyEntryFile } from "./verify.ts";
+import { searchComplete } from "./complete-search.ts";
+import { auditIndexCommand } from "./audit-index.ts";
 
 const DEFAULT_URL = process.env.EDGELOG_URL ?? "http://localhost:8787";
 
@@ -339,6 +341,7 @@ interface SearchOptions extends Common {
   issuer?: string;
   repository?: string;
   max: string;
+  complete?: boolean;
 }
 
 /** The one selector of a search and its value, as GET /api/v2/search takes them. */
@@ -369,7 +372,8 @@ async function search(opts: SearchOptions) {
   const [selector, value] = searchQuery(opts);
   const max = Number(opts.max);
   if (!Number.isSafeInteger(max) || max < 1) throw usage("--max must be a positive integer");
-  const hits = await searchAll(base(opts.url), selector, value, verifiers, max);
+  const complete = opts.complete ? await searchComplete(base(opts.url), selector, value, verifiers, max) : undefined;
+  const hits = complete?.hits ?? (await searchAll(base(opts.url), selector, value, verifiers, max));
   for (const h of hits) {
     if (opts.json) out(JSON.stringify({ shard: h.shard, entry: h.entry }));
     else {
@@ -378,6 +382,10 @@ async function search(opts: SearchOptions) {
     }
   }
   err(`${hits.length} hit(s), each verified: checkpoint signed by the log, inclusion proven, entry matches${hits.length >= max ? ` (stopped at --max ${max})` : ""}`);
+  if (complete) {
+    const all = complete.count === hits.length ? "all of them" : `${complete.count} in all, ${hits.length} shown`;
+    err(`complete up to log size ${complete.size}: the log's signed index has ${complete.count} entries with this key below ${complete.size} (${all})`);
+  }
   return EXIT.OK;
 }
 
@@ -503,7 +511,17 @@ export function program(): Command {
     .option("--repository <uri>", "Fulcio source repository URI, exactly")
     .option("--max <n>", "stop after this many hits", "1000")
     .option("--json", "print each verified hit as a JSON line {shard, entry}")
+    .option("--complete", "prove the answer complete: the log's signed verifiable index shows no entry with the key was left out (up to the index's log size)")
     .action(run((o) => search(o)));
+
+  withCommon(p.command("audit-index").description("replay the log from its tiles, rebuild its verifiable index and check the signed map checkpoints against it"), true)
+    .option("--state <file>", "resume from (and save) the rebuilt index here")
+    .option("--checkpoint <file...>", "more signed map checkpoints to check (e.g. saved from complete searches)")
+    .option("--batch <n>", "entries per replay step", "4096")
+    .option("--json", "print the report as JSON")
+    .option("--progress", "print progress (default: when stderr is a terminal)")
+    .option("--no-progress", "never print progress")
+    .action(run((o) => auditIndexCommand(o, out, err)));
 
   withCommon(p.command("trust").description("fetch the log's trust files (Sigstore TrustedRoot and SigningConfig), check them, optionally save them; with --log-key, check the TrustedRoot lists that key"))
     .option("--out-dir <dir>", "save trusted_root.json and signing_config.json here (for cosign, sigstore-js, sigstore-go)")

@@ -1,6 +1,7 @@
 /** The search form and the results view: `#/search/<by>/<value>`, paged. */
 import { h } from "./dom.ts";
-import { announce, cfg, entryHref, errorBox, heading, hits, hitSummary, multiShard, show, state, view } from "./page.ts";
+import { announce, badge, cfg, entryHref, errorBox, heading, hits, hitSummary, keyChoice, multiShard, show, state, view } from "./page.ts";
+import { proveComplete } from "./complete.ts";
 import { guessSearch, normalizeQuery, search, searchLabel, type Hit, type SearchBy } from "./search.ts";
 
 const form = document.getElementById("search") as HTMLFormElement;
@@ -75,4 +76,39 @@ export async function showSearch(by: SearchBy, value: string, focus: boolean): P
   });
   pending.replaceWith(count === 0 ? h("p", {}, "Nothing in the log matches.") : list);
   view.append(more);
+  if (by !== "index" && by !== "uuid") view.append(completeness(by, value));
+}
+
+/**
+ * "Prove complete": each shard's verifiable index shows that no entry with the key was left out, up to
+ * the log size its signed map checkpoint is for (checked here with the shard's checkpoint key).
+ */
+function completeness(by: Exclude<SearchBy, "index" | "uuid">, value: string): HTMLElement {
+  const section = h("section", { class: "completeness", "aria-live": "polite" });
+  const button = h("button", { type: "button", class: "secondary" }, "Prove the list complete");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    for (const shard of cfg.shards.filter((s) => s.state !== "pending")) {
+      const where = multiShard ? ` in ${shard.name}` : "";
+      const vkey = keyChoice(shard.name).vkey;
+      const line = h("p", { class: "complete-result" });
+      section.append(line);
+      if (vkey === null) {
+        line.append(badge("failed"), ` no checkpoint key for ${shard.origin}: cannot prove${where}`);
+        continue;
+      }
+      line.append(badge("pending"), ` proving${where}…`);
+      try {
+        const r = await proveComplete(shard.name, vkey, by, value);
+        const entries = r.indices.length === 1 ? "1 entry" : `${r.indices.length} entries`;
+        const listed = r.indices.length > 0 ? ` (log indices ${r.indices.slice(0, 20).join(", ")}${r.indices.length > 20 ? ", …" : ""})` : "";
+        line.replaceChildren(badge("verified"), ` Complete up to log size ${r.size}${where}: ${entries} with this key${listed}, nothing left out.`);
+      } catch (e) {
+        line.replaceChildren(badge("failed"), ` Not provably complete${where}: ${(e as Error).message}`);
+      }
+    }
+    announce("Completeness checked");
+  });
+  section.append(button);
+  return section;
 }

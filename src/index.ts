@@ -25,9 +25,11 @@ import { readDeployment, routeRequest, shardEnv } from "./shards/shards.ts";
 import { refuseWritesToFrozenShards } from "./shards/writes.ts";
 import { rateLimit } from "./api/rate-limit.ts";
 import { search } from "./api/search.ts";
+import { indexerFor, vindex } from "./api/vindex.ts";
 
 export { Sequencer } from "../durable-objects/sequencer.ts";
 export { Witness } from "../durable-objects/witness.ts";
+export { Indexer } from "../durable-objects/indexer.ts";
 
 const router = new Hono<{ Bindings: Env }>();
 // Monitors and the browser explorer read tiles cross-origin (DESIGN §"The read path").
@@ -41,6 +43,7 @@ router.route("/", testAppend);
 router.route("/", v2);
 router.route("/", trust);
 router.route("/", v1);
+router.route("/", vindex); // before search: it takes GET /api/v2/search?...&complete=true
 router.route("/", search);
 router.route("/", indexRetrieve);
 router.route("/", openapi);
@@ -79,12 +82,15 @@ export default {
   /**
    * Cron heartbeat: creates a new shard's log on first deploy and keeps every shard's sequencer (and
    * republish alarm) alive. A shard just frozen reloads, re-publishes anything staged and so its
-   * final checkpoint; its alarm drains its index outbox. Constant work per shard (Sequencer.heartbeat).
+   * final checkpoint; its alarm drains its index outbox. Constant work per shard (Sequencer.heartbeat). The
+   * shard's Indexer is woken too.
    */
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
     for (const shard of readDeployment(env).shards) {
       if (shard.state === "pending") continue;
-      ctx.waitUntil(sequencerFor(shardEnv(env, shard.name)).heartbeat());
+      const view = shardEnv(env, shard.name);
+      // ...and keeps the shard's verifiable index's alarm armed (it follows the log on its own).
+      ctx.waitUntil(Promise.all([sequencerFor(view).heartbeat(), indexerFor(view).wake()]).then(() => undefined));
     }
   },
 } satisfies ExportedHandler<Env>;

@@ -157,8 +157,19 @@ export const OPENAPI = {
           { name: "key", in: "query", description: "key:sha256:<hex of SHA-256(DER SPKI)> (or bare 64 hex), key:pgp:<fingerprint>, key:minisign:<key id>, key:ssh:SHA256:<b64>", schema: { type: "string" } },
           { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 20, default: 20 } },
           { name: "cursor", in: "query", description: "nextCursor of the previous page", schema: { type: "string" } },
+          {
+            name: "complete",
+            in: "query",
+            description:
+              "true: answer from the addressed shard's verifiable index, with `completeness` (the signed map checkpoint for log size N, the proof of the key's value or absence, the chunks of its list covering the page with their proofs) so a client can check that no entry with the key below N was left out (README \"Search you can prove complete\")",
+            schema: { type: "string", enum: ["true"] },
+          },
         ],
-        responses: { "200": { description: "hits in (shard, logIndex) order, and nextCursor when there are more", content: json({ $ref: "#/components/schemas/SearchAnswer" }) }, "400": error("missing, several or malformed selectors, bad limit or cursor"), "429": rateLimited },
+        responses: {
+          "200": { description: "hits in (shard, logIndex) order, and nextCursor when there are more; with complete=true also shard and completeness", content: json({ $ref: "#/components/schemas/SearchAnswer" }) },
+          "400": error("missing, several or malformed selectors, bad limit, cursor or complete"),
+          "503": error("complete=true: the index has not signed a map checkpoint yet, or is unavailable"),
+        },
       },
     },
     "/admin/reindex": {
@@ -175,6 +186,20 @@ export const OPENAPI = {
           "413": error("body too large"),
           "415": error("not JSON"),
         },
+      },
+    },
+    "/index/checkpoint": {
+      get: {
+        operationId: "getIndexCheckpoint",
+        summary: "The latest signed map checkpoint of the verifiable index: a signed note by the log's key, origin <log origin>/index, log size N, map root, log-root line",
+        responses: { "200": { description: "map checkpoint", content: { "text/plain; charset=utf-8": { schema: { type: "string" } } } }, "404": error("no map checkpoint yet") },
+      },
+    },
+    "/api/v2/index/status": {
+      get: {
+        operationId: "getIndexStatus",
+        summary: "How far the verifiable index lags the log: indexedSize, logSize, lag (entries), updatedAt, error",
+        responses: { "200": { description: "indexer status", content: json() } },
       },
     },
     "/api/v1/index/retrieve": {

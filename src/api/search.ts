@@ -94,7 +94,7 @@ search.get("/api/v2/search", async (c) => {
  * D1 is not authenticated: a position whose entry does not have `key` (a tampered or corrupt index) is
  * left out, so an answer can miss entries but never holds one that does not match.
  */
-async function buildHits(env: Env, positions: readonly Position[], key: string): Promise<SearchHit[]> {
+export async function buildHits(env: Env, positions: readonly Position[], key: string): Promise<SearchHit[]> {
   const byShard = new Map<string, Position[]>();
   for (const p of positions) byShard.set(p.shard, [...(byShard.get(p.shard) ?? []), p]);
   const built = new Map<string, SearchHit>();

@@ -10,6 +10,7 @@ import { Certificate, GeneralNames, id_ce_subjectAltName } from "@peculiar/asn1-
 import { parseCertificate } from "../pki/keys.ts";
 import { sha256Bytes } from "../tlog/hash.ts";
 import { toHex, utf8Decode } from "../tlog/encoding.ts";
+import { normalizeEmail } from "./key-forms.ts";
 
 /** Fulcio OIDC issuer, V2 form: DER UTF8String (github.com/sigstore/fulcio docs/oid-info.md). */
 export const OID_FULCIO_ISSUER_V2 = "1.3.6.1.4.1.57264.1.8";
@@ -21,10 +22,7 @@ export const OID_FULCIO_SOURCE_REPOSITORY_URI = "1.3.6.1.4.1.57264.1.12";
 /** Longest identity value indexed; longer ones are skipped (a search key is a D1 primary-key column). */
 export const MAX_KEY_VALUE_LENGTH = 1024;
 
-/** The email form every email key uses: trimmed, lowercased (the whole address, as Rekor does). */
-export function normalizeEmail(s: string): string {
-  return s.trim().toLowerCase();
-}
+export { normalizeEmail };
 
 /** `key:sha256:<hex of SHA-256(SPKI DER)>`: the key of a PKIX public key (also of the key inside a certificate). */
 export function spkiKeys(spkiDer: Uint8Array): string[] {

@@ -25,9 +25,9 @@ export { certificateKeys, normalizeEmail, spkiKeys } from "./certificate-keys.ts
  */
 export type IndexKeyExtractor = (body: unknown) => string[];
 
-/** Bounds on what one entry puts in the index (keys are D1 primary-key values). */
-export const MAX_KEYS_PER_ENTRY = 100;
-export const MAX_KEY_LENGTH = 2048;
+import { MAX_KEY_LENGTH, MAX_KEYS_PER_ENTRY } from "./key-forms.ts";
+
+export { MAX_KEY_LENGTH, MAX_KEYS_PER_ENTRY };
 
 const extractors = new Map<string, IndexKeyExtractor>();
 

@@ -4,8 +4,7 @@
  * {@link SelectorError} naming the problem; callers answer it with 400.
  * @module
  */
-import { normalizeEmail } from "./certificate-keys.ts";
-import { MAX_KEY_LENGTH } from "./index-keys.ts";
+import { MAX_KEY_LENGTH, normalizeEmail } from "./key-forms.ts";
 
 export class SelectorError extends Error {
   override name = "SelectorError";

@@ -220,6 +220,24 @@ describe("the explorer", () => {
     await page.context().close();
   });
 
+  it("proves a search complete with the shard's verifiable index, and an absent key absent", async () => {
+    const ns = await log.mf.getDurableObjectNamespace("INDEXER");
+    await (ns.get(ns.idFromName("default")) as unknown as { catchUp(): Promise<unknown> }).catchUp();
+    const size = await checkpointSize();
+    const page = await openPage();
+    await page.goto(`${log.url}/#/search/email/${encodeURIComponent(alice.email)}`);
+    await expect.poll(() => page.locator("h1").textContent()).toBe(`3 results for email ${alice.email}`);
+    await page.getByRole("button", { name: "Prove the list complete" }).click();
+    const indices = [certEntry, ...aliceMore].map((e) => e.index).join(", ");
+    await expect.poll(() => page.locator(".complete-result").textContent()).toContain(`Complete up to log size ${size}: 3 entries with this key (log indices ${indices}), nothing left out.`);
+    expect(await page.locator(".complete-result .badge").getAttribute("class")).toBe("badge verified");
+    await page.goto(`${log.url}/#/search/email/nobody%40example.com`);
+    await expect.poll(() => page.locator("main").textContent()).toContain("Nothing in the log matches.");
+    await page.getByRole("button", { name: "Prove the list complete" }).click();
+    await expect.poll(() => page.locator(".complete-result").textContent()).toContain(`Complete up to log size ${size}: 0 entries with this key, nothing left out.`);
+    await page.context().close();
+  });
+
   it("looks an entry up by log index and verifies the checkpoint signature and the inclusion proof from tiles", async () => {
     const page = await openPage();
     await page.goto(`${log.url}/`);

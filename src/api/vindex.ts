@@ -1,0 +1,78 @@
+/**
+ * The verifiable index at the edge: `GET /api/v2/search?<selector>=...&complete=true` (a search whose
+ * answer proves that no entry with the key below the map checkpoint's log size was left out),
+ * `GET /index/checkpoint` (the signed map checkpoint, a static object beside the log's checkpoint) and
+ * `GET /api/v2/index/status` (how far the index lags the log). The proofs come from the shard's
+ * Indexer, which follows the log off the write path; the hits' entries and inclusion proofs come from
+ * the log's tiles as for every search.
+ * @module
+ */
+import { Hono } from "hono";
+import { r2ObjectStore, shardObjectStore } from "../storage/object-store.ts";
+import type { CompletenessJson } from "../vindex/answer.ts";
+import { MAP_CHECKPOINT_KEY } from "../vindex/checkpoint.ts";
+import { CHUNK_SIZE } from "../vindex/hash.ts";
+import { ApiError } from "./errors.ts";
+import { buildHits, parseSearchQuery, type SearchHit } from "./search.ts";
+import { shardName } from "./sequencer-client.ts";
+import { GRPC_CODE } from "./v2.ts";
+
+export const vindex = new Hono<{ Bindings: Env }>();
+
+vindex.onError((err, c) => {
+  if (err instanceof ApiError) return c.json({ code: GRPC_CODE[err.status] ?? 2, message: err.message, details: [] }, err.status, err.headers);
+  console.error("complete search:", err);
+  return c.json({ code: 13, message: "internal error", details: [] }, 500);
+});
+
+export function indexerFor(env: Env): DurableObjectStub<import("../../durable-objects/indexer.ts").Indexer> {
+  return env.INDEXER.get(env.INDEXER.idFromName(shardName(env)));
+}
+
+/** A complete search answer: the page's hits and the proof that they are all the key's entries there. */
+export interface CompleteSearchAnswer {
+  hits: SearchHit[];
+  nextCursor?: string;
+  /** The shard whose index answered (a complete search covers the shard it is addressed to). */
+  shard: string;
+  completeness: CompletenessJson;
+}
+
+vindex.get("/api/v2/search", async (c, next) => {
+  const url = new URL(c.req.url);
+  const complete = url.searchParams.getAll("complete");
+  if (complete.length === 0) return next();
+  if (complete.length > 1 || complete[0] !== "true") throw new ApiError(400, "complete must be true (leave it out for the fast search, which does not prove completeness)");
+  const cursor = url.searchParams.get("cursor");
+  url.searchParams.delete("complete");
+  url.searchParams.delete("cursor");
+  const { key, limit } = parseSearchQuery(url);
+  if (cursor !== null && !/^(0|[1-9][0-9]{0,14})$/.test(cursor)) throw new ApiError(400, "cursor is malformed: pass nextCursor from the previous answer unchanged");
+  const start = cursor === null ? 0 : Number(cursor);
+  const shard = shardName(c.env);
+  let completeness: CompletenessJson | null;
+  try {
+    completeness = await indexerFor(c.env).lookup(key, start, limit);
+  } catch (e) {
+    console.error("indexer lookup failed:", e);
+    throw new ApiError(503, "the index is temporarily unavailable; retry", { "Retry-After": "2" });
+  }
+  if (completeness === null) throw new ApiError(503, "the index has not signed a map checkpoint yet; retry", { "Retry-After": "2" });
+  const t = completeness.proof.terminal;
+  // Chunks come only for a key that is present, and only up to its end.
+  const count = t.kind === "leaf" && completeness.chunks.length > 0 ? t.count : 0;
+  const offset = start % CHUNK_SIZE;
+  const indices = completeness.chunks.flatMap((ch) => ch.indices).slice(offset, offset + limit);
+  const hits = await buildHits(c.env, indices.map((index) => ({ shard, index })), key);
+  const answer: CompleteSearchAnswer = { hits, shard, completeness };
+  if (start + limit < count) answer.nextCursor = String(start + limit);
+  return c.json(answer, 200, { "Cache-Control": "no-store" });
+});
+
+vindex.get("/index/checkpoint", async (c) => {
+  const body = await shardObjectStore(r2ObjectStore(c.env.TILES), shardName(c.env)).get(MAP_CHECKPOINT_KEY);
+  if (!body) throw new ApiError(404, "the index has not published a map checkpoint yet");
+  return new Response(body, { headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+});
+
+vindex.get("/api/v2/index/status", async (c) => c.json(await indexerFor(c.env).status(), 200, { "Cache-Control": "no-store" }));

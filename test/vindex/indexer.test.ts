@@ -1,0 +1,153 @@
+// The Indexer follows the log from R2 off the write path, signs map checkpoints with the log's key, and
+// the complete search answers verify with nothing but that key: every page, an absent key, and the lag.
+// Tampering with the indexer's stored map (an index dropped from a key's list) is caught by the client.
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { Indexer } from "../../durable-objects/indexer.ts";
+import { toHex } from "../../src/tlog/encoding.ts";
+import { ProofError } from "../../src/tlog/errors.ts";
+import { newVerifier } from "../../src/tlog/note.ts";
+import { openMapCheckpoint } from "../../src/vindex/checkpoint.ts";
+import { verifyCompleteSearch, type CompleteSearchJson } from "../../src/vindex/complete-search.ts";
+import { keyPath } from "../../src/vindex/hash.ts";
+import { indexKeysOf } from "../../src/search/index-keys.ts";
+import { auditIndex, loadAuditState, saveAuditState } from "../../src/vindex/audit.ts";
+import { http, logVerifierKey } from "../helpers/log.ts";
+
+const indexer = () => env.INDEXER.get(env.INDEXER.idFromName("default")) as DurableObjectStub<Indexer>;
+const digest = (n: number) => n.toString(16).padStart(64, "0");
+/** A raw leaf the index reads as a Rekor v1 hashedrekord with one artifact digest. */
+const leaf = (i: number, d: string) => JSON.stringify({ apiVersion: "0.0.1", kind: "hashedrekord", spec: { data: { hash: { algorithm: "sha256", value: d } } }, n: i });
+
+const HOT = digest(0xabc);
+const COLD = digest(0xdef);
+
+async function append(from: number, to: number): Promise<void> {
+  for (let i = from; i < to; i += 50) {
+    await Promise.all(
+      Array.from({ length: Math.min(50, to - i) }, async (_, j) => {
+        const n = i + j;
+        const r = await http("/add", { method: "POST", body: leaf(n, n % 3 === 0 ? HOT : n === 7 ? COLD : digest(n + 1_000_000)) });
+        expect(r.status).toBe(200);
+      }),
+    );
+  }
+}
+
+async function searchPage(d: string, limit: number, cursor?: string): Promise<CompleteSearchJson> {
+  const r = await http(`/api/v2/search?digest=${d}&complete=true&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`);
+  expect(r.status, await r.clone().text()).toBe(200);
+  return (await r.json()) as CompleteSearchJson;
+}
+
+/** Every page of a complete search, each verified as a client does; the log indices found, in order. */
+async function searchAll(d: string, limit: number): Promise<{ indices: number[]; size: number; count: number }> {
+  const indices: number[] = [];
+  let cursor: string | undefined;
+  let size = 0;
+  let count = 0;
+  for (let page = 0; page < 100; page++) {
+    const a = await searchPage(d, limit, cursor);
+    const v = verifyCompleteSearch(a, `sha256:${d}`, limit, [newVerifier(logVerifierKey())], indexKeysOf);
+    expect(v.start).toBe(indices.length);
+    indices.push(...v.indices);
+    size = v.checkpoint.size;
+    count = v.count;
+    if (a.nextCursor === undefined) return { indices, size, count };
+    cursor = a.nextCursor;
+  }
+  throw new Error("too many pages");
+}
+
+/** The log's public objects over the Worker, as a monitor fetches them. */
+const fetchPath = async (path: string) => {
+  const r = await http(`/${path}`);
+  if (r.status === 404) return null;
+  expect(r.status).toBe(200);
+  return new Uint8Array(await r.arrayBuffer());
+};
+const audit = (state?: Parameters<typeof auditIndex>[0]["state"], onProgress?: (n: number) => void) =>
+  auditIndex({ fetch: fetchPath, verifiers: [newVerifier(logVerifierKey())], batch: 100, ...(state ? { state } : {}), ...(onProgress ? { onProgress } : {}) });
+
+/** Appends over HTTP, catch-ups and full replays: generous on a loaded machine (nothing here waits on time). */
+const SLOW = 180_000;
+
+describe("indexer and complete search", () => {
+  it("before the first map checkpoint a complete search answers 503", async () => {
+    const r = await http(`/api/v2/search?digest=${HOT}&complete=true`);
+    expect(r.status).toBe(503);
+  });
+
+  it("follows the log, signs the map checkpoint and proves every key's entries page by page", async () => {
+    await append(0, 320);
+    const before = await (await http("/api/v2/index/status")).json<{ lag: number; logSize: number }>();
+    expect(before.logSize).toBe(320);
+    const status = await indexer().catchUp();
+    expect(status).toMatchObject({ indexedSize: 320, logSize: 320, lag: 0 });
+
+    const note = await (await http("/index/checkpoint")).text();
+    const cp = openMapCheckpoint(note, [newVerifier(logVerifierKey())], "localhost:8787");
+    expect(cp.size).toBe(320);
+
+    const hot = await searchAll(HOT, 100);
+    const expected = Array.from({ length: 320 }, (_, i) => i).filter((i) => i % 3 === 0);
+    expect(hot).toEqual({ indices: expected, size: 320, count: expected.length });
+    expect((await searchAll(HOT, 7)).indices).toEqual(expected); // pages that straddle chunks
+    expect((await searchAll(COLD, 20)).indices).toEqual([7]);
+    expect(await searchAll(digest(0x1234567), 20)).toEqual({ indices: [], size: 320, count: 0 });
+  }, SLOW);
+
+  it("reports its lag, and its alarm catches up with new entries", async () => {
+    await append(320, 330);
+    const lagging = await (await http("/api/v2/index/status")).json<{ lag: number; indexedSize: number }>();
+    expect(lagging).toMatchObject({ indexedSize: 320, lag: 10 });
+    await indexer().wake(); // what the cron heartbeat does
+    expect(await runDurableObjectAlarm(indexer())).toBe(true);
+    expect(await (await http("/api/v2/index/status")).json()).toMatchObject({ indexedSize: 330, lag: 0 });
+    await runInDurableObject(indexer(), (_i: Indexer, state) => state.storage.deleteAlarm()); // no background steps in later tests
+    expect((await searchAll(HOT, 100)).count).toBe(Array.from({ length: 330 }, (_, i) => i).filter((i) => i % 3 === 0).length);
+  }, SLOW);
+
+  it("the audit rebuilds the map from the log and matches the map checkpoint, resuming where it stopped", async () => {
+    const first = await audit();
+    expect(first.report).toMatchObject({ replayedSize: 330, matched: [330] });
+    expect(first.report.divergence).toBeUndefined();
+    await append(330, 336);
+    await indexer().catchUp();
+    const progress: number[] = [];
+    const resumed = await audit(loadAuditState(saveAuditState(first.state)), (n) => progress.push(n));
+    expect(resumed.report).toMatchObject({ replayedSize: 336, matched: [336] });
+    expect(progress).toEqual([336]); // only the new entries were replayed
+  }, SLOW);
+
+  it("refuses a bad complete parameter or cursor", async () => {
+    expect((await http(`/api/v2/search?digest=${HOT}&complete=yes`)).status).toBe(400);
+    expect((await http(`/api/v2/search?digest=${HOT}&complete=true&cursor=abc`)).status).toBe(400);
+    // the fast search is unchanged
+    expect((await http(`/api/v2/search?digest=${HOT}`)).status).toBe(200);
+  });
+
+  it("a map that lost one index of a key fails the client's check", async () => {
+    const page = await searchPage(HOT, 100);
+    verifyCompleteSearch(page, `sha256:${HOT}`, 100, [newVerifier(logVerifierKey())], indexKeysOf);
+    await runInDurableObject(indexer(), (_instance: Indexer, state) => {
+      const path = toHex(keyPath(`sha256:${HOT}`));
+      const row = state.storage.sql.exec<{ indices: ArrayBuffer }>("SELECT indices FROM vindex_chunks WHERE path = ? AND i = 0", path).one();
+      const dropped = new Uint8Array(row.indices).slice(8); // the key's first index, gone
+      state.storage.sql.exec("UPDATE vindex_chunks SET indices = ? WHERE path = ? AND i = 0", dropped, path);
+    });
+    const tampered = await searchPage(HOT, 100);
+    expect(() => verifyCompleteSearch(tampered, `sha256:${HOT}`, 100, [newVerifier(logVerifierKey())], indexKeysOf)).toThrow(ProofError);
+    // The indexer then signs maps built on the tampered list: the audit finds the first such checkpoint,
+    // and the client still refuses the answers.
+    expect((await audit()).report.divergence).toBeUndefined(); // the signed root is still the honest one
+    await append(336, 342);
+    await indexer().catchUp();
+    const report = (await audit()).report;
+    expect(report.divergence?.size).toBe(342);
+    expect(report.divergence?.reason).toMatch(/not the root of the map rebuilt/);
+    const after = await searchPage(HOT, 100);
+    expect(() => verifyCompleteSearch(after, `sha256:${HOT}`, 100, [newVerifier(logVerifierKey())], indexKeysOf)).toThrow(ProofError);
+  }, SLOW);
+});
