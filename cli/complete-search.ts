@@ -11,10 +11,10 @@ import { TileReader } from "../src/client/tile-reader.ts";
 import { MalformedError, ProofError } from "../src/tlog/errors.ts";
 import type { NoteVerifier } from "../src/tlog/note.ts";
 import { indexKeysOf } from "../src/search/index-keys.ts";
-import { SelectorError, selectorKey, type Selector } from "../src/search/selectors.ts";
+import type { Selector } from "../src/search/selectors.ts";
 import { verifyCompleteSearch, type CompleteSearchJson } from "../src/vindex/complete-search.ts";
 import { CliError, EXIT, httpJson, pathFetcher, serverMessage, usage, verifyFailure } from "./common.ts";
-import { verifySearchHit, type VerifiedHit } from "./search.ts";
+import { SEARCH_PAGE, searchKey, verifySearchHit, type VerifiedHit } from "./search.ts";
 
 export interface CompleteSearch {
   hits: VerifiedHit[];
@@ -27,19 +27,13 @@ export interface CompleteSearch {
 }
 
 export async function searchComplete(baseUrl: string, selector: Selector, value: string, verifiers: readonly NoteVerifier[], max: number): Promise<CompleteSearch> {
-  let key: string;
-  try {
-    key = selectorKey(selector, value);
-  } catch (e) {
-    if (e instanceof SelectorError) throw usage(e.message);
-    throw e;
-  }
+  const key = searchKey(selector, value);
   const reader = new TileReader(pathFetcher(baseUrl), verifiers);
   const hits: VerifiedHit[] = [];
   let result: Omit<CompleteSearch, "hits"> | undefined;
   let cursor: string | undefined;
   do {
-    const limit = Math.min(100, max - hits.length);
+    const limit = Math.min(SEARCH_PAGE, max - hits.length);
     const url = `${baseUrl}/api/v2/search?${selector}=${encodeURIComponent(value)}&complete=true&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
     const r = await httpJson(url);
     if (r.status === 400) throw usage(`the log refused the query: ${serverMessage(r.body)}`);

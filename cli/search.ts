@@ -69,17 +69,21 @@ export function verifySearchHit(hit: unknown, verifiers: readonly LogKey[], key?
 }
 
 /** The largest page the log serves (`limit` 1–20 on GET /api/v2/search). */
-const SEARCH_PAGE = 20;
+export const SEARCH_PAGE = 20;
 
-/** Every verified hit for one selector (e.g. "digest", "sha256:..."), following cursors up to `max` hits. */
-export async function searchAll(baseUrl: string, selector: Selector, value: string, verifiers: readonly LogKey[], max: number): Promise<VerifiedHit[]> {
-  let key: string;
+/** The index key a selector names; a malformed value is a usage error. */
+export function searchKey(selector: Selector, value: string): string {
   try {
-    key = selectorKey(selector, value);
+    return selectorKey(selector, value);
   } catch (e) {
     if (e instanceof SelectorError) throw usage(e.message);
     throw e;
   }
+}
+
+/** Every verified hit for one selector (e.g. "digest", "sha256:..."), following cursors up to `max` hits. */
+export async function searchAll(baseUrl: string, selector: Selector, value: string, verifiers: readonly LogKey[], max: number): Promise<VerifiedHit[]> {
+  const key = searchKey(selector, value);
   const query = `${selector}=${encodeURIComponent(value)}`;
   const hits: VerifiedHit[] = [];
   let cursor: string | undefined;

@@ -18,9 +18,9 @@ export interface ProvenComplete {
   indices: number[];
 }
 
-const PAGE = 100;
+const PAGE = 20;
 /** Bounded work: a list longer than this is not proven in the page (the CLI has no such bound). */
-const MAX_PAGES = 50;
+const MAX_PAGES = 250;
 
 export async function proveComplete(shard: string, vkey: string, by: Selector, value: string): Promise<ProvenComplete> {
   let key: string;

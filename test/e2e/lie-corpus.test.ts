@@ -30,7 +30,7 @@ import { hashedRekordV2, p256Key } from "../helpers/keys.ts";
 import { checkpointSigner, mutants, type LiarKeys, type Mutant } from "../helpers/lie-corpus.ts";
 import { startLocalLog, type LocalLog } from "./local-log.ts";
 
-const ORIGIN = "lies.example";
+const ORIGIN = "lies.localhost"; // a local host: the test-only /add is served only there
 const logKeys = generateKey(ORIGIN);
 const witnessKey = generateCosignatureKey("witness.example/lies");
 let log: LocalLog;

@@ -90,7 +90,7 @@ describe("indexer and complete search", () => {
     const cp = openMapCheckpoint(note, [newVerifier(logVerifierKey())], "localhost:8787");
     expect(cp.size).toBe(320);
 
-    const hot = await searchAll(HOT, 100);
+    const hot = await searchAll(HOT, 20);
     const expected = Array.from({ length: 320 }, (_, i) => i).filter((i) => i % 3 === 0);
     expect(hot).toEqual({ indices: expected, size: 320, count: expected.length });
     expect((await searchAll(HOT, 7)).indices).toEqual(expected); // pages that straddle chunks
@@ -106,7 +106,7 @@ describe("indexer and complete search", () => {
     expect(await runDurableObjectAlarm(indexer())).toBe(true);
     expect(await (await http("/api/v2/index/status")).json()).toMatchObject({ indexedSize: 330, lag: 0 });
     await runInDurableObject(indexer(), (_i: Indexer, state) => state.storage.deleteAlarm()); // no background steps in later tests
-    expect((await searchAll(HOT, 100)).count).toBe(Array.from({ length: 330 }, (_, i) => i).filter((i) => i % 3 === 0).length);
+    expect((await searchAll(HOT, 20)).count).toBe(Array.from({ length: 330 }, (_, i) => i).filter((i) => i % 3 === 0).length);
   }, SLOW);
 
   it("the audit rebuilds the map from the log and matches the map checkpoint, resuming where it stopped", async () => {
@@ -129,16 +129,16 @@ describe("indexer and complete search", () => {
   });
 
   it("a map that lost one index of a key fails the client's check", async () => {
-    const page = await searchPage(HOT, 100);
-    verifyCompleteSearch(page, `sha256:${HOT}`, 100, [newVerifier(logVerifierKey())], indexKeysOf);
+    const page = await searchPage(HOT, 20);
+    verifyCompleteSearch(page, `sha256:${HOT}`, 20, [newVerifier(logVerifierKey())], indexKeysOf);
     await runInDurableObject(indexer(), (_instance: Indexer, state) => {
       const path = toHex(keyPath(`sha256:${HOT}`));
       const row = state.storage.sql.exec<{ indices: ArrayBuffer }>("SELECT indices FROM vindex_chunks WHERE path = ? AND i = 0", path).one();
       const dropped = new Uint8Array(row.indices).slice(8); // the key's first index, gone
       state.storage.sql.exec("UPDATE vindex_chunks SET indices = ? WHERE path = ? AND i = 0", dropped, path);
     });
-    const tampered = await searchPage(HOT, 100);
-    expect(() => verifyCompleteSearch(tampered, `sha256:${HOT}`, 100, [newVerifier(logVerifierKey())], indexKeysOf)).toThrow(ProofError);
+    const tampered = await searchPage(HOT, 20);
+    expect(() => verifyCompleteSearch(tampered, `sha256:${HOT}`, 20, [newVerifier(logVerifierKey())], indexKeysOf)).toThrow(ProofError);
     // The indexer then signs maps built on the tampered list: the audit finds the first such checkpoint,
     // and the client still refuses the answers.
     expect((await audit()).report.divergence).toBeUndefined(); // the signed root is still the honest one
@@ -147,7 +147,7 @@ describe("indexer and complete search", () => {
     const report = (await audit()).report;
     expect(report.divergence?.size).toBe(342);
     expect(report.divergence?.reason).toMatch(/not the root of the map rebuilt/);
-    const after = await searchPage(HOT, 100);
-    expect(() => verifyCompleteSearch(after, `sha256:${HOT}`, 100, [newVerifier(logVerifierKey())], indexKeysOf)).toThrow(ProofError);
+    const after = await searchPage(HOT, 20);
+    expect(() => verifyCompleteSearch(after, `sha256:${HOT}`, 20, [newVerifier(logVerifierKey())], indexKeysOf)).toThrow(ProofError);
   }, SLOW);
 });
