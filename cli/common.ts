@@ -14,11 +14,12 @@ export const EXIT = { OK: 0, VERIFY: 1, USAGE: 2, SERVICE: 3 } as const;
 
 /** An error with the exit code it should end the process with. */
 export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
+  readonly exitCode: number;
+
+  // No parameter properties: the bench imports this under Node's type stripping, which refuses them.
+  constructor(message: string, exitCode: number) {
     super(message);
+    this.exitCode = exitCode;
   }
 }
 

@@ -31,11 +31,12 @@ export interface ClaimCheck {
 /** A claim that does not hold: a ProofError (exit 1 in the CLI) that names the claim. */
 export class ClaimError extends ProofError {
   override name = "ClaimError";
-  constructor(
-    readonly claim: Claim,
-    message: string,
-  ) {
+  readonly claim: Claim;
+
+  // No parameter properties: Node's type stripping (the bench, scripts) refuses them.
+  constructor(claim: Claim, message: string) {
     super(`${claim}: ${message}`);
+    this.claim = claim;
   }
   /** The message without the claim's name in front. */
   get detail(): string {

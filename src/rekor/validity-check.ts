@@ -10,11 +10,14 @@ import { RequestError } from "./errors.ts";
 
 export class ValidityCheck {
   private readonly found: string[] = [];
+  private readonly nowMs: number | null;
+  private readonly defer: boolean;
 
-  private constructor(
-    private readonly nowMs: number | null,
-    private readonly defer: boolean,
-  ) {}
+  // No parameter properties: Node's type stripping (the bench, scripts) refuses them.
+  private constructor(nowMs: number | null, defer: boolean) {
+    this.nowMs = nowMs;
+    this.defer = defer;
+  }
 
   /** Refuses at once: for callers that only build leaves (tests, tools). */
   static refuseNow(nowMs = Date.now()): ValidityCheck {
