@@ -35,7 +35,8 @@ import { LogDatabase, type CommittedCheckpoint } from "../src/sequencer/database
 import { Pool } from "../src/sequencer/pool.ts";
 import { Backoff } from "../src/sequencer/backoff.ts";
 import type { AddResult, FindResult, SequencerStatus } from "../src/sequencer/protocol.ts";
-import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, newWriteStats, publishStaged } from "../src/sequencer/publish.ts";
+import { newWriteStats, publishStaged } from "../src/sequencer/publish.ts";
+import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_PATH as CHECKPOINT_KEY } from "../src/tlog/layout.ts";
 import { createLog, sequenceRound, type LogState, type RoundDeps } from "../src/sequencer/round.ts";
 import { Cosigner } from "../src/sequencer/cosigner.ts";
 import { CheckpointPublisher, type CheckpointNote } from "../src/sequencer/checkpoint-publisher.ts";

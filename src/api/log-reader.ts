@@ -24,6 +24,7 @@ import { newVerifier, openNoteAsync, type NoteVerifier } from "../tlog/note.ts";
 import { checkInclusion } from "../tlog/proof.ts";
 import { ENTRIES_LEVEL, tilePath, tileWidth, TILE_WIDTH } from "../tlog/tile.ts";
 import { parseBundle } from "../tlog/bundle.ts";
+import { bundlePath, CHECKPOINT_PATH } from "../tlog/layout.ts";
 import { ApiError } from "./errors.ts";
 import { LruCache, onClearCaches } from "../lru-cache.ts";
 import { shardName } from "./sequencer-client.ts";
@@ -114,7 +115,7 @@ export class LogReader {
     if (known && known.cp.size >= atLeast && Date.now() - known.readAt < this.maxAgeMs) return known.cp;
     let cp: VerifiedCheckpoint;
     try {
-      const body = await this.store.get("checkpoint");
+      const body = await this.store.get(CHECKPOINT_PATH);
       if (body === null) throw new Error("no checkpoint in R2");
       cp = await this.verify(utf8Decode(body));
     } catch (e) {
@@ -152,7 +153,7 @@ export class LogReader {
 
   /** The entries of bundle `n` of the tree of `size` (not yet checked against the tiles: see TileReader.entry). */
   async bundle(n: number, size: number): Promise<Uint8Array[]> {
-    const path = tilePath({ level: ENTRIES_LEVEL, index: n, width: tileWidth(ENTRIES_LEVEL, n, size) });
+    const path = bundlePath(n, size);
     const data = (await this.object(path))?.body ?? null;
     if (data === null) throw new Error(`${path} is missing from the object store`);
     return parseBundle(data);

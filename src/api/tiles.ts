@@ -9,7 +9,7 @@ import { fromEdgeCache, toEdgeCache } from "./edge-cache.ts";
 import { readConfig } from "../config.ts";
 import { IMMUTABLE_CACHE_CONTROL, kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../storage/object-store.ts";
 import { shardName } from "./sequencer-client.ts";
-import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, TILE_CONTENT_TYPE } from "../sequencer/publish.ts";
+import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_PATH, REKOR_V2_READ_PREFIX, TILE_CONTENT_TYPE } from "../tlog/layout.ts";
 import { MalformedError } from "../tlog/errors.ts";
 import { parseTilePath, TILE_WIDTH } from "../tlog/tile.ts";
 import { ApiError } from "./errors.ts";
@@ -19,16 +19,13 @@ export const tiles = new Hono<{ Bindings: Env }>();
 const objects = (env: Env) => shardObjectStore(r2ObjectStore(env.TILES), shardName(env));
 const hot = (env: Env) => shardHotStore(kvHotStore(env.HOT), shardName(env));
 
-/** Where rekor-tiles serves the tlog-tiles paths (its deployments route them to the object bucket). */
-export const REKOR_V2_READ_PREFIX = "/api/v2";
-
 async function checkpoint(c: Context<{ Bindings: Env }>): Promise<Response> {
   const { checkpointMaxAgeSeconds } = readConfig(c.env as unknown as Record<string, unknown>);
   if (checkpointMaxAgeSeconds > 0) {
-    const hit = await fromEdgeCache(`${shardName(c.env)}/${CHECKPOINT_KEY}`);
+    const hit = await fromEdgeCache(`${shardName(c.env)}/${CHECKPOINT_PATH}`);
     if (hit) return hit;
   }
-  const body = await objects(c.env).get(CHECKPOINT_KEY);
+  const body = await objects(c.env).get(CHECKPOINT_PATH);
   if (!body) throw new ApiError(404, "the log has not published a checkpoint yet");
   const res = new Response(body, {
     headers: {
@@ -37,7 +34,7 @@ async function checkpoint(c: Context<{ Bindings: Env }>): Promise<Response> {
       "Cache-Control": checkpointMaxAgeSeconds > 0 ? `public, max-age=${checkpointMaxAgeSeconds}` : "no-store",
     },
   });
-  if (checkpointMaxAgeSeconds > 0) toEdgeCache(c, `${shardName(c.env)}/${CHECKPOINT_KEY}`, res);
+  if (checkpointMaxAgeSeconds > 0) toEdgeCache(c, `${shardName(c.env)}/${CHECKPOINT_PATH}`, res);
   return res;
 }
 
