@@ -24,8 +24,9 @@
  * @module
  */
 import { DurableObject } from "cloudflare:workers";
-import { readConfig, writeRefusal, type LogConfig } from "../src/config.ts";
-import { signingKeys } from "../src/log-keys.ts";
+import { writeRefusal, type LogConfig } from "../src/config.ts";
+import { readConfig } from "../src/log/shards.ts";
+import { signingKeys } from "../src/log/keys.ts";
 import { faultyHotStore, faultyObjectStore, faultyWitnessCall, FaultSwitch } from "../src/storage/faults.ts";
 import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../src/storage/object-store.ts";
 import { d1SearchIndex, faultySearchIndex } from "../src/storage/search-index.ts";

@@ -13,7 +13,7 @@ import type { NoteSigner } from "../tlog/note.ts";
 import type { CheckpointPublisher } from "./checkpoint-publisher.ts";
 import { TILE_WIDTH } from "../tlog/tile.ts";
 import { TILE_CONTENT_TYPE } from "../tlog/layout.ts";
-import { signedIntegratedTimes } from "./integrated-times.ts";
+import { signedIntegratedTimes } from "../log/integrated-times.ts";
 
 export interface PublishStores {
   db: LogDatabase;
