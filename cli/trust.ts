@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bytesEqual, concatBytes, fromBase64, toHex } from "../src/tlog/encoding.ts";
 import { ALG_ED25519, keyHash, parseVerifierKey } from "../src/tlog/note.ts";
-import { ED25519_SPKI_PREFIX, SIGNING_CONFIG_MEDIA_TYPE, TRUSTED_ROOT_MEDIA_TYPE } from "../src/shards/trust.ts";
+import { ED25519_SPKI_PREFIX, SIGNING_CONFIG_MEDIA_TYPE, TRUSTED_ROOT_MEDIA_TYPE } from "../src/client/sigstore-trust.ts";
 import { CliError, EXIT, httpJson, inlineOrFile, serverMessage, usage, verifyFailure } from "./common.ts";
 
 

@@ -14,8 +14,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { TileReader } from "../src/client/tile-reader.ts";
-import { readConfig } from "../src/config.ts";
-import { signingKeys } from "../src/log-keys.ts";
+import { readConfig } from "../src/log/shards.ts";
+import { signingKeys } from "../src/log/keys.ts";
 import { indexKeysOf } from "../src/search/index-keys.ts";
 import { r2ObjectStore, shardObjectStore } from "../src/storage/object-store.ts";
 import { utf8Encode } from "../src/tlog/encoding.ts";
@@ -26,24 +26,12 @@ import { formatMapCheckpoint, MAP_CHECKPOINT_KEY } from "../src/vindex/checkpoin
 import { MAX_ENTRIES_PER_STEP, readLeaves } from "../src/vindex/log-leaves.ts";
 import { VerifiableMap } from "../src/vindex/map.ts";
 import { SqlMapStore } from "../src/vindex/sql-store.ts";
+import type { IndexerStatus } from "../src/vindex/protocol.ts";
 
 /** How often a caught-up indexer looks for a new log checkpoint (ms). */
 const POLL_MS = 1_000;
 /** After a failed step, try again this soon (ms). */
 const RETRY_MS = 5_000;
-
-export interface IndexerStatus {
-  /** Log entries the index has taken in (the size its map checkpoint is for). */
-  indexedSize: number;
-  /** The log size of the last log checkpoint the indexer read. */
-  logSize: number;
-  /** logSize - indexedSize: entries published in the log but not yet in the index. */
-  lag: number;
-  /** When the map last moved (ms since the epoch; 0 before the first step). */
-  updatedAt: number;
-  /** The last error of a step, if the last step failed. */
-  error?: string;
-}
 
 export class Indexer extends DurableObject<Env> {
   private readonly store: SqlMapStore;

@@ -24,8 +24,9 @@
  * @module
  */
 import { DurableObject } from "cloudflare:workers";
-import { readConfig, writeRefusal, type LogConfig } from "../src/config.ts";
-import { signingKeys } from "../src/log-keys.ts";
+import { writeRefusal, type LogConfig } from "../src/config.ts";
+import { readConfig } from "../src/log/shards.ts";
+import { signingKeys } from "../src/log/keys.ts";
 import { faultyHotStore, faultyObjectStore, faultyWitnessCall, FaultSwitch } from "../src/storage/faults.ts";
 import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../src/storage/object-store.ts";
 import { d1SearchIndex, faultySearchIndex } from "../src/storage/search-index.ts";
@@ -35,7 +36,8 @@ import { LogDatabase, type CommittedCheckpoint } from "../src/sequencer/database
 import { Pool } from "../src/sequencer/pool.ts";
 import { Backoff } from "../src/sequencer/backoff.ts";
 import type { AddResult, FindResult, SequencerStatus } from "../src/sequencer/protocol.ts";
-import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, newWriteStats, publishStaged } from "../src/sequencer/publish.ts";
+import { newWriteStats, publishStaged } from "../src/sequencer/publish.ts";
+import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_PATH as CHECKPOINT_KEY } from "../src/tlog/layout.ts";
 import { createLog, sequenceRound, type LogState, type RoundDeps } from "../src/sequencer/round.ts";
 import { Cosigner } from "../src/sequencer/cosigner.ts";
 import { CheckpointPublisher, type CheckpointNote } from "../src/sequencer/checkpoint-publisher.ts";

@@ -1,6 +1,6 @@
 /**
  * Which key the page verifies checkpoints with. The log publishes its keys in its TrustedRoot
- * (`/api/v1/trust/trusted_root.json`, src/shards/trust.ts): per shard, the Ed25519 checkpoint key
+ * (`/api/v1/trust/trusted_root.json`, src/log/trust.ts): per shard, the Ed25519 checkpoint key
  * (PKIX_ED25519, base URL `<scheme>://<origin>`) and the Rekor v1 ECDSA key (whose log ID names the
  * shard of a v1 entry). A key the same server hands out proves only that the server is consistent
  * with itself; a user can pin the key they expect (pins.ts), and the page then verifies with the

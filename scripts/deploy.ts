@@ -3,7 +3,7 @@
  * the D1 migrations, then `wrangler deploy`.
  *
  * Before anything is uploaded it refuses, with the command that fixes it:
- * - a shard configuration the Worker would refuse (SHARDS, ACTIVE_SHARD, origins: src/config.ts);
+ * - a shard configuration the Worker would refuse (SHARDS, ACTIVE_SHARD, origins: src/log/shards.ts);
  * - the local placeholder ids of the KV namespace and D1 database, or a shard origin on localhost;
  * - the test-only raw append endpoint switched on: ENABLE_TEST_APPEND = "true" in [vars] or in any
  *   [env.*] section's vars (each is checked, whichever is deployed), or `--var ENABLE_TEST_APPEND:true`;
@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { experimental_readRawConfig, unstable_readConfig } from "wrangler";
 import { shardSettingName } from "../src/config.ts";
 import { isLocalOrigin } from "../src/local-origin.ts";
-import { baseUrl, readDeployment } from "../src/shards/shards.ts";
+import { baseUrl, readShards } from "../src/log/shards.ts";
 
 const passThrough = process.argv.slice(2);
 const dryRun = passThrough.includes("--dry-run");
@@ -54,15 +54,15 @@ if (passThrough.some((a) => /^(--var=)?ENABLE_TEST_APPEND:\s*"?true"?$/.test(a))
 if (problems.length > 0 && dryRun) refuse();
 
 // 1. The shard configuration, as the Worker will read it.
-let deployment;
+let shards;
 try {
-  deployment = readDeployment(vars as unknown as Env);
+  shards = readShards(vars).map((c) => ({ name: c.shard, state: c.state, origin: c.origin }));
 } catch (e) {
   console.error(`${configPath}: ${(e as Error).message}`);
   process.exit(1);
 }
 console.log(`Shards (${configPath} ${deployedEnv ? `[env.${deployedEnv}.vars]` : "[vars]"}):`);
-for (const s of deployment.shards) console.log(`  ${s.name.padEnd(16)} ${s.state.padEnd(8)} ${baseUrl(s, "https:")}`);
+for (const s of shards) console.log(`  ${s.name.padEnd(16)} ${s.state.padEnd(8)} ${baseUrl(s.origin, "https:")}`);
 
 /** The line of wrangler's output that says what went wrong. */
 function reason(output: string): string {
@@ -78,7 +78,7 @@ if (!dryRun) {
   for (const db of config.d1_databases ?? []) {
     if (!db.database_id || db.database_id.endsWith("-local")) problems.push(`D1 database ${db.binding} has the local placeholder id: \`npx wrangler d1 create ${db.database_name}\` and put its id into wrangler.toml`);
   }
-  for (const s of deployment.shards) {
+  for (const s of shards) {
     if (isLocalOrigin(s.origin)) problems.push(`shard ${s.name} has the origin ${s.origin}: set ${shardSettingName("LOG_ORIGIN", s.name)} (or LOG_ORIGIN) to the host clients will use`);
   }
 }
@@ -92,10 +92,10 @@ if (problems.length === 0 && !dryRun) {
     problems.push(`could not list the Worker's secrets (\`wrangler secret list\`: ${reason(String(listed.stderr || listed.stdout))}); make the keys with \`node scripts/keys.ts <origin>\` and upload them with the \`wrangler secret put\` lines it prints`);
   }
   if (secrets) {
-    for (const s of deployment.shards) {
+    for (const s of shards) {
       for (const key of ["LOG_SIGNING_KEY", "LOG_V1_SIGNING_KEY"]) {
         const own = shardSettingName(key, s.name);
-        if (!secrets.has(own) && !secrets.has(key)) problems.push(`shard ${s.name} has no ${own} (or ${key}) secret: \`node scripts/keys.ts ${s.origin}${deployment.shards.length > 1 ? ` --shard ${s.name}` : ""}\`, then the \`wrangler secret put\` lines it prints`);
+        if (!secrets.has(own) && !secrets.has(key)) problems.push(`shard ${s.name} has no ${own} (or ${key}) secret: \`node scripts/keys.ts ${s.origin}${shards.length > 1 ? ` --shard ${s.name}` : ""}\`, then the \`wrangler secret put\` lines it prints`);
       }
     }
   }

@@ -16,10 +16,9 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { shardSettingName } from "../src/config.ts";
 import { originWarnings } from "../src/origin-rules.ts";
-import { checkpointKey } from "../src/log-keys.ts";
+import { checkpointKey, v1Key } from "../src/log/keys.ts";
 import { toBase64 } from "../src/tlog/encoding.ts";
 import { generateKey } from "../src/tlog/note.ts";
-import { v1Key } from "../src/v1-key.ts";
 
 function usage(message?: string): never {
   if (message) console.error(`error: ${message}\n`);
@@ -64,9 +63,8 @@ writeFileSync(files.v1, v1Pem, { mode: 0o600, flag: "wx" });
 writeFileSync(files.bulk, `${JSON.stringify({ [name("LOG_SIGNING_KEY")]: skey, [name("LOG_V1_SIGNING_KEY")]: v1Pem }, null, 2)}\n`, { mode: 0o600, flag: "wx" });
 
 // The public halves, derived exactly as the Worker derives them.
-const env = { LOG_SIGNING_KEY: skey, LOG_V1_SIGNING_KEY: v1Pem, LOG_ORIGIN: origin } as unknown as Env;
-const ck = checkpointKey(env);
-const v1 = await v1Key(env);
+const ck = checkpointKey(skey);
+const v1 = await v1Key({ LOG_SIGNING_KEY: skey, LOG_V1_SIGNING_KEY: v1Pem }, "default");
 
 const scheme = /^(localhost|127\.0\.0\.1)(:|$)/.test(host!) ? "http" : "https";
 console.log(

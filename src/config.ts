@@ -1,13 +1,8 @@
 /**
- * Configuration, read from Worker vars (wrangler.toml [vars]) and secrets; each limit with its unit
- * and reason.
+ * A log's settings, read from Worker vars (wrangler.toml [vars]) and secrets; each limit with its unit
+ * and reason. Which logs a deployment serves (SHARDS, ACTIVE_SHARD, FROZEN_SHARDS) is
+ * src/log/deployment.ts.
  *
- * One deployment can serve several logs ("shards", issue 9). The list and the write switch:
- *   SHARDS        = "log2026a,log2026b"   oldest first (default: SHARD, else "default": one log)
- *   ACTIVE_SHARD  = "log2026b"            the one shard that takes writes (default: the last listed);
- *                                         shards listed before it are frozen, shards after it pending
- *   FROZEN_SHARDS = "log2026b"            optional: freeze these too (e.g. the active one: a read-only
- *                                         deployment)
  * Per-shard settings are the plain names with the shard's suffix, falling back to the plain name:
  *   LOG_ORIGIN_LOG2026B, secrets LOG_SIGNING_KEY_LOG2026B and LOG_V1_SIGNING_KEY_LOG2026B, ...
  * (suffix = the name upper-cased, "-" → "_"). A single-shard deployment needs no suffixes at all.
@@ -17,8 +12,6 @@ import { DEFAULT_CHECKPOINT_WRITE_GAP_MS } from "./sequencer/checkpoint-publishe
 import { MAX_ENTRY_BYTES } from "./tlog/bundle.ts";
 import { isValidKeyName } from "./tlog/note.ts";
 import { parseWitnessPolicy, type WitnessPolicy } from "./witness/log-witnesses.ts";
-
-export const DEFAULT_SHARD = "default";
 
 /** Default MAX_POOL_BYTES (pool and round in progress) and MAX_ROUND_BYTES: see LogConfig. */
 export const DEFAULT_MAX_POOL_BYTES = 24 << 20;
@@ -128,7 +121,6 @@ export interface LogConfig {
   witnesses: WitnessPolicy;
 }
 
-type Vars = Partial<Record<string, unknown>>;
 
 function int(value: string | undefined, fallback: number, name: string, min: number, max: number): number {
   if (value === undefined || value === "") return fallback;
@@ -143,7 +135,14 @@ function bool(value: string | undefined, name: string): boolean {
   throw new Error(`config: ${name} must be true or false, got ${value}`);
 }
 
-const str = (env: Vars, k: string): string | undefined => (typeof env[k] === "string" && env[k] !== "" ? (env[k] as string) : undefined);
+/**
+ * A var or secret by name, if set and not empty. Settings are plain string properties of the environment,
+ * and a shard's suffixed names are only known at run time, so they are read by name.
+ */
+export function setting(env: object, name: string): string | undefined {
+  const value: unknown = Reflect.get(env, name);
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
 
 /** LOG_ORIGIN + log2026-b → LOG_ORIGIN_LOG2026_B. */
 export function shardSettingName(name: string, shard: string): string {
@@ -151,63 +150,8 @@ export function shardSettingName(name: string, shard: string): string {
 }
 
 /** A per-shard setting: `<NAME>_<SUFFIX>`, else the deployment-wide `<NAME>`. */
-export function shardSetting(env: Vars, name: PerShardSetting, shard: string): string | undefined {
-  return str(env, shardSettingName(name, shard)) ?? str(env, name);
-}
-
-/** Shard names are URL path segments and R2 prefixes: lowercase letters, digits and inner hyphens. */
-const SHARD_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-/** First path segments the API already uses; a shard cannot be named like them. */
-const RESERVED_NAMES = new Set(["api", "tile", "checkpoint", "healthz", "add", "witness", "admin"]);
-
-function shardList(value: string | undefined, what: string): string[] {
-  if (value === undefined) return [];
-  const names = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  for (const n of names) {
-    if (!SHARD_NAME.test(n)) throw new Error(`config: ${what}: shard name ${JSON.stringify(n)} must be lowercase letters, digits and inner hyphens`);
-    if (RESERVED_NAMES.has(n)) throw new Error(`config: ${what}: ${JSON.stringify(n)} is reserved (it is an API path)`);
-  }
-  return names;
-}
-
-export interface ShardList {
-  /** Every listed shard, oldest first. */
-  names: readonly string[];
-  /** The shard that takes writes (unless it is also in FROZEN_SHARDS). */
-  active: string;
-  /** Shards frozen explicitly (FROZEN_SHARDS); they need not be listed. */
-  frozen: readonly string[];
-}
-
-/** SHARDS / ACTIVE_SHARD / FROZEN_SHARDS, checked. Throws a config error naming the variable at fault. */
-export function readShardList(env: Vars): ShardList {
-  const names = shardList(str(env, "SHARDS") ?? str(env, "SHARD") ?? DEFAULT_SHARD, "SHARDS");
-  if (names.length === 0) throw new Error("config: SHARDS lists no shard");
-  if (new Set(names).size !== names.length) throw new Error("config: SHARDS lists a shard twice");
-  const active = str(env, "ACTIVE_SHARD") ?? names[names.length - 1]!;
-  if (!names.includes(active)) throw new Error(`config: ACTIVE_SHARD ${JSON.stringify(active)} is not in SHARDS (${names.join(",")})`);
-  return { names, active, frozen: shardList(str(env, "FROZEN_SHARDS"), "FROZEN_SHARDS") };
-}
-
-/**
- * A shard's state. Shards before the active one are frozen, those after it pending; a shard that is
- * not listed at all is writable (Sequencers addressed by other names in tests and benchmarks) unless
- * it is in FROZEN_SHARDS.
- */
-export function shardState(list: ShardList, shard: string): ShardState {
-  if (list.frozen.includes(shard)) return "frozen";
-  const i = list.names.indexOf(shard);
-  const a = list.names.indexOf(list.active);
-  return i < 0 || i === a ? "active" : i < a ? "frozen" : "pending";
-}
-
-/** Set in a shard view of the environment (src/shards/shards.ts): the deployment's own environment. */
-export const ROOT_ENV_KEY = "__EDGELOG_ROOT_ENV";
-
-/** The shard an environment stands for: SHARD in a shard view, else the deployment's active shard. */
-export function envShard(env: Vars): string {
-  if (env[ROOT_ENV_KEY] !== undefined && typeof env.SHARD === "string") return env.SHARD;
-  return readShardList(env).active;
+export function shardSetting(env: object, name: PerShardSetting, shard: string): string | undefined {
+  return setting(env, shardSettingName(name, shard)) ?? setting(env, name);
 }
 
 /** Why a write to this shard is refused (HTTP 405), or null if it takes writes. */
@@ -223,49 +167,30 @@ function rfc3339(value: string | undefined, name: string): string | undefined {
   return new Date(value).toISOString().replace(/\.000Z$/, "Z");
 }
 
-/**
- * The configuration of one shard (default: the shard `env` stands for, see envShard). Per-shard settings use the
- * shard's suffixed names first. The Sequencer DO calls this with the name it was addressed by.
- */
-export function readConfig(env: Vars, shard?: string): LogConfig {
-  const name = shard ?? envShard(env);
-  let byShard = configs.get(env);
-  if (!byShard) configs.set(env, (byShard = new Map()));
-  let config = byShard.get(name);
-  if (!config) byShard.set(name, (config = parseConfig(env, name)));
-  return { ...config }; // the caller's own copy, as before (tests tune a live DO's config through it)
-}
-
-/**
- * Parsed configurations by environment object and shard: a request reads its shard's configuration
- * several times (routing, the write guard, the handler). An environment's values do not change while
- * it serves requests (shardEnv caches its per-shard views the same way); a failure is not cached.
- */
-const configs = new WeakMap<Vars, Map<string, LogConfig>>();
-
-function parseConfig(env: Vars, name: string): LogConfig {
+/** The configuration of shard `name`, whose state the deployment's shard list decides. */
+export function parseLogConfig(env: object, name: string, state: ShardState): LogConfig {
   const s = (k: PerShardSetting) => shardSetting(env, k, name);
   const origin = s("LOG_ORIGIN") ?? "localhost:8787";
   if (!isValidKeyName(origin)) throw new Error(`config: LOG_ORIGIN ${JSON.stringify(origin)} for shard ${name} is not a valid key name`);
   const validFromName = shardSettingName("LOG_VALID_FROM", name);
   return {
     shard: name,
-    state: shardState(readShardList(env), name),
+    state,
     origin,
     tickMs: int(s("TICK_MS"), 250, "TICK_MS", 1, 60_000),
     maxPoolLeaves: int(s("MAX_POOL_LEAVES"), 4096, "MAX_POOL_LEAVES", 1, 100_000),
     maxPoolBytes: int(s("MAX_POOL_BYTES"), DEFAULT_MAX_POOL_BYTES, "MAX_POOL_BYTES", MAX_ENTRY_BYTES, 96 << 20),
     maxRoundLeaves: int(s("MAX_ROUND_LEAVES"), 8192, "MAX_ROUND_LEAVES", 1, 100_000),
     maxRoundBytes: int(s("MAX_ROUND_BYTES"), DEFAULT_MAX_ROUND_BYTES, "MAX_ROUND_BYTES", MAX_ENTRY_BYTES, 32 << 20),
-    storageDeadlineMs: int(str(env, "STORAGE_DEADLINE_MS"), DEFAULT_STORAGE_DEADLINE_MS, "STORAGE_DEADLINE_MS", 100, 600_000),
+    storageDeadlineMs: int(setting(env, "STORAGE_DEADLINE_MS"), DEFAULT_STORAGE_DEADLINE_MS, "STORAGE_DEADLINE_MS", 100, 600_000),
     roundTriggerLeaves: int(s("ROUND_TRIGGER_LEAVES"), 256, "ROUND_TRIGGER_LEAVES", 1, 100_000),
     republishMs: int(s("CHECKPOINT_REPUBLISH_MS"), 60_000, "CHECKPOINT_REPUBLISH_MS", 1_000, 86_400_000),
     checkpointWriteGapMs: int(s("CHECKPOINT_WRITE_GAP_MS"), DEFAULT_CHECKPOINT_WRITE_GAP_MS, "CHECKPOINT_WRITE_GAP_MS", 0, 60_000),
     maxLeafBytes: int(s("MAX_LEAF_BYTES"), MAX_ENTRY_BYTES, "MAX_LEAF_BYTES", 1, MAX_ENTRY_BYTES),
-    checkpointMaxAgeSeconds: int(str(env, "CHECKPOINT_MAX_AGE"), 1, "CHECKPOINT_MAX_AGE", 0, 10),
-    maxBodyBytes: int(str(env, "MAX_BODY_BYTES"), 1 << 20, "MAX_BODY_BYTES", 1024, 100 << 20),
-    rekordMaxDataBytes: int(str(env, "REKORD_MAX_DATA_BYTES"), DEFAULT_REKORD_MAX_DATA_BYTES, "REKORD_MAX_DATA_BYTES", 1, 100 << 20),
-    enableTestAppend: env.ENABLE_TEST_APPEND === "true",
+    checkpointMaxAgeSeconds: int(setting(env, "CHECKPOINT_MAX_AGE"), 1, "CHECKPOINT_MAX_AGE", 0, 10),
+    maxBodyBytes: int(setting(env, "MAX_BODY_BYTES"), 1 << 20, "MAX_BODY_BYTES", 1024, 100 << 20),
+    rekordMaxDataBytes: int(setting(env, "REKORD_MAX_DATA_BYTES"), DEFAULT_REKORD_MAX_DATA_BYTES, "REKORD_MAX_DATA_BYTES", 1, 100 << 20),
+    enableTestAppend: setting(env, "ENABLE_TEST_APPEND") === "true",
     // Without a configured start the keys are published as valid since the Unix epoch: permissive,
     // never wrong for this log's entries. scripts/keys.ts prints the real one with each new key.
     validFrom: rfc3339(s("LOG_VALID_FROM"), validFromName) ?? "1970-01-01T00:00:00Z",

@@ -2,7 +2,7 @@
  * Is a log's origin (`host[:port][/path]`) on this machine? Only a local log may switch on the
  * test-only raw append, publish http URLs in its trust files, or be refused by `npm run deploy`.
  * Local: `localhost` and its subdomains (RFC 6761 reserves them for loopback) and 127.0.0.0/8.
- * Origins are validated elsewhere (src/shards/shards.ts allows no IPv6 literals in them).
+ * Origins are validated elsewhere (src/log/deployment.ts allows no IPv6 literals in them).
  * @module
  */
 export function isLocalOrigin(origin: string): boolean {

@@ -14,13 +14,14 @@ import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { indexKeysOf } from "../search/index-keys.ts";
 import { nativeLeafHash } from "../sequencer/native-leaf-hash.ts";
-import { d1SearchIndex, type IndexRow } from "../storage/search-index.ts";
+import type { IndexRow } from "../storage/search-index.ts";
 import { bytesEqual, utf8Encode } from "../tlog/encoding.ts";
 import { TILE_WIDTH } from "../tlog/tile.ts";
 import { ApiError } from "./errors.ts";
 import { readJsonBody } from "./json-body.ts";
-import { LogReader } from "./log-reader.ts";
-import { shardName } from "./sequencer-client.ts";
+import { setting } from "../config.ts";
+import type { LogReader } from "../log/reader.ts";
+import type { ApiEnv } from "./route-log.ts";
 
 /** Entries per reindex call: 4 bundles; the CPU of their search keys stays well inside a request's. */
 export const MAX_REINDEX_ENTRIES = 1024;
@@ -36,14 +37,14 @@ export interface ReindexAnswer {
   indexed: number;
 }
 
-export const admin = new Hono<{ Bindings: Env }>();
+export const admin = new Hono<ApiEnv>();
 
 const digest = async (s: string) => new Uint8Array(await crypto.subtle.digest("SHA-256", utf8Encode(s)));
 
 /** 404 without ADMIN_TOKEN (the routes do not exist), 401 without the right bearer token. */
-async function authorize(c: Context<{ Bindings: Env }>): Promise<void> {
-  const token = (c.env as unknown as Record<string, unknown>).ADMIN_TOKEN;
-  if (typeof token !== "string" || token === "") throw new ApiError(404, `no route for ${c.req.method} ${c.req.path}`);
+async function authorize(c: Context<ApiEnv>): Promise<void> {
+  const token = setting(c.env, "ADMIN_TOKEN");
+  if (token === undefined) throw new ApiError(404, `no route for ${c.req.method} ${c.req.path}`);
   const given = /^Bearer (.+)$/.exec(c.req.header("Authorization") ?? "")?.[1] ?? "";
   // Digests have one length, so the comparison takes the same time whatever was given.
   const [a, b] = await Promise.all([digest(given), digest(token)]);
@@ -81,7 +82,7 @@ async function indexRows(reader: LogReader, size: number, from: number, end: num
 const MAX_ADMIN_BODY_BYTES = 1024;
 
 admin.post(
-  "/admin/reindex",
+  "/reindex",
   async (c, next) => {
     await authorize(c); // before the body is read
     return next();
@@ -94,14 +95,15 @@ admin.post(
   }),
   async (c) => {
     const { from, count } = parseReindexRequest(await readJsonBody(c));
-    const shard = shardName(c.env);
-    const reader = new LogReader(c.env);
+    const log = c.var.log;
+    const shard = log.name;
+    const reader = log.reader();
     const { size } = await reader.checkpoint();
     const end = Math.min(size, from + count);
     let indexed = 0;
     if (from < end) {
       const rows = await indexRows(reader, size, from, end);
-      await d1SearchIndex(c.env.INDEX).insertEntries(shard, rows);
+      await log.index.insertEntries(shard, rows);
       indexed = rows.length;
     }
     return c.json({ shard, size, from, next: Math.max(from, end), indexed } satisfies ReindexAnswer);

@@ -1,10 +1,14 @@
 /**
- * Error classes that carry their HTTP status (STYLE §6). One onError maps them to the API's
- * body shape; anything else is a bug, logged and answered with a JSON 500.
+ * Errors and their bodies. Handlers throw an ApiError with its status (STYLE §6), or let an error of
+ * the layers below through (a log without a readable checkpoint, an entry index past the tree, a
+ * malformed v1 UUID); each maps to one status here. Two handlers give them the API's two body shapes:
+ * Rekor v1 (go-swagger) and Rekor v2 (grpc-gateway). Anything else is a bug, logged and answered 500.
  * @module
  */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { NoCheckpointError, NoEntryError } from "../log/reader.ts";
+import { V1LookupError } from "../log/v1-shards.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -16,13 +20,31 @@ export class ApiError extends Error {
   }
 }
 
-export function errorResponse(c: Context, err: Error): Response {
-  if (err instanceof ApiError) {
-    return c.json({ code: err.status, message: err.message }, err.status, err.headers);
-  }
-  if (err instanceof HTTPException) {
-    return c.json({ code: err.status, message: err.message || "request rejected" }, err.status);
-  }
+/** The ApiError an error stands for, or null for a bug. */
+function apiError(err: Error): ApiError | null {
+  if (err instanceof ApiError) return err;
+  if (err instanceof NoCheckpointError) return new ApiError(503, err.message, { "Retry-After": "1" });
+  if (err instanceof NoEntryError) return new ApiError(404, err.message);
+  if (err instanceof V1LookupError) return new ApiError(err.reason === "malformed" ? 400 : 404, err.message);
+  return null;
+}
+
+/** Rekor v1's error body: {code, message} with the HTTP status as code, as go-swagger answers. */
+export function rekorV1Error(err: Error, c: Context): Response {
+  const e = apiError(err);
+  if (e) return c.json({ code: e.status, message: e.message }, e.status, e.headers);
+  if (err instanceof HTTPException) return c.json({ code: err.status, message: err.message || "request rejected" }, err.status);
   console.error("unhandled error:", err);
   return c.json({ code: 500, message: "internal error" }, 500);
+}
+
+/** HTTP status → gRPC code, as grpc-gateway maps them back (google.golang.org/grpc/codes). */
+export const GRPC_CODE: Record<number, number> = { 400: 3, 404: 5, 405: 12, 409: 6, 413: 8, 415: 3, 429: 8, 503: 14 };
+
+/** Rekor v2's error body: grpc-gateway's {code, message, details} with the gRPC code. */
+export function grpcGatewayError(err: Error, c: Context): Response {
+  const e = apiError(err);
+  if (e) return c.json({ code: GRPC_CODE[e.status] ?? 2, message: e.message, details: [] }, e.status, e.headers);
+  console.error("unhandled error:", err);
+  return c.json({ code: 13, message: "internal error", details: [] }, 500);
 }

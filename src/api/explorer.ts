@@ -1,5 +1,5 @@
 /**
- * The web explorer (issue 8): a page at `/` (and `/<shard>/`) that searches the log and verifies entries
+ * The web explorer: a page at `/` (and `/<shard>/`) that searches the log and verifies entries
  * in the browser with src/tlog, plus its script and stylesheet. Built from explorer/ by
  * scripts/build-explorer.ts into explorer-assets.generated.ts; no external resources, so it works
  * offline against a local log.
@@ -9,11 +9,10 @@
  * @module
  */
 import { Hono, type Context } from "hono";
-import { readDeployment, routedPrefix } from "../shards/shards.ts";
-import { shardName } from "./sequencer-client.ts";
 import { EXPLORER_CSS, EXPLORER_HTML, EXPLORER_JS, EXPLORER_VERSION } from "./explorer-assets.generated.ts";
+import type { ApiEnv } from "./route-log.ts";
 
-export const explorer = new Hono<{ Bindings: Env }>();
+export const explorer = new Hono<ApiEnv>();
 
 /** Only this origin's script, styles and API: nothing else loads, nothing frames the page. */
 const PAGE_HEADERS = {
@@ -30,12 +29,12 @@ const ASSET_HEADERS = { "X-Content-Type-Options": "nosniff", "Cache-Control": "p
 /** JSON safe inside a <script> element: no "<" can end it. */
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
 
-function page(c: Context<{ Bindings: Env }>): Response {
-  const prefix = routedPrefix(c.env) ?? "";
-  const deployment = readDeployment(c.env);
-  const shards = deployment.shards.map((s) => ({ name: s.name, origin: s.origin, state: s.state }));
+function page(c: Context<ApiEnv>): Response {
+  const prefix = c.var.prefix;
+  const deployment = c.var.deployment;
+  const shards = deployment.logs.map((s) => ({ name: s.name, origin: s.config.origin, state: s.state }));
   // At `/` the page shows the shard taking writes (even on a frozen shard's own host); at `/<shard>/` that shard.
-  const config = { prefix, shard: prefix ? shardName(c.env) : deployment.active.name, shards };
+  const config = { prefix, shard: prefix ? c.var.log.name : deployment.active.name, shards };
   const html = EXPLORER_HTML.replaceAll("{{PREFIX}}", prefix).replaceAll("{{VERSION}}", EXPLORER_VERSION).replace("{{CONFIG}}", scriptJson(config));
   return c.body(html, 200, { ...PAGE_HEADERS, "Content-Type": "text/html; charset=utf-8" });
 }

@@ -1,7 +1,6 @@
 import { Hono } from "hono";
-import { d1SearchIndex } from "../storage/search-index.ts";
-import { LogReader } from "./log-reader.ts";
-import { shardName } from "./sequencer-client.ts";
+import type { Log } from "../log/log.ts";
+import type { ApiEnv } from "./route-log.ts";
 
 /**
  * How far search lags the log: entries in the published checkpoint that are not yet searchable (the
@@ -20,10 +19,10 @@ export interface IndexLag {
 const INDEX_LAG_TTL_MS = 5_000;
 const lagCache = new WeakMap<object, { at: number; value: Promise<IndexLag | { shard: string; error: string }> }>();
 
-async function measureLag(env: Env): Promise<IndexLag | { shard: string; error: string }> {
-  const shard = shardName(env);
+async function measureLag(log: Log): Promise<IndexLag | { shard: string; error: string }> {
+  const shard = log.name;
   try {
-    const [cp, indexed] = await Promise.all([new LogReader(env).checkpoint(), d1SearchIndex(env.INDEX).indexedSize(shard)]);
+    const [cp, indexed] = await Promise.all([log.reader().checkpoint(), log.index.indexedSize(shard)]);
     return { shard, size: cp.size, indexed, lag: Math.max(0, cp.size - indexed) };
   } catch (e) {
     console.warn("healthz: index lag:", e);
@@ -32,12 +31,12 @@ async function measureLag(env: Env): Promise<IndexLag | { shard: string; error: 
 }
 
 /** The index lag of the request's shard, measured at most once per INDEX_LAG_TTL_MS per isolate. */
-function indexLag(env: Env): Promise<IndexLag | { shard: string; error: string }> {
+function indexLag(log: Log): Promise<IndexLag | { shard: string; error: string }> {
   const now = Date.now();
-  const cached = lagCache.get(env); // a shard's view of env is one object per isolate (src/shards/shards.ts)
+  const cached = lagCache.get(log); // a shard's Log is one object per isolate (src/log/deployment.ts)
   if (cached && now - cached.at < INDEX_LAG_TTL_MS) return cached.value;
-  const value = measureLag(env);
-  lagCache.set(env, { at: now, value });
+  const value = measureLag(log);
+  lagCache.set(log, { at: now, value });
   return value;
 }
 
@@ -45,5 +44,5 @@ function indexLag(env: Env): Promise<IndexLag | { shard: string; error: string }
  * Liveness in rekor-tiles' shape (grpc-gateway healthz), plus how far search lags the log. It does not
  * touch the sequencer: the lag is the published checkpoint's size against the index's highest entry.
  */
-export const health = new Hono<{ Bindings: Env }>();
-health.get("/healthz", async (c) => c.json({ status: "SERVING", index: await indexLag(c.env) }));
+export const health = new Hono<ApiEnv>();
+health.get("/healthz", async (c) => c.json({ status: "SERVING", index: await indexLag(c.var.log) }));

@@ -10,15 +10,15 @@ import { bodyLimit } from "hono/body-limit";
 import { SignatureError } from "../pki/errors.ts";
 import { publicKeyIndexKey, type PublicKeyFormat } from "../search/rekord-keys.ts";
 import { SelectorError, digestSelector, emailSelector } from "../search/selectors.ts";
-import { entryShards, shardV1Key } from "../shards/v1.ts";
-import { d1SearchIndex } from "../storage/search-index.ts";
+import { treeIdHex } from "../log/keys.ts";
+import { shardV1Key } from "../log/v1-shards.ts";
 import { fromBase64, toHex } from "../tlog/encoding.ts";
 import { MalformedError } from "../tlog/errors.ts";
-import { treeIdHex } from "../v1-key.ts";
 import { ApiError } from "./errors.ts";
 import { readJsonBody } from "./json-body.ts";
+import type { ApiEnv } from "./route-log.ts";
 
-export const indexRetrieve = new Hono<{ Bindings: Env }>();
+export const indexRetrieve = new Hono<ApiEnv>();
 
 /** A SearchIndex holds a hash, an email and a key at most: a few KiB. */
 const MAX_BODY_BYTES = 128 * 1024;
@@ -84,7 +84,7 @@ function publicKeySelector(value: unknown): string {
 }
 
 indexRetrieve.post(
-  "/api/v1/index/retrieve",
+  "/index/retrieve",
   bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
@@ -93,10 +93,11 @@ indexRetrieve.post(
   }),
   async (c) => {
     const { keys, operator } = parseSearchIndex(await readJsonBody(c));
-    const shards = entryShards(c.env).map((s) => s.name);
-    const index = d1SearchIndex(c.env.INDEX);
+    const d = c.var.deployment;
+    const shards = d.entryLogs().map((s) => s.name);
+    const index = d.index;
     const treeIds = new Map<string, string>();
-    for (const s of shards) treeIds.set(s, treeIdHex((await shardV1Key(c.env, s)).treeId));
+    for (const s of shards) treeIds.set(s, treeIdHex((await shardV1Key(d, s)).treeId));
     const sets = await Promise.all(
       keys.map(async (k) => (await index.leafHashesByKey(k, shards, MAX_RETRIEVE_PER_KEY)).map((h) => treeIds.get(h.shard)! + toHex(h.leafHash))),
     );

@@ -15,8 +15,9 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
-import { readConfig } from "../config.ts";
+import { ApiError, grpcGatewayError, rekorV1Error } from "./errors.ts";
 import { OPENAPI } from "./openapi.ts";
+import type { ApiEnv } from "./route-log.ts";
 
 interface KnownPath {
   /** Matches the request path (Hono's `c.req.path`). */
@@ -58,15 +59,15 @@ function withHead(methods: readonly string[]): string[] {
   return out;
 }
 
-export const methodNotAllowed: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
+export const methodNotAllowed: MiddlewareHandler<ApiEnv> = async (c, next) => {
   const method = c.req.method;
   if (method === "OPTIONS") return next(); // CORS preflight, answered by the cors middleware
   const path = c.req.path;
-  const testAppend = path === "/add" && readConfig(c.env as unknown as Record<string, unknown>).enableTestAppend;
+  const testAppend = path === "/add" && c.var.log.config.enableTestAppend;
   const allowed = allowedMethods(path, testAppend);
   if (allowed === null || allowed.includes(method)) return next();
   const allow = allowed.join(", ");
   const message = `method ${method} is not allowed on ${path}; allowed: ${allow}`;
-  const body = path.startsWith("/api/v2/") ? { code: 12, message, details: [] } : { code: 405, message };
-  return c.json(body, 405, { Allow: allow });
+  const refusal = new ApiError(405, message, { Allow: allow });
+  return path.startsWith("/api/v2/") ? grpcGatewayError(refusal, c) : rekorV1Error(refusal, c);
 };

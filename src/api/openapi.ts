@@ -326,5 +326,6 @@ export const OPENAPI = {
   },
 } as const;
 
+/** Mounted at /api. */
 export const openapi = new Hono<{ Bindings: Env }>();
-openapi.get("/api/openapi.json", (c) => c.json(OPENAPI));
+openapi.get("/openapi.json", (c) => c.json(OPENAPI));

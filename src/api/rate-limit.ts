@@ -63,8 +63,8 @@ export class RateLimiter {
 }
 
 /** RATE_LIMIT_PER_MINUTE: a whole number ≥ 0; 0 (or unset) is off. */
-export function rateLimitPerMinute(env: Partial<Record<string, unknown>>): number {
-  const v = env.RATE_LIMIT_PER_MINUTE;
+export function rateLimitPerMinute(env: object): number {
+  const v: unknown = Reflect.get(env, "RATE_LIMIT_PER_MINUTE");
   if (v === undefined || v === "") return 0;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 1_000_000) throw new Error(`config: RATE_LIMIT_PER_MINUTE must be a whole number from 0 to 1000000, got ${String(v)}`);
@@ -100,10 +100,9 @@ const refuse = (wait: number, limit: string) =>
 /** The middleware: mount it before the routes it limits (`router.use("*", rateLimit)`). */
 export const rateLimit: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
   if (!isRateLimited(c.req.method, c.req.path)) return next();
-  const env = c.env as unknown as Record<string, unknown>;
-  const perMinute = rateLimitPerMinute(env);
+  const perMinute = rateLimitPerMinute(c.env);
   const client = clientKey(c.req.raw.headers);
-  const outcome = await askBinding(env.LIMITER as RateLimit | undefined, client);
+  const outcome = await askBinding(c.env.LIMITER as RateLimit | undefined, client);
   if (outcome === "refused") throw refuse(LIMITER_PERIOD_SECONDS, "");
   if (outcome === "no answer") {
     const wait = takeInIsolate(perMinute, client);

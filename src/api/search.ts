@@ -1,5 +1,5 @@
 /**
- * Verifiable search (issue 5): `GET /api/v2/search`. Served at the edge from the D1 index and the
+ * Verifiable search: `GET /api/v2/search`. Served at the edge from the D1 index and the
  * shards' tiles; never through a sequencer. Every hit is a full TransparencyLogEntry whose inclusion
  * proof is against the current signed checkpoint of its shard, carried in the hit: a client checks each
  * hit against the log's key without trusting the index (a missing hit is the one thing it cannot see).
@@ -7,27 +7,17 @@
  */
 import { Hono } from "hono";
 import type { VerifiedCheckpoint } from "../client/tile-reader.ts";
-import { checkpointKey } from "../log-keys.ts";
 import { transparencyLogEntry, type TransparencyLogEntryJson } from "../rekor/v2/tle.ts";
 import { decodeCursor, encodeCursor, type Position } from "../search/cursor.ts";
 import { indexKeysOf } from "../search/index-keys.ts";
 import { SelectorError, SELECTORS, selectorKey, type Selector } from "../search/selectors.ts";
-import { shardEnv } from "../shards/shards.ts";
-import { entryShards, shardCheckpoint } from "../shards/v1.ts";
-import { d1SearchIndex } from "../storage/search-index.ts";
+import type { Deployment } from "../log/deployment.ts";
+import { shardCheckpoint } from "../log/v1-shards.ts";
 import { utf8Decode } from "../tlog/encoding.ts";
 import { ApiError } from "./errors.ts";
-import { LogReader } from "./log-reader.ts";
-import { GRPC_CODE } from "./v2.ts";
+import type { ApiEnv } from "./route-log.ts";
 
-export const search = new Hono<{ Bindings: Env }>();
-
-// Errors in the shape of the rest of /api/v2/ (grpc-gateway's {code, message, details}).
-search.onError((err, c) => {
-  if (err instanceof ApiError) return c.json({ code: GRPC_CODE[err.status] ?? 2, message: err.message, details: [] }, err.status, err.headers);
-  console.error("search:", err);
-  return c.json({ code: 13, message: "internal error", details: [] }, 500);
-});
+export const search = new Hono<ApiEnv>();
 
 export const DEFAULT_SEARCH_LIMIT = 20;
 /** A page's hits are each read and proven at the edge: 20 keep a search request within its CPU budget (README, Performance). */
@@ -78,12 +68,13 @@ export function parseSearchQuery(url: URL): { key: string; limit: number; after?
 /** Rekor v2 kinds; every other kind in a leaf is a Rekor v1 entry, which has an integrated time. */
 const V2_KINDS = new Set(["hashedrekord/0.0.2", "dsse/0.0.2"]);
 
-search.get("/api/v2/search", async (c) => {
+search.get("/search", async (c) => {
+  const d = c.var.deployment;
   const { key, limit, after } = parseSearchQuery(new URL(c.req.url));
-  const shards = entryShards(c.env).map((s) => s.name);
-  const found = await d1SearchIndex(c.env.INDEX).findByKey({ key, shards, ...(after ? { after } : {}), limit: limit + 1 });
+  const shards = d.entryLogs().map((s) => s.name);
+  const found = await d.index.findByKey({ key, shards, ...(after ? { after } : {}), limit: limit + 1 });
   const page = found.slice(0, limit);
-  const hits = await buildHits(c.env, page, key);
+  const hits = await buildHits(d, page, key);
   const answer: SearchAnswer = { hits };
   if (found.length > limit) answer.nextCursor = encodeCursor(page[page.length - 1]!);
   return c.json(answer, 200, { "Cache-Control": "no-store" });
@@ -94,18 +85,16 @@ search.get("/api/v2/search", async (c) => {
  * D1 is not authenticated: a position whose entry does not have `key` (a tampered or corrupt index) is
  * left out, so an answer can miss entries but never holds one that does not match.
  */
-export async function buildHits(env: Env, positions: readonly Position[], key: string): Promise<SearchHit[]> {
+export async function buildHits(d: Deployment, positions: readonly Position[], key: string): Promise<SearchHit[]> {
   const byShard = new Map<string, Position[]>();
   for (const p of positions) byShard.set(p.shard, [...(byShard.get(p.shard) ?? []), p]);
   const built = new Map<string, SearchHit>();
-  const deployment = entryShards(env);
   await Promise.all(
     [...byShard].map(async ([name, list]) => {
-      const shard = deployment.find((s) => s.name === name)!;
-      const view = shardEnv(env, name);
-      const reader = new LogReader(view);
-      const cp: VerifiedCheckpoint = await shardCheckpoint(env, shard);
-      const logId = checkpointKey(view).logId;
+      const shard = d.log(name);
+      const reader = shard.reader();
+      const cp: VerifiedCheckpoint = await shardCheckpoint(shard);
+      const logId = shard.checkpointKey().logId;
       await Promise.all(
         list.map(async (p) => {
           if (p.index >= cp.size) {

@@ -1,9 +1,10 @@
 /**
  * The edge's one door to the sequencer: DO RPC `add`, with every non-success outcome turned into
- * an ApiError carrying its status. A fresh stub per call (an exception poisons a stub: Azul #80).
+ * an ApiError carrying its status. A fresh stub per call (Log.sequencer()).
  * @module
  */
-import { envShard, FROZEN_MESSAGE, PENDING_MESSAGE } from "../config.ts";
+import { FROZEN_MESSAGE, PENDING_MESSAGE } from "../config.ts";
+import type { Log } from "../log/log.ts";
 import { indexKeysOf } from "../search/index-keys.ts";
 import type { AddResult, FindResult } from "../sequencer/protocol.ts";
 import { ApiError } from "./errors.ts";
@@ -11,24 +12,12 @@ import { ApiError } from "./errors.ts";
 export type Appended = Extract<AddResult, { kind: "sequenced" } | { kind: "duplicate" }>;
 
 /**
- * The shard a request is for. The router hands each handler a shard view of env whose SHARD names
- * it (src/shards/shards.ts); the plain environment stands for the active shard.
- */
-export function shardName(env: Env): string {
-  return envShard(env as unknown as Record<string, unknown>);
-}
-
-export function sequencerFor(env: Env): DurableObjectStub<import("../../durable-objects/sequencer.ts").Sequencer> {
-  return env.SEQUENCER.get(env.SEQUENCER.idFromName(shardName(env)));
-}
-
-/**
  * Appends a leaf. Its search keys are computed here, at the edge, and travel with it: the sequencer is
  * the log's one bottleneck, the edge scales out (docs/DESIGN.md "Search index").
  */
-export async function appendLeaf(env: Env, leaf: Uint8Array): Promise<Appended> {
+export async function appendLeaf(log: Log, leaf: Uint8Array): Promise<Appended> {
   const indexKeys = indexKeysOf(leaf);
-  return settled(await rpc<AddResult>(() => sequencerFor(env).add(leaf, indexKeys)));
+  return settled(await rpc<AddResult>(() => log.sequencer().add(leaf, indexKeys)));
 }
 
 /** A DO RPC call; its failure (the DO unreachable or restarting) is a 503 to retry. */
@@ -42,8 +31,8 @@ async function rpc<T>(call: () => Promise<T>): Promise<T> {
 }
 
 /** The index of a leaf the shard has logged already (waiting for a copy being sequenced), or null when it has not. */
-export async function findLeaf(env: Env, leaf: Uint8Array): Promise<number | null> {
-  const r = await rpc<FindResult>(() => sequencerFor(env).find(leaf));
+export async function findLeaf(log: Log, leaf: Uint8Array): Promise<number | null> {
+  const r = await rpc<FindResult>(() => log.sequencer().find(leaf));
   if (r.kind === "absent") return null;
   const found = settled(r);
   return found.kind === "duplicate" ? found.index : null;

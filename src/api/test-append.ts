@@ -7,19 +7,20 @@
  * @module
  */
 import { Hono } from "hono";
-import { readConfig } from "../config.ts";
 import { isLocalOrigin } from "../local-origin.ts";
 import { readBoundedBody } from "./bounded-body.ts";
 import { ApiError } from "./errors.ts";
+import type { ApiEnv } from "./route-log.ts";
 import { appendLeaf } from "./sequencer-client.ts";
 
-export const testAppend = new Hono<{ Bindings: Env }>();
+/** Mounted at /add. */
+export const testAppend = new Hono<ApiEnv>();
 
-testAppend.post("/add", async (c) => {
-  const config = readConfig(c.env as unknown as Record<string, unknown>);
+testAppend.post("/", async (c) => {
+  const config = c.var.log.config;
   if (!config.enableTestAppend || !isLocalOrigin(config.origin)) throw new ApiError(404, "not found");
   const leaf = await readBoundedBody(c.req.raw, config.maxLeafBytes);
   if (leaf === null) throw new ApiError(413, `leaf exceeds ${config.maxLeafBytes} bytes`);
-  const r = await appendLeaf(c.env, leaf);
+  const r = await appendLeaf(c.var.log, leaf);
   return c.text(`${r.index}\n`, 200);
 });

@@ -1,13 +1,12 @@
 /**
  * Rekor v1 API (sigstore/rekor openapi.yaml): create entries (hashedrekord 0.0.1, dsse 0.0.1,
  * intoto 0.0.2, rekord 0.0.1) and read them back by UUID or index, log info, public key and consistency proofs.
- * Reads are computed at the edge from the checkpoint and tiles in R2. Errors: {code, message} with the
- * HTTP status as code, as go-swagger answers.
+ * Reads are computed at the edge from the checkpoint and tiles in R2. Mounted under /api/v1 (src/index.ts);
+ * errors take Rekor v1's shape (errors.ts).
  * @module
  */
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { readConfig } from "../config.ts";
 import { RequestError, TooLargeError } from "../rekor/errors.ts";
 import { canonicalizeProposedEntry } from "../rekor/v1/proposed-entry.ts";
 import { ValidityCheck } from "../rekor/validity-check.ts";
@@ -20,27 +19,24 @@ import { checkConsistency, proveConsistency, treeHash } from "../tlog/proof.ts";
 import { ProofError } from "../tlog/errors.ts";
 import { bytesEqual, toHex } from "../tlog/encoding.ts";
 import type { VerifiedCheckpoint } from "../client/tile-reader.ts";
-import { v1Key } from "../v1-key.ts";
-import { shardEnv } from "../shards/shards.ts";
-import { findByUuid, globalOffset, locateGlobalIndex, logInfo, shardForTreeId, type ShardIndex } from "../shards/v1.ts";
-import { checkpointKey } from "../log-keys.ts";
+import type { Log } from "../log/log.ts";
+import type { LogReader } from "../log/reader.ts";
+import { findByUuid, globalOffset, locateGlobalIndex, logInfo, shardForTreeId, type ShardIndex } from "../log/v1-shards.ts";
 import { LruCache } from "../lru-cache.ts";
 import { IMMUTABLE_CACHE_CONTROL } from "../storage/object-store.ts";
 import { fromEdgeCache, toEdgeCache } from "./edge-cache.ts";
 import { ApiError } from "./errors.ts";
 import { readJsonBody } from "./json-body.ts";
-import { LogReader } from "./log-reader.ts";
-import { appendLeaf, findLeaf, shardName } from "./sequencer-client.ts";
+import type { ApiEnv } from "./route-log.ts";
+import { appendLeaf, findLeaf } from "./sequencer-client.ts";
 
-export const v1 = new Hono<{ Bindings: Env }>();
+export const v1 = new Hono<ApiEnv>();
 
 /** Rekor v1 limits bulk retrieval to 10 of each kind (openapi.yaml SearchLogQuery). */
 const MAX_RETRIEVE = 10;
 
-const config = (c: Context<{ Bindings: Env }>) => readConfig(c.env as unknown as Record<string, unknown>);
-
-function limitBody(c: Context<{ Bindings: Env }>, next: () => Promise<void>) {
-  const max = config(c).maxBodyBytes;
+function limitBody(c: Context<ApiEnv>, next: () => Promise<void>) {
+  const max = c.var.log.config.maxBodyBytes;
   return bodyLimit({
     maxSize: max,
     onError: () => {
@@ -50,9 +46,9 @@ function limitBody(c: Context<{ Bindings: Env }>, next: () => Promise<void>) {
 }
 
 /** A proposed entry's canonical leaf; `budget` is the request's, shared by every entry of a retrieve. */
-async function canonical(c: Context<{ Bindings: Env }>, json: unknown, validity: ValidityCheck, budget = new VerificationBudget()) {
+async function canonical(c: Context<ApiEnv>, json: unknown, validity: ValidityCheck, budget = new VerificationBudget()) {
   try {
-    return await canonicalizeProposedEntry(json, { maxDataBytes: config(c).rekordMaxDataBytes, validity, budget });
+    return await canonicalizeProposedEntry(json, { maxDataBytes: c.var.log.config.rekordMaxDataBytes, validity, budget });
   } catch (e) {
     if (e instanceof TooLargeError) throw new ApiError(413, `error processing entry: ${e.message}`);
     // Such an entry cannot be logged already: its certificate's problem, noted first, is the one to name.
@@ -61,27 +57,28 @@ async function canonical(c: Context<{ Bindings: Env }>, json: unknown, validity:
   }
 }
 
-v1.post("/api/v1/log/entries", limitBody, async (c) => {
+v1.post("/log/entries", limitBody, async (c) => {
+  const log = c.var.log;
   const validity = ValidityCheck.deferred();
   const entry = await canonical(c, await readJsonBody(c), validity);
   if (validity.problem !== null) {
     // A retry of an entry logged while its certificate was valid is a duplicate, not a bad request.
-    const index = await findLeaf(c.env, entry.body);
+    const index = await findLeaf(log, entry.body);
     if (index === null) throw new ApiError(400, `error processing entry: ${validity.problem}`);
     return duplicate(c, entry.body, index);
   }
-  const key = await v1Key(c.env);
-  const r = await appendLeaf(c.env, entry.body);
+  const key = await log.v1Key();
+  const r = await appendLeaf(log, entry.body);
   const uuid = entryUuid(key, entry.body);
   if (r.kind === "duplicate") return duplicate(c, entry.body, r.index);
   const location = `/api/v1/log/entries/${uuid}`;
   const cp = parseCheckpoint(parseNote(r.checkpoint).text);
   const { entry: answer } = await logEntry({
     key,
-    origin: config(c).origin,
+    origin: log.config.origin,
     leaf: entry.body,
     index: r.index,
-    logIndex: (await globalOffset(c.env, shardName(c.env))) + r.index,
+    logIndex: (await globalOffset(c.var.deployment, log.name)) + r.index,
     integratedTime: r.integratedTime,
     size: cp.size,
     root: cp.root,
@@ -105,9 +102,9 @@ const answers = new LruCache<string, V1Answer>(4096, 16 << 20, (a) => a.json.len
  * entry too (`entry`: the LogEntry as a read returns it), so a client retrying after a lost answer gets its proof.
  * Should the entry not be readable, the 409 goes without it.
  */
-async function duplicate(c: Context<{ Bindings: Env }>, leaf: Uint8Array, index: number): Promise<Response> {
-  const uuid = entryUuid(await v1Key(c.env), leaf);
-  const at = { shard: shardName(c.env), index };
+async function duplicate(c: Context<ApiEnv>, leaf: Uint8Array, index: number): Promise<Response> {
+  const uuid = entryUuid(await c.var.log.v1Key(), leaf);
+  const at = { shard: c.var.log.name, index };
   let entry: Record<string, V1LogEntry> | undefined;
   try {
     const found = await readLogEntry(c, at);
@@ -122,18 +119,18 @@ async function duplicate(c: Context<{ Bindings: Env }>, leaf: Uint8Array, index:
 
 /**
  * A stored entry as a v1 LogEntry, with the v1 checkpoint of the current tree and a SET (as Rekor answers
- * reads), from whichever shard holds it (src/shards/v1.ts): logIndex is global, the proof's index the
+ * reads), from whichever shard holds it (src/log/v1-shards.ts): logIndex is global, the proof's index the
  * shard's. An answer is fixed by the keys, the entry and the tree (size and root), so it is made once
  * and kept, in the isolate and at the edge, under a path that names them all.
  */
-async function readLogEntry(c: Context<{ Bindings: Env }>, at: ShardIndex): Promise<V1Answer> {
-  const env = shardEnv(c.env, at.shard);
-  const reader = new LogReader(env);
+async function readLogEntry(c: Context<ApiEnv>, at: ShardIndex): Promise<V1Answer> {
+  const log = c.var.deployment.log(at.shard);
+  const reader = log.reader();
   const cp = await reader.checkpoint(at.index + 1);
   if (at.index >= cp.size) throw new ApiError(404, `no entry at index ${at.index}`);
-  const key = await v1Key(env);
-  const logIndex = (await globalOffset(c.env, at.shard)) + at.index;
-  const path = `${at.shard}/v1/entry/${key.logIdHex}/${toHex(checkpointKey(env).logId)}/${logIndex}/${at.index}/${cp.size}/${toHex(cp.root)}`;
+  const key = await log.v1Key();
+  const logIndex = (await globalOffset(c.var.deployment, at.shard)) + at.index;
+  const path = `${at.shard}/v1/entry/${key.logIdHex}/${toHex(log.checkpointKey().logId)}/${logIndex}/${at.index}/${cp.size}/${toHex(cp.root)}`;
   const kept = answers.get(path);
   if (kept) return kept;
   const cached = await fromEdgeCache(path);
@@ -147,7 +144,7 @@ async function readLogEntry(c: Context<{ Bindings: Env }>, at: ShardIndex): Prom
   const stored = await reader.entry(at.index, cp);
   const made = await logEntry({
     key,
-    origin: readConfig(env as unknown as Record<string, unknown>).origin,
+    origin: log.config.origin,
     leaf: stored.leaf,
     leafHash: stored.leafHash,
     index: at.index,
@@ -171,7 +168,7 @@ const UUID_HEADER = "x-entry-uuid";
  * The entry a UUID lookup found, if it is the one asked for. The D1 index is not authenticated: a wrong or
  * tampered row must not make a lookup answer with another entry, so the leaf read (and proven) is checked.
  */
-async function readLogEntryByUuid(c: Context<{ Bindings: Env }>, at: ShardIndex, uuid: string): Promise<V1Answer | null> {
+async function readLogEntryByUuid(c: Context<ApiEnv>, at: ShardIndex, uuid: string): Promise<V1Answer | null> {
   const found = await readLogEntry(c, at);
   if (found.uuid.slice(-64) === uuid.toLowerCase().slice(-64)) return found;
   console.error(`search index: ${uuid} points at ${at.shard}/${at.index}, which holds ${found.uuid}`);
@@ -181,9 +178,9 @@ async function readLogEntryByUuid(c: Context<{ Bindings: Env }>, at: ShardIndex,
 /** A v1 read answer: not cacheable by the client (the same URL answers with a newer tree later). */
 const v1ReadAnswer = (json: string): Response => new Response(json, { status: 200, headers: { "Content-Type": "application/json", "Cache-Control": "no-cache" } });
 
-v1.get("/api/v1/log/entries/:uuid", async (c) => {
+v1.get("/log/entries/:uuid", async (c) => {
   const requested = c.req.param("uuid");
-  const at = await findByUuid(c.env, requested);
+  const at = await findByUuid(c.var.deployment, requested);
   const found = at === null ? null : await readLogEntryByUuid(c, at, requested);
   if (found === null) throw new ApiError(404, "entry not found");
   return v1ReadAnswer(found.json);
@@ -195,15 +192,16 @@ function parseIndex(value: unknown, what: string): number {
   return n;
 }
 
-v1.get("/api/v1/log/entries", async (c) => {
+v1.get("/log/entries", async (c) => {
   const raw = c.req.query("logIndex");
   if (raw === undefined) throw new ApiError(400, "logIndex is required");
-  const at = await locateGlobalIndex(c.env, parseIndex(raw, "logIndex"));
+  const at = await locateGlobalIndex(c.var.deployment, parseIndex(raw, "logIndex"));
   if (at === null) throw new ApiError(404, `no entry at index ${raw}`);
   return v1ReadAnswer((await readLogEntry(c, at)).json);
 });
 
-v1.post("/api/v1/log/entries/retrieve", limitBody, async (c) => {
+v1.post("/log/entries/retrieve", limitBody, async (c) => {
+  const d = c.var.deployment;
   const body = await readJsonBody(c);
   if (body === null || typeof body !== "object" || Array.isArray(body)) throw new ApiError(400, "expected a JSON object");
   const q = body as Record<string, unknown>;
@@ -221,12 +219,12 @@ v1.post("/api/v1/log/entries/retrieve", limitBody, async (c) => {
   // Each wanted entry with the UUID it was looked up by (index lookups need no check).
   const wanted: [ShardIndex, string | null][] = [];
   for (const i of indexes) {
-    const at = await locateGlobalIndex(c.env, i);
+    const at = await locateGlobalIndex(d, i);
     if (at !== null) wanted.push([at, null]);
   }
   for (const u of uuids) {
     if (typeof u !== "string") throw new ApiError(400, "entryUUIDs[] must be strings");
-    const at = await findByUuid(c.env, u);
+    const at = await findByUuid(d, u);
     if (at !== null) wanted.push([at, u]);
   }
   // Up to ten entries, each verified: their signature verifications share one budget (src/rekor/verification-budget.ts).
@@ -235,7 +233,7 @@ v1.post("/api/v1/log/entries/retrieve", limitBody, async (c) => {
     // Never a validity check: an entry stays findable after its certificate expires.
     const e = await canonical(c, p, ValidityCheck.never(), budget);
     const leafHash = toHex(hashLeaf(e.body));
-    const at = await findByUuid(c.env, leafHash); // in any shard
+    const at = await findByUuid(d, leafHash); // in any shard
     if (at !== null) wanted.push([at, leafHash]);
   }
   const out: string[] = [];
@@ -246,16 +244,16 @@ v1.post("/api/v1/log/entries/retrieve", limitBody, async (c) => {
   return new Response(`[${out.join(",")}]`, { status: 200, headers: { "Content-Type": "application/json" } });
 });
 
-v1.get("/api/v1/log", async (c) => {
+v1.get("/log", async (c) => {
   // The current shard's tree; every other shard holding entries is listed in inactiveShards.
-  return c.json(await logInfo(c.env, shardName(c.env), Date.now()), 200, { "Cache-Control": "no-cache" });
+  return c.json(await logInfo(c.var.deployment, c.var.log, Date.now()), 200, { "Cache-Control": "no-cache" });
 });
 
 /** The shard a `treeID` query parameter names (Rekor v1), else the current one. */
-const treeEnv = async (c: Context<{ Bindings: Env }>) => shardEnv(c.env, await shardForTreeId(c.env, c.req.query("treeID"), shardName(c.env)));
+const treeLog = (c: Context<ApiEnv>): Promise<Log> => shardForTreeId(c.var.deployment, c.req.query("treeID"), c.var.log);
 
-v1.get("/api/v1/log/publicKey", async (c) => {
-  return c.body((await v1Key(await treeEnv(c))).pem, 200, { "Content-Type": "application/x-pem-file" });
+v1.get("/log/publicKey", async (c) => {
+  return c.body((await (await treeLog(c)).v1Key()).pem, 200, { "Content-Type": "application/x-pem-file" });
 });
 
 /**
@@ -263,18 +261,18 @@ v1.get("/api/v1/log/publicKey", async (c) => {
  * the verified checkpoint, then kept at the edge. With a treeID the URL names the tree, so clients may
  * keep the answer for good too; without one it names whichever shard is current.
  */
-v1.get("/api/v1/log/proof", async (c) => {
+v1.get("/log/proof", async (c) => {
   const lastRaw = c.req.query("lastSize");
   if (lastRaw === undefined) throw new ApiError(400, "lastSize is required");
   const lastSize = parseIndex(lastRaw, "lastSize");
   const firstSize = parseIndex(c.req.query("firstSize") ?? "1", "firstSize");
-  const env = await treeEnv(c);
-  const reader = new LogReader(env);
+  const log = await treeLog(c);
+  const reader = log.reader();
   const cp = await reader.checkpoint(lastSize);
   if (lastSize > cp.size) throw new ApiError(400, `lastSize ${lastSize} is beyond the tree size ${cp.size}`);
   if (firstSize < 1 || firstSize > lastSize) throw new ApiError(400, `firstSize must be between 1 and lastSize (${lastSize})`);
   const headers = { "Content-Type": "application/json", "Cache-Control": c.req.query("treeID") ? IMMUTABLE_CACHE_CONTROL : "no-cache" };
-  const path = `${shardName(env)}/v1/proof/${toHex(checkpointKey(env).logId)}/${firstSize}/${lastSize}`;
+  const path = `${log.name}/v1/proof/${toHex(log.checkpointKey().logId)}/${firstSize}/${lastSize}`;
   const cached = await fromEdgeCache(path);
   if (cached) return new Response(cached.body, { status: 200, headers });
   const json = JSON.stringify(await provenConsistency(reader, cp, firstSize, lastSize));

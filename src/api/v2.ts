@@ -1,12 +1,11 @@
 /**
- * Rekor v2 write API: POST /api/v2/log/entries (rekor-tiles api/proto/rekor/v2/rekor_service.proto).
- * Errors use grpc-gateway's JSON shape {code, message, details} with gRPC codes.
+ * Rekor v2 write API: POST /api/v2/log/entries (rekor-tiles api/proto/rekor/v2/rekor_service.proto),
+ * mounted under /api/v2 (src/index.ts), whose errors take grpc-gateway's shape (errors.ts).
  * @module
  */
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { readConfig } from "../config.ts";
-import { checkpointKey } from "../log-keys.ts";
+import type { Log } from "../log/log.ts";
 import { RequestError } from "../rekor/errors.ts";
 import { canonicalizeCreateEntryRequest, type CanonicalEntry } from "../rekor/v2/entry.ts";
 import { TRANSPARENCY_LOG_ENTRY_TYPE_URL, transparencyLogEntry, type TransparencyLogEntryJson } from "../rekor/v2/tle.ts";
@@ -14,33 +13,28 @@ import { ValidityCheck } from "../rekor/validity-check.ts";
 import { bytesEqual } from "../tlog/encoding.ts";
 import { hashLeaf } from "../tlog/hash.ts";
 import { checkInclusion } from "../tlog/proof.ts";
-import { ApiError } from "./errors.ts";
-import { LogReader } from "./log-reader.ts";
+import { ApiError, GRPC_CODE } from "./errors.ts";
 import { appendLeaf, findLeaf } from "./sequencer-client.ts";
 import { readJsonBody } from "./json-body.ts";
+import type { ApiEnv } from "./route-log.ts";
 
-export const v2 = new Hono<{ Bindings: Env }>();
-
-/** HTTP status → gRPC code, as grpc-gateway maps them back (google.golang.org/grpc/codes). */
-export const GRPC_CODE: Record<number, number> = { 400: 3, 404: 5, 405: 12, 409: 6, 413: 8, 415: 3, 429: 8, 503: 14 };
-
-v2.onError((err, c) => {
-  if (err instanceof ApiError) return c.json({ code: GRPC_CODE[err.status] ?? 2, message: err.message, details: [] }, err.status, err.headers);
-  console.error("v2:", err);
-  return c.json({ code: 13, message: "internal error", details: [] }, 500);
-});
+export const v2 = new Hono<ApiEnv>();
 
 v2.post(
-  "/api/v2/log/entries",
-  (c, next) => bodyLimit({ maxSize: readConfig(c.env as unknown as Record<string, unknown>).maxBodyBytes, onError: () => {
-    throw new ApiError(413, `request body exceeds ${readConfig(c.env as unknown as Record<string, unknown>).maxBodyBytes} bytes`);
-  } })(c, next),
+  "/log/entries",
+  (c, next) => {
+    const { maxBodyBytes } = c.var.log.config;
+    return bodyLimit({ maxSize: maxBodyBytes, onError: () => {
+      throw new ApiError(413, `request body exceeds ${maxBodyBytes} bytes`);
+    } })(c, next);
+  },
   async (c) => {
+    const log = c.var.log;
     const json = await readJsonBody(c);
     const validity = ValidityCheck.deferred();
     let entry;
     try {
-      const { acceptNonDefaultKeyDetails } = readConfig(c.env as unknown as Record<string, unknown>);
+      const { acceptNonDefaultKeyDetails } = log.config;
       entry = await canonicalizeCreateEntryRequest(json, { validity, acceptNonDefaultKeyDetails });
     } catch (e) {
       // Such an entry cannot be logged already: its certificate's problem, noted first, is the one to name.
@@ -49,15 +43,15 @@ v2.post(
     }
     if (validity.problem !== null) {
       // A retry of an entry logged while its certificate was valid is a duplicate, not a bad request.
-      const index = await findLeaf(c.env, entry.body);
+      const index = await findLeaf(log, entry.body);
       if (index === null) throw new ApiError(400, validity.problem);
       return duplicate(c, entry, index);
     }
-    const r = await appendLeaf(c.env, entry.body);
+    const r = await appendLeaf(log, entry.body);
     if (r.kind === "duplicate") return duplicate(c, entry, r.index);
     const tle = transparencyLogEntry({
       index: r.index,
-      logId: checkpointKey(c.env).logId,
+      logId: log.checkpointKey().logId,
       kind: entry.kind,
       version: entry.apiVersion,
       body: entry.body,
@@ -73,10 +67,10 @@ v2.post(
  * Any (what grpc-gateway writes for a status detail), so a client retrying after a lost answer gets the entry
  * and a proof against the current checkpoint. Should the entry not be readable, the 409 goes without it.
  */
-async function duplicate(c: Context<{ Bindings: Env }>, entry: CanonicalEntry, index: number): Promise<Response> {
+async function duplicate(c: Context<ApiEnv>, entry: CanonicalEntry, index: number): Promise<Response> {
   const details: Record<string, unknown>[] = [];
   try {
-    details.push({ "@type": TRANSPARENCY_LOG_ENTRY_TYPE_URL, ...(await loggedEntry(c.env, entry, index)) });
+    details.push({ "@type": TRANSPARENCY_LOG_ENTRY_TYPE_URL, ...(await loggedEntry(c.var.log, entry, index)) });
   } catch (e) {
     console.error(`v2: reading the duplicate at ${index}:`, e);
   }
@@ -85,15 +79,15 @@ async function duplicate(c: Context<{ Bindings: Env }>, entry: CanonicalEntry, i
 }
 
 /** Entry `index`, checked to be `entry`'s leaf and proven against the shard's current checkpoint. */
-async function loggedEntry(env: Env, entry: CanonicalEntry, index: number): Promise<TransparencyLogEntryJson> {
-  const reader = new LogReader(env);
+async function loggedEntry(log: Log, entry: CanonicalEntry, index: number): Promise<TransparencyLogEntryJson> {
+  const reader = log.reader();
   const cp = await reader.checkpoint();
   const stored = await reader.entry(index, cp);
   if (!bytesEqual(stored.leaf, entry.body)) throw new Error(`the leaf at ${index} is not the one submitted`);
   checkInclusion(stored.inclusionProof, index, cp.size, hashLeaf(stored.leaf), cp.root);
   return transparencyLogEntry({
     index,
-    logId: checkpointKey(env).logId,
+    logId: log.checkpointKey().logId,
     kind: entry.kind,
     version: entry.apiVersion,
     body: stored.leaf,
@@ -102,6 +96,6 @@ async function loggedEntry(env: Env, entry: CanonicalEntry, index: number): Prom
   });
 }
 
-v2.on(["GET", "PUT", "DELETE", "PATCH"], "/api/v2/log/entries", () => {
+v2.on(["GET", "PUT", "DELETE", "PATCH"], "/log/entries", () => {
   throw new ApiError(405, "method not allowed: use POST", { Allow: "POST" });
 });

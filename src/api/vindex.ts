@@ -1,33 +1,25 @@
 /**
  * The verifiable index at the edge: `GET /api/v2/search?<selector>=...&complete=true` (a search whose
  * answer proves that no entry with the key below the map checkpoint's log size was left out),
- * `GET /index/checkpoint` (the signed map checkpoint, a static object beside the log's checkpoint) and
- * `GET /api/v2/index/status` (how far the index lags the log). The proofs come from the shard's
+ * `GET /api/v2/index/status` (how far the index lags the log) and `GET /index/checkpoint` (the signed
+ * map checkpoint, a static object beside the log's checkpoint). The proofs come from the shard's
  * Indexer, which follows the log off the write path; the hits' entries and inclusion proofs come from
  * the log's tiles as for every search.
  * @module
  */
 import { Hono } from "hono";
-import { r2ObjectStore, shardObjectStore } from "../storage/object-store.ts";
 import type { CompletenessJson } from "../vindex/answer.ts";
 import { MAP_CHECKPOINT_KEY } from "../vindex/checkpoint.ts";
 import { CHUNK_SIZE } from "../vindex/hash.ts";
-import { ApiError } from "./errors.ts";
+import { ApiError, grpcGatewayError } from "./errors.ts";
+import type { ApiEnv } from "./route-log.ts";
 import { buildHits, parseSearchQuery, type SearchHit } from "./search.ts";
-import { shardName } from "./sequencer-client.ts";
-import { GRPC_CODE } from "./v2.ts";
 
-export const vindex = new Hono<{ Bindings: Env }>();
+/** Mounted under /api/v2, before the fast search (it takes the searches with complete=true). */
+export const vindex = new Hono<ApiEnv>();
 
-vindex.onError((err, c) => {
-  if (err instanceof ApiError) return c.json({ code: GRPC_CODE[err.status] ?? 2, message: err.message, details: [] }, err.status, err.headers);
-  console.error("complete search:", err);
-  return c.json({ code: 13, message: "internal error", details: [] }, 500);
-});
-
-export function indexerFor(env: Env): DurableObjectStub<import("../../durable-objects/indexer.ts").Indexer> {
-  return env.INDEXER.get(env.INDEXER.idFromName(shardName(env)));
-}
+/** Mounted at /index; its errors take the /api/v2 shape as the rest of the index's routes. */
+export const mapCheckpoint = new Hono<ApiEnv>().onError(grpcGatewayError);
 
 /** A complete search answer: the page's hits and the proof that they are all the key's entries there. */
 export interface CompleteSearchAnswer {
@@ -38,7 +30,7 @@ export interface CompleteSearchAnswer {
   completeness: CompletenessJson;
 }
 
-vindex.get("/api/v2/search", async (c, next) => {
+vindex.get("/search", async (c, next) => {
   const url = new URL(c.req.url);
   const complete = url.searchParams.getAll("complete");
   if (complete.length === 0) return next();
@@ -49,10 +41,10 @@ vindex.get("/api/v2/search", async (c, next) => {
   const { key, limit } = parseSearchQuery(url);
   if (cursor !== null && !/^(0|[1-9][0-9]{0,14})$/.test(cursor)) throw new ApiError(400, "cursor is malformed: pass nextCursor from the previous answer unchanged");
   const start = cursor === null ? 0 : Number(cursor);
-  const shard = shardName(c.env);
+  const log = c.var.log;
   let completeness: CompletenessJson | null;
   try {
-    completeness = await indexerFor(c.env).lookup(key, start, limit);
+    completeness = await log.indexer().lookup(key, start, limit);
   } catch (e) {
     console.error("indexer lookup failed:", e);
     throw new ApiError(503, "the index is temporarily unavailable; retry", { "Retry-After": "2" });
@@ -63,16 +55,16 @@ vindex.get("/api/v2/search", async (c, next) => {
   const count = t.kind === "leaf" && completeness.chunks.length > 0 ? t.count : 0;
   const offset = start % CHUNK_SIZE;
   const indices = completeness.chunks.flatMap((ch) => ch.indices).slice(offset, offset + limit);
-  const hits = await buildHits(c.env, indices.map((index) => ({ shard, index })), key);
-  const answer: CompleteSearchAnswer = { hits, shard, completeness };
+  const hits = await buildHits(c.var.deployment, indices.map((index) => ({ shard: log.name, index })), key);
+  const answer: CompleteSearchAnswer = { hits, shard: log.name, completeness };
   if (start + limit < count) answer.nextCursor = String(start + limit);
   return c.json(answer, 200, { "Cache-Control": "no-store" });
 });
 
-vindex.get("/index/checkpoint", async (c) => {
-  const body = await shardObjectStore(r2ObjectStore(c.env.TILES), shardName(c.env)).get(MAP_CHECKPOINT_KEY);
+vindex.get("/index/status", async (c) => c.json(await c.var.log.indexer().status(), 200, { "Cache-Control": "no-store" }));
+
+mapCheckpoint.get("/checkpoint", async (c) => {
+  const body = await c.var.log.objects.get(MAP_CHECKPOINT_KEY);
   if (!body) throw new ApiError(404, "the index has not published a map checkpoint yet");
   return new Response(body, { headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
 });
-
-vindex.get("/api/v2/index/status", async (c) => c.json(await indexerFor(c.env).status(), 200, { "Cache-Control": "no-store" }));

@@ -3,21 +3,20 @@
  * @module
  */
 import { Hono } from "hono";
-import type { Witness } from "../../durable-objects/witness.ts";
 import { addCheckpoint, plainText } from "../witness/add-checkpoint.ts";
 import { MAX_REQUEST_BYTES, readWitnessConfig } from "../witness/protocol.ts";
 import { readBoundedBody } from "./bounded-body.ts";
 
-type WitnessEnv = Env & { WITNESS: DurableObjectNamespace<Witness> };
-
+/** Mounted at /witness. */
 export const witness = new Hono<{ Bindings: Env }>();
 
-witness.post("/witness/add-checkpoint", async (c) => {
-  const env = c.env as WitnessEnv;
-  if (readWitnessConfig(env as unknown as Record<string, unknown>) === null) return plainText("this deployment does not run a witness", 404);
+witness.post("/add-checkpoint", async (c) => {
+  // The witness's settings are read by name from a copy of the environment's vars and secrets.
+  const settings = { ...c.env };
+  if (readWitnessConfig(settings) === null) return plainText("this deployment does not run a witness", 404);
   const body = await readBoundedBody(c.req.raw, MAX_REQUEST_BYTES);
   if (body === null) return plainText(`request body exceeds ${MAX_REQUEST_BYTES} bytes`, 413);
-  return addCheckpoint(env as unknown as Record<string, unknown>, env.WITNESS, body);
+  return addCheckpoint(settings, c.env.WITNESS, body);
 });
 
-witness.on(["GET", "PUT", "DELETE", "PATCH"], "/witness/add-checkpoint", () => plainText("method not allowed: use POST", 405, { Allow: "POST" }));
+witness.on(["GET", "PUT", "DELETE", "PATCH"], "/add-checkpoint", () => plainText("method not allowed: use POST", 405, { Allow: "POST" }));

@@ -54,11 +54,17 @@ function latest(sigs: SignaturePacket[]): SignaturePacket[] {
   return sorted.length ? [sorted[sorted.length - 1]!] : [];
 }
 
+/** The key's direct-key signatures: openpgp.js keeps them on the key without declaring them in its types. */
+function directSignatures(key: Key): SignaturePacket[] {
+  const sigs: unknown = Reflect.get(key, "directSignatures");
+  return Array.isArray(sigs) ? sigs : [];
+}
+
 /** The key's packets in the order and selection Go's `Entity.Serialize` writes them (see the module comment). */
 function canonicalPackets(key: Key): PacketList<any> {
   const list = new PacketList<any>();
   list.push(key.keyPacket, ...key.revocationSignatures);
-  if (key.keyPacket.version === 6) list.push(...((key as unknown as { directSignatures: SignaturePacket[] }).directSignatures ?? []));
+  if (key.keyPacket.version === 6) list.push(...directSignatures(key));
   for (const user of key.users) {
     if (user.userID === null || user.selfCertifications.length === 0) continue;
     list.push(user.userID, ...user.selfCertifications, ...user.revocationSignatures, ...user.otherCertifications);
@@ -79,7 +85,7 @@ export const MAX_PGP_SELF_SIGNATURES = 32;
 
 /** The signatures of `key` that openpgp.js verifies with the key's own packets. */
 function ownSignatures(key: Key): number {
-  const direct = (key as unknown as { directSignatures?: SignaturePacket[] }).directSignatures?.length ?? 0;
+  const direct = directSignatures(key).length;
   let n = key.revocationSignatures.length + direct;
   for (const user of key.users) n += user.selfCertifications.length + user.revocationSignatures.length;
   for (const sub of key.subkeys) n += sub.bindingSignatures.length + sub.revocationSignatures.length;

@@ -30,3 +30,13 @@ export interface SequencerStatus {
   /** Since this instance started: rounds, entries, object-store and KV puts. */
   writes: { rounds: number; entries: number; objectPuts: number; hotPuts: number };
 }
+
+/** The Sequencer's RPC methods the edge and the cron heartbeat call (durable-objects/sequencer.ts implements them). */
+export interface SequencerRpc {
+  /** Appends a leaf with the search keys the edge computed for it. */
+  add(leaf: Uint8Array, indexKeys?: string[]): Promise<AddResult>;
+  find(leaf: Uint8Array): Promise<FindResult>;
+  /** Loads the log (creating it on first use) and keeps its republish alarm armed. */
+  heartbeat(): Promise<void>;
+  status(): Promise<SequencerStatus>;
+}

@@ -12,11 +12,8 @@ import type { LogDatabase, StagedObject } from "./database.ts";
 import type { NoteSigner } from "../tlog/note.ts";
 import type { CheckpointPublisher } from "./checkpoint-publisher.ts";
 import { TILE_WIDTH } from "../tlog/tile.ts";
-import { signedIntegratedTimes } from "./integrated-times.ts";
-
-export const CHECKPOINT_KEY = "checkpoint";
-export const CHECKPOINT_CONTENT_TYPE = "text/plain; charset=utf-8";
-export const TILE_CONTENT_TYPE = "application/octet-stream";
+import { TILE_CONTENT_TYPE } from "../tlog/layout.ts";
+import { signedIntegratedTimes } from "../log/integrated-times.ts";
 
 export interface PublishStores {
   db: LogDatabase;

@@ -26,8 +26,11 @@ export function toBase64(bytes: Uint8Array): string {
   return out;
 }
 
-/** `Uint8Array.fromBase64` (ES2026) where the runtime has it (workerd does), else undefined. */
-const nativeFromBase64 = (Uint8Array as unknown as { fromBase64?: (text: string, options: { lastChunkHandling: "strict" }) => Uint8Array }).fromBase64;
+/**
+ * `Uint8Array.fromBase64` (ES2026) where the runtime has it (workerd does), else undefined. Looked up by name:
+ * the project's ES2024 library does not declare it.
+ */
+const nativeFromBase64: ((text: string, options: { lastChunkHandling: "strict" }) => Uint8Array) | undefined = Reflect.get(Uint8Array, "fromBase64");
 
 /** Strict standard base64 with padding: URL-safe alphabet, missing padding, whitespace and non-zero spare bits
  * are all rejected, so every value has one accepted spelling. Decoding is the runtime's own (`Uint8Array.fromBase64`,

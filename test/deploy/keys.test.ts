@@ -6,10 +6,9 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkpointKey } from "../../src/log-keys.ts";
+import { checkpointKey, signingKeys, v1Key } from "../../src/log/keys.ts";
 import { toBase64 } from "../../src/tlog/encoding.ts";
 import { newSigner } from "../../src/tlog/note.ts";
-import { v1Key } from "../../src/v1-key.ts";
 import { originWarnings } from "../../src/origin-rules.ts";
 
 const keys = (args: string[]) => spawnSync(process.execPath, ["scripts/keys.ts", ...args], { encoding: "utf8", timeout: 60_000 });
@@ -35,11 +34,12 @@ describe("scripts/keys.ts", () => {
     expect(r.stdout).toContain(`npx wrangler secret put LOG_SIGNING_KEY_LOG2027 < ${join(dir, "LOG_SIGNING_KEY_LOG2027")}`);
     expect(r.stdout).toContain(`npx wrangler secret put LOG_V1_SIGNING_KEY_LOG2027 < ${join(dir, "LOG_V1_SIGNING_KEY_LOG2027")}`);
     expect(r.stdout).toContain(`npx wrangler secret bulk ${join(dir, "secrets.json")}`);
-    const env = { LOG_SIGNING_KEY: skey, LOG_V1_SIGNING_KEY: pem } as unknown as Env;
+    const env = { LOG_SIGNING_KEY_LOG2027: skey, LOG_V1_SIGNING_KEY_LOG2027: pem };
     expect(newSigner(skey).name).toBe("log.example.com/log2027");
-    expect(r.stdout).toContain(`checkpoint verifier key:    ${checkpointKey(env).vkey}`);
-    expect(r.stdout).toContain(`Rekor v2 log ID (key hash): ${toBase64(checkpointKey(env).logId)}`);
-    const v1 = await v1Key(env);
+    const ck = checkpointKey(signingKeys(env, "log2027").checkpoint);
+    expect(r.stdout).toContain(`checkpoint verifier key:    ${ck.vkey}`);
+    expect(r.stdout).toContain(`Rekor v2 log ID (key hash): ${toBase64(ck.logId)}`);
+    const v1 = await v1Key(env, "log2027");
     expect(r.stdout).toContain(`Rekor v1 log ID:            ${v1.logIdHex}`);
     expect(r.stdout).toContain(v1.pem.trim().split("\n")[1]);
     expect(r.stdout).toContain("base URL:                   https://log.example.com/log2027");

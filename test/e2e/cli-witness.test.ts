@@ -13,7 +13,7 @@ import { generateKey, parseNote } from "../../src/tlog/note.ts";
 import { startLocalLog, type LocalLog } from "./local-log.ts";
 import { runCli as cli } from "./cli-runner.ts";
 
-// A host (a shard origin must be one: src/shards/shards.ts), and a local one: POST /add fills this log,
+// A host (a shard origin must be one: src/log/deployment.ts), and a local one: POST /add fills this log,
 // and it answers only on a log whose origin is local.
 const ORIGIN = "witnessed.localhost";
 const logKey = generateKey(ORIGIN);

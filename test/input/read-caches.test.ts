@@ -1,17 +1,17 @@
-// The read path computes once and serves many (src/lru-cache.ts, src/api/log-reader.ts, src/api/v1.ts): a cache
+// The read path computes once and serves many (src/lru-cache.ts, src/log/reader.ts, src/api/v1.ts): a cache
 // must never serve what was not verified, never vouch for a tree it did not verify, and never sign an old tree
 // anew as current. R2 is the attacker here (docs/SECURITY.md, "R2 tampering"): it can replace any object with
 // bytes of its choice, including an older checkpoint the log really signed.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { LogReader } from "../../src/api/log-reader.ts";
 import { encodeBundle, parseBundle } from "../../src/tlog/bundle.ts";
 import { fromBase64, fromHex, toHex } from "../../src/tlog/encoding.ts";
 import { hashLeaf } from "../../src/tlog/hash.ts";
 import { checkConsistency, checkInclusion } from "../../src/tlog/proof.ts";
 import { parseCheckpoint } from "../../src/tlog/checkpoint.ts";
 import { parseNote } from "../../src/tlog/note.ts";
-import { DEFAULT_SHARD } from "../../src/config.ts";
+import { deploymentOf } from "../../src/log/deployment.ts";
+import { DEFAULT_SHARD } from "../../src/log/shards.ts";
 import { enc, http, sequencer } from "../helpers/log.ts";
 
 const PREFIX = `${DEFAULT_SHARD}/`;
@@ -170,7 +170,8 @@ describe("read caches never serve what was not verified", () => {
 describe("the checkpoint kept for CHECKPOINT_MAX_AGE", () => {
   it("is reused within its age, but a read that needs a larger tree looks at R2 again", async () => {
     await add("age");
-    const reader = () => new LogReader({ ...env, CHECKPOINT_MAX_AGE: "10" } as Env);
+    const withAge = { ...env, CHECKPOINT_MAX_AGE: "10" };
+    const reader = () => deploymentOf(withAge).active.reader();
     const first = await reader().checkpoint();
     await add("age, next");
     expect((await reader().checkpoint()).size).toBe(first.size); // within its age: the kept one

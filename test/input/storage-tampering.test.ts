@@ -11,9 +11,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { encodeBundle, parseBundle } from "../../src/tlog/bundle.ts";
 import { hashLeaf } from "../../src/tlog/hash.ts";
 import { newSigner } from "../../src/tlog/note.ts";
-import { INTEGRATED_TIMES_METADATA, signedIntegratedTimes } from "../../src/sequencer/integrated-times.ts";
+import { INTEGRATED_TIMES_METADATA, signedIntegratedTimes } from "../../src/log/integrated-times.ts";
 import { enc, http, sequencer } from "../helpers/log.ts";
-import { DEFAULT_SHARD } from "../../src/config.ts";
+import { DEFAULT_SHARD } from "../../src/log/shards.ts";
 
 const PREFIX = `${DEFAULT_SHARD}/`;
 

@@ -5,7 +5,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Sequencer } from "../../durable-objects/sequencer.ts";
 import { hashLeaf } from "../../src/tlog/hash.ts";
-import { INTEGRATED_TIMES_METADATA, integratedTimeAt } from "../../src/sequencer/integrated-times.ts";
+import { INTEGRATED_TIMES_METADATA, integratedTimeAt } from "../../src/log/integrated-times.ts";
 import { d1SearchIndex } from "../../src/storage/search-index.ts";
 import { Backoff } from "../../src/sequencer/backoff.ts";
 import { enc, sequencer } from "../helpers/log.ts";

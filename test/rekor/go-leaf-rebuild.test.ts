@@ -97,7 +97,7 @@ describe("leaves a Go client could not rebuild are refused unless the shard opts
   });
 
   it("the setting is read per shard and must be true or false", async () => {
-    const { readConfig } = await import("../../src/config.ts");
+    const { readConfig } = await import("../../src/log/shards.ts");
     expect(readConfig({}).acceptNonDefaultKeyDetails).toBe(false);
     expect(readConfig({ ACCEPT_NON_DEFAULT_KEY_DETAILS_LOG2027: "true", SHARDS: "default,log2027" }, "log2027").acceptNonDefaultKeyDetails).toBe(true);
     expect(readConfig({ ACCEPT_NON_DEFAULT_KEY_DETAILS_LOG2027: "true", SHARDS: "default,log2027" }, "default").acceptNonDefaultKeyDetails).toBe(false);

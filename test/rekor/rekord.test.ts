@@ -6,7 +6,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
 import { dearmor, readPackets } from "../../src/pki/pgp-packets.ts";
-import { readConfig } from "../../src/config.ts";
+import { readConfig } from "../../src/log/shards.ts";
 import { TooLargeError } from "../../src/rekor/errors.ts";
 import { canonicalizeProposedEntry } from "../../src/rekor/v1/proposed-entry.ts";
 import { indexKeysOf } from "../../src/search/index-keys.ts";

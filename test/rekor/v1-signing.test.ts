@@ -1,4 +1,4 @@
-// The Rekor v1 key signs with workerd's native WebCrypto ECDSA P-256 (src/v1-key.ts), @noble being the fallback.
+// The Rekor v1 key signs with workerd's native WebCrypto ECDSA P-256 (src/log/keys.ts), @noble being the fallback.
 // Both must agree: RFC 6979 §A.2.5's P-256/SHA-256 vector (transcribed from the RFC) is what @noble's deterministic
 // signer makes and what WebCrypto verifies, and what the native signer makes verifies with @noble and WebCrypto,
 // in DER with a low S.
@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { encodePem } from "../../src/pki/keys.ts";
 import { concatBytes, fromHex, utf8Encode } from "../../src/tlog/encoding.ts";
 import { sha256Bytes } from "../../src/tlog/hash.ts";
-import { v1Key } from "../../src/v1-key.ts";
+import { v1Key } from "../../src/log/keys.ts";
 
 // RFC 6979 §A.2.5 (ECDSA, 256 bits, prime field): the private key, its public point, and the signature
 // with SHA-256 over the message "sample".
@@ -44,7 +44,7 @@ describe("ECDSA P-256 signing: @noble and WebCrypto agree (RFC 6979 §A.2.5)", (
   });
 
   it("the v1 key's native signatures are DER with a low S, and verify with @noble and with WebCrypto", async () => {
-    const key = await v1Key({ LOG_SIGNING_KEY: env.LOG_SIGNING_KEY, LOG_V1_SIGNING_KEY: await vectorKeyPem() } as unknown as Env);
+    const key = await v1Key({ LOG_SIGNING_KEY: env.LOG_SIGNING_KEY, LOG_V1_SIGNING_KEY: await vectorKeyPem() }, "default");
     expect(key.spki.slice(-65)).toEqual(publicPoint);
     for (let i = 0; i < 8; i++) {
       const message = utf8Encode(`message ${i}`);

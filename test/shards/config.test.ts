@@ -1,12 +1,19 @@
-// Shard configuration and routing (src/config.ts, src/shards/shards.ts): the single-shard default is
+// Shard configuration and routing (src/config.ts, src/log/shards.ts, src/log/deployment.ts): the single-shard default is
 // today's log; several shards get their own settings by suffix, one is active, the rest frozen or
 // pending; bad configurations are refused with a message naming the variable.
 import { describe, expect, it } from "vitest";
-import { FROZEN_MESSAGE, PENDING_MESSAGE, readConfig, readShardList, shardSettingName, writeRefusal } from "../../src/config.ts";
-import { signingKeys } from "../../src/log-keys.ts";
-import { baseUrl, readDeployment, routeRequest, shardEnv } from "../../src/shards/shards.ts";
+import { env } from "cloudflare:test";
+import { FROZEN_MESSAGE, PENDING_MESSAGE, shardSettingName, writeRefusal } from "../../src/config.ts";
+import { Deployment } from "../../src/log/deployment.ts";
+import { baseUrl, readConfig, readShardList } from "../../src/log/shards.ts";
+import { signingKeys } from "../../src/log/keys.ts";
 
-const asEnv = (vars: Record<string, string>) => vars as unknown as Env;
+/** A deployment over the test bindings with these settings instead of the test's. */
+const deployment = (vars: Record<string, string>) => {
+  const bindings: Env = { ...env };
+  for (const k of ["SHARDS", "LOG_ORIGIN", "LOG_SIGNING_KEY", "LOG_V1_SIGNING_KEY"] as const) Reflect.deleteProperty(bindings, k);
+  return new Deployment(Object.assign(bindings, vars));
+};
 const url = (u: string) => new URL(u);
 
 describe("shard configuration", () => {
@@ -60,24 +67,24 @@ describe("shard configuration", () => {
     expect(() => readShardList({ SHARDS: " , " })).toThrow(/no shard/);
     expect(() => readShardList({ SHARDS: "a,b", ACTIVE_SHARD: "c" })).toThrow(/ACTIVE_SHARD "c" is not in SHARDS/);
     expect(() => readConfig({ LOG_VALID_FROM: "yesterday" })).toThrow(/LOG_VALID_FROM_DEFAULT must be an RFC 3339 time/);
-    expect(() => readDeployment(asEnv({ SHARDS: "a,b", LOG_ORIGIN: "log.example.com" }))).toThrow(/shards a and b both have origin log.example.com/);
-    expect(() => readDeployment(asEnv({ SHARDS: "a", LOG_ORIGIN: "log.example.com/b" }))).toThrow(/origin of shard a/);
-    expect(() => readDeployment(asEnv({ SHARDS: "a", LOG_ORIGIN: "log.example.com/a/x" }))).toThrow(/origin of shard a/);
+    expect(() => deployment({ SHARDS: "a,b", LOG_ORIGIN: "log.example.com" })).toThrow(/shards a and b both have origin log.example.com/);
+    expect(() => deployment({ SHARDS: "a", LOG_ORIGIN: "log.example.com/b" })).toThrow(/origin of shard a/);
+    expect(() => deployment({ SHARDS: "a", LOG_ORIGIN: "log.example.com/a/x" })).toThrow(/origin of shard a/);
   });
 });
 
 describe("routing", () => {
-  const env = asEnv({
+  const vars = {
     SHARDS: "old,mid,new",
     ACTIVE_SHARD: "mid",
     LOG_ORIGIN: "log.example.com", // old keeps the host it always had
     LOG_ORIGIN_MID: "log.example.com/mid",
     LOG_ORIGIN_NEW: "new.example.com",
-  });
-  const d = readDeployment(env);
+  };
+  const d = deployment(vars);
   const route = (u: string) => {
-    const r = routeRequest(d, url(u));
-    return [r.shard.name, r.prefix, r.path];
+    const r = d.route(url(u));
+    return [r.log.name, r.prefix, r.path];
   };
 
   it("a /<shard>/ prefix names the shard and is stripped", () => {
@@ -100,20 +107,25 @@ describe("routing", () => {
   });
 
   it("base URLs are scheme + origin, so each serves its shard", () => {
-    expect(d.shards.map((s) => baseUrl(s, "https:"))).toEqual(["https://log.example.com", "https://log.example.com/mid", "https://new.example.com"]);
-    for (const s of d.shards) {
-      const u = url(`${baseUrl(s, "https:")}/checkpoint`);
-      expect(routeRequest(d, u).shard.name).toBe(s.name);
+    expect(d.logs.map((s) => baseUrl(s.config.origin, "https:"))).toEqual(["https://log.example.com", "https://log.example.com/mid", "https://new.example.com"]);
+    for (const s of d.logs) {
+      const u = url(`${baseUrl(s.config.origin, "https:")}/checkpoint`);
+      expect(d.route(u).log.name).toBe(s.name);
     }
   });
 
-  it("a shard view resolves the plain setting names to the shard's values", () => {
-    const vars = { ...(env as unknown as Record<string, string>), LOG_SIGNING_KEY: "plain", LOG_SIGNING_KEY_NEW: "new-key" };
-    const view = shardEnv(asEnv(vars), "new") as unknown as Record<string, unknown>;
-    expect([view.SHARD, view.LOG_ORIGIN, view.LOG_SIGNING_KEY]).toEqual(["new", "new.example.com", "new-key"]);
-    const old = shardEnv(view as unknown as Env, "old") as unknown as Record<string, unknown>; // from a view: the root's fallbacks
-    expect([old.SHARD, old.LOG_ORIGIN, old.LOG_SIGNING_KEY]).toEqual(["old", "log.example.com", "plain"]);
-    expect(readConfig(view).shard).toBe("new");
+  it("each shard's Log has the shard's own settings and keys; the plain settings stand for the active shard", () => {
+    const keys = { LOG_SIGNING_KEY: env.LOG_SIGNING_KEY, LOG_SIGNING_KEY_NEW: "PRIVATE+KEY+new.example.com+00000000+bad" };
+    const withKeys = deployment({ ...vars, ...keys, LOG_SIGNING_KEY_OLD: keys.LOG_SIGNING_KEY });
+    const [old, mid, fresh] = withKeys.logs;
+    expect([old!.name, old!.config.origin, old!.state]).toEqual(["old", "log.example.com", "frozen"]);
+    expect([mid!.name, mid!.config.origin, mid!.state]).toEqual(["mid", "log.example.com/mid", "active"]);
+    expect([fresh!.name, fresh!.config.origin, fresh!.state]).toEqual(["new", "new.example.com", "pending"]);
+    expect(signingKeys({ ...vars, ...keys }, "new").checkpoint).toBe(keys.LOG_SIGNING_KEY_NEW);
+    expect(signingKeys({ ...vars, ...keys }, "old").checkpoint).toBe(keys.LOG_SIGNING_KEY); // the plain name as fallback
+    expect(withKeys.active.name).toBe("mid");
     expect(readConfig(vars).shard).toBe("mid"); // the plain environment stands for the active shard
+    expect(withKeys.log("unlisted").state).toBe("active"); // Sequencers addressed by other names
+    expect(() => fresh!.checkpointKey()).toThrow(); // a key is derived when first used: a bad one fails its own shard only
   });
 });

@@ -1,7 +1,7 @@
 // The witness policy of a shard (src/witness/log-witnesses.ts via src/config.ts): off by default, read
 // per shard by suffix, and refused with a message naming the setting when it is wrong.
 import { describe, expect, it } from "vitest";
-import { readConfig } from "../../src/config.ts";
+import { readConfig } from "../../src/log/shards.ts";
 import { generateCosignatureKey } from "../../src/tlog/cosignature.ts";
 import { generateKey } from "../../src/tlog/note.ts";
 

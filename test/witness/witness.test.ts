@@ -1,9 +1,10 @@
 // The witness (C2SP tlog-witness add-checkpoint) in workerd: the Witness Durable Object behind the
 // edge router, configured per test with a fresh cosignature key and the logs it witnesses. Logs are
 // built with src/tlog directly: a real log and a forked one signed with the SAME key.
+import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { witness } from "../../src/api/witness.ts";
+import { app } from "../../src/index.ts";
 import { formatCheckpoint } from "../../src/tlog/checkpoint.ts";
 import { generateCosignatureKey, newCosignatureVerifier, verifyCosignatures } from "../../src/tlog/cosignature.ts";
 import { toBase64, utf8Encode } from "../../src/tlog/encoding.ts";
@@ -43,7 +44,7 @@ const body = (old: number, proofLines: string[], note: string) => `old ${old}\n$
 function setup(logs: TestLog[], extraVkeys: string[] = []) {
   const w = generateCosignatureKey(`witness.test/${Date.now()}-${n++}`);
   const e = { ...env, WITNESS_SIGNING_KEY: w.skey, WITNESSED_LOGS: [...logs.map((l) => l.vkey), ...extraVkeys].join(",") };
-  const post = (b: string) => witness.fetch(new Request("http://localhost/witness/add-checkpoint", { method: "POST", body: b }), e);
+  const post = (b: string) => app.fetch(new Request("http://localhost/witness/add-checkpoint", { method: "POST", body: b }), e, createExecutionContext());
   return { post, wvkey: w.vkey };
 }
 
@@ -156,7 +157,7 @@ describe("witness add-checkpoint", () => {
   it("is 404 when no witness key is configured", async () => {
     // (The test deployment runs a witness for test/witness/log-witnessing.test.ts: remove its key here.)
     const e = { ...env, WITNESS_SIGNING_KEY: undefined };
-    const r = await witness.fetch(new Request("http://localhost:8787/witness/add-checkpoint", { method: "POST", body: "old 0\n\n" + CHECKPOINT_15 }), e);
+    const r = await app.fetch(new Request("http://localhost:8787/witness/add-checkpoint", { method: "POST", body: "old 0\n\n" + CHECKPOINT_15 }), e, createExecutionContext());
     expect(r.status).toBe(404);
     expect(await r.text()).toMatch(/does not run a witness/);
   });
@@ -172,7 +173,7 @@ describe("witness add-checkpoint", () => {
     const chunks = 128; // 2 MiB, 32 × the limit
     for (const headers of [{}, { "content-length": "100" }] as Record<string, string>[]) {
       const body = recordingBody(chunks, chunk);
-      const r = await witness.fetch(new Request("http://localhost/witness/add-checkpoint", { method: "POST", body: body.stream, headers }), e);
+      const r = await app.fetch(new Request("http://localhost/witness/add-checkpoint", { method: "POST", body: body.stream, headers }), e, createExecutionContext());
       expect(r.status, JSON.stringify(headers)).toBe(413);
       expect(await r.text()).toMatch(new RegExp(`exceeds ${MAX_REQUEST_BYTES} bytes`));
       // It stopped reading at the limit: at most the limit and a chunk, not the 2 MiB sent.

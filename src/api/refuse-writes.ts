@@ -6,14 +6,16 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
-import { readConfig, writeRefusal } from "../config.ts";
+import { writeRefusal } from "../config.ts";
+import { ApiError, rekorV1Error } from "./errors.ts";
+import type { ApiEnv } from "./route-log.ts";
 
-export const refuseWritesToFrozenShards: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
+export const refuseWritesToFrozenShards: MiddlewareHandler<ApiEnv> = async (c, next) => {
   if (c.req.method !== "POST") return next();
   const v2 = c.req.path === "/api/v2/log/entries";
   if (!v2 && c.req.path !== "/api/v1/log/entries") return next();
-  const refusal = writeRefusal(readConfig(c.env as unknown as Record<string, unknown>));
+  const refusal = writeRefusal(c.var.log.config);
   if (refusal === null) return next();
-  // rekor-tiles writes the message itself as the body (its x-http-error-message); Rekor v1 errors are {code, message}.
-  return v2 ? c.text(`${refusal}\n`, 405) : c.json({ code: 405, message: refusal }, 405);
+  // rekor-tiles writes the message itself as the body (its x-http-error-message).
+  return v2 ? c.text(`${refusal}\n`, 405) : rekorV1Error(new ApiError(405, refusal), c);
 };

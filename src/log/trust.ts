@@ -14,51 +14,25 @@
  * be known before they are used); only the shard taking writes is in the SigningConfig.
  * @module
  */
-import { checkpointKey } from "../log-keys.ts";
-import { concatBytes, fromHex, toBase64 } from "../tlog/encoding.ts";
+import { ED25519_SPKI_PREFIX, SIGNING_CONFIG_MEDIA_TYPE, TRUSTED_ROOT_MEDIA_TYPE, type Service, type TimeRange, type TransparencyLogInstance } from "../client/sigstore-trust.ts";
+import { concatBytes, toBase64 } from "../tlog/encoding.ts";
 import { sha256Bytes } from "../tlog/hash.ts";
-import { baseUrl, shardEnv, type Shard } from "./shards.ts";
-import { shardV1Key } from "./v1.ts";
+import type { Deployment } from "./deployment.ts";
+import { baseUrl } from "./shards.ts";
+import type { Log } from "./log.ts";
+import { shardV1Key } from "./v1-shards.ts";
 
-/** sigstore-go accepts only this exact TrustedRoot media type. */
-export const TRUSTED_ROOT_MEDIA_TYPE = "application/vnd.dev.sigstore.trustedroot+json;version=0.1";
-/** sigstore-go accepts only SigningConfig v0.2. */
-export const SIGNING_CONFIG_MEDIA_TYPE = "application/vnd.dev.sigstore.signingconfig.v0.2+json";
-
-/** DER SubjectPublicKeyInfo prefix of an Ed25519 key (RFC 8410). */
-export const ED25519_SPKI_PREFIX = fromHex("302a300506032b6570032100");
-
-interface TimeRange {
-  start: string;
-  end?: string;
-}
-
-export interface TransparencyLogInstance {
-  baseUrl: string;
-  hashAlgorithm: "SHA2_256";
-  publicKey: { rawBytes: string; keyDetails: "PKIX_ED25519" | "PKIX_ECDSA_P256_SHA_256"; validFor: TimeRange };
-  logId: { keyId: string };
-  checkpointKeyId?: { keyId: string };
-}
-
-export interface Service {
-  url: string;
-  majorApiVersion: number;
-  validFor: TimeRange;
-  operator: string;
-}
-
-function validFor(shard: Shard): TimeRange {
+function validFor(shard: Log): TimeRange {
   const { validFrom, validUntil } = shard.config;
   return validUntil ? { start: validFrom, end: validUntil } : { start: validFrom };
 }
 
 /** The two TrustedRoot `tlogs` entries of a shard: Ed25519 checkpoint key (v2) and ECDSA key (v1). */
-export async function shardTlogs(env: Env, shard: Shard, scheme: string): Promise<TransparencyLogInstance[]> {
-  const ck = checkpointKey(shardEnv(env, shard.name));
-  if (ck.origin !== shard.origin) throw new Error(`config: the checkpoint key of shard ${shard.name} is for ${ck.origin}, but its origin is ${shard.origin}`);
-  const v1 = await shardV1Key(env, shard.name);
-  const url = baseUrl(shard, scheme);
+export async function shardTlogs(d: Deployment, shard: Log, scheme: string): Promise<TransparencyLogInstance[]> {
+  const ck = shard.checkpointKey();
+  if (ck.origin !== shard.config.origin) throw new Error(`config: the checkpoint key of shard ${shard.name} is for ${ck.origin}, but its origin is ${shard.config.origin}`);
+  const v1 = await shardV1Key(d, shard.name);
+  const url = baseUrl(shard.config.origin, scheme);
   const logId = { keyId: toBase64(ck.logId) };
   return [
     {
@@ -78,20 +52,20 @@ export async function shardTlogs(env: Env, shard: Shard, scheme: string): Promis
 }
 
 /** A TrustedRoot listing these shards' logs (no CAs, CT logs or TSAs: add your own to it). */
-export async function trustedRoot(env: Env, shards: readonly Shard[], scheme: string) {
-  const tlogs = (await Promise.all(shards.map((s) => shardTlogs(env, s, scheme)))).flat();
+export async function trustedRoot(d: Deployment, shards: readonly Log[], scheme: string) {
+  const tlogs = (await Promise.all(shards.map((s) => shardTlogs(d, s, scheme)))).flat();
   return { mediaType: TRUSTED_ROOT_MEDIA_TYPE, tlogs, certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] };
 }
 
 /** The SigningConfig `rekorTlogUrls` entries of a shard: Rekor v2 first, then v1; none unless it takes writes. */
-export function shardTlogServices(shard: Shard, scheme: string): Service[] {
+export function shardTlogServices(shard: Log, scheme: string): Service[] {
   if (shard.state !== "active") return [];
-  const url = baseUrl(shard, scheme);
+  const url = baseUrl(shard.config.origin, scheme);
   return [2, 1].map((majorApiVersion) => ({ url, majorApiVersion, validFor: validFor(shard), operator: shard.config.operator }));
 }
 
 /** A SigningConfig v0.2 whose Rekor logs are these shards' (no CA, OIDC or TSA: add your own). */
-export function signingConfig(shards: readonly Shard[], scheme: string) {
+export function signingConfig(shards: readonly Log[], scheme: string) {
   const rekorTlogUrls = shards
     .flatMap((s) => shardTlogServices(s, scheme))
     .sort((a, b) => Date.parse(b.validFor.start) - Date.parse(a.validFor.start)); // newest first, as the spec asks

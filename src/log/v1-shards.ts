@@ -10,13 +10,21 @@
  * @module
  */
 import type { VerifiedCheckpoint } from "../client/tile-reader.ts";
-import { ApiError } from "../api/errors.ts";
-import { LogReader } from "../api/log-reader.ts";
 import { v1Checkpoint } from "../rekor/v1/log-entry.ts";
-import { d1SearchIndex } from "../storage/search-index.ts";
 import { fromHex, toHex } from "../tlog/encoding.ts";
-import { treeIdHex, v1Key, type V1Key } from "../v1-key.ts";
-import { readDeployment, shardEnv, type Shard } from "./shards.ts";
+import type { Deployment } from "./deployment.ts";
+import { treeIdHex, type V1Key } from "./keys.ts";
+import type { Log } from "./log.ts";
+
+/** A UUID or tree ID that is not one (`malformed`), or a tree ID no shard has (`unknown`). */
+export class V1LookupError extends Error {
+  readonly reason: "malformed" | "unknown";
+
+  constructor(reason: "malformed" | "unknown", message: string) {
+    super(message);
+    this.reason = reason;
+  }
+}
 
 export interface ShardIndex {
   shard: string;
@@ -24,15 +32,10 @@ export interface ShardIndex {
   index: number;
 }
 
-/** The shards that hold entries (frozen and active), oldest first. */
-export function entryShards(env: Env): Shard[] {
-  return readDeployment(env).shards.filter((s) => s.state !== "pending");
-}
-
 /** A shard's v1 key, with every shard's tree ID checked distinct (UUIDs and lookups depend on it). */
-export async function shardV1Key(env: Env, shard: string): Promise<V1Key> {
-  const shards = readDeployment(env).shards;
-  const keys = await Promise.all(shards.map((s) => v1Key(shardEnv(env, s.name))));
+export async function shardV1Key(d: Deployment, shard: string): Promise<V1Key> {
+  const shards = d.logs;
+  const keys = await Promise.all(shards.map((s) => s.v1Key()));
   const seen = new Map<string, string>();
   keys.forEach((k, i) => {
     const other = seen.get(k.treeId);
@@ -42,7 +45,7 @@ export async function shardV1Key(env: Env, shard: string): Promise<V1Key> {
     seen.set(k.treeId, shards[i]!.name);
   });
   const i = shards.findIndex((s) => s.name === shard);
-  return i >= 0 ? keys[i]! : v1Key(shardEnv(env, shard));
+  return i >= 0 ? keys[i]! : d.log(shard).v1Key();
 }
 
 const FROZEN_TTL_MS = 60_000;
@@ -52,32 +55,31 @@ const frozenCheckpoints = new Map<string, { cp: VerifiedCheckpoint; at: number }
  * A shard's latest checkpoint, verified with its key, of at least `atLeast` entries if it has them (see
  * LogReader.checkpoint); a frozen shard's is cached (it no longer changes).
  */
-export async function shardCheckpoint(env: Env, shard: Shard, atLeast = 0): Promise<VerifiedCheckpoint> {
-  const view = shardEnv(env, shard.name);
-  if (shard.state !== "frozen") return new LogReader(view).checkpoint(atLeast);
-  const key = `${shard.name}\n${(view as unknown as Record<string, unknown>).LOG_SIGNING_KEY}`;
+export async function shardCheckpoint(shard: Log, atLeast = 0): Promise<VerifiedCheckpoint> {
+  if (shard.state !== "frozen") return shard.reader().checkpoint(atLeast);
+  const key = `${shard.name}\n${shard.checkpointKey().vkey}`;
   const hit = frozenCheckpoints.get(key);
   if (hit && Date.now() - hit.at < FROZEN_TTL_MS) return hit.cp;
-  const cp = await new LogReader(view).checkpoint();
+  const cp = await shard.reader().checkpoint();
   frozenCheckpoints.set(key, { cp, at: Date.now() });
   return cp;
 }
 
 /** Global index of the first entry of `shard`: the sizes of the shards before it. */
-export async function globalOffset(env: Env, shard: string): Promise<number> {
+export async function globalOffset(d: Deployment, shard: string): Promise<number> {
   let offset = 0;
-  for (const s of entryShards(env)) {
+  for (const s of d.entryLogs()) {
     if (s.name === shard) return offset;
-    offset += (await shardCheckpoint(env, s)).size;
+    offset += (await shardCheckpoint(s)).size;
   }
   return 0; // a shard that is not listed (tests address Sequencers by other names): its own numbering
 }
 
 /** The shard and in-shard index of a global index, or null if no shard holds it. */
-export async function locateGlobalIndex(env: Env, globalIndex: number): Promise<ShardIndex | null> {
+export async function locateGlobalIndex(d: Deployment, globalIndex: number): Promise<ShardIndex | null> {
   let offset = 0;
-  for (const s of entryShards(env)) {
-    const size = (await shardCheckpoint(env, s, globalIndex - offset + 1)).size;
+  for (const s of d.entryLogs()) {
+    const size = (await shardCheckpoint(s, globalIndex - offset + 1)).size;
     if (globalIndex < offset + size) return { shard: s.name, index: globalIndex - offset };
     offset += size;
   }
@@ -88,20 +90,20 @@ export async function locateGlobalIndex(env: Env, globalIndex: number): Promise<
  * The shard and index of the entry with this UUID: 64 hex (leaf hash; every shard searched, the
  * newest first) or 80 hex (tree ID + leaf hash; a tree ID of 0 counts as none, as in Rekor).
  */
-export async function findByUuid(env: Env, id: string): Promise<ShardIndex | null> {
+export async function findByUuid(d: Deployment, id: string): Promise<ShardIndex | null> {
   if (!/^([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$/.test(id)) {
-    throw new ApiError(400, "entry UUID must be 64 hex characters (leaf hash) or 80 (tree ID + leaf hash)");
+    throw new V1LookupError("malformed", "entry UUID must be 64 hex characters (leaf hash) or 80 (tree ID + leaf hash)");
   }
   const lower = id.toLowerCase();
-  const shards = entryShards(env).reverse();
+  const shards = d.entryLogs().reverse();
   let candidates = shards.map((s) => s.name);
   if (lower.length === 80 && lower.slice(0, 16) !== "0".repeat(16)) {
     const tree = lower.slice(0, 16);
     candidates = [];
-    for (const s of shards) if (treeIdHex((await shardV1Key(env, s.name)).treeId) === tree) candidates.push(s.name);
+    for (const s of shards) if (treeIdHex((await shardV1Key(d, s.name)).treeId) === tree) candidates.push(s.name);
     if (candidates.length === 0) return null;
   }
-  const hits = await d1SearchIndex(env.INDEX).findByLeafHash(fromHex(lower.slice(-64)));
+  const hits = await d.index.findByLeafHash(fromHex(lower.slice(-64)));
   for (const name of candidates) {
     const hit = hits.find((h) => h.shard === name);
     if (hit) return { shard: hit.shard, index: hit.index };
@@ -110,11 +112,11 @@ export async function findByUuid(env: Env, id: string): Promise<ShardIndex | nul
 }
 
 /** The shard a Rekor v1 `treeID` query parameter names (decimal), or `fallback` if absent. */
-export async function shardForTreeId(env: Env, treeId: string | undefined, fallback: string): Promise<string> {
+export async function shardForTreeId(d: Deployment, treeId: string | undefined, fallback: Log): Promise<Log> {
   if (treeId === undefined || treeId === "") return fallback;
-  if (!/^[0-9]{1,19}$/.test(treeId)) throw new ApiError(400, "treeID must be a decimal integer");
-  for (const s of readDeployment(env).shards) if ((await shardV1Key(env, s.name)).treeId === String(BigInt(treeId))) return s.name;
-  throw new ApiError(404, `no shard has tree ID ${treeId}`);
+  if (!/^[0-9]{1,19}$/.test(treeId)) throw new V1LookupError("malformed", "treeID must be a decimal integer");
+  for (const s of d.logs) if ((await shardV1Key(d, s.name)).treeId === String(BigInt(treeId))) return s;
+  throw new V1LookupError("unknown", `no shard has tree ID ${treeId}`);
 }
 
 export interface V1TreeInfo {
@@ -125,23 +127,20 @@ export interface V1TreeInfo {
 }
 
 /** One shard's v1 log info: its tree as a v1 checkpoint signed with its v1 key (once per tree, log-entry.ts). */
-export async function treeInfo(env: Env, shard: Shard, nowMs: number): Promise<V1TreeInfo> {
-  const cp = await shardCheckpoint(env, shard);
-  const key = await shardV1Key(env, shard.name);
+export async function treeInfo(d: Deployment, shard: Log, nowMs: number): Promise<V1TreeInfo> {
+  const cp = await shardCheckpoint(shard);
+  const key = await shardV1Key(d, shard.name);
   return {
     rootHash: toHex(cp.root),
     treeSize: cp.size,
-    signedTreeHead: await v1Checkpoint(key, shard.origin, cp.size, cp.root, nowMs),
+    signedTreeHead: await v1Checkpoint(key, shard.config.origin, cp.size, cp.root, nowMs),
     treeID: key.treeId,
   };
 }
 
 /** GET /api/v1/log: the shard `current` and, as `inactiveShards`, every other shard holding entries. */
-export async function logInfo(env: Env, current: string, nowMs: number): Promise<V1TreeInfo & { inactiveShards: V1TreeInfo[] }> {
-  const d = readDeployment(env);
-  const shard = d.byName.get(current);
-  if (!shard) throw new Error(`unknown shard ${current}`);
-  const others = entryShards(env).filter((s) => s.name !== current);
-  const [info, ...inactiveShards] = await Promise.all([treeInfo(env, shard, nowMs), ...others.map((s) => treeInfo(env, s, nowMs))]);
+export async function logInfo(d: Deployment, current: Log, nowMs: number): Promise<V1TreeInfo & { inactiveShards: V1TreeInfo[] }> {
+  const others = d.entryLogs().filter((s) => s.name !== current.name);
+  const [info, ...inactiveShards] = await Promise.all([treeInfo(d, current, nowMs), ...others.map((s) => treeInfo(d, s, nowMs))]);
   return { ...info!, inactiveShards };
 }

@@ -4,7 +4,7 @@
  * checkpoint's root) with their integrated times (their signature verified), and proofs built from
  * tiles. Never calls the sequencer.
  *
- * Compute once, serve many (read-cache.ts): per isolate it keeps the write-once objects it read (tiles,
+ * Compute once, serve many: per isolate it keeps the write-once objects it read (tiles,
  * bundles; checked again on every use), the checkpoints and integrated times whose signatures verified
  * (by their exact bytes), and the newest checkpoint it verified. That one is reused for up to
  * CHECKPOINT_MAX_AGE seconds (the age /checkpoint may be cached at the edge) unless a read needs a larger
@@ -13,10 +13,7 @@
  * @module
  */
 import { TileReader, type VerifiedCheckpoint } from "../client/tile-reader.ts";
-import { readConfig } from "../config.ts";
-import { checkpointKey } from "../log-keys.ts";
-import { integratedTimeAt, verifiedIntegratedTimes } from "../sequencer/integrated-times.ts";
-import { r2ObjectStore, shardObjectStore } from "../storage/object-store.ts";
+import type { ObjectStore } from "../storage/object-store.ts";
 import { parseCheckpoint } from "../tlog/checkpoint.ts";
 import { bytesEqual, utf8Decode } from "../tlog/encoding.ts";
 import { hashLeaf, type Hash } from "../tlog/hash.ts";
@@ -24,9 +21,24 @@ import { newVerifier, openNoteAsync, type NoteVerifier } from "../tlog/note.ts";
 import { checkInclusion } from "../tlog/proof.ts";
 import { ENTRIES_LEVEL, tilePath, tileWidth, TILE_WIDTH } from "../tlog/tile.ts";
 import { parseBundle } from "../tlog/bundle.ts";
-import { ApiError } from "./errors.ts";
+import { bundlePath, CHECKPOINT_PATH } from "../tlog/layout.ts";
 import { LruCache, onClearCaches } from "../lru-cache.ts";
-import { shardName } from "./sequencer-client.ts";
+import { integratedTimeAt, verifiedIntegratedTimes } from "./integrated-times.ts";
+import type { CheckpointKey } from "./keys.ts";
+
+/** The log has no checkpoint that verifies (not published yet, or R2 holds a bad one): retry later. */
+export class NoCheckpointError extends Error {}
+
+/** No entry at this index under the checkpoint read. */
+export class NoEntryError extends Error {}
+
+/** What a reader reads: a log's name, its checkpoint key, its objects, and how long a checkpoint may be reused. */
+export interface ReaderSource {
+  name: string;
+  key: CheckpointKey;
+  objects: ObjectStore;
+  checkpointMaxAgeSeconds: number;
+}
 
 export interface StoredEntry {
   leaf: Uint8Array;
@@ -56,21 +68,21 @@ onClearCaches(() => newest.clear());
 const verifiers = new LruCache<string, NoteVerifier>(64);
 
 export class LogReader {
-  private readonly store;
+  private readonly store: ObjectStore;
   private readonly tiles: TileReader;
-  private readonly key: { origin: string; publicKey: Uint8Array; vkey: string };
+  private readonly key: CheckpointKey;
   /** The log this reader reads: its shard and its checkpoint key (the caches' namespace). */
   readonly logId: string;
   private readonly maxAgeMs: number;
   /** The cached objects this reader used: dropped from the cache if a check of them fails. */
   private readonly used = new Set<string>();
 
-  constructor(env: Env) {
-    const key = checkpointKey(env);
+  constructor(source: ReaderSource) {
+    const key = source.key;
     this.key = key;
-    this.logId = `${shardName(env)}\n${key.vkey}`;
-    this.maxAgeMs = readConfig(env as unknown as Record<string, unknown>).checkpointMaxAgeSeconds * 1000;
-    this.store = shardObjectStore(r2ObjectStore(env.TILES), shardName(env));
+    this.logId = `${source.name}\n${key.vkey}`;
+    this.maxAgeMs = source.checkpointMaxAgeSeconds * 1000;
+    this.store = source.objects;
     let verifier = verifiers.get(key.vkey);
     if (!verifier) verifiers.set(key.vkey, (verifier = newVerifier(key.vkey)));
     // TileReader asks for tiles and bundles only; the checkpoint is read here (checkpoint()).
@@ -107,19 +119,19 @@ export class LogReader {
 
   /**
    * The newest checkpoint: verified, and at least `atLeast` entries when the log has them (a read of an
-   * index the cached view does not hold yet looks at R2 again). 503 if there is none that verifies.
+   * index the cached view does not hold yet looks at R2 again). NoCheckpointError if none verifies.
    */
   async checkpoint(atLeast = 0): Promise<VerifiedCheckpoint> {
     const known = newest.get(this.logId);
     if (known && known.cp.size >= atLeast && Date.now() - known.readAt < this.maxAgeMs) return known.cp;
     let cp: VerifiedCheckpoint;
     try {
-      const body = await this.store.get("checkpoint");
+      const body = await this.store.get(CHECKPOINT_PATH);
       if (body === null) throw new Error("no checkpoint in R2");
       cp = await this.verify(utf8Decode(body));
     } catch (e) {
       console.error("reading the checkpoint:", e);
-      throw new ApiError(503, "the log has no readable checkpoint yet", { "Retry-After": "1" });
+      throw new NoCheckpointError("the log has no readable checkpoint yet");
     }
     return this.remember(cp);
   }
@@ -152,7 +164,7 @@ export class LogReader {
 
   /** The entries of bundle `n` of the tree of `size` (not yet checked against the tiles: see TileReader.entry). */
   async bundle(n: number, size: number): Promise<Uint8Array[]> {
-    const path = tilePath({ level: ENTRIES_LEVEL, index: n, width: tileWidth(ENTRIES_LEVEL, n, size) });
+    const path = bundlePath(n, size);
     const data = (await this.object(path))?.body ?? null;
     if (data === null) throw new Error(`${path} is missing from the object store`);
     return parseBundle(data);
@@ -163,7 +175,7 @@ export class LogReader {
    * checkpoint's root: R2 alone is not trusted (docs/SECURITY.md), and the edge signs over what this returns.
    */
   async entry(index: number, cp: VerifiedCheckpoint): Promise<StoredEntry> {
-    if (!Number.isSafeInteger(index) || index < 0 || index >= cp.size) throw new ApiError(404, `no entry at index ${index}`);
+    if (!Number.isSafeInteger(index) || index < 0 || index >= cp.size) throw new NoEntryError(`no entry at index ${index}`);
     try {
       const leaf = await this.tiles.entry(index, cp.size);
       const n = Math.floor(index / TILE_WIDTH);
