@@ -26,10 +26,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { readConfig, writeRefusal, type LogConfig } from "../src/config.ts";
 import { signingKeys } from "../src/log-keys.ts";
-import { faultyHotStore, faultyObjectStore, faultyWitnessCall, FaultSwitch } from "../src/storage/faults.ts";
-import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../src/storage/object-store.ts";
-import { d1SearchIndex, faultySearchIndex } from "../src/storage/search-index.ts";
-import { deadlineHotStore, deadlineObjectStore, deadlineSearchIndex } from "../src/storage/deadline.ts";
+import { sequencerStores, type SequencerStores, type StoresFactory } from "../src/sequencer/stores.ts";
 import { indexKeysOf } from "../src/search/index-keys.ts";
 import { LogDatabase, type CommittedCheckpoint } from "../src/sequencer/database.ts";
 import { Pool } from "../src/sequencer/pool.ts";
@@ -40,7 +37,6 @@ import { createLog, sequenceRound, type LogState, type RoundDeps } from "../src/
 import { Cosigner } from "../src/sequencer/cosigner.ts";
 import { CheckpointPublisher, type CheckpointNote } from "../src/sequencer/checkpoint-publisher.ts";
 import { WitnessState } from "../src/sequencer/witness-state.ts";
-import { witnessCall } from "../src/witness/witness-client.ts";
 import { bytesEqual, utf8Decode, utf8Encode } from "../src/tlog/encoding.ts";
 import { nativeLeafHash } from "../src/sequencer/native-leaf-hash.ts";
 import { newSigner, newVerifier, openNote } from "../src/tlog/note.ts";
@@ -49,11 +45,6 @@ import { edgeIsWellFormed, edgeRoot } from "../src/tlog/tree.ts";
 
 /** After a failed round or load, try recovery again this soon even if no one submits (ms). */
 const RECOVERY_RETRY_MS = 2_000;
-/**
- * KV copies of partial tiles are best effort (readers fall back to R2), but a round waits for them: a hung
- * KV gets this much of it (ms), or STORAGE_DEADLINE_MS if that is shorter.
- */
-const HOT_COPY_DEADLINE_MS = 2_000;
 /** While D1 fails, the outbox drain backs off from this (ms), doubling up to INDEX_RETRY_MAX_MS. */
 const INDEX_RETRY_BASE_MS = 1_000;
 const INDEX_RETRY_MAX_MS = 300_000;
@@ -65,8 +56,6 @@ const WITNESS_RETRY_MS = 5_000;
 export class Sequencer extends DurableObject<Env> {
   private readonly config: LogConfig;
   private readonly db: LogDatabase;
-  /** Tests install fault hooks here through runInDurableObject. */
-  readonly faults = new FaultSwitch();
   private readonly pool = new Pool();
   private state: LogState | undefined;
   private loading: Promise<LogState> | undefined;
@@ -96,18 +85,20 @@ export class Sequencer extends DurableObject<Env> {
   /** Quorum 0: cosignatures are collected after publishing, one collection at a time (`again`: the checkpoint moved meanwhile). */
   private collecting: { again: boolean } | undefined;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  private readonly stores: SequencerStores;
+
+  /** `stores`: what the shard's storage is built from (tests inject faults there, the bench memory). */
+  constructor(ctx: DurableObjectState, env: Env, stores: StoresFactory = sequencerStores) {
     super(ctx, env);
-    this.config = readConfig(env as unknown as Record<string, unknown>, ctx.id.name); // this shard's settings
-    this.db = new LogDatabase(ctx.storage);
     if (!ctx.id.name) throw new Error("Sequencer must be addressed by name (idFromName(shard))");
     this.shard = ctx.id.name;
+    const vars: Record<string, unknown> = { ...env };
+    this.config = readConfig(vars, this.shard); // this shard's settings
+    this.db = new LogDatabase(ctx.storage);
+    this.stores = stores({ env, vars, shard: this.shard, config: this.config });
   }
 
   private cachedDeps: RoundDeps | undefined;
-
-  /** STORAGE_DEADLINE_MS, read at each storage call. */
-  private readonly storageDeadline = () => this.config.storageDeadlineMs;
 
   private deps(): RoundDeps {
     return (this.cachedDeps ??= this.makeDeps());
@@ -117,24 +108,20 @@ export class Sequencer extends DurableObject<Env> {
     const skey = signingKeys(this.env, this.shard).checkpoint; // LOG_SIGNING_KEY_<SHARD>, else LOG_SIGNING_KEY
     const signer = newSigner(skey);
     if (signer.name !== this.config.origin) throw new Error(`LOG_SIGNING_KEY is for ${signer.name}, but LOG_ORIGIN is ${this.config.origin}`);
-    const objects = deadlineObjectStore(shardObjectStore(faultyObjectStore(r2ObjectStore(this.env.TILES), this.faults), this.shard), this.storageDeadline);
-    const policy = this.config.witnesses;
-    const call = faultyWitnessCall(witnessCall(this.env as unknown as Record<string, unknown>, policy.timeoutMs), this.faults);
-    const cosigner = (this.cosigner = new Cosigner(policy, new WitnessState(this.ctx.storage), call, objects));
+    const { objects, hot, witnessCall, onStep } = this.stores;
+    const cosigner = (this.cosigner = new Cosigner(this.config.witnesses, new WitnessState(this.ctx.storage), witnessCall, objects));
     // The checkpoint's writes go to whatever `objects` deps() holds (the bench's storage probe swaps it).
     const checkpoints = new CheckpointPublisher((c) => this.writeCheckpoint(c), this.config.checkpointWriteGapMs);
     return {
       db: this.db,
       objects,
       checkpoints,
-      hot: deadlineHotStore(shardHotStore(faultyHotStore(kvHotStore(this.env.HOT), this.faults), this.shard), () =>
-        Math.min(this.config.storageDeadlineMs, HOT_COPY_DEADLINE_MS),
-      ),
+      hot,
       signer,
       origin: this.config.origin,
       stats: this.stats,
       now: Date.now,
-      onStep: (step) => this.faults.onStep?.(step),
+      onStep,
       cosign: cosigner.enabled ? (s) => cosigner.forPublication(s) : undefined,
     };
   }
@@ -354,7 +341,7 @@ export class Sequencer extends DurableObject<Env> {
 
   private async drainNow(): Promise<void> {
     try {
-      const index = deadlineSearchIndex(faultySearchIndex(d1SearchIndex(this.env.INDEX), this.faults), this.storageDeadline);
+      const index = this.stores.index;
       for (let next = this.db.nextOutbox(); next && next.firstIndex < this.publishedSize; next = this.db.nextOutbox()) {
         await index.insertEntries(this.shard, next.rows);
         this.db.dropOutbox(next.firstIndex);

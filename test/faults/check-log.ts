@@ -9,7 +9,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
-import type { Sequencer } from "../../durable-objects/sequencer.ts";
+import type { Sequencer } from "../setup/worker.ts";
 import { TileReader, type VerifiedCheckpoint } from "../../src/client/tile-reader.ts";
 import type { AddResult } from "../../src/sequencer/protocol.ts";
 import { WriteLedger, type StepHook } from "../../src/storage/faults.ts";

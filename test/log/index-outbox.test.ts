@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Sequencer } from "../../durable-objects/sequencer.ts";
+import type { Sequencer } from "../setup/worker.ts";
 import { hashLeaf } from "../../src/tlog/hash.ts";
 import { INTEGRATED_TIMES_METADATA, integratedTimeAt } from "../../src/sequencer/integrated-times.ts";
 import { d1SearchIndex } from "../../src/storage/search-index.ts";

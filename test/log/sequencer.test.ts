@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Sequencer } from "../../durable-objects/sequencer.ts";
+import type { Sequencer } from "../setup/worker.ts";
 import type { AddResult } from "../../src/sequencer/protocol.ts";
 import { enc, sequencer, sleep } from "../helpers/log.ts";
 import { pauseAt } from "../faults/check-log.ts";

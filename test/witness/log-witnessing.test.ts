@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Sequencer } from "../../durable-objects/sequencer.ts";
+import type { Sequencer } from "../setup/worker.ts";
 import { TileReader } from "../../src/client/tile-reader.ts";
 import type { AddResult } from "../../src/sequencer/protocol.ts";
 import type { FaultHook } from "../../src/storage/faults.ts";
