@@ -149,9 +149,7 @@ async function entriesAt(fetch: (path: string) => Promise<Uint8Array | null>, si
  * is out): the note R2 serves.
  */
 export async function settledCheckpoint(log: FaultLog): Promise<string> {
-  await runInDurableObject(sequencer(log.shard), (inst: Sequencer) =>
-    (inst as unknown as { deps(): { checkpoints: { settled(): Promise<void> } } }).deps().checkpoints.settled(),
-  );
+  await runInDurableObject(sequencer(log.shard), (inst: Sequencer) => inst.parts().publication.publisher.settled());
   const obj = await env.TILES.get(`${log.shard}/checkpoint`);
   return obj === null ? "" : obj.text();
 }

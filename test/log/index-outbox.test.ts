@@ -110,7 +110,7 @@ describe("index outbox", () => {
     let attempts = 0;
     await runInDurableObject(log, (inst: Sequencer) => {
       // A backoff of an hour: no retry falls due during the test, whatever the machine's speed.
-      (inst as unknown as { indexRetry: Backoff }).indexRetry = new Backoff(3_600_000, 3_600_000);
+      inst.parts().outbox.retry = new Backoff(3_600_000, 3_600_000);
       inst.faults.hook = (op) => (op === "d1.write" ? (attempts++, { fail: true, persist: false }) : { fail: false });
     });
     for (let i = 1; i <= 5; i++) expect((await log.add(enc(`backoff ${i}`))).kind).toBe("sequenced"); // five rounds

@@ -139,7 +139,7 @@ describe("sequencer", () => {
     await log.add(enc("x"));
     const before = await env.TILES.head(`${name}/checkpoint`);
     await runInDurableObject(log, (inst: Sequencer) => {
-      (inst as unknown as { lastPublishAt: number }).lastPublishAt = 0; // as if a minute had passed
+      inst.parts().publication.lastPublishAt = 0; // as if a minute had passed
     });
     await sleep(5);
     expect(await runDurableObjectAlarm(log)).toBe(true);
