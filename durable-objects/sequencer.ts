@@ -17,35 +17,22 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { readConfig, writeRefusal, type LogConfig } from "../src/config.ts";
-import { signingKeys } from "../src/log-keys.ts";
 import { indexKeysOf } from "../src/search/index-keys.ts";
-import { Cosigner } from "../src/sequencer/cosigner.ts";
 import { LogDatabase } from "../src/sequencer/database.ts";
-import { IndexOutbox } from "../src/sequencer/index-outbox.ts";
 import { nativeLeafHash } from "../src/sequencer/native-leaf-hash.ts";
+import { sequencerParts, type SequencerParts } from "../src/sequencer/parts.ts";
 import { Pool } from "../src/sequencer/pool.ts";
 import type { AddResult, FindResult, SequencerStatus } from "../src/sequencer/protocol.ts";
-import { Publication } from "../src/sequencer/publication.ts";
 import { newWriteStats } from "../src/sequencer/publish.ts";
 import { recoverLog } from "../src/sequencer/recovery.ts";
-import { sequenceRound, type LogState, type RoundDeps } from "../src/sequencer/round.ts";
+import { sequenceRound, type LogState } from "../src/sequencer/round.ts";
 import { sequencerStores, type StoresFactory } from "../src/sequencer/stores.ts";
-import { WitnessState } from "../src/sequencer/witness-state.ts";
-import { newSigner } from "../src/tlog/note.ts";
-import { awaitingWitnesses, WITNESS_RETRY_MS, WitnessCollection } from "../src/witnessing/collection.ts";
+import { awaitingWitnesses, WITNESS_RETRY_MS } from "../src/witnessing/collection.ts";
 
 /** After a failed round or load, try recovery again this soon even if no one submits (ms). */
 const RECOVERY_RETRY_MS = 2_000;
 
 type Unavailable = Extract<AddResult, { kind: "unavailable" }>;
-
-/** What the sequencer builds at first use, from the shard's configuration as it is then. */
-export interface SequencerParts {
-  deps: RoundDeps;
-  publication: Publication;
-  outbox: IndexOutbox;
-  witnessing: WitnessCollection;
-}
 
 export class Sequencer extends DurableObject<Env> {
   /** The shard name this object was addressed by (idFromName); its objects live under "<shard>/". */
@@ -77,33 +64,21 @@ export class Sequencer extends DurableObject<Env> {
     this.stores = stores;
   }
 
+  /** Built at first use, from the shard's configuration as it is then. */
   protected parts(): SequencerParts {
-    return (this.built ??= this.build());
-  }
-
-  private deps(): RoundDeps {
-    return this.parts().deps;
-  }
-
-  private build(): SequencerParts {
-    const signer = newSigner(signingKeys(this.env, this.shard).checkpoint); // LOG_SIGNING_KEY_<SHARD>, else LOG_SIGNING_KEY
-    if (signer.name !== this.config.origin) throw new Error(`LOG_SIGNING_KEY is for ${signer.name}, but LOG_ORIGIN is ${this.config.origin}`);
-    const { objects, hot, index, witnessCall, onStep } = this.stores({ env: this.env, vars: this.vars, shard: this.shard, config: this.config });
-    const outbox = new IndexOutbox(this.db, index, this.shard, () => publication.publishedSize);
-    const publication = new Publication(objects, this.db, this.stats, this.config.checkpointWriteGapMs, () => void outbox.drain());
-    const cosigner = new Cosigner(this.config.witnesses, new WitnessState(this.ctx.storage), witnessCall, objects);
-    const witnessing = new WitnessCollection(cosigner, {
-      current: () => this.state,
-      idleAt: (s) => this.state === s && publication.answeredSize === s.checkpoint.size && this.pool.size === 0,
-      exclusive: (f) => this.exclusive(f),
-      publish: (size, note) => publication.publish(size, note),
-      retrySoon: () => this.retryWitnessesSoon(),
-      waitUntil: (work) => this.ctx.waitUntil(work),
-      tickMs: () => this.config.tickMs,
-    });
-    const cosign: RoundDeps["cosign"] = cosigner.enabled ? (s) => cosigner.forPublication(s) : undefined;
-    const deps = { db: this.db, objects, hot, checkpoints: publication.publisher, signer, origin: this.config.origin, stats: this.stats, now: Date.now, onStep, cosign };
-    return { deps, publication, outbox, witnessing };
+    const { env, vars, shard, config, db, stats } = this;
+    return (this.built ??= sequencerParts(
+      { env, vars, shard, config, db, stats, stores: this.stores, storage: this.ctx.storage },
+      {
+        current: () => this.state,
+        pooled: () => this.pool.size,
+        exclusive: (f) => this.exclusive(f),
+        publish: (size, note) => this.parts().publication.publish(size, note),
+        retrySoon: () => this.retryWitnessesSoon(),
+        waitUntil: (work) => this.ctx.waitUntil(work),
+        tickMs: () => config.tickMs,
+      },
+    ));
   }
 
   /**
@@ -129,7 +104,10 @@ export class Sequencer extends DurableObject<Env> {
     );
     const todo = leaves.map((leaf, i) => ({ leaf, i })).filter(({ i }) => rejected[i] === undefined);
     const hashes = await Promise.all(todo.map(({ leaf }) => nativeLeafHash(leaf)));
-    const allFailed = (e: unknown): AddResult[] => rejected.map((r) => r ?? this.unavailable(e));
+    const allFailed = (e: unknown): AddResult[] => {
+      const failed = this.unavailable(e);
+      return rejected.map((r) => r ?? failed);
+    };
     try {
       await this.ensureLoaded();
     } catch (e) {
@@ -195,16 +173,7 @@ export class Sequencer extends DurableObject<Env> {
   private answerKnownLeaf(leafHash: Uint8Array, existing: number | null, resolve: (r: AddResult) => void): boolean {
     if (this.pool.join(leafHash, resolve)) return true;
     if (existing === null) return false;
-    const { publication } = this.parts();
-    // Integrated, but its checkpoint still awaits the witnesses: readers cannot see it yet.
-    if (existing >= publication.answeredSize) {
-      resolve(awaitingWitnesses());
-      return true;
-    }
-    // Like its first submitter, a duplicate is answered once the entry is publicly readable.
-    void publication.whenPublished(existing + 1).then((ok) =>
-      resolve(ok ? { kind: "duplicate", index: existing } : this.unavailable(new Error(`no checkpoint covering index ${existing} was published in time`))),
-    );
+    this.parts().publication.answerDuplicate(existing, resolve, (e) => this.unavailable(e));
     return true;
   }
 
@@ -229,7 +198,7 @@ export class Sequencer extends DurableObject<Env> {
    * already, and their round follows at once. A pool of ROUND_TRIGGER_LEAVES (or of MAX_ROUND_BYTES) does not wait for its
    * oldest leaf's tick, only for a tick after the previous round started: under load rounds run back to
    * back instead of idling, and never more than one per tick. Rounds do not each write the checkpoint
-   * object: the publisher writes it at most once per CHECKPOINT_WRITE_GAP_MS (docs/DESIGN.md "Limits").
+   * object: the publisher writes it at most once per CHECKPOINT_WRITE_GAP_MS (docs/DESIGN.md "Limits worth knowing").
    */
   private schedule(): void {
     const oldest = this.pool.oldestArrival;
@@ -256,7 +225,7 @@ export class Sequencer extends DurableObject<Env> {
       batch = this.pool.take({ leaves: this.config.maxRoundLeaves, bytes: this.config.maxRoundBytes });
       if (batch.length === 0) return;
       this.lastRoundStartAt = Date.now();
-      const result = await sequenceRound(state, batch, this.deps());
+      const result = await sequenceRound(state, batch, this.parts().deps);
       this.state = result.state;
       this.stats.rounds++;
       this.stats.entries += batch.length;
@@ -267,21 +236,7 @@ export class Sequencer extends DurableObject<Env> {
         return;
       }
       const { publication, outbox, witnessing } = this.parts();
-      const size = result.state.checkpoint.size;
-      publication.answeredSize = size;
-      const firstIndex = size - batch.length;
-      // Each waiter gets its round's own checkpoint, once a public checkpoint covers the round (at most a
-      // write gap later): whoever has an answer can read the entry back. The next round does not wait.
-      void publication.whenPublished(size).then((ok) => {
-        const failed = ok ? undefined : this.unavailable(new Error(`no checkpoint covering size ${size} was published in time`));
-        batch.forEach((leaf, i) => {
-          const [first, ...dups] = leaf.waiters;
-          const index = firstIndex + i;
-          const checkpoint = result.published!;
-          first?.(failed ?? { kind: "sequenced", index, checkpoint, inclusionProof: result.inclusionProofs[i]!, integratedTime: result.integratedTime });
-          for (const d of dups) d(failed ?? { kind: "duplicate", index });
-        });
-      });
+      publication.answerRound(batch, result, (e) => this.unavailable(e)); // the next round does not wait
       void outbox.drain(); // the index is never on the write path
       witnessing.collectInBackground();
     } catch (e) {

@@ -8,9 +8,17 @@
  */
 import type { ObjectStore } from "../storage/object-store.ts";
 import { utf8Encode } from "../tlog/encoding.ts";
+import { awaitingWitnesses } from "../witnessing/collection.ts";
 import { CheckpointPublisher, type CheckpointNote } from "./checkpoint-publisher.ts";
 import type { LogDatabase } from "./database.ts";
+import type { PooledLeaf } from "./pool.ts";
+import type { AddResult } from "./protocol.ts";
 import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, type WriteStats } from "./publish.ts";
+import type { RoundResult } from "./round.ts";
+
+type Answer = (r: AddResult) => void;
+/** The 503 answer for `e` (logged by the sequencer). */
+type Unavailable = (e: Error) => AddResult;
 
 /** Answers wait at most this long (ms; ten write gaps if longer) for a public checkpoint covering them, then get 503. */
 const PUBLICATION_TIMEOUT_MS = 10_000;
@@ -47,6 +55,35 @@ export class Publication {
   async publish(size: number, note: string): Promise<void> {
     this.answeredSize = Math.max(this.answeredSize, size);
     await this.publisher.publish({ size, note });
+  }
+
+  /**
+   * Answers a published round's waiters once a public checkpoint covers it (at most a write gap later), so
+   * whoever has an answer can read the entry back: each leaf's first submitter gets its index, inclusion proof
+   * and the round's own checkpoint, later copies "duplicate"; none published in time, all get 503.
+   */
+  answerRound(batch: readonly PooledLeaf[], round: RoundResult, unavailable: Unavailable): void {
+    const size = round.state.checkpoint.size;
+    this.answeredSize = size;
+    const checkpoint = round.published!;
+    void this.whenPublished(size).then((ok) => {
+      const failed = ok ? undefined : unavailable(new Error(`no checkpoint covering size ${size} was published in time`));
+      batch.forEach((leaf, i) => {
+        const [first, ...dups] = leaf.waiters;
+        const index = size - batch.length + i;
+        first?.(failed ?? { kind: "sequenced", index, checkpoint, inclusionProof: round.inclusionProofs[i]!, integratedTime: round.integratedTime });
+        for (const d of dups) d(failed ?? { kind: "duplicate", index });
+      });
+    });
+  }
+
+  /** Answers another submission of the entry at `index`, like its first submitter: once it is publicly readable. */
+  answerDuplicate(index: number, answer: Answer, unavailable: Unavailable): void {
+    // Integrated, but its checkpoint still awaits the witnesses: readers cannot see it yet.
+    if (index >= this.answeredSize) return answer(awaitingWitnesses());
+    void this.whenPublished(index + 1).then((ok) =>
+      answer(ok ? { kind: "duplicate", index } : unavailable(new Error(`no checkpoint covering index ${index} was published in time`))),
+    );
   }
 
   /**

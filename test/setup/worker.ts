@@ -1,7 +1,8 @@
 // The Worker the workerd tests run (vitest.config.ts `main`): src/index.ts, whose Sequencer builds its stores
 // through a fault switch. A test reaches a live instance's switch with runInDurableObject and fails, holds or
 // records any R2, KV, D1 or witness call, or pauses a round between its steps (test/faults).
-import { Sequencer as DeployedSequencer, type SequencerParts } from "../../durable-objects/sequencer.ts";
+import { Sequencer as DeployedSequencer } from "../../durable-objects/sequencer.ts";
+import type { SequencerParts } from "../../src/sequencer/parts.ts";
 import { faultyStores, FaultSwitch } from "../../src/storage/faults.ts";
 import { platformStores, sequencerStores } from "../../src/sequencer/stores.ts";
 
