@@ -104,20 +104,10 @@ export class Sequencer extends DurableObject<Env> {
     );
     const todo = leaves.map((leaf, i) => ({ leaf, i })).filter(({ i }) => rejected[i] === undefined);
     const hashes = await Promise.all(todo.map(({ leaf }) => nativeLeafHash(leaf)));
-    const allFailed = (e: unknown): AddResult[] => {
-      const failed = this.unavailable(e);
-      return rejected.map((r) => r ?? failed);
-    };
-    try {
-      await this.ensureLoaded();
-    } catch (e) {
-      return allFailed(e);
-    }
+    const failed = (await this.loadFailure()) ?? this.roundFailedSinceLoad();
+    if (failed) return rejected.map((r) => r ?? failed);
     // No await from here to the pool inserts: the DO is single-threaded, so a concurrent duplicate
-    // either sees these leaves in the pool or comes after them. A round that failed since the load
-    // (state dropped) may have committed leaves it has not published: a dedup hit on one of those
-    // is no acknowledgement, so answer "unavailable" until the next load has re-published them.
-    if (this.state === undefined) return allFailed(new Error("a round failed while this request was waiting"));
+    // either sees these leaves in the pool or comes after them.
     const existing = this.db.findDuplicates(hashes);
     const answers = todo.map(
       ({ leaf, i }, k) =>
@@ -156,12 +146,8 @@ export class Sequencer extends DurableObject<Env> {
    */
   async find(leaf: Uint8Array): Promise<FindResult> {
     const leafHash = await nativeLeafHash(leaf);
-    try {
-      await this.ensureLoaded();
-    } catch (e) {
-      return this.unavailable(e);
-    }
-    if (this.state === undefined) return this.unavailable(new Error("a round failed while this request was waiting"));
+    const failed = (await this.loadFailure()) ?? this.roundFailedSinceLoad();
+    if (failed) return failed;
     const [existing] = this.db.findDuplicates([leafHash]);
     return new Promise<FindResult>((resolve) => {
       // A joined waiter is never the first, so it is answered "duplicate" (or "unavailable"), never "sequenced".
@@ -278,6 +264,24 @@ export class Sequencer extends DurableObject<Env> {
   private unavailable(e: unknown): Unavailable {
     console.error("sequencer:", e);
     return { kind: "unavailable", retryAfterSeconds: Math.max(1, Math.ceil(RECOVERY_RETRY_MS / 1000)), reason: "the log could not integrate entries right now" };
+  }
+
+  /** Loads the log if needed; the answer "unavailable" if it cannot. */
+  private async loadFailure(): Promise<Unavailable | undefined> {
+    try {
+      await this.ensureLoaded();
+    } catch (e) {
+      return this.unavailable(e);
+    }
+  }
+
+  /**
+   * A round that failed since the load (state dropped) may have committed leaves it has not published: a
+   * dedup hit on one of those is no acknowledgement, so the answer is "unavailable" until the next load has
+   * re-published them. Checked with no await before the dedup lookup.
+   */
+  private roundFailedSinceLoad(): Unavailable | undefined {
+    return this.state === undefined ? this.unavailable(new Error("a round failed while this request was waiting")) : undefined;
   }
 
   private ensureLoaded(): Promise<LogState> {
