@@ -21,6 +21,8 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
+            // src/index.ts with a Sequencer whose stores tests can fail (test/setup/worker.ts).
+            main: "./test/setup/worker.ts",
             miniflare: {
               bindings: { ...testBindings(), TEST_MIGRATIONS: migrations },
               // wrangler.toml's rate limiter, simulated by Miniflare, with a limit no test reaches: requests

@@ -8,7 +8,8 @@
  * deployed.
  * @module
  */
-import { Sequencer } from "../durable-objects/sequencer.ts";
+import { Sequencer as DeployedSequencer } from "../durable-objects/sequencer.ts";
+import { sequencerStores } from "../src/sequencer/stores.ts";
 import type { HotStore, ObjectStore } from "../src/storage/object-store.ts";
 
 export * from "../src/index.ts";
@@ -29,23 +30,13 @@ function memoryStore(): ObjectStore & HotStore {
   };
 }
 
-// The sequencer's private seams, reached the way test/faults reaches them (no such switch exists in src/).
-interface Internals {
-  makeDeps(): { objects: ObjectStore; hot: HotStore };
-  drainNow(): Promise<void>;
-  db: { nextOutbox(): { firstIndex: number } | null; dropOutbox(firstIndex: number): void };
-  publishedSize: number;
+/** The deployed Sequencer with R2 and KV in memory and an index outbox that drains into nothing. */
+export class Sequencer extends DeployedSequencer {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env, (c) => {
+      const deployed = sequencerStores(c);
+      const store = memoryStore();
+      return { ...deployed, objects: store, hot: store, index: { ...deployed.index, insertEntries: async () => {} } };
+    });
+  }
 }
-const proto = Sequencer.prototype as unknown as Internals;
-// Renamed seams must stop the probe, not let it measure the real stores under its name.
-if (typeof proto.makeDeps !== "function" || typeof proto.drainNow !== "function") {
-  throw new Error("storage probe: Sequencer.makeDeps / drainNow not found; update bench/storage-probe.worker.ts");
-}
-const makeDeps = proto.makeDeps;
-proto.makeDeps = function (this: Internals) {
-  const store = memoryStore();
-  return { ...makeDeps.call(this), objects: store, hot: store };
-};
-proto.drainNow = async function (this: Internals) {
-  for (let next = this.db.nextOutbox(); next && next.firstIndex < this.publishedSize; next = this.db.nextOutbox()) this.db.dropOutbox(next.firstIndex);
-};

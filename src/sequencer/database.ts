@@ -177,12 +177,6 @@ export class LogDatabase {
     };
   }
 
-  /** Index of an already-sequenced leaf with this leaf hash, if any. */
-  findDuplicate(leafHash: Uint8Array): number | null {
-    const row = this.sql.exec("SELECT idx FROM dedup WHERE leaf_hash = ?", leafHash).toArray()[0];
-    return row ? (row.idx as number) : null;
-  }
-
   /**
    * The commit point of a round, one SQLite transaction: the new checkpoint, right edge, leaves,
    * dedup rows and staged uploads. Compare-and-swap on the previous checkpoint: if storage does not

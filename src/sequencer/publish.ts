@@ -32,7 +32,7 @@ export interface PublishStores {
    */
   onStep?: (step: RoundStep) => Promise<void> | undefined;
   /**
-   * Witness cosignatures (durable-objects/sequencer.ts): given the log's state once its tiles are
+   * Witness cosignatures (built in src/sequencer/parts.ts): given the log's state once its tiles are
    * uploaded, the checkpoint note to publish (the log's signed note, cosignature lines appended), or
    * null if the configured quorum of witnesses did not cosign it: then it is not published (yet).
    * Absent: publish the log's note as it is.

@@ -1,6 +1,6 @@
 /**
  * One sequencing round, read top to bottom; the order is the protocol (Sunlight sequencePool,
- * Azul log_ops.rs, DESIGN.md §"The write path"):
+ * Azul log_ops.rs, docs/DESIGN.md "Life of a leaf"):
  *
  *  1. assign consecutive indices, hash the leaves, extend the tree from the right edge;
  *  2. build every new or changed hash tile and entry bundle, compute the root, sign the checkpoint;
@@ -67,11 +67,15 @@ export async function createLog(deps: RoundDeps): Promise<{ state: LogState; pub
   return { state, published: await publishStaged(deps, state) };
 }
 
-export async function sequenceRound(
-  state: LogState,
-  pending: readonly PendingLeaf[],
-  deps: RoundDeps,
-): Promise<{ state: LogState; inclusionProofs: Hash[][]; integratedTime: number; published: string | null }> {
+/** A committed round: the new state, each leaf's inclusion proof, and the note published (null: awaits its witnesses). */
+export interface RoundResult {
+  state: LogState;
+  inclusionProofs: Hash[][];
+  integratedTime: number;
+  published: string | null;
+}
+
+export async function sequenceRound(state: LogState, pending: readonly PendingLeaf[], deps: RoundDeps): Promise<RoundResult> {
   assert(pending.length > 0, "a round needs leaves");
   const oldSize = state.checkpoint.size;
 

@@ -1,14 +1,16 @@
 /**
  * Fault injection for tests (Sunlight's upload hook): every call asks the hook first. The hook
  * can fail the call before it happens ("failed, not stored") or after ("failed but stored"), or hold it
- * forever (a hung store).
- * Production code wraps its stores too; with no hook installed the wrapper is a pass-through.
+ * forever (a hung store). The workerd tests' Sequencer (test/setup/worker.ts) wraps the platform's stores
+ * with `faultyStores`; the deployed one never does.
  * @module
  */
 import type { WitnessCall } from "../sequencer/cosign.ts";
 import type { RoundStep } from "../sequencer/publish.ts";
+import type { SequencerStores } from "../sequencer/stores.ts";
 import { toHex } from "../tlog/encoding.ts";
 import type { HotStore, ObjectStore } from "./object-store.ts";
+import type { SearchIndex } from "./search-index.ts";
 
 export type StoreOp = "r2.put" | "r2.get" | "kv.put" | "kv.get" | "d1.write" | "witness.add";
 /** `hang`: the call never answers (a hung store); `fail`: it fails, before or after storing (`persist`). */
@@ -135,4 +137,31 @@ export function faultyHotStore(inner: HotStore, faults: FaultSwitch): HotStore {
 /** A witness request that the hook can fail (key: the witness's name): an unreachable witness. */
 export function faultyWitnessCall(inner: WitnessCall, faults: FaultSwitch): WitnessCall {
   return (w, body) => guarded(faults, "witness.add", w.name, () => inner(w, body));
+}
+
+export function faultySearchIndex(inner: SearchIndex, faults: FaultSwitch): SearchIndex {
+  return {
+    async insertEntries(shard, rows) {
+      const d = faults.check("d1.write", shard);
+      if (!d.fail && d.hang) return new Promise<never>(() => {});
+      if (d.fail && !d.persist) throw new InjectedFault("injected d1.write failure");
+      await inner.insertEntries(shard, rows);
+      if (d.fail) throw new InjectedFault("injected d1.write failure (after write)");
+    },
+    findByLeafHash: (h) => inner.findByLeafHash(h),
+    findByKey: (q) => inner.findByKey(q),
+    leafHashesByKey: (k, s, l) => inner.leafHashesByKey(k, s, l),
+    indexedSize: (s) => inner.indexedSize(s),
+  };
+}
+
+/** The platform's stores with every call asking `faults` first, and the round's steps reported to it. */
+export function faultyStores(platform: SequencerStores, faults: FaultSwitch): SequencerStores {
+  return {
+    objects: faultyObjectStore(platform.objects, faults),
+    hot: faultyHotStore(platform.hot, faults),
+    index: faultySearchIndex(platform.index, faults),
+    witnessCall: faultyWitnessCall(platform.witnessCall, faults),
+    onStep: (step) => faults.onStep?.(step),
+  };
 }

@@ -7,7 +7,6 @@
  * @module
  */
 import { toHex } from "../tlog/encoding.ts";
-import { FaultSwitch, InjectedFault } from "./faults.ts";
 
 export interface IndexedEntry {
   shard: string;
@@ -124,21 +123,5 @@ export function d1SearchIndex(db: D1Database): SearchIndex {
       const row = await db.prepare("SELECT MAX(idx) AS m FROM entries WHERE shard = ?").bind(shard).first<{ m: number | null }>();
       return row?.m === null || row?.m === undefined ? 0 : row.m + 1;
     },
-  };
-}
-
-export function faultySearchIndex(inner: SearchIndex, faults: FaultSwitch): SearchIndex {
-  return {
-    async insertEntries(shard, rows) {
-      const d = faults.check("d1.write", shard);
-      if (!d.fail && d.hang) return new Promise<never>(() => {});
-      if (d.fail && !d.persist) throw new InjectedFault("injected d1.write failure");
-      await inner.insertEntries(shard, rows);
-      if (d.fail) throw new InjectedFault("injected d1.write failure (after write)");
-    },
-    findByLeafHash: (h) => inner.findByLeafHash(h),
-    findByKey: (q) => inner.findByKey(q),
-    leafHashesByKey: (k, s, l) => inner.leafHashesByKey(k, s, l),
-    indexedSize: (s) => inner.indexedSize(s),
   };
 }

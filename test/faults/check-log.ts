@@ -9,7 +9,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
-import type { Sequencer } from "../../durable-objects/sequencer.ts";
+import type { Sequencer } from "../setup/worker.ts";
 import { TileReader, type VerifiedCheckpoint } from "../../src/client/tile-reader.ts";
 import type { AddResult } from "../../src/sequencer/protocol.ts";
 import { WriteLedger, type StepHook } from "../../src/storage/faults.ts";
@@ -149,9 +149,7 @@ async function entriesAt(fetch: (path: string) => Promise<Uint8Array | null>, si
  * is out): the note R2 serves.
  */
 export async function settledCheckpoint(log: FaultLog): Promise<string> {
-  await runInDurableObject(sequencer(log.shard), (inst: Sequencer) =>
-    (inst as unknown as { deps(): { checkpoints: { settled(): Promise<void> } } }).deps().checkpoints.settled(),
-  );
+  await runInDurableObject(sequencer(log.shard), (inst: Sequencer) => inst.parts().publication.publisher.settled());
   const obj = await env.TILES.get(`${log.shard}/checkpoint`);
   return obj === null ? "" : obj.text();
 }

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Sequencer } from "../../durable-objects/sequencer.ts";
+import type { Sequencer } from "../setup/worker.ts";
 import { app } from "../../src/index.ts";
 import type { LogConfig } from "../../src/config.ts";
 import { DEFAULT_CHECKPOINT_WRITE_GAP_MS } from "../../src/sequencer/checkpoint-publisher.ts";

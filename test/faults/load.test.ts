@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Sequencer } from "../../durable-objects/sequencer.ts";
+import type { Sequencer } from "../setup/worker.ts";
 import { app } from "../../src/index.ts";
 import { fromBase64 } from "../../src/tlog/encoding.ts";
 import { hashedRekordV2, p256Key } from "../helpers/keys.ts";

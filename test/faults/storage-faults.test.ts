@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Sequencer } from "../../durable-objects/sequencer.ts";
+import type { Sequencer } from "../setup/worker.ts";
 import type { FaultDecision, StoreOp } from "../../src/storage/faults.ts";
 import { d1SearchIndex } from "../../src/storage/search-index.ts";
 import { hashLeaf } from "../../src/tlog/hash.ts";

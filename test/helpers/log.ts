@@ -2,7 +2,7 @@
 import { env, exports } from "cloudflare:workers";
 import { TileReader } from "../../src/client/tile-reader.ts";
 import { newSigner, newVerifier } from "../../src/tlog/note.ts";
-import type { Sequencer } from "../../durable-objects/sequencer.ts";
+import type { Sequencer } from "../setup/worker.ts";
 import { DEFAULT_SHARD } from "../../src/log/shards.ts";
 
 /** The log's verifier key, derived from the throwaway signing key of this test run. */

@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Sequencer } from "../../durable-objects/sequencer.ts";
+import type { Sequencer } from "../setup/worker.ts";
 import { hashLeaf } from "../../src/tlog/hash.ts";
 import { INTEGRATED_TIMES_METADATA, integratedTimeAt } from "../../src/log/integrated-times.ts";
 import { d1SearchIndex } from "../../src/storage/search-index.ts";
@@ -110,7 +110,7 @@ describe("index outbox", () => {
     let attempts = 0;
     await runInDurableObject(log, (inst: Sequencer) => {
       // A backoff of an hour: no retry falls due during the test, whatever the machine's speed.
-      (inst as unknown as { indexRetry: Backoff }).indexRetry = new Backoff(3_600_000, 3_600_000);
+      inst.parts().outbox.retry = new Backoff(3_600_000, 3_600_000);
       inst.faults.hook = (op) => (op === "d1.write" ? (attempts++, { fail: true, persist: false }) : { fail: false });
     });
     for (let i = 1; i <= 5; i++) expect((await log.add(enc(`backoff ${i}`))).kind).toBe("sequenced"); // five rounds

@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Sequencer } from "../../durable-objects/sequencer.ts";
+import type { Sequencer } from "../setup/worker.ts";
 import type { AddResult } from "../../src/sequencer/protocol.ts";
 import { enc, sequencer, sleep } from "../helpers/log.ts";
 import { pauseAt } from "../faults/check-log.ts";
@@ -139,7 +139,7 @@ describe("sequencer", () => {
     await log.add(enc("x"));
     const before = await env.TILES.head(`${name}/checkpoint`);
     await runInDurableObject(log, (inst: Sequencer) => {
-      (inst as unknown as { lastPublishAt: number }).lastPublishAt = 0; // as if a minute had passed
+      inst.parts().publication.lastPublishAt = 0; // as if a minute had passed
     });
     await sleep(5);
     expect(await runDurableObjectAlarm(log)).toBe(true);

@@ -6,7 +6,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
-import type { Sequencer } from "../../durable-objects/sequencer.ts";
+import type { Sequencer } from "../setup/worker.ts";
 import { encodePem } from "../../src/pki/keys.ts";
 import { bytesEqual, fromBase64, toBase64, toHex, utf8Encode } from "../../src/tlog/encoding.ts";
 import { fulcioCertificate } from "../helpers/certificates.ts";

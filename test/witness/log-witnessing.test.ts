@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Sequencer } from "../../durable-objects/sequencer.ts";
+import type { Sequencer } from "../setup/worker.ts";
 import { TileReader } from "../../src/client/tile-reader.ts";
 import type { AddResult } from "../../src/sequencer/protocol.ts";
 import type { FaultHook } from "../../src/storage/faults.ts";
@@ -85,7 +85,7 @@ describe("a log that collects witness cosignatures", () => {
     expect(cp.size).toBe(size);
     await reader.verifyInclusion(enc("async 1"), size - 1, cp);
     // The idle republish keeps the cosignature.
-    await runInDurableObject(log, (inst: Sequencer) => void ((inst as unknown as { lastPublishAt: number }).lastPublishAt = 0));
+    await runInDurableObject(log, (inst: Sequencer) => void (inst.parts().publication.lastPublishAt = 0));
     expect(await runDurableObjectAlarm(log)).toBe(true);
     expect(inspect(shard, (await published(shard))!).cosigned).toBe(1);
   });
