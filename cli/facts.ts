@@ -7,10 +7,11 @@
  * material is `rawBytes` (DER) or base64 PEM (`publicKey.content`, `verifier`).
  * @module
  */
-import { createHash } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate, GeneralNames, id_ce_subjectAltName } from "@peculiar/asn1-x509";
 import { parsePublicKey } from "../src/pki/keys.ts";
+import { fromBase64, toHex } from "../src/tlog/encoding.ts";
+import { sha256Bytes } from "../src/tlog/hash.ts";
 
 export interface LeafFacts {
   kind: string;
@@ -19,13 +20,13 @@ export interface LeafFacts {
   identities: string[];
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+const hex = toHex;
 const HEX_DIGEST = /^[0-9a-f]{64}$|^[0-9a-f]{96}$|^[0-9a-f]{128}$/;
 const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** SHA-256 of the DER SPKI, hex: the fingerprint `--watch-key` takes (also computed from a key file). */
 export function keyFingerprint(spki: Uint8Array): string {
-  return createHash("sha256").update(spki).digest("hex");
+  return toHex(sha256Bytes(spki));
 }
 
 function sanIdentities(certDer: Uint8Array): string[] {
@@ -70,7 +71,11 @@ function addKeyMaterial(encoded: string, decode: () => Uint8Array | string, fact
 
 function b64Bytes(s: string): Uint8Array | null {
   if (s.length % 4 !== 0 || !B64.test(s)) return null;
-  return new Uint8Array(Buffer.from(s, "base64"));
+  try {
+    return fromBase64(s);
+  } catch {
+    return null;
+  }
 }
 
 function walk(v: unknown, parentKey: string, facts: LeafFacts, keys: boolean): void {
