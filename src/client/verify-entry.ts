@@ -39,7 +39,7 @@ import { MalformedError } from "../tlog/errors.ts";
 import { hashLeaf, type Hash } from "../tlog/hash.ts";
 import { checkInclusion } from "../tlog/proof.ts";
 import { ClaimChecks, ClaimError, type ClaimCheck } from "./claims.ts";
-import { bodyKind, entryCertificates, entryDigests, parseBody } from "./entry-body.ts";
+import { entryFacts } from "../entry/facts.ts";
 import { checkCosignatures, describeCosignatureReport, isV1CheckpointNote, openCheckpoint, type LogKey, type OpenedCheckpoint, type V1LogKey } from "./verify-checkpoint.ts";
 
 export interface EntryProof {
@@ -191,15 +191,15 @@ const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(
 export function verifyLogEntry(e: LogEntryClaims, trust: EntryTrust): VerifiedEntry {
   const checks = new ClaimChecks();
   const v1Keys = trust.v1Keys ?? [];
-  const body = parseBody(e.body);
+  const facts = entryFacts(e.body);
 
   // A TransparencyLogEntry always names its kind and version (a v1 LogEntry never does).
   if (!e.kindVersion && e.source !== "v1 LogEntry") checks.fail("kind and version", "the entry has no kindVersion");
   if (e.kindVersion) {
     const claimed = e.kindVersion;
     checks.run("kind and version", () => {
-      if (!body) throw new Error("the canonical body is not a JSON object");
-      const { kind, version } = bodyKind(body);
+      if (!facts.json) throw new Error("the canonical body is not a JSON object");
+      const { kind, version } = facts;
       if (kind !== claimed.kind || version !== claimed.version) throw new Error(`the entry claims ${claimed.kind} ${claimed.version}, its body is ${kind} ${version}`);
       return `${kind} ${version}, as the body says`;
     });
@@ -294,7 +294,7 @@ export function verifyLogEntry(e: LogEntryClaims, trust: EntryTrust): VerifiedEn
     }
   }
 
-  const certificates = [...(body ? entryCertificates(body) : []), ...e.bundleCertificates];
+  const certificates = [...facts.signers.flatMap((s) => (s.certificateDer ? [s.certificateDer] : [])), ...e.bundleCertificates];
   if (certificates.length > 0) {
     const times: [string, number][] = [];
     if (setVerified) times.push(["integrated", e.integratedTime!]);
@@ -317,7 +317,7 @@ export function verifyLogEntry(e: LogEntryClaims, trust: EntryTrust): VerifiedEn
   if (trust.artifactDigests) {
     const wanted = new Set(trust.artifactDigests.map((d) => d.toLowerCase()));
     checks.run("artifact digest", () => {
-      const logged = body ? entryDigests(body) : [];
+      const logged = facts.digests;
       const found = logged.find((d) => wanted.has(d.value));
       if (!found) throw new Error(`the entry logs ${logged.map((d) => d.value).join(", ") || "no digest"}, not this artifact's`);
       return `the entry logs this artifact's digest (${found.label} ${found.value})`;

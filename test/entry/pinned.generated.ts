@@ -1177,8 +1177,8 @@ export const PINNED: Record<string, unknown> = {
   "monitor": {
    "kind": "dsse 0.0.1",
    "digests": [
-    "69f3fda9d8ee2932ce0fe737ea9c9a6b7e1681b10653c1f4a52603ca5c2ebd1b",
-    "328fd88cf21fdb4d41dda416599d1600d060d1771e78c6964a3b29f88b0cb060"
+    "328fd88cf21fdb4d41dda416599d1600d060d1771e78c6964a3b29f88b0cb060",
+    "69f3fda9d8ee2932ce0fe737ea9c9a6b7e1681b10653c1f4a52603ca5c2ebd1b"
    ],
    "keys": [
     "5cd252fb0ce8932436faf8ccd1040981b89ee4ad6b9fe9e2a2b7e71aacb27cd3"
@@ -1215,8 +1215,8 @@ export const PINNED: Record<string, unknown> = {
   "monitor": {
    "kind": "intoto 0.0.2",
    "digests": [
-    "69f3fda9d8ee2932ce0fe737ea9c9a6b7e1681b10653c1f4a52603ca5c2ebd1b",
-    "328fd88cf21fdb4d41dda416599d1600d060d1771e78c6964a3b29f88b0cb060"
+    "328fd88cf21fdb4d41dda416599d1600d060d1771e78c6964a3b29f88b0cb060",
+    "69f3fda9d8ee2932ce0fe737ea9c9a6b7e1681b10653c1f4a52603ca5c2ebd1b"
    ],
    "keys": [
     "5cd252fb0ce8932436faf8ccd1040981b89ee4ad6b9fe9e2a2b7e71aacb27cd3"
@@ -1723,7 +1723,7 @@ export const PINNED: Record<string, unknown> = {
       "keyFingerprint": "5cd252fb0ce8932436faf8ccd1040981b89ee4ad6b9fe9e2a2b7e71aacb27cd3",
       "keyAlgorithm": "ECDSA P-256",
       "emails": [
-       "�n�code@Ex�mple.com"
+       "Ünïcode@Exämple.com"
       ],
       "uris": [],
       "dnsNames": [],
@@ -1776,7 +1776,7 @@ export const PINNED: Record<string, unknown> = {
       "keyFingerprint": "5cd252fb0ce8932436faf8ccd1040981b89ee4ad6b9fe9e2a2b7e71aacb27cd3",
       "keyAlgorithm": "ECDSA P-256",
       "emails": [
-       "�n�code@Ex�mple.com"
+       "Ünïcode@Exämple.com"
       ],
       "uris": [],
       "dnsNames": [],
@@ -2114,7 +2114,9 @@ export const PINNED: Record<string, unknown> = {
    "digests": [
     "f8110699a2e3067397f5f61fd6d5733e1ab57f6931b3dd62513219a9764a6804"
    ],
-   "keys": [],
+   "keys": [
+    "f9d03337c67efc6f65667294a152475d0a52d41d52726938d6bb04e4c0ea2871"
+   ],
    "identities": []
   },
   "explorer": {
@@ -2144,7 +2146,9 @@ export const PINNED: Record<string, unknown> = {
    "digests": [
     "f8110699a2e3067397f5f61fd6d5733e1ab57f6931b3dd62513219a9764a6804"
    ],
-   "keys": [],
+   "keys": [
+    "4f6ce7b8b0c6ac11e7271e4c2d0dfea4d5f2df186acacbdc955ac36c24dee241"
+   ],
    "identities": []
   },
   "explorer": {
@@ -2174,7 +2178,9 @@ export const PINNED: Record<string, unknown> = {
    "digests": [
     "f8110699a2e3067397f5f61fd6d5733e1ab57f6931b3dd62513219a9764a6804"
    ],
-   "keys": [],
+   "keys": [
+    "639e2e6d842dca0ff9435dafa4f4b0e0e6bb97e8dc214456b4b0203d7233e4c0"
+   ],
    "identities": []
   },
   "explorer": {
@@ -2342,7 +2348,9 @@ export const PINNED: Record<string, unknown> = {
    "digests": [
     "f8110699a2e3067397f5f61fd6d5733e1ab57f6931b3dd62513219a9764a6804"
    ],
-   "keys": [],
+   "keys": [
+    "f48720c852d13e9fd202cbee894ac167722a70448d9c1fc9a3154a86f99755ba"
+   ],
    "identities": []
   },
   "explorer": {
@@ -2704,7 +2712,9 @@ export const PINNED: Record<string, unknown> = {
    "digests": [
     "f8110699a2e3067397f5f61fd6d5733e1ab57f6931b3dd62513219a9764a6804"
    ],
-   "keys": [],
+   "keys": [
+    "f48720c852d13e9fd202cbee894ac167722a70448d9c1fc9a3154a86f99755ba"
+   ],
    "identities": []
   },
   "explorer": {
@@ -2734,7 +2744,9 @@ export const PINNED: Record<string, unknown> = {
    "digests": [
     "f8110699a2e3067397f5f61fd6d5733e1ab57f6931b3dd62513219a9764a6804"
    ],
-   "keys": [],
+   "keys": [
+    "362b5f46ae812273c9381711a4ae6729d6005dd528b7c01da688cb46638fff5c"
+   ],
    "identities": []
   },
   "explorer": {
@@ -2764,7 +2776,9 @@ export const PINNED: Record<string, unknown> = {
    "digests": [
     "f8110699a2e3067397f5f61fd6d5733e1ab57f6931b3dd62513219a9764a6804"
    ],
-   "keys": [],
+   "keys": [
+    "4cf81508b4745e6b032618d3f82c2546bd459134ff4ff0b83fdca05fe2a3ad07"
+   ],
    "identities": []
   },
   "explorer": {
@@ -2794,7 +2808,9 @@ export const PINNED: Record<string, unknown> = {
    "digests": [
     "f8110699a2e3067397f5f61fd6d5733e1ab57f6931b3dd62513219a9764a6804"
    ],
-   "keys": [],
+   "keys": [
+    "f89a5e95adbee6eb7095995f09b56e502343d26b7a58a2eb3179e57bb5858c4d"
+   ],
    "identities": []
   },
   "explorer": {
@@ -2994,7 +3010,9 @@ export const PINNED: Record<string, unknown> = {
    "digests": [
     "f8110699a2e3067397f5f61fd6d5733e1ab57f6931b3dd62513219a9764a6804"
    ],
-   "keys": [],
+   "keys": [
+    "f48720c852d13e9fd202cbee894ac167722a70448d9c1fc9a3154a86f99755ba"
+   ],
    "identities": []
   },
   "explorer": {
@@ -3099,7 +3117,9 @@ export const PINNED: Record<string, unknown> = {
   ],
   "monitor": {
    "kind": "hashedrekord 0.0.1",
-   "digests": [],
+   "digests": [
+    "f8110699a2e3067397f5f61fd6d5733e1ab57f6931b3dd62513219a9764a6804"
+   ],
    "keys": [
     "8ff7933c788d29cf9d91ba71c91492de5ba9f303d685c9121a460291c05dbfea"
    ],
@@ -3282,9 +3302,7 @@ export const PINNED: Record<string, unknown> = {
   ],
   "monitor": {
    "kind": "hashedrekord 0.0.2",
-   "digests": [
-    "0707070707070707070707070707070707070707070707070707070707070707"
-   ],
+   "digests": [],
    "keys": [
     "8ff7933c788d29cf9d91ba71c91492de5ba9f303d685c9121a460291c05dbfea"
    ],
@@ -3317,8 +3335,8 @@ export const PINNED: Record<string, unknown> = {
   "monitor": {
    "kind": "dsse 0.0.1",
    "digests": [
-    "1111111111111111111111111111111111111111111111111111111111111111",
-    "2222222222222222222222222222222222222222222222222222222222222222"
+    "2222222222222222222222222222222222222222222222222222222222222222",
+    "1111111111111111111111111111111111111111111111111111111111111111"
    ],
    "keys": [
     "cf1db1646de7a5a53cc981238fea20ec127d90e8e2224b3bedb27e36b479e057",
@@ -3430,11 +3448,12 @@ export const PINNED: Record<string, unknown> = {
   "monitor": {
    "kind": "intoto 0.0.2",
    "digests": [
-    "4444444444444444444444444444444444444444444444444444444444444444",
-    "5555555555555555555555555555555555555555555555555555555555555555"
+    "5555555555555555555555555555555555555555555555555555555555555555",
+    "4444444444444444444444444444444444444444444444444444444444444444"
    ],
    "keys": [
-    "5330e9fa7dedfd34006105673f891d4c75adbc3d8657e143ab92c6b12f3ec3a6"
+    "5330e9fa7dedfd34006105673f891d4c75adbc3d8657e143ab92c6b12f3ec3a6",
+    "e0adf3723cf9186b1e111f2801688152f1d42e5f005460065c469e19972dd470"
    ],
    "identities": []
   },
@@ -3554,12 +3573,8 @@ export const PINNED: Record<string, unknown> = {
   "index": [],
   "monitor": {
    "kind": "helm 0.0.1",
-   "digests": [
-    "f8110699a2e3067397f5f61fd6d5733e1ab57f6931b3dd62513219a9764a6804"
-   ],
-   "keys": [
-    "8ff7933c788d29cf9d91ba71c91492de5ba9f303d685c9121a460291c05dbfea"
-   ],
+   "digests": [],
+   "keys": [],
    "identities": []
   },
   "explorer": {
@@ -3574,12 +3589,8 @@ export const PINNED: Record<string, unknown> = {
   "index": [],
   "monitor": {
    "kind": "hashedrekord 0.0.9",
-   "digests": [
-    "f8110699a2e3067397f5f61fd6d5733e1ab57f6931b3dd62513219a9764a6804"
-   ],
-   "keys": [
-    "8ff7933c788d29cf9d91ba71c91492de5ba9f303d685c9121a460291c05dbfea"
-   ],
+   "digests": [],
+   "keys": [],
    "identities": []
   },
   "explorer": {
@@ -3594,9 +3605,7 @@ export const PINNED: Record<string, unknown> = {
   "index": [],
   "monitor": {
    "kind": "hashedrekord",
-   "digests": [
-    "f8110699a2e3067397f5f61fd6d5733e1ab57f6931b3dd62513219a9764a6804"
-   ],
+   "digests": [],
    "keys": [],
    "identities": []
   },
