@@ -185,6 +185,14 @@ export interface VerifiedEntry {
   checkpoint: OpenedCheckpoint | null;
 }
 
+/**
+ * Verifies that `entry` is leaf `index` of the tree of `size` leaves with `root` (a checkpoint's, once opened with
+ * openCheckpoint or a TileReader), by an RFC 6962 inclusion `proof`. @throws ProofError when it does not hold.
+ */
+export function verifyEntryInclusion(entry: Uint8Array, index: number, proof: readonly Hash[], tree: { size: number; root: Hash }): void {
+  checkInclusion(proof, index, tree.size, hashLeaf(entry), tree.root);
+}
+
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.000Z$/, "Z");
 
 /** Checks every claim the entry makes. Never throws for a claim that does not hold: that is a failed check. */
@@ -211,7 +219,7 @@ export function verifyLogEntry(e: LogEntryClaims, trust: EntryTrust): VerifiedEn
     checks.fail("inclusion proof", "the entry has no inclusion proof");
   } else {
     checks.run("inclusion proof", () => {
-      checkInclusion(p.hashes, p.logIndex, p.treeSize, hashLeaf(e.body), p.rootHash);
+      verifyEntryInclusion(e.body, p.logIndex, p.hashes, { size: p.treeSize, root: p.rootHash });
       return `leaf ${p.logIndex} is in the tree of size ${p.treeSize} with root ${toBase64(p.rootHash)}`;
     });
     checks.run("log index", () => {
