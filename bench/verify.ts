@@ -3,10 +3,8 @@
  * proofs valid against the signed checkpoint they came with.
  * @module
  */
-import { parseCheckpoint } from "../src/tlog/checkpoint.ts";
-import { hashLeaf } from "../src/tlog/hash.ts";
-import { newVerifier, openNote } from "../src/tlog/note.ts";
-import { checkInclusion } from "../src/tlog/proof.ts";
+import { logKey, openCheckpoint } from "../src/client/verify-checkpoint.ts";
+import { verifyEntryInclusion } from "../src/client/verify-entry.ts";
 
 export interface IndexCheck {
   acknowledged: number;
@@ -43,15 +41,15 @@ export function checkIndices(indices: readonly number[], limit?: number): IndexC
 
 /** Verifies inclusion proofs against their signed checkpoints; returns how many failed. */
 export function checkProofs(vkey: string, samples: Array<{ entry: Uint8Array; index: number; checkpoint: string; proof: Uint8Array[] }>): number {
-  const verifier = newVerifier(vkey);
+  const key = logKey(vkey);
   const roots = new Map<string, { size: number; root: Uint8Array } | null>();
   let failed = 0;
   for (const s of samples) {
     let cp = roots.get(s.checkpoint);
     if (cp === undefined) {
       try {
-        const body = parseCheckpoint(openNote(s.checkpoint, [verifier]).text);
-        cp = { size: body.size, root: body.root };
+        const opened = openCheckpoint(s.checkpoint, [key]);
+        cp = { size: opened.size, root: opened.root };
       } catch {
         cp = null;
       }
@@ -59,7 +57,7 @@ export function checkProofs(vkey: string, samples: Array<{ entry: Uint8Array; in
     }
     try {
       if (!cp) throw new Error("bad checkpoint");
-      checkInclusion(s.proof, s.index, cp.size, hashLeaf(s.entry), cp.root);
+      verifyEntryInclusion(s.entry, s.index, s.proof, cp);
     } catch {
       failed++;
     }

@@ -1,16 +1,12 @@
 /**
- * What a monitor can match in a log entry: the artifact digests, the signing keys (SHA-256 of the DER
- * SubjectPublicKeyInfo, hex) and, for certificates, the identities in their Subject Alternative Name
- * (emails, URIs such as a workflow identity). Works on every entry type edgelog logs (Rekor v2
- * hashedrekord/dsse 0.0.2, Rekor v1 hashedrekord/dsse 0.0.1, intoto 0.0.2) by walking the canonical
- * JSON: digests are `{algorithm, value (hex)}` or `digest`/`{algorithm, digest (base64)}` fields; key
- * material is `rawBytes` (DER) or base64 PEM (`publicKey.content`, `verifier`).
+ * What a monitor can match in a log entry, as src/entry/facts.ts reads it: the artifact digests (hex), the signing
+ * keys (SHA-256 of the DER SubjectPublicKeyInfo, hex) and, for certificates, the identities in their Subject
+ * Alternative Name (e-mails, URIs such as a workflow identity, DNS names).
  * @module
  */
-import { createHash } from "node:crypto";
-import { AsnConvert } from "@peculiar/asn1-schema";
-import { Certificate, GeneralNames, id_ce_subjectAltName } from "@peculiar/asn1-x509";
-import { parsePublicKey } from "../src/pki/keys.ts";
+import { entryFacts } from "../src/entry/facts.ts";
+import { toHex } from "../src/tlog/encoding.ts";
+import { sha256Bytes } from "../src/tlog/hash.ts";
 
 export interface LeafFacts {
   kind: string;
@@ -19,104 +15,24 @@ export interface LeafFacts {
   identities: string[];
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const HEX_DIGEST = /^[0-9a-f]{64}$|^[0-9a-f]{96}$|^[0-9a-f]{128}$/;
-const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
 /** SHA-256 of the DER SPKI, hex: the fingerprint `--watch-key` takes (also computed from a key file). */
 export function keyFingerprint(spki: Uint8Array): string {
-  return createHash("sha256").update(spki).digest("hex");
-}
-
-function sanIdentities(certDer: Uint8Array): string[] {
-  try {
-    const cert = AsnConvert.parse(certDer, Certificate);
-    const ext = cert.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_subjectAltName);
-    if (!ext) return [];
-    const names = AsnConvert.parse(ext.extnValue.buffer, GeneralNames);
-    const out: string[] = [];
-    for (const n of names) {
-      if (n.rfc822Name) out.push(n.rfc822Name);
-      if (n.uniformResourceIdentifier) out.push(n.uniformResourceIdentifier);
-      if (n.dNSName) out.push(n.dNSName);
-    }
-    return out;
-  } catch {
-    return [];
-  }
-}
-
-/** Parsed key material by its encoding: logs repeat the same keys and certificates many times. */
-const keyCache = new Map<string, { fingerprint: string; identities: string[] } | null>();
-const KEY_CACHE_MAX = 50_000;
-
-function addKeyMaterial(encoded: string, decode: () => Uint8Array | string, facts: LeafFacts): void {
-  let parsed = keyCache.get(encoded);
-  if (parsed === undefined) {
-    try {
-      const key = parsePublicKey(decode());
-      parsed = { fingerprint: keyFingerprint(key.spki), identities: key.certificate ? sanIdentities(key.certificate) : [] };
-    } catch {
-      parsed = null; // not a key we can parse: nothing to match
-    }
-    if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
-    keyCache.set(encoded, parsed);
-  }
-  if (parsed) {
-    facts.keys.push(parsed.fingerprint);
-    facts.identities.push(...parsed.identities);
-  }
-}
-
-function b64Bytes(s: string): Uint8Array | null {
-  if (s.length % 4 !== 0 || !B64.test(s)) return null;
-  return new Uint8Array(Buffer.from(s, "base64"));
-}
-
-function walk(v: unknown, parentKey: string, facts: LeafFacts, keys: boolean): void {
-  if (Array.isArray(v)) {
-    for (const x of v) walk(x, parentKey, facts, keys);
-    return;
-  }
-  if (v === null || typeof v !== "object") {
-    if (typeof v !== "string") return;
-    if ((parentKey === "value" || parentKey === "digest") && HEX_DIGEST.test(v)) facts.digests.push(v);
-    else if (parentKey === "digest") {
-      const b = b64Bytes(v);
-      if (b && [32, 48, 64].includes(b.length)) facts.digests.push(hex(b));
-    } else if (!keys) {
-      return;
-    } else if (parentKey === "rawBytes") {
-      if (v.length % 4 === 0 && B64.test(v)) addKeyMaterial(v, () => b64Bytes(v)!, facts);
-    } else if ((parentKey === "content" || parentKey === "verifier" || parentKey === "publicKey") && v.startsWith("LS0tLS1CRUdJTi")) {
-      // base64 of "-----BEGIN": a PEM key or certificate (chain)
-      if (v.length % 4 === 0 && B64.test(v)) addKeyMaterial(v, () => new TextDecoder().decode(b64Bytes(v)!), facts);
-    }
-    return;
-  }
-  for (const [k, x] of Object.entries(v)) {
-    if (k === "envelope" && typeof x === "string") continue; // a whole DSSE envelope: its hash is listed separately
-    walk(x, k, facts, keys);
-  }
+  return toHex(sha256Bytes(spki));
 }
 
 /**
- * Extracts the facts of one entry (a canonical Rekor body); unparsable entries have none. With
- * `keys` false, keys and identities are skipped (parsing a certificate per entry is the costly part).
+ * The facts of one entry (a canonical Rekor body); unparsable entries have none. With `keys` false, keys and
+ * identities are skipped (reading a certificate per entry is the costly part).
  */
 export function leafFacts(leaf: Uint8Array, keys = true): LeafFacts {
-  const facts: LeafFacts = { kind: "unknown", digests: [], keys: [], identities: [] };
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(leaf));
-  } catch {
-    return facts;
+  const f = entryFacts(leaf, { signers: keys });
+  const facts: LeafFacts = { kind: f.kind ? `${f.kind}${f.version ? ` ${f.version}` : ""}` : "unknown", digests: [], keys: [], identities: [] };
+  for (const d of f.digests) if (d.canonical !== null) facts.digests.push(d.canonical.slice(d.canonical.indexOf(":") + 1));
+  for (const s of f.signers) {
+    if (s.keyFingerprint) facts.keys.push(s.keyFingerprint);
+    const names = [...(s.certificate?.subjectAltNames.map((n) => n.value) ?? []), ...(s.certificate?.dnsNames ?? [])];
+    facts.identities.push(...names.filter((n) => n.length > 0));
   }
-  if (json && typeof json === "object") {
-    const o = json as { kind?: unknown; apiVersion?: unknown };
-    if (typeof o.kind === "string") facts.kind = `${o.kind}${typeof o.apiVersion === "string" ? " " + o.apiVersion : ""}`;
-  }
-  walk(json, "", facts, keys);
   facts.digests = [...new Set(facts.digests)];
   facts.keys = [...new Set(facts.keys)];
   facts.identities = [...new Set(facts.identities)];

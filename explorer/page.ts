@@ -4,7 +4,8 @@
  */
 import type { ExplorerConfig } from "./config.ts";
 import { code, fill, h } from "./dom.ts";
-import { entryFacts } from "./entry-facts.ts";
+import { sanValues } from "../src/entry/certificate.ts";
+import { entryFacts } from "../src/entry/facts.ts";
 import { pinnedKey } from "./pins.ts";
 import type { Hit } from "./search.ts";
 import { chooseKey, type KeyChoice, type PublishedKeys } from "./trust.ts";
@@ -72,12 +73,12 @@ export function entryHref(shard: string, index: number): string {
 export function hitSummary(hit: Hit): (Node | string)[] {
   const f = entryFacts(hit.leaf);
   const bits: (Node | string)[] = [];
-  const id = f.signers.flatMap((s) => [...(s.certificate?.emails ?? []), ...(s.certificate?.uris ?? [])])[0];
+  const id = f.signers.flatMap((s) => (s.certificate ? [...sanValues(s.certificate, "email"), ...sanValues(s.certificate, "uri")] : []))[0];
   if (id) bits.push(`signed by ${id}`);
   else if (f.signers[0]?.keyFingerprint) bits.push(`key ${f.signers[0].keyFingerprint.slice(0, 16)}…`);
   if (f.digests[0]) bits.push(`${f.digests[0].label} ${f.digests[0].value.slice(0, 23)}…`);
   if (hit.integratedTime) bits.push(formatTime(hit.integratedTime));
-  return [`${f.kind} ${f.version}`, ...bits.map((b) => ` · ${b}`)];
+  return [`${f.kind || "unknown"} ${f.version}`, ...bits.map((b) => ` · ${b}`)];
 }
 
 /** Which key the checks use, and what that is worth. */

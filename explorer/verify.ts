@@ -17,11 +17,10 @@
 import type { ClaimCheck } from "../src/client/claims.ts";
 import { TileReader, type PathFetcher, type VerifiedCheckpoint } from "../src/client/tile-reader.ts";
 import { checkCosignatures, describeCosignatureReport, type V1LogKey } from "../src/client/verify-checkpoint.ts";
-import { parseLogEntry, verifyLogEntry } from "../src/client/verify-entry.ts";
+import { parseLogEntry, verifyEntryInclusion, verifyLogEntry } from "../src/client/verify-entry.ts";
 import type { CosignatureVerifier } from "../src/tlog/cosignature.ts";
 import { bytesEqual, toHex } from "../src/tlog/encoding.ts";
 import { hashLeaf } from "../src/tlog/hash.ts";
-import { checkInclusion } from "../src/tlog/proof.ts";
 import { shardBase } from "./config.ts";
 import { getBytes } from "./http.ts";
 import { parseVerifierKey } from "./trust.ts";
@@ -141,7 +140,7 @@ export async function verifyEntry(e: EntryToVerify, update: (checks: Check[]) =>
   }
   try {
     const proof = await reader.proveInclusion(e.index, cp.size);
-    checkInclusion(proof, e.index, cp.size, hashLeaf(leaf), cp.root);
+    verifyEntryInclusion(leaf, e.index, proof, cp);
     set("inclusion", "verified", `${proof.length} hashes from the tiles lead from the entry's leaf hash to the signed root of tree size ${cp.size}`);
   } catch (err) {
     set("inclusion", "failed", `${why(err)}: the hashes read from the tiles do not lead from this entry to the signed root (a tile was altered, or the tiles are not of the tree the checkpoint signs)`);

@@ -2,28 +2,33 @@
 import { toHex } from "../src/tlog/encoding.ts";
 import { hashLeaf } from "../src/tlog/hash.ts";
 import { code, facts, fill, h, searchLink } from "./dom.ts";
-import { entryFacts, type Signer } from "./entry-facts.ts";
+import { sanValues } from "../src/entry/certificate.ts";
+import { entryFacts, type EntrySigner } from "../src/entry/facts.ts";
 import { announce, badge, cfg, errorBox, formatTime, heading, hits, keyChoice, keyNote, multiShard, shardOf, show, state } from "./page.ts";
 import { pinnedWitnesses } from "./pins.ts";
 import { v1Details } from "./search.ts";
 import { summary, verifyEntry, type Check } from "./verify.ts";
 
-function signerFacts(s: Signer): HTMLElement {
+function signerFacts(s: EntrySigner): HTMLElement {
   const c = s.certificate;
+  const d = c?.display;
   const rows: [string, (Node | string)[] | Node | string | undefined][] = [];
   if (c) {
-    rows.push(["Identity", [...c.emails.map((e) => searchLink("email", e)), ...c.uris.map((u) => searchLink("subject", u)), ...c.dnsNames].flatMap((x, i) => (i ? [", ", x] : [x]))]);
+    rows.push(["Identity", [...sanValues(c, "email").map((e) => searchLink("email", e)), ...sanValues(c, "uri").map((u) => searchLink("subject", u)), ...c.dnsNames].flatMap((x, i) => (i ? [", ", x] : [x]))]);
     rows.push(["OIDC issuer", c.oidcIssuer ? searchLink("issuer", c.oidcIssuer) : undefined]);
-    for (const [label, value] of c.fulcio) rows.push([label, label === "Source repository URI" ? searchLink("repository", value) : value]);
-    rows.push(["Certificate subject", c.subject || "(empty)"]);
-    rows.push(["Certificate issuer", c.issuer || "(empty)"]);
-    rows.push(["Serial number", code(c.serial)]);
-    rows.push(["Valid", `${formatTime(c.notBefore / 1000)} to ${formatTime(c.notAfter / 1000)}`]);
-    rows.push(["Key", c.keyAlgorithm]);
+  }
+  if (d) {
+    for (const [label, value] of d.fulcio) rows.push([label, label === "Source repository URI" ? searchLink("repository", value) : value]);
+    rows.push(["Certificate subject", d.subject || "(empty)"]);
+    rows.push(["Certificate issuer", d.issuer || "(empty)"]);
+    rows.push(["Serial number", code(d.serial)]);
+    rows.push(["Valid", `${formatTime(d.notBefore / 1000)} to ${formatTime(d.notAfter / 1000)}`]);
+    rows.push(["Key", d.keyAlgorithm]);
   }
   if (s.keyFingerprint) rows.push(["Key fingerprint (SHA-256 of SPKI)", searchLink("key", `key:sha256:${s.keyFingerprint}`, s.keyFingerprint)]);
-  if (s.format) rows.push(["Key format", s.format]);
+  if (s.format && s.format !== "x509") rows.push(["Key format", s.format]);
   if (s.problem) rows.push(["Problem", s.problem]);
+  if (c?.displayProblem) rows.push(["Problem", `certificate could not be read: ${c.displayProblem}`]);
   return h("section", { class: "signer" }, h("h3", {}, c ? `Signer (certificate, ${s.where})` : `Signer (public key, ${s.where})`), facts(rows));
 }
 
@@ -80,7 +85,7 @@ export async function showEntry(shard: string, index: number, focus: boolean): P
   fill(
     details,
     facts([
-      ["Type", `${f.kind} ${f.version}`],
+      ["Type", `${f.kind || "unknown"} ${f.version}`],
       ["Shard", multiShard ? shard : undefined],
       ["Index", multiShard ? `${index} in ${shard}` : String(index)],
       ["Log index (Rekor v1)", v1?.globalIndex !== undefined && (multiShard || v1.globalIndex !== index) ? String(v1.globalIndex) : undefined],

@@ -11,9 +11,10 @@ import { bytesEqual } from "../tlog/encoding.ts";
 import { MalformedError, ProofError } from "../tlog/errors.ts";
 import { EMPTY_ROOT, hashLeaf, type Hash } from "../tlog/hash.ts";
 import type { NoteVerifier } from "../tlog/note.ts";
-import { checkConsistency, checkInclusion, proveConsistency, proveInclusion, tileHashReader, type HashReader, type TileLevelsCache } from "../tlog/proof.ts";
+import { checkConsistency, proveConsistency, proveInclusion, tileHashReader, type HashReader, type TileLevelsCache } from "../tlog/proof.ts";
 import { ENTRIES_LEVEL, TILE_WIDTH, tilePath, tileWidth, type Tile } from "../tlog/tile.ts";
 import { openCheckpoint } from "./verify-checkpoint.ts";
+import { verifyEntryInclusion } from "./verify-entry.ts";
 
 /** Fetches one object by its tlog-tiles path ("checkpoint", "tile/0/000.p/3", ...); null if absent. */
 export type PathFetcher = (path: string) => Promise<Uint8Array | null>;
@@ -94,8 +95,7 @@ export class TileReader {
 
   /** Verifies that `entry` is at `index` in the tree of checkpoint `cp`, with a proof built from the log's tiles. */
   async verifyInclusion(entry: Uint8Array, index: number, cp: Checkpoint): Promise<void> {
-    const proof = await this.proveInclusion(index, cp.size);
-    checkInclusion(proof, index, cp.size, hashLeaf(entry), cp.root);
+    verifyEntryInclusion(entry, index, await this.proveInclusion(index, cp.size), cp);
   }
 
   /** Verifies that checkpoint `newer` extends checkpoint `older` (consistency proof from tiles). */

@@ -18,11 +18,10 @@
  */
 import { parseCheckpoint, type Checkpoint } from "../tlog/checkpoint.ts";
 import { verifyCosignatures, type CosignatureVerifier } from "../tlog/cosignature.ts";
-import { bytesEqual, fromHex, toHex } from "../tlog/encoding.ts";
+import { bytesEqual, fromBase64, fromHex, toHex } from "../tlog/encoding.ts";
 import { sha256Bytes } from "../tlog/hash.ts";
 import { ALG_ED25519, keyHash, newVerifier, openNote, parseNote, parseVerifierKey, type NoteVerifier } from "../tlog/note.ts";
 import { p256 } from "@noble/curves/nist.js";
-import { pemBlocks } from "./entry-body.ts";
 import { ClaimError } from "./claims.ts";
 
 /** A log's checkpoint key, with the log ID entries signed by it carry (Rekor v2 `logId.keyId`, hex), when known. */
@@ -45,6 +44,20 @@ export interface V1LogKey {
 
 /** DER SubjectPublicKeyInfo prefix of an uncompressed P-256 point (RFC 5480). */
 const P256_SPKI_PREFIX = fromHex("3059301306072a8648ce3d020106082a8648ce3d030107034200");
+
+/** The PEM blocks of a text, [label, DER]: finds them among other text (a key file may carry comments). */
+function pemBlocks(text: string): [string, Uint8Array][] {
+  const out: [string, Uint8Array][] = [];
+  for (const m of text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)) {
+    try {
+      const der = fromBase64(m[2]!.replace(/\s+/g, ""));
+      if (der.length > 0) out.push([m[1]!, der]);
+    } catch {
+      // not base64: not a block
+    }
+  }
+  return out;
+}
 
 /**
  * A v1 key from its PEM (or DER) SubjectPublicKeyInfo. Rekor's v1 keys are ECDSA P-256, and sigstore-go

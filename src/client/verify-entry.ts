@@ -39,7 +39,7 @@ import { MalformedError } from "../tlog/errors.ts";
 import { hashLeaf, type Hash } from "../tlog/hash.ts";
 import { checkInclusion } from "../tlog/proof.ts";
 import { ClaimChecks, ClaimError, type ClaimCheck } from "./claims.ts";
-import { bodyKind, entryCertificates, entryDigests, parseBody } from "./entry-body.ts";
+import { entryFacts } from "../entry/facts.ts";
 import { checkCosignatures, describeCosignatureReport, isV1CheckpointNote, openCheckpoint, type LogKey, type OpenedCheckpoint, type V1LogKey } from "./verify-checkpoint.ts";
 
 export interface EntryProof {
@@ -185,21 +185,29 @@ export interface VerifiedEntry {
   checkpoint: OpenedCheckpoint | null;
 }
 
+/**
+ * Verifies that `entry` is leaf `index` of the tree of `size` leaves with `root` (a checkpoint's, once opened with
+ * openCheckpoint or a TileReader), by an RFC 6962 inclusion `proof`. @throws ProofError when it does not hold.
+ */
+export function verifyEntryInclusion(entry: Uint8Array, index: number, proof: readonly Hash[], tree: { size: number; root: Hash }): void {
+  checkInclusion(proof, index, tree.size, hashLeaf(entry), tree.root);
+}
+
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.000Z$/, "Z");
 
 /** Checks every claim the entry makes. Never throws for a claim that does not hold: that is a failed check. */
 export function verifyLogEntry(e: LogEntryClaims, trust: EntryTrust): VerifiedEntry {
   const checks = new ClaimChecks();
   const v1Keys = trust.v1Keys ?? [];
-  const body = parseBody(e.body);
+  const facts = entryFacts(e.body);
 
   // A TransparencyLogEntry always names its kind and version (a v1 LogEntry never does).
   if (!e.kindVersion && e.source !== "v1 LogEntry") checks.fail("kind and version", "the entry has no kindVersion");
   if (e.kindVersion) {
     const claimed = e.kindVersion;
     checks.run("kind and version", () => {
-      if (!body) throw new Error("the canonical body is not a JSON object");
-      const { kind, version } = bodyKind(body);
+      if (!facts.json) throw new Error("the canonical body is not a JSON object");
+      const { kind, version } = facts;
       if (kind !== claimed.kind || version !== claimed.version) throw new Error(`the entry claims ${claimed.kind} ${claimed.version}, its body is ${kind} ${version}`);
       return `${kind} ${version}, as the body says`;
     });
@@ -211,7 +219,7 @@ export function verifyLogEntry(e: LogEntryClaims, trust: EntryTrust): VerifiedEn
     checks.fail("inclusion proof", "the entry has no inclusion proof");
   } else {
     checks.run("inclusion proof", () => {
-      checkInclusion(p.hashes, p.logIndex, p.treeSize, hashLeaf(e.body), p.rootHash);
+      verifyEntryInclusion(e.body, p.logIndex, p.hashes, { size: p.treeSize, root: p.rootHash });
       return `leaf ${p.logIndex} is in the tree of size ${p.treeSize} with root ${toBase64(p.rootHash)}`;
     });
     checks.run("log index", () => {
@@ -294,7 +302,7 @@ export function verifyLogEntry(e: LogEntryClaims, trust: EntryTrust): VerifiedEn
     }
   }
 
-  const certificates = [...(body ? entryCertificates(body) : []), ...e.bundleCertificates];
+  const certificates = [...facts.signers.flatMap((s) => (s.certificateDer ? [s.certificateDer] : [])), ...e.bundleCertificates];
   if (certificates.length > 0) {
     const times: [string, number][] = [];
     if (setVerified) times.push(["integrated", e.integratedTime!]);
@@ -317,7 +325,7 @@ export function verifyLogEntry(e: LogEntryClaims, trust: EntryTrust): VerifiedEn
   if (trust.artifactDigests) {
     const wanted = new Set(trust.artifactDigests.map((d) => d.toLowerCase()));
     checks.run("artifact digest", () => {
-      const logged = body ? entryDigests(body) : [];
+      const logged = facts.digests;
       const found = logged.find((d) => wanted.has(d.value));
       if (!found) throw new Error(`the entry logs ${logged.map((d) => d.value).join(", ") || "no digest"}, not this artifact's`);
       return `the entry logs this artifact's digest (${found.label} ${found.value})`;

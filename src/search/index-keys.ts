@@ -1,58 +1,49 @@
 /**
- * The search index's keys of an entry: a pure function of the canonical leaf, so the index can be
- * rebuilt from the log (SEARCH-CONTRACT.md). Key forms:
+ * The search index's keys of an entry: a pure function of the canonical leaf, so the index can be rebuilt from the
+ * log. They are what src/entry/facts.ts finds in the entry, in these forms:
  *   digests      `sha256:<hex>`, `sha384:<hex>`, `sha512:<hex>` (artifact, payload and envelope digests)
- *   public keys  `key:sha256:<hex of SHA-256(SPKI DER)>` (also the key in a certificate); other kinds
- *                (`key:pgp:`, `key:minisign:`, `key:ssh:`) come from their entry types' extractors
+ *   public keys  `key:sha256:<hex of SHA-256(SPKI DER)>` (also the key in a certificate); rekord's other formats
+ *                `key:pgp:`, `key:minisign:`, `key:ssh:` (rekord-keys.ts)
  *   identities   `email:<lowercased>`, `subject:<exact>`, `issuer:<exact>`, `repository:<exact>`
- *
- * Each entry type registers an extractor under its kind and apiVersion ({@link registerIndexKeys});
- * the ones here cover the v2 kinds (hashedrekord, dsse 0.0.2) and the v1 hashedrekord 0.0.1,
- * dsse 0.0.1 and intoto 0.0.2. An extractor reads the parsed canonical entry and may throw on a shape
- * it does not expect: {@link indexKeysOf} then indexes nothing for that entry, and never throws.
  * @module
  */
-import { decodePem } from "../pki/keys.ts";
-import { fromBase64, toHex, utf8Decode } from "../tlog/encoding.ts";
-import { certificateKeys, spkiKeys } from "./certificate-keys.ts";
-import { rekordIndexKeys } from "./rekord-keys.ts";
+import { entryFacts, type EntrySigner } from "../entry/facts.ts";
+import { certificateFactKeys, spkiKeys } from "./certificate-keys.ts";
+import { MAX_KEY_LENGTH, MAX_KEYS_PER_ENTRY } from "./key-forms.ts";
+import { PUBLIC_KEY_FORMATS, publicKeyIndexKeys, type PublicKeyFormat } from "./rekord-keys.ts";
 
 export { certificateKeys, normalizeEmail, spkiKeys } from "./certificate-keys.ts";
-
-/**
- * Reads the parsed canonical entry, `{apiVersion, kind, spec}` (the whole JSON body of the leaf),
- * and returns its keys (duplicates allowed; they are removed).
- */
-export type IndexKeyExtractor = (body: unknown) => string[];
-
-import { MAX_KEY_LENGTH, MAX_KEYS_PER_ENTRY } from "./key-forms.ts";
-
 export { MAX_KEY_LENGTH, MAX_KEYS_PER_ENTRY };
-
-const extractors = new Map<string, IndexKeyExtractor>();
-
-/** Plugs an entry type into the index: its keys are what `fn` returns for its leaves. */
-export function registerIndexKeys(kind: string, apiVersion: string, fn: IndexKeyExtractor): void {
-  extractors.set(`${kind}/${apiVersion}`, fn);
-}
-
-/** The `kind/apiVersion` pairs that have an extractor. */
-export function indexedKinds(): string[] {
-  return [...extractors.keys()];
-}
 
 /** The deduplicated search keys of a canonical leaf; [] for anything not a known entry kind. Never throws. */
 export function indexKeysOf(leaf: Uint8Array): string[] {
   if (!mayBeJsonObject(leaf)) return [];
   try {
-    const body: unknown = JSON.parse(utf8Decode(leaf));
-    if (!isRecord(body) || typeof body.kind !== "string" || typeof body.apiVersion !== "string") return [];
-    const fn = extractors.get(`${body.kind}/${body.apiVersion}`);
-    if (!fn) return [];
-    return [...new Set(fn(body).filter((k) => typeof k === "string" && k.length > 0 && k.length <= MAX_KEY_LENGTH))].slice(0, MAX_KEYS_PER_ENTRY);
+    const facts = entryFacts(leaf);
+    if (!facts.known) return [];
+    const keys = facts.digests.flatMap((d) => (d.canonical === null ? [] : [d.canonical]));
+    for (const signer of facts.signers) keys.push(...signerKeys(signer));
+    return [...new Set(keys.filter((k) => k.length > 0 && k.length <= MAX_KEY_LENGTH))].slice(0, MAX_KEYS_PER_ENTRY);
   } catch {
     return [];
   }
+}
+
+/** One signer's keys; a key that cannot be read costs its own keys only. */
+function signerKeys(s: EntrySigner): string[] {
+  // rekord keys are named as their tools name them, read as the v1 index query reads them.
+  if (s.format !== undefined) {
+    if (!s.content || !(PUBLIC_KEY_FORMATS as readonly string[]).includes(s.format)) return [];
+    try {
+      return publicKeyIndexKeys(s.format as PublicKeyFormat, s.content);
+    } catch {
+      return [];
+    }
+  }
+  // A PEM encoded twice is not the entry type's form: it was never indexed.
+  if (s.doubleEncoded) return [];
+  if (s.certificate) return certificateFactKeys(s.certificate);
+  return s.spki ? spkiKeys(s.spki) : [];
 }
 
 /**
@@ -67,128 +58,3 @@ function mayBeJsonObject(leaf: Uint8Array): boolean {
   }
   return false;
 }
-
-// ---------------------------------------------------------------------------------------------------------------
-// Reading helpers for extractors: each throws on an unexpected shape (indexKeysOf catches).
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** `v[path[0]][path[1]]...`, or undefined where the path does not exist. */
-export function field(v: unknown, ...path: string[]): unknown {
-  let cur = v;
-  for (const p of path) {
-    if (!isRecord(cur)) return undefined;
-    cur = cur[p];
-  }
-  return cur;
-}
-
-const HEX_DIGEST = /^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$/;
-
-/** A digest key from an algorithm name (`sha256`, or the v2 enum `SHA2_256`) and the digest bytes; null if unknown. */
-export function digestKey(algorithm: unknown, digest: Uint8Array | string): string | null {
-  const names: Record<string, string> = { sha256: "sha256", sha384: "sha384", sha512: "sha512", SHA2_256: "sha256", SHA2_384: "sha384", SHA2_512: "sha512" };
-  const name = typeof algorithm === "string" ? names[algorithm] : undefined;
-  if (!name) return null;
-  const key = `${name}:${typeof digest === "string" ? digest.toLowerCase() : toHex(digest)}`;
-  return HEX_DIGEST.test(key) ? key : null;
-}
-
-/** Keys of a PEM public key or certificate chain (its first certificate: the one whose key signed). */
-export function pemKeys(pem: Uint8Array | string): string[] {
-  const first = decodePem(pem)[0]!;
-  if (first.label === "CERTIFICATE") return certificateKeys(first.der);
-  if (first.label === "PUBLIC KEY") return spkiKeys(first.der);
-  return [];
-}
-
-/** Keys of a Rekor v2 `Verifier` (DER SPKI or DER certificate, base64 in protojson). */
-function v2VerifierKeys(verifier: unknown): string[] {
-  const spki = field(verifier, "publicKey", "rawBytes");
-  if (typeof spki === "string") return spkiKeys(fromBase64(spki));
-  const cert = field(verifier, "x509Certificate", "rawBytes");
-  if (typeof cert === "string") return certificateKeys(fromBase64(cert));
-  return [];
-}
-
-/** v2 `HashOutput {algorithm, digest(base64)}`. */
-function v2Digest(h: unknown): string[] {
-  const digest = field(h, "digest");
-  if (typeof digest !== "string") return [];
-  const k = digestKey(field(h, "algorithm"), fromBase64(digest));
-  return k ? [k] : [];
-}
-
-/** v1 `{algorithm, value(hex)}`. */
-function v1Digest(h: unknown): string[] {
-  const value = field(h, "value");
-  if (typeof value !== "string") return [];
-  const k = digestKey(field(h, "algorithm"), value);
-  return k ? [k] : [];
-}
-
-/** Base64 of a PEM key or certificate (the v1 canonical form of keys). */
-function v1PemKeys(b64: unknown): string[] {
-  return typeof b64 === "string" ? pemKeys(utf8Decode(fromBase64(b64))) : [];
-}
-
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-
-/** Each part's keys on its own: a part that cannot be read does not cost the others. */
-function collect(...parts: (() => string[])[]): string[] {
-  const out: string[] = [];
-  for (const p of parts) {
-    try {
-      out.push(...p());
-    } catch {
-      // skipped: unreadable part
-    }
-  }
-  return out;
-}
-
-registerIndexKeys("hashedrekord", "0.0.2", (body) => {
-  const spec = field(body, "spec", "hashedRekordV002");
-  return collect(
-    () => v2Digest(field(spec, "data")),
-    () => v2VerifierKeys(field(spec, "signature", "verifier")),
-  );
-});
-
-registerIndexKeys("dsse", "0.0.2", (body) => {
-  const spec = field(body, "spec", "dsseV002");
-  return collect(
-    () => v2Digest(field(spec, "payloadHash")),
-    ...list(field(spec, "signatures")).map((s) => () => v2VerifierKeys(field(s, "verifier"))),
-  );
-});
-
-registerIndexKeys("hashedrekord", "0.0.1", (body) => {
-  const spec = field(body, "spec");
-  return collect(
-    () => v1Digest(field(spec, "data", "hash")),
-    () => v1PemKeys(field(spec, "signature", "publicKey", "content")),
-  );
-});
-
-registerIndexKeys("dsse", "0.0.1", (body) => {
-  const spec = field(body, "spec");
-  return collect(
-    () => v1Digest(field(spec, "payloadHash")),
-    () => v1Digest(field(spec, "envelopeHash")),
-    ...list(field(spec, "signatures")).map((s) => () => v1PemKeys(field(s, "verifier"))),
-  );
-});
-
-registerIndexKeys("intoto", "0.0.2", (body) => {
-  const content = field(body, "spec", "content");
-  return collect(
-    () => v1Digest(field(content, "payloadHash")),
-    () => v1Digest(field(content, "hash")),
-    ...list(field(content, "envelope", "signatures")).map((s) => () => v1PemKeys(field(s, "publicKey"))),
-  );
-});
-
-registerIndexKeys("rekord", "0.0.1", rekordIndexKeys);

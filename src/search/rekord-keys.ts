@@ -1,7 +1,6 @@
 /**
- * Search keys of Rekor v1 rekord 0.0.1 entries and of the public keys their formats use, so the v1
- * `/api/v1/index/retrieve` publicKey query and the index agree (SEARCH-CONTRACT.md):
- *   data digest   `sha256:<hex>` (spec.data.hash)
+ * Search keys of the public keys Rekor v1 rekord 0.0.1 entries use, so the v1 `/api/v1/index/retrieve` publicKey
+ * query and the index (index-keys.ts) agree:
  *   pgp           `key:pgp:<fingerprint>` for every primary key and subkey, `email:<lowercased>` per user ID
  *   minisign      `key:minisign:<key id as minisign prints it, lowercased>`
  *   ssh           `key:ssh:SHA256:<base64>` (as `ssh-keygen -l` prints it)
@@ -14,7 +13,6 @@ import { parsePublicKey } from "../pki/keys.ts";
 import { minisignKeyIdHex, parseMinisignPublicKey } from "../pki/minisign.ts";
 import { pgpKeyFacts } from "../pki/pgp-packets.ts";
 import { parseSshPublicKey, sshFingerprint } from "../pki/ssh.ts";
-import { fromBase64 } from "../tlog/encoding.ts";
 import { certificateKeys, normalizeEmail, spkiKeys } from "./certificate-keys.ts";
 
 export const PUBLIC_KEY_FORMATS = ["x509", "pgp", "minisign", "ssh"] as const;
@@ -55,25 +53,4 @@ export function publicKeyIndexKey(format: PublicKeyFormat, content: Uint8Array):
   const key = format === "x509" ? spkiKeys(parsePublicKey(content).spki)[0] : publicKeyIndexKeys(format, content).find((k) => k.startsWith("key:"));
   if (key === undefined) throw new SignatureError("publicKey", "this key has no identifier to search by (a bare minisign key has no key id)");
   return key;
-}
-
-const isFormat = (v: unknown): v is PublicKeyFormat => typeof v === "string" && (PUBLIC_KEY_FORMATS as readonly string[]).includes(v);
-const rec = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-
-/** Index keys of a canonical rekord 0.0.1 body `{apiVersion, kind, spec}`; throws on shapes the log never writes. */
-export function rekordIndexKeys(body: unknown): string[] {
-  const spec = rec(rec(body).spec);
-  const keys: string[] = [];
-  const hash = rec(rec(spec.data).hash);
-  if (hash.algorithm === "sha256" && typeof hash.value === "string" && /^[0-9a-f]{64}$/.test(hash.value)) keys.push(`sha256:${hash.value}`);
-  const sig = rec(spec.signature);
-  const content = rec(sig.publicKey).content;
-  if (isFormat(sig.format) && typeof content === "string") {
-    try {
-      keys.push(...publicKeyIndexKeys(sig.format, fromBase64(content)));
-    } catch {
-      // an unreadable key costs its keys only, never the digest
-    }
-  }
-  return keys;
 }

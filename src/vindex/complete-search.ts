@@ -5,12 +5,11 @@
  * `indexKeysOf`) each entry really having the key.
  * @module
  */
-import { parseCheckpoint } from "../tlog/checkpoint.ts";
+import { openCheckpoint } from "../client/verify-checkpoint.ts";
+import { verifyEntryInclusion } from "../client/verify-entry.ts";
 import { fromBase64 } from "../tlog/encoding.ts";
 import { MalformedError, ProofError } from "../tlog/errors.ts";
-import { hashLeaf } from "../tlog/hash.ts";
 import { openNote, type NoteVerifier } from "../tlog/note.ts";
-import { checkInclusion } from "../tlog/proof.ts";
 import { verifyCompleteness, type CompletenessJson, type VerifiedCompleteness } from "./answer.ts";
 
 /** The parts of a search hit (a TransparencyLogEntry) the check reads. */
@@ -53,13 +52,12 @@ export function verifyCompleteSearch(
   }
   for (const hit of answer.hits) {
     const e = hit.entry;
-    const cp = parseCheckpoint(openNote(e.inclusionProof.checkpoint.envelope, [verifier]).text);
-    if (cp.origin !== verifier.name) throw new ProofError(`hit ${e.logIndex}: its checkpoint is for ${cp.origin}`);
+    const cp = openCheckpoint(e.inclusionProof.checkpoint.envelope, [verifier]);
     if (cp.size < done.checkpoint.size) throw new ProofError(`hit ${e.logIndex}: its checkpoint (size ${cp.size}) is older than the map checkpoint`);
     if (e.inclusionProof.logIndex !== e.logIndex || e.inclusionProof.treeSize !== String(cp.size)) throw new ProofError(`hit ${e.logIndex}: its proof is for another position`);
     const body = fromBase64(e.canonicalizedBody, "canonicalized body");
     const index = Number(e.logIndex);
-    checkInclusion(e.inclusionProof.hashes.map((h) => fromBase64(h, "proof hash")), index, cp.size, hashLeaf(body), cp.root);
+    verifyEntryInclusion(body, index, e.inclusionProof.hashes.map((h) => fromBase64(h, "proof hash")), cp);
     if (entryKeys && !entryKeys(body).includes(key)) throw new ProofError(`hit ${e.logIndex}: the entry does not have the key ${key}`);
   }
   return done;

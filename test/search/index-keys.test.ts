@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { encodePem } from "../../src/pki/keys.ts";
 import { canonicalizeProposedEntry } from "../../src/rekor/v1/proposed-entry.ts";
 import { canonicalizeCreateEntryRequest } from "../../src/rekor/v2/entry.ts";
-import { certificateKeys, indexKeysOf, normalizeEmail, registerIndexKeys, spkiKeys } from "../../src/search/index-keys.ts";
+import { certificateKeys, indexKeysOf, normalizeEmail, spkiKeys } from "../../src/search/index-keys.ts";
 import { toBase64, toHex, utf8Encode } from "../../src/tlog/encoding.ts";
 import { fulcioCertificate } from "../helpers/certificates.ts";
 import { hashedRekordV2, p256Key, type TestEcKey } from "../helpers/keys.ts";
@@ -101,15 +101,6 @@ describe("indexKeysOf", () => {
     // A broken part is skipped, the readable parts are kept.
     const body = { apiVersion: "0.0.1", kind: "hashedrekord", spec: { data: { hash: { algorithm: "sha256", value: "ab".repeat(32) } }, signature: { publicKey: { content: "!!" } } } };
     expect(indexKeysOf(utf8Encode(JSON.stringify(body)))).toEqual([`sha256:${"ab".repeat(32)}`]);
-  });
-
-  it("takes extractors registered for new kinds, and contains one that throws", () => {
-    registerIndexKeys("test-kind", "9.9.9", (body) => [`sha256:${"0".repeat(64)}`, String((body as { spec: { x: string } }).spec.x), String((body as { spec: { x: string } }).spec.x)]);
-    expect(indexKeysOf(utf8Encode('{"apiVersion":"9.9.9","kind":"test-kind","spec":{"x":"email:a@b"}}'))).toEqual([`sha256:${"0".repeat(64)}`, "email:a@b"]);
-    registerIndexKeys("test-throws", "1", () => {
-      throw new Error("boom");
-    });
-    expect(indexKeysOf(utf8Encode('{"apiVersion":"1","kind":"test-throws","spec":{}}'))).toEqual([]);
   });
 });
 
