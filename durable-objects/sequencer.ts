@@ -15,7 +15,7 @@
  * - In-memory state changes only after the commit; after any failure it is dropped and reloaded
  *   from SQLite, which re-uploads staged objects before anything else happens (Azul #84).
  * - Rounds never overlap; the pool is swapped synchronously, so no leaf joins a round in progress.
- * - Witnesses (WITNESSES, WITNESS_QUORUM; src/sequencer/cosigner.ts): with a quorum k > 0 a round's
+ * - Witnesses (WITNESSES, WITNESS_QUORUM; src/witnessing/cosigner.ts): with a quorum k > 0 a round's
  *   checkpoint is published, and its waiters answered, only once k witnesses cosigned it; otherwise the
  *   round stays committed and uploaded, its waiters get 503 (a retry finds the entry's index once a
  *   later checkpoint is published) and the alarm asks again. With k = 0 cosignatures are collected
@@ -37,10 +37,10 @@ import { Backoff } from "../src/sequencer/backoff.ts";
 import type { AddResult, FindResult, SequencerStatus } from "../src/sequencer/protocol.ts";
 import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, newWriteStats, publishStaged } from "../src/sequencer/publish.ts";
 import { createLog, sequenceRound, type LogState, type RoundDeps } from "../src/sequencer/round.ts";
-import { Cosigner } from "../src/sequencer/cosigner.ts";
+import { Cosigner } from "../src/witnessing/cosigner.ts";
 import { CheckpointPublisher, type CheckpointNote } from "../src/sequencer/checkpoint-publisher.ts";
-import { WitnessState } from "../src/sequencer/witness-state.ts";
-import { witnessCall } from "../src/witness/witness-client.ts";
+import { WitnessState } from "../src/witnessing/state.ts";
+import { witnessCall } from "../src/witnessing/client.ts";
 import { bytesEqual, utf8Decode, utf8Encode } from "../src/tlog/encoding.ts";
 import { nativeLeafHash } from "../src/sequencer/native-leaf-hash.ts";
 import { newSigner, newVerifier, openNote } from "../src/tlog/note.ts";

@@ -16,7 +16,7 @@
 import { DEFAULT_CHECKPOINT_WRITE_GAP_MS } from "./sequencer/checkpoint-publisher.ts";
 import { MAX_ENTRY_BYTES } from "./tlog/bundle.ts";
 import { isValidKeyName } from "./tlog/note.ts";
-import { parseWitnessPolicy, type WitnessPolicy } from "./witness/log-witnesses.ts";
+import { parseWitnessPolicy, type WitnessPolicy } from "./witnessing/policy.ts";
 
 export const DEFAULT_SHARD = "default";
 
@@ -124,7 +124,7 @@ export interface LogConfig {
    * (src/rekor/v2/verifier.ts VerifierPolicy), so they are refused unless the operator opts in.
    */
   acceptNonDefaultKeyDetails: boolean;
-  /** Witnesses asked to cosign each checkpoint, and how many must before it is published (src/witness/log-witnesses.ts). */
+  /** Witnesses asked to cosign each checkpoint, and how many must before it is published (src/witnessing/policy.ts). */
   witnesses: WitnessPolicy;
 }
 

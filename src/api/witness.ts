@@ -3,21 +3,18 @@
  * @module
  */
 import { Hono } from "hono";
-import type { Witness } from "../../durable-objects/witness.ts";
 import { addCheckpoint, plainText } from "../witness/add-checkpoint.ts";
-import { MAX_REQUEST_BYTES, readWitnessConfig } from "../witness/protocol.ts";
+import { MAX_REQUEST_BYTES, readWitnessConfig, witnessObjects } from "../witness/protocol.ts";
 import { readBoundedBody } from "./bounded-body.ts";
-
-type WitnessEnv = Env & { WITNESS: DurableObjectNamespace<Witness> };
 
 export const witness = new Hono<{ Bindings: Env }>();
 
 witness.post("/witness/add-checkpoint", async (c) => {
-  const env = c.env as WitnessEnv;
+  const env = c.env;
   if (readWitnessConfig(env as unknown as Record<string, unknown>) === null) return plainText("this deployment does not run a witness", 404);
   const body = await readBoundedBody(c.req.raw, MAX_REQUEST_BYTES);
   if (body === null) return plainText(`request body exceeds ${MAX_REQUEST_BYTES} bytes`, 413);
-  return addCheckpoint(env as unknown as Record<string, unknown>, env.WITNESS, body);
+  return addCheckpoint(env as unknown as Record<string, unknown>, witnessObjects(env.WITNESS), body);
 });
 
 witness.on(["GET", "PUT", "DELETE", "PATCH"], "/witness/add-checkpoint", () => plainText("method not allowed: use POST", 405, { Allow: "POST" }));

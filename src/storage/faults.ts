@@ -5,7 +5,7 @@
  * Production code wraps its stores too; with no hook installed the wrapper is a pass-through.
  * @module
  */
-import type { WitnessCall } from "../sequencer/cosign.ts";
+import type { WitnessCall } from "../witnessing/cosign.ts";
 import type { RoundStep } from "../sequencer/publish.ts";
 import { toHex } from "../tlog/encoding.ts";
 import type { HotStore, ObjectStore } from "./object-store.ts";

@@ -96,6 +96,28 @@ export function readWitnessConfig(env: Record<string, unknown>): WitnessConfig |
   return { signer, logs };
 }
 
+/** One add-checkpoint request whose log signature verified, handed to the origin's Witness object. */
+export interface WitnessUpdate {
+  origin: string;
+  oldSize: number;
+  proof: Uint8Array[];
+  size: number;
+  root: Uint8Array;
+  /** The checkpoint note as received, kept for monitoring and debugging. */
+  note: string;
+}
+
+/**
+ * The Witness object's RPC surface (durable-objects/witness.ts implements it): compare with what was last
+ * cosigned for the origin, check and persist atomically.
+ */
+export interface WitnessObject {
+  update(u: WitnessUpdate): Promise<Transition>;
+}
+
+/** The Witness object that keeps the state of one log origin (a Durable Object binding's idFromName + get). */
+export type WitnessFor = (origin: string) => WitnessObject;
+
 /** What the witness last cosigned for one origin. */
 export interface WitnessedState {
   size: number;
@@ -137,4 +159,9 @@ export function decide(known: WitnessedState | null, oldSize: number, proof: rea
     return { kind: "unprocessable", message: `consistency proof from size ${oldSize} to ${size} does not verify` };
   }
   return { kind: "cosign", persist: { size, root } };
+}
+
+/** The Witness objects of a Durable Object binding whose class implements WitnessObject, one per origin. */
+export function witnessObjects<T extends Rpc.DurableObjectBranded & WitnessObject>(ns: DurableObjectNamespace<T>): WitnessFor {
+  return (origin) => ns.get(ns.idFromName(origin));
 }

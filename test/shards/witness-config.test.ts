@@ -1,4 +1,4 @@
-// The witness policy of a shard (src/witness/log-witnesses.ts via src/config.ts): off by default, read
+// The witness policy of a shard (src/witnessing/policy.ts via src/config.ts): off by default, read
 // per shard by suffix, and refused with a message naming the setting when it is wrong.
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../../src/config.ts";

@@ -1,10 +1,10 @@
-// The sequencer's cosigner (src/sequencer/cosigner.ts) with in-memory witnesses that decide like the
+// The sequencer's cosigner (src/witnessing/cosigner.ts) with in-memory witnesses that decide like the
 // real one: consistency proofs from the log's own tiles (partial ones from the right edge, full ones
 // from the object store), publication as soon as the quorum is met while a slow witness still works,
 // one request per witness at a time, and the slow witness's late cosignature kept for later.
 import { describe, expect, it } from "vitest";
-import { Cosigner, type CosignStore, type CosignState } from "../../src/sequencer/cosigner.ts";
-import type { WitnessCall } from "../../src/sequencer/cosign.ts";
+import { Cosigner, type CosignStore, type CosignState } from "../../src/witnessing/cosigner.ts";
+import type { WitnessCall } from "../../src/witnessing/cosign.ts";
 import type { ObjectStore } from "../../src/storage/object-store.ts";
 import { formatCheckpoint } from "../../src/tlog/checkpoint.ts";
 import { generateCosignatureKey, newCosignatureSigner, newCosignatureVerifier, verifyCosignatures } from "../../src/tlog/cosignature.ts";
@@ -13,7 +13,7 @@ import { hashLeaf } from "../../src/tlog/hash.ts";
 import { generateKey, newSigner, parseNote, signNote } from "../../src/tlog/note.ts";
 import { tilePath } from "../../src/tlog/tile.ts";
 import { appendLeaves, edgeRoot, emptyEdge, type RightEdge } from "../../src/tlog/tree.ts";
-import type { LogWitness } from "../../src/witness/log-witnesses.ts";
+import type { LogWitness } from "../../src/witnessing/policy.ts";
 import { decide, parseAddCheckpoint, SIZE_CONTENT_TYPE, type WitnessedState } from "../../src/witness/protocol.ts";
 
 const ORIGIN = "example.com/cosigner";

@@ -1,6 +1,6 @@
 /**
  * The sequencer's side of witnessing: asks the configured witnesses to cosign a checkpoint, keeps what
- * they answered (src/sequencer/witness-state.ts), and decides the note to publish under the quorum.
+ * they answered (src/witnessing/state.ts), and decides the note to publish under the quorum.
  *
  * The consistency proofs come from the log's own tree: partial tiles from the right edge in memory,
  * full tiles (write-once, uploaded before any witness is asked) from the object store, a few cached.
@@ -10,10 +10,10 @@ import type { ObjectStore } from "../storage/object-store.ts";
 import { tileHashReader, type HashReader } from "../tlog/proof.ts";
 import { TILE_WIDTH, tilePath } from "../tlog/tile.ts";
 import { edgeTiles, type RightEdge } from "../tlog/tree.ts";
-import type { WitnessPolicy } from "../witness/log-witnesses.ts";
+import type { WitnessPolicy } from "./policy.ts";
 import { requestCosignature, withCosignatures, type CosignOutcome, type WitnessCall, type WitnessSizes } from "./cosign.ts";
 
-/** What the cosigner keeps per witness (src/sequencer/witness-state.ts in the Durable Object). */
+/** What the cosigner keeps per witness (src/witnessing/state.ts in the Durable Object). */
 export interface CosignStore extends WitnessSizes {
   setCosignature(vkey: string, size: number, line: string): void;
   cosignatures(size: number, vkeys: readonly string[]): string[];
