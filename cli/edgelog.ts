@@ -546,10 +546,11 @@ export function program(): Command {
 
   const w = p.command("witness").description("C2SP tlog-witness: make a witness key, or have a witness cosign the log's checkpoint");
   w.command("key")
-    .description("generate a witness cosignature key (type 0x04): WITNESS_SIGNING_KEY and its verifier key")
+    .description("generate a witness cosignature key (Ed25519, type 0x04; or ML-DSA-44, type 0x06): WITNESS_SIGNING_KEY and its verifier key")
     .argument("<name>", "the witness name, e.g. witness.example.com/w1")
-    .action(run(async (name: string) => {
-      const { skey, vkey } = generateCosignatureKey(name);
+    .option("--ml-dsa", "an ML-DSA-44 key (C2SP tlog-cosignature: SHOULD for new witnesses; 3.2 KB cosignatures)")
+    .action(run(async (name: string, o: { mlDsa?: boolean }) => {
+      const { skey, vkey } = generateCosignatureKey(name, undefined, o.mlDsa ? "ml-dsa-44" : "ed25519");
       out(`WITNESS_SIGNING_KEY=${skey}\nverifier key: ${vkey}`);
       return EXIT.OK;
     }));

@@ -61,6 +61,7 @@ export const PER_SHARD_SETTINGS = [
   "WITNESSES",
   "WITNESS_QUORUM",
   "WITNESS_TIMEOUT_MS",
+  "WITNESS_POLICY",
   "ACCEPT_NON_DEFAULT_KEY_DETAILS",
 ] as const;
 export type PerShardSetting = (typeof PER_SHARD_SETTINGS)[number];
@@ -272,6 +273,6 @@ function parseConfig(env: Vars, name: string): LogConfig {
     validUntil: rfc3339(s("LOG_VALID_UNTIL"), shardSettingName("LOG_VALID_UNTIL", name)),
     operator: s("LOG_OPERATOR") ?? origin.split("/")[0]!.replace(/:\d+$/, ""),
     acceptNonDefaultKeyDetails: bool(s("ACCEPT_NON_DEFAULT_KEY_DETAILS"), shardSettingName("ACCEPT_NON_DEFAULT_KEY_DETAILS", name)),
-    witnesses: parseWitnessPolicy(s("WITNESSES"), s("WITNESS_QUORUM"), s("WITNESS_TIMEOUT_MS"), `witnesses of shard ${name}`),
+    witnesses: parseWitnessPolicy(s("WITNESSES"), s("WITNESS_QUORUM"), s("WITNESS_TIMEOUT_MS"), `witnesses of shard ${name}`, s("WITNESS_POLICY")),
   };
 }

@@ -13,7 +13,7 @@ import { hashLeaf } from "../../src/tlog/hash.ts";
 import { generateKey, newSigner, parseNote, signNote } from "../../src/tlog/note.ts";
 import { tilePath } from "../../src/tlog/tile.ts";
 import { appendLeaves, edgeRoot, emptyEdge, type RightEdge } from "../../src/tlog/tree.ts";
-import type { LogWitness } from "../../src/witnessing/policy.ts";
+import { thresholdQuorum, type LogWitness } from "../../src/witnessing/policy.ts";
 import { decide, parseAddCheckpoint, SIZE_CONTENT_TYPE, type WitnessedState } from "../../src/witness/protocol.ts";
 
 const ORIGIN = "example.com/cosigner";
@@ -102,7 +102,7 @@ describe("the cosigner", () => {
   it("proves consistency from the witness's size with the log's own tiles (full ones from the store)", async () => {
     const log = growingLog();
     const a = witness("a.example/w");
-    const c = new Cosigner({ witnesses: [a.w], quorum: 1, timeoutMs: 1000 }, memoryStore(), callFor([a]), log.objects);
+    const c = new Cosigner({ witnesses: [a.w], rule: thresholdQuorum([a.w], 1), quorum: 1, timeoutMs: 1000 }, memoryStore(), callFor([a]), log.objects);
     const first = await c.forPublication(log.grow(300));
     expect(first !== null && cosignedBy(first, a)).toBe(true);
     // 300 → 1100: the proof needs hashes of full tiles written in earlier rounds; the witness checks it.
@@ -118,7 +118,7 @@ describe("the cosigner", () => {
     const fast = witness("fast.example/w");
     const slow = witness("slow.example/w", true);
     const store = memoryStore();
-    const c = new Cosigner({ witnesses: [slow.w, fast.w], quorum: 1, timeoutMs: 1000 }, store, callFor([slow, fast]), log.objects);
+    const c = new Cosigner({ witnesses: [slow.w, fast.w], rule: thresholdQuorum([slow.w, fast.w], 1), quorum: 1, timeoutMs: 1000 }, store, callFor([slow, fast]), log.objects);
     const state = log.grow(20);
     const note = await c.forPublication(state);
     expect(note !== null && cosignedBy(note, fast) && !cosignedBy(note, slow)).toBe(true);
@@ -139,7 +139,7 @@ describe("the cosigner", () => {
     const a = witness("a.example/w");
     const b = witness("b.example/w");
     b.known = { size: 5, root: new Uint8Array(32) }; // it cosigned another tree of size 5: it refuses this log's
-    const c = new Cosigner({ witnesses: [a.w, b.w], quorum: 2, timeoutMs: 1000 }, memoryStore(), callFor([a, b]), log.objects);
+    const c = new Cosigner({ witnesses: [a.w, b.w], rule: thresholdQuorum([a.w, b.w], 2), quorum: 2, timeoutMs: 1000 }, memoryStore(), callFor([a, b]), log.objects);
     expect(await c.forPublication(log.grow(10))).toBeNull();
     expect(c.stored(10)).toHaveLength(1);
   });
