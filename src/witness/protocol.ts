@@ -76,8 +76,9 @@ export interface WitnessConfig {
 
 /**
  * Reads the witness configuration from the environment:
- * - `WITNESS_SIGNING_KEY` (secret): `PRIVATE+KEY+<witness name>+<hex id>+<base64(0x04 || 32-byte seed)>`,
- *   a cosignature key (type byte 0x04; src/tlog/cosignature.ts). `edgelog witness key <name>` makes one.
+ * - `WITNESS_SIGNING_KEY` (secret): `PRIVATE+KEY+<witness name>+<hex id>+<base64(type || 32-byte seed)>`,
+ *   a cosignature key, Ed25519 (type byte 0x04) or ML-DSA-44 (0x06): the witness signs with its type
+ *   (src/tlog/cosignature.ts). `edgelog witness key <name> [--ml-dsa]` makes one.
  * - `WITNESSED_LOGS`: the logs' verifier keys `<origin>+<hex id>+<base64(0x01 || pub)>`, separated by
  *   commas or whitespace. The key name is the checkpoint origin (as for edgelog's shards and C2SP logs);
  *   several keys with one name are all trusted for that origin.
