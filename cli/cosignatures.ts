@@ -1,20 +1,32 @@
 /**
  * Witness cosignatures on a checkpoint, for `edgelog checkpoint`, `verify` and `monitor`: the witness
- * keys given (`--witness-key`, repeatable) and the quorum (`--witness-quorum`), checked by the shared
- * src/client/verify-checkpoint.ts (C2SP tlog-cosignature; unknown signatures are only listed).
+ * keys given (`--witness-key`, repeatable) and the quorum (`--witness-quorum`), or a C2SP tlog-policy
+ * file (`--witness-policy`: its witnesses and quorum), checked by the shared src/client/verify-checkpoint.ts
+ * (C2SP tlog-cosignature, Ed25519 and ML-DSA-44; unknown signatures are only listed).
  * @module
  */
 import type { CosignatureReport } from "../src/client/verify-checkpoint.ts";
 import { newCosignatureVerifier, type CosignatureVerifier } from "../src/tlog/cosignature.ts";
+import { parseTlogPolicy, type Quorum } from "../src/witnessing/policy.ts";
 import { inlineOrFile, usage } from "./common.ts";
 
 export interface WitnessOptions {
   witnessKey?: string[];
   witnessQuorum?: string;
+  witnessPolicy?: string;
 }
 
-/** The witness keys and quorum from the options; usage errors for bad keys or an unreachable quorum. */
-export function witnessOptions(opts: WitnessOptions): { verifiers: CosignatureVerifier[]; quorum: number } {
+/** The witness keys and quorum from the options; usage errors for bad keys, a bad policy or an unreachable quorum. */
+export function witnessOptions(opts: WitnessOptions): { verifiers: CosignatureVerifier[]; quorum: number | Quorum } {
+  if (opts.witnessPolicy !== undefined) {
+    if (opts.witnessKey?.length || opts.witnessQuorum !== undefined) throw usage("--witness-policy names the witnesses and the quorum: leave out --witness-key and --witness-quorum");
+    try {
+      const p = parseTlogPolicy(inlineOrFile(opts.witnessPolicy));
+      return { verifiers: p.witnesses.map((w) => w.verifier), quorum: p.quorum };
+    } catch (e) {
+      throw usage(`--witness-policy: ${(e as Error).message}`);
+    }
+  }
   const verifiers = (opts.witnessKey ?? []).map((k) => {
     try {
       return newCosignatureVerifier(inlineOrFile(k).trim());

@@ -173,7 +173,7 @@ async function checkpoint(opts: Common & WitnessOptions & { out?: string }) {
   if (opts.out) writeFileSync(opts.out, cp.note);
   if (opts.json) {
     const cosignatures = report.present.filter((c) => c.status === "verified").map((c) => ({ name: c.name, keyId: parseInt(c.keyId, 16), timestamp: Date.parse(c.time!) / 1000 }));
-    out(JSON.stringify({ origin: cp.origin, size: cp.size, root: toBase64(cp.root), rootHex: toHex(cp.root), signatures: note.sigs.map((s) => s.name), cosignatures, witnesses: report.present, witnessQuorum: quorum, note: cp.note }));
+    out(JSON.stringify({ origin: cp.origin, size: cp.size, root: toBase64(cp.root), rootHex: toHex(cp.root), signatures: note.sigs.map((s) => s.name), cosignatures, witnesses: report.present, witnessQuorum: report.rule ?? report.quorum, note: cp.note }));
   } else {
     out(`origin:  ${cp.origin}\nsize:    ${cp.size}\nroot:    ${toBase64(cp.root)} (hex ${toHex(cp.root)})`);
     out(`signed:  ${note.sigs.map((s) => `${s.name}+${s.keyId.toString(16).padStart(8, "0")}`).join(", ")}`);
@@ -470,6 +470,7 @@ export function program(): Command {
     .option("--online", "also prove inclusion in the log's current tree from its tiles (--url)")
     .option("--witness-key <vkey...>", "witness cosignature verifier keys: check the cosignatures on the entry's checkpoint")
     .option("--witness-quorum <k>", "fail unless at least k of the --witness-key witnesses cosigned the entry's checkpoint")
+    .option("--witness-policy <file>", "a C2SP tlog-policy file (or its text): its witnesses and quorum (groups, k of n) instead of --witness-key/--witness-quorum")
     .option("--json", "print the checks as JSON")
     .action(run((f, o) => verify(f, o)));
 
@@ -477,6 +478,7 @@ export function program(): Command {
     .option("--out <file>", "save the signed checkpoint (to start a monitor, or for consistency later)")
     .option("--witness-key <vkey...>", "witness cosignature verifier keys to check (repeatable)")
     .option("--witness-quorum <k>", "fail unless at least k of the --witness-key witnesses cosigned the checkpoint")
+    .option("--witness-policy <file>", "a C2SP tlog-policy file (or its text): its witnesses and quorum (groups, k of n) instead of --witness-key/--witness-quorum")
     .option("--json", "print as JSON")
     .action(run((o) => checkpoint(o)));
 
@@ -493,6 +495,7 @@ export function program(): Command {
     .option("--webhook <url>", "POST each match (and a fork alert) as JSON to this URL")
     .option("--witness-key <vkey...>", "witness cosignature verifier keys: a cosignature by one on the log's checkpoint must verify")
     .option("--witness-quorum <k>", "stop (exit 1) unless at least k of the --witness-key witnesses cosigned the log's checkpoint")
+    .option("--witness-policy <file>", "a C2SP tlog-policy file (or its text): its witnesses and quorum (groups, k of n) instead of --witness-key/--witness-quorum")
     .option("--json", "JSON lines on stdout")
     .option("--follow", "keep following; without it, catch up once and exit")
     .option("--interval <seconds>", "polling interval with --follow", "10")
@@ -546,10 +549,11 @@ export function program(): Command {
 
   const w = p.command("witness").description("C2SP tlog-witness: make a witness key, or have a witness cosign the log's checkpoint");
   w.command("key")
-    .description("generate a witness cosignature key (type 0x04): WITNESS_SIGNING_KEY and its verifier key")
+    .description("generate a witness cosignature key (Ed25519, type 0x04; or ML-DSA-44, type 0x06): WITNESS_SIGNING_KEY and its verifier key")
     .argument("<name>", "the witness name, e.g. witness.example.com/w1")
-    .action(run(async (name: string) => {
-      const { skey, vkey } = generateCosignatureKey(name);
+    .option("--ml-dsa", "an ML-DSA-44 key (C2SP tlog-cosignature: SHOULD for new witnesses; 3.2 KB cosignatures)")
+    .action(run(async (name: string, o: { mlDsa?: boolean }) => {
+      const { skey, vkey } = generateCosignatureKey(name, undefined, o.mlDsa ? "ml-dsa-44" : "ed25519");
       out(`WITNESS_SIGNING_KEY=${skey}\nverifier key: ${vkey}`);
       return EXIT.OK;
     }));

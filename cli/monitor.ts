@@ -16,6 +16,7 @@ import { createHash } from "node:crypto";
 import { TileReader, type PathFetcher } from "../src/client/tile-reader.ts";
 import { checkCosignatures, type CosignatureReport } from "../src/client/verify-checkpoint.ts";
 import type { CosignatureVerifier } from "../src/tlog/cosignature.ts";
+import type { Quorum } from "../src/witnessing/policy.ts";
 import { parseBundle } from "../src/tlog/bundle.ts";
 import type { Checkpoint } from "../src/tlog/checkpoint.ts";
 import { bytesEqual, toBase64 } from "../src/tlog/encoding.ts";
@@ -50,7 +51,7 @@ export interface MonitorOptions {
   verifiers: readonly NoteVerifier[];
   /** Witness keys: a cosignature by one that does not verify fails the step; at least `witnessQuorum` must have cosigned. */
   witnesses?: readonly CosignatureVerifier[];
-  witnessQuorum?: number;
+  witnessQuorum?: number | Quorum;
   /** The saved checkpoint note, or null to start from the empty tree. */
   saved: string | null;
   watch: Watch;

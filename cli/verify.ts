@@ -12,6 +12,7 @@ import type { ClaimCheck } from "../src/client/claims.ts";
 import { v1LogKey, type LogKey, type V1LogKey } from "../src/client/verify-checkpoint.ts";
 import { NotAnEntryError, parseLogEntry, verifyLogEntry, type LogEntryClaims } from "../src/client/verify-entry.ts";
 import type { CosignatureVerifier } from "../src/tlog/cosignature.ts";
+import type { Quorum } from "../src/witnessing/policy.ts";
 import { CliError, inlineOrFile, pathFetcher, usage, verifyFailure } from "./common.ts";
 
 /** Reads an entry file's text: a usage error when it is not an entry, a verification failure when it is a damaged one. */
@@ -49,7 +50,7 @@ export interface VerifyFileOptions {
   logKeys: readonly LogKey[];
   v1Key: V1LogKey | null;
   witnesses: readonly CosignatureVerifier[];
-  witnessQuorum: number;
+  witnessQuorum: number | Quorum;
   artifact?: Uint8Array;
   /** Also prove inclusion in the current tree of the log at this URL or directory. */
   online?: string;

@@ -10,9 +10,12 @@
  * - In-memory state changes only after the commit; after any failure it is dropped and reloaded from
  *   SQLite (src/sequencer/recovery.ts), which re-uploads staged objects before anything else happens.
  * - Rounds never overlap; the pool is swapped synchronously, so no leaf joins a round in progress.
- * - Witnesses (src/witnessing/collection.ts): with a quorum k > 0 a round's waiters are answered only once k
- *   witnesses cosigned its checkpoint, else they get 503 and the alarm asks again; with k = 0 cosignatures
- *   are collected after publishing.
+ * - Witnesses (WITNESSES, WITNESS_QUORUM; src/witnessing/cosigner.ts): with a quorum k > 0 a round's
+ *   checkpoint is published, and its waiters answered, only once k witnesses cosigned it; otherwise the
+ *   round stays committed and uploaded, its waiters get 503 (a retry finds the entry's index once a
+ *   later checkpoint is published) and the alarm asks again. With k = 0 cosignatures are collected
+ *   after publishing and the same checkpoint is republished with them. Checkpoint writes never go
+ *   back to an older size (the publisher ignores older offers).
  * @module
  */
 import { DurableObject } from "cloudflare:workers";

@@ -9,19 +9,9 @@
  * @module
  */
 import { DurableObject } from "cloudflare:workers";
-import { decide, type Transition, type WitnessedState } from "../src/witness/protocol.ts";
+import { decide, type Transition, type WitnessedState, type WitnessObject, type WitnessUpdate } from "../src/witness/protocol.ts";
 
-export interface WitnessUpdate {
-  origin: string;
-  oldSize: number;
-  proof: Uint8Array[];
-  size: number;
-  root: Uint8Array;
-  /** The checkpoint note as received, kept for monitoring and debugging. */
-  note: string;
-}
-
-export class Witness extends DurableObject<Env> {
+export class Witness extends DurableObject<Env> implements WitnessObject {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec(

@@ -18,6 +18,7 @@ import type { ClaimCheck } from "../src/client/claims.ts";
 import { TileReader, type PathFetcher, type VerifiedCheckpoint } from "../src/client/tile-reader.ts";
 import { checkCosignatures, describeCosignatureReport, type V1LogKey } from "../src/client/verify-checkpoint.ts";
 import { parseLogEntry, verifyEntryInclusion, verifyLogEntry } from "../src/client/verify-entry.ts";
+import { describeWitnessedTime, witnessedTime } from "../src/client/witnessed-time.ts";
 import type { CosignatureVerifier } from "../src/tlog/cosignature.ts";
 import { bytesEqual, toHex } from "../src/tlog/encoding.ts";
 import { hashLeaf } from "../src/tlog/hash.ts";
@@ -114,7 +115,11 @@ export async function verifyEntry(e: EntryToVerify, update: (checks: Check[]) =>
     const r = checkCosignatures(cp.note, [parseVerifierKey(e.vkey)], witnesses, 0);
     if (r.present.length === 0 && witnesses.length === 0) set("witnesses", "skipped", "no cosignatures on the checkpoint, and no witness key pinned");
     else if (r.verified === 0) set("witnesses", "skipped", `${r.present.length} present, none by a pinned witness key: ${r.present.map((c) => c.name).join(", ") || "none"}`);
-    else set("witnesses", "verified", describeCosignatureReport(r));
+    else {
+      // Time from witnesses: the entry (proven into this checkpoint below) was logged no later than this.
+      const w = witnessedTime(r, cp.size);
+      set("witnesses", "verified", describeCosignatureReport(r) + (w ? `; ${describeWitnessedTime(w)}` : ""));
+    }
   } catch (err) {
     set("witnesses", "failed", why(err));
   }

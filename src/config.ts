@@ -11,7 +11,7 @@
 import { DEFAULT_CHECKPOINT_WRITE_GAP_MS } from "./sequencer/checkpoint-publisher.ts";
 import { MAX_ENTRY_BYTES } from "./tlog/bundle.ts";
 import { isValidKeyName } from "./tlog/note.ts";
-import { parseWitnessPolicy, type WitnessPolicy } from "./witness/log-witnesses.ts";
+import { parseWitnessPolicy, type WitnessPolicy } from "./witnessing/policy.ts";
 
 /** Default MAX_POOL_BYTES (pool and round in progress) and MAX_ROUND_BYTES: see LogConfig. */
 export const DEFAULT_MAX_POOL_BYTES = 24 << 20;
@@ -54,6 +54,7 @@ export const PER_SHARD_SETTINGS = [
   "WITNESSES",
   "WITNESS_QUORUM",
   "WITNESS_TIMEOUT_MS",
+  "WITNESS_POLICY",
   "ACCEPT_NON_DEFAULT_KEY_DETAILS",
 ] as const;
 export type PerShardSetting = (typeof PER_SHARD_SETTINGS)[number];
@@ -117,7 +118,7 @@ export interface LogConfig {
    * (src/rekor/v2/verifier.ts VerifierPolicy), so they are refused unless the operator opts in.
    */
   acceptNonDefaultKeyDetails: boolean;
-  /** Witnesses asked to cosign each checkpoint, and how many must before it is published (src/witness/log-witnesses.ts). */
+  /** Witnesses asked to cosign each checkpoint, and how many must before it is published (src/witnessing/policy.ts). */
   witnesses: WitnessPolicy;
 }
 
@@ -197,6 +198,6 @@ export function parseLogConfig(env: object, name: string, state: ShardState): Lo
     validUntil: rfc3339(s("LOG_VALID_UNTIL"), shardSettingName("LOG_VALID_UNTIL", name)),
     operator: s("LOG_OPERATOR") ?? origin.split("/")[0]!.replace(/:\d+$/, ""),
     acceptNonDefaultKeyDetails: bool(s("ACCEPT_NON_DEFAULT_KEY_DETAILS"), shardSettingName("ACCEPT_NON_DEFAULT_KEY_DETAILS", name)),
-    witnesses: parseWitnessPolicy(s("WITNESSES"), s("WITNESS_QUORUM"), s("WITNESS_TIMEOUT_MS"), `witnesses of shard ${name}`),
+    witnesses: parseWitnessPolicy(s("WITNESSES"), s("WITNESS_QUORUM"), s("WITNESS_TIMEOUT_MS"), `witnesses of shard ${name}`, s("WITNESS_POLICY")),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { addCheckpoint, plainText } from "../witness/add-checkpoint.ts";
-import { MAX_REQUEST_BYTES, readWitnessConfig } from "../witness/protocol.ts";
+import { MAX_REQUEST_BYTES, readWitnessConfig, witnessObjects } from "../witness/protocol.ts";
 import { readBoundedBody } from "./bounded-body.ts";
 
 /** Mounted at /witness. */
@@ -16,7 +16,7 @@ witness.post("/add-checkpoint", async (c) => {
   if (readWitnessConfig(settings) === null) return plainText("this deployment does not run a witness", 404);
   const body = await readBoundedBody(c.req.raw, MAX_REQUEST_BYTES);
   if (body === null) return plainText(`request body exceeds ${MAX_REQUEST_BYTES} bytes`, 413);
-  return addCheckpoint(settings, c.env.WITNESS, body);
+  return addCheckpoint(settings, witnessObjects(c.env.WITNESS), body);
 });
 
 witness.on(["GET", "PUT", "DELETE", "PATCH"], "/add-checkpoint", () => plainText("method not allowed: use POST", 405, { Allow: "POST" }));

@@ -17,6 +17,7 @@ export type Claim =
   | "root hash"
   | "signed entry timestamp"
   | "witness cosignatures"
+  | "time from witnesses"
   | "certificate validity"
   | "artifact digest";
 

@@ -11,8 +11,9 @@
  *   under `<name>` with key hint SHA-256(SPKI)[:4] (Rekor pkg/util/signed_note.go). Rekor's own check
  *   (pkg/verify VerifyCheckpointSignature) stops at the signature; here the origin must also be
  *   `<signer's name> - <tree ID>`, and an entry's UUID must carry that tree ID (verify-entry.ts).
- * - Witness cosignatures (C2SP tlog-cosignature): every signature that is not the log's is listed;
- *   the ones by a given witness key must verify, and at least `quorum` of those keys must have cosigned.
+ * - Witness cosignatures (C2SP tlog-cosignature, Ed25519 or ML-DSA-44): every signature that is not the
+ *   log's is listed; the ones by a given witness key must verify, and those that verify must meet the quorum:
+ *   at least k of the keys, or a C2SP tlog-policy quorum (src/witnessing/policy.ts).
  * Pure: runs in Node (CLI, monitor), the browser (explorer) and workerd.
  * @module
  */
@@ -22,6 +23,7 @@ import { bytesEqual, fromBase64, fromHex, toHex } from "../tlog/encoding.ts";
 import { sha256Bytes } from "../tlog/hash.ts";
 import { ALG_ED25519, keyHash, newVerifier, openNote, parseNote, parseVerifierKey, type NoteVerifier } from "../tlog/note.ts";
 import { p256 } from "@noble/curves/nist.js";
+import { describeQuorum, quorumMet, quorumSize, type Quorum } from "../witnessing/policy.ts";
 import { ClaimError } from "./claims.ts";
 
 /** A log's checkpoint key, with the log ID entries signed by it carry (Rekor v2 `logId.keyId`, hex), when known. */
@@ -164,7 +166,10 @@ export interface PresentCosignature {
 export interface CosignatureReport {
   present: PresentCosignature[];
   verified: number;
+  /** The fewest cosignatures that can meet the quorum. */
   quorum: number;
+  /** A witness policy's quorum in words (`2 of (X, 1 of (Y1, Y2))`), null for k of the given keys. */
+  rule: string | null;
   /** Why the cosignatures do not satisfy the witness keys and quorum (an invalid one, or fewer than the quorum), or null. */
   failure: string | null;
 }
@@ -176,7 +181,7 @@ const hex8 = (n: number) => n.toString(16).padStart(8, "0");
  * like the origin: `<origin>`, or `<name>` for a Rekor v1 origin `<name> - <tree ID>`).
  * @throws MalformedError when the note does not parse.
  */
-export function cosignatureReport(note: string, logKeys: readonly NoteVerifier[], witnesses: readonly CosignatureVerifier[], quorum: number): CosignatureReport {
+export function cosignatureReport(note: string, logKeys: readonly NoteVerifier[], witnesses: readonly CosignatureVerifier[], quorum: number | Quorum): CosignatureReport {
   const n = parseNote(note);
   const origin = n.text.split("\n")[0]!;
   const isLogs = (name: string, keyId: number) => name === origin || origin.startsWith(`${name} - `) || logKeys.some((v) => v.name === name && v.keyId === keyId);
@@ -190,27 +195,32 @@ export function cosignatureReport(note: string, logKeys: readonly NoteVerifier[]
   });
   // One witness key counts once, however many lines it has.
   const verified = new Set(valid.map((v) => `${v.name}+${v.keyId}`)).size;
+  const cosigned = (v: CosignatureVerifier) => valid.some((c) => c.name === v.name && c.keyId === v.keyId);
+  const rule = typeof quorum === "number" ? null : quorum;
+  const size = typeof quorum === "number" ? quorum : quorumSize(quorum);
   let failure: string | null = null;
   if (invalid.length > 0) failure = `invalid cosignature by ${invalid.map((c) => c.name).join(", ")}`;
-  else if (verified < quorum) {
-    const missing = witnesses.filter((v) => !valid.some((c) => c.name === v.name && c.keyId === v.keyId)).map((v) => v.name);
-    failure = `only ${verified} of the ${quorum} required witness cosignatures verify (missing: ${missing.join(", ")})`;
+  else if (rule ? !quorumMet(rule, (w) => cosigned(w.verifier)) : verified < size) {
+    const missing = witnesses.filter((v) => !cosigned(v)).map((v) => v.name);
+    failure = rule
+      ? `the verified cosignatures (${verified}) do not meet the witness policy's quorum ${describeQuorum(rule)} (missing: ${missing.join(", ")})`
+      : `only ${verified} of the ${size} required witness cosignatures verify (missing: ${missing.join(", ")})`;
   }
-  return { present, verified, quorum, failure };
+  return { present, verified, quorum: size, rule: rule && describeQuorum(rule), failure };
 }
 
 /** One line summing up a report that has no failure. */
 export function describeCosignatureReport(r: CosignatureReport): string {
   const verified = r.present.filter((c) => c.status === "verified").map((c) => c.name);
   const unchecked = r.present.filter((c) => c.status === "unchecked").length;
-  return `${r.present.length} present${verified.length > 0 ? `, verified: ${verified.join(", ")}` : ""}${unchecked > 0 ? `, ${unchecked} not checked (no witness key)` : ""}${r.quorum > 0 ? `; quorum ${r.quorum} met` : ""}`;
+  return `${r.present.length} present${verified.length > 0 ? `, verified: ${verified.join(", ")}` : ""}${unchecked > 0 ? `, ${unchecked} not checked (no witness key)` : ""}${r.quorum > 0 ? `; quorum ${r.rule ?? r.quorum} met` : ""}`;
 }
 
 /**
  * Checks the cosignatures of a checkpoint a verifier shows or uses. @throws ClaimError ("witness cosignatures")
  * when one by a given witness key fails or fewer than `quorum` verify.
  */
-export function checkCosignatures(note: string, logKeys: readonly NoteVerifier[], witnesses: readonly CosignatureVerifier[], quorum: number): CosignatureReport {
+export function checkCosignatures(note: string, logKeys: readonly NoteVerifier[], witnesses: readonly CosignatureVerifier[], quorum: number | Quorum): CosignatureReport {
   let r: CosignatureReport;
   try {
     r = cosignatureReport(note, logKeys, witnesses, quorum);

@@ -41,6 +41,8 @@ import { checkInclusion } from "../tlog/proof.ts";
 import { ClaimChecks, ClaimError, type ClaimCheck } from "./claims.ts";
 import { entryFacts } from "../entry/facts.ts";
 import { checkCosignatures, describeCosignatureReport, isV1CheckpointNote, openCheckpoint, type LogKey, type OpenedCheckpoint, type V1LogKey } from "./verify-checkpoint.ts";
+import { describeWitnessedTime, witnessedTime } from "./witnessed-time.ts";
+import type { Quorum } from "../witnessing/policy.ts";
 
 export interface EntryProof {
   logIndex: number;
@@ -169,8 +171,8 @@ export interface EntryTrust {
   /** The log's Rekor v1 keys: SETs and v1 checkpoints. */
   v1Keys?: readonly V1LogKey[];
   witnesses?: readonly CosignatureVerifier[];
-  /** At least this many of `witnesses` must have cosigned the entry's checkpoint. */
-  witnessQuorum?: number;
+  /** At least this many of `witnesses` must have cosigned the entry's checkpoint, or a witness policy's quorum. */
+  witnessQuorum?: number | Quorum;
   /** The artifact's digests `sha256:<hex>` (sha384:, sha512:): the entry must log one of them. */
   artifactDigests?: readonly string[];
   /** How the caller's user gives a v1 key, for the message when one is needed (e.g. "give --v1-key"). */
@@ -295,10 +297,13 @@ export function verifyLogEntry(e: LogEntryClaims, trust: EntryTrust): VerifiedEn
       if (!(err instanceof ClaimError)) throw err;
       checks.fail(err.claim, err.detail);
     }
-    if (report && (report.present.length > 0 || witnesses.length > 0 || quorum > 0)) {
+    if (report && (report.present.length > 0 || witnesses.length > 0 || report.quorum > 0)) {
       checks.run("witness cosignatures", () => describeCosignatureReport(report));
-      const times = report.present.flatMap((c) => (c.timestamp !== undefined ? [c.timestamp] : []));
-      if (times.length > 0) cosignedAt = Math.min(...times);
+      const witnessed = cp ? witnessedTime(report, cp.size) : null;
+      if (witnessed) {
+        cosignedAt = witnessed.time;
+        checks.run("time from witnesses", () => describeWitnessedTime(witnessed));
+      }
     }
   }
 

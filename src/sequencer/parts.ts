@@ -7,14 +7,14 @@
 import { signingKeys } from "../log/keys.ts";
 import { newSigner } from "../tlog/note.ts";
 import { WitnessCollection, type WitnessedLog } from "../witnessing/collection.ts";
-import { Cosigner } from "./cosigner.ts";
+import { Cosigner } from "../witnessing/cosigner.ts";
 import type { LogDatabase } from "./database.ts";
 import { IndexOutbox } from "./index-outbox.ts";
 import { Publication } from "./publication.ts";
 import type { WriteStats } from "./publish.ts";
 import type { RoundDeps } from "./round.ts";
 import type { StoreContext, StoresFactory } from "./stores.ts";
-import { WitnessState } from "./witness-state.ts";
+import { WitnessState } from "../witnessing/state.ts";
 
 export interface SequencerParts {
   deps: RoundDeps;

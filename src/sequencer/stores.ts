@@ -10,8 +10,8 @@ import type { LogConfig } from "../config.ts";
 import { deadlineHotStore, deadlineObjectStore, deadlineSearchIndex } from "../storage/deadline.ts";
 import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore, type HotStore, type ObjectStore } from "../storage/object-store.ts";
 import { d1SearchIndex, type SearchIndex } from "../storage/search-index.ts";
-import { witnessCall } from "../witness/witness-client.ts";
-import type { WitnessCall } from "./cosign.ts";
+import { witnessCall } from "../witnessing/client.ts";
+import type { WitnessCall } from "../witnessing/cosign.ts";
 import type { RoundStep } from "./publish.ts";
 
 /**

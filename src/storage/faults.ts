@@ -5,7 +5,7 @@
  * with `faultyStores`; the deployed one never does.
  * @module
  */
-import type { WitnessCall } from "../sequencer/cosign.ts";
+import type { WitnessCall } from "../witnessing/cosign.ts";
 import type { RoundStep } from "../sequencer/publish.ts";
 import type { SequencerStores } from "../sequencer/stores.ts";
 import { toHex } from "../tlog/encoding.ts";

@@ -5,20 +5,19 @@
  * Errors are plain text, as the spec's clients expect (a 409 body is exactly `<size>\n`).
  *
  * The HTTP route (src/api/witness.ts) and a log that witnesses itself through the binding
- * (src/witness/witness-client.ts) both call this, so both get the same checks.
+ * (src/witnessing/client.ts) both call this, so both get the same checks.
  * @module
  */
-import type { Witness } from "../../durable-objects/witness.ts";
 import { utf8Decode } from "../tlog/encoding.ts";
 import { MalformedError, ProofError } from "../tlog/errors.ts";
 import { openNote } from "../tlog/note.ts";
-import { MAX_REQUEST_BYTES, parseAddCheckpoint, readWitnessConfig, SIZE_CONTENT_TYPE } from "./protocol.ts";
+import { MAX_REQUEST_BYTES, parseAddCheckpoint, readWitnessConfig, SIZE_CONTENT_TYPE, type WitnessFor } from "./protocol.ts";
 
 const text = (body: string, status: number, headers: Record<string, string> = {}) =>
   new Response(body.endsWith("\n") ? body : body + "\n", { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
 
-/** The request body as received; `witness` is the Witness Durable Object namespace to use. */
-export async function addCheckpoint(env: Record<string, unknown>, witness: DurableObjectNamespace<Witness>, raw: Uint8Array): Promise<Response> {
+/** The request body as received; `witnessFor` finds the Witness object of a log origin. */
+export async function addCheckpoint(env: Record<string, unknown>, witnessFor: WitnessFor, raw: Uint8Array): Promise<Response> {
   const config = readWitnessConfig(env);
   if (config === null) return text("this deployment does not run a witness", 404);
   if (raw.length > MAX_REQUEST_BYTES) return text(`request body exceeds ${MAX_REQUEST_BYTES} bytes`, 413);
@@ -38,8 +37,7 @@ export async function addCheckpoint(env: Record<string, unknown>, witness: Durab
     throw e;
   }
   if (req.oldSize > req.checkpoint.size) return text(`old size ${req.oldSize} is larger than the checkpoint size ${req.checkpoint.size}`, 400);
-  const stub = witness.get(witness.idFromName(req.checkpoint.origin));
-  const t = await stub.update({
+  const t = await witnessFor(req.checkpoint.origin).update({
     origin: req.checkpoint.origin,
     oldSize: req.oldSize,
     proof: req.proof,

@@ -76,8 +76,9 @@ export interface WitnessConfig {
 
 /**
  * Reads the witness configuration from the environment:
- * - `WITNESS_SIGNING_KEY` (secret): `PRIVATE+KEY+<witness name>+<hex id>+<base64(0x04 || 32-byte seed)>`,
- *   a cosignature key (type byte 0x04; src/tlog/cosignature.ts). `edgelog witness key <name>` makes one.
+ * - `WITNESS_SIGNING_KEY` (secret): `PRIVATE+KEY+<witness name>+<hex id>+<base64(type || 32-byte seed)>`,
+ *   a cosignature key, Ed25519 (type byte 0x04) or ML-DSA-44 (0x06): the witness signs with its type
+ *   (src/tlog/cosignature.ts). `edgelog witness key <name> [--ml-dsa]` makes one.
  * - `WITNESSED_LOGS`: the logs' verifier keys `<origin>+<hex id>+<base64(0x01 || pub)>`, separated by
  *   commas or whitespace. The key name is the checkpoint origin (as for edgelog's shards and C2SP logs);
  *   several keys with one name are all trusted for that origin.
@@ -95,6 +96,28 @@ export function readWitnessConfig(env: Record<string, unknown>): WitnessConfig |
   }
   return { signer, logs };
 }
+
+/** One add-checkpoint request whose log signature verified, handed to the origin's Witness object. */
+export interface WitnessUpdate {
+  origin: string;
+  oldSize: number;
+  proof: Uint8Array[];
+  size: number;
+  root: Uint8Array;
+  /** The checkpoint note as received, kept for monitoring and debugging. */
+  note: string;
+}
+
+/**
+ * The Witness object's RPC surface (durable-objects/witness.ts implements it): compare with what was last
+ * cosigned for the origin, check and persist atomically.
+ */
+export interface WitnessObject {
+  update(u: WitnessUpdate): Promise<Transition>;
+}
+
+/** The Witness object that keeps the state of one log origin (a Durable Object binding's idFromName + get). */
+export type WitnessFor = (origin: string) => WitnessObject;
 
 /** What the witness last cosigned for one origin. */
 export interface WitnessedState {
@@ -137,4 +160,9 @@ export function decide(known: WitnessedState | null, oldSize: number, proof: rea
     return { kind: "unprocessable", message: `consistency proof from size ${oldSize} to ${size} does not verify` };
   }
   return { kind: "cosign", persist: { size, root } };
+}
+
+/** The Witness objects of a Durable Object binding whose class implements WitnessObject, one per origin. */
+export function witnessObjects<T extends Rpc.DurableObjectBranded & WitnessObject>(ns: DurableObjectNamespace<T>): WitnessFor {
+  return (origin) => ns.get(ns.idFromName(origin));
 }

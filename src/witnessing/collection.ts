@@ -9,7 +9,7 @@
  *   asked again (by the alarm, brought forward), and published once k cosigned.
  * @module
  */
-import type { Cosigner } from "../sequencer/cosigner.ts";
+import type { Cosigner } from "./cosigner.ts";
 import type { AddResult } from "../sequencer/protocol.ts";
 import type { LogState } from "../sequencer/round.ts";
 

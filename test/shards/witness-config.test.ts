@@ -1,4 +1,4 @@
-// The witness policy of a shard (src/witness/log-witnesses.ts via src/config.ts): off by default, read
+// The witness policy of a shard (src/witnessing/policy.ts via src/config.ts): off by default, read
 // per shard by suffix, and refused with a message naming the setting when it is wrong.
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../../src/log/shards.ts";
@@ -10,7 +10,7 @@ const w2 = generateCosignatureKey("witness.example/w2").vkey;
 
 describe("witness configuration", () => {
   it("is off unless configured", () => {
-    expect(readConfig({}).witnesses).toMatchObject({ witnesses: [], quorum: 0, timeoutMs: 5000 });
+    expect(readConfig({}).witnesses).toMatchObject({ witnesses: [], rule: { kind: "none" }, quorum: 0, timeoutMs: 5000 });
   });
 
   it("reads the list, quorum and timeout per shard, falling back to the plain names", () => {
@@ -32,7 +32,7 @@ describe("witness configuration", () => {
   it("refuses a bad entry, key, address, duplicate, quorum or timeout, naming it", () => {
     const bad = (vars: Record<string, string>) => () => readConfig(vars);
     expect(bad({ WITNESSES: w1 })).toThrow(/must be "<verifier key> <https URL or binding:NAME>"/);
-    expect(bad({ WITNESSES: `${generateKey("w").vkey} https://w.example` })).toThrow(/witness verifier key.*type byte must be 0x04/);
+    expect(bad({ WITNESSES: `${generateKey("w").vkey} https://w.example` })).toThrow(/witness verifier key.*type byte must be 0x04 \(Ed25519\) or 0x06/);
     expect(bad({ WITNESSES: `${w1} ftp://w.example` })).toThrow(/must be https/);
     expect(bad({ WITNESSES: `${w1} binding:` })).toThrow(/binding:NAME needs a binding name/);
     expect(bad({ WITNESSES: `${w1} witness.example` })).toThrow(/neither a URL nor binding:NAME/);

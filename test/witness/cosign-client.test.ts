@@ -1,9 +1,9 @@
-// The log's side of C2SP tlog-witness (src/sequencer/cosign.ts) against an in-memory witness that makes
+// The log's side of C2SP tlog-witness (src/witnessing/cosign.ts) against an in-memory witness that makes
 // the real witness's decisions (src/witness/protocol.ts decide) and cosigns with a real key; and every
 // checkpoint parser reading a note that carries cosignature lines.
 import { describe, expect, it } from "vitest";
 import { TileReader } from "../../src/client/tile-reader.ts";
-import { requestCosignature, withCosignatures, type WitnessCall, type WitnessSizes } from "../../src/sequencer/cosign.ts";
+import { requestCosignature, withCosignatures, type WitnessCall, type WitnessSizes } from "../../src/witnessing/cosign.ts";
 import { formatCheckpoint, parseCheckpoint } from "../../src/tlog/checkpoint.ts";
 import { generateCosignatureKey, newCosignatureSigner, newCosignatureVerifier, verifyCosignatures } from "../../src/tlog/cosignature.ts";
 import { utf8Encode } from "../../src/tlog/encoding.ts";
@@ -11,7 +11,7 @@ import { hashLeaf } from "../../src/tlog/hash.ts";
 import { generateKey, newSigner, newVerifier, openNote, parseNote, signNote } from "../../src/tlog/note.ts";
 import { memoryHashReader } from "../../src/tlog/proof.ts";
 import { naiveRoot } from "../../src/tlog/tree.ts";
-import type { LogWitness } from "../../src/witness/log-witnesses.ts";
+import type { LogWitness } from "../../src/witnessing/policy.ts";
 import { decide, formatAddCheckpoint, parseAddCheckpoint, SIZE_CONTENT_TYPE, type WitnessedState } from "../../src/witness/protocol.ts";
 
 const ORIGIN = "example.com/cosign-client";

@@ -1,19 +1,19 @@
-// The sequencer's cosigner (src/sequencer/cosigner.ts) with in-memory witnesses that decide like the
+// The sequencer's cosigner (src/witnessing/cosigner.ts) with in-memory witnesses that decide like the
 // real one: consistency proofs from the log's own tiles (partial ones from the right edge, full ones
 // from the object store), publication as soon as the quorum is met while a slow witness still works,
 // one request per witness at a time, and the slow witness's late cosignature kept for later.
 import { describe, expect, it } from "vitest";
-import { Cosigner, type CosignStore, type CosignState } from "../../src/sequencer/cosigner.ts";
-import type { WitnessCall } from "../../src/sequencer/cosign.ts";
+import { Cosigner, type CosignStore, type CosignState } from "../../src/witnessing/cosigner.ts";
+import type { WitnessCall } from "../../src/witnessing/cosign.ts";
 import type { ObjectStore } from "../../src/storage/object-store.ts";
 import { formatCheckpoint } from "../../src/tlog/checkpoint.ts";
-import { generateCosignatureKey, newCosignatureSigner, newCosignatureVerifier, verifyCosignatures } from "../../src/tlog/cosignature.ts";
+import { generateCosignatureKey, newCosignatureSigner, newCosignatureVerifier, verifyCosignatures, type CosignatureType } from "../../src/tlog/cosignature.ts";
 import { utf8Encode } from "../../src/tlog/encoding.ts";
 import { hashLeaf } from "../../src/tlog/hash.ts";
 import { generateKey, newSigner, parseNote, signNote } from "../../src/tlog/note.ts";
 import { tilePath } from "../../src/tlog/tile.ts";
 import { appendLeaves, edgeRoot, emptyEdge, type RightEdge } from "../../src/tlog/tree.ts";
-import type { LogWitness } from "../../src/witness/log-witnesses.ts";
+import { parseWitnessPolicy, thresholdQuorum, type LogWitness } from "../../src/witnessing/policy.ts";
 import { decide, parseAddCheckpoint, SIZE_CONTENT_TYPE, type WitnessedState } from "../../src/witness/protocol.ts";
 
 const ORIGIN = "example.com/cosigner";
@@ -66,8 +66,8 @@ interface FakeWitness {
   release: () => void;
 }
 
-function witness(name: string, hold = false): FakeWitness {
-  const k = generateCosignatureKey(name);
+function witness(name: string, hold = false, type: CosignatureType = "ed25519"): FakeWitness {
+  const k = generateCosignatureKey(name, undefined, type);
   return {
     w: { name, vkey: k.vkey, verifier: newCosignatureVerifier(k.vkey), target: { kind: "url", url: `https://${name}` } },
     skey: k.skey,
@@ -102,7 +102,7 @@ describe("the cosigner", () => {
   it("proves consistency from the witness's size with the log's own tiles (full ones from the store)", async () => {
     const log = growingLog();
     const a = witness("a.example/w");
-    const c = new Cosigner({ witnesses: [a.w], quorum: 1, timeoutMs: 1000 }, memoryStore(), callFor([a]), log.objects);
+    const c = new Cosigner({ witnesses: [a.w], rule: thresholdQuorum([a.w], 1), quorum: 1, timeoutMs: 1000 }, memoryStore(), callFor([a]), log.objects);
     const first = await c.forPublication(log.grow(300));
     expect(first !== null && cosignedBy(first, a)).toBe(true);
     // 300 → 1100: the proof needs hashes of full tiles written in earlier rounds; the witness checks it.
@@ -118,7 +118,7 @@ describe("the cosigner", () => {
     const fast = witness("fast.example/w");
     const slow = witness("slow.example/w", true);
     const store = memoryStore();
-    const c = new Cosigner({ witnesses: [slow.w, fast.w], quorum: 1, timeoutMs: 1000 }, store, callFor([slow, fast]), log.objects);
+    const c = new Cosigner({ witnesses: [slow.w, fast.w], rule: thresholdQuorum([slow.w, fast.w], 1), quorum: 1, timeoutMs: 1000 }, store, callFor([slow, fast]), log.objects);
     const state = log.grow(20);
     const note = await c.forPublication(state);
     expect(note !== null && cosignedBy(note, fast) && !cosignedBy(note, slow)).toBe(true);
@@ -139,8 +139,28 @@ describe("the cosigner", () => {
     const a = witness("a.example/w");
     const b = witness("b.example/w");
     b.known = { size: 5, root: new Uint8Array(32) }; // it cosigned another tree of size 5: it refuses this log's
-    const c = new Cosigner({ witnesses: [a.w, b.w], quorum: 2, timeoutMs: 1000 }, memoryStore(), callFor([a, b]), log.objects);
+    const c = new Cosigner({ witnesses: [a.w, b.w], rule: thresholdQuorum([a.w, b.w], 2), quorum: 2, timeoutMs: 1000 }, memoryStore(), callFor([a, b]), log.objects);
     expect(await c.forPublication(log.grow(10))).toBeNull();
     expect(c.stored(10)).toHaveLength(1);
+  });
+
+  it("a tlog-policy quorum over nested groups, with an ML-DSA-44 witness: all of (pq, any of (a, b))", async () => {
+    const log = growingLog();
+    const pq = witness("pq.example/w", false, "ml-dsa-44");
+    const a = witness("a.example/w");
+    const b = witness("b.example/w", true); // slow: answers only when released
+    const text = `witness PQ ${pq.w.vkey} https://pq.example/w\nwitness A ${a.w.vkey} https://a.example/w\nwitness B ${b.w.vkey} https://b.example/w\ngroup AB any A B\ngroup all all PQ AB\nquorum all\n`;
+    const policy = parseWitnessPolicy(undefined, undefined, undefined, "test", text);
+    expect(policy.quorum).toBe(2);
+    const c = new Cosigner(policy, memoryStore(), callFor([pq, a, b]), log.objects);
+    const note = await c.forPublication(log.grow(10));
+    expect(note !== null && cosignedBy(note, pq) && cosignedBy(note, a) && !cosignedBy(note, b)).toBe(true);
+    b.hold = false;
+    b.release();
+    for (let i = 0; i < 100 && c.stored(10).length < 3; i++) await new Promise((r) => setTimeout(r, 5));
+    // Now PQ refuses: A and B cosign, as many as the quorum's size, but PQ is required.
+    pq.known = { size: 11, root: new Uint8Array(32) };
+    expect(await c.forPublication(log.grow(20))).toBeNull();
+    expect(c.stored(20)).toHaveLength(2);
   });
 });

@@ -5,7 +5,7 @@
 // signature lines at all. No published test vector has a known witness key (the spec's keys are not published), so
 // the spec's cosignature is checked for its layout, not its signature.
 import { describe, expect, it } from "vitest";
-import { requestCosignature, type WitnessCall, type WitnessSizes } from "../../src/sequencer/cosign.ts";
+import { requestCosignature, type WitnessCall, type WitnessSizes } from "../../src/witnessing/cosign.ts";
 import { formatCheckpoint } from "../../src/tlog/checkpoint.ts";
 import { cosignatureKeyId, generateCosignatureKey, newCosignatureSigner, newCosignatureVerifier } from "../../src/tlog/cosignature.ts";
 import { fromBase64, toBase64, utf8Encode } from "../../src/tlog/encoding.ts";
@@ -13,7 +13,7 @@ import { hashLeaf } from "../../src/tlog/hash.ts";
 import { generateKey, newSigner, parseNote, signNote } from "../../src/tlog/note.ts";
 import { memoryHashReader } from "../../src/tlog/proof.ts";
 import { naiveRoot } from "../../src/tlog/tree.ts";
-import type { LogWitness } from "../../src/witness/log-witnesses.ts";
+import type { LogWitness } from "../../src/witnessing/policy.ts";
 import { parseAddCheckpoint } from "../../src/witness/protocol.ts";
 
 /** tlog-cosignature.md, "Below is an example of a checkpoint that contains a cosignature." */

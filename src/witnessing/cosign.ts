@@ -10,7 +10,7 @@ import { parseCheckpoint } from "../tlog/checkpoint.ts";
 import { verifyCosignatures } from "../tlog/cosignature.ts";
 import { formatSignatureLine, parseNote, type NoteSignature } from "../tlog/note.ts";
 import { proveConsistency, type HashReader } from "../tlog/proof.ts";
-import type { LogWitness } from "../witness/log-witnesses.ts";
+import type { LogWitness } from "./policy.ts";
 import { formatAddCheckpoint, SIZE_CONTENT_TYPE } from "../witness/protocol.ts";
 
 /** One add-checkpoint exchange: the request body in, the status and body out. Throws if unreachable. */

@@ -4,10 +4,10 @@
  * route (src/witness/add-checkpoint.ts). Every request is bounded by the configured timeout.
  * @module
  */
-import type { Witness } from "../../durable-objects/witness.ts";
-import type { WitnessCall } from "../sequencer/cosign.ts";
+import type { WitnessCall } from "./cosign.ts";
 import { utf8Encode } from "../tlog/encoding.ts";
-import { addCheckpoint } from "./add-checkpoint.ts";
+import { addCheckpoint } from "../witness/add-checkpoint.ts";
+import { witnessObjects, type WitnessObject } from "../witness/protocol.ts";
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -28,9 +28,9 @@ export function witnessCall(env: Record<string, unknown>, timeoutMs: number): Wi
         url,
       );
     } else {
-      const ns = env[w.target.binding] as DurableObjectNamespace<Witness> | undefined;
+      const ns = env[w.target.binding] as DurableObjectNamespace<Rpc.DurableObjectBranded & WitnessObject> | undefined;
       if (!ns || typeof (ns as { idFromName?: unknown }).idFromName !== "function") throw new Error(`no Durable Object binding ${w.target.binding}`);
-      res = await withTimeout(addCheckpoint(env, ns, utf8Encode(body)), timeoutMs, `binding:${w.target.binding}`);
+      res = await withTimeout(addCheckpoint(env, witnessObjects(ns), utf8Encode(body)), timeoutMs, `binding:${w.target.binding}`);
     }
     return { status: res.status, contentType: res.headers.get("content-type"), body: await withTimeout(res.text(), timeoutMs, w.name) };
   };

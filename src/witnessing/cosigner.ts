@@ -1,6 +1,6 @@
 /**
  * The sequencer's side of witnessing: asks the configured witnesses to cosign a checkpoint, keeps what
- * they answered (src/sequencer/witness-state.ts), and decides the note to publish under the quorum.
+ * they answered (src/witnessing/state.ts), and decides the note to publish under the quorum.
  *
  * The consistency proofs come from the log's own tree: partial tiles from the right edge in memory,
  * full tiles (write-once, uploaded before any witness is asked) from the object store, a few cached.
@@ -10,10 +10,10 @@ import type { ObjectStore } from "../storage/object-store.ts";
 import { tileHashReader, type HashReader } from "../tlog/proof.ts";
 import { TILE_WIDTH, tilePath } from "../tlog/tile.ts";
 import { edgeTiles, type RightEdge } from "../tlog/tree.ts";
-import type { WitnessPolicy } from "../witness/log-witnesses.ts";
+import { describeQuorum, quorumMet, type WitnessPolicy } from "./policy.ts";
 import { requestCosignature, withCosignatures, type CosignOutcome, type WitnessCall, type WitnessSizes } from "./cosign.ts";
 
-/** What the cosigner keeps per witness (src/sequencer/witness-state.ts in the Durable Object). */
+/** What the cosigner keeps per witness (src/witnessing/state.ts in the Durable Object). */
 export interface CosignStore extends WitnessSizes {
   setCosignature(vkey: string, size: number, line: string): void;
   cosignatures(size: number, vkeys: readonly string[]): string[];
@@ -48,6 +48,11 @@ export class Cosigner {
     return this.known.cosignatures(size, this.policy.witnesses.map((w) => w.vkey));
   }
 
+  /** Whether the cosignatures stored on the checkpoint of `size` meet the policy's quorum. */
+  private quorumMet(size: number): boolean {
+    return quorumMet(this.policy.rule, (w) => this.known.cosignatures(size, [w.vkey]).length > 0);
+  }
+
   /** The log's note with every stored cosignature on it. */
   noteWithStored(state: CosignState): string {
     return withCosignatures(state.checkpoint.note, this.stored(state.checkpoint.size));
@@ -56,19 +61,18 @@ export class Cosigner {
   /**
    * Asks every witness to cosign the state's checkpoint (in parallel, each bounded by the timeout) and
    * returns the cosignature lines then held for it (fresh ones, and earlier ones by witnesses that did
-   * not answer this time). It returns as soon as `enough` fresh cosignatures verified, or every witness
-   * answered or failed; later answers are still recorded. A witness whose previous request is still
+   * not answer this time). It returns as soon as the held cosignatures meet the quorum (`untilQuorum`),
+   * or every witness answered or failed; later answers are still recorded. A witness whose previous request is still
    * running is not asked again meanwhile. Failures are logged, never thrown: a witness cannot break the log.
    */
-  collect(state: CosignState, enough = Infinity): Promise<string[]> {
+  collect(state: CosignState, untilQuorum = false): Promise<string[]> {
     const { size, note } = state.checkpoint;
     const reader = this.reader(state);
     const asked = this.policy.witnesses.filter((w) => !this.inFlight.has(w.vkey));
     return new Promise((resolve) => {
       let pending = asked.length;
-      let fresh = 0;
       const settle = () => {
-        if (fresh >= enough || pending === 0) resolve(this.stored(size)); // later calls are no-ops
+        if (pending === 0 || (untilQuorum && this.quorumMet(size))) resolve(this.stored(size)); // later calls are no-ops
       };
       settle();
       for (const w of asked) {
@@ -77,10 +81,8 @@ export class Cosigner {
           .catch((e: unknown): CosignOutcome => ({ witness: w, error: `${(e as Error).message ?? e}` }))
           .then((o) => {
             this.inFlight.delete(w.vkey);
-            if ("line" in o) {
-              this.known.setCosignature(w.vkey, size, o.line);
-              fresh++;
-            } else console.warn(`witness ${w.name}: no cosignature on size ${size}: ${o.error}`);
+            if ("line" in o) this.known.setCosignature(w.vkey, size, o.line);
+            else console.warn(`witness ${w.name}: no cosignature on size ${size}: ${o.error}`);
             pending--;
             settle();
           });
@@ -89,15 +91,15 @@ export class Cosigner {
   }
 
   /**
-   * The note to publish for a round (PublishStores.cosign). Quorum 0: the log's note with whatever is
-   * already held for this size, at once (collection happens after publishing). Quorum k: ask now;
-   * the note with its cosignatures if at least k verified, else null (do not publish).
+   * The note to publish for a round (PublishStores.cosign). Quorum none: the log's note with whatever is
+   * already held for this size, at once (collection happens after publishing). Otherwise ask now; the
+   * note with its cosignatures if they meet the quorum, else null (do not publish).
    */
   async forPublication(state: CosignState): Promise<string | null> {
-    if (this.policy.quorum === 0) return this.noteWithStored(state);
-    const lines = await this.collect(state, this.policy.quorum);
-    if (lines.length < this.policy.quorum) {
-      console.warn(`checkpoint of size ${state.checkpoint.size} has ${lines.length} of the ${this.policy.quorum} cosignatures required: not published`);
+    if (this.policy.rule.kind === "none") return this.noteWithStored(state);
+    const lines = await this.collect(state, true);
+    if (!this.quorumMet(state.checkpoint.size)) {
+      console.warn(`checkpoint of size ${state.checkpoint.size} has ${lines.length} cosignatures, short of the quorum ${describeQuorum(this.policy.rule)}: not published`);
       return null;
     }
     return withCosignatures(state.checkpoint.note, lines);
