@@ -19,6 +19,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
+            main: "./test/setup/worker.ts", // as in vitest.config.ts
             miniflare: { bindings: { ...testBindings(), TEST_MIGRATIONS: migrations } },
           }),
         ],
