@@ -15,6 +15,7 @@ import { indexRetrieve } from "./api/index-retrieve.ts";
 import { methodNotAllowed } from "./api/method-not-allowed.ts";
 import { testAppend } from "./api/test-append.ts";
 import { tiles } from "./api/tiles.ts";
+import { proof } from "./api/proof.ts";
 import { openapi } from "./api/openapi.ts";
 import { trust } from "./api/trust.ts";
 import { v1 } from "./api/v1.ts";
@@ -39,6 +40,7 @@ router.use("*", refuseWritesToFrozenShards);
 router.use("*", rateLimit); // per-client submissions (RATE_LIMIT_PER_MINUTE, off by default)
 router.route("/", health);
 router.route("/", tiles);
+router.route("/", proof); // offline proofs: GET /proof/<index | leaf hash | UUID>
 router.route("/", testAppend);
 router.route("/", v2);
 router.route("/", trust);

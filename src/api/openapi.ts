@@ -55,6 +55,20 @@ export const OPENAPI = {
         responses: { "200": { description: "bundle", content: octets }, "400": error("malformed tile path"), "404": error("not published") },
       },
     },
+    "/proof/{entry}": {
+      get: {
+        operationId: "getTlogProof",
+        summary:
+          "An offline proof (C2SP tlog-proof@v1, a .tlog-proof file) that the entry is in the log: the entry in the extra line, its index, the inclusion proof and the latest checkpoint with every cosignature it has. Under /<shard>/ for each shard; verify with `edgelog verify-proof`",
+        parameters: [{ name: "entry", in: "path", required: true, description: "the entry's index in the shard (decimal), leaf hash (64 hex) or Rekor v1 UUID (80 hex)", schema: { type: "string" } }],
+        responses: {
+          "200": { description: "tlog-proof (Content-Disposition: attachment; cached like the checkpoint)", content: { "text/plain; charset=utf-8": { schema: { type: "string" } } } },
+          "400": error("not an index, leaf hash or UUID"),
+          "404": error("no such entry"),
+          "503": error("no readable checkpoint yet"),
+        },
+      },
+    },
     "/api/v2/checkpoint": {
       get: {
         operationId: "getCheckpointV2",

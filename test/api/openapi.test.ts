@@ -19,6 +19,7 @@ function samples(): Record<string, Sample[]> {
     health: [{ path: "/healthz", status: 200 }],
     getCheckpoint: [{ path: "/checkpoint", status: 200 }],
     getCheckpointV2: [{ path: "/api/v2/checkpoint", status: 200 }],
+    getTlogProof: [{ path: "/proof/0", status: 200 }, { path: `/proof/${"00".repeat(32)}`, status: 404 }, { path: "/proof/x", status: 400 }],
     getTileV2: [{ path: "/api/v2/tile/0/000.p/1", status: 200 }, { path: "/api/v2/tile/0/x999/999", status: 404 }, { path: "/api/v2/tile/0/1", status: 400 }],
     getEntryBundleV2: [{ path: "/api/v2/tile/entries/000.p/1", status: 200 }, { path: "/api/v2/tile/entries/x999/999", status: 404 }, { path: "/api/v2/tile/entries/0001", status: 400 }],
     getTile: [{ path: "/tile/0/000.p/1", status: 200 }, { path: "/tile/0/x999/999", status: 404 }, { path: "/tile/0/1", status: 400 }],
