@@ -16,6 +16,8 @@ import { methodNotAllowed } from "./api/method-not-allowed.ts";
 import { testAppend } from "./api/test-append.ts";
 import { tiles } from "./api/tiles.ts";
 import { proof } from "./api/proof.ts";
+import { mirror, mirrorFor } from "./api/mirror.ts";
+import { mirroredLogs } from "./mirror/config.ts";
 import { openapi } from "./api/openapi.ts";
 import { trust } from "./api/trust.ts";
 import { v1 } from "./api/v1.ts";
@@ -31,6 +33,7 @@ import { indexerFor, vindex } from "./api/vindex.ts";
 export { Sequencer } from "../durable-objects/sequencer.ts";
 export { Witness } from "../durable-objects/witness.ts";
 export { Indexer } from "../durable-objects/indexer.ts";
+export { Mirror } from "../durable-objects/mirror.ts";
 
 const router = new Hono<{ Bindings: Env }>();
 // Monitors and the browser explorer read tiles cross-origin (DESIGN §"The read path").
@@ -41,6 +44,7 @@ router.use("*", rateLimit); // per-client submissions (RATE_LIMIT_PER_MINUTE, of
 router.route("/", health);
 router.route("/", tiles);
 router.route("/", proof); // offline proofs: GET /proof/<index | leaf hash | UUID>
+router.route("/", mirror); // mirrored logs: GET /mirror/<origin hash>/...
 router.route("/", testAppend);
 router.route("/", v2);
 router.route("/", trust);
@@ -94,6 +98,8 @@ export default {
       // ...and keeps the shard's verifiable index's alarm armed (it follows the log on its own).
       ctx.waitUntil(Promise.all([sequencerFor(view).heartbeat(), indexerFor(view).wake()]).then(() => undefined));
     }
+    // Each mirrored log's Mirror keeps its own alarm; the heartbeat arms it (a new one starts here).
+    for (const log of mirroredLogs(env)) ctx.waitUntil(mirrorFor(env, log.origin).wake());
   },
 } satisfies ExportedHandler<Env>;
 
