@@ -135,10 +135,10 @@ describe("a log that lies is refused, and nothing is stored", () => {
 
   it("a wrong hash in a tile, a wrong entry, a truncated tile", async () => {
     for (const [path, change, why] of [
-      ["tile/0/001", (b: Uint8Array) => (b[40] ^= 1), /tile\/0\/001 does not hash to its hash in the tile above/],
-      ["tile/0/002.p/188", (b: Uint8Array) => (b[0] ^= 1), /do not hash to the root/],
-      ["tile/1/000.p/2", (b: Uint8Array) => (b[0] ^= 1), /do not hash to the root/],
-      ["tile/entries/001", (b: Uint8Array) => (b[b.length - 1] ^= 1), /entry 511 in tile\/entries\/001 does not hash to its leaf hash/],
+      ["tile/0/001", (b: Uint8Array) => (b[40]! ^= 1), /tile\/0\/001 does not hash to its hash in the tile above/],
+      ["tile/0/002.p/188", (b: Uint8Array) => (b[0]! ^= 1), /do not hash to the root/],
+      ["tile/1/000.p/2", (b: Uint8Array) => (b[0]! ^= 1), /do not hash to the root/],
+      ["tile/entries/001", (b: Uint8Array) => (b[b.length - 1]! ^= 1), /entry 511 in tile\/entries\/001 does not hash to its leaf hash/],
     ] as const) {
       const files = memoryLog(entries, skey);
       change(files.get(path)!);
