@@ -103,16 +103,18 @@ export async function mirrorStep(src: MirrorSource, store: MirrorStore, state: M
   };
   const reader = tileHashReader(n, (tiles) => Promise.all(tiles.map((t) => source(tilePath(t)))));
   await authenticated(async () => {
-    // Step 2, each step: the tiles it reads are the ones the signed root commits to.
-    if (!bytesEqual(await treeHash(n, reader), pending.root)) throw new MirrorRefusal(`the log's tiles do not hash to the root of its checkpoint of size ${n}`);
+    // Step 2. A new pending checkpoint first: the log's own tiles must prove it extends the mirrored tree.
     if (fresh && state.mirror && m > 0) {
+      const upstream = tileHashReader(n, (tiles) => Promise.all(tiles.map(async (t) => (await src.fetch(tilePath(t))) ?? Promise.reject(new Error(`the log has no ${tilePath(t)}`)))));
       try {
-        checkConsistency(await proveConsistency(m, n, reader), m, n, state.mirror.root, pending.root);
+        checkConsistency(await proveConsistency(m, n, upstream), m, n, state.mirror.root, pending.root);
       } catch (e) {
         if (e instanceof ProofError) throw new MirrorRefusal(`the log's checkpoint of size ${n} is not consistent with the mirrored one of size ${m}`);
         throw e;
       }
     }
+    // Each step: the tiles it reads (the mirror's verified copy first) are the ones the signed root commits to.
+    if (!bytesEqual(await treeHash(n, reader), pending.root)) throw new MirrorRefusal(`the log's tiles do not hash to the root of its checkpoint of size ${n}`);
   });
 
   // Step 3: the next bundles, with their level-0 tiles.
