@@ -99,7 +99,11 @@ export default {
       ctx.waitUntil(Promise.all([sequencerFor(view).heartbeat(), indexerFor(view).wake()]).then(() => undefined));
     }
     // Each mirrored log's Mirror keeps its own alarm; the heartbeat arms it (a new one starts here).
-    for (const log of mirroredLogs(env)) ctx.waitUntil(mirrorFor(env, log.origin).wake());
+    try {
+      for (const log of mirroredLogs(env)) ctx.waitUntil(mirrorFor(env, log.origin).wake());
+    } catch (e) {
+      console.error("configuration:", e); // a bad MIRRORED_LOGS stops the mirrors, not the logs
+    }
   },
 } satisfies ExportedHandler<Env>;
 

@@ -69,6 +69,32 @@ export const OPENAPI = {
         },
       },
     },
+    "/mirror": {
+      get: {
+        operationId: "listMirroredLogs",
+        summary: "The logs this deployment mirrors (C2SP tlog-mirror; MIRRORED_LOGS): {logs: [{origin, originHash, prefix, upstream, logKey}]}",
+        responses: { "200": { description: "mirrored logs", content: json() } },
+      },
+    },
+    "/mirror/{originHash}/checkpoint": {
+      get: {
+        operationId: "getMirrorCheckpoint",
+        summary: "A mirrored log's mirror checkpoint: the log's signed note with every signature it came with, then the mirror's cosignature (C2SP tlog-cosignature, MIRROR_SIGNING_KEY). originHash = hex SHA-256 of the log's origin",
+        parameters: [{ name: "originHash", in: "path", required: true, schema: { type: "string", pattern: "^[0-9a-f]{64}$" } }],
+        responses: { "200": { description: "checkpoint", content: { "text/plain; charset=utf-8": { schema: { type: "string" } } } }, "404": error("not a mirrored log, or nothing mirrored yet") },
+      },
+    },
+    "/mirror/{originHash}/tile/{path}": {
+      get: {
+        operationId: "getMirrorTile",
+        summary: "A mirrored log's tile or entry bundle (C2SP tlog-tiles paths: tile/<L>/<N>[.p/<W>], tile/entries/<N>[.p/<W>]), verified against the log's signed root before it was stored",
+        parameters: [
+          { name: "originHash", in: "path", required: true, schema: { type: "string", pattern: "^[0-9a-f]{64}$" } },
+          { name: "path", in: "path", required: true, schema: { type: "string" } },
+        ],
+        responses: { "200": { description: "tile or bundle", content: octets }, "400": error("malformed tile path"), "404": error("not a mirrored log, or not mirrored") },
+      },
+    },
     "/api/v2/checkpoint": {
       get: {
         operationId: "getCheckpointV2",
