@@ -50,3 +50,21 @@ export async function serveStaticLog(dir: string): Promise<StaticLog> {
   log.stop = () => new Promise((r) => server.close(() => r()));
   return log;
 }
+
+/**
+ * Follows the log at `url` as a Go mirror would (test/go/tlog-follow/main.go: x/mod sumdb/note and the tiles
+ * authenticated by sumdb/tlog's TileHashReader) and copies what verified into a new directory.
+ */
+export function followWithGo(url: string, vkey: string): { code: number; output: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), "edgelog-gofollow-"));
+  try {
+    const output = execFileSync("go", ["run", resolve("test/go/tlog-follow/main.go"), "-url", url, "-vkey", vkey, "-out", dir], {
+      env: { ...process.env, GO111MODULE: "off", GOPATH: "/usr/share/gocode", GOCACHE: cache },
+      stdio: "pipe",
+    }).toString();
+    return { code: 0, output, dir };
+  } catch (e) {
+    const err = e as { status?: number; stderr?: Buffer };
+    return { code: err.status ?? 99, output: err.stderr?.toString() ?? String(e), dir };
+  }
+}

@@ -13,7 +13,7 @@ import type { MirrorStatus } from "../../durable-objects/mirror.ts";
 import { generateCosignatureKey, newCosignatureVerifier, verifyCosignatures } from "../../src/tlog/cosignature.ts";
 import { generateKey, newVerifier, parseNote } from "../../src/tlog/note.ts";
 import { runCli as cli } from "./cli-runner.ts";
-import { serveStaticLog, writeGoTileLog, type StaticLog } from "./go-tile-log.ts";
+import { followWithGo, serveStaticLog, writeGoTileLog, type StaticLog } from "./go-tile-log.ts";
 import { startLocalLog, type LocalLog } from "./local-log.ts";
 
 const goOrigin = "go.example/tlog";
@@ -141,5 +141,18 @@ describe("mirroring another edgelog", () => {
     const copy = copyReader(upstreamOrigin, upstream.vkey);
     const cp = await copy.checkpoint();
     expect(new TextDecoder().decode(await copy.entry(0, cp.size))).toMatch(/^upstream \d+$/);
+  });
+
+  it("a mirror written with Go's x/mod follows edgelog from what the README lists: origin, key, tile paths", async () => {
+    const copied = followWithGo(upstream.url, upstream.vkey);
+    expect(copied.code, copied.output).toBe(0);
+    const size = Number((await (await fetch(`${upstream.url}/checkpoint`)).text()).split("\n")[1]);
+    expect(copied.output).toMatch(new RegExp(`^verified ${upstreamOrigin} (\\d+)\\n$`));
+    expect(Number(/ (\d+)\n$/.exec(copied.output)![1])).toBeLessThanOrEqual(size);
+    // Go's copy is a tlog-tiles log the edgelog CLI verifies (a local directory as --url).
+    const shown = await cli(["checkpoint", "--url", copied.dir, "--log-key", upstream.vkey]);
+    expect(shown.code, shown.stderr).toBe(0);
+    // With another key, Go's follower refuses the log.
+    expect(followWithGo(upstream.url, generateKey(upstreamOrigin).vkey).code).not.toBe(0);
   });
 });
