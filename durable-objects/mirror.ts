@@ -76,6 +76,7 @@ export class Mirror extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    if (!mirroredLogs(this.env).some((l) => l.origin === this.ctx.id.name)) return; // no longer mirrored: let the alarm lapse
     try {
       const caughtUp = await this.step();
       await this.ctx.storage.setAlarm(Date.now() + (caughtUp ? POLL_MS : 0));
