@@ -18,11 +18,12 @@ interface __BaseEnv_Env {
 	SEQUENCER: DurableObjectNamespace<import("./src/index").Sequencer>;
 	WITNESS: DurableObjectNamespace<import("./src/index").Witness>;
 	INDEXER: DurableObjectNamespace<import("./src/index").Indexer>;
+	MIRROR: DurableObjectNamespace<import("./src/index").Mirror>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./src/index");
-		durableNamespaces: "Sequencer" | "Witness" | "Indexer";
+		durableNamespaces: "Sequencer" | "Witness" | "Indexer" | "Mirror";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

@@ -35,6 +35,7 @@ import { searchAll } from "./search.ts";
 import { readEntry, v1KeyOption, verifyEntryFile } from "./verify.ts";
 import { searchComplete } from "./complete-search.ts";
 import { auditIndexCommand } from "./audit-index.ts";
+import { proofCommand, verifyProofCommand } from "./proof.ts";
 
 const DEFAULT_URL = process.env.EDGELOG_URL ?? "http://localhost:8787";
 
@@ -473,6 +474,18 @@ export function program(): Command {
     .option("--witness-policy <file>", "a C2SP tlog-policy file (or its text): its witnesses and quorum (groups, k of n) instead of --witness-key/--witness-quorum")
     .option("--json", "print the checks as JSON")
     .action(run((f, o) => verify(f, o)));
+
+  withCommon(p.command("proof").description("save an entry's offline proof (C2SP tlog-proof@v1, .tlog-proof): index, inclusion proof, the cosigned checkpoint").argument("<index-or-uuid>", "the entry's index in the shard, leaf hash or UUID"))
+    .option("--out <file>", "write the proof here (e.g. entry.tlog-proof) instead of stdout")
+    .action(run(async (id, o) => proofCommand(id, o, out)));
+
+  withCommon(p.command("verify-proof").description("verify an offline proof (C2SP tlog-proof@v1) with no network: checkpoint signature, witness cosignatures, inclusion of the entry or artifact").argument("<file>"), true)
+    .option("--entry <file>", "the logged entry (v1 LogEntry, v2 TransparencyLogEntry, Sigstore bundle, or its canonical body): the proof must include it")
+    .option("--artifact <file>", "the entry (given, or the one in the proof) must log this artifact's digest")
+    .option("--witness-key <vkey...>", "witness cosignature verifier keys: check the cosignatures on the proof's checkpoint")
+    .option("--witness-quorum <k>", "fail unless at least k of the --witness-key witnesses cosigned it")
+    .option("--json", "print the checks as JSON")
+    .action(run(async (f, o) => verifyProofCommand(f, o, out)));
 
   withCommon(p.command("checkpoint").description("fetch the log's checkpoint, verify its signature, show it"), true)
     .option("--out <file>", "save the signed checkpoint (to start a monitor, or for consistency later)")

@@ -4,6 +4,7 @@ import { hashLeaf } from "../src/tlog/hash.ts";
 import { code, facts, fill, h, searchLink } from "./dom.ts";
 import { sanValues } from "../src/entry/certificate.ts";
 import { entryFacts, type EntrySigner } from "../src/entry/facts.ts";
+import { shardBase } from "./config.ts";
 import { announce, badge, cfg, errorBox, formatTime, heading, hits, keyChoice, keyNote, multiShard, shardOf, show, state } from "./page.ts";
 import { pinnedWitnesses } from "./pins.ts";
 import { v1Details } from "./search.ts";
@@ -91,6 +92,8 @@ export async function showEntry(shard: string, index: number, focus: boolean): P
       ["Log index (Rekor v1)", v1?.globalIndex !== undefined && (multiShard || v1.globalIndex !== index) ? String(v1.globalIndex) : undefined],
       ["Integrated time", v1?.integratedTime ? formatTime(v1.integratedTime) : "not recorded (Rekor v2 entries carry no log time; a timestamp authority's time is in the signer's bundle)"],
       ["Leaf hash (entry UUID)", code(leafHash)],
+      // C2SP tlog-proof@v1: the entry, its inclusion proof and the cosigned checkpoint, to verify offline (`edgelog verify-proof`).
+      ["Offline proof", h("a", { href: `${shardBase(shard)}/proof/${index}`, download: `${shard}-${index}.tlog-proof`, "data-proof-link": true }, "Download .tlog-proof")],
       ...f.digests.map((d): [string, Node] => [`Digest (${d.label})`, searchLink("digest", d.value)]),
     ]),
     f.problem ? h("p", { class: "warn" }, f.problem) : null,

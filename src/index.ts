@@ -22,6 +22,9 @@ import { resolveLog, routedPath, routeOf, type ApiEnv } from "./api/route-log.ts
 import { search } from "./api/search.ts";
 import { testAppend } from "./api/test-append.ts";
 import { tiles } from "./api/tiles.ts";
+import { proof } from "./api/proof.ts";
+import { mirror, mirrorFor } from "./api/mirror.ts";
+import { mirroredLogs } from "./mirror/config.ts";
 import { trust } from "./api/trust.ts";
 import { v1 } from "./api/v1.ts";
 import { v2 } from "./api/v2.ts";
@@ -33,6 +36,7 @@ import { REKOR_V2_READ_PREFIX } from "./tlog/layout.ts";
 export { Sequencer } from "../durable-objects/sequencer.ts";
 export { Witness } from "../durable-objects/witness.ts";
 export { Indexer } from "../durable-objects/indexer.ts";
+export { Mirror } from "../durable-objects/mirror.ts";
 
 /** Rekor v1: entries, log info and proofs, trust files, index retrieval. */
 const rekorV1 = new Hono<ApiEnv>().route("/", v1).route("/", trust).route("/", indexRetrieve);
@@ -49,6 +53,8 @@ router.use("*", rateLimit); // per-client submissions (RATE_LIMIT_PER_MINUTE, of
 router.route("/", health);
 router.route("/", tiles);
 router.route(REKOR_V2_READ_PREFIX, tiles);
+router.route("/proof", proof); // offline proofs: GET /proof/<index | leaf hash | UUID>
+router.route("/mirror", mirror); // mirrored logs: GET /mirror/<origin hash>/...
 router.route("/add", testAppend);
 router.route("/api/v2", rekorV2);
 router.route("/api/v1", rekorV1);
@@ -92,6 +98,12 @@ export default {
     for (const log of deploymentOf(env).logs) {
       if (log.state === "pending") continue;
       ctx.waitUntil(Promise.all([log.sequencer().heartbeat(), log.indexer().wake()]).then(() => undefined));
+    }
+    // Each mirrored log's Mirror keeps its own alarm; the heartbeat arms it (a new one starts here).
+    try {
+      for (const log of mirroredLogs(env)) ctx.waitUntil(mirrorFor(env, log.origin).wake());
+    } catch (e) {
+      console.error("configuration:", e); // a bad MIRRORED_LOGS stops the mirrors, not the logs
     }
   },
 } satisfies ExportedHandler<Env>;

@@ -55,6 +55,46 @@ export const OPENAPI = {
         responses: { "200": { description: "bundle", content: octets }, "400": error("malformed tile path"), "404": error("not published") },
       },
     },
+    "/proof/{entry}": {
+      get: {
+        operationId: "getTlogProof",
+        summary:
+          "An offline proof (C2SP tlog-proof@v1, a .tlog-proof file) that the entry is in the log: the entry in the extra line, its index, the inclusion proof and the latest checkpoint with every cosignature it has. Under /<shard>/ for each shard; verify with `edgelog verify-proof`",
+        parameters: [{ name: "entry", in: "path", required: true, description: "the entry's index in the shard (decimal), leaf hash (64 hex) or Rekor v1 UUID (80 hex)", schema: { type: "string" } }],
+        responses: {
+          "200": { description: "tlog-proof (Content-Disposition: attachment; cached like the checkpoint)", content: { "text/plain; charset=utf-8": { schema: { type: "string" } } } },
+          "400": error("not an index, leaf hash or UUID"),
+          "404": error("no such entry"),
+          "503": error("no readable checkpoint yet"),
+        },
+      },
+    },
+    "/mirror": {
+      get: {
+        operationId: "listMirroredLogs",
+        summary: "The logs this deployment mirrors (C2SP tlog-mirror; MIRRORED_LOGS): {logs: [{origin, originHash, prefix, upstream, logKey}]}",
+        responses: { "200": { description: "mirrored logs", content: json() } },
+      },
+    },
+    "/mirror/{originHash}/checkpoint": {
+      get: {
+        operationId: "getMirrorCheckpoint",
+        summary: "A mirrored log's mirror checkpoint: the log's signed note with every signature it came with, then the mirror's cosignature (C2SP tlog-cosignature, MIRROR_SIGNING_KEY). originHash = hex SHA-256 of the log's origin",
+        parameters: [{ name: "originHash", in: "path", required: true, schema: { type: "string", pattern: "^[0-9a-f]{64}$" } }],
+        responses: { "200": { description: "checkpoint", content: { "text/plain; charset=utf-8": { schema: { type: "string" } } } }, "404": error("not a mirrored log, or nothing mirrored yet") },
+      },
+    },
+    "/mirror/{originHash}/tile/{path}": {
+      get: {
+        operationId: "getMirrorTile",
+        summary: "A mirrored log's tile or entry bundle (C2SP tlog-tiles paths: tile/<L>/<N>[.p/<W>], tile/entries/<N>[.p/<W>]), verified against the log's signed root before it was stored",
+        parameters: [
+          { name: "originHash", in: "path", required: true, schema: { type: "string", pattern: "^[0-9a-f]{64}$" } },
+          { name: "path", in: "path", required: true, schema: { type: "string" } },
+        ],
+        responses: { "200": { description: "tile or bundle", content: octets }, "400": error("malformed tile path"), "404": error("not a mirrored log, or not mirrored") },
+      },
+    },
     "/api/v2/checkpoint": {
       get: {
         operationId: "getCheckpointV2",

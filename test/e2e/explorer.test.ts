@@ -7,13 +7,14 @@
 //
 // No skipping: without Chromium this file fails (CI installs it: .ci/run).
 import { sha256 } from "@noble/hashes/sha2.js";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePem } from "../../src/pki/keys.ts";
 import { toBase64, toHex, utf8Encode } from "../../src/tlog/encoding.ts";
 import { hashLeaf } from "../../src/tlog/hash.ts";
+import { parseTlogProof } from "../../src/tlog/proof-file.ts";
 import { formatCheckpoint } from "../../src/tlog/checkpoint.ts";
 import { generateKey, newSigner, signNote } from "../../src/tlog/note.ts";
 import { fulcioCertificate } from "../helpers/certificates.ts";
@@ -266,6 +267,13 @@ describe("the explorer", () => {
     expect(text).toContain("ECDSA P-256");
     expect(text).toContain(toHex(hashLeaf(certEntry.leaf)));
     expect(await page.getByRole("status").textContent()).toBe("All 4 checks verified.");
+    // The offline proof (C2SP tlog-proof@v1) downloads from the entry view and is of this entry.
+    const proofLink = page.getByRole("link", { name: "Download .tlog-proof" });
+    expect(await proofLink.getAttribute("download")).toBe(`default-${certEntry.index}.tlog-proof`);
+    const download = page.waitForEvent("download");
+    await proofLink.click();
+    const proof = parseTlogProof(readFileSync((await (await download).path())!, "utf8"));
+    expect([proof.index, toHex(hashLeaf(proof.extra!))]).toEqual([certEntry.index, toHex(hashLeaf(certEntry.leaf))]);
     await shot(page, "entry-verified");
     await page.context().close();
   });
