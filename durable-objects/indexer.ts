@@ -123,7 +123,7 @@ export class Indexer extends DurableObject<Env> {
 
   private async takeIn(): Promise<boolean> {
     const { signer, fetch, reader } = this.logReader();
-    const origin = readConfig(this.env as unknown as Record<string, unknown>, this.shard).origin;
+    const origin = readConfig(this.env, this.shard).origin;
     const cp = await reader.checkpoint();
     this.store.setMeta("logSize", cp.size);
     const from = this.map.size;

@@ -14,6 +14,7 @@ import { EMPTY_MIRROR, MirrorRefusal, mirrorStep, type MirrorState, type MirrorS
 import { r2ObjectStore, shardObjectStore } from "../src/storage/object-store.ts";
 import { CHECKPOINT_CONTENT_TYPE, TILE_CONTENT_TYPE } from "../src/tlog/layout.ts";
 import { newCosignatureSigner } from "../src/tlog/cosignature.ts";
+import { setting } from "../src/config.ts";
 
 /** A caught-up mirror looks for a new checkpoint this often (ms). */
 const POLL_MS = 10_000;
@@ -97,7 +98,7 @@ export class Mirror extends DurableObject<Env> {
   private async runStep(): Promise<boolean> {
     const log = this.log();
     try {
-      const key = (this.env as unknown as Record<string, string | undefined>).MIRROR_SIGNING_KEY;
+      const key = setting(this.env, "MIRROR_SIGNING_KEY");
       if (!key) throw new Error("MIRROR_SIGNING_KEY is not configured");
       const r = await mirrorStep({ origin: log.origin, logKey: logKey(log.vkey), fetch: (path) => fetchPath(log.url, path) }, this.store(log), await this.state(), newCosignatureSigner(key), Math.floor(Date.now() / 1000));
       await this.ctx.storage.put("state", r.state);

@@ -16,6 +16,7 @@
 import { toHex, utf8Encode } from "../tlog/encoding.ts";
 import { sha256Bytes } from "../tlog/hash.ts";
 import { parseVerifierKey } from "../tlog/note.ts";
+import { setting } from "../config.ts";
 
 export interface MirroredLog {
   origin: string;
@@ -56,5 +57,5 @@ export function parseMirroredLogs(value: string | undefined): MirroredLog[] {
 }
 
 export function mirroredLogs(env: Env): MirroredLog[] {
-  return parseMirroredLogs((env as unknown as Record<string, string | undefined>).MIRRORED_LOGS);
+  return parseMirroredLogs(setting(env, "MIRRORED_LOGS"));
 }
