@@ -154,6 +154,7 @@ export class Sequencer extends DurableObject<Env> {
    * result resolves once its leaf is integrated and published, or refused.
    */
   async addBatch(leaves: Uint8Array[], indexKeys?: string[][]): Promise<AddResult[]> {
+    this.stats.calls++;
     const refused = writeRefusal(this.config); // a frozen (or pending) shard takes no writes
     if (refused !== null) return leaves.map(() => ({ kind: "rejected", reason: refused }));
     const results: (AddResult | Promise<AddResult>)[] = leaves.map((leaf) => {

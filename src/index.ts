@@ -30,6 +30,7 @@ import { indexerFor, vindex } from "./api/vindex.ts";
 export { Sequencer } from "../durable-objects/sequencer.ts";
 export { Witness } from "../durable-objects/witness.ts";
 export { Indexer } from "../durable-objects/indexer.ts";
+export { Batcher } from "../durable-objects/batcher.ts";
 
 const router = new Hono<{ Bindings: Env }>();
 // Monitors and the browser explorer read tiles cross-origin (DESIGN §"The read path").

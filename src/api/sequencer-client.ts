@@ -4,6 +4,7 @@
  * @module
  */
 import { envShard, FROZEN_MESSAGE, PENDING_MESSAGE } from "../config.ts";
+import { batcherFor } from "../batcher/route.ts";
 import { indexKeysOf } from "../search/index-keys.ts";
 import type { AddResult, FindResult } from "../sequencer/protocol.ts";
 import { ApiError } from "./errors.ts";
@@ -28,7 +29,8 @@ export function sequencerFor(env: Env): DurableObjectStub<import("../../durable-
  */
 export async function appendLeaf(env: Env, leaf: Uint8Array): Promise<Appended> {
   const indexKeys = indexKeysOf(leaf);
-  return settled(await rpc<AddResult>(() => sequencerFor(env).add(leaf, indexKeys)));
+  const batcher = await batcherFor(env, shardName(env), leaf); // null: BATCHERS = 0
+  return settled(await rpc<AddResult>(() => (batcher ? batcher.add(leaf, indexKeys) : sequencerFor(env).add(leaf, indexKeys))));
 }
 
 /** A DO RPC call; its failure (the DO unreachable or restarting) is a 503 to retry. */

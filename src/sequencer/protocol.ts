@@ -27,6 +27,6 @@ export interface SequencerStatus {
   pooled: number;
   checkpoint: string;
   rows: Record<string, number>;
-  /** Since this instance started: rounds, entries, object-store and KV puts. */
-  writes: { rounds: number; entries: number; objectPuts: number; hotPuts: number };
+  /** Since this instance started: rounds, entries, object-store and KV puts, calls that brought leaves. */
+  writes: { rounds: number; entries: number; objectPuts: number; hotPuts: number; calls: number };
 }
