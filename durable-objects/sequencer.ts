@@ -255,6 +255,7 @@ export class Sequencer extends DurableObject<Env> {
       checkpoint: s.checkpoint.note,
       rows: this.db.counts(),
       writes: { ...this.stats },
+      sqlRows: { ...this.db.sqlRows },
     };
   }
 

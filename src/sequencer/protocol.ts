@@ -29,4 +29,6 @@ export interface SequencerStatus {
   rows: Record<string, number>;
   /** Since this instance started: rounds, entries, object-store and KV puts, calls that brought leaves. */
   writes: { rounds: number; entries: number; objectPuts: number; hotPuts: number; calls: number };
+  /** Since this instance started: SQLite rows its statements read and wrote (Durable Object storage bills both). */
+  sqlRows: { read: number; written: number };
 }
