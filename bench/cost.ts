@@ -1,7 +1,7 @@
 /**
  * The cost of a million entries: every billable operation the write path performed during one load
  * window, per entry, priced with bench/prices.ts. What is counted, and how:
- *   Worker requests      the HTTP requests answered (every answer is billed, refusals too)
+ *   Worker requests      one per entry sequenced in the window, plus every refused request
  *   Worker CPU ms        all of workerd's CPU time over the window: an upper bound (it includes the Durable
  *                        Objects, Miniflare's local R2/KV/D1 simulators and its proxy)
  *   DO requests          one batcher call per request (none with BATCHERS = 0) + the sequencer's calls (its counter)
@@ -22,7 +22,7 @@ export interface WindowCounts {
   seconds: number;
   /** Entries sequenced during the window. */
   entries: number;
-  /** HTTP requests answered during the window. */
+  /** HTTP requests: one per entry, plus the refused ones. */
   requests: number;
   batcherCalls: number;
   sequencerCalls: number;

@@ -234,7 +234,7 @@ async function httpMain(bundle: Bundle): Promise<Omit<HttpResult, "doCallCeiling
     const counted = async (scenario: AppendScenario) => {
       const before = await snapshot(log);
       const load = await runAppendLoad(log.url, scenario, highConnections, seconds, indices);
-      const counts = windowCounts(before, await snapshot(log), { seconds: load.seconds, requests: load.responses, batchers });
+      const counts = windowCounts(before, await snapshot(log), { seconds: load.seconds, refused: load.non2xx, batchers });
       return { load, counts };
     };
     const high = await profiled("http", inspectorPort, () => counted(v2));

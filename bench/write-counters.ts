@@ -29,8 +29,14 @@ async function writesPerRow(db: D1Database, table: string): Promise<number> {
   return 1 + results.filter((r) => !(withoutRowid && r.origin === "pk")).length;
 }
 
-/** Reads the counters; the sequencer's status() first drains the index outbox, so D1 holds every published entry. */
-export async function snapshot(log: RunningLog): Promise<Snapshot> {
+/**
+ * Reads the counters once the log has settled (the last round published, its index rows drained: status()
+ * drains the outbox), so that a window's entries and the rows they cost fall in the same window.
+ */
+export async function snapshot(log: RunningLog, settleMs = 2_000): Promise<Snapshot> {
+  await new Promise((r) => setTimeout(r, settleMs));
+  await (await log.sequencer()).status();
+  await new Promise((r) => setTimeout(r, settleMs / 4)); // the drain's own index rows reach D1
   const status = await (await log.sequencer()).status();
   const db = (await log.mf.getD1Database("INDEX")) as unknown as D1Database;
   const d1: Snapshot["d1"] = {};
@@ -52,7 +58,7 @@ export async function snapshot(log: RunningLog): Promise<Snapshot> {
 }
 
 /** The window between two snapshots, as the cost model counts it. */
-export function windowCounts(a: Snapshot, b: Snapshot, w: { seconds: number; requests: number; batchers: number }): WindowCounts {
+export function windowCounts(a: Snapshot, b: Snapshot, w: { seconds: number; refused: number; batchers: number }): WindowCounts {
   let d1RowsInserted = 0;
   let d1RowsWritten = 0;
   for (const [table, t] of Object.entries(b.d1)) {
@@ -60,11 +66,14 @@ export function windowCounts(a: Snapshot, b: Snapshot, w: { seconds: number; req
     d1RowsInserted += added;
     d1RowsWritten += added * t.writesPerRow;
   }
+  const entries = b.entries - a.entries;
+  // One request per entry (answered in the window or just after it), and every refused one.
+  const requests = entries + w.refused;
   return {
     seconds: w.seconds,
-    entries: b.entries - a.entries,
-    requests: w.requests,
-    batcherCalls: w.batchers > 0 ? w.requests : 0,
+    entries,
+    requests,
+    batcherCalls: w.batchers > 0 ? requests : 0,
     sequencerCalls: b.calls - a.calls,
     activeDurableObjects: 1 + w.batchers,
     workerdCpuMs: b.cpuMs - a.cpuMs,
