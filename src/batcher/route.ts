@@ -20,10 +20,13 @@ export function batcherShard(name: string): string {
   return name.slice(0, cut);
 }
 
-/** The batcher for `leaf` on `shard`, a fresh stub (an exception poisons a stub: Azul #80); null when BATCHERS is 0. */
+/**
+ * The batcher for `leaf` on `shard`, a fresh stub (an exception poisons a stub: Azul #80); null when BATCHERS
+ * is 0, or when the deployment has no BATCHER binding (a configuration from before batchers: direct calls).
+ */
 export async function batcherFor(env: Env, shard: string, leaf: Uint8Array): Promise<BatcherStub | null> {
   const n = batcherCount(env as unknown as Record<string, unknown>);
-  if (n === 0) return null;
+  if (n === 0 || (env as Partial<Env>).BATCHER === undefined) return null;
   const h = await nativeLeafHash(leaf);
   const pick = new DataView(h.buffer, h.byteOffset, 4).getUint32(0) % n;
   const ns = env.BATCHER;

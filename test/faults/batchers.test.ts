@@ -105,6 +105,9 @@ describe("batchers", () => {
     }
     expect(ids.size).toBe(8);
     expect(await batcherFor({ ...vars, BATCHERS: "0" } as unknown as Env, "routing", enc("x"))).toBeNull();
+    // A deployment without the BATCHER binding calls the sequencer directly.
+    const { BATCHER: _, ...unbound } = vars as unknown as Env & Record<string, unknown>;
+    expect(await batcherFor(unbound as unknown as Env, "routing", enc("x"))).toBeNull();
   });
 });
 
