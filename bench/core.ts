@@ -12,8 +12,6 @@ import { hashLeaf } from "../src/tlog/hash.ts";
 import { entryBundlesForSize, TILE_WIDTH } from "../src/tlog/tile.ts";
 import { appendLeaves, edgeRoot, emptyEdge, type RightEdge } from "../src/tlog/tree.ts";
 
-/** golang.org/x/mod/sumdb/tlog with 400-byte entries, measured on the bench machine (appends/s). */
-export const GO_REFERENCE_APPENDS_PER_SECOND = 560_000;
 export const CORE_TARGET_APPENDS_PER_SECOND = 200_000;
 
 export interface CoreOptions {

@@ -25,6 +25,7 @@ import { descendantCpuNs } from "./machine.ts";
 import { startLog, type Bundle, type RunningLog } from "./miniflare.ts";
 import { startProfiler, summarise, type CpuProfile, type ProfileSummary } from "./profile.ts";
 import { rekorV2Scenario } from "./rekor-v2.ts";
+import { USD_PER_MILLION } from "./prices.ts";
 
 export interface ReadsOptions {
   /** Entries in the log before the reads. */
@@ -48,11 +49,11 @@ export const READS_TARGET_V1_ENTRY_CPU_US = 1_000;
 export const READS_TARGET_WORST_CPU_US = 10_000;
 
 /**
- * Workers Standard (2026 price list): $0.30 per million requests, $0.02 per million CPU ms. R2 class B
- * reads ($0.36 per million) are left out: a read served from the edge cache makes none.
+ * Workers Standard requests and CPU ms (bench/prices.ts). R2 class B reads are left out: a read served from
+ * the edge cache makes none.
  */
-const USD_PER_MILLION_REQUESTS = 0.3;
-const USD_PER_MILLION_CPU_MS = 0.02;
+const USD_PER_MILLION_REQUESTS = USD_PER_MILLION.workerRequests;
+const USD_PER_MILLION_CPU_MS = USD_PER_MILLION.workerCpuMs;
 
 export interface RouteFigures {
   route: string;

@@ -15,7 +15,6 @@
  * EDGELOG_BENCH_WORKER_ROOT=<checkout> bundles the Worker of another checkout (A/B runs).
  * @module
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg } from "node:os";
@@ -24,10 +23,14 @@ import { parseArgs } from "node:util";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import { useNodeSha256 } from "../cli/native-sha256.ts";
 import { useSha256 } from "../src/tlog/hash.ts";
-import { CORE_TARGET_APPENDS_PER_SECOND, GO_REFERENCE_APPENDS_PER_SECOND, runCore, type CoreResult } from "./core.ts";
-import { noopRequest, rateAgainstNoop, rawAppendScenario, runAppendLoad, runDoCallCeiling, runLoad, type AppendLoad, type LoadResult } from "./http.ts";
+import { CORE_TARGET_APPENDS_PER_SECOND, runCore, type CoreResult } from "./core.ts";
+import { runGoCore } from "./go-core.ts";
+import { noopRequest, rateAgainstNoop, rawAppendScenario, runAppendLoad, runDoCallCeiling, runLoad, type AppendLoad, type AppendScenario, type LoadResult } from "./http.ts";
 import { cpuBusyShare, machineInfo, OtherCpuWatch } from "./machine.ts";
-import { bundleWorker, startLog, type Bundle } from "./miniflare.ts";
+import { bundleWorker, readWranglerToml, startLog, type Bundle } from "./miniflare.ts";
+import { batcherCount } from "../src/batcher/settings.ts";
+import { costPerMillion, type CostPerMillion, type WindowCounts } from "./cost.ts";
+import { callsPer1000, snapshot, windowCounts } from "./write-counters.ts";
 import { startProfiler, summarise, writeProfile, type Profiler, type ProfileSummary } from "./profile.ts";
 import {
   runInWorkerdDriver,
@@ -63,8 +66,6 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "800" },
     moderate: { type: "string", default: "32" },
     profile: { type: "boolean", default: false },
-    // Phase 3 request kind: the raw test append, or real pre-signed Rekor v2 hashedrekord entries (issue 4).
-    entries: { type: "string", default: "raw" },
     // Instead of the figures: overload the log and check what it acknowledged (bench/overload.ts).
     overload: { type: "boolean", default: false },
     // Instead of the figures: index 10,000 entries and time GET /api/v2/search (bench/search.ts).
@@ -83,7 +84,7 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   console.log("npm run bench -- --reads [--seconds N]   (every read route against no-op, Worker CPU per read, a verifying reader)");
-  console.log("npm run bench -- [--only core|sequencer|http|verify|reads] [--entries raw|rekor-v2] [--seconds N] [--concurrency N] [--connections N] [--moderate N] [--profile]");
+  console.log("npm run bench -- [--only core|sequencer|http|verify|reads] [--seconds N] [--concurrency N] [--connections N] [--moderate N] [--profile]");
   console.log("npm run bench -- --overload [--seconds N]   (at most 30 s of load; prints acknowledged vs rejected vs lost)");
   console.log("npm run bench -- --hostile   (the Worker CPU time of the most expensive valid and invalid request of each kind, against the 50 ms budget)");
   console.log("npm run bench -- --vindex   (verifiable index: update CPU per entry, store and R2 writes, proof size and verify time for keys of 1, 1,000, 100,000 entries)");
@@ -116,6 +117,9 @@ const BATCH_SIZE = 256;
 const TICK_MS = 250;
 const TARGET_P50_MS = TICK_MS + 100;
 const TARGET_APPEND_VS_NOOP = 0.6;
+const TARGET_V2_VS_RAW = 0.5;
+const TARGET_CALLS_PER_1000 = 20;
+const TARGET_COST_USD = 1.0;
 
 const RESULTS_DIR = join(import.meta.dirname, "results");
 const date = new Date();
@@ -138,15 +142,6 @@ function freePort(): Promise<number> {
   });
 }
 
-function hasGo(): boolean {
-  try {
-    execFileSync("which", ["go"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function profiled<T>(name: string, port: number | undefined, fn: () => Promise<T>): Promise<{ value: T; profile?: ProfileSummary }> {
   if (port === undefined) return { value: await fn() };
   const profiler: Profiler = await startProfiler(port);
@@ -164,13 +159,25 @@ async function profiled<T>(name: string, port: number | undefined, fn: () => Pro
 
 // ---------------------------------------------------------------------------------------------
 interface HttpResult {
+  /** The headline: real Rekor v2 entries (bench/rekor-v2.ts). */
   scenario: string;
+  rawScenario: string;
   noop: LoadResult;
+  /** Rekor v2 at high load; the raw append at the same load; Rekor v2 at moderate load. */
   appendHigh: AppendLoad;
+  rawHigh: AppendLoad;
   appendModerate: AppendLoad;
   appendVsNoop: number;
+  rawVsNoop: number;
+  v2VsRaw: number;
+  /** Billable operations during each high-load window (bench/write-counters.ts), and what the Rekor v2 one costs. */
+  v2Counts: WindowCounts;
+  rawCounts: WindowCounts;
+  sequencerCallsPer1000: { v2: number; raw: number };
+  cost: CostPerMillion;
+  batchers: number;
   /** The same load against a sequencer that refuses every leaf at once: one DO call per request, nothing else. */
-  doCallCeiling: { noop: LoadResult; doCall: LoadResult; ratio: number };
+  doCallCeiling: { noop: LoadResult; doCall: LoadResult; ratio: number } | { error: string };
   /** The same appends against bench/storage-probe.worker.ts (no local R2/KV/D1 simulators on the thread), with its own no-op. */
   withoutSimulators: { noop: LoadResult; append: AppendLoad; ratio: number };
   finalSize: number;
@@ -197,41 +204,66 @@ async function httpPhase(bundle: Bundle, probe: Bundle): Promise<HttpResult> {
   const main = await httpMain(bundle);
   // The probes start their own logs once the main one is gone.
   const withoutSimulators = await appendsWithoutSimulators(probe);
+  // A probe's failure (e.g. no answers at all on an overloaded machine) must not lose the phase's figures.
   const doCallCeiling = await runDoCallCeiling(
     (vars) => startLog({ scriptPath: bundle.scriptPath, port: 0, tickMs: TICK_MS, vars }),
     ENTRY_SIZE,
     highConnections,
     seconds,
-  );
+  ).catch((e: unknown) => ({ error: String(e) }));
   return { ...main, doCallCeiling, withoutSimulators };
 }
 
-/** Phase 3 on the real Worker: no-op, appends at high and moderate load, and the check of every answer. */
+/**
+ * Phase 3 on the real Worker, on one log: the no-op rate, Rekor v2 entries and the raw append at high load
+ * (each window counted: sequencer calls, billable operations), Rekor v2 at moderate load, and the check of
+ * every answer.
+ */
 async function httpMain(bundle: Bundle): Promise<Omit<HttpResult, "doCallCeiling" | "withoutSimulators">> {
   const inspectorPort = args.profile ? await freePort() : undefined;
   const log = await startLog({ scriptPath: bundle.scriptPath, port: 0, tickMs: TICK_MS, ...(inspectorPort ? { inspectorPort } : {}) });
   try {
-    const scenario = args.entries === "rekor-v2" ? rekorV2Scenario(REKOR_V2_PRESIGNED) : rawAppendScenario(ENTRY_SIZE);
+    const v2 = rekorV2Scenario(REKOR_V2_PRESIGNED);
+    const raw = rawAppendScenario(ENTRY_SIZE);
+    const batchers = batcherCount(readWranglerToml().vars);
     const indices: number[] = [];
-    // Warm-up: creates the log, starts the DO and compiles the hot paths.
-    await runAppendLoad(log.url, scenario, moderateConnections, Math.min(2, seconds), indices);
+    // Warm-up: creates the log, starts the DOs and compiles the hot paths of both kinds of append.
+    await runAppendLoad(log.url, v2, moderateConnections, Math.min(2, seconds), indices);
+    await runAppendLoad(log.url, raw, moderateConnections, Math.min(2, seconds), indices);
     const noop = await runLoad({ url: log.url, connections: highConnections, seconds, next: noopRequest });
-    const high = await profiled("http", inspectorPort, () => runAppendLoad(log.url, scenario, highConnections, seconds, indices));
-    const moderate = await runAppendLoad(log.url, scenario, moderateConnections, seconds, indices);
+    const counted = async (scenario: AppendScenario) => {
+      const before = await snapshot(log);
+      const load = await runAppendLoad(log.url, scenario, highConnections, seconds, indices);
+      const counts = windowCounts(before, await snapshot(log), { seconds: load.seconds, refused: load.non2xx, batchers });
+      return { load, counts };
+    };
+    const high = await profiled("http", inspectorPort, () => counted(v2));
+    const rawHigh = await counted(raw);
+    const moderate = await runAppendLoad(log.url, v2, moderateConnections, seconds, indices);
     // Let requests cut off at the end of the last window finish, then read the published size.
     await new Promise((r) => setTimeout(r, 2 * TICK_MS + 500));
     const res = await fetch(new URL("/checkpoint", log.url));
     const text = await res.text();
     const finalSize = Number(text.split("\n")[1]);
     const check = checkIndices(indices, finalSize);
-    const all = [high.value, moderate];
+    const all = [high.value.load, rawHigh.load, moderate];
     const wrong = check.duplicates + check.beyondLimit + all.reduce((a, r) => a + r.malformed + r.non2xx + r.errors + r.timeouts, 0) + (res.ok ? 0 : 1);
+    const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
     return {
-      scenario: scenario.name,
+      scenario: v2.name,
+      rawScenario: raw.name,
       noop,
-      appendHigh: high.value,
+      appendHigh: high.value.load,
+      rawHigh: rawHigh.load,
       appendModerate: moderate,
-      appendVsNoop: Math.round((high.value.perSecond / noop.perSecond) * 100) / 100,
+      appendVsNoop: ratio(high.value.load.perSecond, noop.perSecond),
+      rawVsNoop: ratio(rawHigh.load.perSecond, noop.perSecond),
+      v2VsRaw: ratio(high.value.load.perSecond, rawHigh.load.perSecond),
+      v2Counts: high.value.counts,
+      rawCounts: rawHigh.counts,
+      sequencerCallsPer1000: { v2: callsPer1000(high.value.counts), raw: callsPer1000(rawHigh.counts) },
+      cost: costPerMillion(high.value.counts),
+      batchers,
       finalSize,
       acknowledged: check,
       wrong,
@@ -347,21 +379,23 @@ async function main(): Promise<void> {
     const core: CoreResult = runCore({ entrySize: ENTRY_SIZE, roundSize: ROUND_SIZE, minEntries: 200_000, minSeconds: seconds });
     useSha256(nobleSha256);
     const coreNoble: CoreResult = runCore({ entrySize: ENTRY_SIZE, roundSize: ROUND_SIZE, minEntries: 200_000, minSeconds: seconds });
-    if (coreNoble.root !== core.root && coreNoble.finalSize === core.finalSize) throw new Error("bench: native and noble SHA-256 disagree");
-    const go = hasGo();
-    const ratio = core.entriesPerSecond / GO_REFERENCE_APPENDS_PER_SECOND;
+    // The same workload on golang.org/x/mod/sumdb/tlog, in this run (null without Go).
+    const go = await runGoCore({ entrySize: ENTRY_SIZE, roundSize: ROUND_SIZE, minEntries: 200_000, minSeconds: seconds });
+    const coreVsGo = go === null ? null : Math.round((core.entriesPerSecond / go.entriesPerSecond) * 100) / 100;
     const b = core.breakdownMs;
     const total = b.hashLeaf + b.appendLeaves + b.encodeBundle + b.edgeRoot;
     const pct = (x: number) => `${Math.round((x / total) * 100)}%`;
     out(`   ${fmt(core.entriesPerSecond)} appends/s with Node's native SHA-256  (${fmt(core.entries)} entries, ${fmt(core.rounds)} rounds, ${core.seconds} s)  target >= ${fmt(CORE_TARGET_APPENDS_PER_SECOND)}: ${verdict(core.entriesPerSecond >= CORE_TARGET_APPENDS_PER_SECOND)}`);
     out(`   with @noble/hashes (pure JS, as in workerd): ${fmt(coreNoble.entriesPerSecond)} appends/s`);
     out(
-      `   ratio to Go: ${fmt2(ratio)} x the REFERENCE figure of ${fmt(GO_REFERENCE_APPENDS_PER_SECOND)}/s for golang.org/x/mod/sumdb/tlog on this machine` +
-        (go ? " (go is on PATH, but no Go run is implemented yet)" : " (no `go` on PATH, so no Go run)"),
+      go === null
+        ? "   golang.org/x/mod/sumdb/tlog: not run (no `go`, or no golang-golang-x-mod-dev at /usr/share/gocode): coreVsGo null"
+        : `   golang.org/x/mod/sumdb/tlog, same workload, this run: ${fmt(go.entriesPerSecond)} appends/s (${go.go}); coreVsGo = ${fmt2(coreVsGo!)}`,
     );
     out(`   time: hashLeaf ${pct(b.hashLeaf)}, appendLeaves ${pct(b.appendLeaves)}, encodeBundle ${pct(b.encodeBundle)}, edgeRoot ${pct(b.edgeRoot)}; ${fmt(core.tilesBuilt)} tiles, ${fmt(core.bundlesEncoded)} bundles built`);
     noteOthers("core");
-    results.core = { ...core, sha256: "node:crypto", nobleEntriesPerSecond: coreNoble.entriesPerSecond, goReference: GO_REFERENCE_APPENDS_PER_SECOND, ratioToGoReference: Math.round(ratio * 1000) / 1000, goOnPath: go };
+    results.core = { ...core, sha256: "node:crypto", nobleEntriesPerSecond: coreNoble.entriesPerSecond, go };
+    results.coreVsGo = coreVsGo;
     targets.coreAppendsPerSecond = { value: core.entriesPerSecond, target: `>= ${CORE_TARGET_APPENDS_PER_SECOND}`, met: core.entriesPerSecond >= CORE_TARGET_APPENDS_PER_SECOND };
   }
 
@@ -406,21 +440,38 @@ async function main(): Promise<void> {
 
     if (only.has("http") && bundle) {
       out();
-      out(`3. end to end over HTTP: Miniflare's own port, autocannon, one ${ENTRY_SIZE}-byte entry per request, tick ${TICK_MS} ms`);
+      out(`3. end to end over HTTP: Miniflare's own port, autocannon, tick ${TICK_MS} ms, BATCHERS ${batcherCount(readWranglerToml().vars)} (wrangler.toml)`);
       watch.mark();
       const h = await httpPhase(bundle, probe!);
       const line = (what: string, r: LoadResult) =>
-        `   ${what.padEnd(34)} ${fmt(r.perSecond).padStart(6)}/s  p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms  (${fmt(r.responses)} responses, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`;
+        `   ${what.padEnd(40)} ${fmt(r.perSecond).padStart(6)}/s  p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms  (${fmt(r.responses)} responses, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`;
+      out(`   headline: ${h.scenario}`);
+      out(`   ceiling:  ${h.rawScenario}, and the no-op`);
       out(line(`no-op GET /healthz, ${h.noop.connections} conns`, h.noop));
-      const verb = args.entries === "rekor-v2" ? "POST /api/v2/log/entries" : "POST /add";
-      out(`   appending: ${h.scenario}`);
-      out(line(`${verb}, ${h.appendHigh.connections} conns`, h.appendHigh));
-      out(line(`${verb}, ${h.appendModerate.connections} conns`, h.appendModerate));
-      out(`   appends at ${h.appendHigh.connections} conns = ${fmt2(h.appendVsNoop)} x no-op rate  target >= ${TARGET_APPEND_VS_NOOP}: ${verdict(h.appendVsNoop >= TARGET_APPEND_VS_NOOP)}`);
+      out(line(`POST /api/v2/log/entries, ${h.appendHigh.connections} conns`, h.appendHigh));
+      out(line(`raw POST /add, ${h.rawHigh.connections} conns`, h.rawHigh));
+      out(line(`POST /api/v2/log/entries, ${h.appendModerate.connections} conns`, h.appendModerate));
+      out(
+        `   Rekor v2 = ${fmt2(h.v2VsRaw)} x raw append (target >= ${TARGET_V2_VS_RAW}: ${verdict(h.v2VsRaw >= TARGET_V2_VS_RAW)}) = ${fmt2(h.appendVsNoop)} x no-op; raw append = ${fmt2(h.rawVsNoop)} x no-op`,
+      );
+      out(
+        `   sequencer calls per 1,000 entries at ${h.appendHigh.connections} conns: ${fmt2(h.sequencerCallsPer1000.v2)} (Rekor v2), ${fmt2(h.sequencerCallsPer1000.raw)} (raw)  ` +
+          `target <= ${TARGET_CALLS_PER_1000}: ${verdict(h.sequencerCallsPer1000.v2 <= TARGET_CALLS_PER_1000)}`,
+      );
+      const cost = h.cost;
+      out(`   cost of a million Rekor v2 entries at list prices (${cost.pricesDate}, bench/prices.ts): $${cost.usd.toFixed(3)}  target <= $${TARGET_COST_USD.toFixed(2)}: ${verdict(cost.usd <= TARGET_COST_USD)}`);
+      out(
+        `     ${cost.dominant
+          .filter((d) => d.share >= 0.005)
+          .map((d) => `${d.item} $${cost.breakdown[d.item]!.usd.toFixed(3)} (${fmt2(cost.breakdown[d.item]!.perEntry)}/entry, ${Math.round(d.share * 100)}%)`)
+          .join(", ")}`,
+      );
       const c = h.doCallCeiling;
       out(
-        `   ceiling, one DO call per request and nothing else (the sequencer refuses each leaf at once: 413): ${fmt(c.doCall.perSecond)}/s against that log's ` +
-          `${fmt(c.noop.perSecond)}/s no-op = ${fmt2(c.ratio)} x, p50 ${c.doCall.latencyMs.p50} ms`,
+        "error" in c
+          ? `   ceiling probe failed: ${c.error}`
+          : `   ceiling, the edge's refusal of an oversized leaf (413): ${fmt(c.doCall.perSecond)}/s against that log's ` +
+              `${fmt(c.noop.perSecond)}/s no-op = ${fmt2(c.ratio)} x, p50 ${c.doCall.latencyMs.p50} ms`,
       );
       const m = h.withoutSimulators;
       out(
@@ -433,6 +484,14 @@ async function main(): Promise<void> {
       );
       noteOthers("http");
       results.http = h;
+      results.v2AppendsPerSecond = h.appendHigh.perSecond;
+      results.rawAppendsPerSecond = h.rawHigh.perSecond;
+      results.noopPerSecond = h.noop.perSecond;
+      results.sequencerCallsPer1000 = h.sequencerCallsPer1000.v2;
+      results.costPerMillionUSD = { usd: cost.usd, pricesDate: cost.pricesDate, breakdown: cost.breakdown, dominant: cost.dominant };
+      targets.httpV2VsRaw = { value: h.v2VsRaw, target: `>= ${TARGET_V2_VS_RAW}`, met: h.v2VsRaw >= TARGET_V2_VS_RAW };
+      targets.sequencerCallsPer1000 = { value: h.sequencerCallsPer1000.v2, target: `<= ${TARGET_CALLS_PER_1000}`, met: h.sequencerCallsPer1000.v2 <= TARGET_CALLS_PER_1000 };
+      targets.costPerMillionUSD = { value: cost.usd, target: `<= ${TARGET_COST_USD}`, met: cost.usd <= TARGET_COST_USD };
       targets.httpAppendVsNoop = { value: h.appendVsNoop, target: `>= ${TARGET_APPEND_VS_NOOP}`, met: h.appendVsNoop >= TARGET_APPEND_VS_NOOP };
       targets.httpModerateP50Ms = { value: h.appendModerate.latencyMs.p50, target: `<= ${TARGET_P50_MS}`, met: h.appendModerate.latencyMs.p50 <= TARGET_P50_MS };
       targets.httpWrongAnswers = { value: h.wrong, target: "0", met: h.wrong === 0 };

@@ -100,6 +100,7 @@ export class Sequencer extends DurableObject<Env> {
    * result resolves once its leaf is integrated and published, or refused.
    */
   async addBatch(leaves: Uint8Array[], indexKeys?: string[][]): Promise<AddResult[]> {
+    this.stats.calls++;
     const refused = writeRefusal(this.config); // a frozen (or pending) shard takes no writes
     if (refused !== null) return leaves.map(() => ({ kind: "rejected", reason: refused }));
     const max = this.config.maxLeafBytes;
@@ -179,6 +180,7 @@ export class Sequencer extends DurableObject<Env> {
       checkpoint: s.checkpoint.note,
       rows: this.db.counts(),
       writes: { ...this.stats },
+      sqlRows: { ...this.db.sqlRows },
     };
   }
 

@@ -37,6 +37,7 @@ export { Sequencer } from "../durable-objects/sequencer.ts";
 export { Witness } from "../durable-objects/witness.ts";
 export { Indexer } from "../durable-objects/indexer.ts";
 export { Mirror } from "../durable-objects/mirror.ts";
+export { Batcher } from "../durable-objects/batcher.ts";
 
 /** Rekor v1: entries, log info and proofs, trust files, index retrieval. */
 const rekorV1 = new Hono<ApiEnv>().route("/", v1).route("/", trust).route("/", indexRetrieve);

@@ -17,7 +17,7 @@ export type Appended = Extract<AddResult, { kind: "sequenced" } | { kind: "dupli
  */
 export async function appendLeaf(log: Log, leaf: Uint8Array): Promise<Appended> {
   const indexKeys = indexKeysOf(leaf);
-  return settled(await rpc<AddResult>(() => log.sequencer().add(leaf, indexKeys)));
+  return settled(await rpc<AddResult>(async () => (await log.adder(leaf)).add(leaf, indexKeys)));
 }
 
 /** A DO RPC call; its failure (the DO unreachable or restarting) is a 503 to retry. */

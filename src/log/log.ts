@@ -10,7 +10,8 @@
  * @module
  */
 import type { LogConfig, ShardState } from "../config.ts";
-import type { SequencerRpc } from "../sequencer/protocol.ts";
+import { batcherFor } from "../batcher/route.ts";
+import type { LeafAdder, SequencerRpc } from "../sequencer/protocol.ts";
 import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore, type HotStore, type ObjectStore } from "../storage/object-store.ts";
 import { d1SearchIndex, type SearchIndex } from "../storage/search-index.ts";
 import type { IndexerRpc } from "../vindex/protocol.ts";
@@ -38,6 +39,8 @@ export interface Log {
   sequencer(): SequencerRpc;
   /** A fresh stub of the log's Indexer (its verifiable index). */
   indexer(): IndexerRpc;
+  /** Where a submission of `leaf` goes: one of the shard's BATCHERS (by the leaf's hash), else its Sequencer. */
+  adder(leaf: Uint8Array): Promise<LeafAdder>;
 }
 
 /** The Log of shard `config.shard` over the Worker's bindings. */
@@ -57,5 +60,6 @@ export function shardLog(env: Env, config: LogConfig): Log {
     reader: () => new LogReader({ name, key: key(), objects, checkpointMaxAgeSeconds: config.checkpointMaxAgeSeconds }),
     sequencer: () => env.SEQUENCER.get(env.SEQUENCER.idFromName(name)),
     indexer: () => env.INDEXER.get(env.INDEXER.idFromName(name)),
+    adder: async (leaf) => (await batcherFor(env, name, leaf)) ?? env.SEQUENCER.get(env.SEQUENCER.idFromName(name)),
   };
 }

@@ -9,6 +9,7 @@ import type { Hash } from "../tlog/hash.ts";
 import { concatHashes, splitHashes, type RightEdge } from "../tlog/tree.ts";
 import { TILE_WIDTH } from "../tlog/tile.ts";
 import { toHex } from "../tlog/encoding.ts";
+import { countingSql, type SqlRowCounts } from "./sql-row-counter.ts";
 
 export interface CommittedCheckpoint {
   size: number;
@@ -158,8 +159,12 @@ export class LogDatabase {
     this.storage.transactionSync(() => this.applyPendingCleanup());
   }
 
+  /** Rows read and written by this database's statements since the instance started (both are billed). */
+  readonly sqlRows: SqlRowCounts = { read: 0, written: 0 };
+  private countedSql: SqlStorage | undefined;
+
   private get sql(): SqlStorage {
-    return this.storage.sql;
+    return (this.countedSql ??= countingSql(this.storage.sql, this.sqlRows));
   }
 
   load(): LoadedState | null {

@@ -27,11 +27,19 @@ export interface SequencerStatus {
   pooled: number;
   checkpoint: string;
   rows: Record<string, number>;
-  /** Since this instance started: rounds, entries, object-store and KV puts. */
-  writes: { rounds: number; entries: number; objectPuts: number; hotPuts: number };
+  /** Since this instance started: rounds, entries, object-store and KV puts, calls that brought leaves. */
+  writes: { rounds: number; entries: number; objectPuts: number; hotPuts: number; calls: number };
+  /** Since this instance started: SQLite rows its statements read and wrote (Durable Object storage bills both). */
+  sqlRows: { read: number; written: number };
 }
 
 /** The Sequencer's RPC methods the edge and the cron heartbeat call (durable-objects/sequencer.ts implements them). */
+/** What takes a submission: the shard's Sequencer, or one of its Batchers in front of it. */
+export interface LeafAdder {
+  /** Appends a leaf with the search keys the edge computed for it. */
+  add(leaf: Uint8Array, indexKeys?: string[]): Promise<AddResult>;
+}
+
 export interface SequencerRpc {
   /** Appends a leaf with the search keys the edge computed for it. */
   add(leaf: Uint8Array, indexKeys?: string[]): Promise<AddResult>;

@@ -51,9 +51,11 @@ export interface WriteStats {
   entries: number;
   objectPuts: number;
   hotPuts: number;
+  /** RPC calls that brought leaves (add, addBatch): the benchmark's "sequencer calls per 1,000 entries". */
+  calls: number;
 }
 
-export const newWriteStats = (): WriteStats => ({ rounds: 0, entries: 0, objectPuts: 0, hotPuts: 0 });
+export const newWriteStats = (): WriteStats => ({ rounds: 0, entries: 0, objectPuts: 0, hotPuts: 0, calls: 0 });
 
 async function object(stores: PublishStores, s: StagedObject): Promise<{ data: Uint8Array; metadata?: Record<string, string> }> {
   if (s.kind === "bytes") return { data: s.body, metadata: s.metadata };

@@ -73,7 +73,7 @@ export async function startLocalLog(vars: Record<string, string> = {}, derived?:
         modulesRoot: dirname(scriptPath), // module names must not climb out of the root ("..")
         compatibilityDate: wranglerVar("compatibility_date"),
         compatibilityFlags: ["nodejs_compat"],
-        durableObjects: { SEQUENCER: { className: "Sequencer", useSQLite: true }, WITNESS: { className: "Witness", useSQLite: true }, INDEXER: { className: "Indexer", useSQLite: true }, MIRROR: { className: "Mirror", useSQLite: true } },
+        durableObjects: { SEQUENCER: { className: "Sequencer", useSQLite: true }, WITNESS: { className: "Witness", useSQLite: true }, INDEXER: { className: "Indexer", useSQLite: true }, BATCHER: { className: "Batcher", useSQLite: true }, MIRROR: { className: "Mirror", useSQLite: true } },
         r2Buckets: ["TILES"],
         kvNamespaces: ["HOT"],
         d1Databases: ["INDEX"],

@@ -32,7 +32,7 @@ async function launch(port: number, persist: string, bindings: Record<string, st
           modulesRoot: dirname(scriptPath),
           compatibilityDate: wranglerVar("compatibility_date"),
           compatibilityFlags: ["nodejs_compat"],
-          durableObjects: { SEQUENCER: { className: "Sequencer", useSQLite: true } },
+          durableObjects: { SEQUENCER: { className: "Sequencer", useSQLite: true }, BATCHER: { className: "Batcher", useSQLite: true } },
           r2Buckets: ["TILES"],
           kvNamespaces: ["HOT"],
           d1Databases: ["INDEX"],

@@ -122,7 +122,8 @@ describe("pool byte budget", () => {
 
   it("answers 503 with Retry-After and a JSON error over HTTP when full; the accepted ones are appended", async () => {
     const log = new FaultLog();
-    const call = worker(log.shard);
+    // Direct calls: the refusals answer at once. Through a batcher a refusal comes with its batch's other answers.
+    const call = worker(log.shard, { BATCHERS: "0" });
     await log.open();
     const pause = pauseAt("built");
     await log.on((inst) => {
