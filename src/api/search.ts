@@ -17,6 +17,7 @@ import { entryShards, shardCheckpoint } from "../shards/v1.ts";
 import { d1SearchIndex } from "../storage/search-index.ts";
 import { utf8Decode } from "../tlog/encoding.ts";
 import { ApiError } from "./errors.ts";
+import { searchPage } from "./search-answers.ts";
 import { LogReader } from "./log-reader.ts";
 import { GRPC_CODE } from "./v2.ts";
 
@@ -79,14 +80,19 @@ export function parseSearchQuery(url: URL): { key: string; limit: number; after?
 const V2_KINDS = new Set(["hashedrekord/0.0.2", "dsse/0.0.2"]);
 
 search.get("/api/v2/search", async (c) => {
-  const { key, limit, after } = parseSearchQuery(new URL(c.req.url));
-  const shards = entryShards(c.env).map((s) => s.name);
-  const found = await d1SearchIndex(c.env.INDEX).findByKey({ key, shards, ...(after ? { after } : {}), limit: limit + 1 });
-  const page = found.slice(0, limit);
-  const hits = await buildHits(c.env, page, key);
-  const answer: SearchAnswer = { hits };
-  if (found.length > limit) answer.nextCursor = encodeCursor(page[page.length - 1]!);
-  return c.json(answer, 200, { "Cache-Control": "no-store" });
+  const query = parseSearchQuery(new URL(c.req.url));
+  const { key, limit, after } = query;
+  // Made once per tree (search-answers.ts).
+  const json = await searchPage(c.env, query, async () => {
+    const shards = entryShards(c.env).map((s) => s.name);
+    const found = await d1SearchIndex(c.env.INDEX).findByKey({ key, shards, ...(after ? { after } : {}), limit: limit + 1 });
+    const page = found.slice(0, limit);
+    const hits = await buildHits(c.env, page, key);
+    const answer: SearchAnswer = { hits };
+    if (found.length > limit) answer.nextCursor = encodeCursor(page[page.length - 1]!);
+    return JSON.stringify(answer);
+  });
+  return new Response(json, { status: 200, headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
 });
 
 /**

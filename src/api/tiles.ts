@@ -6,13 +6,13 @@
  */
 import { Hono, type Context } from "hono";
 import { fromEdgeCache, toEdgeCache } from "./edge-cache.ts";
-import { readConfig } from "../config.ts";
 import { IMMUTABLE_CACHE_CONTROL, kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore } from "../storage/object-store.ts";
 import { shardName } from "./sequencer-client.ts";
-import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_KEY, TILE_CONTENT_TYPE } from "../sequencer/publish.ts";
+import { TILE_CONTENT_TYPE } from "../sequencer/publish.ts";
 import { MalformedError } from "../tlog/errors.ts";
 import { parseTilePath, TILE_WIDTH } from "../tlog/tile.ts";
 import { ApiError } from "./errors.ts";
+import { checkpointResponse } from "./checkpoint-view.ts";
 
 export const tiles = new Hono<{ Bindings: Env }>();
 
@@ -22,24 +22,8 @@ const hot = (env: Env) => shardHotStore(kvHotStore(env.HOT), shardName(env));
 /** Where rekor-tiles serves the tlog-tiles paths (its deployments route them to the object bucket). */
 export const REKOR_V2_READ_PREFIX = "/api/v2";
 
-async function checkpoint(c: Context<{ Bindings: Env }>): Promise<Response> {
-  const { checkpointMaxAgeSeconds } = readConfig(c.env as unknown as Record<string, unknown>);
-  if (checkpointMaxAgeSeconds > 0) {
-    const hit = await fromEdgeCache(`${shardName(c.env)}/${CHECKPOINT_KEY}`);
-    if (hit) return hit;
-  }
-  const body = await objects(c.env).get(CHECKPOINT_KEY);
-  if (!body) throw new ApiError(404, "the log has not published a checkpoint yet");
-  const res = new Response(body, {
-    headers: {
-      "Content-Type": CHECKPOINT_CONTENT_TYPE,
-      // C2SP tlog-tiles: the checkpoint SHOULD NOT be cached beyond a few seconds.
-      "Cache-Control": checkpointMaxAgeSeconds > 0 ? `public, max-age=${checkpointMaxAgeSeconds}` : "no-store",
-    },
-  });
-  if (checkpointMaxAgeSeconds > 0) toEdgeCache(c, `${shardName(c.env)}/${CHECKPOINT_KEY}`, res);
-  return res;
-}
+/** The checkpoint from the verified view, not R2's bytes as they are (checkpoint-view.ts). */
+const checkpoint = (c: Context<{ Bindings: Env }>): Promise<Response> => checkpointResponse(c.env);
 
 async function tile(c: Context<{ Bindings: Env }>): Promise<Response> {
   const path = c.req.path.slice(c.req.path.indexOf("tile/"));

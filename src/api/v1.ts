@@ -22,9 +22,10 @@ import { bytesEqual, toHex } from "../tlog/encoding.ts";
 import type { VerifiedCheckpoint } from "../client/tile-reader.ts";
 import { v1Key } from "../v1-key.ts";
 import { shardEnv } from "../shards/shards.ts";
-import { findByUuid, globalOffset, locateGlobalIndex, logInfo, shardForTreeId, type ShardIndex } from "../shards/v1.ts";
+import { globalOffset, locateGlobalIndex, logInfo, shardForTreeId, uuidCandidates, type ShardIndex } from "../shards/v1.ts";
 import { checkpointKey } from "../log-keys.ts";
 import { LruCache } from "../lru-cache.ts";
+import { readByUuid } from "../shards/uuid-positions.ts";
 import { IMMUTABLE_CACHE_CONTROL } from "../storage/object-store.ts";
 import { fromEdgeCache, toEdgeCache } from "./edge-cache.ts";
 import { ApiError } from "./errors.ts";
@@ -183,8 +184,7 @@ const v1ReadAnswer = (json: string): Response => new Response(json, { status: 20
 
 v1.get("/api/v1/log/entries/:uuid", async (c) => {
   const requested = c.req.param("uuid");
-  const at = await findByUuid(c.env, requested);
-  const found = at === null ? null : await readLogEntryByUuid(c, at, requested);
+  const found = await readByUuid(c.env, requested, (at) => readLogEntryByUuid(c, at, requested));
   if (found === null) throw new ApiError(404, "entry not found");
   return v1ReadAnswer(found.json);
 });
@@ -218,31 +218,26 @@ v1.post("/api/v1/log/entries/retrieve", limitBody, async (c) => {
   const indexes = list("logIndexes").map((v) => parseIndex(v, "logIndexes[]"));
   const proposed = list("entries");
   if (uuids.length + indexes.length + proposed.length === 0) throw new ApiError(400, "give entryUUIDs, logIndexes or entries");
-  // Each wanted entry with the UUID it was looked up by (index lookups need no check).
-  const wanted: [ShardIndex, string | null][] = [];
-  for (const i of indexes) {
-    const at = await locateGlobalIndex(c.env, i);
-    if (at !== null) wanted.push([at, null]);
-  }
   for (const u of uuids) {
     if (typeof u !== "string") throw new ApiError(400, "entryUUIDs[] must be strings");
-    const at = await findByUuid(c.env, u);
-    if (at !== null) wanted.push([at, u]);
+    await uuidCandidates(c.env, u); // a malformed UUID is a 400 before anything is read
   }
   // Up to ten entries, each verified: their signature verifications share one budget (src/rekor/verification-budget.ts).
   const budget = new VerificationBudget();
+  const leafHashes: string[] = [];
   for (const p of proposed) {
     // Never a validity check: an entry stays findable after its certificate expires.
-    const e = await canonical(c, p, ValidityCheck.never(), budget);
-    const leafHash = toHex(hashLeaf(e.body));
-    const at = await findByUuid(c.env, leafHash); // in any shard
-    if (at !== null) wanted.push([at, leafHash]);
+    leafHashes.push(toHex(hashLeaf((await canonical(c, p, ValidityCheck.never(), budget)).body))); // in any shard
   }
-  const out: string[] = [];
-  for (const [at, uuid] of wanted) {
-    const found = uuid === null ? await readLogEntry(c, at) : await readLogEntryByUuid(c, at, uuid);
-    if (found !== null) out.push(found.json);
-  }
+  // Every lookup at once (positions of UUIDs seen before skip D1); answers in the order asked.
+  const found = await Promise.all([
+    ...indexes.map(async (i) => {
+      const at = await locateGlobalIndex(c.env, i);
+      return at === null ? null : readLogEntry(c, at);
+    }),
+    ...[...(uuids as string[]), ...leafHashes].map((u) => readByUuid(c.env, u, (at) => readLogEntryByUuid(c, at, u))),
+  ]);
+  const out = found.flatMap((f) => (f === null ? [] : [f.json]));
   return new Response(`[${out.join(",")}]`, { status: 200, headers: { "Content-Type": "application/json" } });
 });
 
