@@ -1,7 +1,8 @@
 /**
  * The C2SP tlog-tiles read path: /checkpoint, /tile/<L>/<N>[.p/<W>], /tile/entries/<N>[.p/<W>], and the same
  * under /api/v2/, where rekor-tiles serves them and Rekor v2 monitors read them (same bytes, same headers).
- * Served from the edge cache, then KV (right-edge partials), then R2. Never calls the sequencer.
+ * Tiles from the edge cache, then KV (right-edge partials), then R2; the checkpoint from the verified view
+ * (checkpoint-view.ts). Never calls the sequencer.
  * @module
  */
 import { Hono, type Context } from "hono";
