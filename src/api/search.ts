@@ -16,6 +16,7 @@ import { shardCheckpoint } from "../log/v1-shards.ts";
 import { utf8Decode } from "../tlog/encoding.ts";
 import { ApiError } from "./errors.ts";
 import type { ApiEnv } from "./route-log.ts";
+import { searchPage } from "../log/search-pages.ts";
 
 export const search = new Hono<ApiEnv>();
 
@@ -70,14 +71,19 @@ const V2_KINDS = new Set(["hashedrekord/0.0.2", "dsse/0.0.2"]);
 
 search.get("/search", async (c) => {
   const d = c.var.deployment;
-  const { key, limit, after } = parseSearchQuery(new URL(c.req.url));
-  const shards = d.entryLogs().map((s) => s.name);
-  const found = await d.index.findByKey({ key, shards, ...(after ? { after } : {}), limit: limit + 1 });
-  const page = found.slice(0, limit);
-  const hits = await buildHits(d, page, key);
-  const answer: SearchAnswer = { hits };
-  if (found.length > limit) answer.nextCursor = encodeCursor(page[page.length - 1]!);
-  return c.json(answer, 200, { "Cache-Control": "no-store" });
+  const query = parseSearchQuery(new URL(c.req.url));
+  const { key, limit, after } = query;
+  // Made once per tree (src/log/search-pages.ts).
+  const json = await searchPage(d, query, async () => {
+    const shards = d.entryLogs().map((s) => s.name);
+    const found = await d.index.findByKey({ key, shards, ...(after ? { after } : {}), limit: limit + 1 });
+    const page = found.slice(0, limit);
+    const hits = await buildHits(d, page, key);
+    const answer: SearchAnswer = { hits };
+    if (found.length > limit) answer.nextCursor = encodeCursor(page[page.length - 1]!);
+    return JSON.stringify(answer);
+  });
+  return new Response(json, { status: 200, headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
 });
 
 /**

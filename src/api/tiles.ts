@@ -1,8 +1,8 @@
 /**
  * The C2SP tlog-tiles read path: /checkpoint, /tile/<L>/<N>[.p/<W>], /tile/entries/<N>[.p/<W>]. Mounted at
  * the root and again under /api/v2/, where rekor-tiles serves them and Rekor v2 monitors read them (same
- * bytes, same headers). Served from the edge cache, then KV (right-edge partials), then R2. Never calls
- * the sequencer.
+ * bytes, same headers). Tiles from the edge cache, then KV (right-edge partials), then R2; the checkpoint
+ * from the verified view (checkpoint-view.ts). Never calls the sequencer.
  * @module
  */
 import { Hono, type Context } from "hono";
@@ -13,28 +13,12 @@ import { parseTilePath, TILE_WIDTH } from "../tlog/tile.ts";
 import { fromEdgeCache, toEdgeCache } from "./edge-cache.ts";
 import { ApiError } from "./errors.ts";
 import type { ApiEnv } from "./route-log.ts";
+import { checkpointResponse } from "./checkpoint-view.ts";
 
 export const tiles = new Hono<ApiEnv>();
 
-async function checkpoint(c: Context<ApiEnv>): Promise<Response> {
-  const log = c.var.log;
-  const { checkpointMaxAgeSeconds } = log.config;
-  if (checkpointMaxAgeSeconds > 0) {
-    const hit = await fromEdgeCache(`${log.name}/${CHECKPOINT_PATH}`);
-    if (hit) return hit;
-  }
-  const body = await log.objects.get(CHECKPOINT_PATH);
-  if (!body) throw new ApiError(404, "the log has not published a checkpoint yet");
-  const res = new Response(body, {
-    headers: {
-      "Content-Type": CHECKPOINT_CONTENT_TYPE,
-      // C2SP tlog-tiles: the checkpoint SHOULD NOT be cached beyond a few seconds.
-      "Cache-Control": checkpointMaxAgeSeconds > 0 ? `public, max-age=${checkpointMaxAgeSeconds}` : "no-store",
-    },
-  });
-  if (checkpointMaxAgeSeconds > 0) toEdgeCache(c, `${log.name}/${CHECKPOINT_PATH}`, res);
-  return res;
-}
+/** The checkpoint from the verified view, not R2's bytes as they are (checkpoint-view.ts). */
+const checkpoint = (c: Context<ApiEnv>): Promise<Response> => checkpointResponse(c.var.log);
 
 async function tile(c: Context<ApiEnv>): Promise<Response> {
   const log = c.var.log;

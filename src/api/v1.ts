@@ -21,7 +21,8 @@ import { bytesEqual, toHex } from "../tlog/encoding.ts";
 import type { VerifiedCheckpoint } from "../client/tile-reader.ts";
 import type { Log } from "../log/log.ts";
 import type { LogReader } from "../log/reader.ts";
-import { findByUuid, globalOffset, locateGlobalIndex, logInfo, shardForTreeId, type ShardIndex } from "../log/v1-shards.ts";
+import { globalOffset, locateGlobalIndex, logInfo, shardForTreeId, uuidCandidates, type ShardIndex } from "../log/v1-shards.ts";
+import { readByUuid } from "../log/uuid-positions.ts";
 import { LruCache } from "../lru-cache.ts";
 import { IMMUTABLE_CACHE_CONTROL } from "../storage/object-store.ts";
 import { fromEdgeCache, toEdgeCache } from "./edge-cache.ts";
@@ -180,8 +181,7 @@ const v1ReadAnswer = (json: string): Response => new Response(json, { status: 20
 
 v1.get("/log/entries/:uuid", async (c) => {
   const requested = c.req.param("uuid");
-  const at = await findByUuid(c.var.deployment, requested);
-  const found = at === null ? null : await readLogEntryByUuid(c, at, requested);
+  const found = await readByUuid(c.var.deployment, requested, (at) => readLogEntryByUuid(c, at, requested));
   if (found === null) throw new ApiError(404, "entry not found");
   return v1ReadAnswer(found.json);
 });
@@ -216,31 +216,26 @@ v1.post("/log/entries/retrieve", limitBody, async (c) => {
   const indexes = list("logIndexes").map((v) => parseIndex(v, "logIndexes[]"));
   const proposed = list("entries");
   if (uuids.length + indexes.length + proposed.length === 0) throw new ApiError(400, "give entryUUIDs, logIndexes or entries");
-  // Each wanted entry with the UUID it was looked up by (index lookups need no check).
-  const wanted: [ShardIndex, string | null][] = [];
-  for (const i of indexes) {
-    const at = await locateGlobalIndex(d, i);
-    if (at !== null) wanted.push([at, null]);
-  }
   for (const u of uuids) {
     if (typeof u !== "string") throw new ApiError(400, "entryUUIDs[] must be strings");
-    const at = await findByUuid(d, u);
-    if (at !== null) wanted.push([at, u]);
+    await uuidCandidates(d, u); // a malformed UUID is a 400 before anything is read
   }
   // Up to ten entries, each verified: their signature verifications share one budget (src/rekor/verification-budget.ts).
   const budget = new VerificationBudget();
+  const leafHashes: string[] = [];
   for (const p of proposed) {
     // Never a validity check: an entry stays findable after its certificate expires.
-    const e = await canonical(c, p, ValidityCheck.never(), budget);
-    const leafHash = toHex(hashLeaf(e.body));
-    const at = await findByUuid(d, leafHash); // in any shard
-    if (at !== null) wanted.push([at, leafHash]);
+    leafHashes.push(toHex(hashLeaf((await canonical(c, p, ValidityCheck.never(), budget)).body))); // in any shard
   }
-  const out: string[] = [];
-  for (const [at, uuid] of wanted) {
-    const found = uuid === null ? await readLogEntry(c, at) : await readLogEntryByUuid(c, at, uuid);
-    if (found !== null) out.push(found.json);
-  }
+  // Every lookup at once (positions of UUIDs seen before skip D1); answers in the order asked.
+  const found = await Promise.all([
+    ...indexes.map(async (i) => {
+      const at = await locateGlobalIndex(d, i);
+      return at === null ? null : readLogEntry(c, at);
+    }),
+    ...[...(uuids as string[]), ...leafHashes].map((u) => readByUuid(d, u, (at) => readLogEntryByUuid(c, at, u))),
+  ]);
+  const out = found.flatMap((f) => (f === null ? [] : [f.json]));
   return new Response(`[${out.join(",")}]`, { status: 200, headers: { "Content-Type": "application/json" } });
 });
 

@@ -91,24 +91,29 @@ export async function locateGlobalIndex(d: Deployment, globalIndex: number): Pro
  * newest first) or 80 hex (tree ID + leaf hash; a tree ID of 0 counts as none, as in Rekor).
  */
 export async function findByUuid(d: Deployment, id: string): Promise<ShardIndex | null> {
-  if (!/^([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$/.test(id)) {
-    throw new V1LookupError("malformed", "entry UUID must be 64 hex characters (leaf hash) or 80 (tree ID + leaf hash)");
-  }
   const lower = id.toLowerCase();
-  const shards = d.entryLogs().reverse();
-  let candidates = shards.map((s) => s.name);
-  if (lower.length === 80 && lower.slice(0, 16) !== "0".repeat(16)) {
-    const tree = lower.slice(0, 16);
-    candidates = [];
-    for (const s of shards) if (treeIdHex((await shardV1Key(d, s.name)).treeId) === tree) candidates.push(s.name);
-    if (candidates.length === 0) return null;
-  }
+  const candidates = (await uuidCandidates(d, id)).map((s) => s.name);
+  if (candidates.length === 0) return null;
   const hits = await d.index.findByLeafHash(fromHex(lower.slice(-64)));
   for (const name of candidates) {
     const hit = hits.find((h) => h.shard === name);
     if (hit) return { shard: hit.shard, index: hit.index };
   }
   return null;
+}
+
+/** The shards a UUID lookup searches, in the order it prefers them (the newest first). @throws V1LookupError */
+export async function uuidCandidates(d: Deployment, id: string): Promise<Log[]> {
+  if (!/^([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$/.test(id)) {
+    throw new V1LookupError("malformed", "entry UUID must be 64 hex characters (leaf hash) or 80 (tree ID + leaf hash)");
+  }
+  const lower = id.toLowerCase();
+  const shards = d.entryLogs().reverse();
+  if (lower.length !== 80 || lower.slice(0, 16) === "0".repeat(16)) return shards;
+  const tree = lower.slice(0, 16);
+  const candidates: Log[] = [];
+  for (const s of shards) if (treeIdHex((await shardV1Key(d, s.name)).treeId) === tree) candidates.push(s);
+  return candidates;
 }
 
 /** The shard a Rekor v1 `treeID` query parameter names (decimal), or `fallback` if absent. */
