@@ -1,7 +1,7 @@
 /**
  * A log's settings, read from Worker vars (wrangler.toml [vars]) and secrets; each limit with its unit
  * and reason. Which logs a deployment serves (SHARDS, ACTIVE_SHARD, FROZEN_SHARDS) is
- * src/log/deployment.ts.
+ * src/log/shards.ts.
  *
  * Per-shard settings are the plain names with the shard's suffix, falling back to the plain name:
  *   LOG_ORIGIN_LOG2026B, secrets LOG_SIGNING_KEY_LOG2026B and LOG_V1_SIGNING_KEY_LOG2026B, ...
@@ -121,7 +121,6 @@ export interface LogConfig {
   /** Witnesses asked to cosign each checkpoint, and how many must before it is published (src/witnessing/policy.ts). */
   witnesses: WitnessPolicy;
 }
-
 
 function int(value: string | undefined, fallback: number, name: string, min: number, max: number): number {
   if (value === undefined || value === "") return fallback;

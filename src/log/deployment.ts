@@ -47,11 +47,6 @@ export class Deployment {
     this.index = d1SearchIndex(env.INDEX);
   }
 
-  /** A listed shard's log. */
-  named(name: string): Log | undefined {
-    return this.byName.get(name);
-  }
-
   /** The log of any shard name: a listed one, or one built for a name the list does not hold (tests and benchmarks address Sequencers by other names). */
   log(name: string): Log {
     const listed = this.byName.get(name) ?? this.unlisted.get(name);
