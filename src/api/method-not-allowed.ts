@@ -33,7 +33,8 @@ const TILE_PATTERN = /^(\/api\/v2)?\/tile\/.+$/;
 function compile(template: string, methods: readonly string[]): KnownPath {
   if (/^(\/api\/v2)?\/tile\//.test(template)) return { pattern: TILE_PATTERN, literal: false, methods };
   const literal = !template.includes("{");
-  const source = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}/]+\}/g, "[^/]+");
+  // A trailing {path} (a mirrored log's tile path) spans segments.
+  const source = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{path\}$/, ".+").replace(/\{[^}/]+\}/g, "[^/]+");
   return { pattern: new RegExp(`^${source}$`), literal, methods };
 }
 

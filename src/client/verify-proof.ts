@@ -18,7 +18,7 @@ import { hashLeaf } from "../tlog/hash.ts";
 import { checkInclusion } from "../tlog/proof.ts";
 import type { ParsedTlogProof } from "../tlog/proof-file.ts";
 import { entryFacts } from "../entry/facts.ts";
-import { ClaimChecks, type ClaimCheck } from "./claims.ts";
+import { ClaimChecks, ClaimError, type ClaimCheck } from "./claims.ts";
 import { checkCosignatures, describeCosignatureReport, openCheckpoint, type LogKey, type OpenedCheckpoint } from "./verify-checkpoint.ts";
 
 export interface ProofTrust {
@@ -43,11 +43,16 @@ export interface VerifiedProof {
 export function verifyTlogProof(p: ParsedTlogProof, trust: ProofTrust): VerifiedProof {
   const checks = new ClaimChecks();
   const entry = trust.entry ?? p.extra ?? null;
-  const cp = checks.run("checkpoint signature", () => {
-    const opened = openCheckpoint(p.checkpoint, trust.logKeys);
-    return { detail: `signed by ${opened.signer.name}, tree size ${opened.size}`, value: opened };
-  }) ?? null;
-  if (cp) checks.list.push({ name: "checkpoint origin", ok: true, checked: true, detail: `${cp.origin} is the name of the key that signed it` });
+  let cp: OpenedCheckpoint | null = null;
+  try {
+    cp = openCheckpoint(p.checkpoint, trust.logKeys);
+    checks.list.push({ name: "checkpoint signature", ok: true, checked: true, detail: `signed by ${cp.signer.name}, tree size ${cp.size}` });
+    checks.list.push({ name: "checkpoint origin", ok: true, checked: true, detail: `${cp.origin} is the name of the key that signed it` });
+  } catch (e) {
+    // openCheckpoint names the claim that failed: the signature, or the origin.
+    if (e instanceof ClaimError) checks.fail(e.claim, e.detail);
+    else checks.fail("checkpoint signature", (e as Error).message);
+  }
   const witnesses = trust.witnesses ?? [];
   const quorum = trust.witnessQuorum ?? 0;
   checks.run("witness cosignatures", () => describeCosignatureReport(checkCosignatures(p.checkpoint, trust.logKeys, witnesses, quorum)));

@@ -448,6 +448,18 @@ function battery(size: number): Case[] {
   add(EB, "bundle beyond the tree", get("/tile/entries/001"), 404, /^tile\/entries\/001 has not been published$/);
   add(EB, "partial bundle wider than the tree", get(`/tile/entries/000.p/${size + 1}`), 404, /has not been published$/);
 
+  // ---- GET /proof/<entry> (C2SP tlog-proof@v1) and the mirrored logs (C2SP tlog-mirror) ------------------------------
+  const EPF = "GET /proof/{entry}";
+  add(EPF, "neither an index nor hex", get("/proof/zz"), 400, /^the entry must be a log index \(decimal\), a leaf hash \(64 hex\) or an entry UUID \(80 hex\)$/);
+  add(EPF, "index with a leading zero", get("/proof/01"), 400, /^the entry must be a log index/);
+  add(EPF, "63 hex digits", get(`/proof/${"a".repeat(63)}`), 400, /^the entry must be a log index/);
+  add(EPF, "index beyond the tree", get(`/proof/${size}`), 404, new RegExp(`^no entry at index ${size}$`));
+  add(EPF, "unknown leaf hash", get(`/proof/${"ab".repeat(32)}`), 404, /^no entry (ab){32} in this log$/);
+  const unmirrored = `/mirror/${"ab".repeat(32)}`;
+  add("GET /mirror/{originHash}/checkpoint", "a log that is not mirrored", get(`${unmirrored}/checkpoint`), 404, /^this deployment mirrors no log with that origin hash/);
+  add("GET /mirror/{originHash}/tile/{path}", "malformed tile path", get(`${unmirrored}/tile/0/0001`), 400, M(/bad index element "0001"$/));
+  add("GET /mirror/{originHash}/tile/{path}", "a log that is not mirrored", get(`${unmirrored}/tile/0/000`), 404, /^this deployment mirrors no log with that origin hash/);
+
   // ---- POST /add (test-only raw append; enabled in this test run) ------------------------------------------------
   add("POST /add", "empty leaf", { method: "POST", path: "/add", text: "" }, 400, /^empty leaf$/);
   add("POST /add", "leaf over 65,535 bytes", { method: "POST", path: "/add", text: "x".repeat(65_536) }, 413, /^leaf exceeds 65535 bytes$/);
@@ -467,6 +479,9 @@ function methodCases(): Case[] {
     "/tile/{L}/{N}": "/tile/0/000.p/1",
     "/tile/entries/{N}": "/tile/entries/000.p/1",
     "/api/v1/log/entries/{entryUUID}": `/api/v1/log/entries/${"ab".repeat(32)}`,
+    "/proof/{entry}": "/proof/0",
+    "/mirror/{originHash}/checkpoint": `/mirror/${"ab".repeat(32)}/checkpoint`,
+    "/mirror/{originHash}/tile/{path}": `/mirror/${"ab".repeat(32)}/tile/0/000`,
   };
   const rows: Case[] = [];
   const paths: [string, string[]][] = Object.entries(OPENAPI.paths).map(([t, ops]) => [t, Object.keys(ops).map((m) => m.toUpperCase())]);
@@ -561,10 +576,10 @@ describe("bad input battery", () => {
     expect(size).toBe(5);
   });
 
-  it("has exactly its 361 cases across every endpoint, each distinct", () => {
+  it("has exactly its 385 cases across every endpoint, each distinct", () => {
     const all = [...battery(size), ...methodCases()];
     // Exact, so that a row lost in a merge or a refactor shows here (add a row: raise the count).
-    expect(all.length).toBe(361);
+    expect(all.length).toBe(385);
     const labels = all.map((c) => `${c.endpoint}: ${c.what}`);
     expect(new Set(labels).size).toBe(labels.length);
     // Every documented path, and the test-only append, is aimed at (labels are "<methods> <OpenAPI path>").
