@@ -121,6 +121,7 @@ export function saveAuditState(s: AuditState): string {
     nodes: [...st.nodes].map(([id, n]) => [id, toBase64(n.hash), n.leaf ? toHex(n.leaf) : null]),
     keys: [...st.keys].map(([p, k]) => [p, k.count, k.frontier.map(toBase64), toBase64(k.valueRoot)]),
     chunks: [...st.chunks],
+    valueHashes: [...st.valueHashes].map(([id, h]) => [id, toBase64(h)]),
     pending: s.pending,
   });
 }
@@ -132,6 +133,8 @@ export function loadAuditState(json: string): AuditState {
   for (const [id, h, leaf] of j.nodes) store.nodes.set(id, leaf ? { hash: fromBase64(h), leaf: fromHex(leaf) } : { hash: fromBase64(h) });
   for (const [p, count, frontier, root] of j.keys) store.keys.set(p, { count, frontier: frontier.map((f: string) => fromBase64(f)), valueRoot: fromBase64(root) });
   for (const [id, indices] of j.chunks) store.chunks.set(id, indices);
+  if (!Array.isArray(j.valueHashes)) throw new Error("audit state: no value hashes (saved by an older edgelog); start without it");
+  for (const [id, h] of j.valueHashes) store.valueHashes.set(id, fromBase64(h));
   const edge = { size: j.edge.size, levels: j.edge.levels.map((l: string[]) => l.map((h) => fromBase64(h))) };
   if (edge.size !== j.size) throw new Error("audit state: the replayed log and the map disagree on their size");
   return { edge, store, pending: j.pending };
