@@ -2,16 +2,21 @@
  * The verifiable index at the edge: `GET /api/v2/search?<selector>=...&complete=true` (a search whose
  * answer proves that no entry with the key below the map checkpoint's log size was left out),
  * `GET /index/checkpoint` (the signed map checkpoint, a static object beside the log's checkpoint) and
- * `GET /api/v2/index/status` (how far the index lags the log). The proofs come from the shard's
- * Indexer, which follows the log off the write path; the hits' entries and inclusion proofs come from
- * the log's tiles as for every search.
+ * `GET /index/tile/...`, `GET /index/value/...` (the map's write-once objects) and
+ * `GET /api/v2/index/status` (how far the index lags the log). Complete answers are assembled from the
+ * objects the shard's Indexer publishes to R2 (it follows the log off the write path and is never called
+ * by a read); the hits' entries and inclusion proofs come from the log's tiles as for every search.
  * @module
  */
 import { Hono } from "hono";
-import { r2ObjectStore, shardObjectStore } from "../storage/object-store.ts";
+import { IMMUTABLE_CACHE_CONTROL, r2ObjectStore, shardObjectStore } from "../storage/object-store.ts";
+import { MalformedError } from "../tlog/errors.ts";
 import type { CompletenessJson } from "../vindex/answer.ts";
 import { MAP_CHECKPOINT_KEY } from "../vindex/checkpoint.ts";
 import { CHUNK_SIZE } from "../vindex/hash.ts";
+import { MAP_TILE_PATH } from "../vindex/map-tiles.ts";
+import { completenessFromObjects } from "../vindex/published-answer.ts";
+import { VALUE_OBJECT_PATH } from "../vindex/value-tiles.ts";
 import { ApiError } from "./errors.ts";
 import { buildHits, parseSearchQuery, type SearchHit } from "./search.ts";
 import { shardName } from "./sequencer-client.ts";
@@ -51,11 +56,13 @@ vindex.get("/api/v2/search", async (c, next) => {
   const start = cursor === null ? 0 : Number(cursor);
   const shard = shardName(c.env);
   let completeness: CompletenessJson | null;
+  const objects = shardObjectStore(r2ObjectStore(c.env.TILES), shard);
   try {
-    completeness = await indexerFor(c.env).lookup(key, start, limit);
+    completeness = await completenessFromObjects((path) => objects.get(path), key, start, limit);
   } catch (e) {
-    console.error("indexer lookup failed:", e);
-    throw new ApiError(503, "the index is temporarily unavailable; retry", { "Retry-After": "2" });
+    if (!(e instanceof MalformedError)) throw e;
+    console.error("complete search: the index's published objects:", e);
+    throw new ApiError(503, `the index's published objects are incomplete or damaged (${e.message}); retry`, { "Retry-After": "2" });
   }
   if (completeness === null) throw new ApiError(503, "the index has not signed a map checkpoint yet; retry", { "Retry-After": "2" });
   const t = completeness.proof.terminal;
@@ -73,6 +80,15 @@ vindex.get("/index/checkpoint", async (c) => {
   const body = await shardObjectStore(r2ObjectStore(c.env.TILES), shardName(c.env)).get(MAP_CHECKPOINT_KEY);
   if (!body) throw new ApiError(404, "the index has not published a map checkpoint yet");
   return new Response(body, { headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+});
+
+/** The map's write-once objects: served as they are, cached for good (a name never changes its bytes). */
+vindex.get("/index/*", async (c, next) => {
+  const path = c.req.path.slice(1);
+  if (!MAP_TILE_PATH.test(path) && !VALUE_OBJECT_PATH.test(path)) return next();
+  const body = await shardObjectStore(r2ObjectStore(c.env.TILES), shardName(c.env)).get(path);
+  if (!body) throw new ApiError(404, `${path} has not been published`);
+  return new Response(body, { headers: { "Content-Type": "application/octet-stream", "Cache-Control": IMMUTABLE_CACHE_CONTROL } });
 });
 
 vindex.get("/api/v2/index/status", async (c) => c.json(await indexerFor(c.env).status(), 200, { "Cache-Control": "no-store" }));
