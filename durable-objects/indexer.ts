@@ -59,6 +59,8 @@ export class Indexer extends DurableObject<Env> {
   private readonly shard: string;
   private readonly origin: string;
   private stepping: Promise<boolean> | undefined;
+  /** Map tiles already stored for the map being published (of size `.size`): skipped by the next calls. */
+  private written = { size: -1, tiles: new Set<string>() };
   private lastError: string | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -165,10 +167,12 @@ export class Indexer extends DurableObject<Env> {
     if (typeof note !== "string" || this.store.meta("publishedSize") === size) return true;
     const objects = shardObjectStore(r2ObjectStore(this.env.TILES), this.shard);
     const changed = this.store.unpublished(PUBLISH_KEYS_PER_STEP);
-    const puts = [...publicationObjects(this.store, changed)];
+    if (this.written.size !== size) this.written = { size, tiles: new Set() };
+    const puts = [...publicationObjects(this.store, changed, this.written.tiles)];
     for (let i = 0; i < puts.length; i += PUT_CONCURRENCY) {
       await Promise.all(puts.slice(i, i + PUT_CONCURRENCY).map(([path, body]) => objects.put(path, body, { immutable: true, contentType: "application/octet-stream" })));
     }
+    for (const [path] of puts) if (path.startsWith("index/tile/")) this.written.tiles.add(path);
     this.store.markPublished(changed.map((c) => c.path));
     if (changed.length === PUBLISH_KEYS_PER_STEP && this.store.unpublished(1).length > 0) return false;
     await objects.put(MAP_CHECKPOINT_KEY, utf8Encode(note), { immutable: false, contentType: "text/plain; charset=utf-8" });

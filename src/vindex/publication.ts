@@ -18,8 +18,12 @@ export interface ChangedKey {
   publishedCount: number;
 }
 
-/** The objects to write for `changed` keys at the store's current map, each named once. */
-export function publicationObjects(store: MapStore, changed: readonly ChangedKey[]): Map<string, Uint8Array> {
+/**
+ * The objects to write for `changed` keys at the store's current map, each named once. Map tiles named in
+ * `written` (already stored for this map) are left out: a publication in several calls builds the
+ * upper tiles, which most keys share, once.
+ */
+export function publicationObjects(store: MapStore, changed: readonly ChangedKey[], written: ReadonlySet<string> = new Set()): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   for (const { path: hex, publishedCount } of changed) {
     for (const o of valueObjects(store, hex, publishedCount, store.keyState(hex)!.count)) out.set(o.path, o.body);
@@ -29,7 +33,7 @@ export function publicationObjects(store: MapStore, changed: readonly ChangedKey
       // A leaf at a stratum's top is a terminal of the tile above (but the whole map's, when it has one key).
       if (!top || (top.leaf && stratum > 0)) break;
       const name = mapTilePath(stratum, top.hash);
-      if (!out.has(name)) out.set(name, encodeMapTile(mapTileAt(store, path, stratum)!.terminals));
+      if (!out.has(name) && !written.has(name)) out.set(name, encodeMapTile(mapTileAt(store, path, stratum)!.terminals));
       if (top.leaf) break;
     }
   }
