@@ -109,7 +109,7 @@ function updateRun(entries: number, step: number) {
   };
 }
 
-export function runVindexUpdate(entries = 100_000): VindexUpdateResult {
+export function runVindexUpdate(entries = 20_000): VindexUpdateResult {
   const steps: VindexUpdateResult["steps"] = {};
   let distinctKeys = 0;
   for (const step of [256, MAX_ENTRIES_PER_STEP]) {

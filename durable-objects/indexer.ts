@@ -35,6 +35,11 @@ import { SqlMapStore } from "../src/vindex/sql-store.ts";
 const POLL_MS = 1_000;
 /** After a failed step, try again this soon (ms). */
 const RETRY_MS = 5_000;
+/**
+ * What the stored map holds: 2 adds the value-tree hashes and the keys left to publish, which a map
+ * built before the map was published to R2 lacks; such a map is dropped and rebuilt from the log.
+ */
+const STORE_FORMAT = 2;
 /** Changed keys whose objects one step writes (each a few R2 puts: chunks, value tiles, map tiles). */
 const PUBLISH_KEYS_PER_STEP = 256;
 /** R2 puts in flight at once. */
@@ -136,6 +141,12 @@ export class Indexer extends DurableObject<Env> {
   }
 
   private async takeIn(): Promise<boolean> {
+    if (this.store.meta("format") !== STORE_FORMAT) {
+      this.ctx.storage.transactionSync(() => {
+        this.store.reset();
+        this.store.setMeta("format", STORE_FORMAT);
+      });
+    }
     if (!(await this.publishPending())) return false;
     const { signer, fetch, reader } = this.logReader();
     const cp = await reader.checkpoint();

@@ -83,6 +83,11 @@ export class SqlMapStore implements MapStore {
     this.sql.exec(`INSERT OR REPLACE INTO vindex_value_hashes (path, level, i, hash) VALUES (?, ?, ?, ?)`, path, level, i, hash);
   }
 
+  /** Forgets the whole map (it is a function of the log: the Indexer rebuilds it). */
+  reset(): void {
+    for (const table of ["vindex_meta", "vindex_nodes", "vindex_keys", "vindex_chunks", "vindex_value_hashes", "vindex_unpublished"]) this.sql.exec(`DELETE FROM ${table}`);
+  }
+
   /** Records that a key is about to change; the first call since its last publication keeps its count then. */
   markUnpublished(path: string, publishedCount: number): void {
     this.sql.exec(`INSERT OR IGNORE INTO vindex_unpublished (path, published_count) VALUES (?, ?)`, path, publishedCount);

@@ -124,6 +124,18 @@ describe("indexer and complete search", () => {
     expect(progress).toEqual([336]); // only the new entries were replayed
   }, SLOW);
 
+  it("a map stored before the map was published to R2 is dropped and rebuilt from the log", async () => {
+    const keyRows = () => runInDurableObject(indexer(), (_i: Indexer, state) => Number(state.storage.sql.exec("SELECT count(*) AS n FROM vindex_keys").one().n));
+    const before = await keyRows();
+    await runInDurableObject(indexer(), (_i: Indexer, state) => {
+      state.storage.sql.exec("DELETE FROM vindex_meta WHERE name = 'format'");
+      state.storage.sql.exec("DELETE FROM vindex_keys"); // what a rebuild restores, and nothing else would
+    });
+    expect(await indexer().catchUp()).toMatchObject({ indexedSize: 336, lag: 0 });
+    expect(await keyRows()).toBe(before);
+    expect((await searchAll(HOT, 20)).count).toBe(Array.from({ length: 336 }, (_, i) => i).filter((i) => i % 3 === 0).length);
+  }, SLOW);
+
   it("refuses a bad complete parameter or cursor", async () => {
     expect((await http(`/api/v2/search?digest=${HOT}&complete=yes`)).status).toBe(400);
     expect((await http(`/api/v2/search?digest=${HOT}&complete=true&cursor=abc`)).status).toBe(400);
