@@ -556,8 +556,8 @@ async function vindexBench(): Promise<void> {
   const date = new Date();
   const stamp = date.toISOString().replace(/[:.]/g, "-");
   useNodeSha256();
-  out(`edgelog verifiable index, ${date.toISOString()}: the pure map in Node (native SHA-256), no I/O`);
-  const r = runVindexBench(out);
+  out(`edgelog verifiable index, ${date.toISOString()}: the pure map and its publication in Node (native SHA-256), no I/O`);
+  const r = await runVindexBench(out);
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `${stamp}-vindex.json`);
   writeFileSync(file, JSON.stringify({ date: date.toISOString(), machine: machineInfo(), ...r }, null, 2) + "\n");

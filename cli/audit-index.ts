@@ -2,7 +2,8 @@
  * `edgelog audit-index`: replays the log from its tiles, rebuilds the verifiable index and checks the
  * log's published map checkpoint (and any saved ones given with --checkpoint) against it
  * (src/vindex/audit.ts). Resumable with --state: the rebuilt map is saved as it goes, so the next run
- * replays only new entries. Exit 1 at the first divergence.
+ * replays only new entries. Then every published object of the latest map checkpoint (map tiles, value
+ * chunks and tiles) is compared with the rebuilt map (--no-objects skips it). Exit 1 at the first divergence.
  * @module
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -16,6 +17,7 @@ export interface AuditIndexOptions {
   checkpoint?: string[];
   batch: string;
   progress?: boolean;
+  objects?: boolean;
   json?: boolean;
 }
 
@@ -47,6 +49,7 @@ export async function auditIndexCommand(opts: AuditIndexOptions, out: (s: string
     ...(state ? { state } : {}),
     checkpoints: (opts.checkpoint ?? []).map(inlineOrFile),
     batch,
+    checkObjects: opts.objects !== false,
     onProgress: (replayed, target, s) => {
       if (showProgress) err(`replayed ${replayed}/${target} entries`);
       if (opts.state && replayed - lastSaved >= SAVE_EVERY) {
@@ -63,6 +66,7 @@ export async function auditIndexCommand(opts: AuditIndexOptions, out: (s: string
     err(`DIVERGENCE at log size ${report.divergence.size}: ${report.divergence.reason}`);
     return EXIT.VERIFY;
   }
+  if (report.objectsChecked !== undefined) err(`published objects: ${report.objectsChecked} map tiles, value chunks and value tiles match the rebuilt map`);
   err(`index audited: ${report.matched.length} map checkpoint(s) match the log replayed to size ${report.replayedSize}`);
   return EXIT.OK;
 }

@@ -537,6 +537,7 @@ export function program(): Command {
     .option("--json", "print the report as JSON")
     .option("--progress", "print progress (default: when stderr is a terminal)")
     .option("--no-progress", "never print progress")
+    .option("--no-objects", "do not compare the published map tiles and value objects with the rebuilt map")
     .action(run((o) => auditIndexCommand(o, out, err)));
 
   withCommon(p.command("trust").description("fetch the log's trust files (Sigstore TrustedRoot and SigningConfig), check them, optionally save them; with --log-key, check the TrustedRoot lists that key"))

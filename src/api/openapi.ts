@@ -235,6 +235,20 @@ export const OPENAPI = {
         responses: { "200": { description: "map checkpoint", content: { "text/plain; charset=utf-8": { schema: { type: "string" } } } }, "404": error("no map checkpoint yet") },
       },
     },
+    "/index/tile/{stratum}/{root}": {
+      get: {
+        operationId: "getIndexMapTile",
+        summary: "A write-once tile of the verifiable index's map (8 levels of the sparse tree below a node at depth 8·stratum), named by that node's hash (hex); immutable",
+        responses: { "200": { description: "map tile", content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } }, "404": error("no such tile") },
+      },
+    },
+    "/index/value/{keyPath}/{object}": {
+      get: {
+        operationId: "getIndexValueObject",
+        summary: "A write-once object of one key's list in the verifiable index (keyPath = hex SHA-256 of the key): chunk/<i>[.p/<n>] (log indices, uint64 BE) or tile/<level>/<t>[.p/<w>] (value-tree hashes); immutable",
+        responses: { "200": { description: "value chunk or value tile", content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } }, "404": error("no such object") },
+      },
+    },
     "/api/v2/index/status": {
       get: {
         operationId: "getIndexStatus",

@@ -1,16 +1,22 @@
 /**
  * The verifiable index at the edge: `GET /api/v2/search?<selector>=...&complete=true` (a search whose
  * answer proves that no entry with the key below the map checkpoint's log size was left out),
- * `GET /api/v2/index/status` (how far the index lags the log) and `GET /index/checkpoint` (the signed
- * map checkpoint, a static object beside the log's checkpoint). The proofs come from the shard's
- * Indexer, which follows the log off the write path; the hits' entries and inclusion proofs come from
- * the log's tiles as for every search.
+ * `GET /index/checkpoint` (the signed map checkpoint, a static object beside the log's checkpoint) and
+ * `GET /index/tile/...`, `GET /index/value/...` (the map's write-once objects) and
+ * `GET /api/v2/index/status` (how far the index lags the log). Complete answers are assembled from the
+ * objects the shard's Indexer publishes to R2 (it follows the log off the write path and is never called
+ * by a read); the hits' entries and inclusion proofs come from the log's tiles as for every search.
  * @module
  */
 import { Hono } from "hono";
+import { IMMUTABLE_CACHE_CONTROL } from "../storage/object-store.ts";
+import { MalformedError } from "../tlog/errors.ts";
 import type { CompletenessJson } from "../vindex/answer.ts";
 import { MAP_CHECKPOINT_KEY } from "../vindex/checkpoint.ts";
 import { CHUNK_SIZE } from "../vindex/hash.ts";
+import { MAP_TILE_PATH } from "../vindex/map-tiles.ts";
+import { completenessFromObjects } from "../vindex/published-answer.ts";
+import { VALUE_OBJECT_PATH } from "../vindex/value-tiles.ts";
 import { ApiError, grpcGatewayError } from "./errors.ts";
 import type { ApiEnv } from "./route-log.ts";
 import { buildHits, parseSearchQuery, type SearchHit } from "./search.ts";
@@ -43,11 +49,13 @@ vindex.get("/search", async (c, next) => {
   const start = cursor === null ? 0 : Number(cursor);
   const log = c.var.log;
   let completeness: CompletenessJson | null;
+  const objects = log.objects;
   try {
-    completeness = await log.indexer().lookup(key, start, limit);
+    completeness = await completenessFromObjects((path) => objects.get(path), key, start, limit);
   } catch (e) {
-    console.error("indexer lookup failed:", e);
-    throw new ApiError(503, "the index is temporarily unavailable; retry", { "Retry-After": "2" });
+    if (!(e instanceof MalformedError)) throw e;
+    console.error("complete search: the index's published objects:", e);
+    throw new ApiError(503, `the index's published objects are incomplete or damaged (${e.message}); retry`, { "Retry-After": "2" });
   }
   if (completeness === null) throw new ApiError(503, "the index has not signed a map checkpoint yet; retry", { "Retry-After": "2" });
   const t = completeness.proof.terminal;
@@ -67,4 +75,13 @@ mapCheckpoint.get("/checkpoint", async (c) => {
   const body = await c.var.log.objects.get(MAP_CHECKPOINT_KEY);
   if (!body) throw new ApiError(404, "the index has not published a map checkpoint yet");
   return new Response(body, { headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+});
+
+/** The map's write-once objects: served as they are, cached for good (a name never changes its bytes). */
+mapCheckpoint.get("/*", async (c, next) => {
+  const path = c.req.path.slice(1);
+  if (!MAP_TILE_PATH.test(path) && !VALUE_OBJECT_PATH.test(path)) return next();
+  const body = await c.var.log.objects.get(path);
+  if (!body) throw new ApiError(404, `${path} has not been published`);
+  return new Response(body, { headers: { "Content-Type": "application/octet-stream", "Cache-Control": IMMUTABLE_CACHE_CONTROL } });
 });

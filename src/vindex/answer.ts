@@ -34,9 +34,17 @@ export interface CompletenessJson {
 
 /** The answer for `key` at list positions [start, start + limit), from the map the note was signed for. */
 export function completenessAnswer(map: VerifiableMap, mapCheckpoint: string, key: string, start: number, limit: number): CompletenessJson {
-  const proof = map.prove(key);
   const count = map.value(key)?.count ?? 0;
-  const chunks: ChunkProof[] = map.proveChunks(key, chunksFor(start, limit).filter((c) => c < chunkCount(count)));
+  return completenessJson(mapCheckpoint, start, map.prove(key), map.proveChunks(key, pageChunks(start, limit, count)));
+}
+
+/** The chunks of a list of `count` indices that hold positions [start, start + limit). */
+export function pageChunks(start: number, limit: number, count: number): number[] {
+  return chunksFor(start, limit).filter((c) => c < chunkCount(count));
+}
+
+/** A completeness answer as JSON, from its parts. */
+export function completenessJson(mapCheckpoint: string, start: number, proof: MapProof, chunks: readonly ChunkProof[]): CompletenessJson {
   const t = proof.terminal;
   return {
     mapCheckpoint,
@@ -80,7 +88,7 @@ export function verifyCompleteness(json: CompletenessJson, key: string, limit: n
   if (!Number.isSafeInteger(start) || start < 0) throw new MalformedError("completeness: bad start");
   const value = verifyKey(checkpoint.mapRoot, key, decodeProof(json.proof));
   const count = value.present ? value.count : 0;
-  const wanted = chunksFor(start, limit).filter((c) => c < chunkCount(count));
+  const wanted = pageChunks(start, limit, count);
   if (!Array.isArray(json.chunks) || json.chunks.length > MAX_CHUNKS) throw new MalformedError("completeness: bad chunks");
   if (json.chunks.length !== wanted.length || json.chunks.some((c, i) => c?.chunk !== wanted[i])) {
     throw new ProofError(`completeness: the page needs chunks [${wanted.join(", ")}] of the key's list`);

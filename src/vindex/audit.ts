@@ -10,9 +10,10 @@ import { TileReader, type PathFetcher } from "../client/tile-reader.ts";
 import { indexKeysOf } from "../search/index-keys.ts";
 import { bytesEqual, fromBase64, fromHex, toBase64, toHex, utf8Decode } from "../tlog/encoding.ts";
 import { hashLeaf } from "../tlog/hash.ts";
-import type { NoteVerifier } from "../tlog/note.ts";
+import { parseNote, type NoteVerifier } from "../tlog/note.ts";
 import { appendLeaves, edgeRoot, emptyEdge, type RightEdge } from "../tlog/tree.ts";
-import { MAP_CHECKPOINT_KEY, openMapCheckpoint, type MapCheckpoint } from "./checkpoint.ts";
+import { checkPublishedObjects } from "./audit-objects.ts";
+import { MAP_CHECKPOINT_KEY, openMapCheckpoint, parseMapCheckpoint, type MapCheckpoint } from "./checkpoint.ts";
 import { readLeaves } from "./log-leaves.ts";
 import { VerifiableMap } from "./map.ts";
 import { MemoryMapStore } from "./store.ts";
@@ -31,8 +32,10 @@ export interface AuditReport {
   matched: number[];
   /** Checkpoints given for sizes the resumed state had already passed (not checkable). */
   skipped: number[];
-  /** The first map checkpoint that does not match the log, and how. */
+  /** The first map checkpoint that does not match the log, and how (or the first published object that does not). */
   divergence?: { size: number; reason: string };
+  /** Published objects (map tiles, value chunks and tiles) found equal to the rebuilt map's. */
+  objectsChecked?: number;
 }
 
 export interface AuditOptions {
@@ -44,6 +47,8 @@ export interface AuditOptions {
   checkpoints?: readonly string[];
   /** Entries per replay step. */
   batch?: number;
+  /** Compare the published objects of the latest map checkpoint with the rebuilt map (default true). */
+  checkObjects?: boolean;
   /** After each replay step, with the state so far (a caller may save it to resume from there). */
   onProgress?: (replayed: number, target: number, state: AuditState) => void;
 }
@@ -60,6 +65,12 @@ export async function auditIndex(opts: AuditOptions): Promise<{ report: AuditRep
   const notes = [...state.pending, ...(opts.checkpoints ?? [])];
   const latest = await opts.fetch(MAP_CHECKPOINT_KEY);
   if (latest) notes.push(utf8Decode(latest));
+  let latestSize: number | undefined;
+  try {
+    latestSize = latest ? parseMapCheckpoint(parseNote(utf8Decode(latest)).text).size : undefined;
+  } catch {
+    // a malformed published checkpoint is reported below, where every note is opened
+  }
   const report: AuditReport = { replayedSize: map.size, matched: [], skipped: [] };
   const targets = new Map<number, { note: string; c: MapCheckpoint }>();
   for (const note of notes) {
@@ -106,6 +117,11 @@ export async function auditIndex(opts: AuditOptions): Promise<{ report: AuditRep
     report.matched.push(size);
   }
   report.replayedSize = map.size;
+  if (!report.divergence && opts.checkObjects !== false && latestSize === map.size) {
+    const { checked, bad } = await checkPublishedObjects(opts.fetch, state.store);
+    report.objectsChecked = checked;
+    if (bad) report.divergence = { size: map.size, reason: bad.reason };
+  }
   // The replayed entries are the log's: their root extends to the log's signed checkpoint.
   await reader.verifyConsistency({ origin: cp.origin, size: map.size, root: edgeRoot(state.edge), extensions: [] }, cp);
   state.pending = [...targets.values()].filter(({ c }) => c.size > map.size).map(({ note }) => note);
@@ -121,6 +137,7 @@ export function saveAuditState(s: AuditState): string {
     nodes: [...st.nodes].map(([id, n]) => [id, toBase64(n.hash), n.leaf ? toHex(n.leaf) : null]),
     keys: [...st.keys].map(([p, k]) => [p, k.count, k.frontier.map(toBase64), toBase64(k.valueRoot)]),
     chunks: [...st.chunks],
+    valueHashes: [...st.valueHashes].map(([id, h]) => [id, toBase64(h)]),
     pending: s.pending,
   });
 }
@@ -132,6 +149,8 @@ export function loadAuditState(json: string): AuditState {
   for (const [id, h, leaf] of j.nodes) store.nodes.set(id, leaf ? { hash: fromBase64(h), leaf: fromHex(leaf) } : { hash: fromBase64(h) });
   for (const [p, count, frontier, root] of j.keys) store.keys.set(p, { count, frontier: frontier.map((f: string) => fromBase64(f)), valueRoot: fromBase64(root) });
   for (const [id, indices] of j.chunks) store.chunks.set(id, indices);
+  if (!Array.isArray(j.valueHashes)) throw new Error("audit state: no value hashes (saved by an older edgelog); start without it");
+  for (const [id, h] of j.valueHashes) store.valueHashes.set(id, fromBase64(h));
   const edge = { size: j.edge.size, levels: j.edge.levels.map((l: string[]) => l.map((h) => fromBase64(h))) };
   if (edge.size !== j.size) throw new Error("audit state: the replayed log and the map disagree on their size");
   return { edge, store, pending: j.pending };

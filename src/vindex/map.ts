@@ -14,7 +14,7 @@ import type { Hash } from "../tlog/hash.ts";
 import { CHUNK_SIZE, chunkHash, EMPTY, keyPath, mapLeafHash, mapNodeHash, pathBit } from "./hash.ts";
 import type { MapProof } from "./proof.ts";
 import type { KeyState, MapStore } from "./store.ts";
-import { appendToFrontier, chunkCount, chunkInclusionProof, rootFromFrontier } from "./value-tree.ts";
+import { appendToFrontier, chunkCount, chunkInclusionProof, rootFromFrontier, VALUE_TILE_WIDTH, valueRoot } from "./value-tree.ts";
 
 /** The id of the node at `depth` on `path`: the depth and the path's first `depth` bits. */
 export function nodeId(path: Hash, depth: number): string {
@@ -32,7 +32,7 @@ function flipped(path: Hash, depth: number): Hash {
 }
 
 /** `path` with bit `depth` set to `bit`: the path of a node's left (0) or right (1) child. */
-function withBit(path: Hash, depth: number, bit: 0 | 1): Hash {
+export function withBit(path: Hash, depth: number, bit: 0 | 1): Hash {
   return pathBit(path, depth) === bit ? path : flipped(path, depth);
 }
 
@@ -113,7 +113,9 @@ export class VerifiableMap {
       count += take.length;
       at += take.length;
       if (tail.length === CHUNK_SIZE) {
-        frontier = appendToFrontier(frontier, count / CHUNK_SIZE - 1, chunkHash(tail));
+        const hash = chunkHash(tail);
+        frontier = appendToFrontier(frontier, count / CHUNK_SIZE - 1, hash);
+        this.#storeValueHash(id, count / CHUNK_SIZE - 1, hash);
         tail = [];
       }
     }
@@ -121,6 +123,17 @@ export class VerifiableMap {
     const valueRoot = rootFromFrontier(frontier, full, tail.length > 0 ? chunkHash(tail) : undefined);
     this.store.setKeyState(id, { count, frontier, valueRoot });
     return mapLeafHash(path, count, valueRoot);
+  }
+
+  /** Stores a full chunk's hash, and the root of each run of VALUE_TILE_WIDTH hashes it completes, level by level. */
+  #storeValueHash(id: string, chunk: number, hash: Hash): void {
+    for (let level = 0, i = chunk; ; level++) {
+      this.store.setValueHash(id, level, i, hash);
+      if (i % VALUE_TILE_WIDTH !== VALUE_TILE_WIDTH - 1) return;
+      const first = i - (VALUE_TILE_WIDTH - 1);
+      hash = valueRoot(Array.from({ length: VALUE_TILE_WIDTH }, (_, j) => this.store.valueHash(id, level, first + j)!));
+      i = Math.floor(i / VALUE_TILE_WIDTH);
+    }
   }
 
   /**

@@ -3,7 +3,6 @@
  * for completeness proofs and its progress, the cron heartbeat wakes it.
  * @module
  */
-import type { CompletenessJson } from "./answer.ts";
 
 export interface IndexerStatus {
   /** Log entries the index has taken in (the size its map checkpoint is for). */
@@ -22,6 +21,4 @@ export interface IndexerRpc {
   /** Arms the indexer's alarm if it is not. */
   wake(): Promise<void>;
   status(): Promise<IndexerStatus>;
-  /** The completeness proof for `key` at list positions [start, start + limit); null before the first map checkpoint. */
-  lookup(key: string, start: number, limit: number): Promise<CompletenessJson | null>;
 }

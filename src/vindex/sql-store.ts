@@ -5,6 +5,7 @@
  */
 import type { Hash } from "../tlog/hash.ts";
 import type { KeyState, MapNode, MapStore } from "./store.ts";
+import { decodeIndices, encodeIndices } from "./value-tiles.ts";
 
 const HASH = 32;
 
@@ -21,20 +22,6 @@ function join(hashes: readonly Hash[]): Uint8Array {
   return out;
 }
 
-function encodeIndices(indices: readonly number[]): Uint8Array {
-  const out = new Uint8Array(8 * indices.length);
-  const view = new DataView(out.buffer);
-  indices.forEach((n, i) => view.setBigUint64(8 * i, BigInt(n)));
-  return out;
-}
-
-function decodeIndices(blob: ArrayBuffer): number[] {
-  const view = new DataView(blob);
-  const out: number[] = [];
-  for (let o = 0; o < blob.byteLength; o += 8) out.push(Number(view.getBigUint64(o)));
-  return out;
-}
-
 export class SqlMapStore implements MapStore {
   private readonly sql: SqlStorage;
 
@@ -44,6 +31,9 @@ export class SqlMapStore implements MapStore {
     sql.exec(`CREATE TABLE IF NOT EXISTS vindex_nodes (id TEXT PRIMARY KEY, hash BLOB NOT NULL, leaf BLOB) WITHOUT ROWID`);
     sql.exec(`CREATE TABLE IF NOT EXISTS vindex_keys (path TEXT PRIMARY KEY, count INTEGER NOT NULL, frontier BLOB NOT NULL, value_root BLOB NOT NULL) WITHOUT ROWID`);
     sql.exec(`CREATE TABLE IF NOT EXISTS vindex_chunks (path TEXT NOT NULL, i INTEGER NOT NULL, indices BLOB NOT NULL, PRIMARY KEY (path, i)) WITHOUT ROWID`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS vindex_value_hashes (path TEXT NOT NULL, level INTEGER NOT NULL, i INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (path, level, i)) WITHOUT ROWID`);
+    // Keys changed since the last publication, with their count then (what publication must write).
+    sql.exec(`CREATE TABLE IF NOT EXISTS vindex_unpublished (path TEXT PRIMARY KEY, published_count INTEGER NOT NULL) WITHOUT ROWID`);
   }
 
   meta(name: string): string | number | null {
@@ -80,9 +70,36 @@ export class SqlMapStore implements MapStore {
   }
   chunk(path: string, i: number): number[] | undefined {
     const row = this.sql.exec<{ indices: ArrayBuffer }>(`SELECT indices FROM vindex_chunks WHERE path = ? AND i = ?`, path, i).toArray()[0];
-    return row ? decodeIndices(row.indices) : undefined;
+    return row ? decodeIndices(new Uint8Array(row.indices)) : undefined;
   }
   setChunk(path: string, i: number, indices: readonly number[]): void {
     this.sql.exec(`INSERT OR REPLACE INTO vindex_chunks (path, i, indices) VALUES (?, ?, ?)`, path, i, encodeIndices(indices));
+  }
+  valueHash(path: string, level: number, i: number): Hash | undefined {
+    const row = this.sql.exec<{ hash: ArrayBuffer }>(`SELECT hash FROM vindex_value_hashes WHERE path = ? AND level = ? AND i = ?`, path, level, i).toArray()[0];
+    return row ? new Uint8Array(row.hash) : undefined;
+  }
+  setValueHash(path: string, level: number, i: number, hash: Hash): void {
+    this.sql.exec(`INSERT OR REPLACE INTO vindex_value_hashes (path, level, i, hash) VALUES (?, ?, ?, ?)`, path, level, i, hash);
+  }
+
+  /** Forgets the whole map (it is a function of the log: the Indexer rebuilds it). */
+  reset(): void {
+    for (const table of ["vindex_meta", "vindex_nodes", "vindex_keys", "vindex_chunks", "vindex_value_hashes", "vindex_unpublished"]) this.sql.exec(`DELETE FROM ${table}`);
+  }
+
+  /** Records that a key is about to change; the first call since its last publication keeps its count then. */
+  markUnpublished(path: string, publishedCount: number): void {
+    this.sql.exec(`INSERT OR IGNORE INTO vindex_unpublished (path, published_count) VALUES (?, ?)`, path, publishedCount);
+  }
+  /** Up to `limit` keys changed since their last publication. */
+  unpublished(limit: number): { path: string; publishedCount: number }[] {
+    return this.sql
+      .exec<{ path: string; published_count: number }>(`SELECT path, published_count FROM vindex_unpublished LIMIT ?`, limit)
+      .toArray()
+      .map((r) => ({ path: r.path, publishedCount: r.published_count }));
+  }
+  markPublished(paths: readonly string[]): void {
+    for (const p of paths) this.sql.exec(`DELETE FROM vindex_unpublished WHERE path = ?`, p);
   }
 }

@@ -32,6 +32,12 @@ export interface MapStore {
   setKeyState(path: string, state: KeyState): void;
   chunk(path: string, i: number): number[] | undefined;
   setChunk(path: string, i: number, indices: readonly number[]): void;
+  /**
+   * The value tree's stored hashes, as tlog-tiles stores a log's: level 0 holds the hash of each full
+   * chunk, level L + 1 the root of every full run of 256 level-L hashes (value-tiles.ts publishes them).
+   */
+  valueHash(path: string, level: number, i: number): Hash | undefined;
+  setValueHash(path: string, level: number, i: number, hash: Hash): void;
 }
 
 /** A map kept in memory. */
@@ -40,6 +46,7 @@ export class MemoryMapStore implements MapStore {
   readonly nodes = new Map<string, MapNode>();
   readonly keys = new Map<string, KeyState>();
   readonly chunks = new Map<string, number[]>();
+  readonly valueHashes = new Map<string, Hash>();
 
   size(): number {
     return this.#size;
@@ -64,5 +71,11 @@ export class MemoryMapStore implements MapStore {
   }
   setChunk(path: string, i: number, indices: readonly number[]): void {
     this.chunks.set(`${path}/${i}`, [...indices]);
+  }
+  valueHash(path: string, level: number, i: number): Hash | undefined {
+    return this.valueHashes.get(`${path}/${level}/${i}`);
+  }
+  setValueHash(path: string, level: number, i: number, hash: Hash): void {
+    this.valueHashes.set(`${path}/${level}/${i}`, hash);
   }
 }

@@ -10,6 +10,9 @@ import { ProofError } from "../tlog/errors.ts";
 import type { Hash } from "../tlog/hash.ts";
 import { CHUNK_SIZE, chunkNodeHash, EMPTY } from "./hash.ts";
 
+/** Stored value-tree hashes per value tile: level L + 1 holds the root of each full run of this many level-L hashes. */
+export const VALUE_TILE_WIDTH = 256;
+
 /** Largest power of two strictly below n (n ≥ 2). */
 function split(n: number): number {
   let k = 1;

@@ -34,6 +34,8 @@ function samples(): Record<string, Sample[]> {
     searchLogQuery: [{ path: "/api/v1/log/entries/retrieve", init: post({ logIndexes: [0] }), status: 200 }, { path: "/api/v1/log/entries/retrieve", init: post({ logIndexes: Array(11).fill(0) }), status: 422 }],
     search: [{ path: `/api/v2/search?digest=sha256:${"ab".repeat(32)}`, status: 200 }, { path: "/api/v2/search", status: 400 }, { path: `/api/v2/search?digest=sha256:${"ab".repeat(32)}&complete=yes`, status: 400 }],
     getIndexCheckpoint: [{ path: "/index/checkpoint", status: 404 }],
+    getIndexMapTile: [{ path: `/index/tile/0/${"ab".repeat(32)}`, status: 404 }],
+    getIndexValueObject: [{ path: `/index/value/${"ab".repeat(32)}/chunk/0.p/1`, status: 404 }],
     getIndexStatus: [{ path: "/api/v2/index/status", status: 200 }],
     searchIndex: [{ path: "/api/v1/index/retrieve", init: post({ hash: `sha256:${"ab".repeat(32)}` }), status: 200 }, { path: "/api/v1/index/retrieve", init: post({}), status: 400 }],
     getLogInfo: [{ path: "/api/v1/log", status: 200 }],

@@ -1,6 +1,7 @@
-// The Indexer follows the log from R2 off the write path, signs map checkpoints with the log's key, and
-// the complete search answers verify with nothing but that key: every page, an absent key, and the lag.
-// Tampering with the indexer's stored map (an index dropped from a key's list) is caught by the client.
+// The Indexer follows the log from R2 off the write path, signs map checkpoints with the log's key and
+// publishes the map as write-once objects; complete search answers, assembled from those objects, verify
+// with nothing but that key: every page, an absent key, and the lag. A changed map tile or value chunk in
+// R2 is caught by the client and by the audit; so is a map the Indexer built on a damaged list.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -11,6 +12,8 @@ import { newVerifier } from "../../src/tlog/note.ts";
 import { openMapCheckpoint } from "../../src/vindex/checkpoint.ts";
 import { verifyCompleteSearch, type CompleteSearchJson } from "../../src/vindex/complete-search.ts";
 import { keyPath } from "../../src/vindex/hash.ts";
+import { decodeMapTile, encodeMapTile, mapTilePath, proveFromTiles } from "../../src/vindex/map-tiles.ts";
+import { chunkPath } from "../../src/vindex/value-tiles.ts";
 import { indexKeysOf } from "../../src/search/index-keys.ts";
 import { auditIndex, loadAuditState, saveAuditState } from "../../src/vindex/audit.ts";
 import { http, logVerifierKey } from "../helpers/log.ts";
@@ -126,6 +129,18 @@ describe("indexer and complete search", () => {
     expect(progress).toEqual([336]); // only the new entries were replayed
   }, SLOW);
 
+  it("a map stored before the map was published to R2 is dropped and rebuilt from the log", async () => {
+    const keyRows = () => runInDurableObject(indexer(), (_i: Indexer, state) => Number(state.storage.sql.exec("SELECT count(*) AS n FROM vindex_keys").one().n));
+    const before = await keyRows();
+    await runInDurableObject(indexer(), (_i: Indexer, state) => {
+      state.storage.sql.exec("DELETE FROM vindex_meta WHERE name = 'format'");
+      state.storage.sql.exec("DELETE FROM vindex_keys"); // what a rebuild restores, and nothing else would
+    });
+    expect(await indexer().catchUp()).toMatchObject({ indexedSize: 336, lag: 0 });
+    expect(await keyRows()).toBe(before);
+    expect((await searchAll(HOT, 20)).count).toBe(Array.from({ length: 336 }, (_, i) => i).filter((i) => i % 3 === 0).length);
+  }, SLOW);
+
   it("refuses a bad complete parameter or cursor", async () => {
     expect((await http(`/api/v2/search?digest=${HOT}&complete=yes`)).status).toBe(400);
     expect((await http(`/api/v2/search?digest=${HOT}&complete=true&cursor=abc`)).status).toBe(400);
@@ -133,7 +148,41 @@ describe("indexer and complete search", () => {
     expect((await http(`/api/v2/search?digest=${HOT}`)).status).toBe(200);
   });
 
-  it("a map that lost one index of a key fails the client's check", async () => {
+  it("a map tile or a value chunk changed in R2 fails the client's check and the audit", async () => {
+    const client = async () => verifyCompleteSearch(await searchPage(HOT, 20), `sha256:${HOT}`, 20, [newVerifier(logVerifierKey())], indexKeysOf);
+    await client();
+    const hot = toHex(keyPath(`sha256:${HOT}`));
+    // The tile of the current map that holds the key's leaf: down the key's path from the signed root.
+    const note = await (await http("/index/checkpoint")).text();
+    const mapRoot = openMapCheckpoint(note, [newVerifier(logVerifierKey())], "localhost:8787").mapRoot;
+    const proof = await proveFromTiles(fetchPath, mapRoot, `sha256:${HOT}`);
+    let tileName = `default/${mapTilePath(0, mapRoot)}`;
+    for (let stratum = 0; stratum < Math.floor((proof.siblings.length - 1) / 8); stratum++) {
+      const down = decodeMapTile(new Uint8Array(await (await env.TILES.get(tileName))!.arrayBuffer())).find((t) => t.kind === "node" && t.position === keyPath(`sha256:${HOT}`)[stratum]);
+      tileName = `default/${mapTilePath(stratum + 1, down!.kind === "node" ? down!.hash : new Uint8Array())}`;
+    }
+    const original = new Uint8Array(await (await env.TILES.get(tileName))!.arrayBuffer());
+    const terminals = decodeMapTile(original).map((t) => (t.kind === "leaf" && toHex(t.path) === hot ? { ...t, valueRoot: t.valueRoot.map((b) => b ^ 1) } : t));
+    await env.TILES.put(tileName, encodeMapTile(terminals));
+    await expect(client()).rejects.toThrow(ProofError);
+    const tileAudit = (await audit()).report;
+    expect(tileAudit.divergence?.reason).toBe(`the published object ${tileName.slice("default/".length)} is not the one the map rebuilt from the log has`);
+    await env.TILES.put(tileName, original);
+    await client();
+
+    const chunk = `default/${chunkPath(hot, proof.terminal.kind === "leaf" ? proof.terminal.count : 0, 0)}`;
+    const indices = new Uint8Array(await (await env.TILES.get(chunk))!.arrayBuffer());
+    await env.TILES.put(chunk, indices.slice(8)); // the key's first index, gone
+    await expect(client()).rejects.toThrow(ProofError);
+    expect((await audit()).report.divergence?.reason).toMatch(new RegExp(`published object ${chunk.slice("default/".length).replace(/\./g, "\\.")} is not`));
+    await env.TILES.put(chunk, indices);
+    await client();
+    const clean = (await audit()).report;
+    expect(clean.divergence).toBeUndefined();
+    expect(clean.objectsChecked).toBeGreaterThan(100);
+  }, SLOW);
+
+  it("a map the Indexer built on a list that lost one index fails the audit and the client's check", async () => {
     const page = await searchPage(HOT, 20);
     verifyCompleteSearch(page, `sha256:${HOT}`, 20, [newVerifier(logVerifierKey())], indexKeysOf);
     await runInDurableObject(indexer(), (_instance: Indexer, state) => {
@@ -142,10 +191,10 @@ describe("indexer and complete search", () => {
       const dropped = new Uint8Array(row.indices).slice(8); // the key's first index, gone
       state.storage.sql.exec("UPDATE vindex_chunks SET indices = ? WHERE path = ? AND i = 0", dropped, path);
     });
-    const tampered = await searchPage(HOT, 20);
-    expect(() => verifyCompleteSearch(tampered, `sha256:${HOT}`, 20, [newVerifier(logVerifierKey())], indexKeysOf)).toThrow(ProofError);
-    // The indexer then signs maps built on the tampered list: the audit finds the first such checkpoint,
-    // and the client still refuses the answers.
+    // Reads come from the published objects, not from the Indexer's store: the answer still verifies.
+    verifyCompleteSearch(await searchPage(HOT, 20), `sha256:${HOT}`, 20, [newVerifier(logVerifierKey())], indexKeysOf);
+    // The indexer then signs and publishes maps built on the tampered list: the audit finds the first
+    // such checkpoint, and the client refuses the answers.
     expect((await audit()).report.divergence).toBeUndefined(); // the signed root is still the honest one
     await append(336, 342);
     await indexer().catchUp();
