@@ -467,6 +467,8 @@ function methodCases(): Case[] {
     "/tile/{L}/{N}": "/tile/0/000.p/1",
     "/tile/entries/{N}": "/tile/entries/000.p/1",
     "/api/v1/log/entries/{entryUUID}": `/api/v1/log/entries/${"ab".repeat(32)}`,
+    "/index/tile/{stratum}/{root}": `/index/tile/0/${"ab".repeat(32)}`,
+    "/index/value/{keyPath}/{object}": `/index/value/${"ab".repeat(32)}/chunk/0.p/1`,
   };
   const rows: Case[] = [];
   const paths: [string, string[]][] = Object.entries(OPENAPI.paths).map(([t, ops]) => [t, Object.keys(ops).map((m) => m.toUpperCase())]);
@@ -561,10 +563,10 @@ describe("bad input battery", () => {
     expect(size).toBe(5);
   });
 
-  it("has exactly its 361 cases across every endpoint, each distinct", () => {
+  it("has exactly its 369 cases across every endpoint, each distinct", () => {
     const all = [...battery(size), ...methodCases()];
     // Exact, so that a row lost in a merge or a refactor shows here (add a row: raise the count).
-    expect(all.length).toBe(361);
+    expect(all.length).toBe(369);
     const labels = all.map((c) => `${c.endpoint}: ${c.what}`);
     expect(new Set(labels).size).toBe(labels.length);
     // Every documented path, and the test-only append, is aimed at (labels are "<methods> <OpenAPI path>").
