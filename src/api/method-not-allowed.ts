@@ -32,6 +32,8 @@ const TILE_PATTERN = /^(\/api\/v2)?\/tile\/.+$/;
 
 function compile(template: string, methods: readonly string[]): KnownPath {
   if (/^(\/api\/v2)?\/tile\//.test(template)) return { pattern: TILE_PATTERN, literal: false, methods };
+  // A key's value objects are named by several path segments (chunk/<i>.p/<n>, tile/<L>/<t>).
+  if (template.startsWith("/index/value/")) return { pattern: /^\/index\/value\/[^/]+\/.+$/, literal: false, methods };
   const literal = !template.includes("{");
   // A trailing {path} (a mirrored log's tile path) spans segments.
   const source = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{path\}$/, ".+").replace(/\{[^}/]+\}/g, "[^/]+");

@@ -1,11 +1,12 @@
 /**
  * What a shard's Indexer Durable Object answers over RPC (durable-objects/indexer.ts): the edge asks it
- * for completeness proofs and its progress, the cron heartbeat wakes it.
+ * for its progress, the cron heartbeat wakes it (complete answers are read from its R2 objects, never from it).
+ * Indexer status: `indexedSize` is the size of the map checkpoint published in R2.
  * @module
  */
 
 export interface IndexerStatus {
-  /** Log entries the index has taken in (the size its map checkpoint is for). */
+  /** Log entries the published index covers (the size of its map checkpoint in R2). */
   indexedSize: number;
   /** The log size of the last log checkpoint the indexer read. */
   logSize: number;

@@ -482,6 +482,8 @@ function methodCases(): Case[] {
     "/proof/{entry}": "/proof/0",
     "/mirror/{originHash}/checkpoint": `/mirror/${"ab".repeat(32)}/checkpoint`,
     "/mirror/{originHash}/tile/{path}": `/mirror/${"ab".repeat(32)}/tile/0/000`,
+    "/index/tile/{stratum}/{root}": `/index/tile/0/${"ab".repeat(32)}`,
+    "/index/value/{keyPath}/{object}": `/index/value/${"ab".repeat(32)}/chunk/0.p/1`,
   };
   const rows: Case[] = [];
   const paths: [string, string[]][] = Object.entries(OPENAPI.paths).map(([t, ops]) => [t, Object.keys(ops).map((m) => m.toUpperCase())]);
@@ -576,10 +578,10 @@ describe("bad input battery", () => {
     expect(size).toBe(5);
   });
 
-  it("has exactly its 385 cases across every endpoint, each distinct", () => {
+  it("has exactly its 393 cases across every endpoint, each distinct", () => {
     const all = [...battery(size), ...methodCases()];
     // Exact, so that a row lost in a merge or a refactor shows here (add a row: raise the count).
-    expect(all.length).toBe(385);
+    expect(all.length).toBe(393);
     const labels = all.map((c) => `${c.endpoint}: ${c.what}`);
     expect(new Set(labels).size).toBe(labels.length);
     // Every documented path, and the test-only append, is aimed at (labels are "<methods> <OpenAPI path>").
