@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --search`: issue 5's search figure. Indexes 10,000 real entries (pre-signed Rekor v2
+ * `npm run bench -- --search`: the search figure. Indexes 10,000 real entries (pre-signed Rekor v2
  * hashedrekord, 100 signing keys, so each key has 100 entries and each digest one), through the Worker's
  * HTTP port under Miniflare (workerd itself, not `wrangler dev`, which runs the same workerd behind a
  * proxy), waits for the index outbox to drain into D1, then times `GET /api/v2/search` one query at a

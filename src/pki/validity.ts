@@ -5,7 +5,7 @@
  * that is expired or not yet valid at submission time. Such an entry could never verify: sigstore clients require the
  * entry's time (Rekor v1 integratedTime, or an RFC 3161 timestamp for Rekor v2) to fall within the signing
  * certificate's validity. Only the certificate whose key signed is checked (the first of a PEM chain); nothing else
- * about it (chain, extensions, revocation) is, as before.
+ * about it (chain, extensions, revocation) is checked, as in Rekor.
  *
  * Times are read strictly in the two forms RFC 5280 §4.1.2.5.1–2 allows: UTCTime `YYMMDDHHMMSSZ` (years 1950–2049)
  * and GeneralizedTime `YYYYMMDDHHMMSSZ`, both in UTC with seconds and no fraction. The period is inclusive at both

@@ -1,4 +1,4 @@
-// The web explorer (issue 8) in a real browser: Debian's Chromium driven by playwright-core against the
+// The web explorer in a real browser: Debian's Chromium driven by playwright-core against the
 // Worker under Miniflare (local-log.ts). Entries are added over the APIs (Rekor v2 with a Fulcio-shaped
 // certificate and with a plain key, Rekor v1), then the page must find them, show them, and verify them
 // from the log's checkpoint and tiles; a tile or checkpoint altered on the way to the page must make the

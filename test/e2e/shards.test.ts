@@ -1,4 +1,4 @@
-// Adding a shard to a running log, end to end (issue 9; README "Shards"): a one-log deployment
+// Adding a shard to a running log, end to end (README "Shards"): a one-log deployment
 // (today's configuration, no shard settings at all) takes entries from sigstore-js over Rekor v2 and
 // v1; it is then redeployed over the same state with a second shard made active, which freezes the
 // first. The frozen log keeps its URL, checkpoint, tiles, proofs and v1 lookups and answers writes with

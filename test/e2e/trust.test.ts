@@ -1,4 +1,4 @@
-// The trust files a running log publishes (issue 9; rekor-api.md §3.4), used exactly as a client uses
+// The trust files a running log publishes (rekor-api.md §3.4), used exactly as a client uses
 // them: the SigningConfig says where to write (the Rekor v2 and v1 URLs of the shard taking writes),
 // the TrustedRoot says which keys to trust, and the real sigstore-js verifier checks bundles made with
 // @sigstore/sign against nothing but those two files and the signer's own key.

@@ -1,4 +1,4 @@
-// The sequencer Durable Object restarted between every two steps of a round (issue 6): the round
+// The sequencer Durable Object restarted between every two steps of a round: the round
 // blocks at a pause point (RoundDeps.onStep), the test aborts every Durable Object, and a new
 // instance takes over. Nothing blocked was acknowledged; the checker then verifies the log.
 // Also: a duplicate submitted while its first copy is still in the pool, and again after a restart.
@@ -121,7 +121,7 @@ describe("duplicates", () => {
 describe("the checkpoint after restarts", () => {
   // workerd does not resume an aborted instance (its timers and I/O are dead), so the old round stays
   // stopped. Not covered here: an R2 put the old instance had already sent landing after the new
-  // instance's checkpoint (see the report in issue 6).
+  // instance's checkpoint.
   it("an old instance let go after a restart writes nothing; R2 keeps the newer checkpoint", async () => {
     const log = new FaultLog();
     await log.addMany(4, "before");

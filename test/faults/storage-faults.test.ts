@@ -1,4 +1,4 @@
-// Storage failing under the sequencer (issue 6, "Fault injection"): R2 puts failing once, repeatedly,
+// Storage failing under the sequencer ("Fault injection"): R2 puts failing once, repeatedly,
 // for one object of a round, and "failed but stored"; KV and D1 failing. After each scenario the
 // shared checker (check-log.ts) verifies what was acknowledged, every checkpoint served, and that no
 // write-once object changed. Hung storage: a call that never answers fails at STORAGE_DEADLINE_MS.

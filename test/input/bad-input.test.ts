@@ -1,4 +1,4 @@
-// The bad-input battery (issue 6): hostile or broken requests to every endpoint, one table row each. Every row
+// The bad-input battery: hostile or broken requests to every endpoint, one table row each. Every row
 // asserts the status and a JSON error whose message names the problem; none may be a 5xx, and after the whole
 // battery the log must be exactly as before (the checkpoint served, and the sequencer's size and SQLite rows).
 import { beforeAll, describe, expect, it } from "vitest";

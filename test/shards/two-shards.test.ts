@@ -1,4 +1,4 @@
-// Two shards side by side in one deployment (issue 9): the Worker is called with a configuration
+// Two shards side by side in one deployment: the Worker is called with a configuration
 // that lists shardtest-a and shardtest-b (their keys are in test/setup/bindings.ts). First a is active
 // and b pending; then b is made active, which freezes a. Writes go to the active shard, a frozen one
 // answers 405 and still serves its checkpoint, tiles, proofs and Rekor v1 lookups, with global v1

@@ -1,4 +1,4 @@
-// The log collects witness cosignatures on its own checkpoints (issue 7): each shard here is configured
+// The log collects witness cosignatures on its own checkpoints: each shard here is configured
 // (test/setup/bindings.ts) with this deployment's own Witness Durable Object as its witness, reached
 // through the binding, and a quorum. The published checkpoint must carry cosignatures that verify with
 // the witness's verifier key while every checkpoint parser still reads it; with a quorum, a checkpoint
