@@ -42,7 +42,14 @@ export default defineConfig({
       {
         // expect.poll waits for what a page or a log shows next; on a loaded 2-core machine that can take seconds,
         // so its limit is generous (vitest's default, 1 s, made the browser tests fail under load).
-        test: { name: "node", include: ["test/e2e/**/*.test.ts", "test/deploy/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 60_000, expect: { poll: { timeout: 20_000 } } },
+        test: {
+          name: "node",
+          include: ["test/e2e/**/*.test.ts", "test/deploy/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          expect: { poll: { timeout: 20_000 } },
+        },
       },
     ],
   },

@@ -33,7 +33,13 @@ export default defineConfig({
       },
       {
         // Node: reads the fixture files, runs real clients, starts the Worker under Miniflare.
-        test: { name: "node", include: ["test/real-data/e2e/**/*.test.ts", "test/real-data/node/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 60_000 },
+        test: {
+          name: "node",
+          include: ["test/real-data/e2e/**/*.test.ts", "test/real-data/node/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
       },
     ],
   },

@@ -115,7 +115,12 @@ export function runCore(opts: CoreOptions): CoreResult {
     roundSize: opts.roundSize,
     seconds: round3(measuredMs / 1000),
     entriesPerSecond: Math.round(entries / (measuredMs / 1000)),
-    breakdownMs: { hashLeaf: round3(t.hashLeaf), appendLeaves: round3(t.appendLeaves), encodeBundle: round3(t.encodeBundle), edgeRoot: round3(t.edgeRoot) },
+    breakdownMs: {
+      hashLeaf: round3(t.hashLeaf),
+      appendLeaves: round3(t.appendLeaves),
+      encodeBundle: round3(t.encodeBundle),
+      edgeRoot: round3(t.edgeRoot),
+    },
     tilesBuilt,
     bundlesEncoded,
     bundleBytes,

@@ -48,7 +48,8 @@ export default {
             if (r.kind === "sequenced") indices.push(r.index);
             else notSequenced[r.kind] = (notSequenced[r.kind] ?? 0) + 1;
           }
-          if (results.length !== batch.length) notSequenced.missing = (notSequenced.missing ?? 0) + batch.length - results.length;
+          if (results.length !== batch.length)
+            notSequenced.missing = (notSequenced.missing ?? 0) + batch.length - results.length;
         }
       }),
     );

@@ -12,7 +12,13 @@ const fromHex = (hex: string): Uint8Array => Uint8Array.from(hex.match(/../g) ??
 
 export default {
   async fetch(request: Request): Promise<Response> {
-    const body = (await request.json()) as { spki: string; digest: string; signature: string; path: "native" | "noble"; n: number };
+    const body = (await request.json()) as {
+      spki: string;
+      digest: string;
+      signature: string;
+      path: "native" | "noble";
+      n: number;
+    };
     const key = parseSpki(fromHex(body.spki));
     const digest = fromHex(body.digest);
     const signature = fromHex(body.signature);
@@ -23,7 +29,14 @@ export default {
         ok++;
       } else {
         const compact = ecdsaSignatureToP1363(signature, key.curve!);
-        if (nobleCurve(key.curve!).verify(compact, digest, key.subjectPublicKey, { prehash: false, lowS: false, format: "compact" })) ok++;
+        if (
+          nobleCurve(key.curve!).verify(compact, digest, key.subjectPublicKey, {
+            prehash: false,
+            lowS: false,
+            format: "compact",
+          })
+        )
+          ok++;
       }
     }
     return Response.json({ ok });

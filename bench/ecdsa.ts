@@ -47,7 +47,17 @@ export async function runVerifyBench(): Promise<VerifyResult> {
   let mf: Miniflare | undefined;
   try {
     const scriptPath = join(dir, "ecdsa-verify.js");
-    await build({ entryPoints: [join(import.meta.dirname, "ecdsa-verify.worker.ts")], bundle: true, format: "esm", platform: "neutral", mainFields: ["module", "main"], conditions: ["workerd", "worker", "import"], external: ["node:*"], outfile: scriptPath, logLevel: "error" });
+    await build({
+      entryPoints: [join(import.meta.dirname, "ecdsa-verify.worker.ts")],
+      bundle: true,
+      format: "esm",
+      platform: "neutral",
+      mainFields: ["module", "main"],
+      conditions: ["workerd", "worker", "import"],
+      external: ["node:*"],
+      outfile: scriptPath,
+      logLevel: "error",
+    });
     mf = new Miniflare(
       convertV4MiniflareOptions({
         modules: true,
@@ -72,7 +82,10 @@ export async function runVerifyBench(): Promise<VerifyResult> {
       };
       const timed = async (path: "native" | "noble", n: number): Promise<number> => {
         const t0 = performance.now();
-        const res = await mf!.dispatchFetch("http://bench/", { method: "POST", body: JSON.stringify({ ...input, path, n }) });
+        const res = await mf!.dispatchFetch("http://bench/", {
+          method: "POST",
+          body: JSON.stringify({ ...input, path, n }),
+        });
         const { ok } = (await res.json()) as { ok: number };
         if (ok !== n) throw new Error(`verify bench: ${c.curve} ${path} verified ${ok} of ${n}`);
         return performance.now() - t0;

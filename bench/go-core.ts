@@ -28,10 +28,27 @@ export async function runGoCore(opts: CoreOptions): Promise<GoCoreResult | null>
   try {
     const run = promisify(execFile);
     const version = (await run("go", ["version"], { env })).stdout.trim();
-    const args = ["run", "tlog-core.go", "-entry", String(opts.entrySize), "-round", String(opts.roundSize), "-min-entries", String(opts.minEntries), "-min-seconds", String(opts.minSeconds)];
+    const args = [
+      "run",
+      "tlog-core.go",
+      "-entry",
+      String(opts.entrySize),
+      "-round",
+      String(opts.roundSize),
+      "-min-entries",
+      String(opts.minEntries),
+      "-min-seconds",
+      String(opts.minSeconds),
+    ];
     const { stdout } = await run("go", args, { env, cwd: join(import.meta.dirname, "go"), maxBuffer: 1 << 20 });
     const r = JSON.parse(stdout) as { entries: number; seconds: number; entriesPerSecond: number; root: string };
-    return { entries: r.entries, seconds: Math.round(r.seconds * 1000) / 1000, entriesPerSecond: Math.round(r.entriesPerSecond), root: r.root, go: version };
+    return {
+      entries: r.entries,
+      seconds: Math.round(r.seconds * 1000) / 1000,
+      entriesPerSecond: Math.round(r.entriesPerSecond),
+      root: r.root,
+      go: version,
+    };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return null; // no `go` on PATH
     throw e;

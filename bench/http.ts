@@ -55,15 +55,27 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       {
         setupRequest: (req: Record<string, unknown>) => {
           const r = next();
-          const body = r.body === undefined ? undefined : typeof r.body === "string" ? r.body : Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength);
-          return { ...req, method: r.method, path: r.path, headers: { ...(req.headers as object), ...r.headers }, body };
+          const body =
+            r.body === undefined
+              ? undefined
+              : typeof r.body === "string"
+                ? r.body
+                : Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength);
+          return {
+            ...req,
+            method: r.method,
+            path: r.path,
+            headers: { ...(req.headers as object), ...r.headers },
+            body,
+          };
         },
         ...(onResponse ? { onResponse: (status: number, body: string) => onResponse(status, body) } : {}),
       },
     ],
   });
   const statusCodes: Record<string, number> = {};
-  for (const [code, s] of Object.entries(result.statusCodeStats as Record<string, { count: number }>)) statusCodes[code] = s.count;
+  for (const [code, s] of Object.entries(result.statusCodeStats as Record<string, { count: number }>))
+    statusCodes[code] = s.count;
   const responses = result.requests.total as number;
   const duration = result.duration as number;
   const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -108,7 +120,8 @@ export function rawAppendScenario(entrySize: number): AppendScenario {
       if (used === block) {
         pool = new Uint8Array(block * entrySize);
         crypto.getRandomValues(pool.subarray(0, Math.min(pool.length, 65_536)));
-        for (let o = 65_536; o < pool.length; o += 65_536) crypto.getRandomValues(pool.subarray(o, Math.min(pool.length, o + 65_536)));
+        for (let o = 65_536; o < pool.length; o += 65_536)
+          crypto.getRandomValues(pool.subarray(o, Math.min(pool.length, o + 65_536)));
         used = 0;
       }
       const body = pool.subarray(used * entrySize, (used + 1) * entrySize);
@@ -157,10 +170,18 @@ export async function runDoCallCeiling(
   seconds: number,
 ): Promise<{ noop: LoadResult; doCall: LoadResult; ratio: number }> {
   const scenario = rawAppendScenario(entrySize);
-  const { noop, measured: doCall, ratio } = await rateAgainstNoop(() => start({ MAX_LEAF_BYTES: String(entrySize - 1) }), connections, seconds, (url, s) =>
-    runLoad({ url, connections, seconds: s, next: scenario.next }),
+  const {
+    noop,
+    measured: doCall,
+    ratio,
+  } = await rateAgainstNoop(
+    () => start({ MAX_LEAF_BYTES: String(entrySize - 1) }),
+    connections,
+    seconds,
+    (url, s) => runLoad({ url, connections, seconds: s, next: scenario.next }),
   );
-  if (doCall.statusCodes["413"] !== doCall.responses) throw new Error(`DO call ceiling: expected only 413 answers, got ${JSON.stringify(doCall.statusCodes)}`);
+  if (doCall.statusCodes["413"] !== doCall.responses)
+    throw new Error(`DO call ceiling: expected only 413 answers, got ${JSON.stringify(doCall.statusCodes)}`);
   return { noop, doCall, ratio };
 }
 

@@ -82,7 +82,9 @@ export function readWranglerToml(path = join(ROOT, "wrangler.toml")): WranglerCo
     compatibilityDate: date,
     compatibilityFlags: (top.compatibility_flags as string[] | undefined) ?? [],
     vars,
-    durableObjects: Object.fromEntries((arrays["durable_objects.bindings"] ?? []).map((b) => [str(b.name), str(b.class_name)])),
+    durableObjects: Object.fromEntries(
+      (arrays["durable_objects.bindings"] ?? []).map((b) => [str(b.name), str(b.class_name)]),
+    ),
     r2Buckets: (arrays.r2_buckets ?? []).map((b) => str(b.binding)),
     kvNamespaces: (arrays.kv_namespaces ?? []).map((b) => str(b.binding)),
     d1Databases: (arrays.d1_databases ?? []).map((b) => ({
@@ -99,7 +101,9 @@ async function applyD1Migrations(mf: Miniflare, toml: WranglerConfig): Promise<v
     const dir = join(ROOT, d.migrationsDir);
     if (!existsSync(dir)) continue;
     const db = await mf.getD1Database(d.binding);
-    for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith(".sql"))
+      .sort()) {
       // D1 exec runs one statement per line: drop comments, put each statement on one line.
       const sql = readFileSync(join(dir, file), "utf8").replace(/--.*$/gm, "").replace(/\s+/g, " ");
       await db.exec(sql);
@@ -121,11 +125,15 @@ export async function bundleWorker(entry?: string): Promise<Bundle> {
   const dir = mkdtempSync(join(tmpdir(), "edgelog-bench-"));
   // Run wrangler's entry with this Node (its bin's `env node` may find an older system Node).
   const wrangler = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
-  await promisify(execFile)(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", dir, ...(entry ? [entry] : [])], {
-    cwd: ROOT,
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "error", NO_COLOR: "1" },
-    maxBuffer: 16 << 20,
-  });
+  await promisify(execFile)(
+    process.execPath,
+    [wrangler, "deploy", "--dry-run", "--outdir", dir, ...(entry ? [entry] : [])],
+    {
+      cwd: ROOT,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "error", NO_COLOR: "1" },
+      maxBuffer: 16 << 20,
+    },
+  );
   // The bundle is named after its entry (index.js for src/index.ts).
   const script = entry ? basename(entry).replace(/\.ts$/, ".js") : "index.js";
   return { scriptPath: join(dir, script), dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
@@ -179,7 +187,9 @@ export async function startLog(opts: StartOptions): Promise<RunningLog> {
     compatibilityFlags: toml.compatibilityFlags,
     bindings,
     // Every binding wrangler.toml declares (SEQUENCER, TILES, HOT, INDEX, ...), local and in memory.
-    durableObjects: Object.fromEntries(Object.entries(toml.durableObjects).map(([name, className]) => [name, { className, useSQLite: true }])),
+    durableObjects: Object.fromEntries(
+      Object.entries(toml.durableObjects).map(([name, className]) => [name, { className, useSQLite: true }]),
+    ),
     r2Buckets: toml.r2Buckets,
     kvNamespaces: toml.kvNamespaces,
     d1Databases: toml.d1Databases.map((d) => d.binding),
@@ -192,7 +202,10 @@ export async function startLog(opts: StartOptions): Promise<RunningLog> {
     modulesRoot: import.meta.dirname,
     compatibilityDate: toml.compatibilityDate,
     durableObjects: Object.fromEntries(
-      Object.entries(toml.durableObjects).map(([name, className]) => [name, { className, scriptName: WORKER, useSQLite: true }]),
+      Object.entries(toml.durableObjects).map(([name, className]) => [
+        name,
+        { className, scriptName: WORKER, useSQLite: true },
+      ]),
     ),
   };
   // Miniflare 5 takes a new options shape; its converter accepts the familiar v4 one.

@@ -35,7 +35,14 @@ export interface OverloadOptions {
   entrySize: number;
 }
 
-export const OVERLOAD_DEFAULTS: OverloadOptions = { seconds: 15, clients: 256, maxRequests: 200_000, maxPoolLeaves: 64, tickMs: 100, entrySize: 200 };
+export const OVERLOAD_DEFAULTS: OverloadOptions = {
+  seconds: 15,
+  clients: 256,
+  maxRequests: 200_000,
+  maxPoolLeaves: 64,
+  tickMs: 100,
+  entrySize: 200,
+};
 
 export interface OverloadResult {
   options: OverloadOptions;
@@ -67,14 +74,28 @@ function entry(client: number, n: number, size: number): Uint8Array {
 
 export async function runOverload(bundle: Bundle, opts: OverloadOptions = OVERLOAD_DEFAULTS): Promise<OverloadResult> {
   const seconds = Math.min(opts.seconds, 30);
-  const log = await startLog({ scriptPath: bundle.scriptPath, port: 0, tickMs: opts.tickMs, maxPoolLeaves: opts.maxPoolLeaves });
+  const log = await startLog({
+    scriptPath: bundle.scriptPath,
+    port: 0,
+    tickMs: opts.tickMs,
+    maxPoolLeaves: opts.maxPoolLeaves,
+  });
   const base = log.url;
-  if (!["127.0.0.1", "localhost", "[::1]"].includes(base.hostname)) throw new Error(`refusing to load ${base.host}: localhost only`);
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(base.hostname))
+    throw new Error(`refusing to load ${base.host}: localhost only`);
   try {
     await fetch(new URL("/checkpoint", base)); // the first request creates the log
     const acked = new Map<string, { index: number; entry: Uint8Array }>();
     const checkpoints = new Set<string>();
-    const r = { requests: 0, acknowledged: 0, duplicatesAnswered: 0, rejected: 0, rejectedWithoutRetryAfter: 0, wrong: 0, duplicateIndexWrong: 0 };
+    const r = {
+      requests: 0,
+      acknowledged: 0,
+      duplicatesAnswered: 0,
+      rejected: 0,
+      rejectedWithoutRetryAfter: 0,
+      wrong: 0,
+      duplicateIndexWrong: 0,
+    };
     const wrongStatuses: Record<string, number> = {};
     const start = Date.now();
     const deadline = start + seconds * 1000;
@@ -152,10 +173,15 @@ export async function runOverload(bundle: Bundle, opts: OverloadOptions = OVERLO
     let lost = 0;
     const lostExamples: string[] = [];
     const inLog = new Map<number, Uint8Array>();
-    const bundles = new Set([...acked.values()].filter((a) => a.index < latest.size).map((a) => Math.floor(a.index / TILE_WIDTH)));
+    const bundles = new Set(
+      [...acked.values()].filter((a) => a.index < latest.size).map((a) => Math.floor(a.index / TILE_WIDTH)),
+    );
     for (const n of bundles) {
       const width = tileWidth(0, n, latest.size);
-      const [b, h] = await Promise.all([fetchPath(tilePath({ level: ENTRIES_LEVEL, index: n, width })), fetchPath(tilePath({ level: 0, index: n, width }))]);
+      const [b, h] = await Promise.all([
+        fetchPath(tilePath({ level: ENTRIES_LEVEL, index: n, width })),
+        fetchPath(tilePath({ level: 0, index: n, width })),
+      ]);
       if (!b || !h) continue;
       parseBundle(b).forEach((e, k) => {
         if (bytesEqual(hashLeaf(e), h.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE))) inLog.set(n * TILE_WIDTH + k, e);
@@ -214,7 +240,13 @@ export async function runOverload(bundle: Bundle, opts: OverloadOptions = OVERLO
       seconds: Math.round(elapsed * 10) / 10,
       ok: false,
     };
-    result.ok = lost === 0 && forks === 0 && r.duplicateIndexWrong === 0 && r.rejectedWithoutRetryAfter === 0 && r.wrong === 0 && r.rejected > 0;
+    result.ok =
+      lost === 0 &&
+      forks === 0 &&
+      r.duplicateIndexWrong === 0 &&
+      r.rejectedWithoutRetryAfter === 0 &&
+      r.wrong === 0 &&
+      r.rejected > 0;
     return result;
   } finally {
     await log.dispose();

@@ -24,7 +24,10 @@ export interface Profiler {
 
 /** Starts the V8 sampling profiler in the first Worker isolate the inspector lists. */
 export async function startProfiler(inspectorPort: number): Promise<Profiler> {
-  const list = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string; title: string }>;
+  const list = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as Array<{
+    webSocketDebuggerUrl: string;
+    title: string;
+  }>;
   const target = list.find((t) => !t.title.includes("internal")) ?? list[0];
   if (!target) throw new Error("no inspector targets");
   const ws = new WebSocket(target.webSocketDebuggerUrl);
@@ -36,7 +39,8 @@ export async function startProfiler(inspectorPort: number): Promise<Profiler> {
   const pending = new Map<number, (r: unknown) => void>();
   ws.onmessage = (ev) => {
     const msg = JSON.parse(String(ev.data)) as { id?: number; result?: unknown; error?: unknown };
-    if (msg.id !== undefined) pending.get(msg.id)?.(msg.error ? Promise.reject(new Error(JSON.stringify(msg.error))) : msg.result);
+    if (msg.id !== undefined)
+      pending.get(msg.id)?.(msg.error ? Promise.reject(new Error(JSON.stringify(msg.error))) : msg.result);
   };
   const send = (method: string, params: Record<string, unknown> = {}): Promise<unknown> =>
     new Promise((resolve) => {
@@ -100,8 +104,17 @@ export function summarise(p: CpuProfile, top = 25): ProfileSummary {
       .filter(([fn]) => !fn.startsWith("(root)") && !fn.startsWith("(idle)"))
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([fn, us]) => ({ fn, ms: Math.round(us / 100) / 10, pct: Math.round((us / Math.max(1, busy)) * 1000) / 10 }));
-  return { totalMs: Math.round(total / 1000), idleMs: Math.round(idle / 1000), self: rows(self), inclusive: rows(incl) };
+      .map(([fn, us]) => ({
+        fn,
+        ms: Math.round(us / 100) / 10,
+        pct: Math.round((us / Math.max(1, busy)) * 1000) / 10,
+      }));
+  return {
+    totalMs: Math.round(total / 1000),
+    idleMs: Math.round(idle / 1000),
+    self: rows(self),
+    inclusive: rows(incl),
+  };
 }
 
 export function writeProfile(path: string, p: CpuProfile): void {

@@ -43,7 +43,14 @@ export interface ReadsOptions {
 /** Entries read again and again for the warm figure. */
 const WARM_POOL = 20;
 
-export const READS_DEFAULTS: ReadsOptions = { entries: 1_000, connections: 64, seconds: 5, cpuSamples: 60, coldSamples: 8, hammerClients: 16 };
+export const READS_DEFAULTS: ReadsOptions = {
+  entries: 1_000,
+  connections: 64,
+  seconds: 5,
+  cpuSamples: 60,
+  coldSamples: 8,
+  hammerClients: 16,
+};
 
 /** Targets (issue: reads at internet scale). */
 export const READS_TARGET_VS_NOOP = 0.5;
@@ -131,22 +138,47 @@ function routes(f: Fixture): Route[] {
     // The no-op itself: its rate is the reference, its "CPU" the floor of this way of measuring.
     { name: NOOP_ROUTE, next: () => get("/healthz"), cold: false },
     { name: "GET /checkpoint", next: () => get("/checkpoint"), cold: true },
-    { name: "GET /tile/0/<N> (full)", next: () => get(`/tile/0/${String(Math.floor(Math.random() * (lastFull + 1))).padStart(3, "0")}`), cold: false },
+    {
+      name: "GET /tile/0/<N> (full)",
+      next: () => get(`/tile/0/${String(Math.floor(Math.random() * (lastFull + 1))).padStart(3, "0")}`),
+      cold: false,
+    },
     { name: "GET /tile/1/000.p/<W>", next: () => get(`/tile/1/000.p/${Math.floor(f.size / 256)}`), cold: false },
-    { name: "GET /tile/entries/<N> (full bundle)", next: () => get(`/tile/entries/${String(Math.floor(Math.random() * (lastFull + 1))).padStart(3, "0")}`), cold: false },
-    { name: "GET /api/v1/log/entries?logIndex=", next: () => get(`/api/v1/log/entries?logIndex=${index()}`), cold: true },
+    {
+      name: "GET /tile/entries/<N> (full bundle)",
+      next: () => get(`/tile/entries/${String(Math.floor(Math.random() * (lastFull + 1))).padStart(3, "0")}`),
+      cold: false,
+    },
+    {
+      name: "GET /api/v1/log/entries?logIndex=",
+      next: () => get(`/api/v1/log/entries?logIndex=${index()}`),
+      cold: true,
+    },
     { name: "GET /api/v1/log/entries/<uuid>", next: () => get(`/api/v1/log/entries/${nextUuid()}`), cold: true },
     {
       name: "POST /api/v1/log/entries/retrieve (1 index + 1 UUID)",
-      next: () => ({ method: "POST", path: "/api/v1/log/entries/retrieve", headers: { "content-type": "application/json" }, body: JSON.stringify({ logIndexes: [Number(index())], entryUUIDs: [nextUuid()] }) }),
+      next: () => ({
+        method: "POST",
+        path: "/api/v1/log/entries/retrieve",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ logIndexes: [Number(index())], entryUUIDs: [nextUuid()] }),
+      }),
       cold: true,
     },
-    { name: "GET /api/v1/log/proof?firstSize=100&lastSize=<size>", next: () => get(`/api/v1/log/proof?firstSize=100&lastSize=${f.size}`), cold: false },
+    {
+      name: "GET /api/v1/log/proof?firstSize=100&lastSize=<size>",
+      next: () => get(`/api/v1/log/proof?firstSize=100&lastSize=${f.size}`),
+      cold: false,
+    },
     { name: "GET /api/v1/log", next: () => get("/api/v1/log"), cold: true },
     { name: "GET /api/v1/log/publicKey", next: () => get("/api/v1/log/publicKey"), cold: false },
     { name: "GET /api/v2/search?digest=", next: () => get(`/api/v2/search?digest=sha256:${nextDigest()}`), cold: true },
     { name: "GET /api/v1/trust/trusted_root.json", next: () => get("/api/v1/trust/trusted_root.json"), cold: false },
-    { name: "GET /api/v1/trust/signing_config.json", next: () => get("/api/v1/trust/signing_config.json"), cold: false },
+    {
+      name: "GET /api/v1/trust/signing_config.json",
+      next: () => get("/api/v1/trust/signing_config.json"),
+      cold: false,
+    },
     { name: "GET / (explorer page)", next: () => get("/"), cold: false },
     { name: "GET /explorer/app.js", next: () => get("/explorer/app.js"), cold: false },
   ];
@@ -162,7 +194,11 @@ function v1KeyPem(): string {
 }
 
 async function send(base: URL, r: HttpRequest): Promise<Response> {
-  const res = await fetch(new URL(r.path, base), { method: r.method, ...(r.headers ? { headers: r.headers } : {}), ...(r.body !== undefined ? { body: r.body } : {}) });
+  const res = await fetch(new URL(r.path, base), {
+    method: r.method,
+    ...(r.headers ? { headers: r.headers } : {}),
+    ...(r.body !== undefined ? { body: r.body } : {}),
+  });
   return res;
 }
 
@@ -179,9 +215,16 @@ async function fill(log: RunningLog, count: number): Promise<Fixture> {
         const req = scenario.next();
         const res = await send(log.url, req);
         const body = (await res.json()) as { canonicalizedBody?: string };
-        if (res.status !== 201 || !body.canonicalizedBody) throw new Error(`reads bench: append answered ${res.status}`);
+        if (res.status !== 201 || !body.canonicalizedBody)
+          throw new Error(`reads bench: append answered ${res.status}`);
         uuids.push(toHex(hashLeaf(fromBase64(body.canonicalizedBody))));
-        digests.push(Buffer.from((JSON.parse(String(req.body)) as { hashedRekordRequestV002: { digest: string } }).hashedRekordRequestV002.digest, "base64").toString("hex"));
+        digests.push(
+          Buffer.from(
+            (JSON.parse(String(req.body)) as { hashedRekordRequestV002: { digest: string } }).hashedRekordRequestV002
+              .digest,
+            "base64",
+          ).toString("hex"),
+        );
       }
     }),
   );
@@ -190,7 +233,10 @@ async function fill(log: RunningLog, count: number): Promise<Fixture> {
 }
 
 /** Where the CPU of `requests`, read one at a time, goes in the Worker isolate (its V8 profile). */
-async function profiledReads(inspectorPort: number, requests: Array<() => Promise<void>>): Promise<{ summary: ProfileSummary }> {
+async function profiledReads(
+  inspectorPort: number,
+  requests: Array<() => Promise<void>>,
+): Promise<{ summary: ProfileSummary }> {
   await settle();
   const profiler = await startProfiler(inspectorPort);
   for (const run of requests) await run();
@@ -239,7 +285,10 @@ async function hammer(base: URL, f: Fixture, clients: number, seconds: number): 
   const pem = await (await fetch(new URL("/api/v1/log/publicKey", base))).text();
   // The client's checkpoint rules (src/client) with Node's native ECDSA, so the clients' CPU stays out of the latencies.
   const key = createPublicKey(pem);
-  const v1Key: V1LogKey = { logIdHex: v1LogKey(pem).logIdHex, verify: (message, sig) => nodeVerify("sha256", message, key, sig) };
+  const v1Key: V1LogKey = {
+    logIdHex: v1LogKey(pem).logIdHex,
+    verify: (message, sig) => nodeVerify("sha256", message, key, sig),
+  };
   const latencies: number[] = [];
   let failed = 0;
   const end = performance.now() + seconds * 1000;
@@ -252,8 +301,14 @@ async function hammer(base: URL, f: Fixture, clients: number, seconds: number): 
           const entry = Object.values((await res.json()) as Record<string, any>)[0];
           const p = entry.verification.inclusionProof;
           const cp = openCheckpoint(p.checkpoint, [], [v1Key]);
-          if (cp.size !== p.treeSize || toHex(cp.root) !== p.rootHash) throw new Error("v1 checkpoint does not match the proof");
-          verifyEntryInclusion(fromBase64(entry.body), p.logIndex, p.hashes.map((h: string) => fromHex(h)), cp);
+          if (cp.size !== p.treeSize || toHex(cp.root) !== p.rootHash)
+            throw new Error("v1 checkpoint does not match the proof");
+          verifyEntryInclusion(
+            fromBase64(entry.body),
+            p.logIndex,
+            p.hashes.map((h: string) => fromHex(h)),
+            cp,
+          );
           latencies.push(performance.now() - t0);
         } catch {
           failed++;
@@ -273,9 +328,20 @@ async function hammer(base: URL, f: Fixture, clients: number, seconds: number): 
   };
 }
 
-export async function runReads(bundle: Bundle, inspectorPort: number, opts: ReadsOptions = READS_DEFAULTS, say: (line: string) => void = () => {}): Promise<ReadsResult> {
+export async function runReads(
+  bundle: Bundle,
+  inspectorPort: number,
+  opts: ReadsOptions = READS_DEFAULTS,
+  say: (line: string) => void = () => {},
+): Promise<ReadsResult> {
   // The deployed defaults, with a v1 key (the v1 routes need one) and a round every 100 ms for the fill.
-  const log = await startLog({ scriptPath: bundle.scriptPath, port: 0, tickMs: 100, inspectorPort, vars: { CHECKPOINT_MAX_AGE: "1", LOG_V1_SIGNING_KEY: v1KeyPem() } });
+  const log = await startLog({
+    scriptPath: bundle.scriptPath,
+    port: 0,
+    tickMs: 100,
+    inspectorPort,
+    vars: { CHECKPOINT_MAX_AGE: "1", LOG_V1_SIGNING_KEY: v1KeyPem() },
+  });
   try {
     const f = await fill(log, opts.entries);
     say(`   log of ${f.size} Rekor v2 hashedrekord entries, indexed`);
@@ -287,13 +353,17 @@ export async function runReads(bundle: Bundle, inspectorPort: number, opts: Read
     const firstList = routes(pool(f, half, f.size));
     for (const r of list) await expectOk(await send(log.url, r.next()), r.name); // every route answers 200 (and warms up)
     for (const r of warmList) for (let k = 0; k < WARM_POOL; k++) await expectOk(await send(log.url, r.next()), r.name);
-    const load = (next: () => HttpRequest) => runLoad({ url: log.url, connections: opts.connections, seconds: opts.seconds, next });
+    const load = (next: () => HttpRequest) =>
+      runLoad({ url: log.url, connections: opts.connections, seconds: opts.seconds, next });
     await load(noopRequest); // warm-up
     const before = await load(noopRequest);
     const loads: LoadResult[] = [];
     for (const r of list) {
       const l = await load(r.next);
-      if (l.non2xx + l.errors > 0) throw new Error(`reads bench: ${r.name}: ${l.non2xx} non-2xx, ${l.errors} errors ${JSON.stringify(l.statusCodes)}`);
+      if (l.non2xx + l.errors > 0)
+        throw new Error(
+          `reads bench: ${r.name}: ${l.non2xx} non-2xx, ${l.errors} errors ${JSON.stringify(l.statusCodes)}`,
+        );
       loads.push(l);
     }
     const after = await load(noopRequest);
@@ -301,7 +371,11 @@ export async function runReads(bundle: Bundle, inspectorPort: number, opts: Read
 
     const figures: RouteFigures[] = [];
     for (const [i, r] of list.entries()) {
-      const reads = (route: Route, n: number) => Array.from({ length: n }, () => async () => void (await expectOk(await send(log.url, route.next()), route.name)));
+      const reads = (route: Route, n: number) =>
+        Array.from(
+          { length: n },
+          () => async () => void (await expectOk(await send(log.url, route.next()), route.name)),
+        );
       // The warm pool read once more first: an earlier route's new-tree reads grew the tree since it was warmed.
       for (const run of reads(warmList[i]!, WARM_POOL)) await run();
       const warm = await processCpuReads(reads(warmList[i]!, opts.cpuSamples));
@@ -324,7 +398,8 @@ export async function runReads(bundle: Bundle, inspectorPort: number, opts: Read
       const vsNoop = Math.round((loads[i]!.perSecond / noopRate) * 100) / 100;
       // The process's CPU overstates the Worker's own (it holds the runtime and the simulators): an upper bound.
       const bound = cpu.mean;
-      const usdPerMillion = Math.round((USD_PER_MILLION_REQUESTS + (bound / 1000) * USD_PER_MILLION_CPU_MS) * 1000) / 1000;
+      const usdPerMillion =
+        Math.round((USD_PER_MILLION_REQUESTS + (bound / 1000) * USD_PER_MILLION_CPU_MS) * 1000) / 1000;
       figures.push({
         route: r.name,
         load: loads[i]!,
@@ -353,7 +428,8 @@ export async function runReads(bundle: Bundle, inspectorPort: number, opts: Read
       noopProcessCpuMicros: noop.cpuUs.mean,
       worstCpuMicros: worst,
       hammer: hammerResult,
-      measuredOn: "Miniflare (workerd) HTTP port on localhost, local R2/KV/D1 simulators; Worker CPU from the isolate's V8 profile",
+      measuredOn:
+        "Miniflare (workerd) HTTP port on localhost, local R2/KV/D1 simulators; Worker CPU from the isolate's V8 profile",
     };
   } finally {
     await log.dispose();
@@ -363,13 +439,23 @@ export async function runReads(bundle: Bundle, inspectorPort: number, opts: Read
 type Target = { value: number; target: string; met: boolean };
 
 /** The reads phase of `npm run bench`: runs, prints, stores `reads`, `readsVsNoop` and `v1EntryReadCpuMicros` in `results`; its targets. */
-export async function readsPhase(bundle: Bundle, inspectorPort: number, seconds: number, results: Record<string, unknown>, out: (line: string) => void): Promise<Record<string, Target>> {
+export async function readsPhase(
+  bundle: Bundle,
+  inspectorPort: number,
+  seconds: number,
+  results: Record<string, unknown>,
+  out: (line: string) => void,
+): Promise<Record<string, Target>> {
   const opts = { ...READS_DEFAULTS, seconds: Math.min(seconds, READS_DEFAULTS.seconds) };
-  out(`4. reads: every read route at ${opts.connections} connections for ${opts.seconds} s against the same log's no-op; CPU per read from the scheduler's account of workerd`);
+  out(
+    `4. reads: every read route at ${opts.connections} connections for ${opts.seconds} s against the same log's no-op; CPU per read from the scheduler's account of workerd`,
+  );
   const r = await runReads(bundle, inspectorPort, opts, out);
   const n = (x: number) => Math.round(x).toLocaleString("en-US");
   out(`   no-op GET /healthz: ${n(r.noop.before.perSecond)}/s before, ${n(r.noop.after.perSecond)}/s after the routes`);
-  out(`   ${"route".padEnd(58)} ${"reads/s".padStart(8)} ${"x no-op".padStart(8)} ${"p99 ms".padStart(7)}  process CPU µs: warm mean/p99/max  first mean/max  new tree mean/max  $/M reads`);
+  out(
+    `   ${"route".padEnd(58)} ${"reads/s".padStart(8)} ${"x no-op".padStart(8)} ${"p99 ms".padStart(7)}  process CPU µs: warm mean/p99/max  first mean/max  new tree mean/max  $/M reads`,
+  );
   for (const x of r.routes) {
     const cold = x.coldCpuUs ? `${n(x.coldCpuUs.mean)}/${n(x.coldCpuUs.max)}` : "-";
     out(
@@ -378,20 +464,45 @@ export async function readsPhase(bundle: Bundle, inspectorPort: number, seconds:
     );
   }
   const v1 = r.routes.find((x) => x.route === V1_ENTRY_ROUTE)!;
-  out(`   where a first v1 entry read's CPU goes (inclusive): ${v1.profile.slice(0, 12).map((p) => `${p.fn.split(" ")[0]} ${p.pct}%`).join(", ")}`);
+  out(
+    `   where a first v1 entry read's CPU goes (inclusive): ${v1.profile
+      .slice(0, 12)
+      .map((p) => `${p.fn.split(" ")[0]} ${p.pct}%`)
+      .join(", ")}`,
+  );
   const h = r.hammer;
-  out(`   hammer: ${h.clients} clients reading random entries by index, each proof and v1 checkpoint verified: ${n(h.verifiedPerSecond)} verified reads/s, p50 ${h.p50Ms} ms, p99 ${h.p99Ms} ms, failed ${h.failed}`);
+  out(
+    `   hammer: ${h.clients} clients reading random entries by index, each proof and v1 checkpoint verified: ${n(h.verifiedPerSecond)} verified reads/s, p50 ${h.p50Ms} ms, p99 ${h.p99Ms} ms, failed ${h.failed}`,
+  );
   const slowest = r.routes.filter((x) => !x.route.includes("no-op")).reduce((a, b) => (b.vsNoop < a.vsNoop ? b : a));
-  out(`   slowest route ${slowest.route}: ${slowest.vsNoop} x no-op  target >= ${READS_TARGET_VS_NOOP}: ${slowest.vsNoop >= READS_TARGET_VS_NOOP ? "met" : "MISSED"}`);
-  out(`   v1 entry read: ${n(r.v1EntryReadCpuMicros)} µs CPU above the no-op's ${n(r.noopProcessCpuMicros)} (first read of an entry: ${n(r.v1EntryFirstReadCpuMicros)} µs above)  target <= ${READS_TARGET_V1_ENTRY_CPU_US}: ${r.v1EntryReadCpuMicros <= READS_TARGET_V1_ENTRY_CPU_US ? "met" : "MISSED"}`);
-  out(`   worst read: ${n(r.worstCpuMicros.us)} µs (${r.worstCpuMicros.route})  target <= ${READS_TARGET_WORST_CPU_US}: ${r.worstCpuMicros.us <= READS_TARGET_WORST_CPU_US ? "met" : "MISSED"}`);
+  out(
+    `   slowest route ${slowest.route}: ${slowest.vsNoop} x no-op  target >= ${READS_TARGET_VS_NOOP}: ${slowest.vsNoop >= READS_TARGET_VS_NOOP ? "met" : "MISSED"}`,
+  );
+  out(
+    `   v1 entry read: ${n(r.v1EntryReadCpuMicros)} µs CPU above the no-op's ${n(r.noopProcessCpuMicros)} (first read of an entry: ${n(r.v1EntryFirstReadCpuMicros)} µs above)  target <= ${READS_TARGET_V1_ENTRY_CPU_US}: ${r.v1EntryReadCpuMicros <= READS_TARGET_V1_ENTRY_CPU_US ? "met" : "MISSED"}`,
+  );
+  out(
+    `   worst read: ${n(r.worstCpuMicros.us)} µs (${r.worstCpuMicros.route})  target <= ${READS_TARGET_WORST_CPU_US}: ${r.worstCpuMicros.us <= READS_TARGET_WORST_CPU_US ? "met" : "MISSED"}`,
+  );
   results.reads = r;
   results.readsVsNoop = r.readsVsNoop;
   results.v1EntryReadCpuMicros = r.v1EntryReadCpuMicros;
   return {
-    readsSlowestVsNoop: { value: slowest.vsNoop, target: `>= ${READS_TARGET_VS_NOOP}`, met: slowest.vsNoop >= READS_TARGET_VS_NOOP },
-    readsV1EntryCpuMicros: { value: r.v1EntryReadCpuMicros, target: `<= ${READS_TARGET_V1_ENTRY_CPU_US}`, met: r.v1EntryReadCpuMicros <= READS_TARGET_V1_ENTRY_CPU_US },
-    readsWorstCpuMicros: { value: r.worstCpuMicros.us, target: `<= ${READS_TARGET_WORST_CPU_US}`, met: r.worstCpuMicros.us <= READS_TARGET_WORST_CPU_US },
+    readsSlowestVsNoop: {
+      value: slowest.vsNoop,
+      target: `>= ${READS_TARGET_VS_NOOP}`,
+      met: slowest.vsNoop >= READS_TARGET_VS_NOOP,
+    },
+    readsV1EntryCpuMicros: {
+      value: r.v1EntryReadCpuMicros,
+      target: `<= ${READS_TARGET_V1_ENTRY_CPU_US}`,
+      met: r.v1EntryReadCpuMicros <= READS_TARGET_V1_ENTRY_CPU_US,
+    },
+    readsWorstCpuMicros: {
+      value: r.worstCpuMicros.us,
+      target: `<= ${READS_TARGET_WORST_CPU_US}`,
+      met: r.worstCpuMicros.us <= READS_TARGET_WORST_CPU_US,
+    },
     readsHammerFailed: { value: h.failed, target: "0", met: h.failed === 0 },
   };
 }

@@ -52,7 +52,12 @@ function derInt(x: bigint): Buffer {
 const derLength = (n: number): Buffer => (n < 0x80 ? Buffer.from([n]) : Buffer.from([0x81, n]));
 
 const CURVES = {
-  PKIX_ECDSA_P256_SHA_256: { name: "prime256v1", jwk: "P-256", hash: "sha256", n: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n },
+  PKIX_ECDSA_P256_SHA_256: {
+    name: "prime256v1",
+    jwk: "P-256",
+    hash: "sha256",
+    n: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
+  },
   PKIX_ECDSA_P384_SHA_384: {
     name: "secp384r1",
     jwk: "P-384",
@@ -124,7 +129,12 @@ function signers(keyDetails: KeyDetails): Signer[] {
     if (keyDetails === "PKIX_ED25519_PH") return ed25519phSigner();
     if (keyDetails === "PKIX_RSA_PKCS1V15_2048_SHA256") {
       const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-      return { keyDetails, spki: publicKey.export({ format: "der", type: "spki" }).toString("base64"), hash: "sha256", sign: (a) => sign("sha256", a, privateKey) };
+      return {
+        keyDetails,
+        spki: publicKey.export({ format: "der", type: "spki" }).toString("base64"),
+        hash: "sha256",
+        sign: (a) => sign("sha256", a, privateKey),
+      };
     }
     return ecdsaSigner(keyDetails);
   });
@@ -153,7 +163,8 @@ export function rekorV2Scenario(count: number): AppendScenario {
   const bodies: string[] = [];
   for (let i = 0; i < count; i++) {
     let t = 0;
-    for (let k = 1; k < shares.length; k++) if (shares[k]! * (i + 1) - taken[k]! > shares[t]! * (i + 1) - taken[t]!) t = k;
+    for (let k = 1; k < shares.length; k++)
+      if (shares[k]! * (i + 1) - taken[k]! > shares[t]! * (i + 1) - taken[t]!) t = k;
     const signer = byType[t]![taken[t]++ % KEYS_PER_TYPE]!;
     const artifact = Buffer.from(`edgelog bench artifact ${run} #${i}`);
     const digest = createHash(signer.hash).update(artifact).digest();
@@ -161,13 +172,18 @@ export function rekorV2Scenario(count: number): AppendScenario {
       JSON.stringify({
         hashedRekordRequestV002: {
           digest: digest.toString("base64"),
-          signature: { content: signer.sign(artifact).toString("base64"), verifier: { publicKey: { rawBytes: signer.spki }, keyDetails: signer.keyDetails } },
+          signature: {
+            content: signer.sign(artifact).toString("base64"),
+            verifier: { publicKey: { rawBytes: signer.spki }, keyDetails: signer.keyDetails },
+          },
         },
       }),
     );
   }
   let next = 0;
-  const mix = Object.entries(REKOR_V2_KEY_MIX).map(([k, share]) => `${k} ${Math.round(share * 100)}%`).join(", ");
+  const mix = Object.entries(REKOR_V2_KEY_MIX)
+    .map(([k, share]) => `${k} ${Math.round(share * 100)}%`)
+    .join(", ");
   return {
     name: `Rekor v2 POST /api/v2/log/entries, pre-signed hashedrekord (${mix}), ${count} distinct entries`,
     next() {

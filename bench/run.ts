@@ -25,7 +25,17 @@ import { useNodeSha256 } from "../cli/native-sha256.ts";
 import { useSha256 } from "../src/tlog/hash.ts";
 import { CORE_TARGET_APPENDS_PER_SECOND, runCore, type CoreResult } from "./core.ts";
 import { runGoCore } from "./go-core.ts";
-import { noopRequest, rateAgainstNoop, rawAppendScenario, runAppendLoad, runDoCallCeiling, runLoad, type AppendLoad, type AppendScenario, type LoadResult } from "./http.ts";
+import {
+  noopRequest,
+  rateAgainstNoop,
+  rawAppendScenario,
+  runAppendLoad,
+  runDoCallCeiling,
+  runLoad,
+  type AppendLoad,
+  type AppendScenario,
+  type LoadResult,
+} from "./http.ts";
 import { cpuBusyShare, machineInfo, OtherCpuWatch } from "./machine.ts";
 import { bundleWorker, readWranglerToml, startLog, type Bundle } from "./miniflare.ts";
 import { batcherCount } from "../src/batcher/settings.ts";
@@ -83,12 +93,24 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log("npm run bench -- --reads [--seconds N]   (every read route against no-op, Worker CPU per read, a verifying reader)");
-  console.log("npm run bench -- [--only core|sequencer|http|verify|reads] [--seconds N] [--concurrency N] [--connections N] [--moderate N] [--profile]");
-  console.log("npm run bench -- --overload [--seconds N]   (at most 30 s of load; prints acknowledged vs rejected vs lost)");
-  console.log("npm run bench -- --hostile   (the Worker CPU time of the most expensive valid and invalid request of each kind, against the 50 ms budget)");
-  console.log("npm run bench -- --vindex   (verifiable index: update CPU per entry, store and R2 writes, proof size and verify time for keys of 1, 1,000, 100,000 entries)");
-  console.log("npm run bench -- --search [--url URL --log-key VKEY]   (index 10,000 signed entries, then p50/p99 of GET /api/v2/search; --url: a running log, e.g. npm start)");
+  console.log(
+    "npm run bench -- --reads [--seconds N]   (every read route against no-op, Worker CPU per read, a verifying reader)",
+  );
+  console.log(
+    "npm run bench -- [--only core|sequencer|http|verify|reads] [--seconds N] [--concurrency N] [--connections N] [--moderate N] [--profile]",
+  );
+  console.log(
+    "npm run bench -- --overload [--seconds N]   (at most 30 s of load; prints acknowledged vs rejected vs lost)",
+  );
+  console.log(
+    "npm run bench -- --hostile   (the Worker CPU time of the most expensive valid and invalid request of each kind, against the 50 ms budget)",
+  );
+  console.log(
+    "npm run bench -- --vindex   (verifiable index: update CPU per entry, store and R2 writes, proof size and verify time for keys of 1, 1,000, 100,000 entries)",
+  );
+  console.log(
+    "npm run bench -- --search [--url URL --log-key VKEY]   (index 10,000 signed entries, then p50/p99 of GET /api/v2/search; --url: a running log, e.g. npm start)",
+  );
   process.exit(0);
 }
 const positive = (name: string, v: string | undefined): number => {
@@ -104,11 +126,11 @@ const only = new Set<Phase>(
   args.reads
     ? ["reads"]
     : args.only
-    ? args.only.split(",").map((p) => {
-        if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--only takes ${PHASES.join("|")}, got ${p}`);
-        return p as Phase;
-      })
-    : PHASES,
+      ? args.only.split(",").map((p) => {
+          if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--only takes ${PHASES.join("|")}, got ${p}`);
+          return p as Phase;
+        })
+      : PHASES,
 );
 
 const ENTRY_SIZE = 400;
@@ -123,11 +145,15 @@ const TARGET_COST_USD = 1.0;
 
 const RESULTS_DIR = join(import.meta.dirname, "results");
 const date = new Date();
-const stamp = date.toISOString().replace(/\.\d+Z$/, "Z").replace(/:/g, "-");
+const stamp = date
+  .toISOString()
+  .replace(/\.\d+Z$/, "Z")
+  .replace(/:/g, "-");
 
 // ---------------------------------------------------------------------------------------------
 const fmt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : String(n));
-const fmt2 = (n: number): string => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: 2 }) : String(n));
+const fmt2 = (n: number): string =>
+  Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: 2 }) : String(n);
 const verdict = (ok: boolean): string => (ok ? "met" : "MISSED");
 const out = (line = ""): void => console.log(line);
 
@@ -142,7 +168,11 @@ function freePort(): Promise<number> {
   });
 }
 
-async function profiled<T>(name: string, port: number | undefined, fn: () => Promise<T>): Promise<{ value: T; profile?: ProfileSummary }> {
+async function profiled<T>(
+  name: string,
+  port: number | undefined,
+  fn: () => Promise<T>,
+): Promise<{ value: T; profile?: ProfileSummary }> {
   if (port === undefined) return { value: await fn() };
   const profiler: Profiler = await startProfiler(port);
   const value = await fn();
@@ -151,9 +181,21 @@ async function profiled<T>(name: string, port: number | undefined, fn: () => Pro
   const path = join(RESULTS_DIR, `${stamp}-${name}.cpuprofile`);
   writeProfile(path, profile);
   const summary = summarise(profile, 15);
-  out(`   workerd CPU profile (${path}): ${fmt(summary.totalMs - summary.idleMs)} ms busy of ${fmt(summary.totalMs)} ms`);
-  out(`     self:      ${summary.self.slice(0, 10).map((r) => `${r.fn.split(" ")[0]} ${r.pct}%`).join(", ")}`);
-  out(`     inclusive: ${summary.inclusive.slice(0, 12).map((r) => `${r.fn.split(" ")[0]} ${r.pct}%`).join(", ")}`);
+  out(
+    `   workerd CPU profile (${path}): ${fmt(summary.totalMs - summary.idleMs)} ms busy of ${fmt(summary.totalMs)} ms`,
+  );
+  out(
+    `     self:      ${summary.self
+      .slice(0, 10)
+      .map((r) => `${r.fn.split(" ")[0]} ${r.pct}%`)
+      .join(", ")}`,
+  );
+  out(
+    `     inclusive: ${summary.inclusive
+      .slice(0, 12)
+      .map((r) => `${r.fn.split(" ")[0]} ${r.pct}%`)
+      .join(", ")}`,
+  );
   return { value, profile: summary };
 }
 
@@ -190,13 +232,20 @@ interface HttpResult {
 async function appendsWithoutSimulators(probe: Bundle): Promise<HttpResult["withoutSimulators"]> {
   const scenario = rawAppendScenario(ENTRY_SIZE);
   const indices: number[] = [];
-  const { noop, measured: append, ratio } = await rateAgainstNoop(
+  const {
+    noop,
+    measured: append,
+    ratio,
+  } = await rateAgainstNoop(
     () => startLog({ scriptPath: probe.scriptPath, port: 0, tickMs: TICK_MS }),
     highConnections,
     seconds,
     (url, s) => runAppendLoad(url, scenario, highConnections, s, indices),
   );
-  if (append.non2xx + append.errors + append.malformed > 0) throw new Error(`storage probe appends: ${append.non2xx} non-2xx, ${append.errors} errors, ${append.malformed} malformed`);
+  if (append.non2xx + append.errors + append.malformed > 0)
+    throw new Error(
+      `storage probe appends: ${append.non2xx} non-2xx, ${append.errors} errors, ${append.malformed} malformed`,
+    );
   return { noop, append, ratio };
 }
 
@@ -221,7 +270,12 @@ async function httpPhase(bundle: Bundle, probe: Bundle): Promise<HttpResult> {
  */
 async function httpMain(bundle: Bundle): Promise<Omit<HttpResult, "doCallCeiling" | "withoutSimulators">> {
   const inspectorPort = args.profile ? await freePort() : undefined;
-  const log = await startLog({ scriptPath: bundle.scriptPath, port: 0, tickMs: TICK_MS, ...(inspectorPort ? { inspectorPort } : {}) });
+  const log = await startLog({
+    scriptPath: bundle.scriptPath,
+    port: 0,
+    tickMs: TICK_MS,
+    ...(inspectorPort ? { inspectorPort } : {}),
+  });
   try {
     const v2 = rekorV2Scenario(REKOR_V2_PRESIGNED);
     const raw = rawAppendScenario(ENTRY_SIZE);
@@ -234,7 +288,11 @@ async function httpMain(bundle: Bundle): Promise<Omit<HttpResult, "doCallCeiling
     const counted = async (scenario: AppendScenario) => {
       const before = await snapshot(log);
       const load = await runAppendLoad(log.url, scenario, highConnections, seconds, indices);
-      const counts = windowCounts(before, await snapshot(log), { seconds: load.seconds, refused: load.non2xx, batchers });
+      const counts = windowCounts(before, await snapshot(log), {
+        seconds: load.seconds,
+        refused: load.non2xx,
+        batchers,
+      });
       return { load, counts };
     };
     const high = await profiled("http", inspectorPort, () => counted(v2));
@@ -247,7 +305,11 @@ async function httpMain(bundle: Bundle): Promise<Omit<HttpResult, "doCallCeiling
     const finalSize = Number(text.split("\n")[1]);
     const check = checkIndices(indices, finalSize);
     const all = [high.value.load, rawHigh.load, moderate];
-    const wrong = check.duplicates + check.beyondLimit + all.reduce((a, r) => a + r.malformed + r.non2xx + r.errors + r.timeouts, 0) + (res.ok ? 0 : 1);
+    const wrong =
+      check.duplicates +
+      check.beyondLimit +
+      all.reduce((a, r) => a + r.malformed + r.non2xx + r.errors + r.timeouts, 0) +
+      (res.ok ? 0 : 1);
     const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
     return {
       scenario: v2.name,
@@ -277,17 +339,33 @@ async function httpMain(bundle: Bundle): Promise<Omit<HttpResult, "doCallCeiling
 async function sequencerPhase(
   bundle: Bundle,
   probe: Bundle,
-): Promise<{ main: SequencerResult; inWorkerd: SequencerResult; withoutSimulators: SequencerResult; transport: TransportResult; profile?: ProfileSummary }> {
+): Promise<{
+  main: SequencerResult;
+  inWorkerd: SequencerResult;
+  withoutSimulators: SequencerResult;
+  transport: TransportResult;
+  profile?: ProfileSummary;
+}> {
   const opts = { seconds, batchSize: BATCH_SIZE, entrySize: ENTRY_SIZE, concurrency };
   const transport = await runTransportProbe(bundle.scriptPath, { ...opts, seconds: Math.min(3, seconds) });
   const inWorkerd = await runInWorkerdDriver(bundle.scriptPath, { ...opts, tickMs: TICK_MS });
   // The same driver against bench/storage-probe.worker.ts: R2/KV writes kept in memory, no D1 drain.
   const withoutSimulators = await runInWorkerdDriver(probe.scriptPath, { ...opts, tickMs: TICK_MS });
   const inspectorPort = args.profile ? await freePort() : undefined;
-  const log = await startLog({ scriptPath: bundle.scriptPath, tickMs: TICK_MS, ...(inspectorPort ? { inspectorPort } : {}) });
+  const log = await startLog({
+    scriptPath: bundle.scriptPath,
+    tickMs: TICK_MS,
+    ...(inspectorPort ? { inspectorPort } : {}),
+  });
   try {
     const main = await profiled("sequencer", inspectorPort, () => runSequencer(log, opts));
-    return { main: main.value, inWorkerd, withoutSimulators, transport, ...(main.profile ? { profile: main.profile } : {}) };
+    return {
+      main: main.value,
+      inWorkerd,
+      withoutSimulators,
+      transport,
+      ...(main.profile ? { profile: main.profile } : {}),
+    };
   } finally {
     await log.dispose();
   }
@@ -296,8 +374,12 @@ async function sequencerPhase(
 // ---------------------------------------------------------------------------------------------
 async function overload(): Promise<void> {
   const opts = { ...OVERLOAD_DEFAULTS, seconds: Math.min(30, seconds) };
-  out(`edgelog overload, ${date.toISOString()}: Miniflare on localhost, MAX_POOL_LEAVES ${opts.maxPoolLeaves}, tick ${opts.tickMs} ms,`);
-  out(`${opts.clients} clients POST /add (${opts.entrySize}-byte entries, one in five a resubmission) for ${opts.seconds} s or ${fmt(opts.maxRequests)} requests`);
+  out(
+    `edgelog overload, ${date.toISOString()}: Miniflare on localhost, MAX_POOL_LEAVES ${opts.maxPoolLeaves}, tick ${opts.tickMs} ms,`,
+  );
+  out(
+    `${opts.clients} clients POST /add (${opts.entrySize}-byte entries, one in five a resubmission) for ${opts.seconds} s or ${fmt(opts.maxRequests)} requests`,
+  );
   const bundle = await bundleWorker();
   let r: OverloadResult;
   try {
@@ -306,12 +388,24 @@ async function overload(): Promise<void> {
     bundle.dispose();
   }
   out(`   requests      ${fmt(r.requests)} in ${r.seconds} s`);
-  out(`   acknowledged  ${fmt(r.acknowledged)}  (${fmt(r.perSecond.acknowledged)}/s; and ${fmt(r.duplicatesAnswered)} resubmissions answered with an index, ${r.duplicateIndexWrong} with a different one)`);
-  out(`   rejected      ${fmt(r.rejected)}  (${fmt(r.perSecond.rejected)}/s; 503 + Retry-After, ${r.rejectedWithoutRetryAfter} without Retry-After)`);
-  out(`   wrong         ${fmt(r.wrong)}  ${Object.keys(r.wrongStatuses).length ? JSON.stringify(r.wrongStatuses) : ""}`);
-  out(`   lost          ${fmt(r.lost)}  (acknowledged but not in the log at its index with its content)${r.lostExamples.length ? ` e.g. ${r.lostExamples.join(", ")}` : ""}`);
+  out(
+    `   acknowledged  ${fmt(r.acknowledged)}  (${fmt(r.perSecond.acknowledged)}/s; and ${fmt(r.duplicatesAnswered)} resubmissions answered with an index, ${r.duplicateIndexWrong} with a different one)`,
+  );
+  out(
+    `   rejected      ${fmt(r.rejected)}  (${fmt(r.perSecond.rejected)}/s; 503 + Retry-After, ${r.rejectedWithoutRetryAfter} without Retry-After)`,
+  );
+  out(
+    `   wrong         ${fmt(r.wrong)}  ${Object.keys(r.wrongStatuses).length ? JSON.stringify(r.wrongStatuses) : ""}`,
+  );
+  out(
+    `   lost          ${fmt(r.lost)}  (acknowledged but not in the log at its index with its content)${r.lostExamples.length ? ` e.g. ${r.lostExamples.join(", ")}` : ""}`,
+  );
   out(`   checkpoints   ${fmt(r.checkpointsSeen)} seen, final size ${fmt(r.finalSize)}; inconsistent pairs ${r.forks}`);
-  out(r.ok ? "overload check: passed" : "overload check: FAILED" + (r.rejected === 0 ? " (nothing was rejected: the load did not reach capacity)" : ""));
+  out(
+    r.ok
+      ? "overload check: passed"
+      : "overload check: FAILED" + (r.rejected === 0 ? " (nothing was rejected: the load did not reach capacity)" : ""),
+  );
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `${stamp}-overload.json`);
   writeFileSync(file, JSON.stringify({ date: date.toISOString(), machine: machineInfo(), ...r }, null, 2) + "\n");
@@ -322,14 +416,18 @@ async function overload(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 async function searchBench(): Promise<void> {
   const o = SEARCH_BENCH_DEFAULTS;
-  out(`edgelog search, ${date.toISOString()}: ${fmt(o.entries)} pre-signed Rekor v2 hashedrekord entries (${o.keys} keys) over HTTP, then GET /api/v2/search`);
+  out(
+    `edgelog search, ${date.toISOString()}: ${fmt(o.entries)} pre-signed Rekor v2 hashedrekord entries (${o.keys} keys) over HTTP, then GET /api/v2/search`,
+  );
   let r: SearchBenchResult;
   if (args.url) {
     if (!args["log-key"]) throw new Error("--url needs --log-key (the verifier key the log printed)");
     out(`measured against the running log at ${args.url}`);
     r = await runSearchBench({ target: runningTarget(args.url, args["log-key"]) }, o);
   } else {
-    out("measured through Miniflare's own HTTP port (workerd, local D1 and R2 simulators), not `wrangler dev` (use --url for that)");
+    out(
+      "measured through Miniflare's own HTTP port (workerd, local D1 and R2 simulators), not `wrangler dev` (use --url for that)",
+    );
     const bundle = await bundleWorker();
     try {
       r = await runSearchBench({ bundle }, o);
@@ -337,10 +435,19 @@ async function searchBench(): Promise<void> {
       bundle.dispose();
     }
   }
-  out(`   indexed      ${fmt(r.entries)} entries in ${r.indexSeconds} s (${fmt(r.indexedPerSecond)}/s, appends and outbox drain)` + (r.indexRows === null ? "" : `, ${fmt(r.indexRows)} key rows in D1`));
-  out(`   by digest    p50 ${r.digest.p50} ms, p99 ${r.digest.p99} ms, max ${r.digest.max} ms  (${r.digest.queries} queries, 1 hit each)`);
-  out(`   by key       p50 ${r.key.p50} ms, p99 ${r.key.p99} ms, max ${r.key.max} ms  (${r.key.queries} queries, a page of 20 hits each)`);
-  out(`   checked      ${fmt(r.hitsVerified)} hits verified (checkpoint signature, inclusion proof); wrong answers ${r.wrong}`);
+  out(
+    `   indexed      ${fmt(r.entries)} entries in ${r.indexSeconds} s (${fmt(r.indexedPerSecond)}/s, appends and outbox drain)` +
+      (r.indexRows === null ? "" : `, ${fmt(r.indexRows)} key rows in D1`),
+  );
+  out(
+    `   by digest    p50 ${r.digest.p50} ms, p99 ${r.digest.p99} ms, max ${r.digest.max} ms  (${r.digest.queries} queries, 1 hit each)`,
+  );
+  out(
+    `   by key       p50 ${r.key.p50} ms, p99 ${r.key.p99} ms, max ${r.key.max} ms  (${r.key.queries} queries, a page of 20 hits each)`,
+  );
+  out(
+    `   checked      ${fmt(r.hitsVerified)} hits verified (checkpoint signature, inclusion proof); wrong answers ${r.wrong}`,
+  );
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `${stamp}-search.json`);
   writeFileSync(file, JSON.stringify({ date: date.toISOString(), machine: machineInfo(), ...r }, null, 2) + "\n");
@@ -357,46 +464,82 @@ async function main(): Promise<void> {
   const noteOthers = (phase: string): void => {
     others[phase] = watch.mark();
     const pct = Math.round(others[phase]! * 100);
-    out(`   other processes used ${pct}% of the CPU during this phase${pct >= 5 ? "  (NOT a quiet machine: figures are low)" : ""}`);
+    out(
+      `   other processes used ${pct}% of the CPU during this phase${pct >= 5 ? "  (NOT a quiet machine: figures are low)" : ""}`,
+    );
   };
   out(`edgelog benchmark, ${date.toISOString()}`);
   out(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${machine.os}`);
-  out(`runtime: Node ${machine.node}; ${machine.workerd} (npm miniflare ${machine.miniflare}, wrangler ${machine.wrangler})`);
+  out(
+    `runtime: Node ${machine.node}; ${machine.workerd} (npm miniflare ${machine.miniflare}, wrangler ${machine.wrangler})`,
+  );
   out(
     `before start: CPU ${busy === null ? "?" : `${Math.round(busy * 100)}%`} busy over 1 s, load average ${load.join(" ")}` +
       (busy !== null && busy > 0.1 ? "  (something else is running: figures will be low)" : ""),
   );
   out(`window: ${seconds} s per measurement; phases: ${[...only].join(", ")}`);
-  if (process.env.EDGELOG_BENCH_WORKER_ROOT) out(`worker bundled from EDGELOG_BENCH_WORKER_ROOT=${process.env.EDGELOG_BENCH_WORKER_ROOT}`);
-  const results: Record<string, unknown> = { date: date.toISOString(), machine, loadAverageAtStart: load, cpuBusyBeforeStart: busy, seconds };
+  if (process.env.EDGELOG_BENCH_WORKER_ROOT)
+    out(`worker bundled from EDGELOG_BENCH_WORKER_ROOT=${process.env.EDGELOG_BENCH_WORKER_ROOT}`);
+  const results: Record<string, unknown> = {
+    date: date.toISOString(),
+    machine,
+    loadAverageAtStart: load,
+    cpuBusyBeforeStart: busy,
+    seconds,
+  };
   const targets: Record<string, { value: number; target: string; met: boolean }> = {};
 
   if (only.has("core")) {
     out();
-    out(`1. core alone in Node: ${ENTRY_SIZE}-byte random entries, rounds of ${fmt(ROUND_SIZE)}: hashLeaf + appendLeaves + encodeBundle + edgeRoot`);
+    out(
+      `1. core alone in Node: ${ENTRY_SIZE}-byte random entries, rounds of ${fmt(ROUND_SIZE)}: hashLeaf + appendLeaves + encodeBundle + edgeRoot`,
+    );
     // As the CLI and the monitor run it (Node's native SHA-256), then with the pure-JS hash workerd uses.
     useNodeSha256();
-    const core: CoreResult = runCore({ entrySize: ENTRY_SIZE, roundSize: ROUND_SIZE, minEntries: 200_000, minSeconds: seconds });
+    const core: CoreResult = runCore({
+      entrySize: ENTRY_SIZE,
+      roundSize: ROUND_SIZE,
+      minEntries: 200_000,
+      minSeconds: seconds,
+    });
     useSha256(nobleSha256);
-    const coreNoble: CoreResult = runCore({ entrySize: ENTRY_SIZE, roundSize: ROUND_SIZE, minEntries: 200_000, minSeconds: seconds });
+    const coreNoble: CoreResult = runCore({
+      entrySize: ENTRY_SIZE,
+      roundSize: ROUND_SIZE,
+      minEntries: 200_000,
+      minSeconds: seconds,
+    });
     // The same workload on golang.org/x/mod/sumdb/tlog, in this run (null without Go).
-    const go = await runGoCore({ entrySize: ENTRY_SIZE, roundSize: ROUND_SIZE, minEntries: 200_000, minSeconds: seconds });
+    const go = await runGoCore({
+      entrySize: ENTRY_SIZE,
+      roundSize: ROUND_SIZE,
+      minEntries: 200_000,
+      minSeconds: seconds,
+    });
     const coreVsGo = go === null ? null : Math.round((core.entriesPerSecond / go.entriesPerSecond) * 100) / 100;
     const b = core.breakdownMs;
     const total = b.hashLeaf + b.appendLeaves + b.encodeBundle + b.edgeRoot;
     const pct = (x: number) => `${Math.round((x / total) * 100)}%`;
-    out(`   ${fmt(core.entriesPerSecond)} appends/s with Node's native SHA-256  (${fmt(core.entries)} entries, ${fmt(core.rounds)} rounds, ${core.seconds} s)  target >= ${fmt(CORE_TARGET_APPENDS_PER_SECOND)}: ${verdict(core.entriesPerSecond >= CORE_TARGET_APPENDS_PER_SECOND)}`);
+    out(
+      `   ${fmt(core.entriesPerSecond)} appends/s with Node's native SHA-256  (${fmt(core.entries)} entries, ${fmt(core.rounds)} rounds, ${core.seconds} s)  target >= ${fmt(CORE_TARGET_APPENDS_PER_SECOND)}: ${verdict(core.entriesPerSecond >= CORE_TARGET_APPENDS_PER_SECOND)}`,
+    );
     out(`   with @noble/hashes (pure JS, as in workerd): ${fmt(coreNoble.entriesPerSecond)} appends/s`);
     out(
       go === null
         ? "   golang.org/x/mod/sumdb/tlog: not run (no `go`, or no golang-golang-x-mod-dev at /usr/share/gocode): coreVsGo null"
         : `   golang.org/x/mod/sumdb/tlog, same workload, this run: ${fmt(go.entriesPerSecond)} appends/s (${go.go}); coreVsGo = ${fmt2(coreVsGo!)}`,
     );
-    out(`   time: hashLeaf ${pct(b.hashLeaf)}, appendLeaves ${pct(b.appendLeaves)}, encodeBundle ${pct(b.encodeBundle)}, edgeRoot ${pct(b.edgeRoot)}; ${fmt(core.tilesBuilt)} tiles, ${fmt(core.bundlesEncoded)} bundles built`);
+    out(
+      `   time: hashLeaf ${pct(b.hashLeaf)}, appendLeaves ${pct(b.appendLeaves)}, encodeBundle ${pct(b.encodeBundle)}, edgeRoot ${pct(b.edgeRoot)}; ${fmt(core.tilesBuilt)} tiles, ${fmt(core.bundlesEncoded)} bundles built`,
+    );
     noteOthers("core");
     results.core = { ...core, sha256: "node:crypto", nobleEntriesPerSecond: coreNoble.entriesPerSecond, go };
     results.coreVsGo = coreVsGo;
-    targets.coreAppendsPerSecond = { value: core.entriesPerSecond, target: `>= ${CORE_TARGET_APPENDS_PER_SECOND}`, met: core.entriesPerSecond >= CORE_TARGET_APPENDS_PER_SECOND };
+    targets.coreAppendsPerSecond = {
+      value: core.entriesPerSecond,
+      target: `>= ${CORE_TARGET_APPENDS_PER_SECOND}`,
+      met: core.entriesPerSecond >= CORE_TARGET_APPENDS_PER_SECOND,
+    };
   }
 
   let bundle: Bundle | undefined;
@@ -410,16 +553,32 @@ async function main(): Promise<void> {
 
     if (only.has("sequencer") && bundle) {
       out();
-      out(`2. sequencer alone in workerd: RPC addBatch(${BATCH_SIZE} x ${ENTRY_SIZE} B), ${concurrency} batches in flight, tick ${TICK_MS} ms`);
+      out(
+        `2. sequencer alone in workerd: RPC addBatch(${BATCH_SIZE} x ${ENTRY_SIZE} B), ${concurrency} batches in flight, tick ${TICK_MS} ms`,
+      );
       watch.mark();
-      const { main: s, inWorkerd: w, withoutSimulators: m, transport: t, profile } = await sequencerPhase(bundle, probe!);
+      const {
+        main: s,
+        inWorkerd: w,
+        withoutSimulators: m,
+        transport: t,
+        profile,
+      } = await sequencerPhase(bundle, probe!);
       // The headline is the driver inside workerd: a Worker calling the DO over workerd's own RPC, as edge
       // batching would. Fed from Node, every batch also crosses Miniflare's proxy (HTTP and serialisation
       // in the same workerd thread), which no deployment has.
-      out(`   ${fmt(w.entriesPerSecond)} entries/s  (driver Worker inside workerd, bench/driver.worker.js; ${fmt(w.entries)} entries in ${w.seconds} s)  target >= ${fmt(SEQUENCER_TARGET_ENTRIES_PER_SECOND)}: ${verdict(w.entriesPerSecond >= SEQUENCER_TARGET_ENTRIES_PER_SECOND)}`);
-      out(`   R2 writes ${fmt2(w.r2WritesPer1000)} per 1,000 entries  target <= ${SEQUENCER_TARGET_R2_WRITES_PER_1000}: ${verdict(w.r2WritesPer1000 <= SEQUENCER_TARGET_R2_WRITES_PER_1000)};  KV writes ${fmt2(w.kvWritesPer1000)} per 1,000 entries`);
-      out(`   ${fmt(w.rounds)} rounds, ${fmt(w.entriesPerRound)} entries/round; addBatch round trip p50 ${w.batchLatencyMs.p50} ms, p99 ${w.batchLatencyMs.p99} ms; workerd CPU ${fmt(w.workerdCpuUsPerEntry)} µs/entry; wrong answers ${w.wrong}`);
-      out(`   fed from Node through Miniflare's proxy: ${fmt(s.entriesPerSecond)} entries/s, R2 ${fmt2(s.r2WritesPer1000)} / KV ${fmt2(s.kvWritesPer1000)} per 1,000, batch p50 ${s.batchLatencyMs.p50} ms, workerd CPU ${fmt(s.workerdCpuUsPerEntry)} µs/entry`);
+      out(
+        `   ${fmt(w.entriesPerSecond)} entries/s  (driver Worker inside workerd, bench/driver.worker.js; ${fmt(w.entries)} entries in ${w.seconds} s)  target >= ${fmt(SEQUENCER_TARGET_ENTRIES_PER_SECOND)}: ${verdict(w.entriesPerSecond >= SEQUENCER_TARGET_ENTRIES_PER_SECOND)}`,
+      );
+      out(
+        `   R2 writes ${fmt2(w.r2WritesPer1000)} per 1,000 entries  target <= ${SEQUENCER_TARGET_R2_WRITES_PER_1000}: ${verdict(w.r2WritesPer1000 <= SEQUENCER_TARGET_R2_WRITES_PER_1000)};  KV writes ${fmt2(w.kvWritesPer1000)} per 1,000 entries`,
+      );
+      out(
+        `   ${fmt(w.rounds)} rounds, ${fmt(w.entriesPerRound)} entries/round; addBatch round trip p50 ${w.batchLatencyMs.p50} ms, p99 ${w.batchLatencyMs.p99} ms; workerd CPU ${fmt(w.workerdCpuUsPerEntry)} µs/entry; wrong answers ${w.wrong}`,
+      );
+      out(
+        `   fed from Node through Miniflare's proxy: ${fmt(s.entriesPerSecond)} entries/s, R2 ${fmt2(s.r2WritesPer1000)} / KV ${fmt2(s.kvWritesPer1000)} per 1,000, batch p50 ${s.batchLatencyMs.p50} ms, workerd CPU ${fmt(s.workerdCpuUsPerEntry)} µs/entry`,
+      );
       out(
         `   wrong answers (Node-fed run): ${s.wrong}  (not sequenced ${JSON.stringify(s.notSequenced)}, RPC errors ${s.rpcErrors}, duplicate indices ${s.indices.duplicates}, holes ${s.indices.gaps}; ` +
           `indices ${fmt(s.indices.min)}..${fmt(s.indices.max)} = tree ${fmt(s.sizeBefore)} -> ${fmt(s.sizeAfter)}; inclusion proofs checked ${s.proofsChecked}, failed ${s.proofsFailed})`,
@@ -428,19 +587,37 @@ async function main(): Promise<void> {
         `   without Miniflare's local R2/KV/D1 simulators on the sequencer's thread (bench/storage-probe.worker.ts: writes kept in memory, no D1 drain): ` +
           `${fmt(m.entriesPerSecond)} entries/s, workerd CPU ${fmt(m.workerdCpuUsPerEntry)} µs/entry, R2 ${fmt2(m.r2WritesPer1000)} per 1,000, wrong answers ${m.wrong}`,
       );
-      out(`   harness ceiling: ${fmt(t.entriesPerSecond)} entries/s through the Node -> Miniflare RPC path when the DO rejects every leaf at once (transport probe, ${t.seconds} s)`);
+      out(
+        `   harness ceiling: ${fmt(t.entriesPerSecond)} entries/s through the Node -> Miniflare RPC path when the DO rejects every leaf at once (transport probe, ${t.seconds} s)`,
+      );
       noteOthers("sequencer");
-      results.sequencer = { ...s, inWorkerd: w, withoutSimulators: m, transportProbe: t, ...(profile ? { profile } : {}) };
+      results.sequencer = {
+        ...s,
+        inWorkerd: w,
+        withoutSimulators: m,
+        transportProbe: t,
+        ...(profile ? { profile } : {}),
+      };
       targets.sequencerWrongAnswersWithoutSimulators = { value: m.wrong, target: "0", met: m.wrong === 0 };
       targets.sequencerWrongAnswersInWorkerd = { value: w.wrong, target: "0", met: w.wrong === 0 };
-      targets.sequencerEntriesPerSecond = { value: w.entriesPerSecond, target: `>= ${SEQUENCER_TARGET_ENTRIES_PER_SECOND}`, met: w.entriesPerSecond >= SEQUENCER_TARGET_ENTRIES_PER_SECOND };
-      targets.sequencerR2WritesPer1000 = { value: w.r2WritesPer1000, target: `<= ${SEQUENCER_TARGET_R2_WRITES_PER_1000}`, met: w.r2WritesPer1000 <= SEQUENCER_TARGET_R2_WRITES_PER_1000 };
+      targets.sequencerEntriesPerSecond = {
+        value: w.entriesPerSecond,
+        target: `>= ${SEQUENCER_TARGET_ENTRIES_PER_SECOND}`,
+        met: w.entriesPerSecond >= SEQUENCER_TARGET_ENTRIES_PER_SECOND,
+      };
+      targets.sequencerR2WritesPer1000 = {
+        value: w.r2WritesPer1000,
+        target: `<= ${SEQUENCER_TARGET_R2_WRITES_PER_1000}`,
+        met: w.r2WritesPer1000 <= SEQUENCER_TARGET_R2_WRITES_PER_1000,
+      };
       targets.sequencerWrongAnswers = { value: s.wrong, target: "0", met: s.wrong === 0 };
     }
 
     if (only.has("http") && bundle) {
       out();
-      out(`3. end to end over HTTP: Miniflare's own port, autocannon, tick ${TICK_MS} ms, BATCHERS ${batcherCount(readWranglerToml().vars)} (wrangler.toml)`);
+      out(
+        `3. end to end over HTTP: Miniflare's own port, autocannon, tick ${TICK_MS} ms, BATCHERS ${batcherCount(readWranglerToml().vars)} (wrangler.toml)`,
+      );
       watch.mark();
       const h = await httpPhase(bundle, probe!);
       const line = (what: string, r: LoadResult) =>
@@ -459,11 +636,16 @@ async function main(): Promise<void> {
           `target <= ${TARGET_CALLS_PER_1000}: ${verdict(h.sequencerCallsPer1000.v2 <= TARGET_CALLS_PER_1000)}`,
       );
       const cost = h.cost;
-      out(`   cost of a million Rekor v2 entries at list prices (${cost.pricesDate}, bench/prices.ts): $${cost.usd.toFixed(3)}  target <= $${TARGET_COST_USD.toFixed(2)}: ${verdict(cost.usd <= TARGET_COST_USD)}`);
+      out(
+        `   cost of a million Rekor v2 entries at list prices (${cost.pricesDate}, bench/prices.ts): $${cost.usd.toFixed(3)}  target <= $${TARGET_COST_USD.toFixed(2)}: ${verdict(cost.usd <= TARGET_COST_USD)}`,
+      );
       out(
         `     ${cost.dominant
           .filter((d) => d.share >= 0.005)
-          .map((d) => `${d.item} $${cost.breakdown[d.item]!.usd.toFixed(3)} (${fmt2(cost.breakdown[d.item]!.perEntry)}/entry, ${Math.round(d.share * 100)}%)`)
+          .map(
+            (d) =>
+              `${d.item} $${cost.breakdown[d.item]!.usd.toFixed(3)} (${fmt2(cost.breakdown[d.item]!.perEntry)}/entry, ${Math.round(d.share * 100)}%)`,
+          )
           .join(", ")}`,
       );
       const c = h.doCallCeiling;
@@ -478,7 +660,9 @@ async function main(): Promise<void> {
         `   without Miniflare's local R2/KV/D1 simulators on the thread (bench/storage-probe.worker.ts): ${fmt(m.append.perSecond)}/s appends against that log's ` +
           `${fmt(m.noop.perSecond)}/s no-op = ${fmt2(m.ratio)} x, p50 ${m.append.latencyMs.p50} ms`,
       );
-      out(`   p50 at ${h.appendModerate.connections} conns = ${h.appendModerate.latencyMs.p50} ms  target <= ${TARGET_P50_MS} ms: ${verdict(h.appendModerate.latencyMs.p50 <= TARGET_P50_MS)}`);
+      out(
+        `   p50 at ${h.appendModerate.connections} conns = ${h.appendModerate.latencyMs.p50} ms  target <= ${TARGET_P50_MS} ms: ${verdict(h.appendModerate.latencyMs.p50 <= TARGET_P50_MS)}`,
+      );
       out(
         `   check: ${fmt(h.acknowledged.acknowledged)} acknowledged indices, final checkpoint size ${fmt(h.finalSize)}; duplicates ${h.acknowledged.duplicates}, >= size ${h.acknowledged.beyondLimit}; wrong answers ${h.wrong}`,
       );
@@ -488,12 +672,33 @@ async function main(): Promise<void> {
       results.rawAppendsPerSecond = h.rawHigh.perSecond;
       results.noopPerSecond = h.noop.perSecond;
       results.sequencerCallsPer1000 = h.sequencerCallsPer1000.v2;
-      results.costPerMillionUSD = { usd: cost.usd, pricesDate: cost.pricesDate, breakdown: cost.breakdown, dominant: cost.dominant };
+      results.costPerMillionUSD = {
+        usd: cost.usd,
+        pricesDate: cost.pricesDate,
+        breakdown: cost.breakdown,
+        dominant: cost.dominant,
+      };
       targets.httpV2VsRaw = { value: h.v2VsRaw, target: `>= ${TARGET_V2_VS_RAW}`, met: h.v2VsRaw >= TARGET_V2_VS_RAW };
-      targets.sequencerCallsPer1000 = { value: h.sequencerCallsPer1000.v2, target: `<= ${TARGET_CALLS_PER_1000}`, met: h.sequencerCallsPer1000.v2 <= TARGET_CALLS_PER_1000 };
-      targets.costPerMillionUSD = { value: cost.usd, target: `<= ${TARGET_COST_USD}`, met: cost.usd <= TARGET_COST_USD };
-      targets.httpAppendVsNoop = { value: h.appendVsNoop, target: `>= ${TARGET_APPEND_VS_NOOP}`, met: h.appendVsNoop >= TARGET_APPEND_VS_NOOP };
-      targets.httpModerateP50Ms = { value: h.appendModerate.latencyMs.p50, target: `<= ${TARGET_P50_MS}`, met: h.appendModerate.latencyMs.p50 <= TARGET_P50_MS };
+      targets.sequencerCallsPer1000 = {
+        value: h.sequencerCallsPer1000.v2,
+        target: `<= ${TARGET_CALLS_PER_1000}`,
+        met: h.sequencerCallsPer1000.v2 <= TARGET_CALLS_PER_1000,
+      };
+      targets.costPerMillionUSD = {
+        value: cost.usd,
+        target: `<= ${TARGET_COST_USD}`,
+        met: cost.usd <= TARGET_COST_USD,
+      };
+      targets.httpAppendVsNoop = {
+        value: h.appendVsNoop,
+        target: `>= ${TARGET_APPEND_VS_NOOP}`,
+        met: h.appendVsNoop >= TARGET_APPEND_VS_NOOP,
+      };
+      targets.httpModerateP50Ms = {
+        value: h.appendModerate.latencyMs.p50,
+        target: `<= ${TARGET_P50_MS}`,
+        met: h.appendModerate.latencyMs.p50 <= TARGET_P50_MS,
+      };
       targets.httpWrongAnswers = { value: h.wrong, target: "0", met: h.wrong === 0 };
     }
     if (only.has("reads") && bundle) {
@@ -509,17 +714,25 @@ async function main(): Promise<void> {
 
   if (only.has("verify")) {
     out();
-    out("4. ECDSA over a digest (hashedrekord) in workerd: native scalar multiplications (node:crypto ECDH) vs pure-JS @noble/curves, same run");
+    out(
+      "4. ECDSA over a digest (hashedrekord) in workerd: native scalar multiplications (node:crypto ECDH) vs pure-JS @noble/curves, same run",
+    );
     watch.mark();
     const v = await runVerifyBench();
     for (const [curve, r] of Object.entries(v)) {
-      out(`   ${curve}: ${fmt(r.micros).padStart(6)} µs per verify  (noble ${fmt(r.nobleMicros)} µs: ${fmt2(r.speedup)} x faster; Node's OpenSSL over the message ${fmt(r.nodeMessageMicros)} µs)`);
+      out(
+        `   ${curve}: ${fmt(r.micros).padStart(6)} µs per verify  (noble ${fmt(r.nobleMicros)} µs: ${fmt2(r.speedup)} x faster; Node's OpenSSL over the message ${fmt(r.nodeMessageMicros)} µs)`,
+      );
     }
     out(`   P-256 target <= ${P256_TARGET_MICROS} µs: ${verdict(v["P-256"].micros <= P256_TARGET_MICROS)}`);
     noteOthers("verify");
     results.verify = v;
     results.p256VerifyMicros = v["P-256"].micros;
-    targets.p256VerifyMicros = { value: v["P-256"].micros, target: `<= ${P256_TARGET_MICROS}`, met: v["P-256"].micros <= P256_TARGET_MICROS };
+    targets.p256VerifyMicros = {
+      value: v["P-256"].micros,
+      target: `<= ${P256_TARGET_MICROS}`,
+      met: v["P-256"].micros <= P256_TARGET_MICROS,
+    };
   }
 
   watch.stop();
@@ -529,34 +742,48 @@ async function main(): Promise<void> {
   const file = join(RESULTS_DIR, `${stamp}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
   out();
-  const missed = Object.entries(targets).filter(([, t]) => !t.met).map(([k]) => k);
-  out(`targets: ${Object.keys(targets).length - missed.length}/${Object.keys(targets).length} met${missed.length ? `; missed: ${missed.join(", ")}` : ""}`);
+  const missed = Object.entries(targets)
+    .filter(([, t]) => !t.met)
+    .map(([k]) => k);
+  out(
+    `targets: ${Object.keys(targets).length - missed.length}/${Object.keys(targets).length} met${missed.length ? `; missed: ${missed.join(", ")}` : ""}`,
+  );
   out(`results: ${file}`);
 }
 
 async function hostileBench(): Promise<void> {
   const machine = machineInfo();
-  out(`edgelog hostile requests, ${date.toISOString()}: ${machine.cpu}, ${machine.cores} cores; workerd CPU per request (median of 5, ms)`);
+  out(
+    `edgelog hostile requests, ${date.toISOString()}: ${machine.cpu}, ${machine.cores} cores; workerd CPU per request (median of 5, ms)`,
+  );
   const bundle = await bundleWorker();
   try {
     const rows = await runHostile(bundle, out);
-    const worst = rows.filter((r) => !r.request.startsWith("GET /healthz")).reduce((a, b) => (b.cpuMs > a.cpuMs ? b : a));
-    out(`   worst: ${worst.cpuMs} ms (${worst.request}); budget ${HOSTILE_BUDGET_MS} ms: ${verdict(worst.cpuMs < HOSTILE_BUDGET_MS)}`);
+    const worst = rows
+      .filter((r) => !r.request.startsWith("GET /healthz"))
+      .reduce((a, b) => (b.cpuMs > a.cpuMs ? b : a));
+    out(
+      `   worst: ${worst.cpuMs} ms (${worst.request}); budget ${HOSTILE_BUDGET_MS} ms: ${verdict(worst.cpuMs < HOSTILE_BUDGET_MS)}`,
+    );
     mkdirSync(RESULTS_DIR, { recursive: true });
     const path = join(RESULTS_DIR, `${stamp}-hostile.json`);
-    writeFileSync(path, JSON.stringify({ date: date.toISOString(), machine, budgetMs: HOSTILE_BUDGET_MS, rows }, null, 2));
+    writeFileSync(
+      path,
+      JSON.stringify({ date: date.toISOString(), machine, budgetMs: HOSTILE_BUDGET_MS, rows }, null, 2),
+    );
     out(`   saved ${path}`);
   } finally {
     bundle.dispose();
   }
 }
 
-
 async function vindexBench(): Promise<void> {
   const date = new Date();
   const stamp = date.toISOString().replace(/[:.]/g, "-");
   useNodeSha256();
-  out(`edgelog verifiable index, ${date.toISOString()}: the pure map and its publication in Node (native SHA-256), no I/O`);
+  out(
+    `edgelog verifiable index, ${date.toISOString()}: the pure map and its publication in Node (native SHA-256), no I/O`,
+  );
   const r = await runVindexBench(out);
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `${stamp}-vindex.json`);
@@ -564,5 +791,12 @@ async function vindexBench(): Promise<void> {
   out(`results: ${file}`);
 }
 
-
-await (args.overload ? overload() : args.search ? searchBench() : args.hostile ? hostileBench() : args.vindex ? vindexBench() : main());
+await (args.overload
+  ? overload()
+  : args.search
+    ? searchBench()
+    : args.hostile
+      ? hostileBench()
+      : args.vindex
+        ? vindexBench()
+        : main());

@@ -112,7 +112,10 @@ export async function runSearchBench(
       JSON.stringify({
         hashedRekordRequestV002: {
           digest: digest.toString("base64"),
-          signature: { content: sign("sha256", Buffer.from(artifact), keys[k]!.privateKey).toString("base64"), verifier: { publicKey: { rawBytes: spkis[k]!.toString("base64") }, keyDetails: "PKIX_ECDSA_P256_SHA_256" } },
+          signature: {
+            content: sign("sha256", Buffer.from(artifact), keys[k]!.privateKey).toString("base64"),
+            verifier: { publicKey: { rawBytes: spkis[k]!.toString("base64") }, keyDetails: "PKIX_ECDSA_P256_SHA_256" },
+          },
         },
       }),
     );
@@ -130,7 +133,11 @@ export async function runSearchBench(
       Array.from({ length: opts.concurrency }, async () => {
         while (next < opts.entries) {
           const i = next++;
-          const r = await fetch(`${base}/api/v2/log/entries`, { method: "POST", headers: { "content-type": "application/json" }, body: bodies[i] });
+          const r = await fetch(`${base}/api/v2/log/entries`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: bodies[i],
+          });
           const text = await r.text();
           if (r.status !== 201) {
             wrong++;

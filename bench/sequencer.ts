@@ -100,7 +100,15 @@ function summariseRun(driver: SequencerResult["driver"], opts: SequencerOptions,
   const missing = Math.max(0, expected - (check.acknowledged - check.duplicates));
   const nonSeq = Object.values(raw.notSequenced).reduce((a, b) => a + b, 0);
   const wrongStart = entries > 0 && check.min !== raw.sizeBefore ? 1 : 0;
-  const wrong = nonSeq + raw.rpcErrors + check.duplicates + check.gaps + check.beyondLimit + missing + wrongStart + raw.proofsFailed;
+  const wrong =
+    nonSeq +
+    raw.rpcErrors +
+    check.duplicates +
+    check.gaps +
+    check.beyondLimit +
+    missing +
+    wrongStart +
+    raw.proofsFailed;
   const latencies = [...raw.latencies].sort((a, b) => a - b);
   const w0 = raw.writesBefore;
   const w1 = raw.writesAfter;
@@ -118,7 +126,11 @@ function summariseRun(driver: SequencerResult["driver"], opts: SequencerOptions,
     batches: raw.batches,
     entries,
     entriesPerSecond: Math.round(entries / raw.seconds),
-    batchLatencyMs: { p50: ms(percentile(latencies, 50)), p99: ms(percentile(latencies, 99)), max: ms(latencies.at(-1) ?? NaN) },
+    batchLatencyMs: {
+      p50: ms(percentile(latencies, 50)),
+      p99: ms(percentile(latencies, 99)),
+      max: ms(latencies.at(-1) ?? NaN),
+    },
     rounds,
     entriesPerRound: rounds > 0 ? Math.round((w1.entries - w0.entries) / rounds) : 0,
     r2Writes,
@@ -175,12 +187,14 @@ export async function runSequencer(log: RunningLog, opts: SequencerOptions): Pro
         if (r.kind === "sequenced") {
           indices.push(r.index);
           // One proof per batch is checked after the timed window.
-          if (i === 0) samples.push({ entry: batch[i]!, index: r.index, checkpoint: r.checkpoint, proof: r.inclusionProof });
+          if (i === 0)
+            samples.push({ entry: batch[i]!, index: r.index, checkpoint: r.checkpoint, proof: r.inclusionProof });
         } else {
           notSequenced[r.kind] = (notSequenced[r.kind] ?? 0) + 1;
         }
       });
-      if (results.length !== batch.length) notSequenced.missing = (notSequenced.missing ?? 0) + batch.length - results.length;
+      if (results.length !== batch.length)
+        notSequenced.missing = (notSequenced.missing ?? 0) + batch.length - results.length;
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
@@ -204,11 +218,19 @@ export async function runSequencer(log: RunningLog, opts: SequencerOptions): Pro
 }
 
 /** The same loop run by bench/driver.worker.js inside workerd, on a fresh log of its own. */
-export async function runInWorkerdDriver(scriptPath: string, opts: SequencerOptions & { tickMs?: number }): Promise<SequencerResult> {
+export async function runInWorkerdDriver(
+  scriptPath: string,
+  opts: SequencerOptions & { tickMs?: number },
+): Promise<SequencerResult> {
   const log = await startLog({ scriptPath, driver: true, ...(opts.tickMs ? { tickMs: opts.tickMs } : {}) });
   try {
     const driver = await log.mf.getWorker(DRIVER);
-    const q = new URLSearchParams({ seconds: String(opts.seconds), concurrency: String(opts.concurrency), batch: String(opts.batchSize), size: String(opts.entrySize) });
+    const q = new URLSearchParams({
+      seconds: String(opts.seconds),
+      concurrency: String(opts.concurrency),
+      batch: String(opts.batchSize),
+      size: String(opts.entrySize),
+    });
     const cpu0 = descendantCpuMs("workerd");
     const res = await driver.fetch(`http://driver/run?${q}`);
     if (!res.ok) throw new Error(`driver: HTTP ${res.status}: ${await res.text()}`);
@@ -253,7 +275,12 @@ export async function runTransportProbe(scriptPath: string, opts: SequencerOptio
       }),
     );
     const seconds = (performance.now() - start) / 1000;
-    return { seconds: Math.round(seconds * 100) / 100, concurrency: opts.concurrency, entries, entriesPerSecond: Math.round(entries / seconds) };
+    return {
+      seconds: Math.round(seconds * 100) / 100,
+      concurrency: opts.concurrency,
+      entries,
+      entriesPerSecond: Math.round(entries / seconds),
+    };
   } finally {
     await log.dispose();
   }

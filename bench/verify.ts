@@ -40,7 +40,10 @@ export function checkIndices(indices: readonly number[], limit?: number): IndexC
 }
 
 /** Verifies inclusion proofs against their signed checkpoints; returns how many failed. */
-export function checkProofs(vkey: string, samples: Array<{ entry: Uint8Array; index: number; checkpoint: string; proof: Uint8Array[] }>): number {
+export function checkProofs(
+  vkey: string,
+  samples: Array<{ entry: Uint8Array; index: number; checkpoint: string; proof: Uint8Array[] }>,
+): number {
   const key = logKey(vkey);
   const roots = new Map<string, { size: number; root: Uint8Array } | null>();
   let failed = 0;

@@ -50,7 +50,10 @@ export interface VindexUpdateResult {
   entries: number;
   keysPerEntry: number;
   /** Per step size (256: a round; 4,096: a catch-up step). */
-  steps: Record<string, { cpuMicrosPerEntry: number; storeWritesPerEntry: number; r2WritesPer1000: number; bytesPer1000: number }>;
+  steps: Record<
+    string,
+    { cpuMicrosPerEntry: number; storeWritesPerEntry: number; r2WritesPer1000: number; bytesPer1000: number }
+  >;
   distinctKeys: number;
 }
 
@@ -67,7 +70,12 @@ export interface VindexProofResult {
 /** The API's largest page. */
 const PAGE = 20;
 
-const keysOf = (i: number) => [`sha256:${i.toString(16).padStart(64, "0")}`, `key:sha256:${(i * 7919) % 5000}`, `email:user${(i * 104729) % 2000}@example.com`, `issuer:https://issuer${i % 3}.example`];
+const keysOf = (i: number) => [
+  `sha256:${i.toString(16).padStart(64, "0")}`,
+  `key:sha256:${(i * 7919) % 5000}`,
+  `email:user${(i * 104729) % 2000}@example.com`,
+  `issuer:https://issuer${i % 3}.example`,
+];
 
 /** Entries taken in by steps of `step`, each published: what the Indexer does. */
 function updateRun(entries: number, step: number) {
@@ -149,20 +157,31 @@ export async function runVindexProofs(): Promise<Record<string, VindexProofResul
   const { skey } = generateKey("bench.example/log");
   const signer = newSigner(skey);
   const verifiers = [newVerifier(signer.vkey)];
-  const note = signNote(formatMapCheckpoint({ logOrigin: signer.name, size: map.size, mapRoot: map.root, logRoot: new Uint8Array(32) }), [signer]);
-  const objects = publicationObjects(store, [...store.keys.keys()].map((path) => ({ path, publishedCount: 0 })));
+  const note = signNote(
+    formatMapCheckpoint({ logOrigin: signer.name, size: map.size, mapRoot: map.root, logRoot: new Uint8Array(32) }),
+    [signer],
+  );
+  const objects = publicationObjects(
+    store,
+    [...store.keys.keys()].map((path) => ({ path, publishedCount: 0 })),
+  );
   objects.set(MAP_CHECKPOINT_KEY, utf8Encode(note));
   let reads = 0;
   const fetch = async (path: string) => (reads++, objects.get(path) ?? null);
   const out: Record<string, VindexProofResult> = {};
-  for (const [name, key] of [["1", "subject:single"], ["1,000", "email:thousand@example.com"], ["100,000", "issuer:hundred-thousand"]] as const) {
+  for (const [name, key] of [
+    ["1", "subject:single"],
+    ["1,000", "email:thousand@example.com"],
+    ["100,000", "issuer:hundred-thousand"],
+  ] as const) {
     const count = map.value(key)!.count;
     reads = 0;
     const pageJson = JSON.stringify(await completenessFromObjects(fetch, key, 0, PAGE));
     const pageObjectsRead = reads;
     // The whole list, page by page: each page assembled from the objects, then verified as a client does.
     const pages: string[] = [];
-    for (let start = 0; start < count; start += PAGE) pages.push(JSON.stringify(await completenessFromObjects(fetch, key, start, PAGE)));
+    for (let start = 0; start < count; start += PAGE)
+      pages.push(JSON.stringify(await completenessFromObjects(fetch, key, start, PAGE)));
     out[name] = {
       entries: count,
       pageBytes: pageJson.length,
@@ -179,15 +198,23 @@ export async function runVindexProofs(): Promise<Record<string, VindexProofResul
 }
 
 /** Both parts, printed; returns the figures for the JSON results. */
-export async function runVindexBench(out: (s: string) => void): Promise<{ update: VindexUpdateResult; proofs: Record<string, VindexProofResult> }> {
+export async function runVindexBench(
+  out: (s: string) => void,
+): Promise<{ update: VindexUpdateResult; proofs: Record<string, VindexProofResult> }> {
   const update = runVindexUpdate();
-  out(`   update       ${update.entries.toLocaleString("en-US")} entries of ${update.keysPerEntry} keys each, ${update.distinctKeys.toLocaleString("en-US")} keys in the map at the end`);
+  out(
+    `   update       ${update.entries.toLocaleString("en-US")} entries of ${update.keysPerEntry} keys each, ${update.distinctKeys.toLocaleString("en-US")} keys in the map at the end`,
+  );
   for (const [step, r] of Object.entries(update.steps)) {
-    out(`     steps of ${step.padEnd(5)} ${r.cpuMicrosPerEntry} µs CPU per entry (map and publication); ${r.storeWritesPerEntry} map-store row writes per entry; ${r.r2WritesPer1000} R2 writes (${(r.bytesPer1000 / 1024).toFixed(0)} KiB) per 1,000 entries`);
+    out(
+      `     steps of ${step.padEnd(5)} ${r.cpuMicrosPerEntry} µs CPU per entry (map and publication); ${r.storeWritesPerEntry} map-store row writes per entry; ${r.r2WritesPer1000} R2 writes (${(r.bytesPer1000 / 1024).toFixed(0)} KiB) per 1,000 entries`,
+    );
   }
   const proofs = await runVindexProofs();
   for (const [name, p] of Object.entries(proofs)) {
-    out(`   key × ${name.padEnd(8)} page of ${PAGE}: ${p.pageBytes.toLocaleString("en-US")} B from ${p.pageObjectsRead} objects, verified in ${p.pageVerifyMs} ms CPU; whole list in ${p.pages.toLocaleString("en-US")} pages: ${p.wholeListBytes.toLocaleString("en-US")} B, verified in ${p.wholeListVerifyMs} ms CPU`);
+    out(
+      `   key × ${name.padEnd(8)} page of ${PAGE}: ${p.pageBytes.toLocaleString("en-US")} B from ${p.pageObjectsRead} objects, verified in ${p.pageVerifyMs} ms CPU; whole list in ${p.pages.toLocaleString("en-US")} pages: ${p.wholeListBytes.toLocaleString("en-US")} B, verified in ${p.wholeListVerifyMs} ms CPU`,
+    );
   }
   return { update, proofs };
 }

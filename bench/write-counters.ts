@@ -23,7 +23,10 @@ export interface Snapshot {
 
 /** How many b-trees an inserted row is written to: the table, plus each index (a rowid table's PRIMARY KEY is one). */
 async function writesPerRow(db: D1Database, table: string): Promise<number> {
-  const def = await db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").bind(table).first<{ sql: string }>();
+  const def = await db
+    .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
+    .bind(table)
+    .first<{ sql: string }>();
   const withoutRowid = /WITHOUT\s+ROWID/i.test(def?.sql ?? "");
   const { results } = await db.prepare(`SELECT origin FROM pragma_index_list('${table}')`).all<{ origin: string }>();
   return 1 + results.filter((r) => !(withoutRowid && r.origin === "pk")).length;
@@ -58,7 +61,11 @@ export async function snapshot(log: RunningLog, settleMs = 2_000): Promise<Snaps
 }
 
 /** The window between two snapshots, as the cost model counts it. */
-export function windowCounts(a: Snapshot, b: Snapshot, w: { seconds: number; refused: number; batchers: number }): WindowCounts {
+export function windowCounts(
+  a: Snapshot,
+  b: Snapshot,
+  w: { seconds: number; refused: number; batchers: number },
+): WindowCounts {
   let d1RowsInserted = 0;
   let d1RowsWritten = 0;
   for (const [table, t] of Object.entries(b.d1)) {

@@ -29,7 +29,11 @@ function save(path: string, state: AuditState): void {
   renameSync(`${path}.tmp`, path);
 }
 
-export async function auditIndexCommand(opts: AuditIndexOptions, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function auditIndexCommand(
+  opts: AuditIndexOptions,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   const verifiers = logVerifiers(opts.logKey);
   const batch = Number(opts.batch);
   if (!Number.isSafeInteger(batch) || batch < 1) throw usage("--batch must be a positive integer");
@@ -66,7 +70,10 @@ export async function auditIndexCommand(opts: AuditIndexOptions, out: (s: string
     err(`DIVERGENCE at log size ${report.divergence.size}: ${report.divergence.reason}`);
     return EXIT.VERIFY;
   }
-  if (report.objectsChecked !== undefined) err(`published objects: ${report.objectsChecked} map tiles, value chunks and value tiles match the rebuilt map`);
-  err(`index audited: ${report.matched.length} map checkpoint(s) match the log replayed to size ${report.replayedSize}`);
+  if (report.objectsChecked !== undefined)
+    err(`published objects: ${report.objectsChecked} map tiles, value chunks and value tiles match the rebuilt map`);
+  err(
+    `index audited: ${report.matched.length} map checkpoint(s) match the log replayed to size ${report.replayedSize}`,
+  );
   return EXIT.OK;
 }

@@ -22,13 +22,19 @@ import { useNodeSha256 } from "./native-sha256.ts";
 
 useNodeSha256(); // as `edgelog monitor` runs
 
-export function buildSyntheticLog(dir: string, n: number, origin = "bench.example/log"): { vkey: string; digests: string[] } {
+export function buildSyntheticLog(
+  dir: string,
+  n: number,
+  origin = "bench.example/log",
+): { vkey: string; digests: string[] } {
   const { skey, vkey } = generateKey(origin);
   const write = (path: string, data: Uint8Array | string) => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), data);
   };
-  const pem = Buffer.from("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE4zTTPdOG95k7eeWMrqQQzx+PNbum\nObejL36ZCvsrsV3vf1ABYaopqLU4rVt98Xo9vzrLUzlmqbPrG5ztefG4NQ==\n-----END PUBLIC KEY-----\n").toString("base64");
+  const pem = Buffer.from(
+    "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE4zTTPdOG95k7eeWMrqQQzx+PNbum\nObejL36ZCvsrsV3vf1ABYaopqLU4rVt98Xo9vzrLUzlmqbPrG5ztefG4NQ==\n-----END PUBLIC KEY-----\n",
+  ).toString("base64");
   const digests: string[] = [];
   let edge = emptyEdge();
   for (let b = 0; b * TILE_WIDTH < n; b++) {
@@ -37,16 +43,41 @@ export function buildSyntheticLog(dir: string, n: number, origin = "bench.exampl
       const digest = createHash("sha256").update(`artifact ${i}`).digest("hex");
       digests.push(digest);
       const sig = createHash("sha512").update(`sig ${i}`).digest("base64");
-      entries.push(Buffer.from(JSON.stringify({ apiVersion: "0.0.1", kind: "hashedrekord", spec: { data: { hash: { algorithm: "sha256", value: digest } }, signature: { content: sig, publicKey: { content: pem } } } })));
+      entries.push(
+        Buffer.from(
+          JSON.stringify({
+            apiVersion: "0.0.1",
+            kind: "hashedrekord",
+            spec: {
+              data: { hash: { algorithm: "sha256", value: digest } },
+              signature: { content: sig, publicKey: { content: pem } },
+            },
+          }),
+        ),
+      );
     }
     const width = tileWidth(ENTRIES_LEVEL, b, n);
     write(tilePath({ level: ENTRIES_LEVEL, index: b, width }), encodeBundle(entries));
-    const r = appendLeaves(edge, entries.map((e) => new Uint8Array(createHash("sha256").update(Buffer.from([0])).update(e).digest())));
+    const r = appendLeaves(
+      edge,
+      entries.map(
+        (e) =>
+          new Uint8Array(
+            createHash("sha256")
+              .update(Buffer.from([0]))
+              .update(e)
+              .digest(),
+          ),
+      ),
+    );
     edge = r.edge;
     for (const t of r.tiles) if (t.tile.width === TILE_WIDTH) write(tilePath(t.tile), t.data);
   }
   for (const t of edgeTiles(edge)) write(tilePath(t.tile), t.data);
-  write("checkpoint", signNote(formatCheckpoint({ origin, size: n, root: edgeRoot(edge), extensions: [] }), [newSigner(skey)]));
+  write(
+    "checkpoint",
+    signNote(formatCheckpoint({ origin, size: n, root: edgeRoot(edge), extensions: [] }), [newSigner(skey)]),
+  );
   return { vkey, digests };
 }
 
@@ -65,7 +96,16 @@ if (import.meta.main) {
     onMatch: () => void matched++,
   });
   const seconds = (performance.now() - built) / 1000;
-  console.log(JSON.stringify({ entries: r.to, matched, seconds: +seconds.toFixed(3), entriesPerSecond: Math.round(r.to / seconds), buildSeconds: +((built - t0) / 1000).toFixed(2), node: process.version }));
+  console.log(
+    JSON.stringify({
+      entries: r.to,
+      matched,
+      seconds: +seconds.toFixed(3),
+      entriesPerSecond: Math.round(r.to / seconds),
+      buildSeconds: +((built - t0) / 1000).toFixed(2),
+      node: process.version,
+    }),
+  );
   if (!process.argv.includes("--keep")) rmSync(dir, { recursive: true, force: true });
   else console.error(`tiles kept in ${dir} (verifier key ${vkey})`);
 }

@@ -61,7 +61,9 @@ export function inlineOrFile(value: string): string {
 /** The log's checkpoint verifier key(s) `<origin>+<id>+<base64>`, inline or from a file. */
 export function logVerifiers(vkey: string | undefined): LogKey[] {
   if (!vkey) throw usage("the log's verifier key is required: --log-key <origin>+<id>+<base64> (or EDGELOG_LOG_KEY)");
-  const keys = inlineOrFile(vkey).split(/[\s,]+/).filter(Boolean);
+  const keys = inlineOrFile(vkey)
+    .split(/[\s,]+/)
+    .filter(Boolean);
   try {
     return keys.map((k) => logKey(k));
   } catch (e) {
@@ -70,10 +72,20 @@ export function logVerifiers(vkey: string | undefined): LogKey[] {
 }
 
 /** JSON over HTTP with clear errors; returns status and parsed body (or text). */
-export async function httpJson(url: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: unknown }> {
+export async function httpJson(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; headers: Headers; body: unknown }> {
   let res: Response;
   try {
-    res = await fetch(url, { ...init, headers: { "User-Agent": "edgelog-cli", ...(init.body ? { "Content-Type": "application/json" } : {}), ...(init.headers ?? {}) } });
+    res = await fetch(url, {
+      ...init,
+      headers: {
+        "User-Agent": "edgelog-cli",
+        ...(init.body ? { "Content-Type": "application/json" } : {}),
+        ...(init.headers ?? {}),
+      },
+    });
   } catch (e) {
     throw new CliError(`cannot reach ${url}: ${(e as Error).message}`, EXIT.SERVICE);
   }

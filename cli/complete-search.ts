@@ -26,7 +26,13 @@ export interface CompleteSearch {
   mapCheckpoint: string;
 }
 
-export async function searchComplete(baseUrl: string, selector: Selector, value: string, verifiers: readonly NoteVerifier[], max: number): Promise<CompleteSearch> {
+export async function searchComplete(
+  baseUrl: string,
+  selector: Selector,
+  value: string,
+  verifiers: readonly NoteVerifier[],
+  max: number,
+): Promise<CompleteSearch> {
   const key = searchKey(selector, value);
   const reader = new TileReader(pathFetcher(baseUrl), verifiers);
   const hits: VerifiedHit[] = [];
@@ -37,25 +43,35 @@ export async function searchComplete(baseUrl: string, selector: Selector, value:
     const url = `${baseUrl}/api/v2/search?${selector}=${encodeURIComponent(value)}&complete=true&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
     const r = await httpJson(url);
     if (r.status === 400) throw usage(`the log refused the query: ${serverMessage(r.body)}`);
-    if (r.status === 404 || r.status === 405) throw new CliError(`complete search is not available on this log (answered ${r.status})`, EXIT.SERVICE);
-    if (r.status !== 200) throw new CliError(`complete search: HTTP ${r.status}: ${serverMessage(r.body)}`, EXIT.SERVICE);
+    if (r.status === 404 || r.status === 405)
+      throw new CliError(`complete search is not available on this log (answered ${r.status})`, EXIT.SERVICE);
+    if (r.status !== 200)
+      throw new CliError(`complete search: HTTP ${r.status}: ${serverMessage(r.body)}`, EXIT.SERVICE);
     const answer = r.body as CompleteSearchJson;
     let page;
     try {
       page = verifyCompleteSearch(answer, key, limit, verifiers, indexKeysOf);
     } catch (e) {
-      if (e instanceof ProofError || e instanceof MalformedError) throw verifyFailure(`the answer is not provably complete: ${e.message}`);
+      if (e instanceof ProofError || e instanceof MalformedError)
+        throw verifyFailure(`the answer is not provably complete: ${e.message}`);
       throw e;
     }
-    if (page.start !== hits.length) throw verifyFailure(`page starts at position ${page.start}, expected ${hits.length}`);
-    if (result && page.checkpoint.size < result.size) throw verifyFailure(`a later page comes from an older map (size ${page.checkpoint.size} < ${result.size})`);
+    if (page.start !== hits.length)
+      throw verifyFailure(`page starts at position ${page.start}, expected ${hits.length}`);
+    if (result && page.checkpoint.size < result.size)
+      throw verifyFailure(`a later page comes from an older map (size ${page.checkpoint.size} < ${result.size})`);
     if (!result || page.checkpoint.size !== result.size) {
       // The map was built for a prefix of this log: its log root extends to the log's signed checkpoint.
       const cp = await reader.checkpoint();
       try {
-        await reader.verifyConsistency({ origin: cp.origin, size: page.checkpoint.size, root: page.checkpoint.logRoot, extensions: [] }, cp);
+        await reader.verifyConsistency(
+          { origin: cp.origin, size: page.checkpoint.size, root: page.checkpoint.logRoot, extensions: [] },
+          cp,
+        );
       } catch (e) {
-        throw verifyFailure(`the index's map checkpoint (size ${page.checkpoint.size}) is not of this log: ${(e as Error).message}`);
+        throw verifyFailure(
+          `the index's map checkpoint (size ${page.checkpoint.size}) is not of this log: ${(e as Error).message}`,
+        );
       }
     }
     result = { size: page.checkpoint.size, count: page.count, mapCheckpoint: answer.completeness.mapCheckpoint };

@@ -19,7 +19,8 @@ export interface WitnessOptions {
 /** The witness keys and quorum from the options; usage errors for bad keys, a bad policy or an unreachable quorum. */
 export function witnessOptions(opts: WitnessOptions): { verifiers: CosignatureVerifier[]; quorum: number | Quorum } {
   if (opts.witnessPolicy !== undefined) {
-    if (opts.witnessKey?.length || opts.witnessQuorum !== undefined) throw usage("--witness-policy names the witnesses and the quorum: leave out --witness-key and --witness-quorum");
+    if (opts.witnessKey?.length || opts.witnessQuorum !== undefined)
+      throw usage("--witness-policy names the witnesses and the quorum: leave out --witness-key and --witness-quorum");
     try {
       const p = parseTlogPolicy(inlineOrFile(opts.witnessPolicy));
       return { verifiers: p.witnesses.map((w) => w.verifier), quorum: p.quorum };
@@ -37,8 +38,10 @@ export function witnessOptions(opts: WitnessOptions): { verifiers: CosignatureVe
   let quorum = 0;
   if (opts.witnessQuorum !== undefined) {
     quorum = Number(opts.witnessQuorum);
-    if (!/^\d+$/.test(opts.witnessQuorum) || !Number.isSafeInteger(quorum)) throw usage(`--witness-quorum must be a non-negative integer, got ${opts.witnessQuorum}`);
-    if (quorum > verifiers.length) throw usage(`--witness-quorum ${quorum} needs at least ${quorum} --witness-key (given: ${verifiers.length})`);
+    if (!/^\d+$/.test(opts.witnessQuorum) || !Number.isSafeInteger(quorum))
+      throw usage(`--witness-quorum must be a non-negative integer, got ${opts.witnessQuorum}`);
+    if (quorum > verifiers.length)
+      throw usage(`--witness-quorum ${quorum} needs at least ${quorum} --witness-key (given: ${verifiers.length})`);
   }
   return { verifiers, quorum };
 }

@@ -26,8 +26,14 @@ export function keyFingerprint(spki: Uint8Array): string {
  */
 export function leafFacts(leaf: Uint8Array, keys = true): LeafFacts {
   const f = entryFacts(leaf, { signers: keys });
-  const facts: LeafFacts = { kind: f.kind ? `${f.kind}${f.version ? ` ${f.version}` : ""}` : "unknown", digests: [], keys: [], identities: [] };
-  for (const d of f.digests) if (d.canonical !== null) facts.digests.push(d.canonical.slice(d.canonical.indexOf(":") + 1));
+  const facts: LeafFacts = {
+    kind: f.kind ? `${f.kind}${f.version ? ` ${f.version}` : ""}` : "unknown",
+    digests: [],
+    keys: [],
+    identities: [],
+  };
+  for (const d of f.digests)
+    if (d.canonical !== null) facts.digests.push(d.canonical.slice(d.canonical.indexOf(":") + 1));
   for (const s of f.signers) {
     if (s.keyFingerprint) facts.keys.push(s.keyFingerprint);
     const names = [...(s.certificate?.subjectAltNames.map((n) => n.value) ?? []), ...(s.certificate?.dnsNames ?? [])];
@@ -71,7 +77,8 @@ export function matchFacts(facts: LeafFacts, w: Watch): MatchReason[] {
     if (w.identities.has(id)) out.push({ kind: "identity", value: id });
     const lower = id.toLowerCase();
     for (const e of w.emails) {
-      if (e.startsWith("@") ? lower.endsWith(e.toLowerCase()) : lower === e.toLowerCase()) out.push({ kind: "email", value: id });
+      if (e.startsWith("@") ? lower.endsWith(e.toLowerCase()) : lower === e.toLowerCase())
+        out.push({ kind: "email", value: id });
     }
   }
   return out;

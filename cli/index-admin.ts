@@ -56,9 +56,14 @@ function count(value: string, name: string, min: number): number {
 
 async function indexLag(base: string): Promise<IndexLag> {
   const r = await httpJson(`${base}/healthz`);
-  if (r.status !== 200) throw new CliError(`GET ${base}/healthz: HTTP ${r.status}: ${serverMessage(r.body)}`, EXIT.SERVICE);
+  if (r.status !== 200)
+    throw new CliError(`GET ${base}/healthz: HTTP ${r.status}: ${serverMessage(r.body)}`, EXIT.SERVICE);
   const index = (r.body as { index?: IndexLag }).index;
-  if (!index) throw new CliError(`${base}/healthz does not report the search index (not an edgelog, or an older one)`, EXIT.SERVICE);
+  if (!index)
+    throw new CliError(
+      `${base}/healthz does not report the search index (not an edgelog, or an older one)`,
+      EXIT.SERVICE,
+    );
   return index;
 }
 
@@ -68,12 +73,19 @@ export async function health(opts: HealthOptions, out: (s: string) => void): Pro
   const index = await indexLag(shardBase(opts.url, opts.shard));
   if (opts.json) out(JSON.stringify(index));
   else if (index.error !== undefined) out(`serving; search index of ${index.shard}: unknown (${index.error})`);
-  else out(`serving; search index of ${index.shard}: ${index.indexed} of ${index.size} entries searchable, lag ${index.lag}`);
+  else
+    out(
+      `serving; search index of ${index.shard}: ${index.indexed} of ${index.size} entries searchable, lag ${index.lag}`,
+    );
   if (maxLag === undefined) return EXIT.OK;
   return index.lag !== undefined && index.lag <= maxLag ? EXIT.OK : EXIT.VERIFY;
 }
 
-export async function reindex(opts: ReindexOptions, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function reindex(
+  opts: ReindexOptions,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   const token = opts.token ?? process.env.EDGELOG_ADMIN_TOKEN;
   if (!token) throw usage("reindex needs the deployment's ADMIN_TOKEN: --token <token> (or EDGELOG_ADMIN_TOKEN)");
   const batch = count(opts.batch, "--batch", 1);
@@ -85,11 +97,23 @@ export async function reindex(opts: ReindexOptions, out: (s: string) => void, er
   let answer: ReindexAnswer | undefined;
   try {
     do {
-      const r = await httpJson(`${base}/admin/reindex`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ from: next, count: batch }) });
-      if (r.status !== 200) throw new CliError(`POST ${base}/admin/reindex: HTTP ${r.status}: ${serverMessage(r.body)}`, EXIT.SERVICE);
+      const r = await httpJson(`${base}/admin/reindex`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ from: next, count: batch }),
+      });
+      if (r.status !== 200)
+        throw new CliError(`POST ${base}/admin/reindex: HTTP ${r.status}: ${serverMessage(r.body)}`, EXIT.SERVICE);
       answer = r.body as ReindexAnswer;
       if (showBar && !bar) {
-        bar = new cliProgress.SingleBar({ format: "reindexing {bar} {percentage}% | {value}/{total} entries | ETA {eta_formatted}", stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+        bar = new cliProgress.SingleBar(
+          {
+            format: "reindexing {bar} {percentage}% | {value}/{total} entries | ETA {eta_formatted}",
+            stream: process.stderr,
+            hideCursor: true,
+          },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(Math.max(answer.size - start, 0), 0);
       }
       next = answer.next;
@@ -98,7 +122,8 @@ export async function reindex(opts: ReindexOptions, out: (s: string) => void, er
     } while (next < answer.size);
   } catch (e) {
     bar?.stop();
-    if (e instanceof CliError) throw new CliError(`${e.message}\nreindexed up to entry ${next}; resume with --from ${next}`, e.exitCode);
+    if (e instanceof CliError)
+      throw new CliError(`${e.message}\nreindexed up to entry ${next}; resume with --from ${next}`, e.exitCode);
     throw e;
   }
   bar?.stop();

@@ -25,7 +25,15 @@ import { EMPTY_ROOT, HASH_SIZE, type Hash } from "../src/tlog/hash.ts";
 import type { NoteVerifier } from "../src/tlog/note.ts";
 import { ENTRIES_LEVEL, TILE_WIDTH, tilePath, tileWidth } from "../src/tlog/tile.ts";
 import { appendLeaves, edgeRoot, type RightEdge } from "../src/tlog/tree.ts";
-import { leafFacts, matchFacts, watchIsEmpty, watchNeedsKeys, type LeafFacts, type MatchReason, type Watch } from "./facts.ts";
+import {
+  leafFacts,
+  matchFacts,
+  watchIsEmpty,
+  watchNeedsKeys,
+  type LeafFacts,
+  type MatchReason,
+  type Watch,
+} from "./facts.ts";
 
 export class ForkError extends Error {
   override name = "ForkError";
@@ -99,7 +107,8 @@ async function edgeFromTiles(fetchPath: PathFetcher, size: number, servedSize: n
       const tile = { level, index, width: tileWidth(level, index, servedSize) };
       const data = await fetchPath(tilePath(tile));
       if (data === null) throw new MalformedError(`${tilePath(tile)} is not available`);
-      if (data.length !== tile.width * HASH_SIZE) throw new MalformedError(`${tilePath(tile)} has ${data.length} bytes`);
+      if (data.length !== tile.width * HASH_SIZE)
+        throw new MalformedError(`${tilePath(tile)} has ${data.length} bytes`);
       for (let i = 0; i < k; i++) row.push(data.slice(i * HASH_SIZE, (i + 1) * HASH_SIZE));
     }
     levels.push(row);
@@ -120,7 +129,8 @@ export async function monitorOnce(opts: MonitorOptions): Promise<MonitorResult> 
     } catch (e) {
       throw new MalformedError(`the saved checkpoint does not verify with the log key: ${(e as Error).message}`);
     }
-    if (savedCp.origin !== served.origin) throw new MalformedError(`the saved checkpoint is for ${savedCp.origin}, the log serves ${served.origin}`);
+    if (savedCp.origin !== served.origin)
+      throw new MalformedError(`the saved checkpoint is for ${savedCp.origin}, the log serves ${served.origin}`);
     old = savedCp;
   }
   const fork = (why: string) => new ForkError(why, opts.saved ?? "", served.note);
@@ -130,25 +140,41 @@ export async function monitorOnce(opts: MonitorOptions): Promise<MonitorResult> 
     try {
       await reader.verifyConsistency(served, old);
     } catch (e) {
-      if (e instanceof ProofError) throw fork(`the log serves size ${served.size}, older than the saved ${old.size}, and it is not a prefix of the saved tree`);
+      if (e instanceof ProofError)
+        throw fork(
+          `the log serves size ${served.size}, older than the saved ${old.size}, and it is not a prefix of the saved tree`,
+        );
       throw e;
     }
     return { from: old.size, to: old.size, note: opts.saved!, checkpoint: old, matches: 0, stale: true, cosignatures };
   }
   if (served.size === old.size) {
-    if (!bytesEqual(served.root, old.root)) throw fork(`two different roots for size ${old.size}: saved ${b64(old.root)}, served ${b64(served.root)}`);
-    return { from: old.size, to: old.size, note: opts.saved ?? served.note, checkpoint: old, matches: 0, stale: false, cosignatures };
+    if (!bytesEqual(served.root, old.root))
+      throw fork(`two different roots for size ${old.size}: saved ${b64(old.root)}, served ${b64(served.root)}`);
+    return {
+      from: old.size,
+      to: old.size,
+      note: opts.saved ?? served.note,
+      checkpoint: old,
+      matches: 0,
+      stale: false,
+      cosignatures,
+    };
   }
   if (old.size > 0) {
     try {
       await reader.verifyConsistency(old, served);
     } catch (e) {
-      if (e instanceof ProofError) throw fork(`the checkpoint of size ${served.size} is not consistent with the saved checkpoint of size ${old.size} (consistency proof from the log's tiles fails)`);
+      if (e instanceof ProofError)
+        throw fork(
+          `the checkpoint of size ${served.size} is not consistent with the saved checkpoint of size ${old.size} (consistency proof from the log's tiles fails)`,
+        );
       throw e;
     }
   }
   let edge = await edgeFromTiles(opts.fetchPath, old.size, served.size);
-  if (!bytesEqual(edgeRoot(edge), old.root)) throw fork(`the log's tiles do not hash to the saved root at size ${old.size}`);
+  if (!bytesEqual(edgeRoot(edge), old.root))
+    throw fork(`the log's tiles do not hash to the saved root at size ${old.size}`);
 
   const total = served.size - old.size;
   const watching = !watchIsEmpty(opts.watch);
@@ -161,7 +187,8 @@ export async function monitorOnce(opts: MonitorOptions): Promise<MonitorResult> 
     const data = await opts.fetchPath(tilePath(tile));
     if (data === null) throw new MalformedError(`${tilePath(tile)} is not available`);
     const entries = parseBundle(data);
-    if (entries.length !== tile.width) throw fork(`${tilePath(tile)} holds ${entries.length} entries, not ${tile.width}`);
+    if (entries.length !== tile.width)
+      throw fork(`${tilePath(tile)} holds ${entries.length} entries, not ${tile.width}`);
     return entries;
   };
   const concurrency = Math.max(1, opts.concurrency ?? 16);
@@ -190,7 +217,13 @@ export async function monitorOnce(opts: MonitorOptions): Promise<MonitorResult> 
         const reasons = matchFacts(facts, opts.watch);
         if (reasons.length > 0) {
           matches++;
-          await opts.onMatch?.({ index: n * TILE_WIDTH + i, leafHash: Buffer.from(h).toString("hex"), kind: facts.kind, reasons, facts });
+          await opts.onMatch?.({
+            index: n * TILE_WIDTH + i,
+            leafHash: Buffer.from(h).toString("hex"),
+            kind: facts.kind,
+            reasons,
+            facts,
+          });
         }
       }
     }
@@ -200,7 +233,17 @@ export async function monitorOnce(opts: MonitorOptions): Promise<MonitorResult> 
   }
   if (edge.size !== served.size) throw new Error(`bad math: verified ${edge.size} of ${served.size}`);
   if (!bytesEqual(edgeRoot(edge), served.root)) {
-    throw fork(`the entries the log serves from ${old.size} to ${served.size} do not hash to its checkpoint root ${b64(served.root)}`);
+    throw fork(
+      `the entries the log serves from ${old.size} to ${served.size} do not hash to its checkpoint root ${b64(served.root)}`,
+    );
   }
-  return { from: old.size, to: served.size, note: served.note, checkpoint: served, matches, stale: false, cosignatures };
+  return {
+    from: old.size,
+    to: served.size,
+    note: served.note,
+    checkpoint: served,
+    matches,
+    stale: false,
+    cosignatures,
+  };
 }

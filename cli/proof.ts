@@ -32,8 +32,13 @@ function parseProofText(text: string, file: string): ParsedTlogProof {
 }
 
 /** `edgelog proof <index|uuid> [--out F]`: the log's tlog-proof for the entry, checked to parse (and verify, with --log-key). */
-export async function proofCommand(id: string, opts: { url: string; logKey?: string; out?: string }, print: Print): Promise<number> {
-  if (!/^(0|[1-9][0-9]{0,15})$/.test(id) && !/^([0-9a-f]{16})?[0-9a-f]{64}$/i.test(id)) throw usage(`not a log index, leaf hash or entry UUID (64 or 80 hex digits): ${id}`);
+export async function proofCommand(
+  id: string,
+  opts: { url: string; logKey?: string; out?: string },
+  print: Print,
+): Promise<number> {
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(id) && !/^([0-9a-f]{16})?[0-9a-f]{64}$/i.test(id))
+    throw usage(`not a log index, leaf hash or entry UUID (64 or 80 hex digits): ${id}`);
   const url = `${opts.url.replace(/\/+$/, "")}/proof/${id.toLowerCase()}`;
   let res: Response;
   try {
@@ -55,11 +60,14 @@ export async function proofCommand(id: string, opts: { url: string; logKey?: str
   if (opts.logKey) {
     const r = verifyTlogProof(proof, { logKeys: logVerifiers(opts.logKey) });
     const failed = r.checks.filter((c) => !c.ok);
-    if (failed.length > 0) throw verifyFailure(`the log's proof does not verify: ${failed.map((c) => `${c.name}: ${c.detail}`).join("; ")}`);
+    if (failed.length > 0)
+      throw verifyFailure(`the log's proof does not verify: ${failed.map((c) => `${c.name}: ${c.detail}`).join("; ")}`);
   }
   if (opts.out) {
     writeFileSync(opts.out, text);
-    print(`saved the proof of entry ${proof.index} (tree size ${proof.tree.size}, ${proof.note.sigs.length} signature(s)) to ${opts.out}${opts.out.endsWith(TLOG_PROOF_EXTENSION) ? "" : ` (proofs are usually named *${TLOG_PROOF_EXTENSION})`}`);
+    print(
+      `saved the proof of entry ${proof.index} (tree size ${proof.tree.size}, ${proof.note.sigs.length} signature(s)) to ${opts.out}${opts.out.endsWith(TLOG_PROOF_EXTENSION) ? "" : ` (proofs are usually named *${TLOG_PROOF_EXTENSION})`}`,
+    );
   } else print(text);
   return EXIT.OK;
 }
@@ -89,7 +97,10 @@ function entryBytes(path: string): Uint8Array {
 
 /** `edgelog verify-proof <file>`: every step of tlog-proof's verification, offline. */
 export function verifyProofCommand(file: string, opts: VerifyProofOptions, print: Print): number {
-  if (!opts.entry && !opts.artifact) throw usage("say what the proof should prove: --entry <file> (the logged entry) and/or --artifact <file> (an artifact the entry logs)");
+  if (!opts.entry && !opts.artifact)
+    throw usage(
+      "say what the proof should prove: --entry <file> (the logged entry) and/or --artifact <file> (an artifact the entry logs)",
+    );
   const logKeys = logVerifiers(opts.logKey);
   const witness = witnessOptions(opts);
   const proof = parseProofText(read(file, "proof").toString("utf8"), file);
@@ -100,12 +111,27 @@ export function verifyProofCommand(file: string, opts: VerifyProofOptions, print
     entry: opts.entry ? entryBytes(opts.entry) : undefined,
     artifactDigests: opts.artifact ? artifactDigests(new Uint8Array(read(opts.artifact, "--artifact"))) : undefined,
   });
-  if (opts.json) print(JSON.stringify({ index: proof.index, treeSize: proof.tree.size, origin: proof.tree.origin, ok: r.ok, checks: r.checks }));
+  if (opts.json)
+    print(
+      JSON.stringify({
+        index: proof.index,
+        treeSize: proof.tree.size,
+        origin: proof.tree.origin,
+        ok: r.ok,
+        checks: r.checks,
+      }),
+    );
   else {
     print(`tlog-proof: entry ${proof.index} of ${proof.tree.origin}, tree size ${proof.tree.size}`);
     for (const c of r.checks) print(`  ${mark(c)} ${c.name}: ${c.detail}`);
   }
-  if (!r.ok) throw verifyFailure(`verification FAILED: ${r.checks.filter((c) => !c.ok).map((c) => c.name).join(", ")}`);
+  if (!r.ok)
+    throw verifyFailure(
+      `verification FAILED: ${r.checks
+        .filter((c) => !c.ok)
+        .map((c) => c.name)
+        .join(", ")}`,
+    );
   if (!opts.json) print("verified");
   return EXIT.OK;
 }

@@ -35,7 +35,8 @@ export interface VerifiedHit {
 export function verifySearchHit(hit: unknown, verifiers: readonly LogKey[], key?: string): VerifiedHit {
   const h = hit as { shard?: unknown; entry?: any };
   const e = h?.entry;
-  if (typeof h?.shard !== "string" || typeof e !== "object" || e === null) throw new ProofError("search hit without shard and entry");
+  if (typeof h?.shard !== "string" || typeof e !== "object" || e === null)
+    throw new ProofError("search hit without shard and entry");
   let claims;
   try {
     claims = parseLogEntry(e);
@@ -44,11 +45,15 @@ export function verifySearchHit(hit: unknown, verifiers: readonly LogKey[], key?
   }
   const verified = verifyLogEntry(claims, { logKeys: verifiers });
   const failed = verified.checks.filter((c) => !c.ok);
-  if (failed.length > 0 || !verified.checkpoint) throw new ProofError(`entry ${h.shard}/${claims.logIndex}: ${failed.map((c) => `${c.name}: ${c.detail}`).join("; ")}`);
+  if (failed.length > 0 || !verified.checkpoint)
+    throw new ProofError(
+      `entry ${h.shard}/${claims.logIndex}: ${failed.map((c) => `${c.name}: ${c.detail}`).join("; ")}`,
+    );
   const cp = verified.checkpoint;
   const index = claims.logIndex;
   const leaf = claims.body;
-  if (key !== undefined && !indexKeysOf(leaf).includes(key)) throw new ProofError(`entry ${h.shard}/${index} is in the log but does not match the query (${key})`);
+  if (key !== undefined && !indexKeysOf(leaf).includes(key))
+    throw new ProofError(`entry ${h.shard}/${index} is in the log but does not match the query (${key})`);
   let body: unknown = null;
   try {
     body = JSON.parse(utf8Decode(leaf));
@@ -82,7 +87,13 @@ export function searchKey(selector: Selector, value: string): string {
 }
 
 /** Every verified hit for one selector (e.g. "digest", "sha256:..."), following cursors up to `max` hits. */
-export async function searchAll(baseUrl: string, selector: Selector, value: string, verifiers: readonly LogKey[], max: number): Promise<VerifiedHit[]> {
+export async function searchAll(
+  baseUrl: string,
+  selector: Selector,
+  value: string,
+  verifiers: readonly LogKey[],
+  max: number,
+): Promise<VerifiedHit[]> {
   const key = searchKey(selector, value);
   const query = `${selector}=${encodeURIComponent(value)}`;
   const hits: VerifiedHit[] = [];
@@ -92,7 +103,8 @@ export async function searchAll(baseUrl: string, selector: Selector, value: stri
     const url = `${baseUrl}/api/v2/search?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
     const r = await httpJson(url);
     if (r.status === 400) throw usage(`the log refused the query: ${serverMessage(r.body)}`);
-    if (r.status === 404 || r.status === 405) throw new CliError(`search is not available on this log (GET /api/v2/search answered ${r.status})`, EXIT.SERVICE);
+    if (r.status === 404 || r.status === 405)
+      throw new CliError(`search is not available on this log (GET /api/v2/search answered ${r.status})`, EXIT.SERVICE);
     if (r.status !== 200) throw new CliError(`search: HTTP ${r.status}: ${serverMessage(r.body)}`, EXIT.SERVICE);
     const answer = r.body as { hits?: unknown; nextCursor?: unknown };
     if (!Array.isArray(answer?.hits)) throw new CliError("search: the answer has no hits array", EXIT.SERVICE);

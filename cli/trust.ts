@@ -9,9 +9,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bytesEqual, concatBytes, fromBase64, toHex } from "../src/tlog/encoding.ts";
 import { ALG_ED25519, keyHash, parseVerifierKey } from "../src/tlog/note.ts";
-import { ED25519_SPKI_PREFIX, SIGNING_CONFIG_MEDIA_TYPE, TRUSTED_ROOT_MEDIA_TYPE } from "../src/client/sigstore-trust.ts";
+import {
+  ED25519_SPKI_PREFIX,
+  SIGNING_CONFIG_MEDIA_TYPE,
+  TRUSTED_ROOT_MEDIA_TYPE,
+} from "../src/client/sigstore-trust.ts";
 import { CliError, EXIT, httpJson, inlineOrFile, serverMessage, usage, verifyFailure } from "./common.ts";
-
 
 interface Tlog {
   baseUrl: string;
@@ -22,7 +25,10 @@ interface Tlog {
 
 interface TrustFiles {
   trustedRoot: { mediaType: string; tlogs: Tlog[] };
-  signingConfig: { mediaType: string; rekorTlogUrls: { url: string; majorApiVersion: number; validFor?: { start?: string; end?: string } }[] };
+  signingConfig: {
+    mediaType: string;
+    rekorTlogUrls: { url: string; majorApiVersion: number; validFor?: { start?: string; end?: string } }[];
+  };
 }
 
 export interface TrustOptions {
@@ -43,14 +49,25 @@ async function fetchTrustFile(url: string): Promise<unknown> {
 /** Shape checks that matter to clients: sigstore-go accepts only these exact media types. */
 function checkShape(files: { trustedRoot: any; signingConfig: any }): TrustFiles {
   const { trustedRoot, signingConfig } = files;
-  if (trustedRoot.mediaType !== TRUSTED_ROOT_MEDIA_TYPE) throw verifyFailure(`trusted_root.json: mediaType is ${JSON.stringify(trustedRoot.mediaType)}, clients expect ${TRUSTED_ROOT_MEDIA_TYPE}`);
-  if (!Array.isArray(trustedRoot.tlogs) || trustedRoot.tlogs.length === 0) throw verifyFailure("trusted_root.json lists no transparency logs (tlogs)");
+  if (trustedRoot.mediaType !== TRUSTED_ROOT_MEDIA_TYPE)
+    throw verifyFailure(
+      `trusted_root.json: mediaType is ${JSON.stringify(trustedRoot.mediaType)}, clients expect ${TRUSTED_ROOT_MEDIA_TYPE}`,
+    );
+  if (!Array.isArray(trustedRoot.tlogs) || trustedRoot.tlogs.length === 0)
+    throw verifyFailure("trusted_root.json lists no transparency logs (tlogs)");
   for (const t of trustedRoot.tlogs) {
-    if (typeof t?.baseUrl !== "string" || typeof t?.publicKey?.rawBytes !== "string" || typeof t?.logId?.keyId !== "string") {
+    if (
+      typeof t?.baseUrl !== "string" ||
+      typeof t?.publicKey?.rawBytes !== "string" ||
+      typeof t?.logId?.keyId !== "string"
+    ) {
       throw verifyFailure(`trusted_root.json: malformed tlogs entry ${JSON.stringify(t).slice(0, 200)}`);
     }
   }
-  if (signingConfig.mediaType !== SIGNING_CONFIG_MEDIA_TYPE) throw verifyFailure(`signing_config.json: mediaType is ${JSON.stringify(signingConfig.mediaType)}, clients expect ${SIGNING_CONFIG_MEDIA_TYPE}`);
+  if (signingConfig.mediaType !== SIGNING_CONFIG_MEDIA_TYPE)
+    throw verifyFailure(
+      `signing_config.json: mediaType is ${JSON.stringify(signingConfig.mediaType)}, clients expect ${SIGNING_CONFIG_MEDIA_TYPE}`,
+    );
   if (!Array.isArray(signingConfig.rekorTlogUrls)) throw verifyFailure("signing_config.json has no rekorTlogUrls");
   return { trustedRoot, signingConfig };
 }
@@ -102,7 +119,8 @@ export async function trust(opts: TrustOptions, out: (s: string) => void, err: (
     out(`  ${t.baseUrl}  ${t.publicKey.keyDetails}  log ID ${toHex(fromBase64(t.logId.keyId))}  valid ${validity}`);
   }
   out(`signing config (${files.signingConfig.mediaType}):`);
-  for (const s of files.signingConfig.rekorTlogUrls) out(`  Rekor v${s.majorApiVersion}  ${s.url}  from ${s.validFor?.start ?? "?"}`);
+  for (const s of files.signingConfig.rekorTlogUrls)
+    out(`  Rekor v${s.majorApiVersion}  ${s.url}  from ${s.validFor?.start ?? "?"}`);
   if (pinned) out(`✓ the trusted root lists the log key ${parseVerifierKey(logKey!).name}`);
   return EXIT.OK;
 }

@@ -60,7 +60,10 @@ export interface VerifyFileOptions {
 export type Check = Omit<ClaimCheck, "name"> & { name: string };
 
 /** Every check of the entry; `ok` when all hold. */
-export async function verifyEntryFile(entry: LogEntryClaims, o: VerifyFileOptions): Promise<{ checks: Check[]; ok: boolean }> {
+export async function verifyEntryFile(
+  entry: LogEntryClaims,
+  o: VerifyFileOptions,
+): Promise<{ checks: Check[]; ok: boolean }> {
   const { checks } = verifyLogEntry(entry, {
     logKeys: o.logKeys,
     v1Keys: o.v1Key ? [o.v1Key] : [],
@@ -77,7 +80,12 @@ export async function verifyEntryFile(entry: LogEntryClaims, o: VerifyFileOption
       if (!entry.proof) throw new Error("the entry has no proof index to prove");
       const current = await reader.checkpoint();
       await reader.verifyInclusion(entry.body, entry.proof.logIndex, current);
-      all.push({ name, ok: true, checked: true, detail: `proof from the log's tiles against its checkpoint of size ${current.size}` });
+      all.push({
+        name,
+        ok: true,
+        checked: true,
+        detail: `proof from the log's tiles against its checkpoint of size ${current.size}`,
+      });
     } catch (e) {
       if (e instanceof CliError) throw e;
       all.push({ name, ok: false, checked: true, detail: (e as Error).message });

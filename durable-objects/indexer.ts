@@ -81,7 +81,13 @@ export class Indexer extends DurableObject<Env> {
     }
     logSize = Math.max(indexedSize, logSize);
     const updatedAt = Number(this.store.meta("updatedAt") ?? 0);
-    return { indexedSize, logSize, lag: logSize - indexedSize, updatedAt, ...(this.lastError ? { error: this.lastError } : {}) };
+    return {
+      indexedSize,
+      logSize,
+      lag: logSize - indexedSize,
+      updatedAt,
+      ...(this.lastError ? { error: this.lastError } : {}),
+    };
   }
 
   private logReader() {
@@ -147,9 +153,13 @@ export class Indexer extends DurableObject<Env> {
     const logRoot = to === cp.size ? cp.root : await treeHash(to, reader.hashReader(cp.size));
     const keys = leaves.map(indexKeysOf);
     this.ctx.storage.transactionSync(() => {
-      for (const key of new Set(keys.flat())) this.store.markUnpublished(toHex(keyPath(key)), this.map.value(key)?.count ?? 0);
+      for (const key of new Set(keys.flat()))
+        this.store.markUnpublished(toHex(keyPath(key)), this.map.value(key)?.count ?? 0);
       this.map.append(keys);
-      this.store.setMeta("note", signNote(formatMapCheckpoint({ logOrigin: this.origin, size: to, mapRoot: this.map.root, logRoot }), [signer]));
+      this.store.setMeta(
+        "note",
+        signNote(formatMapCheckpoint({ logOrigin: this.origin, size: to, mapRoot: this.map.root, logRoot }), [signer]),
+      );
       this.store.setMeta("updatedAt", Date.now());
     });
     return (await this.publishPending()) && to === cp.size;
@@ -169,12 +179,19 @@ export class Indexer extends DurableObject<Env> {
     if (this.written.size !== size) this.written = { size, tiles: new Set() };
     const puts = [...publicationObjects(this.store, changed, this.written.tiles)];
     for (let i = 0; i < puts.length; i += PUT_CONCURRENCY) {
-      await Promise.all(puts.slice(i, i + PUT_CONCURRENCY).map(([path, body]) => objects.put(path, body, { immutable: true, contentType: "application/octet-stream" })));
+      await Promise.all(
+        puts
+          .slice(i, i + PUT_CONCURRENCY)
+          .map(([path, body]) => objects.put(path, body, { immutable: true, contentType: "application/octet-stream" })),
+      );
     }
     for (const [path] of puts) if (path.startsWith("index/tile/")) this.written.tiles.add(path);
     this.store.markPublished(changed.map((c) => c.path));
     if (changed.length === PUBLISH_KEYS_PER_STEP && this.store.unpublished(1).length > 0) return false;
-    await objects.put(MAP_CHECKPOINT_KEY, utf8Encode(note), { immutable: false, contentType: "text/plain; charset=utf-8" });
+    await objects.put(MAP_CHECKPOINT_KEY, utf8Encode(note), {
+      immutable: false,
+      contentType: "text/plain; charset=utf-8",
+    });
     this.store.setMeta("publishedSize", size);
     return true;
   }

@@ -100,7 +100,13 @@ export class Mirror extends DurableObject<Env> {
     try {
       const key = setting(this.env, "MIRROR_SIGNING_KEY");
       if (!key) throw new Error("MIRROR_SIGNING_KEY is not configured");
-      const r = await mirrorStep({ origin: log.origin, logKey: logKey(log.vkey), fetch: (path) => fetchPath(log.url, path) }, this.store(log), await this.state(), newCosignatureSigner(key), Math.floor(Date.now() / 1000));
+      const r = await mirrorStep(
+        { origin: log.origin, logKey: logKey(log.vkey), fetch: (path) => fetchPath(log.url, path) },
+        this.store(log),
+        await this.state(),
+        newCosignatureSigner(key),
+        Math.floor(Date.now() / 1000),
+      );
       await this.ctx.storage.put("state", r.state);
       this.lastError = undefined;
       return r.caughtUp;
@@ -117,7 +123,13 @@ export class Mirror extends DurableObject<Env> {
     return {
       get: (path) => objects.get(path),
       put: (path, body, kind) =>
-        objects.put(path, body, kind === "tile" ? { immutable: true, contentType: TILE_CONTENT_TYPE } : { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE }),
+        objects.put(
+          path,
+          body,
+          kind === "tile"
+            ? { immutable: true, contentType: TILE_CONTENT_TYPE }
+            : { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE },
+        ),
     };
   }
 }
@@ -139,6 +151,7 @@ async function fetchPath(prefix: string, path: string): Promise<Uint8Array | nul
     throw new Error(`GET ${prefix}/${path}: ${length} bytes is more than any tlog-tiles object`);
   }
   const body = new Uint8Array(await res.arrayBuffer());
-  if (body.length > MAX_OBJECT_BYTES) throw new Error(`GET ${prefix}/${path}: ${body.length} bytes is more than any tlog-tiles object`);
+  if (body.length > MAX_OBJECT_BYTES)
+    throw new Error(`GET ${prefix}/${path}: ${body.length} bytes is more than any tlog-tiles object`);
   return body;
 }

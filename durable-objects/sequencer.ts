@@ -105,7 +105,11 @@ export class Sequencer extends DurableObject<Env> {
     if (refused !== null) return leaves.map(() => ({ kind: "rejected", reason: refused }));
     const max = this.config.maxLeafBytes;
     const rejected = leaves.map((leaf): AddResult | undefined =>
-      leaf.length === 0 ? { kind: "rejected", reason: "empty leaf" } : leaf.length > max ? { kind: "rejected", reason: `leaf exceeds ${max} bytes` } : undefined,
+      leaf.length === 0
+        ? { kind: "rejected", reason: "empty leaf" }
+        : leaf.length > max
+          ? { kind: "rejected", reason: `leaf exceeds ${max} bytes` }
+          : undefined,
     );
     const todo = leaves.map((leaf, i) => ({ leaf, i })).filter(({ i }) => rejected[i] === undefined);
     const hashes = await Promise.all(todo.map(({ leaf }) => nativeLeafHash(leaf)));
@@ -120,7 +124,10 @@ export class Sequencer extends DurableObject<Env> {
           const leafHash = hashes[k]!;
           if (this.answerKnownLeaf(leafHash, existing[k]!, resolve)) return;
           if (this.pool.size >= this.config.maxPoolLeaves || this.pool.bytes + leaf.length > this.config.maxPoolBytes) {
-            return resolve({ kind: "overloaded", retryAfterSeconds: Math.max(1, Math.ceil(this.config.tickMs / 1000)) });
+            return resolve({
+              kind: "overloaded",
+              retryAfterSeconds: Math.max(1, Math.ceil(this.config.tickMs / 1000)),
+            });
           }
           this.pool.add({ data: leaf, leafHash, indexKeys: indexKeys?.[i] ?? indexKeysOf(leaf) }, resolve, Date.now());
         }),
@@ -138,7 +145,8 @@ export class Sequencer extends DurableObject<Env> {
   async heartbeat(): Promise<void> {
     try {
       await this.ensureLoaded();
-      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.config.republishMs);
+      if ((await this.ctx.storage.getAlarm()) === null)
+        await this.ctx.storage.setAlarm(Date.now() + this.config.republishMs);
     } catch (e) {
       console.error("sequencer heartbeat:", e); // the alarm retries recovery; an RPC must not throw (Azul #80)
       await this.ctx.storage.setAlarm(Date.now() + RECOVERY_RETRY_MS);
@@ -195,17 +203,21 @@ export class Sequencer extends DurableObject<Env> {
   private schedule(): void {
     const oldest = this.pool.oldestArrival;
     if (this.running || oldest === undefined) return;
-    const early = this.pool.size >= this.config.roundTriggerLeaves || this.pool.waitingBytes >= this.config.maxRoundBytes;
+    const early =
+      this.pool.size >= this.config.roundTriggerLeaves || this.pool.waitingBytes >= this.config.maxRoundBytes;
     const due = (early ? Math.min(oldest, this.lastRoundStartAt) : oldest) + this.config.tickMs;
     if (this.timer !== undefined) {
       if (due >= this.timerDue) return;
       clearTimeout(this.timer);
     }
     this.timerDue = due;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.runRound();
-    }, Math.max(0, due - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.runRound();
+      },
+      Math.max(0, due - Date.now()),
+    );
   }
 
   private async runRound(): Promise<void> {
@@ -269,7 +281,11 @@ export class Sequencer extends DurableObject<Env> {
 
   private unavailable(e: unknown): Unavailable {
     console.error("sequencer:", e);
-    return { kind: "unavailable", retryAfterSeconds: Math.max(1, Math.ceil(RECOVERY_RETRY_MS / 1000)), reason: "the log could not integrate entries right now" };
+    return {
+      kind: "unavailable",
+      retryAfterSeconds: Math.max(1, Math.ceil(RECOVERY_RETRY_MS / 1000)),
+      reason: "the log could not integrate entries right now",
+    };
   }
 
   /** Loads the log if needed; the answer "unavailable" if it cannot. */
@@ -287,7 +303,9 @@ export class Sequencer extends DurableObject<Env> {
    * re-published them. Checked with no await before the dedup lookup.
    */
   private roundFailedSinceLoad(): Unavailable | undefined {
-    return this.state === undefined ? this.unavailable(new Error("a round failed while this request was waiting")) : undefined;
+    return this.state === undefined
+      ? this.unavailable(new Error("a round failed while this request was waiting"))
+      : undefined;
   }
 
   private ensureLoaded(): Promise<LogState> {
@@ -305,7 +323,8 @@ export class Sequencer extends DurableObject<Env> {
       publication.answeredSize = state.checkpoint.size;
       witnessing.collectInBackground();
     } else await this.retryWitnessesSoon();
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.config.republishMs);
+    if ((await this.ctx.storage.getAlarm()) === null)
+      await this.ctx.storage.setAlarm(Date.now() + this.config.republishMs);
     return state;
   }
 
@@ -320,7 +339,8 @@ export class Sequencer extends DurableObject<Env> {
       await outbox.drain();
       this.db.flush();
       const behind = publication.publishedSize < state.checkpoint.size; // missed its witness quorum
-      if (behind || (!fresh && Date.now() - publication.lastPublishAt >= this.config.republishMs / 2)) await witnessing.republish(state);
+      if (behind || (!fresh && Date.now() - publication.lastPublishAt >= this.config.republishMs / 2))
+        await witnessing.republish(state);
     } catch (e) {
       this.state = undefined;
       console.error("sequencer alarm:", e);

@@ -9,7 +9,13 @@
  * @module
  */
 import { DurableObject } from "cloudflare:workers";
-import { decide, type Transition, type WitnessedState, type WitnessObject, type WitnessUpdate } from "../src/witness/protocol.ts";
+import {
+  decide,
+  type Transition,
+  type WitnessedState,
+  type WitnessObject,
+  type WitnessUpdate,
+} from "../src/witness/protocol.ts";
 
 export class Witness extends DurableObject<Env> implements WitnessObject {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -21,7 +27,9 @@ export class Witness extends DurableObject<Env> implements WitnessObject {
   }
 
   private read(origin: string): WitnessedState | null {
-    const rows = this.ctx.storage.sql.exec<{ size: number; root: ArrayBuffer }>("SELECT size, root FROM witnessed WHERE origin = ?", origin).toArray();
+    const rows = this.ctx.storage.sql
+      .exec<{ size: number; root: ArrayBuffer }>("SELECT size, root FROM witnessed WHERE origin = ?", origin)
+      .toArray();
     const row = rows[0];
     return row ? { size: row.size, root: new Uint8Array(row.root) } : null;
   }
@@ -34,7 +42,11 @@ export class Witness extends DurableObject<Env> implements WitnessObject {
         this.ctx.storage.sql.exec(
           `INSERT INTO witnessed (origin, size, root, note, updated_ms) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT(origin) DO UPDATE SET size = excluded.size, root = excluded.root, note = excluded.note, updated_ms = excluded.updated_ms`,
-          u.origin, t.persist.size, t.persist.root, u.note, Date.now(),
+          u.origin,
+          t.persist.size,
+          t.persist.root,
+          u.note,
+          Date.now(),
         );
       }
       return t;
@@ -43,7 +55,9 @@ export class Witness extends DurableObject<Env> implements WitnessObject {
 
   /** What this witness last cosigned for `origin` (size 0 if nothing). */
   async latest(origin: string): Promise<{ size: number; note: string | null }> {
-    const row = this.ctx.storage.sql.exec<{ size: number; note: string }>("SELECT size, note FROM witnessed WHERE origin = ?", origin).toArray()[0];
+    const row = this.ctx.storage.sql
+      .exec<{ size: number; note: string }>("SELECT size, note FROM witnessed WHERE origin = ?", origin)
+      .toArray()[0];
     return row ? { size: row.size, note: row.note } : { size: 0, note: null };
   }
 }

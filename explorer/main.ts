@@ -22,8 +22,10 @@ function route(focus: boolean): void {
   const [what, a, b] = parts;
   try {
     if (what === "search" && a && !SEARCH_KINDS.includes(a as SearchBy)) throw new Error(`cannot search by ${a}`);
-    if (what === "search" && a && b !== undefined) return void showSearch(a as SearchBy, decodeURIComponent(parts.slice(2).join("/")), focus);
-    if (what === "entry" && a && b && /^[0-9]+$/.test(b)) return void showEntry(decodeURIComponent(a), Number(b), focus);
+    if (what === "search" && a && b !== undefined)
+      return void showSearch(a as SearchBy, decodeURIComponent(parts.slice(2).join("/")), focus);
+    if (what === "entry" && a && b && /^[0-9]+$/.test(b))
+      return void showEntry(decodeURIComponent(a), Number(b), focus);
     if (what === "key") return showKeys(focus);
     showLive(focus);
   } catch (e) {

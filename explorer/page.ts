@@ -13,7 +13,8 @@ import { chooseKey, type KeyChoice, type PublishedKeys } from "./trust.ts";
 /** The deployment, as the Worker wrote it into the page (src/api/explorer.ts). */
 function readConfig(): ExplorerConfig {
   const cfg = JSON.parse(document.getElementById("edgelog-config")?.textContent ?? "null") as ExplorerConfig | null;
-  if (!cfg || !Array.isArray(cfg.shards) || cfg.shards.length === 0) throw new Error("the page has no log configuration");
+  if (!cfg || !Array.isArray(cfg.shards) || cfg.shards.length === 0)
+    throw new Error("the page has no log configuration");
   return cfg;
 }
 
@@ -50,13 +51,21 @@ export function errorBox(message: string): HTMLElement {
   return h("p", { class: "error", role: "alert" }, message);
 }
 
-const statusText: Record<string, string> = { verified: "Verified", failed: "Failed", skipped: "Not checked", pending: "Checking" };
+const statusText: Record<string, string> = {
+  verified: "Verified",
+  failed: "Failed",
+  skipped: "Not checked",
+  pending: "Checking",
+};
 export function badge(status: string): HTMLElement {
   return h("span", { class: `badge ${status}` }, statusText[status] ?? status);
 }
 
 export function formatTime(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString().replace("T", " ").replace(/\.000Z$/, " UTC");
+  return new Date(unixSeconds * 1000)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.000Z$/, " UTC");
 }
 
 /** Draws a view and moves focus to its heading when the user navigated (not on first load). */
@@ -73,7 +82,9 @@ export function entryHref(shard: string, index: number): string {
 export function hitSummary(hit: Hit): (Node | string)[] {
   const f = entryFacts(hit.leaf);
   const bits: (Node | string)[] = [];
-  const id = f.signers.flatMap((s) => (s.certificate ? [...sanValues(s.certificate, "email"), ...sanValues(s.certificate, "uri")] : []))[0];
+  const id = f.signers.flatMap((s) =>
+    s.certificate ? [...sanValues(s.certificate, "email"), ...sanValues(s.certificate, "uri")] : [],
+  )[0];
   if (id) bits.push(`signed by ${id}`);
   else if (f.signers[0]?.keyFingerprint) bits.push(`key ${f.signers[0].keyFingerprint.slice(0, 16)}…`);
   if (f.digests[0]) bits.push(`${f.digests[0].label} ${f.digests[0].value.slice(0, 23)}…`);
@@ -89,11 +100,25 @@ export function keyNote(choice: KeyChoice): HTMLElement {
     return p;
   }
   p.append(
-    h("p", {}, `Checkpoints are verified with the ${choice.source === "pinned" ? "key you pinned" : "key the log publishes"}: `, code(choice.vkey), " ", h("a", { href: "#/key" }, "change")),
+    h(
+      "p",
+      {},
+      `Checkpoints are verified with the ${choice.source === "pinned" ? "key you pinned" : "key the log publishes"}: `,
+      code(choice.vkey),
+      " ",
+      h("a", { href: "#/key" }, "change"),
+    ),
   );
   if (choice.source === "published") {
-    p.append(h("p", { class: "warn" }, "This key comes from the same server as the log and this page, so these checks show the log is consistent with itself. Pin the key you expect, from a source you trust, to check the log against it."));
+    p.append(
+      h(
+        "p",
+        { class: "warn" },
+        "This key comes from the same server as the log and this page, so these checks show the log is consistent with itself. Pin the key you expect, from a source you trust, to check the log against it.",
+      ),
+    );
   }
-  if (choice.mismatch) p.append(errorBox(`The log now publishes a different key (${choice.published}) than the one you pinned.`));
+  if (choice.mismatch)
+    p.append(errorBox(`The log now publishes a different key (${choice.published}) than the one you pinned.`));
   return p;
 }

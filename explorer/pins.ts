@@ -20,10 +20,10 @@ export function setPinnedKey(origin: string, vkey: string | null): void {
     return;
   }
   const v = parseVerifierKey(vkey);
-  if (v.name !== origin) throw new Error(`that key is for "${v.name}", but this log's checkpoints are signed as "${origin}"`);
+  if (v.name !== origin)
+    throw new Error(`that key is for "${v.name}", but this log's checkpoints are signed as "${origin}"`);
   localStorage.setItem(PIN_PREFIX + origin, vkey.trim());
 }
-
 
 /** The witness keys the user pinned (cosignature verifier keys, one per line); unreadable ones are dropped. */
 export function pinnedWitnessKeys(): string[] {

@@ -62,14 +62,16 @@ export function normalizeQuery(by: SearchBy, q: string): string {
   switch (by) {
     case "digest": {
       const d = /^[0-9a-fA-F]{64}$/.test(v) ? `sha256:${v}` : v;
-      if (!/^(sha256:[0-9a-fA-F]{64}|sha384:[0-9a-fA-F]{96}|sha512:[0-9a-fA-F]{128})$/.test(d)) throw new Error("a digest is sha256:<64 hex> (or sha384:, sha512:)");
+      if (!/^(sha256:[0-9a-fA-F]{64}|sha384:[0-9a-fA-F]{96}|sha512:[0-9a-fA-F]{128})$/.test(d))
+        throw new Error("a digest is sha256:<64 hex> (or sha384:, sha512:)");
       return d.toLowerCase();
     }
     case "index":
       if (!/^(0|[1-9][0-9]{0,15})$/.test(v)) throw new Error("a log index is a whole number, 0 or more");
       return v;
     case "uuid":
-      if (!/^([0-9a-fA-F]{16})?[0-9a-fA-F]{64}$/.test(v)) throw new Error("an entry UUID is 80 hex digits (or the 64-hex leaf hash)");
+      if (!/^([0-9a-fA-F]{16})?[0-9a-fA-F]{64}$/.test(v))
+        throw new Error("an entry UUID is 80 hex digits (or the 64-hex leaf hash)");
       return v.toLowerCase();
     case "email":
       return v.toLowerCase();
@@ -112,7 +114,8 @@ function hitFromV1(cfg: ExplorerConfig, keys: PublishedKeys, answer: Record<stri
   const e = uuid === undefined ? undefined : answer[uuid];
   if (!e) throw new Error("the log answered with no entry");
   const origin = keys.v1Origins.get(e.logID);
-  const shard = cfg.shards.find((s) => s.origin === origin)?.name ?? (cfg.shards.length === 1 ? cfg.shards[0]!.name : undefined);
+  const shard =
+    cfg.shards.find((s) => s.origin === origin)?.name ?? (cfg.shards.length === 1 ? cfg.shards[0]!.name : undefined);
   if (!shard) throw new Error(`the entry's log ID ${e.logID} is not one this log publishes`);
   return {
     shard,
@@ -139,7 +142,13 @@ export async function v1Details(cfg: ExplorerConfig, keys: PublishedKeys, leafHa
   return hit ?? null;
 }
 
-export async function search(cfg: ExplorerConfig, keys: PublishedKeys, by: SearchBy, value: string, cursor?: string): Promise<SearchPage> {
+export async function search(
+  cfg: ExplorerConfig,
+  keys: PublishedKeys,
+  by: SearchBy,
+  value: string,
+  cursor?: string,
+): Promise<SearchPage> {
   if (by === "index") return { hits: await v1Lookup(cfg, keys, `/api/v1/log/entries?logIndex=${value}`) };
   if (by === "uuid") {
     const hits = await v1Lookup(cfg, keys, `/api/v1/log/entries/${value}`);
@@ -149,6 +158,8 @@ export async function search(cfg: ExplorerConfig, keys: PublishedKeys, by: Searc
   }
   const params = new URLSearchParams({ [by]: value, limit: "20" });
   if (cursor) params.set("cursor", cursor);
-  const page = await getJson<{ hits?: { shard: string; entry: TleJson }[]; nextCursor?: string }>(`/api/v2/search?${params}`);
+  const page = await getJson<{ hits?: { shard: string; entry: TleJson }[]; nextCursor?: string }>(
+    `/api/v2/search?${params}`,
+  );
   return { hits: (page.hits ?? []).map((h) => hitFromTle(h.shard, h.entry)), nextCursor: page.nextCursor };
 }

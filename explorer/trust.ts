@@ -60,7 +60,9 @@ export function parseVerifierKey(vkey: string): LogKey {
   try {
     return logKey(vkey.trim());
   } catch {
-    throw new Error("not a verifier key: expected <origin>+<8 hex>+<base64>, as `npm start` and `edgelog checkpoint` print it");
+    throw new Error(
+      "not a verifier key: expected <origin>+<8 hex>+<base64>, as `npm start` and `edgelog checkpoint` print it",
+    );
   }
 }
 
@@ -77,6 +79,7 @@ export interface KeyChoice {
 /** The key to verify `origin`'s checkpoints with: the pinned one (pins.ts) if any, else the published one. */
 export function chooseKey(origin: string, published: PublishedKeys, pin: string | null): KeyChoice {
   const pub = published.checkpointKeys.get(origin) ?? null;
-  if (pin !== null) return { origin, vkey: pin, source: "pinned", published: pub, mismatch: pub !== null && pub !== pin };
+  if (pin !== null)
+    return { origin, vkey: pin, source: "pinned", published: pub, mismatch: pub !== null && pub !== pin };
   return { origin, vkey: pub, source: pub ? "published" : "none", published: pub, mismatch: false };
 }

@@ -75,11 +75,19 @@ const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** A reader of one shard's tiles over HTTP that checks checkpoints with `vkey`. */
 export function shardReader(shard: string, vkey: string, fetchPath?: PathFetcher): TileReader {
-  return new TileReader(fetchPath ?? ((path) => getBytes(`${shardBase(shard)}/${path}`, path === "checkpoint")), [parseVerifierKey(vkey)]);
+  return new TileReader(fetchPath ?? ((path) => getBytes(`${shardBase(shard)}/${path}`, path === "checkpoint")), [
+    parseVerifierKey(vkey),
+  ]);
 }
 
 export async function verifyEntry(e: EntryToVerify, update: (checks: Check[]) => void): Promise<Verified> {
-  const ids: CheckId[] = ["checkpoint", "witnesses", "entry", "inclusion", ...(e.claimed !== undefined ? (["response"] as const) : [])];
+  const ids: CheckId[] = [
+    "checkpoint",
+    "witnesses",
+    "entry",
+    "inclusion",
+    ...(e.claimed !== undefined ? (["response"] as const) : []),
+  ];
   const checks: Check[] = ids.map((id) => ({ id, title: TITLES[id], status: "pending", detail: "checking…" }));
   const set = (id: CheckId, status: CheckStatus, detail: string) => {
     const c = checks.find((x) => x.id === id)!;
@@ -88,7 +96,8 @@ export async function verifyEntry(e: EntryToVerify, update: (checks: Check[]) =>
     update(checks.map((x) => ({ ...x })));
   };
   const skipRest = (from: CheckId, because: string) => {
-    for (const c of checks.slice(checks.findIndex((x) => x.id === from))) if (c.status === "pending") set(c.id, "skipped", `not checked: ${because}`);
+    for (const c of checks.slice(checks.findIndex((x) => x.id === from)))
+      if (c.status === "pending") set(c.id, "skipped", `not checked: ${because}`);
   };
   update(checks.map((x) => ({ ...x })));
   const out: Verified = { checks, claims: [], leaf: null, checkpoint: null };
@@ -104,7 +113,11 @@ export async function verifyEntry(e: EntryToVerify, update: (checks: Check[]) =>
     reader = shardReader(e.shard, e.vkey, e.fetchPath);
     cp = await reader.checkpoint();
     out.checkpoint = cp;
-    set("checkpoint", "verified", `${cp.origin}, signed by ${e.vkey.split("+").slice(0, 2).join("+")}: tree size ${cp.size}, root ${short(cp.root)}`);
+    set(
+      "checkpoint",
+      "verified",
+      `${cp.origin}, signed by ${e.vkey.split("+").slice(0, 2).join("+")}: tree size ${cp.size}, root ${short(cp.root)}`,
+    );
   } catch (err) {
     set("checkpoint", "failed", why(err));
     skipRest("witnesses", "no verified checkpoint");
@@ -113,8 +126,14 @@ export async function verifyEntry(e: EntryToVerify, update: (checks: Check[]) =>
   const witnesses = e.witnesses ?? [];
   try {
     const r = checkCosignatures(cp.note, [parseVerifierKey(e.vkey)], witnesses, 0);
-    if (r.present.length === 0 && witnesses.length === 0) set("witnesses", "skipped", "no cosignatures on the checkpoint, and no witness key pinned");
-    else if (r.verified === 0) set("witnesses", "skipped", `${r.present.length} present, none by a pinned witness key: ${r.present.map((c) => c.name).join(", ") || "none"}`);
+    if (r.present.length === 0 && witnesses.length === 0)
+      set("witnesses", "skipped", "no cosignatures on the checkpoint, and no witness key pinned");
+    else if (r.verified === 0)
+      set(
+        "witnesses",
+        "skipped",
+        `${r.present.length} present, none by a pinned witness key: ${r.present.map((c) => c.name).join(", ") || "none"}`,
+      );
     else {
       // Time from witnesses: the entry (proven into this checkpoint below) was logged no later than this.
       const w = witnessedTime(r, cp.size);
@@ -132,8 +151,13 @@ export async function verifyEntry(e: EntryToVerify, update: (checks: Check[]) =>
   try {
     const leaf = await reader.entry(e.index, cp.size);
     out.leaf = leaf;
-    if (e.leaf && !bytesEqual(e.leaf, leaf)) throw new Error("the entry the API answered with is not the one in the log's entries bundle");
-    set("entry", "verified", `entry ${e.index} from the entries bundle matches leaf hash ${short(hashLeaf(leaf))} in the level-0 tile`);
+    if (e.leaf && !bytesEqual(e.leaf, leaf))
+      throw new Error("the entry the API answered with is not the one in the log's entries bundle");
+    set(
+      "entry",
+      "verified",
+      `entry ${e.index} from the entries bundle matches leaf hash ${short(hashLeaf(leaf))} in the level-0 tile`,
+    );
   } catch (err) {
     set("entry", "failed", why(err));
   }
@@ -146,9 +170,17 @@ export async function verifyEntry(e: EntryToVerify, update: (checks: Check[]) =>
   try {
     const proof = await reader.proveInclusion(e.index, cp.size);
     verifyEntryInclusion(leaf, e.index, proof, cp);
-    set("inclusion", "verified", `${proof.length} hashes from the tiles lead from the entry's leaf hash to the signed root of tree size ${cp.size}`);
+    set(
+      "inclusion",
+      "verified",
+      `${proof.length} hashes from the tiles lead from the entry's leaf hash to the signed root of tree size ${cp.size}`,
+    );
   } catch (err) {
-    set("inclusion", "failed", `${why(err)}: the hashes read from the tiles do not lead from this entry to the signed root (a tile was altered, or the tiles are not of the tree the checkpoint signs)`);
+    set(
+      "inclusion",
+      "failed",
+      `${why(err)}: the hashes read from the tiles do not lead from this entry to the signed root (a tile was altered, or the tiles are not of the tree the checkpoint signs)`,
+    );
   }
 
   if (e.claimed !== undefined) {
@@ -158,12 +190,18 @@ export async function verifyEntry(e: EntryToVerify, update: (checks: Check[]) =>
       out.claims = result.checks;
       const failed = result.checks.filter((c) => !c.ok);
       if (failed.length > 0) throw new Error(failed.map((c) => `${c.name}: ${c.detail}`).join("; "));
-      if (claims.proof!.logIndex !== e.index) throw new Error(`log index: the answer proves index ${claims.proof!.logIndex}, not ${e.index}`);
-      if (!bytesEqual(claims.body, leaf)) throw new Error("the answer's entry is not the one in the log's entries bundle");
+      if (claims.proof!.logIndex !== e.index)
+        throw new Error(`log index: the answer proves index ${claims.proof!.logIndex}, not ${e.index}`);
+      if (!bytesEqual(claims.body, leaf))
+        throw new Error("the answer's entry is not the one in the log's entries bundle");
       const claimed = result.checkpoint!;
       await reader.verifyConsistency(claimed, cp);
       const checked = result.checks.filter((c) => c.checked).map((c) => c.name);
-      set("response", "verified", `${checked.join(", ")}: all hold; its checkpoint (tree size ${claimed.size}) is consistent with the latest one`);
+      set(
+        "response",
+        "verified",
+        `${checked.join(", ")}: all hold; its checkpoint (tree size ${claimed.size}) is consistent with the latest one`,
+      );
     } catch (err) {
       set("response", "failed", why(err));
     }

@@ -80,7 +80,11 @@ function witnessForm(): HTMLElement {
     { class: "pin-witnesses" },
     h("label", { for: id }, "Witness keys"),
     input,
-    h("p", { id: `${id}-help`, class: "help" }, "Cosignature verifier keys, one per line: <name>+<8 hex>+<base64>. Checkpoints cosigned by these witnesses have their cosignatures verified; one that does not verify fails the entry."),
+    h(
+      "p",
+      { id: `${id}-help`, class: "help" },
+      "Cosignature verifier keys, one per line: <name>+<8 hex>+<base64>. Checkpoints cosigned by these witnesses have their cosignatures verified; one that does not verify fails the entry.",
+    ),
     h("div", { class: "buttons" }, h("button", { type: "submit" }, "Pin witness keys")),
     msg,
   );

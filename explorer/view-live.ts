@@ -3,7 +3,20 @@ import type { TileReader } from "../src/client/tile-reader.ts";
 import { toHex } from "../src/tlog/encoding.ts";
 import { code, facts, fill, h } from "./dom.ts";
 import { LiveLog } from "./live.ts";
-import { announce, badge, cfg, entryHref, errorBox, heading, hitSummary, keyChoice, keyNote, shardOf, show, state } from "./page.ts";
+import {
+  announce,
+  badge,
+  cfg,
+  entryHref,
+  errorBox,
+  heading,
+  hitSummary,
+  keyChoice,
+  keyNote,
+  shardOf,
+  show,
+  state,
+} from "./page.ts";
 import { pinnedWitnesses } from "./pins.ts";
 import { shardReader } from "./verify.ts";
 
@@ -61,7 +74,15 @@ export function showLive(focus: boolean): void {
       facts([
         ["Tree size", cp ? h("span", { id: "live-size" }, String(cp.size)) : "no verified checkpoint yet"],
         ["Root hash", cp ? code(toHex(cp.root)) : undefined],
-        ["Latest checkpoint", top ? [badge(top.consistency === "failed" ? "failed" : "verified"), ` signature verified, seen ${new Date(top.seenAt).toLocaleTimeString()}`] : undefined],
+        [
+          "Latest checkpoint",
+          top
+            ? [
+                badge(top.consistency === "failed" ? "failed" : "verified"),
+                ` signature verified, seen ${new Date(top.seenAt).toLocaleTimeString()}`,
+              ]
+            : undefined,
+        ],
       ]),
       keyNote(keyChoice(cfg.shard)),
       h("h2", {}, "Recent entries"),
@@ -77,12 +98,20 @@ export function showLive(focus: boolean): void {
                 h("a", { href: entryHref(cfg.shard, r.index) }, `Entry ${r.index}`),
                 " ",
                 badge(r.status),
-                h("span", { class: "meta" }, r.leaf ? hitSummary({ shard: cfg.shard, index: r.index, leaf: r.leaf }) : r.detail),
+                h(
+                  "span",
+                  { class: "meta" },
+                  r.leaf ? hitSummary({ shard: cfg.shard, index: r.index, leaf: r.leaf }) : r.detail,
+                ),
               ),
             ),
           ),
       h("h2", {}, "Checkpoints seen by this page"),
-      h("p", { class: "help" }, `Polled every ${POLL_MS / 1000} s while this page is open; each new one must extend the one before.`),
+      h(
+        "p",
+        { class: "help" },
+        `Polled every ${POLL_MS / 1000} s while this page is open; each new one must extend the one before.`,
+      ),
       h(
         "div",
         { class: "table-wrap" },
@@ -90,7 +119,18 @@ export function showLive(focus: boolean): void {
           "table",
           { class: "history" },
           h("caption", { class: "sr-only" }, "Checkpoints seen, newest first"),
-          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Seen"), h("th", { scope: "col" }, "Tree size"), h("th", { scope: "col" }, "Root"), h("th", { scope: "col" }, "Consistency"))),
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              h("th", { scope: "col" }, "Seen"),
+              h("th", { scope: "col" }, "Tree size"),
+              h("th", { scope: "col" }, "Root"),
+              h("th", { scope: "col" }, "Consistency"),
+            ),
+          ),
           h(
             "tbody",
             {},
@@ -101,7 +141,13 @@ export function showLive(focus: boolean): void {
                 h("td", {}, new Date(c.seenAt).toLocaleTimeString()),
                 h("td", {}, String(c.size)),
                 h("td", {}, code(c.root.slice(0, 16) + "…")),
-                h("td", {}, badge(c.consistency === "skipped" ? "verified" : c.consistency), " ", h("span", { class: "detail" }, c.detail)),
+                h(
+                  "td",
+                  {},
+                  badge(c.consistency === "skipped" ? "verified" : c.consistency),
+                  " ",
+                  h("span", { class: "detail" }, c.detail),
+                ),
               ),
             ),
           ),
@@ -113,8 +159,21 @@ export function showLive(focus: boolean): void {
   draw();
   const others = cfg.shards.filter((s) => s.name !== cfg.shard && s.state !== "pending");
   const switcher = others.length
-    ? h("p", { class: "help" }, "Other shards of this log: ", others.flatMap((s, i) => [i ? ", " : "", h("a", { href: `/${s.name}/` }, `${s.name} (${s.state})`)]))
+    ? h(
+        "p",
+        { class: "help" },
+        "Other shards of this log: ",
+        others.flatMap((s, i) => [i ? ", " : "", h("a", { href: `/${s.name}/` }, `${s.name} (${s.state})`)]),
+      )
     : null;
   const shardState = shardOf(cfg.shard)?.state;
-  show([heading(`Live: ${origin}${shardState && shardState !== "active" ? ` (${shardState})` : ""}`), switcher, refresh, body], focus);
+  show(
+    [
+      heading(`Live: ${origin}${shardState && shardState !== "active" ? ` (${shardState})` : ""}`),
+      switcher,
+      refresh,
+      body,
+    ],
+    focus,
+  );
 }

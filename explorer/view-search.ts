@@ -1,6 +1,20 @@
 /** The search form and the results view: `#/search/<by>/<value>`, paged. */
 import { h } from "./dom.ts";
-import { announce, badge, cfg, entryHref, errorBox, heading, hits, hitSummary, keyChoice, multiShard, show, state, view } from "./page.ts";
+import {
+  announce,
+  badge,
+  cfg,
+  entryHref,
+  errorBox,
+  heading,
+  hits,
+  hitSummary,
+  keyChoice,
+  multiShard,
+  show,
+  state,
+  view,
+} from "./page.ts";
 import { proveComplete } from "./complete.ts";
 import { guessSearch, normalizeQuery, search, searchLabel, type Hit, type SearchBy } from "./search.ts";
 
@@ -33,7 +47,12 @@ form.addEventListener("submit", (ev) => {
 function hitItem(hit: Hit): HTMLElement {
   hits.set(`${hit.shard}/${hit.index}`, hit);
   const label = multiShard ? `Entry ${hit.index} in ${hit.shard}` : `Entry ${hit.globalIndex ?? hit.index}`;
-  return h("li", {}, h("a", { href: entryHref(hit.shard, hit.index) }, label), h("span", { class: "meta" }, ...hitSummary(hit)));
+  return h(
+    "li",
+    {},
+    h("a", { href: entryHref(hit.shard, hit.index) }, label),
+    h("span", { class: "meta" }, ...hitSummary(hit)),
+  );
 }
 
 export async function showSearch(by: SearchBy, value: string, focus: boolean): Promise<void> {
@@ -101,8 +120,14 @@ function completeness(by: Exclude<SearchBy, "index" | "uuid">, value: string): H
       try {
         const r = await proveComplete(shard.name, vkey, by, value);
         const entries = r.indices.length === 1 ? "1 entry" : `${r.indices.length} entries`;
-        const listed = r.indices.length > 0 ? ` (log indices ${r.indices.slice(0, 20).join(", ")}${r.indices.length > 20 ? ", …" : ""})` : "";
-        line.replaceChildren(badge("verified"), ` Complete up to log size ${r.size}${where}: ${entries} with this key${listed}, nothing left out.`);
+        const listed =
+          r.indices.length > 0
+            ? ` (log indices ${r.indices.slice(0, 20).join(", ")}${r.indices.length > 20 ? ", …" : ""})`
+            : "";
+        line.replaceChildren(
+          badge("verified"),
+          ` Complete up to log size ${r.size}${where}: ${entries} with this key${listed}, nothing left out.`,
+        );
       } catch (e) {
         line.replaceChildren(badge("failed"), ` Not provably complete${where}: ${(e as Error).message}`);
       }

@@ -48,12 +48,16 @@ if (import.meta.main) {
   const current = existsSync(OUTPUT) ? readFileSync(OUTPUT, "utf8") : "";
   if (process.argv.includes("--check")) {
     if (built !== current) {
-      console.error(`${OUTPUT} is out of date with explorer/ and src/: run \`node scripts/build-explorer.ts\` and commit it.`);
+      console.error(
+        `${OUTPUT} is out of date with explorer/ and src/: run \`node scripts/build-explorer.ts\` and commit it.`,
+      );
       process.exit(1);
     }
     console.log(`${OUTPUT} is up to date.`);
   } else if (built !== current) {
     writeFileSync(OUTPUT, built);
-    console.log(`wrote ${OUTPUT} (script ${Math.round(JSON.parse(built.split("EXPLORER_JS = ")[1]!.replace(/;\n$/, "")).length / 1024)} KiB)`);
+    console.log(
+      `wrote ${OUTPUT} (script ${Math.round(JSON.parse(built.split("EXPLORER_JS = ")[1]!.replace(/;\n$/, "")).length / 1024)} KiB)`,
+    );
   }
 }

@@ -23,7 +23,10 @@ import { baseUrl, readShards } from "../src/log/shards.ts";
 const passThrough = process.argv.slice(2);
 const dryRun = passThrough.includes("--dry-run");
 const configFlag = passThrough.findIndex((a) => a === "--config" || a === "-c");
-const configPath = configFlag >= 0 ? passThrough[configFlag + 1]! : passThrough.find((a) => a.startsWith("--config="))?.slice(9) ?? "wrangler.toml";
+const configPath =
+  configFlag >= 0
+    ? passThrough[configFlag + 1]!
+    : (passThrough.find((a) => a.startsWith("--config="))?.slice(9) ?? "wrangler.toml");
 const configArgs = configPath === "wrangler.toml" ? [] : ["--config", configPath];
 /** The value of a wrangler flag given as `--flag value` or `--flag=value`. */
 function flag(...names: string[]): string | undefined {
@@ -44,8 +47,12 @@ const vars = { ...(config.vars as Record<string, unknown>) };
 // The test-only raw append takes unauthenticated leaves: never on in any section a deploy could use.
 const sections = [undefined, ...Object.keys(experimental_readRawConfig({ config: configPath }).rawConfig.env ?? {})];
 for (const env of sections) {
-  const sectionVars = unstable_readConfig({ config: configPath, ...(env ? { env } : {}) }, { hideWarnings: true }).vars as Record<string, unknown>;
-  if (sectionVars.ENABLE_TEST_APPEND === "true") problems.push(`${env ? `[env.${env}.vars]` : "[vars]"} sets ENABLE_TEST_APPEND = "true": the raw append endpoint is for local tests only; set it to "false"`);
+  const sectionVars = unstable_readConfig({ config: configPath, ...(env ? { env } : {}) }, { hideWarnings: true })
+    .vars as Record<string, unknown>;
+  if (sectionVars.ENABLE_TEST_APPEND === "true")
+    problems.push(
+      `${env ? `[env.${env}.vars]` : "[vars]"} sets ENABLE_TEST_APPEND = "true": the raw append endpoint is for local tests only; set it to "false"`,
+    );
 }
 // wrangler's --var takes one or more KEY:VALUE words.
 if (passThrough.some((a) => /^(--var=)?ENABLE_TEST_APPEND:\s*"?true"?$/.test(a))) {
@@ -66,20 +73,33 @@ for (const s of shards) console.log(`  ${s.name.padEnd(16)} ${s.state.padEnd(8)}
 
 /** The line of wrangler's output that says what went wrong. */
 function reason(output: string): string {
-  const lines = output.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.includes("Logs were written"));
+  const lines = output
+    .replace(/\x1b\[[0-9;]*m/g, "")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.includes("Logs were written"));
   return (lines.find((l) => /ERROR/.test(l)) ?? lines.pop() ?? "no output").replace(/^✘ \[ERROR\] /, "");
 }
 
 if (!dryRun) {
   // 2. Resources and origins that only make sense locally.
   for (const kv of config.kv_namespaces ?? []) {
-    if (!kv.id || kv.id.endsWith("-local")) problems.push(`KV namespace ${kv.binding} has the local placeholder id: \`npx wrangler kv namespace create ${kv.binding}\` and put its id into wrangler.toml`);
+    if (!kv.id || kv.id.endsWith("-local"))
+      problems.push(
+        `KV namespace ${kv.binding} has the local placeholder id: \`npx wrangler kv namespace create ${kv.binding}\` and put its id into wrangler.toml`,
+      );
   }
   for (const db of config.d1_databases ?? []) {
-    if (!db.database_id || db.database_id.endsWith("-local")) problems.push(`D1 database ${db.binding} has the local placeholder id: \`npx wrangler d1 create ${db.database_name}\` and put its id into wrangler.toml`);
+    if (!db.database_id || db.database_id.endsWith("-local"))
+      problems.push(
+        `D1 database ${db.binding} has the local placeholder id: \`npx wrangler d1 create ${db.database_name}\` and put its id into wrangler.toml`,
+      );
   }
   for (const s of shards) {
-    if (isLocalOrigin(s.origin)) problems.push(`shard ${s.name} has the origin ${s.origin}: set ${shardSettingName("LOG_ORIGIN", s.name)} (or LOG_ORIGIN) to the host clients will use`);
+    if (isLocalOrigin(s.origin))
+      problems.push(
+        `shard ${s.name} has the origin ${s.origin}: set ${shardSettingName("LOG_ORIGIN", s.name)} (or LOG_ORIGIN) to the host clients will use`,
+      );
   }
 }
 if (problems.length === 0 && !dryRun) {
@@ -89,20 +109,27 @@ if (problems.length === 0 && !dryRun) {
   try {
     secrets = new Set((JSON.parse(String(listed.stdout)) as { name: string }[]).map((s) => s.name));
   } catch {
-    problems.push(`could not list the Worker's secrets (\`wrangler secret list\`: ${reason(String(listed.stderr || listed.stdout))}); make the keys with \`node scripts/keys.ts <origin>\` and upload them with the \`wrangler secret put\` lines it prints`);
+    problems.push(
+      `could not list the Worker's secrets (\`wrangler secret list\`: ${reason(String(listed.stderr || listed.stdout))}); make the keys with \`node scripts/keys.ts <origin>\` and upload them with the \`wrangler secret put\` lines it prints`,
+    );
   }
   if (secrets) {
     for (const s of shards) {
       for (const key of ["LOG_SIGNING_KEY", "LOG_V1_SIGNING_KEY"]) {
         const own = shardSettingName(key, s.name);
-        if (!secrets.has(own) && !secrets.has(key)) problems.push(`shard ${s.name} has no ${own} (or ${key}) secret: \`node scripts/keys.ts ${s.origin}${shards.length > 1 ? ` --shard ${s.name}` : ""}\`, then the \`wrangler secret put\` lines it prints`);
+        if (!secrets.has(own) && !secrets.has(key))
+          problems.push(
+            `shard ${s.name} has no ${own} (or ${key}) secret: \`node scripts/keys.ts ${s.origin}${shards.length > 1 ? ` --shard ${s.name}` : ""}\`, then the \`wrangler secret put\` lines it prints`,
+          );
       }
     }
   }
 }
 
 function refuse(): never {
-  console.error(`\nNot deploying:\n${problems.map((p) => `  - ${p}`).join("\n")}\n\nREADME, "Deploying", has the one-time setup.`);
+  console.error(
+    `\nNot deploying:\n${problems.map((p) => `  - ${p}`).join("\n")}\n\nREADME, "Deploying", has the one-time setup.`,
+  );
   process.exit(1);
 }
 if (problems.length > 0) refuse();
@@ -114,5 +141,6 @@ function run(args: string[]): void {
 }
 
 // 4. The search index schema (idempotent), then the Worker.
-if (!dryRun) for (const db of config.d1_databases ?? []) run(["d1", "migrations", "apply", db.binding, "--remote", ...configArgs]);
+if (!dryRun)
+  for (const db of config.d1_databases ?? []) run(["d1", "migrations", "apply", db.binding, "--remote", ...configArgs]);
 run(["deploy", ...passThrough]);

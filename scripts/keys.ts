@@ -22,7 +22,9 @@ import { generateKey } from "../src/tlog/note.ts";
 
 function usage(message?: string): never {
   if (message) console.error(`error: ${message}\n`);
-  console.error("usage: node scripts/keys.ts <origin> [--shard NAME] [--out DIR]\n  origin: the log's host (log.example.com) or <host>/<shard> for a shard at a prefix");
+  console.error(
+    "usage: node scripts/keys.ts <origin> [--shard NAME] [--out DIR]\n  origin: the log's host (log.example.com) or <host>/<shard> for a shard at a prefix",
+  );
   process.exit(2);
 }
 
@@ -41,26 +43,40 @@ for (let i = 0; i < args.length; i++) {
 }
 if (origin === undefined) usage();
 origin = origin.replace(/^https?:\/\//, "").replace(/\/$/, "");
-if (shard !== undefined && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(shard)) usage("a shard name is lowercase letters, digits and inner hyphens");
+if (shard !== undefined && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(shard))
+  usage("a shard name is lowercase letters, digits and inner hyphens");
 const [host, path, ...rest] = origin.split("/");
 if (!/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/.test(host!) || rest.length > 0 || (path !== undefined && path !== shard)) {
-  usage(`the origin must be the log's host${shard ? ` or ${host}/${shard}` : ""} (it is the base URL clients use), got ${origin}`);
+  usage(
+    `the origin must be the log's host${shard ? ` or ${host}/${shard}` : ""} (it is the base URL clients use), got ${origin}`,
+  );
 }
 
 // With --shard the settings take the shard's suffix; without, they are the plain names (one log).
 const name = (setting: string) => (shard ? shardSettingName(setting, shard) : setting);
 const dir = join(out, shard ?? "default");
-const files = { checkpoint: join(dir, name("LOG_SIGNING_KEY")), v1: join(dir, name("LOG_V1_SIGNING_KEY")), bulk: join(dir, "secrets.json") };
-for (const f of Object.values(files)) if (existsSync(f)) usage(`${f} exists: keys are never overwritten (move it away to make new ones)`);
+const files = {
+  checkpoint: join(dir, name("LOG_SIGNING_KEY")),
+  v1: join(dir, name("LOG_V1_SIGNING_KEY")),
+  bulk: join(dir, "secrets.json"),
+};
+for (const f of Object.values(files))
+  if (existsSync(f)) usage(`${f} exists: keys are never overwritten (move it away to make new ones)`);
 
 const { skey } = generateKey(origin);
-const v1Pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+const v1Pem = generateKeyPairSync("ec", { namedCurve: "P-256" })
+  .privateKey.export({ format: "pem", type: "pkcs8" })
+  .toString();
 const validFrom = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 
 mkdirSync(dir, { recursive: true, mode: 0o700 });
 writeFileSync(files.checkpoint, `${skey}\n`, { mode: 0o600, flag: "wx" });
 writeFileSync(files.v1, v1Pem, { mode: 0o600, flag: "wx" });
-writeFileSync(files.bulk, `${JSON.stringify({ [name("LOG_SIGNING_KEY")]: skey, [name("LOG_V1_SIGNING_KEY")]: v1Pem }, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+writeFileSync(
+  files.bulk,
+  `${JSON.stringify({ [name("LOG_SIGNING_KEY")]: skey, [name("LOG_V1_SIGNING_KEY")]: v1Pem }, null, 2)}\n`,
+  { mode: 0o600, flag: "wx" },
+);
 
 // The public halves, derived exactly as the Worker derives them.
 const ck = checkpointKey(skey);
@@ -74,7 +90,11 @@ console.log(
     "",
     "1. wrangler.toml [vars]:",
     ...(shard
-      ? [`   ${name("LOG_ORIGIN")} = "${origin}"`, `   ${name("LOG_VALID_FROM")} = "${validFrom}"`, `   and add ${shard} to SHARDS (set ACTIVE_SHARD = "${shard}" when it should take writes)`]
+      ? [
+          `   ${name("LOG_ORIGIN")} = "${origin}"`,
+          `   ${name("LOG_VALID_FROM")} = "${validFrom}"`,
+          `   and add ${shard} to SHARDS (set ACTIVE_SHARD = "${shard}" when it should take writes)`,
+        ]
       : [`   LOG_ORIGIN = "${origin}"`, `   LOG_VALID_FROM = "${validFrom}"`]),
     "",
     "2. Secrets:",
@@ -89,7 +109,10 @@ console.log(
     `   Rekor v1 log ID:            ${v1.logIdHex}`,
     `   Rekor v1 tree ID:           ${v1.treeId}`,
     "   Rekor v1 public key:",
-    ...v1.pem.trim().split("\n").map((l) => `   ${l}`),
+    ...v1.pem
+      .trim()
+      .split("\n")
+      .map((l) => `   ${l}`),
   ].join("\n"),
 );
 for (const w of originWarnings(origin, `${scheme}://${origin}`)) console.error(`warning: ${w}`);

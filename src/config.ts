@@ -125,7 +125,8 @@ export interface LogConfig {
 function int(value: string | undefined, fallback: number, name: string, min: number, max: number): number {
   if (value === undefined || value === "") return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`config: ${name} must be an integer in [${min}, ${max}], got ${value}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`config: ${name} must be an integer in [${min}, ${max}], got ${value}`);
   return n;
 }
 
@@ -161,7 +162,10 @@ export function writeRefusal(config: Pick<LogConfig, "state">): string | null {
 
 function rfc3339(value: string | undefined, name: string): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
+  if (
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
+    Number.isNaN(Date.parse(value))
+  ) {
     throw new Error(`config: ${name} must be an RFC 3339 time such as 2026-01-01T00:00:00Z, got ${value}`);
   }
   return new Date(value).toISOString().replace(/\.000Z$/, "Z");
@@ -171,7 +175,8 @@ function rfc3339(value: string | undefined, name: string): string | undefined {
 export function parseLogConfig(env: object, name: string, state: ShardState): LogConfig {
   const s = (k: PerShardSetting) => shardSetting(env, k, name);
   const origin = s("LOG_ORIGIN") ?? "localhost:8787";
-  if (!isValidKeyName(origin)) throw new Error(`config: LOG_ORIGIN ${JSON.stringify(origin)} for shard ${name} is not a valid key name`);
+  if (!isValidKeyName(origin))
+    throw new Error(`config: LOG_ORIGIN ${JSON.stringify(origin)} for shard ${name} is not a valid key name`);
   const validFromName = shardSettingName("LOG_VALID_FROM", name);
   return {
     shard: name,
@@ -182,21 +187,48 @@ export function parseLogConfig(env: object, name: string, state: ShardState): Lo
     maxPoolBytes: int(s("MAX_POOL_BYTES"), DEFAULT_MAX_POOL_BYTES, "MAX_POOL_BYTES", MAX_ENTRY_BYTES, 96 << 20),
     maxRoundLeaves: int(s("MAX_ROUND_LEAVES"), 8192, "MAX_ROUND_LEAVES", 1, 100_000),
     maxRoundBytes: int(s("MAX_ROUND_BYTES"), DEFAULT_MAX_ROUND_BYTES, "MAX_ROUND_BYTES", MAX_ENTRY_BYTES, 32 << 20),
-    storageDeadlineMs: int(setting(env, "STORAGE_DEADLINE_MS"), DEFAULT_STORAGE_DEADLINE_MS, "STORAGE_DEADLINE_MS", 100, 600_000),
+    storageDeadlineMs: int(
+      setting(env, "STORAGE_DEADLINE_MS"),
+      DEFAULT_STORAGE_DEADLINE_MS,
+      "STORAGE_DEADLINE_MS",
+      100,
+      600_000,
+    ),
     roundTriggerLeaves: int(s("ROUND_TRIGGER_LEAVES"), 256, "ROUND_TRIGGER_LEAVES", 1, 100_000),
     republishMs: int(s("CHECKPOINT_REPUBLISH_MS"), 60_000, "CHECKPOINT_REPUBLISH_MS", 1_000, 86_400_000),
-    checkpointWriteGapMs: int(s("CHECKPOINT_WRITE_GAP_MS"), DEFAULT_CHECKPOINT_WRITE_GAP_MS, "CHECKPOINT_WRITE_GAP_MS", 0, 60_000),
+    checkpointWriteGapMs: int(
+      s("CHECKPOINT_WRITE_GAP_MS"),
+      DEFAULT_CHECKPOINT_WRITE_GAP_MS,
+      "CHECKPOINT_WRITE_GAP_MS",
+      0,
+      60_000,
+    ),
     maxLeafBytes: int(s("MAX_LEAF_BYTES"), MAX_ENTRY_BYTES, "MAX_LEAF_BYTES", 1, MAX_ENTRY_BYTES),
     checkpointMaxAgeSeconds: int(setting(env, "CHECKPOINT_MAX_AGE"), 1, "CHECKPOINT_MAX_AGE", 0, 10),
     maxBodyBytes: int(setting(env, "MAX_BODY_BYTES"), 1 << 20, "MAX_BODY_BYTES", 1024, 100 << 20),
-    rekordMaxDataBytes: int(setting(env, "REKORD_MAX_DATA_BYTES"), DEFAULT_REKORD_MAX_DATA_BYTES, "REKORD_MAX_DATA_BYTES", 1, 100 << 20),
+    rekordMaxDataBytes: int(
+      setting(env, "REKORD_MAX_DATA_BYTES"),
+      DEFAULT_REKORD_MAX_DATA_BYTES,
+      "REKORD_MAX_DATA_BYTES",
+      1,
+      100 << 20,
+    ),
     enableTestAppend: setting(env, "ENABLE_TEST_APPEND") === "true",
     // Without a configured start the keys are published as valid since the Unix epoch: permissive,
     // never wrong for this log's entries. scripts/keys.ts prints the real one with each new key.
     validFrom: rfc3339(s("LOG_VALID_FROM"), validFromName) ?? "1970-01-01T00:00:00Z",
     validUntil: rfc3339(s("LOG_VALID_UNTIL"), shardSettingName("LOG_VALID_UNTIL", name)),
     operator: s("LOG_OPERATOR") ?? origin.split("/")[0]!.replace(/:\d+$/, ""),
-    acceptNonDefaultKeyDetails: bool(s("ACCEPT_NON_DEFAULT_KEY_DETAILS"), shardSettingName("ACCEPT_NON_DEFAULT_KEY_DETAILS", name)),
-    witnesses: parseWitnessPolicy(s("WITNESSES"), s("WITNESS_QUORUM"), s("WITNESS_TIMEOUT_MS"), `witnesses of shard ${name}`, s("WITNESS_POLICY")),
+    acceptNonDefaultKeyDetails: bool(
+      s("ACCEPT_NON_DEFAULT_KEY_DETAILS"),
+      shardSettingName("ACCEPT_NON_DEFAULT_KEY_DETAILS", name),
+    ),
+    witnesses: parseWitnessPolicy(
+      s("WITNESSES"),
+      s("WITNESS_QUORUM"),
+      s("WITNESS_TIMEOUT_MS"),
+      `witnesses of shard ${name}`,
+      s("WITNESS_POLICY"),
+    ),
   };
 }

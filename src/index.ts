@@ -74,7 +74,10 @@ async function handle(request: Request, env: Env, ctx: ExecutionContext): Promis
     prefix = routeOf(request, env).prefix;
   } catch (e) {
     console.error("configuration:", e);
-    return Response.json({ code: 500, message: "the log is misconfigured" }, { status: 500, headers: { "Access-Control-Allow-Origin": "*" } });
+    return Response.json(
+      { code: 500, message: "the log is misconfigured" },
+      { status: 500, headers: { "Access-Control-Allow-Origin": "*" } },
+    );
   }
   const res = await router.fetch(request, env, ctx);
   // Rekor v1 answers Location: <request path>/<entryUUID>: keep the shard prefix in it.

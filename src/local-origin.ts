@@ -6,6 +6,9 @@
  * @module
  */
 export function isLocalOrigin(origin: string): boolean {
-  const host = origin.split("/")[0]!.replace(/:[0-9]*$/, "").toLowerCase();
+  const host = origin
+    .split("/")[0]!
+    .replace(/:[0-9]*$/, "")
+    .toLowerCase();
   return host === "localhost" || host.endsWith(".localhost") || /^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$/.test(host);
 }

@@ -36,7 +36,8 @@ export class LruCache<K, V> {
     if (w > this.maxWeight) return;
     this.map.set(key, value);
     this.weight += w;
-    while (this.map.size > this.maxEntries || this.weight > this.maxWeight) this.delete(this.map.keys().next().value as K);
+    while (this.map.size > this.maxEntries || this.weight > this.maxWeight)
+      this.delete(this.map.keys().next().value as K);
   }
 
   delete(key: K): void {
@@ -69,4 +70,3 @@ export function clearCaches(): void {
   for (const c of registry) c.clear();
   for (const h of clearHooks) h();
 }
-

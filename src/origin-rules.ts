@@ -21,7 +21,9 @@ export function originWarnings(origin: string, baseUrl: string): string[] {
     );
   }
   if (!baseUrl.includes(origin)) {
-    warnings.push(`the checkpoint origin "${origin}" does not occur in the base URL ${baseUrl}: sigstore-js cannot verify this log's checkpoints.`);
+    warnings.push(
+      `the checkpoint origin "${origin}" does not occur in the base URL ${baseUrl}: sigstore-js cannot verify this log's checkpoints.`,
+    );
   }
   return warnings;
 }

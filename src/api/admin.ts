@@ -48,13 +48,16 @@ async function authorize(c: Context<ApiEnv>): Promise<void> {
   const given = /^Bearer (.+)$/.exec(c.req.header("Authorization") ?? "")?.[1] ?? "";
   // Digests have one length, so the comparison takes the same time whatever was given.
   const [a, b] = await Promise.all([digest(given), digest(token)]);
-  if (!crypto.subtle.timingSafeEqual(a, b)) throw new ApiError(401, "admin routes need Authorization: Bearer <ADMIN_TOKEN>", { "WWW-Authenticate": "Bearer" });
+  if (!crypto.subtle.timingSafeEqual(a, b))
+    throw new ApiError(401, "admin routes need Authorization: Bearer <ADMIN_TOKEN>", { "WWW-Authenticate": "Bearer" });
 }
 
 function parseReindexRequest(body: unknown): { from: number; count: number } {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new ApiError(400, 'expected {"from": <index>, "count": <entries>}');
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new ApiError(400, 'expected {"from": <index>, "count": <entries>}');
   const { from = 0, count = MAX_REINDEX_ENTRIES } = body as Record<string, unknown>;
-  if (!Number.isSafeInteger(from) || (from as number) < 0) throw new ApiError(400, "from must be an entry index (a non-negative integer)");
+  if (!Number.isSafeInteger(from) || (from as number) < 0)
+    throw new ApiError(400, "from must be an entry index (a non-negative integer)");
   if (!Number.isSafeInteger(count) || (count as number) < 1 || (count as number) > MAX_REINDEX_ENTRIES) {
     throw new ApiError(400, `count must be an integer in [1, ${MAX_REINDEX_ENTRIES}]`);
   }
@@ -71,7 +74,8 @@ async function indexRows(reader: LogReader, size: number, from: number, end: num
     for (let i = Math.max(from, n * TILE_WIDTH); i < Math.min(end, (n + 1) * TILE_WIDTH); i++) {
       const leaf = entries[i % TILE_WIDTH];
       const leafHash = leaf && (await nativeLeafHash(leaf));
-      if (!leaf || !bytesEqual(leafHash!, leafHashes[i - from]!)) throw new Error(`entry ${i}: its bundle does not match the log's tiles`);
+      if (!leaf || !bytesEqual(leafHash!, leafHashes[i - from]!))
+        throw new Error(`entry ${i}: its bundle does not match the log's tiles`);
       rows.push({ index: i, leafHash: leafHash!, keys: indexKeysOf(leaf) });
     }
   }

@@ -17,7 +17,8 @@ export async function checkpointResponse(log: Log): Promise<Response> {
     note = (await log.reader().checkpoint()).note;
   } catch (e) {
     // None published yet is a 404; one that does not verify stays the reader's 503.
-    if (e instanceof NoCheckpointError && (await log.objects.get(CHECKPOINT_PATH)) === null) throw new ApiError(404, "the log has not published a checkpoint yet");
+    if (e instanceof NoCheckpointError && (await log.objects.get(CHECKPOINT_PATH)) === null)
+      throw new ApiError(404, "the log has not published a checkpoint yet");
     throw e;
   }
   return new Response(note, {

@@ -23,7 +23,10 @@ export function clientKey(headers: Headers): string {
     if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
       return `ip4:${groups[6]! >> 8}.${groups[6]! & 0xff}.${groups[7]! >> 8}.${groups[7]! & 0xff}`;
     }
-    return `ip6:${groups.slice(0, 4).map((g) => g.toString(16)).join(":")}::/64`;
+    return `ip6:${groups
+      .slice(0, 4)
+      .map((g) => g.toString(16))
+      .join(":")}::/64`;
   }
   return `other:${ip.slice(0, 64)}`; // not an address: still one bucket per value, bounded in size
 }

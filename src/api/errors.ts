@@ -33,7 +33,8 @@ function apiError(err: Error): ApiError | null {
 export function rekorV1Error(err: Error, c: Context): Response {
   const e = apiError(err);
   if (e) return c.json({ code: e.status, message: e.message }, e.status, e.headers);
-  if (err instanceof HTTPException) return c.json({ code: err.status, message: err.message || "request rejected" }, err.status);
+  if (err instanceof HTTPException)
+    return c.json({ code: err.status, message: err.message || "request rejected" }, err.status);
   console.error("unhandled error:", err);
   return c.json({ code: 500, message: "internal error" }, 500);
 }

@@ -35,10 +35,16 @@ function page(c: Context<ApiEnv>): Response {
   const shards = deployment.logs.map((s) => ({ name: s.name, origin: s.config.origin, state: s.state }));
   // At `/` the page shows the shard taking writes (even on a frozen shard's own host); at `/<shard>/` that shard.
   const config = { prefix, shard: prefix ? c.var.log.name : deployment.active.name, shards };
-  const html = EXPLORER_HTML.replaceAll("{{PREFIX}}", prefix).replaceAll("{{VERSION}}", EXPLORER_VERSION).replace("{{CONFIG}}", scriptJson(config));
+  const html = EXPLORER_HTML.replaceAll("{{PREFIX}}", prefix)
+    .replaceAll("{{VERSION}}", EXPLORER_VERSION)
+    .replace("{{CONFIG}}", scriptJson(config));
   return c.body(html, 200, { ...PAGE_HEADERS, "Content-Type": "text/html; charset=utf-8" });
 }
 
 explorer.get("/", page);
-explorer.get("/explorer/app.js", (c) => c.body(EXPLORER_JS, 200, { ...ASSET_HEADERS, "Content-Type": "text/javascript; charset=utf-8" }));
-explorer.get("/explorer/app.css", (c) => c.body(EXPLORER_CSS, 200, { ...ASSET_HEADERS, "Content-Type": "text/css; charset=utf-8" }));
+explorer.get("/explorer/app.js", (c) =>
+  c.body(EXPLORER_JS, 200, { ...ASSET_HEADERS, "Content-Type": "text/javascript; charset=utf-8" }),
+);
+explorer.get("/explorer/app.css", (c) =>
+  c.body(EXPLORER_CSS, 200, { ...ASSET_HEADERS, "Content-Type": "text/css; charset=utf-8" }),
+);

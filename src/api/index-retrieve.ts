@@ -33,15 +33,23 @@ const KEY_FORMATS = ["x509", "pgp", "minisign", "ssh", "tuf"];
 
 /** The index keys a SearchIndex asks for, and how to combine them. @throws ApiError 400 */
 export function parseSearchIndex(body: unknown): { keys: string[]; operator: "and" | "or" } {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new ApiError(400, "body must be a JSON object (SearchIndex)");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new ApiError(400, "body must be a JSON object (SearchIndex)");
   const o = body as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!FIELDS.has(k)) throw new ApiError(400, `unknown field ${JSON.stringify(k)}; SearchIndex has hash, email, publicKey and operator`);
+  for (const k of Object.keys(o))
+    if (!FIELDS.has(k))
+      throw new ApiError(
+        400,
+        `unknown field ${JSON.stringify(k)}; SearchIndex has hash, email, publicKey and operator`,
+      );
   const keys: string[] = [];
   try {
     if (o.hash !== undefined) {
       if (typeof o.hash !== "string") throw new SelectorError("hash must be a string");
       // Rekor accepts sha1 too; nothing here is indexed by SHA-1, so such a hash has no entries.
-      keys.push(/^(sha1:)?[0-9a-fA-F]{40}$/.test(o.hash) ? `sha1:${o.hash.slice(-40).toLowerCase()}` : digestSelector(o.hash));
+      keys.push(
+        /^(sha1:)?[0-9a-fA-F]{40}$/.test(o.hash) ? `sha1:${o.hash.slice(-40).toLowerCase()}` : digestSelector(o.hash),
+      );
     }
     if (o.email !== undefined) {
       if (typeof o.email !== "string") throw new SelectorError("email must be a string");
@@ -59,15 +67,20 @@ export function parseSearchIndex(body: unknown): { keys: string[]; operator: "an
 }
 
 function publicKeySelector(value: unknown): string {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new SelectorError("publicKey must be an object {format, content}");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new SelectorError("publicKey must be an object {format, content}");
   const pk = value as Record<string, unknown>;
   for (const k of Object.keys(pk)) {
-    if (k === "url") throw new SelectorError("publicKey.url is not supported: send the key itself in publicKey.content");
+    if (k === "url")
+      throw new SelectorError("publicKey.url is not supported: send the key itself in publicKey.content");
     if (k !== "format" && k !== "content") throw new SelectorError(`unknown field publicKey.${k}`);
   }
-  if (typeof pk.format !== "string" || !KEY_FORMATS.includes(pk.format)) throw new SelectorError(`publicKey.format must be one of ${KEY_FORMATS.join(", ")}`);
-  if (pk.format === "tuf") throw new SelectorError("publicKey.format tuf is not supported; supported: x509, pgp, minisign, ssh");
-  if (typeof pk.content !== "string" || pk.content.length === 0) throw new SelectorError("publicKey.content must be base64 of the public key (x509: PEM or DER key or certificate)");
+  if (typeof pk.format !== "string" || !KEY_FORMATS.includes(pk.format))
+    throw new SelectorError(`publicKey.format must be one of ${KEY_FORMATS.join(", ")}`);
+  if (pk.format === "tuf")
+    throw new SelectorError("publicKey.format tuf is not supported; supported: x509, pgp, minisign, ssh");
+  if (typeof pk.content !== "string" || pk.content.length === 0)
+    throw new SelectorError("publicKey.content must be base64 of the public key (x509: PEM or DER key or certificate)");
   let bytes: Uint8Array;
   try {
     bytes = fromBase64(pk.content, "publicKey.content");
@@ -99,14 +112,19 @@ indexRetrieve.post(
     const treeIds = new Map<string, string>();
     for (const s of shards) treeIds.set(s, treeIdHex((await shardV1Key(d, s)).treeId));
     const sets = await Promise.all(
-      keys.map(async (k) => (await index.leafHashesByKey(k, shards, MAX_RETRIEVE_PER_KEY)).map((h) => treeIds.get(h.shard)! + toHex(h.leafHash))),
+      keys.map(async (k) =>
+        (await index.leafHashesByKey(k, shards, MAX_RETRIEVE_PER_KEY)).map(
+          (h) => treeIds.get(h.shard)! + toHex(h.leafHash),
+        ),
+      ),
     );
     let uuids: string[];
     if (operator === "or") uuids = [...new Set(sets.flat())];
-    else uuids = sets.reduce((acc, s) => {
-      const has = new Set(s);
-      return acc.filter((u) => has.has(u));
-    });
+    else
+      uuids = sets.reduce((acc, s) => {
+        const has = new Set(s);
+        return acc.filter((u) => has.has(u));
+      });
     return c.json([...new Set(uuids)], 200, { "Cache-Control": "no-store" });
   },
 );

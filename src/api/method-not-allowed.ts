@@ -36,12 +36,20 @@ function compile(template: string, methods: readonly string[]): KnownPath {
   if (template.startsWith("/index/value/")) return { pattern: /^\/index\/value\/[^/]+\/.+$/, literal: false, methods };
   const literal = !template.includes("{");
   // A trailing {path} (a mirrored log's tile path) spans segments.
-  const source = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{path\}$/, ".+").replace(/\{[^}/]+\}/g, "[^/]+");
+  const source = template
+    .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
+    .replace(/\{path\}$/, ".+")
+    .replace(/\{[^}/]+\}/g, "[^/]+");
   return { pattern: new RegExp(`^${source}$`), literal, methods };
 }
 
 const DOCUMENTED: readonly KnownPath[] = Object.entries(OPENAPI.paths)
-  .map(([template, ops]) => compile(template, Object.keys(ops).map((m) => m.toUpperCase())))
+  .map(([template, ops]) =>
+    compile(
+      template,
+      Object.keys(ops).map((m) => m.toUpperCase()),
+    ),
+  )
   .sort((a, b) => Number(b.literal) - Number(a.literal));
 
 const TEST_APPEND: KnownPath = { pattern: /^\/add$/, literal: true, methods: ["POST"] };

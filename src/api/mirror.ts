@@ -27,17 +27,33 @@ export function mirrorFor(env: Env, origin: string) {
 
 function objects(c: Context<ApiEnv>) {
   const hash = c.req.param("hash");
-  if (!mirroredLogs(c.env).some((l) => l.originHash === hash)) throw new ApiError(404, "this deployment mirrors no log with that origin hash (GET /mirror lists them)");
+  if (!mirroredLogs(c.env).some((l) => l.originHash === hash))
+    throw new ApiError(404, "this deployment mirrors no log with that origin hash (GET /mirror lists them)");
   return shardObjectStore(r2ObjectStore(c.env.TILES), `${MIRROR_STORE_PREFIX}/${hash}`);
 }
 
-mirror.get("/", (c) => c.json({ logs: mirroredLogs(c.env).map((l) => ({ origin: l.origin, originHash: l.originHash, prefix: `/mirror/${l.originHash}`, upstream: l.url, logKey: l.vkey })) }));
+mirror.get("/", (c) =>
+  c.json({
+    logs: mirroredLogs(c.env).map((l) => ({
+      origin: l.origin,
+      originHash: l.originHash,
+      prefix: `/mirror/${l.originHash}`,
+      upstream: l.url,
+      logKey: l.vkey,
+    })),
+  }),
+);
 
 mirror.get("/:hash/checkpoint", async (c) => {
   const body = await objects(c).get("checkpoint");
   if (!body) throw new ApiError(404, "the mirror has not mirrored this log yet");
   const { checkpointMaxAgeSeconds } = c.var.log.config;
-  return new Response(body, { headers: { "Content-Type": CHECKPOINT_CONTENT_TYPE, "Cache-Control": checkpointMaxAgeSeconds > 0 ? `public, max-age=${checkpointMaxAgeSeconds}` : "no-store" } });
+  return new Response(body, {
+    headers: {
+      "Content-Type": CHECKPOINT_CONTENT_TYPE,
+      "Cache-Control": checkpointMaxAgeSeconds > 0 ? `public, max-age=${checkpointMaxAgeSeconds}` : "no-store",
+    },
+  });
 });
 
 mirror.get("/:hash/tile/*", async (c) => {
@@ -50,5 +66,7 @@ mirror.get("/:hash/tile/*", async (c) => {
   }
   const body = await objects(c).get(path);
   if (!body) throw new ApiError(404, `${path} has not been mirrored`);
-  return new Response(body, { headers: { "Content-Type": TILE_CONTENT_TYPE, "Cache-Control": IMMUTABLE_CACHE_CONTROL } });
+  return new Response(body, {
+    headers: { "Content-Type": TILE_CONTENT_TYPE, "Cache-Control": IMMUTABLE_CACHE_CONTROL },
+  });
 });

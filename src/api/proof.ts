@@ -32,7 +32,12 @@ const LEAF_HASH_OR_UUID = /^([0-9a-fA-F]{16})?[0-9a-fA-F]{64}$/;
 /** The shard's index of the entry a leaf hash or UUID names, or null. The D1 index is not trusted: the caller checks the leaf. */
 async function indexOf(log: Log, id: string): Promise<number | null> {
   const lower = id.toLowerCase();
-  if (lower.length === 80 && lower.slice(0, 16) !== "0".repeat(16) && treeIdHex((await log.v1Key()).treeId) !== lower.slice(0, 16)) return null;
+  if (
+    lower.length === 80 &&
+    lower.slice(0, 16) !== "0".repeat(16) &&
+    treeIdHex((await log.v1Key()).treeId) !== lower.slice(0, 16)
+  )
+    return null;
   const hits = await log.index.findByLeafHash(fromHex(lower.slice(-64)));
   return hits.find((h) => h.shard === log.name)?.index ?? null;
 }
@@ -43,7 +48,8 @@ async function tlogProof(c: Context<ApiEnv>): Promise<Response> {
   let index: number | null;
   if (INDEX.test(id)) index = Number(id);
   else if (LEAF_HASH_OR_UUID.test(id)) index = await indexOf(log, id);
-  else throw new ApiError(400, "the entry must be a log index (decimal), a leaf hash (64 hex) or an entry UUID (80 hex)");
+  else
+    throw new ApiError(400, "the entry must be a log index (decimal), a leaf hash (64 hex) or an entry UUID (80 hex)");
   if (index === null || !Number.isSafeInteger(index)) throw new ApiError(404, `no entry ${id} in this log`);
   const reader = log.reader();
   const cp = await reader.checkpoint(index + 1);

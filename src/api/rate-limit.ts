@@ -67,7 +67,8 @@ export function rateLimitPerMinute(env: object): number {
   const v: unknown = Reflect.get(env, "RATE_LIMIT_PER_MINUTE");
   if (v === undefined || v === "") return 0;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 1_000_000) throw new Error(`config: RATE_LIMIT_PER_MINUTE must be a whole number from 0 to 1000000, got ${String(v)}`);
+  if (!Number.isInteger(n) || n < 0 || n > 1_000_000)
+    throw new Error(`config: RATE_LIMIT_PER_MINUTE must be a whole number from 0 to 1000000, got ${String(v)}`);
   return n;
 }
 
@@ -112,7 +113,10 @@ export const rateLimit: MiddlewareHandler<{ Bindings: Env }> = async (c, next) =
 };
 
 /** The LIMITER binding's verdict; "no answer" when there is no binding or it failed (then the in-isolate limiter decides). */
-async function askBinding(binding: RateLimit | undefined, client: string): Promise<"allowed" | "refused" | "no answer"> {
+async function askBinding(
+  binding: RateLimit | undefined,
+  client: string,
+): Promise<"allowed" | "refused" | "no answer"> {
   if (!binding || typeof binding.limit !== "function") return "no answer";
   try {
     return (await binding.limit({ key: client })).success ? "allowed" : "refused";

@@ -40,12 +40,19 @@ const PARAMETERS = new Set<string>([...SELECTORS, "limit", "cursor"]);
 export function parseSearchQuery(url: URL): { key: string; limit: number; after?: Position } {
   const names = [...url.searchParams.keys()];
   for (const n of names) {
-    if (!PARAMETERS.has(n)) throw new ApiError(400, `unknown query parameter ${JSON.stringify(n)}; use one of ${SELECTORS.join(", ")}, with limit and cursor`);
+    if (!PARAMETERS.has(n))
+      throw new ApiError(
+        400,
+        `unknown query parameter ${JSON.stringify(n)}; use one of ${SELECTORS.join(", ")}, with limit and cursor`,
+      );
     if (url.searchParams.getAll(n).length > 1) throw new ApiError(400, `query parameter ${n} is given more than once`);
   }
   const selectors = SELECTORS.filter((s) => url.searchParams.has(s));
   if (selectors.length !== 1) {
-    throw new ApiError(400, `give exactly one of ${SELECTORS.join(", ")} (got ${selectors.length === 0 ? "none" : selectors.join(", ")})`);
+    throw new ApiError(
+      400,
+      `give exactly one of ${SELECTORS.join(", ")} (got ${selectors.length === 0 ? "none" : selectors.join(", ")})`,
+    );
   }
   const selector: Selector = selectors[0]!;
   try {
@@ -83,7 +90,10 @@ search.get("/search", async (c) => {
     if (found.length > limit) answer.nextCursor = encodeCursor(page[page.length - 1]!);
     return JSON.stringify(answer);
   });
-  return new Response(json, { status: 200, headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
+  return new Response(json, {
+    status: 200,
+    headers: { "Content-Type": "application/json", "Cache-Control": "no-store" },
+  });
 });
 
 /**
@@ -114,7 +124,15 @@ export async function buildHits(d: Deployment, positions: readonly Position[], k
             return;
           }
           const { kind, apiVersion } = kindOf(e.leaf);
-          const entry = transparencyLogEntry({ index: p.index, logId, kind, version: apiVersion, body: e.leaf, checkpoint: cp.note, inclusionProof: e.inclusionProof });
+          const entry = transparencyLogEntry({
+            index: p.index,
+            logId,
+            kind,
+            version: apiVersion,
+            body: e.leaf,
+            checkpoint: cp.note,
+            inclusionProof: e.inclusionProof,
+          });
           if (!V2_KINDS.has(`${kind}/${apiVersion}`)) entry.integratedTime = String(e.integratedTime);
           built.set(`${name}/${p.index}`, { shard: name, entry });
         }),
@@ -127,7 +145,8 @@ export async function buildHits(d: Deployment, positions: readonly Position[], k
 function kindOf(leaf: Uint8Array): { kind: string; apiVersion: string } {
   try {
     const body = JSON.parse(utf8Decode(leaf)) as { kind?: unknown; apiVersion?: unknown };
-    if (typeof body.kind === "string" && typeof body.apiVersion === "string") return { kind: body.kind, apiVersion: body.apiVersion };
+    if (typeof body.kind === "string" && typeof body.apiVersion === "string")
+      return { kind: body.kind, apiVersion: body.apiVersion };
   } catch {
     // not an entry of a known shape (the test-only raw append): no kind
   }

@@ -24,5 +24,7 @@ function scope(c: Context<ApiEnv>) {
 /** The request's scheme: used only by a local log (a public one is always https, src/log/deployment.ts). */
 const scheme = (c: Context) => new URL(c.req.url).protocol;
 
-trust.get("/trust/trusted_root.json", async (c) => c.json(await trustedRoot(c.var.deployment, scope(c), scheme(c)), 200, CACHE));
+trust.get("/trust/trusted_root.json", async (c) =>
+  c.json(await trustedRoot(c.var.deployment, scope(c), scheme(c)), 200, CACHE),
+);
 trust.get("/trust/signing_config.json", (c) => c.json(signingConfig(scope(c), scheme(c)), 200, CACHE));

@@ -21,7 +21,14 @@ import { bytesEqual, toHex } from "../tlog/encoding.ts";
 import type { VerifiedCheckpoint } from "../client/tile-reader.ts";
 import type { Log } from "../log/log.ts";
 import type { LogReader } from "../log/reader.ts";
-import { globalOffset, locateGlobalIndex, logInfo, shardForTreeId, uuidCandidates, type ShardIndex } from "../log/v1-shards.ts";
+import {
+  globalOffset,
+  locateGlobalIndex,
+  logInfo,
+  shardForTreeId,
+  uuidCandidates,
+  type ShardIndex,
+} from "../log/v1-shards.ts";
 import { readByUuid } from "../log/uuid-positions.ts";
 import { LruCache } from "../lru-cache.ts";
 import { IMMUTABLE_CACHE_CONTROL } from "../storage/object-store.ts";
@@ -47,9 +54,18 @@ function limitBody(c: Context<ApiEnv>, next: () => Promise<void>) {
 }
 
 /** A proposed entry's canonical leaf; `budget` is the request's, shared by every entry of a retrieve. */
-async function canonical(c: Context<ApiEnv>, json: unknown, validity: ValidityCheck, budget = new VerificationBudget()) {
+async function canonical(
+  c: Context<ApiEnv>,
+  json: unknown,
+  validity: ValidityCheck,
+  budget = new VerificationBudget(),
+) {
   try {
-    return await canonicalizeProposedEntry(json, { maxDataBytes: c.var.log.config.rekordMaxDataBytes, validity, budget });
+    return await canonicalizeProposedEntry(json, {
+      maxDataBytes: c.var.log.config.rekordMaxDataBytes,
+      validity,
+      budget,
+    });
   } catch (e) {
     if (e instanceof TooLargeError) throw new ApiError(413, `error processing entry: ${e.message}`);
     // Such an entry cannot be logged already: its certificate's problem, noted first, is the one to name.
@@ -158,7 +174,17 @@ async function readLogEntry(c: Context<ApiEnv>, at: ShardIndex): Promise<V1Answe
   });
   const answer = { uuid: made.uuid, json: JSON.stringify({ [made.uuid]: made.entry }) };
   answers.set(path, answer);
-  toEdgeCache(c, path, new Response(answer.json, { headers: { "Content-Type": "application/json", "Cache-Control": IMMUTABLE_CACHE_CONTROL, [UUID_HEADER]: made.uuid } }));
+  toEdgeCache(
+    c,
+    path,
+    new Response(answer.json, {
+      headers: {
+        "Content-Type": "application/json",
+        "Cache-Control": IMMUTABLE_CACHE_CONTROL,
+        [UUID_HEADER]: made.uuid,
+      },
+    }),
+  );
   return answer;
 }
 
@@ -177,7 +203,8 @@ async function readLogEntryByUuid(c: Context<ApiEnv>, at: ShardIndex, uuid: stri
 }
 
 /** A v1 read answer: not cacheable by the client (the same URL answers with a newer tree later). */
-const v1ReadAnswer = (json: string): Response => new Response(json, { status: 200, headers: { "Content-Type": "application/json", "Cache-Control": "no-cache" } });
+const v1ReadAnswer = (json: string): Response =>
+  new Response(json, { status: 200, headers: { "Content-Type": "application/json", "Cache-Control": "no-cache" } });
 
 v1.get("/log/entries/:uuid", async (c) => {
   const requested = c.req.param("uuid");
@@ -187,7 +214,12 @@ v1.get("/log/entries/:uuid", async (c) => {
 });
 
 function parseIndex(value: unknown, what: string): number {
-  const n = typeof value === "number" ? value : typeof value === "string" && /^(0|[1-9][0-9]{0,15})$/.test(value) ? Number(value) : NaN;
+  const n =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && /^(0|[1-9][0-9]{0,15})$/.test(value)
+        ? Number(value)
+        : NaN;
   if (!Number.isSafeInteger(n) || n < 0) throw new ApiError(400, `${what} must be a non-negative integer`);
   return n;
 }
@@ -203,9 +235,12 @@ v1.get("/log/entries", async (c) => {
 v1.post("/log/entries/retrieve", limitBody, async (c) => {
   const d = c.var.deployment;
   const body = await readJsonBody(c);
-  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new ApiError(400, "expected a JSON object");
+  if (body === null || typeof body !== "object" || Array.isArray(body))
+    throw new ApiError(400, "expected a JSON object");
   const q = body as Record<string, unknown>;
-  for (const k of Object.keys(q)) if (!["entryUUIDs", "logIndexes", "entries"].includes(k)) throw new ApiError(400, `unknown field ${JSON.stringify(k)}`);
+  for (const k of Object.keys(q))
+    if (!["entryUUIDs", "logIndexes", "entries"].includes(k))
+      throw new ApiError(400, `unknown field ${JSON.stringify(k)}`);
   const list = (k: string): unknown[] => {
     const v = q[k] ?? [];
     if (!Array.isArray(v)) throw new ApiError(400, `${k} must be an array`);
@@ -215,7 +250,8 @@ v1.post("/log/entries/retrieve", limitBody, async (c) => {
   const uuids = list("entryUUIDs");
   const indexes = list("logIndexes").map((v) => parseIndex(v, "logIndexes[]"));
   const proposed = list("entries");
-  if (uuids.length + indexes.length + proposed.length === 0) throw new ApiError(400, "give entryUUIDs, logIndexes or entries");
+  if (uuids.length + indexes.length + proposed.length === 0)
+    throw new ApiError(400, "give entryUUIDs, logIndexes or entries");
   for (const u of uuids) {
     if (typeof u !== "string") throw new ApiError(400, "entryUUIDs[] must be strings");
     await uuidCandidates(d, u); // a malformed UUID is a 400 before anything is read
@@ -245,7 +281,8 @@ v1.get("/log", async (c) => {
 });
 
 /** The shard a `treeID` query parameter names (Rekor v1), else the current one. */
-const treeLog = (c: Context<ApiEnv>): Promise<Log> => shardForTreeId(c.var.deployment, c.req.query("treeID"), c.var.log);
+const treeLog = (c: Context<ApiEnv>): Promise<Log> =>
+  shardForTreeId(c.var.deployment, c.req.query("treeID"), c.var.log);
 
 v1.get("/log/publicKey", async (c) => {
   return c.body((await (await treeLog(c)).v1Key()).pem, 200, { "Content-Type": "application/x-pem-file" });
@@ -265,8 +302,12 @@ v1.get("/log/proof", async (c) => {
   const reader = log.reader();
   const cp = await reader.checkpoint(lastSize);
   if (lastSize > cp.size) throw new ApiError(400, `lastSize ${lastSize} is beyond the tree size ${cp.size}`);
-  if (firstSize < 1 || firstSize > lastSize) throw new ApiError(400, `firstSize must be between 1 and lastSize (${lastSize})`);
-  const headers = { "Content-Type": "application/json", "Cache-Control": c.req.query("treeID") ? IMMUTABLE_CACHE_CONTROL : "no-cache" };
+  if (firstSize < 1 || firstSize > lastSize)
+    throw new ApiError(400, `firstSize must be between 1 and lastSize (${lastSize})`);
+  const headers = {
+    "Content-Type": "application/json",
+    "Cache-Control": c.req.query("treeID") ? IMMUTABLE_CACHE_CONTROL : "no-cache",
+  };
   const path = `${log.name}/v1/proof/${toHex(log.checkpointKey().logId)}/${firstSize}/${lastSize}`;
   const cached = await fromEdgeCache(path);
   if (cached) return new Response(cached.body, { status: 200, headers });
@@ -280,12 +321,22 @@ v1.get("/log/proof", async (c) => {
  * keeps it: lastSize's root against the verified checkpoint (equal, or proven consistent with it), then
  * the proof between the two roots. Tiles R2 alone vouches for fail here (a 500), and nothing is cached.
  */
-async function provenConsistency(reader: LogReader, cp: VerifiedCheckpoint, firstSize: number, lastSize: number): Promise<{ rootHash: string; hashes: string[] }> {
+async function provenConsistency(
+  reader: LogReader,
+  cp: VerifiedCheckpoint,
+  firstSize: number,
+  lastSize: number,
+): Promise<{ rootHash: string; hashes: string[] }> {
   // The newest tree's tiles hold every hash a smaller tree needs (a size that was never a checkpoint has no partial tiles).
   const hashes = reader.proofReader().hashReader(cp.size);
   try {
-    const [proof, firstRoot, lastRoot] = await Promise.all([proveConsistency(firstSize, lastSize, hashes), treeHash(firstSize, hashes), treeHash(lastSize, hashes)]);
-    if (lastSize < cp.size) checkConsistency(await proveConsistency(lastSize, cp.size, hashes), lastSize, cp.size, lastRoot, cp.root);
+    const [proof, firstRoot, lastRoot] = await Promise.all([
+      proveConsistency(firstSize, lastSize, hashes),
+      treeHash(firstSize, hashes),
+      treeHash(lastSize, hashes),
+    ]);
+    if (lastSize < cp.size)
+      checkConsistency(await proveConsistency(lastSize, cp.size, hashes), lastSize, cp.size, lastRoot, cp.root);
     else if (!bytesEqual(lastRoot, cp.root)) throw new ProofError("the tiles do not hash to the checkpoint's root");
     checkConsistency(proof, firstSize, lastSize, firstRoot, lastRoot);
     return { rootHash: toHex(lastRoot), hashes: proof.map(toHex) };

@@ -8,7 +8,11 @@ import { bodyLimit } from "hono/body-limit";
 import type { Log } from "../log/log.ts";
 import { RequestError } from "../rekor/errors.ts";
 import { canonicalizeCreateEntryRequest, type CanonicalEntry } from "../rekor/v2/entry.ts";
-import { TRANSPARENCY_LOG_ENTRY_TYPE_URL, transparencyLogEntry, type TransparencyLogEntryJson } from "../rekor/v2/tle.ts";
+import {
+  TRANSPARENCY_LOG_ENTRY_TYPE_URL,
+  transparencyLogEntry,
+  type TransparencyLogEntryJson,
+} from "../rekor/v2/tle.ts";
 import { ValidityCheck } from "../rekor/validity-check.ts";
 import { bytesEqual } from "../tlog/encoding.ts";
 import { hashLeaf } from "../tlog/hash.ts";
@@ -24,9 +28,12 @@ v2.post(
   "/log/entries",
   (c, next) => {
     const { maxBodyBytes } = c.var.log.config;
-    return bodyLimit({ maxSize: maxBodyBytes, onError: () => {
-      throw new ApiError(413, `request body exceeds ${maxBodyBytes} bytes`);
-    } })(c, next);
+    return bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new ApiError(413, `request body exceeds ${maxBodyBytes} bytes`);
+      },
+    })(c, next);
   },
   async (c) => {
     const log = c.var.log;

@@ -40,12 +40,17 @@ vindex.get("/search", async (c, next) => {
   const url = new URL(c.req.url);
   const complete = url.searchParams.getAll("complete");
   if (complete.length === 0) return next();
-  if (complete.length > 1 || complete[0] !== "true") throw new ApiError(400, "complete must be true (leave it out for the fast search, which does not prove completeness)");
+  if (complete.length > 1 || complete[0] !== "true")
+    throw new ApiError(
+      400,
+      "complete must be true (leave it out for the fast search, which does not prove completeness)",
+    );
   const cursor = url.searchParams.get("cursor");
   url.searchParams.delete("complete");
   url.searchParams.delete("cursor");
   const { key, limit } = parseSearchQuery(url);
-  if (cursor !== null && !/^(0|[1-9][0-9]{0,14})$/.test(cursor)) throw new ApiError(400, "cursor is malformed: pass nextCursor from the previous answer unchanged");
+  if (cursor !== null && !/^(0|[1-9][0-9]{0,14})$/.test(cursor))
+    throw new ApiError(400, "cursor is malformed: pass nextCursor from the previous answer unchanged");
   const start = cursor === null ? 0 : Number(cursor);
   const log = c.var.log;
   let completeness: CompletenessJson | null;
@@ -55,21 +60,30 @@ vindex.get("/search", async (c, next) => {
   } catch (e) {
     if (!(e instanceof MalformedError)) throw e;
     console.error("complete search: the index's published objects:", e);
-    throw new ApiError(503, `the index's published objects are incomplete or damaged (${e.message}); retry`, { "Retry-After": "2" });
+    throw new ApiError(503, `the index's published objects are incomplete or damaged (${e.message}); retry`, {
+      "Retry-After": "2",
+    });
   }
-  if (completeness === null) throw new ApiError(503, "the index has not signed a map checkpoint yet; retry", { "Retry-After": "2" });
+  if (completeness === null)
+    throw new ApiError(503, "the index has not signed a map checkpoint yet; retry", { "Retry-After": "2" });
   const t = completeness.proof.terminal;
   // Chunks come only for a key that is present, and only up to its end.
   const count = t.kind === "leaf" && completeness.chunks.length > 0 ? t.count : 0;
   const offset = start % CHUNK_SIZE;
   const indices = completeness.chunks.flatMap((ch) => ch.indices).slice(offset, offset + limit);
-  const hits = await buildHits(c.var.deployment, indices.map((index) => ({ shard: log.name, index })), key);
+  const hits = await buildHits(
+    c.var.deployment,
+    indices.map((index) => ({ shard: log.name, index })),
+    key,
+  );
   const answer: CompleteSearchAnswer = { hits, shard: log.name, completeness };
   if (start + limit < count) answer.nextCursor = String(start + limit);
   return c.json(answer, 200, { "Cache-Control": "no-store" });
 });
 
-vindex.get("/index/status", async (c) => c.json(await c.var.log.indexer().status(), 200, { "Cache-Control": "no-store" }));
+vindex.get("/index/status", async (c) =>
+  c.json(await c.var.log.indexer().status(), 200, { "Cache-Control": "no-store" }),
+);
 
 mapCheckpoint.get("/checkpoint", async (c) => {
   const body = await c.var.log.objects.get(MAP_CHECKPOINT_KEY);
@@ -83,5 +97,7 @@ mapCheckpoint.get("/*", async (c, next) => {
   if (!MAP_TILE_PATH.test(path) && !VALUE_OBJECT_PATH.test(path)) return next();
   const body = await c.var.log.objects.get(path);
   if (!body) throw new ApiError(404, `${path} has not been published`);
-  return new Response(body, { headers: { "Content-Type": "application/octet-stream", "Cache-Control": IMMUTABLE_CACHE_CONTROL } });
+  return new Response(body, {
+    headers: { "Content-Type": "application/octet-stream", "Cache-Control": IMMUTABLE_CACHE_CONTROL },
+  });
 });

@@ -19,4 +19,6 @@ witness.post("/add-checkpoint", async (c) => {
   return addCheckpoint(settings, witnessObjects(c.env.WITNESS), body);
 });
 
-witness.on(["GET", "PUT", "DELETE", "PATCH"], "/add-checkpoint", () => plainText("method not allowed: use POST", 405, { Allow: "POST" }));
+witness.on(["GET", "PUT", "DELETE", "PATCH"], "/add-checkpoint", () =>
+  plainText("method not allowed: use POST", 405, { Allow: "POST" }),
+);

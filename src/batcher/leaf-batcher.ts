@@ -19,7 +19,11 @@ interface Waiting {
   answer: (r: AddResult) => void;
 }
 
-const UNAVAILABLE: AddResult = { kind: "unavailable", retryAfterSeconds: 2, reason: "the log could not integrate entries right now" };
+const UNAVAILABLE: AddResult = {
+  kind: "unavailable",
+  retryAfterSeconds: 2,
+  reason: "the log could not integrate entries right now",
+};
 
 export class LeafBatcher {
   private batch: Waiting[] = [];
@@ -78,7 +82,8 @@ export class LeafBatcher {
         batch.map((w) => w.leaf),
         batch.map((w) => w.indexKeys),
       );
-      if (!Array.isArray(results) || results.length !== batch.length) throw new Error(`the sequencer answered ${results?.length} results for ${batch.length} leaves`);
+      if (!Array.isArray(results) || results.length !== batch.length)
+        throw new Error(`the sequencer answered ${results?.length} results for ${batch.length} leaves`);
     } catch (e) {
       console.error("batcher: the sequencer call failed:", e);
       results = undefined;

@@ -22,7 +22,11 @@ export function batcherShard(name: string): string {
  * The batcher for `leaf` on `shard`, a fresh stub (an exception poisons a stub: Azul #80); null when BATCHERS
  * is 0, or when the deployment has no BATCHER binding (a configuration from before batchers: direct calls).
  */
-export async function batcherFor(env: Env, shard: string, leaf: Uint8Array): Promise<ReturnType<Env["BATCHER"]["get"]> | null> {
+export async function batcherFor(
+  env: Env,
+  shard: string,
+  leaf: Uint8Array,
+): Promise<ReturnType<Env["BATCHER"]["get"]> | null> {
   const n = batcherCount(env);
   if (n === 0 || (env as Partial<Env>).BATCHER === undefined) return null;
   const h = await nativeLeafHash(leaf);

@@ -11,7 +11,14 @@ import { bytesEqual } from "../tlog/encoding.ts";
 import { MalformedError, ProofError } from "../tlog/errors.ts";
 import { EMPTY_ROOT, hashLeaf, type Hash } from "../tlog/hash.ts";
 import type { NoteVerifier } from "../tlog/note.ts";
-import { checkConsistency, proveConsistency, proveInclusion, tileHashReader, type HashReader, type TileLevelsCache } from "../tlog/proof.ts";
+import {
+  checkConsistency,
+  proveConsistency,
+  proveInclusion,
+  tileHashReader,
+  type HashReader,
+  type TileLevelsCache,
+} from "../tlog/proof.ts";
 import { ENTRIES_LEVEL, TILE_WIDTH, tilePath, tileWidth, type Tile } from "../tlog/tile.ts";
 import { openCheckpoint } from "./verify-checkpoint.ts";
 import { verifyEntryInclusion } from "./verify-entry.ts";

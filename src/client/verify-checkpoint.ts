@@ -21,7 +21,15 @@ import { parseCheckpoint, type Checkpoint } from "../tlog/checkpoint.ts";
 import { verifyCosignatures, type CosignatureVerifier } from "../tlog/cosignature.ts";
 import { bytesEqual, fromBase64, fromHex, toHex } from "../tlog/encoding.ts";
 import { sha256Bytes } from "../tlog/hash.ts";
-import { ALG_ED25519, keyHash, newVerifier, openNote, parseNote, parseVerifierKey, type NoteVerifier } from "../tlog/note.ts";
+import {
+  ALG_ED25519,
+  keyHash,
+  newVerifier,
+  openNote,
+  parseNote,
+  parseVerifierKey,
+  type NoteVerifier,
+} from "../tlog/note.ts";
 import { p256 } from "@noble/curves/nist.js";
 import { describeQuorum, quorumMet, quorumSize, type Quorum } from "../witnessing/policy.ts";
 import { ClaimError } from "./claims.ts";
@@ -67,8 +75,13 @@ function pemBlocks(text: string): [string, Uint8Array][] {
  * explorer's bundle needs no ASN.1 library. @throws TypeError for anything else.
  */
 export function v1LogKey(pemOrDer: string | Uint8Array): V1LogKey {
-  const spki = typeof pemOrDer === "string" ? pemBlocks(pemOrDer).find(([label]) => label === "PUBLIC KEY")?.[1] : pemOrDer;
-  if (!spki || spki.length !== P256_SPKI_PREFIX.length + 65 || !bytesEqual(spki.subarray(0, P256_SPKI_PREFIX.length), P256_SPKI_PREFIX)) {
+  const spki =
+    typeof pemOrDer === "string" ? pemBlocks(pemOrDer).find(([label]) => label === "PUBLIC KEY")?.[1] : pemOrDer;
+  if (
+    !spki ||
+    spki.length !== P256_SPKI_PREFIX.length + 65 ||
+    !bytesEqual(spki.subarray(0, P256_SPKI_PREFIX.length), P256_SPKI_PREFIX)
+  ) {
     throw new TypeError("a Rekor v1 log key is an ECDSA P-256 public key (PEM or DER SubjectPublicKeyInfo)");
   }
   const point = spki.subarray(P256_SPKI_PREFIX.length);
@@ -111,7 +124,12 @@ export interface OpenOptions {
  * Verifies the note's signature by one of the keys and the origin against that key's name.
  * @throws ClaimError ("checkpoint signature" or "checkpoint origin").
  */
-export function openCheckpoint(note: string, logKeys: readonly LogKey[], v1Keys: readonly V1LogKey[] = [], opts: OpenOptions = {}): OpenedCheckpoint {
+export function openCheckpoint(
+  note: string,
+  logKeys: readonly LogKey[],
+  v1Keys: readonly V1LogKey[] = [],
+  opts: OpenOptions = {},
+): OpenedCheckpoint {
   const sign = (why: string) => new ClaimError("checkpoint signature", why);
   let sigs;
   try {
@@ -122,7 +140,9 @@ export function openCheckpoint(note: string, logKeys: readonly LogKey[], v1Keys:
   const v1Shape = isV1CheckpointNote(note);
   // A v1 key's note verifier takes the name of each signature line: the name is then held to the origin below.
   const v1Verifiers = sigs.flatMap((s) =>
-    v1Keys.filter((k) => parseInt(k.logIdHex.slice(0, 8), 16) >>> 0 === s.keyId).map((k) => ({ name: s.name, keyId: s.keyId, verify: k.verify, logIdHex: k.logIdHex, v1: true })),
+    v1Keys
+      .filter((k) => parseInt(k.logIdHex.slice(0, 8), 16) >>> 0 === s.keyId)
+      .map((k) => ({ name: s.name, keyId: s.keyId, verify: k.verify, logIdHex: k.logIdHex, v1: true })),
   );
   const verifiers = [...logKeys.map((k) => ({ ...k, v1: false })), ...v1Verifiers];
   let opened;
@@ -130,7 +150,11 @@ export function openCheckpoint(note: string, logKeys: readonly LogKey[], v1Keys:
     opened = openNote(note, verifiers);
   } catch (e) {
     const why = (e as Error).message;
-    throw sign(v1Shape && v1Keys.length === 0 ? `${why}: this is a Rekor v1 checkpoint, signed with the log's v1 key${opts.v1KeyHint ? ` (${opts.v1KeyHint})` : ""}` : why);
+    throw sign(
+      v1Shape && v1Keys.length === 0
+        ? `${why}: this is a Rekor v1 checkpoint, signed with the log's v1 key${opts.v1KeyHint ? ` (${opts.v1KeyHint})` : ""}`
+        : why,
+    );
   }
   let cp: Checkpoint;
   try {
@@ -141,13 +165,28 @@ export function openCheckpoint(note: string, logKeys: readonly LogKey[], v1Keys:
   const first = opened.sigs[0]!;
   const key = verifiers.find((v) => v.name === first.name && v.keyId === first.keyId)!;
   const v1Origin = V1_ORIGIN.exec(cp.origin);
-  const out: OpenedCheckpoint = { ...cp, note, signer: { name: key.name, keyId: key.keyId, logIdHex: key.logIdHex, v1: key.v1 } };
+  const out: OpenedCheckpoint = {
+    ...cp,
+    note,
+    signer: { name: key.name, keyId: key.keyId, logIdHex: key.logIdHex, v1: key.v1 },
+  };
   if (key.v1) {
-    if (!v1Origin) throw new ClaimError("checkpoint origin", `a Rekor v1 key signed a checkpoint whose origin "${cp.origin}" is not "<name> - <tree ID>"`);
-    if (v1Origin[1] !== key.name) throw new ClaimError("checkpoint origin", `the origin "${cp.origin}" is not that of ${key.name}, whose key signed it`);
+    if (!v1Origin)
+      throw new ClaimError(
+        "checkpoint origin",
+        `a Rekor v1 key signed a checkpoint whose origin "${cp.origin}" is not "<name> - <tree ID>"`,
+      );
+    if (v1Origin[1] !== key.name)
+      throw new ClaimError(
+        "checkpoint origin",
+        `the origin "${cp.origin}" is not that of ${key.name}, whose key signed it`,
+      );
     out.v1TreeId = v1Origin[2];
   } else if (cp.origin !== key.name) {
-    throw new ClaimError("checkpoint origin", `the origin "${cp.origin}" is not the name of the key that signed it (${key.name})`);
+    throw new ClaimError(
+      "checkpoint origin",
+      `the origin "${cp.origin}" is not the name of the key that signed it (${key.name})`,
+    );
   }
   return out;
 }
@@ -181,15 +220,28 @@ const hex8 = (n: number) => n.toString(16).padStart(8, "0");
  * like the origin: `<origin>`, or `<name>` for a Rekor v1 origin `<name> - <tree ID>`).
  * @throws MalformedError when the note does not parse.
  */
-export function cosignatureReport(note: string, logKeys: readonly NoteVerifier[], witnesses: readonly CosignatureVerifier[], quorum: number | Quorum): CosignatureReport {
+export function cosignatureReport(
+  note: string,
+  logKeys: readonly NoteVerifier[],
+  witnesses: readonly CosignatureVerifier[],
+  quorum: number | Quorum,
+): CosignatureReport {
   const n = parseNote(note);
   const origin = n.text.split("\n")[0]!;
-  const isLogs = (name: string, keyId: number) => name === origin || origin.startsWith(`${name} - `) || logKeys.some((v) => v.name === name && v.keyId === keyId);
+  const isLogs = (name: string, keyId: number) =>
+    name === origin || origin.startsWith(`${name} - `) || logKeys.some((v) => v.name === name && v.keyId === keyId);
   const others = n.sigs.filter((s) => !isLogs(s.name, s.keyId));
   const { valid, invalid } = verifyCosignatures(n.text, others, witnesses);
   const present = others.map((s): PresentCosignature => {
     const ok = valid.find((v) => v.name === s.name && v.keyId === s.keyId);
-    if (ok) return { name: s.name, keyId: hex8(s.keyId), status: "verified", time: new Date(ok.timestamp * 1000).toISOString(), timestamp: ok.timestamp };
+    if (ok)
+      return {
+        name: s.name,
+        keyId: hex8(s.keyId),
+        status: "verified",
+        time: new Date(ok.timestamp * 1000).toISOString(),
+        timestamp: ok.timestamp,
+      };
     const bad = invalid.some((v) => v.name === s.name && v.keyId === s.keyId);
     return { name: s.name, keyId: hex8(s.keyId), status: bad ? "invalid" : "unchecked" };
   });
@@ -220,7 +272,12 @@ export function describeCosignatureReport(r: CosignatureReport): string {
  * Checks the cosignatures of a checkpoint a verifier shows or uses. @throws ClaimError ("witness cosignatures")
  * when one by a given witness key fails or fewer than `quorum` verify.
  */
-export function checkCosignatures(note: string, logKeys: readonly NoteVerifier[], witnesses: readonly CosignatureVerifier[], quorum: number | Quorum): CosignatureReport {
+export function checkCosignatures(
+  note: string,
+  logKeys: readonly NoteVerifier[],
+  witnesses: readonly CosignatureVerifier[],
+  quorum: number | Quorum,
+): CosignatureReport {
   let r: CosignatureReport;
   try {
     r = cosignatureReport(note, logKeys, witnesses, quorum);

@@ -40,7 +40,15 @@ import { hashLeaf, type Hash } from "../tlog/hash.ts";
 import { checkInclusion } from "../tlog/proof.ts";
 import { ClaimChecks, ClaimError, type ClaimCheck } from "./claims.ts";
 import { entryFacts } from "../entry/facts.ts";
-import { checkCosignatures, describeCosignatureReport, isV1CheckpointNote, openCheckpoint, type LogKey, type OpenedCheckpoint, type V1LogKey } from "./verify-checkpoint.ts";
+import {
+  checkCosignatures,
+  describeCosignatureReport,
+  isV1CheckpointNote,
+  openCheckpoint,
+  type LogKey,
+  type OpenedCheckpoint,
+  type V1LogKey,
+} from "./verify-checkpoint.ts";
 import { describeWitnessedTime, witnessedTime } from "./witnessed-time.ts";
 import type { Quorum } from "../witnessing/policy.ts";
 
@@ -72,7 +80,8 @@ export interface LogEntryClaims {
 
 const num = (v: unknown, what: string): number => {
   const n = typeof v === "string" && /^[0-9]+$/.test(v) ? Number(v) : v;
-  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) throw new MalformedError(`${what} is not a non-negative integer`);
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0)
+    throw new MalformedError(`${what} is not a non-negative integer`);
   return n;
 };
 const str = (v: unknown, what: string): string => {
@@ -102,7 +111,9 @@ export function parseLogEntry(json: unknown): LogEntryClaims {
     const e = Array.isArray(vm.tlogEntries) ? vm.tlogEntries[0] : undefined;
     if (!e) throw new MalformedError("the bundle has no tlog entry");
     const certs: unknown[] = vm.certificate ? [vm.certificate] : (vm.x509CertificateChain?.certificates ?? []);
-    const bundleCertificates = certs.map((c) => fromBase64(str((c as { rawBytes?: unknown })?.rawBytes, "certificate rawBytes"), "certificate"));
+    const bundleCertificates = certs.map((c) =>
+      fromBase64(str((c as { rawBytes?: unknown })?.rawBytes, "certificate rawBytes"), "certificate"),
+    );
     return { ...fromTle(e, "sigstore bundle"), bundleCertificates };
   }
   if (o.canonicalizedBody !== undefined) return fromTle(o, "v2 TransparencyLogEntry");
@@ -147,8 +158,12 @@ function fromTle(e: Record<string, any>, source: LogEntryClaims["source"]): LogE
     source,
     body: fromBase64(str(e.canonicalizedBody, "canonicalizedBody"), "canonicalizedBody"),
     logIndex: num(e.logIndex, "logIndex"),
-    logIdHex: e.logId?.keyId === undefined ? undefined : toHex(fromBase64(str(e.logId.keyId, "logId.keyId"), "logId.keyId")),
-    kindVersion: kv === undefined ? undefined : { kind: str(kv.kind, "kindVersion.kind"), version: str(kv.version, "kindVersion.version") },
+    logIdHex:
+      e.logId?.keyId === undefined ? undefined : toHex(fromBase64(str(e.logId.keyId, "logId.keyId"), "logId.keyId")),
+    kindVersion:
+      kv === undefined
+        ? undefined
+        : { kind: str(kv.kind, "kindVersion.kind"), version: str(kv.version, "kindVersion.version") },
     // Protobuf JSON omits a zero integratedTime: a Rekor v2 entry has none.
     integratedTime: time === 0 && set === undefined ? undefined : time,
     set: set === undefined ? undefined : fromBase64(str(set, "signedEntryTimestamp"), "signedEntryTimestamp"),
@@ -158,7 +173,10 @@ function fromTle(e: Record<string, any>, source: LogEntryClaims["source"]): LogE
           treeSize: num(p.treeSize, "inclusionProof.treeSize"),
           rootHash: fromBase64(str(p.rootHash, "inclusionProof.rootHash"), "inclusionProof.rootHash"),
           hashes: hashes(p.hashes, fromBase64),
-          checkpoint: p.checkpoint?.envelope === undefined ? undefined : str(p.checkpoint.envelope, "inclusionProof.checkpoint.envelope"),
+          checkpoint:
+            p.checkpoint?.envelope === undefined
+              ? undefined
+              : str(p.checkpoint.envelope, "inclusionProof.checkpoint.envelope"),
         }
       : undefined,
     bundleCertificates: [],
@@ -191,7 +209,12 @@ export interface VerifiedEntry {
  * Verifies that `entry` is leaf `index` of the tree of `size` leaves with `root` (a checkpoint's, once opened with
  * openCheckpoint or a TileReader), by an RFC 6962 inclusion `proof`. @throws ProofError when it does not hold.
  */
-export function verifyEntryInclusion(entry: Uint8Array, index: number, proof: readonly Hash[], tree: { size: number; root: Hash }): void {
+export function verifyEntryInclusion(
+  entry: Uint8Array,
+  index: number,
+  proof: readonly Hash[],
+  tree: { size: number; root: Hash },
+): void {
   checkInclusion(proof, index, tree.size, hashLeaf(entry), tree.root);
 }
 
@@ -210,13 +233,17 @@ export function verifyLogEntry(e: LogEntryClaims, trust: EntryTrust): VerifiedEn
     checks.run("kind and version", () => {
       if (!facts.json) throw new Error("the canonical body is not a JSON object");
       const { kind, version } = facts;
-      if (kind !== claimed.kind || version !== claimed.version) throw new Error(`the entry claims ${claimed.kind} ${claimed.version}, its body is ${kind} ${version}`);
+      if (kind !== claimed.kind || version !== claimed.version)
+        throw new Error(`the entry claims ${claimed.kind} ${claimed.version}, its body is ${kind} ${version}`);
       return `${kind} ${version}, as the body says`;
     });
   }
 
   const p = e.proof;
-  const v1Entry = e.source === "v1 LogEntry" || e.set !== undefined || (p?.checkpoint !== undefined && isV1CheckpointNote(p.checkpoint));
+  const v1Entry =
+    e.source === "v1 LogEntry" ||
+    e.set !== undefined ||
+    (p?.checkpoint !== undefined && isV1CheckpointNote(p.checkpoint));
   if (!p) {
     checks.fail("inclusion proof", "the entry has no inclusion proof");
   } else {
@@ -225,33 +252,54 @@ export function verifyLogEntry(e: LogEntryClaims, trust: EntryTrust): VerifiedEn
       return `leaf ${p.logIndex} is in the tree of size ${p.treeSize} with root ${toBase64(p.rootHash)}`;
     });
     checks.run("log index", () => {
-      if (!v1Entry && e.logIndex !== p.logIndex) throw new Error(`the entry claims index ${e.logIndex}, its inclusion proof is for ${p.logIndex}`);
-      if (v1Entry && e.logIndex < p.logIndex) throw new Error(`the entry claims index ${e.logIndex}, below its proof's index in the shard's tree (${p.logIndex})`);
-      return e.logIndex === p.logIndex ? `${e.logIndex}, the proof's` : `${e.logIndex} across the log's shards, ${p.logIndex} in the shard's tree`;
+      if (!v1Entry && e.logIndex !== p.logIndex)
+        throw new Error(`the entry claims index ${e.logIndex}, its inclusion proof is for ${p.logIndex}`);
+      if (v1Entry && e.logIndex < p.logIndex)
+        throw new Error(
+          `the entry claims index ${e.logIndex}, below its proof's index in the shard's tree (${p.logIndex})`,
+        );
+      return e.logIndex === p.logIndex
+        ? `${e.logIndex}, the proof's`
+        : `${e.logIndex} across the log's shards, ${p.logIndex} in the shard's tree`;
     });
   }
 
   let cp: OpenedCheckpoint | null = null;
-  if (p && p.checkpoint === undefined) checks.fail("checkpoint signature", "the inclusion proof has no signed checkpoint");
+  if (p && p.checkpoint === undefined)
+    checks.fail("checkpoint signature", "the inclusion proof has no signed checkpoint");
   if (p?.checkpoint !== undefined) {
     const note = p.checkpoint;
     try {
       cp = openCheckpoint(note, trust.logKeys, v1Keys, { v1KeyHint: trust.v1KeyHint });
-      checks.run("checkpoint signature", () => `${cp!.origin}, size ${cp!.size}, signed by ${cp!.signer.name}${cp!.signer.v1 ? " (Rekor v1 key)" : ""}`);
+      checks.run(
+        "checkpoint signature",
+        () => `${cp!.origin}, size ${cp!.size}, signed by ${cp!.signer.name}${cp!.signer.v1 ? " (Rekor v1 key)" : ""}`,
+      );
       checks.run("checkpoint origin", () => {
         if (cp!.v1TreeId !== undefined && e.uuid?.length === 80) {
           const treeHex = BigInt(cp!.v1TreeId).toString(16).padStart(16, "0");
-          if (e.uuid.slice(0, 16) !== treeHex) throw new Error(`the entry's UUID names tree ${BigInt("0x" + e.uuid.slice(0, 16))}, its checkpoint is of tree ${cp!.v1TreeId}`);
+          if (e.uuid.slice(0, 16) !== treeHex)
+            throw new Error(
+              `the entry's UUID names tree ${BigInt("0x" + e.uuid.slice(0, 16))}, its checkpoint is of tree ${cp!.v1TreeId}`,
+            );
         }
-        return cp!.v1TreeId !== undefined ? `"${cp!.origin}": ${cp!.signer.name}'s tree ${cp!.v1TreeId}` : `"${cp!.origin}", the signing key's name`;
+        return cp!.v1TreeId !== undefined
+          ? `"${cp!.origin}": ${cp!.signer.name}'s tree ${cp!.v1TreeId}`
+          : `"${cp!.origin}", the signing key's name`;
       });
       const opened = cp;
       checks.run("tree size", () => {
-        if (opened.size !== p.treeSize) throw new Error(`the proof is for a tree of size ${p.treeSize}, the signed checkpoint's size is ${opened.size}`);
+        if (opened.size !== p.treeSize)
+          throw new Error(
+            `the proof is for a tree of size ${p.treeSize}, the signed checkpoint's size is ${opened.size}`,
+          );
         return `${p.treeSize}, the signed checkpoint's`;
       });
       checks.run("root hash", () => {
-        if (!bytesEqual(opened.root, p.rootHash)) throw new Error(`the proof's root ${toBase64(p.rootHash)} is not the signed checkpoint's ${toBase64(opened.root)}`);
+        if (!bytesEqual(opened.root, p.rootHash))
+          throw new Error(
+            `the proof's root ${toBase64(p.rootHash)} is not the signed checkpoint's ${toBase64(opened.root)}`,
+          );
         return `${toBase64(p.rootHash)}, the signed checkpoint's`;
       });
     } catch (err) {
@@ -268,10 +316,24 @@ export function verifyLogEntry(e: LogEntryClaims, trust: EntryTrust): VerifiedEn
       checks.run("signed entry timestamp", () => {
         if (e.integratedTime === undefined) throw new Error("the entry has a SET but no integratedTime");
         if (e.logIdHex === undefined) throw new Error("the entry has a SET but no log ID");
-        if (!key) throw new Error(v1Keys.length === 0 ? `the entry has a SET; it needs the log's v1 key to be checked${trust.v1KeyHint ? ` (${trust.v1KeyHint})` : ""}` : `no given v1 key has the entry's log ID ${e.logIdHex}`);
-        const payload = canonicalize({ body: toBase64(e.body), integratedTime: e.integratedTime, logID: e.logIdHex, logIndex: e.logIndex });
-        if (!key.verify(utf8Encode(payload), set)) throw new Error("the SET does not verify over the entry's body, integratedTime, logID and logIndex");
-        return { detail: `integratedTime ${e.integratedTime} (${iso(e.integratedTime)}), logIndex ${e.logIndex}`, value: true };
+        if (!key)
+          throw new Error(
+            v1Keys.length === 0
+              ? `the entry has a SET; it needs the log's v1 key to be checked${trust.v1KeyHint ? ` (${trust.v1KeyHint})` : ""}`
+              : `no given v1 key has the entry's log ID ${e.logIdHex}`,
+          );
+        const payload = canonicalize({
+          body: toBase64(e.body),
+          integratedTime: e.integratedTime,
+          logID: e.logIdHex,
+          logIndex: e.logIndex,
+        });
+        if (!key.verify(utf8Encode(payload), set))
+          throw new Error("the SET does not verify over the entry's body, integratedTime, logID and logIndex");
+        return {
+          detail: `integratedTime ${e.integratedTime} (${iso(e.integratedTime)}), logIndex ${e.logIndex}`,
+          value: true,
+        };
       }) === true;
   }
 
@@ -280,7 +342,10 @@ export function verifyLogEntry(e: LogEntryClaims, trust: EntryTrust): VerifiedEn
     const signer = cp.signer;
     checks.run("log ID", () => {
       if (signer.logIdHex === undefined) return `${e.logIdHex} (not compared: the checkpoint key's log ID is unknown)`;
-      if (signer.logIdHex !== e.logIdHex) throw new Error(`the entry claims log ID ${e.logIdHex}, its checkpoint is signed by the key of log ID ${signer.logIdHex}`);
+      if (signer.logIdHex !== e.logIdHex)
+        throw new Error(
+          `the entry claims log ID ${e.logIdHex}, its checkpoint is signed by the key of log ID ${signer.logIdHex}`,
+        );
       return `${e.logIdHex}, the checkpoint key's`;
     });
   }
@@ -307,19 +372,28 @@ export function verifyLogEntry(e: LogEntryClaims, trust: EntryTrust): VerifiedEn
     }
   }
 
-  const certificates = [...facts.signers.flatMap((s) => (s.certificateDer ? [s.certificateDer] : [])), ...e.bundleCertificates];
+  const certificates = [
+    ...facts.signers.flatMap((s) => (s.certificateDer ? [s.certificateDer] : [])),
+    ...e.bundleCertificates,
+  ];
   if (certificates.length > 0) {
     const times: [string, number][] = [];
     if (setVerified) times.push(["integrated", e.integratedTime!]);
     if (cosignedAt !== undefined) times.push(["cosigned", cosignedAt]);
     if (times.length === 0) {
-      checks.notChecked("certificate validity", "no verified time to check it at (no SET, no verified witness cosignature)");
+      checks.notChecked(
+        "certificate validity",
+        "no verified time to check it at (no SET, no verified witness cosignature)",
+      );
     } else {
       checks.run("certificate validity", () => {
         for (const der of certificates) {
           const { notBefore, notAfter } = certificateValidity(der);
           for (const [what, t] of times) {
-            if (t * 1000 < notBefore || t * 1000 > notAfter) throw new Error(`${what} at ${iso(t)}, outside the certificate's validity ${iso(notBefore / 1000)} to ${iso(notAfter / 1000)}`);
+            if (t * 1000 < notBefore || t * 1000 > notAfter)
+              throw new Error(
+                `${what} at ${iso(t)}, outside the certificate's validity ${iso(notBefore / 1000)} to ${iso(notAfter / 1000)}`,
+              );
           }
         }
         return times.map(([what, t]) => `${what} at ${iso(t)}`).join(", ") + ", within the certificate's validity";
@@ -332,7 +406,8 @@ export function verifyLogEntry(e: LogEntryClaims, trust: EntryTrust): VerifiedEn
     checks.run("artifact digest", () => {
       const logged = facts.digests;
       const found = logged.find((d) => wanted.has(d.value));
-      if (!found) throw new Error(`the entry logs ${logged.map((d) => d.value).join(", ") || "no digest"}, not this artifact's`);
+      if (!found)
+        throw new Error(`the entry logs ${logged.map((d) => d.value).join(", ") || "no digest"}, not this artifact's`);
       return `the entry logs this artifact's digest (${found.label} ${found.value})`;
     });
   }

@@ -19,7 +19,13 @@ import { checkInclusion } from "../tlog/proof.ts";
 import type { ParsedTlogProof } from "../tlog/proof-file.ts";
 import { entryFacts } from "../entry/facts.ts";
 import { ClaimChecks, ClaimError, type ClaimCheck } from "./claims.ts";
-import { checkCosignatures, describeCosignatureReport, openCheckpoint, type LogKey, type OpenedCheckpoint } from "./verify-checkpoint.ts";
+import {
+  checkCosignatures,
+  describeCosignatureReport,
+  openCheckpoint,
+  type LogKey,
+  type OpenedCheckpoint,
+} from "./verify-checkpoint.ts";
 
 export interface ProofTrust {
   logKeys: readonly LogKey[];
@@ -46,8 +52,18 @@ export function verifyTlogProof(p: ParsedTlogProof, trust: ProofTrust): Verified
   let cp: OpenedCheckpoint | null = null;
   try {
     cp = openCheckpoint(p.checkpoint, trust.logKeys);
-    checks.list.push({ name: "checkpoint signature", ok: true, checked: true, detail: `signed by ${cp.signer.name}, tree size ${cp.size}` });
-    checks.list.push({ name: "checkpoint origin", ok: true, checked: true, detail: `${cp.origin} is the name of the key that signed it` });
+    checks.list.push({
+      name: "checkpoint signature",
+      ok: true,
+      checked: true,
+      detail: `signed by ${cp.signer.name}, tree size ${cp.size}`,
+    });
+    checks.list.push({
+      name: "checkpoint origin",
+      ok: true,
+      checked: true,
+      detail: `${cp.origin} is the name of the key that signed it`,
+    });
   } catch (e) {
     // openCheckpoint names the claim that failed: the signature, or the origin.
     if (e instanceof ClaimError) checks.fail(e.claim, e.detail);
@@ -55,13 +71,18 @@ export function verifyTlogProof(p: ParsedTlogProof, trust: ProofTrust): Verified
   }
   const witnesses = trust.witnesses ?? [];
   const quorum = trust.witnessQuorum ?? 0;
-  checks.run("witness cosignatures", () => describeCosignatureReport(checkCosignatures(p.checkpoint, trust.logKeys, witnesses, quorum)));
+  checks.run("witness cosignatures", () =>
+    describeCosignatureReport(checkCosignatures(p.checkpoint, trust.logKeys, witnesses, quorum)),
+  );
   if (entry === null) checks.fail("inclusion proof", "no entry to prove: give the entry (the proof has no extra line)");
   else if (cp) {
     checks.run("inclusion proof", () => {
       checkInclusion(p.proof, p.index, cp.size, hashLeaf(entry), cp.root);
       const from = trust.entry ? "the given entry" : "the entry in the proof's extra line";
-      const differs = trust.entry && p.extra && !bytesEqual(trust.entry, p.extra) ? " (the proof's extra line holds other bytes, ignored)" : "";
+      const differs =
+        trust.entry && p.extra && !bytesEqual(trust.entry, p.extra)
+          ? " (the proof's extra line holds other bytes, ignored)"
+          : "";
       return `${from} is at index ${p.index} of the signed tree of ${cp.size}${differs}`;
     });
   } else checks.notChecked("inclusion proof", "no checkpoint to prove it to");
@@ -72,7 +93,8 @@ export function verifyTlogProof(p: ParsedTlogProof, trust: ProofTrust): Verified
       if (!included) throw new Error("the entry is not proven to be in the log");
       const logged = entryFacts(entry!, { signers: false }).digests;
       const found = logged.find((d) => wanted.has(d.value));
-      if (!found) throw new Error(`the entry logs ${logged.map((d) => d.value).join(", ") || "no digest"}, not this artifact's`);
+      if (!found)
+        throw new Error(`the entry logs ${logged.map((d) => d.value).join(", ") || "no digest"}, not this artifact's`);
       return `the entry logs this artifact's digest (${found.label} ${found.value})`;
     });
   }

@@ -73,7 +73,11 @@ const KEY_ALGORITHMS: Record<string, string> = {
   "1.3.101.112": "Ed25519",
 };
 
-const CURVES: Record<string, string> = { "1.2.840.10045.3.1.7": "P-256", "1.3.132.0.34": "P-384", "1.3.132.0.35": "P-521" };
+const CURVES: Record<string, string> = {
+  "1.2.840.10045.3.1.7": "P-256",
+  "1.3.132.0.34": "P-384",
+  "1.3.132.0.35": "P-521",
+};
 
 const FULCIO = "1.3.6.1.4.1.57264.1.";
 /** Fulcio extensions: name, and whether the value is DER-encoded (the deprecated .1.1–.1.6 hold raw strings). */
@@ -121,7 +125,8 @@ const decoder = new TextDecoder();
 function stringValue(el: DerElement): string {
   if (el.tag === 0x1e) {
     let s = "";
-    for (let i = 0; i + 1 < el.content.length; i += 2) s += String.fromCharCode((el.content[i]! << 8) | el.content[i + 1]!);
+    for (let i = 0; i + 1 < el.content.length; i += 2)
+      s += String.fromCharCode((el.content[i]! << 8) | el.content[i + 1]!);
     return s;
   }
   return decoder.decode(el.content);

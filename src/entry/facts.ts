@@ -73,16 +73,39 @@ function b64(v: unknown): Uint8Array | null {
   }
 }
 
-const KNOWN = new Set(["hashedrekord 0.0.2", "dsse 0.0.2", "hashedrekord 0.0.1", "dsse 0.0.1", "intoto 0.0.2", "rekord 0.0.1"]);
+const KNOWN = new Set([
+  "hashedrekord 0.0.2",
+  "dsse 0.0.2",
+  "hashedrekord 0.0.1",
+  "dsse 0.0.1",
+  "intoto 0.0.2",
+  "rekord 0.0.1",
+]);
 
 /** Everything an entry contains. */
 export function entryFacts(leaf: Uint8Array, opts: ReadOptions = {}): EntryFacts {
   const body = parseBody(leaf);
-  if (!body) return { kind: "", version: "", known: false, digests: [], signers: [], json: null, problem: "the entry is not JSON" };
+  if (!body)
+    return {
+      kind: "",
+      version: "",
+      known: false,
+      digests: [],
+      signers: [],
+      json: null,
+      problem: "the entry is not JSON",
+    };
   const kind = str(body.kind) ?? "";
   const version = str(body.apiVersion) ?? "";
   const known = KNOWN.has(`${kind} ${version}`);
-  const facts: EntryFacts = { kind, version, known, digests: entryDigests(kind, version, obj(body.spec)), signers: [], json: body };
+  const facts: EntryFacts = {
+    kind,
+    version,
+    known,
+    digests: entryDigests(kind, version, obj(body.spec)),
+    signers: [],
+    json: body,
+  };
   if (!known) facts.problem = `${kind || "unknown"} ${version} is not a type this page reads; its JSON is below`;
   else if (opts.signers !== false) facts.signers = entrySigners(kind, version, obj(body.spec));
   return facts;
@@ -101,7 +124,14 @@ function parseBody(leaf: Uint8Array): Json | null {
 // ---------------------------------------------------------------------------------------------------------------
 // Digests
 
-const HASH_NAMES: Record<string, string> = { sha256: "sha256", sha384: "sha384", sha512: "sha512", SHA2_256: "sha256", SHA2_384: "sha384", SHA2_512: "sha512" };
+const HASH_NAMES: Record<string, string> = {
+  sha256: "sha256",
+  sha384: "sha384",
+  sha512: "sha512",
+  SHA2_256: "sha256",
+  SHA2_384: "sha384",
+  SHA2_512: "sha512",
+};
 const CANONICAL_DIGEST = /^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$/;
 
 function canonicalDigest(algorithm: string, hex: string): string | null {
@@ -129,7 +159,10 @@ function v2Digest(label: string, v: unknown): EntryDigest[] {
 
 /** rekord's data digest: Rekor's schema allows only a lowercase SHA-256. */
 function rekordDigest(v: unknown): EntryDigest[] {
-  return v1Digest("artifact", v).map((d) => ({ ...d, canonical: obj(v).algorithm === "sha256" && /^[0-9a-f]{64}$/.test(String(obj(v).value)) ? d.canonical : null }));
+  return v1Digest("artifact", v).map((d) => ({
+    ...d,
+    canonical: obj(v).algorithm === "sha256" && /^[0-9a-f]{64}$/.test(String(obj(v).value)) ? d.canonical : null,
+  }));
 }
 
 function entryDigests(kind: string, version: string, spec: Json): EntryDigest[] {
@@ -168,13 +201,20 @@ function entrySigners(kind: string, version: string, spec: Json): EntrySigner[] 
       const sig = obj(spec.signature);
       const format = str(sig.format) ?? "unknown";
       const content = b64(obj(sig.publicKey).content);
-      const signer: EntrySigner = format === "x509" ? fromPem("signature", obj(sig.publicKey).content) : content ? { where: "signature" } : { where: "signature", problem: "no key" };
+      const signer: EntrySigner =
+        format === "x509"
+          ? fromPem("signature", obj(sig.publicKey).content)
+          : content
+            ? { where: "signature" }
+            : { where: "signature", problem: "no key" };
       return [{ ...signer, format, ...(content ? { content } : {}) }];
     }
     case "dsse 0.0.1":
       return list(spec.signatures).map((x, i) => fromPem(`signatures[${i}]`, obj(x).verifier));
     case "intoto 0.0.2":
-      return list(obj(obj(spec.content).envelope).signatures).map((x, i) => fromPem(`signatures[${i}]`, obj(x).publicKey));
+      return list(obj(obj(spec.content).envelope).signatures).map((x, i) =>
+        fromPem(`signatures[${i}]`, obj(x).publicKey),
+      );
     default:
       return [];
   }
@@ -187,7 +227,13 @@ function fromKey(where: string, spki: Uint8Array): EntrySigner {
 function fromCertificate(where: string, der: Uint8Array): EntrySigner {
   try {
     const certificate = readCertificate(der);
-    return { where, spki: certificate.spki, keyFingerprint: certificate.keyFingerprint, certificate, certificateDer: der };
+    return {
+      where,
+      spki: certificate.spki,
+      keyFingerprint: certificate.keyFingerprint,
+      certificate,
+      certificateDer: der,
+    };
   } catch (e) {
     return { where, certificateDer: der, problem: `certificate could not be read: ${(e as Error).message}` };
   }
@@ -221,7 +267,11 @@ function fromPem(where: string, v: unknown): EntrySigner {
     return { where, problem: "key is not PEM" };
   }
   const signer =
-    block.label === "CERTIFICATE" ? fromCertificate(where, block.der) : block.label === "PUBLIC KEY" ? fromKey(where, block.der) : { where, problem: `a PEM ${block.label} is not a key` };
+    block.label === "CERTIFICATE"
+      ? fromCertificate(where, block.der)
+      : block.label === "PUBLIC KEY"
+        ? fromKey(where, block.der)
+        : { where, problem: `a PEM ${block.label} is not a key` };
   return doubleEncoded ? { ...signer, doubleEncoded } : signer;
 }
 

@@ -36,7 +36,11 @@ function statement(pos: BundlePosition, encoded: string): Uint8Array {
 }
 
 /** The bundle metadata: the times and the log's signature over them (native where the signer has it). */
-export async function signedIntegratedTimes(times: readonly number[], pos: BundlePosition, signer: Pick<NoteSigner, "sign" | "signAsync">): Promise<Record<string, string>> {
+export async function signedIntegratedTimes(
+  times: readonly number[],
+  pos: BundlePosition,
+  signer: Pick<NoteSigner, "sign" | "signAsync">,
+): Promise<Record<string, string>> {
   const encoded = encodeIntegratedTimes(times);
   const message = statement(pos, encoded);
   const sig = signer.signAsync ? await signer.signAsync(message) : signer.sign(message);
@@ -44,17 +48,23 @@ export async function signedIntegratedTimes(times: readonly number[], pos: Bundl
 }
 
 /** The times of a bundle, once their signature by the log's key checks out; otherwise throws. */
-export async function verifiedIntegratedTimes(metadata: Record<string, string> | undefined, pos: BundlePosition, publicKey: Uint8Array): Promise<string> {
+export async function verifiedIntegratedTimes(
+  metadata: Record<string, string> | undefined,
+  pos: BundlePosition,
+  publicKey: Uint8Array,
+): Promise<string> {
   const encoded = metadata?.[INTEGRATED_TIMES_METADATA];
   const sig = metadata?.[INTEGRATED_TIMES_SIGNATURE_METADATA];
-  if (encoded === undefined || sig === undefined) throw new MalformedError(`bundle ${pos.index}/${pos.width} carries no signed integrated times`);
+  if (encoded === undefined || sig === undefined)
+    throw new MalformedError(`bundle ${pos.index}/${pos.width} carries no signed integrated times`);
   let ok = false;
   try {
     ok = await ed25519VerifyNative(fromBase64(sig), statement(pos, encoded), publicKey);
   } catch {
     ok = false; // malformed base64
   }
-  if (!ok) throw new MalformedError(`the integrated times of bundle ${pos.index}/${pos.width} are not signed by the log`);
+  if (!ok)
+    throw new MalformedError(`the integrated times of bundle ${pos.index}/${pos.width} are not signed by the log`);
   return encoded;
 }
 

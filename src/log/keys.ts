@@ -90,7 +90,9 @@ function p1363ToLowSDer(raw: Uint8Array): Uint8Array {
 /** Signs with WebCrypto where it can, else @noble (deterministic RFC 6979). */
 async function signP256(key: CryptoKey, d: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
   try {
-    return p1363ToLowSDer(new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key, message as BufferSource)));
+    return p1363ToLowSDer(
+      new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key, message as BufferSource)),
+    );
   } catch (e) {
     if (!(e instanceof Error && e.name === "NotSupportedError")) throw e;
     return p256.sign(sha256Bytes(message), d, { prehash: false, format: "der" });
@@ -107,19 +109,28 @@ function b64urlToBytes(s: string): Uint8Array {
 /** A shard's Rekor v1 key (secret LOG_V1_SIGNING_KEY) and tree ID (V1_TREE_ID, else derived from the key). */
 export async function v1Key(env: object, shard: string): Promise<V1Key> {
   const pem = signingKeys(env, shard).v1;
-  if (pem === undefined) throw new Error("LOG_V1_SIGNING_KEY is not configured (run `npm start` locally, or `node scripts/keys.ts` and `wrangler secret put`)");
+  if (pem === undefined)
+    throw new Error(
+      "LOG_V1_SIGNING_KEY is not configured (run `npm start` locally, or `node scripts/keys.ts` and `wrangler secret put`)",
+    );
   const configured = shardSetting(env, "V1_TREE_ID", shard);
   const cacheKey = `${configured ?? ""}\n${pem}`;
   const hit = v1Keys.get(cacheKey);
   if (hit) return hit;
   const [block] = decodePem(pem.replace(/\\n/g, "\n"));
   if (!block || block.label !== "PRIVATE KEY") throw new Error("LOG_V1_SIGNING_KEY must be a PKCS#8 PEM private key");
-  const imported = await crypto.subtle.importKey("pkcs8", block.der, { name: "ECDSA", namedCurve: "P-256" }, true, ["sign"]);
+  const imported = await crypto.subtle.importKey("pkcs8", block.der, { name: "ECDSA", namedCurve: "P-256" }, true, [
+    "sign",
+  ]);
   const jwk = (await crypto.subtle.exportKey("jwk", imported)) as JsonWebKey;
   const d = b64urlToBytes(jwk.d!);
   const spki = concatBytes(P256_SPKI_PREFIX, new Uint8Array([4]), b64urlToBytes(jwk.x!), b64urlToBytes(jwk.y!));
   const logId = sha256Bytes(spki);
-  if (configured !== undefined && (!/^[1-9][0-9]{0,18}$/.test(configured) || BigInt(configured) > 0x7fff_ffff_ffff_ffffn)) throw new Error(`V1_TREE_ID must be a positive decimal int64, got ${configured}`);
+  if (
+    configured !== undefined &&
+    (!/^[1-9][0-9]{0,18}$/.test(configured) || BigInt(configured) > 0x7fff_ffff_ffff_ffffn)
+  )
+    throw new Error(`V1_TREE_ID must be a positive decimal int64, got ${configured}`);
   // A stable 63-bit tree ID from the key unless one is configured (Trillian tree IDs are positive int64).
   const treeId = configured ?? (BigInt("0x" + toHex(logId.slice(0, 8))) & 0x7fff_ffff_ffff_ffffn).toString();
   const key: V1Key = {

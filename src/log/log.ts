@@ -12,7 +12,14 @@
 import type { LogConfig, ShardState } from "../config.ts";
 import { batcherFor } from "../batcher/route.ts";
 import type { LeafAdder, SequencerRpc } from "../sequencer/protocol.ts";
-import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore, type HotStore, type ObjectStore } from "../storage/object-store.ts";
+import {
+  kvHotStore,
+  r2ObjectStore,
+  shardHotStore,
+  shardObjectStore,
+  type HotStore,
+  type ObjectStore,
+} from "../storage/object-store.ts";
 import { d1SearchIndex, type SearchIndex } from "../storage/search-index.ts";
 import type { IndexerRpc } from "../vindex/protocol.ts";
 import { checkpointKey, signingKeys, v1Key, type CheckpointKey, type V1Key } from "./keys.ts";

@@ -112,7 +112,9 @@ export class LogReader {
     this.used.add(id);
     const hit = objects.get(id);
     if (hit) return hit;
-    const got = path.startsWith("tile/entries/") ? await this.store.getWithMetadata(path) : await this.store.get(path).then((body) => body && { body });
+    const got = path.startsWith("tile/entries/")
+      ? await this.store.getWithMetadata(path)
+      : await this.store.get(path).then((body) => body && { body });
     if (got) objects.set(id, got);
     return got;
   }
@@ -150,7 +152,9 @@ export class LogReader {
   private remember(cp: VerifiedCheckpoint): VerifiedCheckpoint {
     const known = newest.get(this.logId);
     if (known && (cp.size < known.cp.size || (cp.size === known.cp.size && !bytesEqual(cp.root, known.cp.root)))) {
-      console.error(`R2's checkpoint (size ${cp.size}) is not the newest this isolate verified (size ${known.cp.size}): serving that one`);
+      console.error(
+        `R2's checkpoint (size ${cp.size}) is not the newest this isolate verified (size ${known.cp.size}): serving that one`,
+      );
       known.readAt = Date.now();
       return known.cp;
     }
@@ -175,7 +179,8 @@ export class LogReader {
    * checkpoint's root: R2 alone is not trusted (docs/SECURITY.md), and the edge signs over what this returns.
    */
   async entry(index: number, cp: VerifiedCheckpoint): Promise<StoredEntry> {
-    if (!Number.isSafeInteger(index) || index < 0 || index >= cp.size) throw new NoEntryError(`no entry at index ${index}`);
+    if (!Number.isSafeInteger(index) || index < 0 || index >= cp.size)
+      throw new NoEntryError(`no entry at index ${index}`);
     try {
       const leaf = await this.tiles.entry(index, cp.size);
       const n = Math.floor(index / TILE_WIDTH);
@@ -199,7 +204,11 @@ export class LogReader {
     const id = `${this.key.vkey}\n${path}\n${JSON.stringify(metadata ?? null)}`;
     const hit = verifiedTimes.get(id);
     if (hit !== undefined) return hit;
-    const times = await verifiedIntegratedTimes(metadata, { origin: this.key.origin, index, width }, this.key.publicKey);
+    const times = await verifiedIntegratedTimes(
+      metadata,
+      { origin: this.key.origin, index, width },
+      this.key.publicKey,
+    );
     verifiedTimes.set(id, times);
     return times;
   }

@@ -26,9 +26,15 @@ const RESERVED_NAMES = new Set(["api", "tile", "checkpoint", "healthz", "add", "
 
 function shardList(value: string | undefined, what: string): string[] {
   if (value === undefined) return [];
-  const names = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const names = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   for (const n of names) {
-    if (!SHARD_NAME.test(n)) throw new Error(`config: ${what}: shard name ${JSON.stringify(n)} must be lowercase letters, digits and inner hyphens`);
+    if (!SHARD_NAME.test(n))
+      throw new Error(
+        `config: ${what}: shard name ${JSON.stringify(n)} must be lowercase letters, digits and inner hyphens`,
+      );
     if (RESERVED_NAMES.has(n)) throw new Error(`config: ${what}: ${JSON.stringify(n)} is reserved (it is an API path)`);
   }
   return names;
@@ -49,7 +55,8 @@ export function readShardList(env: object): ShardList {
   if (names.length === 0) throw new Error("config: SHARDS lists no shard");
   if (new Set(names).size !== names.length) throw new Error("config: SHARDS lists a shard twice");
   const active = setting(env, "ACTIVE_SHARD") ?? names[names.length - 1]!;
-  if (!names.includes(active)) throw new Error(`config: ACTIVE_SHARD ${JSON.stringify(active)} is not in SHARDS (${names.join(",")})`);
+  if (!names.includes(active))
+    throw new Error(`config: ACTIVE_SHARD ${JSON.stringify(active)} is not in SHARDS (${names.join(",")})`);
   return { names, active, frozen: shardList(setting(env, "FROZEN_SHARDS"), "FROZEN_SHARDS") };
 }
 
@@ -99,7 +106,10 @@ export function readShards(env: object): LogConfig[] {
   const seen = new Map<string, string>();
   for (const s of shards) {
     const other = seen.get(s.origin);
-    if (other) throw new Error(`config: shards ${other} and ${s.shard} both have origin ${s.origin}; give each its own LOG_ORIGIN_<SHARD>`);
+    if (other)
+      throw new Error(
+        `config: shards ${other} and ${s.shard} both have origin ${s.origin}; give each its own LOG_ORIGIN_<SHARD>`,
+      );
     seen.set(s.origin, s.shard);
   }
   return shards;

@@ -14,7 +14,14 @@
  * be known before they are used); only the shard taking writes is in the SigningConfig.
  * @module
  */
-import { ED25519_SPKI_PREFIX, SIGNING_CONFIG_MEDIA_TYPE, TRUSTED_ROOT_MEDIA_TYPE, type Service, type TimeRange, type TransparencyLogInstance } from "../client/sigstore-trust.ts";
+import {
+  ED25519_SPKI_PREFIX,
+  SIGNING_CONFIG_MEDIA_TYPE,
+  TRUSTED_ROOT_MEDIA_TYPE,
+  type Service,
+  type TimeRange,
+  type TransparencyLogInstance,
+} from "../client/sigstore-trust.ts";
 import { concatBytes, toBase64 } from "../tlog/encoding.ts";
 import { sha256Bytes } from "../tlog/hash.ts";
 import type { Deployment } from "./deployment.ts";
@@ -30,7 +37,10 @@ function validFor(shard: Log): TimeRange {
 /** The two TrustedRoot `tlogs` entries of a shard: Ed25519 checkpoint key (v2) and ECDSA key (v1). */
 export async function shardTlogs(d: Deployment, shard: Log, scheme: string): Promise<TransparencyLogInstance[]> {
   const ck = shard.checkpointKey();
-  if (ck.origin !== shard.config.origin) throw new Error(`config: the checkpoint key of shard ${shard.name} is for ${ck.origin}, but its origin is ${shard.config.origin}`);
+  if (ck.origin !== shard.config.origin)
+    throw new Error(
+      `config: the checkpoint key of shard ${shard.name} is for ${ck.origin}, but its origin is ${shard.config.origin}`,
+    );
   const v1 = await shardV1Key(d, shard.name);
   const url = baseUrl(shard.config.origin, scheme);
   const logId = { keyId: toBase64(ck.logId) };
@@ -38,7 +48,11 @@ export async function shardTlogs(d: Deployment, shard: Log, scheme: string): Pro
     {
       baseUrl: url,
       hashAlgorithm: "SHA2_256",
-      publicKey: { rawBytes: toBase64(concatBytes(ED25519_SPKI_PREFIX, ck.publicKey)), keyDetails: "PKIX_ED25519", validFor: validFor(shard) },
+      publicKey: {
+        rawBytes: toBase64(concatBytes(ED25519_SPKI_PREFIX, ck.publicKey)),
+        keyDetails: "PKIX_ED25519",
+        validFor: validFor(shard),
+      },
       logId,
       checkpointKeyId: logId,
     },
@@ -54,14 +68,25 @@ export async function shardTlogs(d: Deployment, shard: Log, scheme: string): Pro
 /** A TrustedRoot listing these shards' logs (no CAs, CT logs or TSAs: add your own to it). */
 export async function trustedRoot(d: Deployment, shards: readonly Log[], scheme: string) {
   const tlogs = (await Promise.all(shards.map((s) => shardTlogs(d, s, scheme)))).flat();
-  return { mediaType: TRUSTED_ROOT_MEDIA_TYPE, tlogs, certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] };
+  return {
+    mediaType: TRUSTED_ROOT_MEDIA_TYPE,
+    tlogs,
+    certificateAuthorities: [],
+    ctlogs: [],
+    timestampAuthorities: [],
+  };
 }
 
 /** The SigningConfig `rekorTlogUrls` entries of a shard: Rekor v2 first, then v1; none unless it takes writes. */
 export function shardTlogServices(shard: Log, scheme: string): Service[] {
   if (shard.state !== "active") return [];
   const url = baseUrl(shard.config.origin, scheme);
-  return [2, 1].map((majorApiVersion) => ({ url, majorApiVersion, validFor: validFor(shard), operator: shard.config.operator }));
+  return [2, 1].map((majorApiVersion) => ({
+    url,
+    majorApiVersion,
+    validFor: validFor(shard),
+    operator: shard.config.operator,
+  }));
 }
 
 /** A SigningConfig v0.2 whose Rekor logs are these shards' (no CA, OIDC or TSA: add your own). */

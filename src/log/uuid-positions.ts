@@ -17,7 +17,11 @@ const positions = new LruCache<string, ShardIndex>(65_536);
  * The entry with UUID `id` as `read` makes it from its position (null: that position does not hold `id`),
  * or null if no shard holds it. @throws V1LookupError for a malformed UUID
  */
-export async function readByUuid<T>(d: Deployment, id: string, read: (at: ShardIndex) => Promise<T | null>): Promise<T | null> {
+export async function readByUuid<T>(
+  d: Deployment,
+  id: string,
+  read: (at: ShardIndex) => Promise<T | null>,
+): Promise<T | null> {
   const candidates = await uuidCandidates(d, id);
   // Each candidate shard's name, state and checkpoint key: another deployment (or shard list) has its own entries.
   const key = `${candidates.map((s) => `${s.name} ${s.state} ${s.checkpointKey().vkey}`).join("\n")}\n${id.toLowerCase()}`;

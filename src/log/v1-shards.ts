@@ -40,7 +40,9 @@ export async function shardV1Key(d: Deployment, shard: string): Promise<V1Key> {
   keys.forEach((k, i) => {
     const other = seen.get(k.treeId);
     if (other !== undefined) {
-      throw new Error(`config: shards ${other} and ${shards[i]!.name} have the same Rekor v1 tree ID ${k.treeId}; give each its own LOG_V1_SIGNING_KEY_<SHARD> or V1_TREE_ID_<SHARD>`);
+      throw new Error(
+        `config: shards ${other} and ${shards[i]!.name} have the same Rekor v1 tree ID ${k.treeId}; give each its own LOG_V1_SIGNING_KEY_<SHARD> or V1_TREE_ID_<SHARD>`,
+      );
     }
     seen.set(k.treeId, shards[i]!.name);
   });
@@ -105,7 +107,10 @@ export async function findByUuid(d: Deployment, id: string): Promise<ShardIndex 
 /** The shards a UUID lookup searches, in the order it prefers them (the newest first). @throws V1LookupError */
 export async function uuidCandidates(d: Deployment, id: string): Promise<Log[]> {
   if (!/^([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$/.test(id)) {
-    throw new V1LookupError("malformed", "entry UUID must be 64 hex characters (leaf hash) or 80 (tree ID + leaf hash)");
+    throw new V1LookupError(
+      "malformed",
+      "entry UUID must be 64 hex characters (leaf hash) or 80 (tree ID + leaf hash)",
+    );
   }
   const lower = id.toLowerCase();
   const shards = d.entryLogs().reverse();
@@ -144,8 +149,15 @@ export async function treeInfo(d: Deployment, shard: Log, nowMs: number): Promis
 }
 
 /** GET /api/v1/log: the shard `current` and, as `inactiveShards`, every other shard holding entries. */
-export async function logInfo(d: Deployment, current: Log, nowMs: number): Promise<V1TreeInfo & { inactiveShards: V1TreeInfo[] }> {
+export async function logInfo(
+  d: Deployment,
+  current: Log,
+  nowMs: number,
+): Promise<V1TreeInfo & { inactiveShards: V1TreeInfo[] }> {
   const others = d.entryLogs().filter((s) => s.name !== current.name);
-  const [info, ...inactiveShards] = await Promise.all([treeInfo(d, current, nowMs), ...others.map((s) => treeInfo(d, s, nowMs))]);
+  const [info, ...inactiveShards] = await Promise.all([
+    treeInfo(d, current, nowMs),
+    ...others.map((s) => treeInfo(d, s, nowMs)),
+  ]);
   return { ...info!, inactiveShards };
 }

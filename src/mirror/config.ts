@@ -39,7 +39,10 @@ export function originHash(origin: string): string {
 export function parseMirroredLogs(value: string | undefined): MirroredLog[] {
   const bad = (why: string) => new Error(`config: MIRRORED_LOGS: ${why}`);
   const logs: MirroredLog[] = [];
-  for (const entry of (value ?? "").split(/[,\n]/).map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (value ?? "")
+    .split(/[,\n]/)
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const parts = entry.split(/\s+/);
     if (parts.length !== 2) throw bad(`entry ${JSON.stringify(entry)} must be "<log verifier key> <https URL prefix>"`);
     const [vkey, url] = parts as [string, string];

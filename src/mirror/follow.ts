@@ -78,15 +78,24 @@ export interface StepResult {
 /** Bundles (and level-0 tiles) per step by default: 16,384 entries, at most ~8 MiB of reads. */
 export const DEFAULT_MAX_BUNDLES = 64;
 
-export async function mirrorStep(src: MirrorSource, store: MirrorStore, state: MirrorState, cosigner: CosignatureSigner, nowSeconds: number, maxBundles = DEFAULT_MAX_BUNDLES): Promise<StepResult> {
+export async function mirrorStep(
+  src: MirrorSource,
+  store: MirrorStore,
+  state: MirrorState,
+  cosigner: CosignatureSigner,
+  nowSeconds: number,
+  maxBundles = DEFAULT_MAX_BUNDLES,
+): Promise<StepResult> {
   const m = state.mirror?.size ?? 0;
   let { pending, next } = state;
   let fresh = false;
   if (!pending || pending.size === m) {
     const cp = await latestCheckpoint(src);
-    if (state.mirror && cp.size < m) throw new MirrorRefusal(`the log's checkpoint (size ${cp.size}) is older than the mirror's (size ${m})`);
+    if (state.mirror && cp.size < m)
+      throw new MirrorRefusal(`the log's checkpoint (size ${cp.size}) is older than the mirror's (size ${m})`);
     if (cp.size === m) {
-      if (!bytesEqual(cp.root, state.mirror?.root ?? EMPTY_ROOT)) throw new MirrorRefusal(`the log signed another tree of size ${m} than the one mirrored: a fork`);
+      if (!bytesEqual(cp.root, state.mirror?.root ?? EMPTY_ROOT))
+        throw new MirrorRefusal(`the log signed another tree of size ${m} than the one mirrored: a fork`);
       return { state, caughtUp: true };
     }
     pending = cp;
@@ -105,16 +114,26 @@ export async function mirrorStep(src: MirrorSource, store: MirrorStore, state: M
   await authenticated(async () => {
     // Step 2. A new pending checkpoint first: the log's own tiles must prove it extends the mirrored tree.
     if (fresh && state.mirror && m > 0) {
-      const upstream = tileHashReader(n, (tiles) => Promise.all(tiles.map(async (t) => (await src.fetch(tilePath(t))) ?? Promise.reject(new Error(`the log has no ${tilePath(t)}`)))));
+      const upstream = tileHashReader(n, (tiles) =>
+        Promise.all(
+          tiles.map(
+            async (t) => (await src.fetch(tilePath(t))) ?? Promise.reject(new Error(`the log has no ${tilePath(t)}`)),
+          ),
+        ),
+      );
       try {
         checkConsistency(await proveConsistency(m, n, upstream), m, n, state.mirror.root, pending.root);
       } catch (e) {
-        if (e instanceof ProofError) throw new MirrorRefusal(`the log's checkpoint of size ${n} is not consistent with the mirrored one of size ${m}`);
+        if (e instanceof ProofError)
+          throw new MirrorRefusal(
+            `the log's checkpoint of size ${n} is not consistent with the mirrored one of size ${m}`,
+          );
         throw e;
       }
     }
     // Each step: the tiles it reads (the mirror's verified copy first) are the ones the signed root commits to.
-    if (!bytesEqual(await treeHash(n, reader), pending.root)) throw new MirrorRefusal(`the log's tiles do not hash to the root of its checkpoint of size ${n}`);
+    if (!bytesEqual(await treeHash(n, reader), pending.root))
+      throw new MirrorRefusal(`the log's tiles do not hash to the root of its checkpoint of size ${n}`);
   });
 
   // Step 3: the next bundles, with their level-0 tiles.
@@ -129,9 +148,11 @@ export async function mirrorStep(src: MirrorSource, store: MirrorStore, state: M
       const [hashes, entries] = await Promise.all([source(tilePath(tile)), source(tilePath(bundle))]);
       await checkTile(tile, hashes, reader);
       const parsed = parseBundle(entries);
-      if (parsed.length !== width) throw new MirrorRefusal(`${tilePath(bundle)} holds ${parsed.length} entries, not ${width}`);
+      if (parsed.length !== width)
+        throw new MirrorRefusal(`${tilePath(bundle)} holds ${parsed.length} entries, not ${width}`);
       parsed.forEach((e, i) => {
-        if (!bytesEqual(hashLeaf(e), hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE))) throw new MirrorRefusal(`entry ${start + i} in ${tilePath(bundle)} does not hash to its leaf hash`);
+        if (!bytesEqual(hashLeaf(e), hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)))
+          throw new MirrorRefusal(`entry ${start + i} in ${tilePath(bundle)} does not hash to its leaf hash`);
       });
       copies.push({ path: tilePath(bundle), body: entries }, { path: tilePath(tile), body: hashes });
     }
@@ -172,10 +193,12 @@ async function latestCheckpoint(src: MirrorSource): Promise<TreeHead> {
  * every hash of it).
  */
 async function checkTile(tile: Tile, data: Uint8Array, reader: HashReader): Promise<void> {
-  if (data.length !== tile.width * HASH_SIZE) throw new MirrorRefusal(`${tilePath(tile)} has ${data.length} bytes, not ${tile.width * HASH_SIZE}`);
+  if (data.length !== tile.width * HASH_SIZE)
+    throw new MirrorRefusal(`${tilePath(tile)} has ${data.length} bytes, not ${tile.width * HASH_SIZE}`);
   if (tile.width < TILE_WIDTH) return;
   const [parent] = await reader([{ level: (tile.level + 1) * TILE_HEIGHT, index: tile.index }]);
-  if (!bytesEqual(perfectRoot(data), parent!)) throw new MirrorRefusal(`${tilePath(tile)} does not hash to its hash in the tile above`);
+  if (!bytesEqual(perfectRoot(data), parent!))
+    throw new MirrorRefusal(`${tilePath(tile)} does not hash to its hash in the tile above`);
 }
 
 function perfectRoot(data: Uint8Array): Hash {

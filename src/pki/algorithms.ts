@@ -54,9 +54,30 @@ export const ALGORITHMS: readonly AlgorithmDetails[] = [
   { keyDetails: "PKIX_ECDSA_P256_SHA_256", number: 5, kind: "ecdsa", curve: "P-256", scheme: "ecdsa", hash: "sha256" },
   { keyDetails: "PKIX_ECDSA_P384_SHA_384", number: 12, kind: "ecdsa", curve: "P-384", scheme: "ecdsa", hash: "sha384" },
   { keyDetails: "PKIX_ECDSA_P521_SHA_512", number: 13, kind: "ecdsa", curve: "P-521", scheme: "ecdsa", hash: "sha512" },
-  { keyDetails: "PKIX_RSA_PKCS1V15_2048_SHA256", number: 9, kind: "rsa", rsaBits: 2048, scheme: "rsa-pkcs1v15", hash: "sha256" },
-  { keyDetails: "PKIX_RSA_PKCS1V15_3072_SHA256", number: 10, kind: "rsa", rsaBits: 3072, scheme: "rsa-pkcs1v15", hash: "sha256" },
-  { keyDetails: "PKIX_RSA_PKCS1V15_4096_SHA256", number: 11, kind: "rsa", rsaBits: 4096, scheme: "rsa-pkcs1v15", hash: "sha256" },
+  {
+    keyDetails: "PKIX_RSA_PKCS1V15_2048_SHA256",
+    number: 9,
+    kind: "rsa",
+    rsaBits: 2048,
+    scheme: "rsa-pkcs1v15",
+    hash: "sha256",
+  },
+  {
+    keyDetails: "PKIX_RSA_PKCS1V15_3072_SHA256",
+    number: 10,
+    kind: "rsa",
+    rsaBits: 3072,
+    scheme: "rsa-pkcs1v15",
+    hash: "sha256",
+  },
+  {
+    keyDetails: "PKIX_RSA_PKCS1V15_4096_SHA256",
+    number: 11,
+    kind: "rsa",
+    rsaBits: 4096,
+    scheme: "rsa-pkcs1v15",
+    hash: "sha256",
+  },
   { keyDetails: "PKIX_RSA_PSS_2048_SHA256", number: 16, kind: "rsa", rsaBits: 2048, scheme: "rsa-pss", hash: "sha256" },
   { keyDetails: "PKIX_RSA_PSS_3072_SHA256", number: 17, kind: "rsa", rsaBits: 3072, scheme: "rsa-pss", hash: "sha256" },
   { keyDetails: "PKIX_RSA_PSS_4096_SHA256", number: 18, kind: "rsa", rsaBits: 4096, scheme: "rsa-pss", hash: "sha256" },
@@ -120,10 +141,18 @@ export function isKeyDetails(value: unknown): value is KeyDetails {
 export function defaultKeyDetails(key: PublicKeyInfo): KeyDetails {
   switch (key.kind) {
     case "ecdsa":
-      return key.curve === "P-256" ? "PKIX_ECDSA_P256_SHA_256" : key.curve === "P-384" ? "PKIX_ECDSA_P384_SHA_384" : "PKIX_ECDSA_P521_SHA_512";
+      return key.curve === "P-256"
+        ? "PKIX_ECDSA_P256_SHA_256"
+        : key.curve === "P-384"
+          ? "PKIX_ECDSA_P384_SHA_384"
+          : "PKIX_ECDSA_P521_SHA_512";
     case "rsa": {
       const found = ALGORITHMS.find((a) => a.scheme === "rsa-pkcs1v15" && a.rsaBits === key.rsaBits);
-      if (found === undefined) throw new SignatureError("publicKey", `no PublicKeyDetails for a ${key.rsaBits}-bit RSA key (want 2048, 3072 or 4096)`);
+      if (found === undefined)
+        throw new SignatureError(
+          "publicKey",
+          `no PublicKeyDetails for a ${key.rsaBits}-bit RSA key (want 2048, 3072 or 4096)`,
+        );
       return found.keyDetails;
     }
     case "ed25519":
@@ -140,13 +169,22 @@ export function defaultKeyDetails(key: PublicKeyInfo): KeyDetails {
 export function checkKeyDetails(key: PublicKeyInfo, keyDetails: string | number): AlgorithmDetails {
   const details = algorithmDetails(keyDetails);
   if (details.kind !== key.kind) {
-    throw new SignatureError("keyDetails", `${details.keyDetails} needs a ${details.kind} key, got ${describeKey(key)}`);
+    throw new SignatureError(
+      "keyDetails",
+      `${details.keyDetails} needs a ${details.kind} key, got ${describeKey(key)}`,
+    );
   }
   if (details.curve !== undefined && details.curve !== key.curve) {
-    throw new SignatureError("keyDetails", `${details.keyDetails} needs a ${details.curve} key, got ${describeKey(key)}`);
+    throw new SignatureError(
+      "keyDetails",
+      `${details.keyDetails} needs a ${details.curve} key, got ${describeKey(key)}`,
+    );
   }
   if (details.rsaBits !== undefined && details.rsaBits !== key.rsaBits) {
-    throw new SignatureError("keyDetails", `${details.keyDetails} needs a ${details.rsaBits}-bit RSA key, got ${describeKey(key)}`);
+    throw new SignatureError(
+      "keyDetails",
+      `${details.keyDetails} needs a ${details.rsaBits}-bit RSA key, got ${describeKey(key)}`,
+    );
   }
   return details;
 }
@@ -159,7 +197,8 @@ export function checkKeyDetails(key: PublicKeyInfo, keyDetails: string | number)
 export function keyDetailsForHash(key: PublicKeyInfo, hash: HashName): KeyDetails {
   const keyDetails = defaultKeyDetails(key);
   const expected = algorithmDetails(keyDetails).hash;
-  if (expected !== hash) throw new SignatureError("hash", `a ${describeKey(key)} key signs ${expected} digests, not ${hash}`);
+  if (expected !== hash)
+    throw new SignatureError("hash", `a ${describeKey(key)} key signs ${expected} digests, not ${hash}`);
   return keyDetails;
 }
 
@@ -178,7 +217,10 @@ export function hashAlgorithmName(hash: HashName): HashAlgorithmName {
  * @throws SignatureError (field "hash") for anything else (SHA-1, SHA3, unspecified).
  */
 export function parseHashName(value: string | number): HashName {
-  for (const [hash, v2] of Object.entries(HASH_ALGORITHM) as [HashName, { name: HashAlgorithmName; number: number }][]) {
+  for (const [hash, v2] of Object.entries(HASH_ALGORITHM) as [
+    HashName,
+    { name: HashAlgorithmName; number: number },
+  ][]) {
     if (value === hash || value === v2.name || value === v2.number) return hash;
   }
   throw new SignatureError("hash", `unsupported hash algorithm ${JSON.stringify(value)}`);

@@ -59,7 +59,8 @@ export function verifyEcdsaDigest(key: PublicKeyInfo, digest: Uint8Array, signat
   const curve = ecdsaCurve(key);
   assertBytes(digest, "digest");
   const { r, s } = parseEcdsaSignature(signature, curve);
-  if (!ecdsaDigestVerifies(curve, key.subjectPublicKey, digest, r, s)) throw new SignatureError("signature", "ECDSA signature does not verify");
+  if (!ecdsaDigestVerifies(curve, key.subjectPublicKey, digest, r, s))
+    throw new SignatureError("signature", "ECDSA signature does not verify");
 }
 
 /**
@@ -70,7 +71,13 @@ export function verifyEcdsaDigest(key: PublicKeyInfo, digest: Uint8Array, signat
  * which handles doubling and the point at infinity), then x(u2·V) natively, and x(R) mod n must equal r.
  * V = O (Q = -t·G) means R = O, which never verifies. Requires 1 <= r, s < n (parseEcdsaSignature checks).
  */
-export function ecdsaDigestVerifies(curve: EcCurve, publicPoint: Uint8Array, digest: Uint8Array, r: bigint, s: bigint): boolean {
+export function ecdsaDigestVerifies(
+  curve: EcCurve,
+  publicPoint: Uint8Array,
+  digest: Uint8Array,
+  r: bigint,
+  s: bigint,
+): boolean {
   const { Point } = nobleCurve(curve);
   const Fn = Point.Fn;
   const e = Fn.create(digestToInteger(digest, Fn.BITS));
@@ -99,7 +106,10 @@ function affinePoint(curve: EcCurve, encoded: Uint8Array): CurvePoint {
   const { Point } = nobleCurve(curve);
   const size = Point.Fp.BYTES;
   if (encoded.length !== 1 + 2 * size || encoded[0] !== 4) throw new TypeError(`not an uncompressed ${curve} point`);
-  return Point.fromAffine({ x: bytesToNumberBE(encoded.subarray(1, 1 + size)), y: bytesToNumberBE(encoded.subarray(1 + size)) });
+  return Point.fromAffine({
+    x: bytesToNumberBE(encoded.subarray(1, 1 + size)),
+    y: bytesToNumberBE(encoded.subarray(1 + size)),
+  });
 }
 
 function uncompressed(curve: EcCurve, point: CurvePoint): Uint8Array {
@@ -119,7 +129,11 @@ function digestToInteger(digest: Uint8Array, bits: number): bigint {
   return excess > 0 ? value >> BigInt(excess) : value;
 }
 
-const OPENSSL_CURVE_NAME: Record<EcCurve, string> = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1" };
+const OPENSSL_CURVE_NAME: Record<EcCurve, string> = {
+  "P-256": "prime256v1",
+  "P-384": "secp384r1",
+  "P-521": "secp521r1",
+};
 const ecdhByCurve = new Map<EcCurve, ECDH>();
 
 /** One reusable native ECDH context per curve (verification is synchronous, so it is never shared mid-use). */
@@ -136,11 +150,18 @@ function nativeEcdh(curve: EcCurve): ECDH {
  * Verifies a DER ECDSA signature over a message hashed with `hash`, using WebCrypto.
  * @throws SignatureError (field "signature") when malformed or not valid.
  */
-export async function verifyEcdsaMessage(key: PublicKeyInfo, hash: HashName, message: Uint8Array, signature: Uint8Array): Promise<void> {
+export async function verifyEcdsaMessage(
+  key: PublicKeyInfo,
+  hash: HashName,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<void> {
   const curve = ecdsaCurve(key);
   assertBytes(message, "message");
   const p1363 = ecdsaSignatureToP1363(signature, curve);
-  const cryptoKey = await crypto.subtle.importKey("spki", key.spki, { name: "ECDSA", namedCurve: curve }, false, ["verify"]);
+  const cryptoKey = await crypto.subtle.importKey("spki", key.spki, { name: "ECDSA", namedCurve: curve }, false, [
+    "verify",
+  ]);
   const ok = await crypto.subtle.verify({ name: "ECDSA", hash: WEBCRYPTO_HASH[hash] }, cryptoKey, p1363, message);
   if (!ok) throw new SignatureError("signature", "ECDSA signature does not verify");
 }

@@ -22,7 +22,8 @@ const DOM2_PREFIX = new TextEncoder().encode("SigEd25519 no Ed25519 collisions")
 
 /** Ed25519ph where the "message" passed in is already PH(M), the 64-byte SHA-512 digest. */
 const ed25519phOverDigest = eddsa(ed25519.Point, sha512, {
-  domain: (data: Uint8Array, ctx: Uint8Array, phflag: boolean) => concat(DOM2_PREFIX, Uint8Array.of(phflag ? 1 : 0, ctx.length), ctx, data),
+  domain: (data: Uint8Array, ctx: Uint8Array, phflag: boolean) =>
+    concat(DOM2_PREFIX, Uint8Array.of(phflag ? 1 : 0, ctx.length), ctx, data),
   prehash: (digest: Uint8Array) => digest,
   zip215: false,
 });
@@ -40,7 +41,10 @@ export function verifyEd25519phDigest(key: PublicKeyInfo, digest: Uint8Array, si
   assertBytes(digest, "digest");
   assertBytes(signature, "signature");
   if (digest.length !== ED25519PH_DIGEST_BYTES) {
-    throw new SignatureError("digest", `Ed25519ph signs a ${ED25519PH_DIGEST_BYTES}-byte SHA-512 digest, got ${digest.length} bytes`);
+    throw new SignatureError(
+      "digest",
+      `Ed25519ph signs a ${ED25519PH_DIGEST_BYTES}-byte SHA-512 digest, got ${digest.length} bytes`,
+    );
   }
   checkSignatureLength(signature);
   if (!ed25519phOverDigest.verify(signature, digest, key.subjectPublicKey, { zip215: false })) {
@@ -52,7 +56,11 @@ export function verifyEd25519phDigest(key: PublicKeyInfo, digest: Uint8Array, si
  * Verifies a pure Ed25519 signature over a message (RFC 8032 §5.1.7), using WebCrypto.
  * @throws SignatureError (field "signature") when malformed or not valid.
  */
-export async function verifyEd25519Message(key: PublicKeyInfo, message: Uint8Array, signature: Uint8Array): Promise<void> {
+export async function verifyEd25519Message(
+  key: PublicKeyInfo,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<void> {
   ed25519Key(key);
   assertBytes(message, "message");
   assertBytes(signature, "signature");
@@ -65,7 +73,10 @@ export async function verifyEd25519Message(key: PublicKeyInfo, message: Uint8Arr
 
 function checkSignatureLength(signature: Uint8Array): void {
   if (signature.length !== ED25519_SIGNATURE_BYTES) {
-    throw new SignatureError("signature", `Ed25519 signature must be ${ED25519_SIGNATURE_BYTES} bytes, got ${signature.length}`);
+    throw new SignatureError(
+      "signature",
+      `Ed25519 signature must be ${ED25519_SIGNATURE_BYTES} bytes, got ${signature.length}`,
+    );
   }
 }
 

@@ -134,7 +134,10 @@ export function parsePem(pem: string | Uint8Array): PublicKeyInfo {
   }
   for (const b of blocks) {
     if (b.label !== "CERTIFICATE") {
-      throw new SignatureError("certificate", `a PEM certificate chain may only hold CERTIFICATE blocks, got "${b.label}"`);
+      throw new SignatureError(
+        "certificate",
+        `a PEM certificate chain may only hold CERTIFICATE blocks, got "${b.label}"`,
+      );
     }
   }
   // Go parses every certificate in the chain, so a broken later certificate fails the request there too.
@@ -169,7 +172,11 @@ function parseSpkiDer(der: Uint8Array, field: SignatureField): PublicKeyInfo {
   let canonical: Uint8Array;
   try {
     // SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }
-    const [algorithm, subjectPublicKey] = readSequence(parseElement(der, TAG.SEQUENCE, "SubjectPublicKeyInfo"), "SubjectPublicKeyInfo", 2);
+    const [algorithm, subjectPublicKey] = readSequence(
+      parseElement(der, TAG.SEQUENCE, "SubjectPublicKeyInfo"),
+      "SubjectPublicKeyInfo",
+      2,
+    );
     // AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY DEFINED BY algorithm OPTIONAL }
     const [oid, params] = readSequence(algorithm!, "AlgorithmIdentifier", 1, 2);
     if (oid!.tag !== TAG.OID) throw new DerError("AlgorithmIdentifier: expected OBJECT IDENTIFIER");
@@ -181,7 +188,10 @@ function parseSpkiDer(der: Uint8Array, field: SignatureField): PublicKeyInfo {
     } else if (bytesEqual(oid!.content, OID_ED25519)) {
       parsed = parseEd25519Key(params, payload, field);
     } else if (bytesEqual(oid!.content, OID_RSASSA_PSS)) {
-      throw new SignatureError(field, "RSASSA-PSS keys (id-RSASSA-PSS) are not supported: encode the key as rsaEncryption");
+      throw new SignatureError(
+        field,
+        "RSASSA-PSS keys (id-RSASSA-PSS) are not supported: encode the key as rsaEncryption",
+      );
     } else {
       throw new SignatureError(field, `unknown or unsupported public key algorithm ${formatOid(oid!.content)}`);
     }
@@ -198,10 +208,12 @@ function parseSpkiDer(der: Uint8Array, field: SignatureField): PublicKeyInfo {
 /** RFC 5480 §2.1.1 (namedCurve only) and §2.2 (uncompressed points only). */
 function parseEcKey(params: DerElement | undefined, point: Uint8Array, field: SignatureField) {
   if (params === undefined) throw new SignatureError(field, "EC key without curve parameters");
-  if (params.tag === TAG.SEQUENCE) throw new SignatureError(field, "EC keys with explicit curve parameters are not supported");
+  if (params.tag === TAG.SEQUENCE)
+    throw new SignatureError(field, "EC keys with explicit curve parameters are not supported");
   if (params.tag !== TAG.OID) throw new SignatureError(field, "EC key parameters must be a named curve OID");
   const c = CURVES.find((x) => bytesEqual(x.oid, params.content));
-  if (c === undefined) throw new SignatureError(field, `unsupported EC curve ${formatOid(params.content)} (want P-256, P-384 or P-521)`);
+  if (c === undefined)
+    throw new SignatureError(field, `unsupported EC curve ${formatOid(params.content)} (want P-256, P-384 or P-521)`);
   if (point[0] === 0x02 || point[0] === 0x03) {
     throw new SignatureError(field, `compressed ${c.curve} point refused: use the uncompressed form (04 || X || Y)`);
   }
@@ -226,8 +238,10 @@ function parseRsaKey(params: DerElement | undefined, payload: Uint8Array, field:
   }
   const { n, e } = parseRsaPublicKey(payload);
   const bits = n.toString(2).length;
-  if (bits < MIN_RSA_BITS) throw new SignatureError(field, `RSA key of ${bits} bits refused: at least ${MIN_RSA_BITS} bits required`);
-  if (bits > MAX_RSA_BITS) throw new SignatureError(field, `RSA key of ${bits} bits refused: at most ${MAX_RSA_BITS} bits accepted`);
+  if (bits < MIN_RSA_BITS)
+    throw new SignatureError(field, `RSA key of ${bits} bits refused: at least ${MIN_RSA_BITS} bits required`);
+  if (bits > MAX_RSA_BITS)
+    throw new SignatureError(field, `RSA key of ${bits} bits refused: at most ${MAX_RSA_BITS} bits accepted`);
   if ((n & 1n) === 0n) throw new SignatureError(field, "RSA modulus is even");
   // Go's crypto/rsa refuses e < 2, e > 2^31-1 and (FIPS 186-5 §5.4) even exponents; e = 65537 in practice.
   if (e < 3n || e > 0x7fffffffn || (e & 1n) === 0n) throw new SignatureError(field, `RSA public exponent ${e} refused`);
@@ -284,11 +298,13 @@ function parseCertificateStructure(der: Uint8Array): Uint8Array {
   let spki: Uint8Array;
   try {
     const [tbs, sigAlg, sigValue] = readSequence(parseElement(der, TAG.SEQUENCE, "Certificate"), "Certificate", 3);
-    if (sigAlg!.tag !== TAG.SEQUENCE || sigValue!.tag !== TAG.BIT_STRING) throw new DerError("Certificate: bad signature fields");
+    if (sigAlg!.tag !== TAG.SEQUENCE || sigValue!.tag !== TAG.BIT_STRING)
+      throw new DerError("Certificate: bad signature fields");
     const fields = readSequence(tbs!, "TBSCertificate", 6, 10);
     const hasVersion = fields[0]!.tag === TAG.CONTEXT_0;
     const spkiElement = fields[hasVersion ? 6 : 5];
-    if (spkiElement === undefined || spkiElement.tag !== TAG.SEQUENCE) throw new DerError("TBSCertificate: no subjectPublicKeyInfo");
+    if (spkiElement === undefined || spkiElement.tag !== TAG.SEQUENCE)
+      throw new DerError("TBSCertificate: no subjectPublicKeyInfo");
     spki = spkiElement.raw;
   } catch (e) {
     throw asSignatureError(e, "certificate", "malformed X.509 certificate");
@@ -297,7 +313,10 @@ function parseCertificateStructure(der: Uint8Array): Uint8Array {
   try {
     parsed = AsnConvert.parse(der, Certificate);
   } catch (e) {
-    throw new SignatureError("certificate", `malformed X.509 certificate: ${e instanceof Error ? e.message : String(e)}`);
+    throw new SignatureError(
+      "certificate",
+      `malformed X.509 certificate: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   // Both parsers must find the same key octets.
   const theirs = new Uint8Array(AsnConvert.serialize(parsed.tbsCertificate.subjectPublicKeyInfo));
@@ -317,7 +336,8 @@ function looksLikePem(bytes: Uint8Array): boolean {
 
 function checkSize(bytes: Uint8Array, field: SignatureField): void {
   if (bytes.length === 0) throw new SignatureError(field, "empty");
-  if (bytes.length > MAX_KEY_MATERIAL_BYTES) throw new SignatureError(field, `larger than ${MAX_KEY_MATERIAL_BYTES} bytes`);
+  if (bytes.length > MAX_KEY_MATERIAL_BYTES)
+    throw new SignatureError(field, `larger than ${MAX_KEY_MATERIAL_BYTES} bytes`);
 }
 
 /** DER errors become SignatureErrors with the field; SignatureErrors pass through; anything else is a bug. */

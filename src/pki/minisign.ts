@@ -84,30 +84,50 @@ export function parseMinisignPublicKey(bytes: Uint8Array): MinisignPublicKey {
     // Rekor's legacy canonical form: the bare key, algorithm "Ed", key id zero.
     bin = concatBytes(utf8Encode("Ed"), new Uint8Array(8), bytes);
   } else {
-    const lines = text(bytes, "publicKey").split("\n").map((l) => l.replace(/\r$/, ""));
+    const lines = text(bytes, "publicKey")
+      .split("\n")
+      .map((l) => l.replace(/\r$/, ""));
     while (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
-    if (lines.length === 2 && !lines[0]!.startsWith("untrusted comment:")) throw new SignatureError("publicKey", 'minisign key: the first line must be an "untrusted comment:"');
-    if (lines.length > 2) throw new SignatureError("publicKey", "minisign key: expected the .pub file's two lines or its base64 line");
+    if (lines.length === 2 && !lines[0]!.startsWith("untrusted comment:"))
+      throw new SignatureError("publicKey", 'minisign key: the first line must be an "untrusted comment:"');
+    if (lines.length > 2)
+      throw new SignatureError("publicKey", "minisign key: expected the .pub file's two lines or its base64 line");
     bin = b64(lines[lines.length - 1]!, 42, "publicKey", "minisign key");
   }
   const algorithm = String.fromCharCode(bin[0]!, bin[1]!);
-  if (algorithm !== "Ed") throw new SignatureError("publicKey", `minisign key algorithm ${JSON.stringify(algorithm)} is not "Ed"`);
+  if (algorithm !== "Ed")
+    throw new SignatureError("publicKey", `minisign key algorithm ${JSON.stringify(algorithm)} is not "Ed"`);
   return { algorithm, keyId: bin.slice(2, 10), key: ed25519Key(bin.slice(10)), canonical: utf8Encode(toBase64(bin)) };
 }
 
 /** @throws SignatureError (field "signature"). */
 export function parseMinisignSignature(bytes: Uint8Array): MinisignSignature {
-  const lines = text(bytes, "signature").split("\n").map((l) => l.replace(/\r$/, ""));
+  const lines = text(bytes, "signature")
+    .split("\n")
+    .map((l) => l.replace(/\r$/, ""));
   while (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
-  if (lines.length !== 4 && lines.length !== 2) throw new SignatureError("signature", `minisign signature: ${lines.length} lines, want 4 (minisign) or 2 (signify)`);
-  if (!lines[0]!.startsWith("untrusted comment:")) throw new SignatureError("signature", 'minisign signature: the first line must be an "untrusted comment:"');
+  if (lines.length !== 4 && lines.length !== 2)
+    throw new SignatureError(
+      "signature",
+      `minisign signature: ${lines.length} lines, want 4 (minisign) or 2 (signify)`,
+    );
+  if (!lines[0]!.startsWith("untrusted comment:"))
+    throw new SignatureError("signature", 'minisign signature: the first line must be an "untrusted comment:"');
   const bin = b64(lines[1]!, 74, "signature", "minisign signature");
   const algorithm = String.fromCharCode(bin[0]!, bin[1]!);
-  if (algorithm !== "Ed" && algorithm !== "ED") throw new SignatureError("signature", `minisign signature algorithm ${JSON.stringify(algorithm)} is not "Ed" or "ED"`);
+  if (algorithm !== "Ed" && algorithm !== "ED")
+    throw new SignatureError(
+      "signature",
+      `minisign signature algorithm ${JSON.stringify(algorithm)} is not "Ed" or "ED"`,
+    );
   let trusted: MinisignSignature["trusted"];
   if (lines.length === 4) {
-    if (!lines[2]!.startsWith("trusted comment: ")) throw new SignatureError("signature", 'minisign signature: the third line must start "trusted comment: "');
-    trusted = { comment: lines[2]!.slice("trusted comment: ".length), globalSignature: b64(lines[3]!, 64, "signature", "minisign global signature") };
+    if (!lines[2]!.startsWith("trusted comment: "))
+      throw new SignatureError("signature", 'minisign signature: the third line must start "trusted comment: "');
+    trusted = {
+      comment: lines[2]!.slice("trusted comment: ".length),
+      globalSignature: b64(lines[3]!, 64, "signature", "minisign global signature"),
+    };
   }
   return {
     algorithm,
@@ -119,16 +139,28 @@ export function parseMinisignSignature(bytes: Uint8Array): MinisignSignature {
 }
 
 /** Verifies a minisign signature over `data`. @throws SignatureError (field "signature"). */
-export async function verifyMinisignSignature(sig: MinisignSignature, key: MinisignPublicKey, data: Uint8Array): Promise<void> {
+export async function verifyMinisignSignature(
+  sig: MinisignSignature,
+  key: MinisignPublicKey,
+  data: Uint8Array,
+): Promise<void> {
   const legacyKey = key.keyId.every((b) => b === 0);
   if (!legacyKey && toHex(sig.keyId) !== toHex(key.keyId)) {
-    throw new SignatureError("signature", `minisign signature is by key ${minisignKeyIdHex(sig.keyId)}, not ${minisignKeyIdHex(key.keyId)}`);
+    throw new SignatureError(
+      "signature",
+      `minisign signature is by key ${minisignKeyIdHex(sig.keyId)}, not ${minisignKeyIdHex(key.keyId)}`,
+    );
   }
   const signed = sig.algorithm === "ED" ? blake2b(data, { dkLen: 64 }) : data;
   await check(key.key, signed, sig.signature, "minisign signature does not verify the data with the given key");
   if (sig.trusted) {
     const global = concatBytes(sig.signature, utf8Encode(sig.trusted.comment));
-    await check(key.key, global, sig.trusted.globalSignature, "minisign trusted comment: its global signature does not verify");
+    await check(
+      key.key,
+      global,
+      sig.trusted.globalSignature,
+      "minisign trusted comment: its global signature does not verify",
+    );
   }
 }
 

@@ -30,11 +30,13 @@ export function decodePem(pem: string | Uint8Array): PemBlock[] {
     text = pem;
   } else {
     assertBytes(pem, "pem");
-    if (pem.length > MAX_KEY_MATERIAL_BYTES) throw new SignatureError("publicKey", `PEM larger than ${MAX_KEY_MATERIAL_BYTES} bytes`);
+    if (pem.length > MAX_KEY_MATERIAL_BYTES)
+      throw new SignatureError("publicKey", `PEM larger than ${MAX_KEY_MATERIAL_BYTES} bytes`);
     for (const b of pem) if (b >= 0x80) throw new SignatureError("publicKey", "PEM must be ASCII");
     text = new TextDecoder().decode(pem); // ASCII: one character per byte
   }
-  if (text.length > MAX_KEY_MATERIAL_BYTES) throw new SignatureError("publicKey", `PEM larger than ${MAX_KEY_MATERIAL_BYTES} bytes`);
+  if (text.length > MAX_KEY_MATERIAL_BYTES)
+    throw new SignatureError("publicKey", `PEM larger than ${MAX_KEY_MATERIAL_BYTES} bytes`);
   // A string caller may pass non-ASCII; PEM is ASCII (RFC 7468 §3).
   if (/[^\x00-\x7f]/.test(text)) throw new SignatureError("publicKey", "PEM must be ASCII");
   const blocks: PemBlock[] = [];
@@ -52,7 +54,8 @@ export function decodePem(pem: string | Uint8Array): PemBlock[] {
     }
     const end = /^-----END ([A-Z0-9]+(?: [A-Z0-9]+)*)-----$/.exec(line);
     if (end !== null) {
-      if (end[1] !== open.label) throw new SignatureError("publicKey", `PEM END label "${end[1]}" does not match BEGIN "${open.label}"`);
+      if (end[1] !== open.label)
+        throw new SignatureError("publicKey", `PEM END label "${end[1]}" does not match BEGIN "${open.label}"`);
       let der: Uint8Array;
       try {
         der = fromBase64(open.body, "PEM body");

@@ -68,7 +68,8 @@ export function pgpAlgorithmName(id: number): string {
 export function checkPgpKeyPackets(packets: readonly PgpPacket[]): void {
   let subkey = 0;
   for (const p of packets) {
-    if (p.tag === PGP_TAG.secretKey || p.tag === PGP_TAG.secretSubkey) throw new SignatureError("publicKey", "a PGP secret key was sent: submit the public key only");
+    if (p.tag === PGP_TAG.secretKey || p.tag === PGP_TAG.secretSubkey)
+      throw new SignatureError("publicKey", "a PGP secret key was sent: submit the public key only");
     if (p.tag === PGP_TAG.publicKey) checkKeyPacket(p.body, "primary key", false);
     else if (p.tag === PGP_TAG.publicSubkey) checkKeyPacket(p.body, `subkey ${++subkey}`, true);
   }
@@ -81,8 +82,13 @@ export function checkPgpKeyPackets(packets: readonly PgpPacket[]): void {
 export function checkPgpSignaturePacket(body: Uint8Array): void {
   const version = body[0];
   const algorithm = version === 3 ? body[15] : version === 4 || version === 5 || version === 6 ? body[2] : undefined;
-  if (algorithm === undefined) throw new SignatureError("signature", `unsupported OpenPGP signature version ${version}`);
-  if (!SIGNING.has(algorithm)) throw new SignatureError("signature", `OpenPGP signatures made with ${pgpAlgorithmName(algorithm)} are refused: ${WANT}`);
+  if (algorithm === undefined)
+    throw new SignatureError("signature", `unsupported OpenPGP signature version ${version}`);
+  if (!SIGNING.has(algorithm))
+    throw new SignatureError(
+      "signature",
+      `OpenPGP signatures made with ${pgpAlgorithmName(algorithm)} are refused: ${WANT}`,
+    );
 }
 
 /** A v4 or v6 key packet: version, creation time (4), algorithm, (v6) a 4-octet material length, the material. */
@@ -105,12 +111,14 @@ function checkKeyPacket(body: Uint8Array, which: string, isSubkey: boolean): voi
     const nist = NIST_CURVES.find((c) => bytesEqual(c.oid, curve));
     if (nist === undefined) fail(`ECDSA on curve ${formatOid(curve)} is refused: ${WANT}`);
   } else if (algorithm === 22) {
-    if (!bytesEqual(curveOf(material, fail), OID_ED25519_LEGACY)) fail(`EdDSA on a curve other than Ed25519 is refused: ${WANT}`);
+    if (!bytesEqual(curveOf(material, fail), OID_ED25519_LEGACY))
+      fail(`EdDSA on a curve other than Ed25519 is refused: ${WANT}`);
   } else if (algorithm === 27) {
     if (material.length < 32) fail("truncated Ed25519 key");
   } else if (isSubkey && algorithm === 18) {
     const curve = curveOf(material, fail);
-    if (!bytesEqual(curve, OID_CURVE25519_LEGACY) && !NIST_CURVES.some((c) => bytesEqual(c.oid, curve))) fail(`ECDH on curve ${formatOid(curve)} is refused (want Curve25519, P-256, P-384 or P-521)`);
+    if (!bytesEqual(curve, OID_CURVE25519_LEGACY) && !NIST_CURVES.some((c) => bytesEqual(c.oid, curve)))
+      fail(`ECDH on curve ${formatOid(curve)} is refused (want Curve25519, P-256, P-384 or P-521)`);
   } else if (isSubkey && algorithm === 25) {
     if (material.length < 32) fail("truncated X25519 key");
   } else {
@@ -126,7 +134,8 @@ function checkRsa(n: Uint8Array, e: Uint8Array, fail: (why: string) => never): v
   if ((n[n.length - 1]! & 1) === 0) fail("RSA modulus is even");
   const eBits = bitLength(e);
   const value = eBits > 31 ? Infinity : e.reduce((v, b) => v * 256 + b, 0);
-  if (value < 3 || value > 0x7fffffff || (e[e.length - 1]! & 1) === 0) fail(`RSA public exponent of ${eBits} bits refused: want an odd exponent from 3 to 2^31-1 (65537 in practice)`);
+  if (value < 3 || value > 0x7fffffff || (e[e.length - 1]! & 1) === 0)
+    fail(`RSA public exponent of ${eBits} bits refused: want an odd exponent from 3 to 2^31-1 (65537 in practice)`);
 }
 
 /** RFC 9580 §3.2 multiprecision integers: a 2-octet bit count, then ceil(bits / 8) octets. */

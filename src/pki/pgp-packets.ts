@@ -14,7 +14,14 @@ import { fromBase64, toBase64, toHex } from "../tlog/encoding.ts";
 import { SignatureError, type SignatureField } from "./errors.ts";
 
 /** Packet tags used here (RFC 9580 §5). */
-export const PGP_TAG = { signature: 2, secretKey: 5, publicKey: 6, secretSubkey: 7, userId: 13, publicSubkey: 14 } as const;
+export const PGP_TAG = {
+  signature: 2,
+  secretKey: 5,
+  publicKey: 6,
+  secretSubkey: 7,
+  userId: 13,
+  publicSubkey: 14,
+} as const;
 
 export interface PgpPacket {
   tag: number;
@@ -83,7 +90,8 @@ export function dearmor(text: string, field: SignatureField): { type: string; da
     else throw new SignatureError(field, "armor: text after the checksum line");
   }
   if (i >= lines.length) throw new SignatureError(field, `armor: no "-----END ${type}-----" line`);
-  for (const rest of lines.slice(i + 1)) if (rest !== "") throw new SignatureError(field, "armor: text after the END line");
+  for (const rest of lines.slice(i + 1))
+    if (rest !== "") throw new SignatureError(field, "armor: text after the END line");
   let data: Uint8Array;
   try {
     data = fromBase64(body);
@@ -98,7 +106,8 @@ export function dearmor(text: string, field: SignatureField): { type: string; da
       throw new SignatureError(field, "armor: invalid checksum line");
     }
     const crc = crc24(data);
-    if (sum[0] !== crc >>> 16 || sum[1] !== ((crc >>> 8) & 0xff) || sum[2] !== (crc & 0xff)) throw new SignatureError(field, "armor: CRC-24 checksum mismatch");
+    if (sum[0] !== crc >>> 16 || sum[1] !== ((crc >>> 8) & 0xff) || sum[2] !== (crc & 0xff))
+      throw new SignatureError(field, "armor: CRC-24 checksum mismatch");
   }
   return { type, data };
 }
@@ -185,7 +194,8 @@ export function pgpKeyFacts(content: Uint8Array): PgpKeyFacts {
   const facts: PgpKeyFacts = { primary: [], subkeys: [], emails: [] };
   for (const pkt of readPackets(data, "publicKey")) {
     if (pkt.tag === PGP_TAG.publicKey || pkt.tag === PGP_TAG.secretKey) facts.primary.push(keyFingerprint(pkt.body));
-    else if (pkt.tag === PGP_TAG.publicSubkey || pkt.tag === PGP_TAG.secretSubkey) facts.subkeys.push(keyFingerprint(pkt.body));
+    else if (pkt.tag === PGP_TAG.publicSubkey || pkt.tag === PGP_TAG.secretSubkey)
+      facts.subkeys.push(keyFingerprint(pkt.body));
     else if (pkt.tag === PGP_TAG.userId) {
       const email = userIdEmail(new TextDecoder().decode(pkt.body));
       if (email !== null) facts.emails.push(email);

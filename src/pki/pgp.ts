@@ -19,7 +19,17 @@
  * expired since still verifies what it signed while valid; openpgp.js's defaults refuse weak hashes and small keys.
  * @module
  */
-import { createMessage, enums, PacketList, readKeys, readSignature, verify, type Key, type Signature, type SignaturePacket } from "openpgp";
+import {
+  createMessage,
+  enums,
+  PacketList,
+  readKeys,
+  readSignature,
+  verify,
+  type Key,
+  type Signature,
+  type SignaturePacket,
+} from "openpgp";
 import { utf8Decode, utf8Encode } from "../tlog/encoding.ts";
 import { SignatureError } from "./errors.ts";
 import { MAX_KEY_MATERIAL_BYTES } from "./keys.ts";
@@ -44,7 +54,8 @@ export interface PgpSignature {
 
 function size(bytes: Uint8Array, field: "publicKey" | "signature"): void {
   if (bytes.length === 0) throw new SignatureError(field, "empty");
-  if (bytes.length > MAX_KEY_MATERIAL_BYTES) throw new SignatureError(field, `larger than ${MAX_KEY_MATERIAL_BYTES} bytes`);
+  if (bytes.length > MAX_KEY_MATERIAL_BYTES)
+    throw new SignatureError(field, `larger than ${MAX_KEY_MATERIAL_BYTES} bytes`);
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/^Error: /, "");
@@ -70,7 +81,8 @@ function canonicalPackets(key: Key): PacketList<any> {
     list.push(user.userID, ...user.selfCertifications, ...user.revocationSignatures, ...user.otherCertifications);
   }
   for (const sub of key.subkeys) {
-    if (sub.bindingSignatures.length === 0) throw new SignatureError("publicKey", `subkey ${sub.getFingerprint()} has no binding signature`);
+    if (sub.bindingSignatures.length === 0)
+      throw new SignatureError("publicKey", `subkey ${sub.getFingerprint()} has no binding signature`);
     list.push(sub.keyPacket, ...sub.revocationSignatures, ...latest(sub.bindingSignatures));
   }
   return list;
@@ -106,8 +118,10 @@ export async function parsePgpPublicKey(bytes: Uint8Array): Promise<PgpPublicKey
     let binary = bytes;
     if (looksArmored(bytes)) {
       const { type, data } = dearmor(utf8Decode(bytes), "publicKey");
-      if (type === SECRET_KEY_ARMOR) throw new SignatureError("publicKey", "a PGP private key block was sent: submit the public key only");
-      if (type !== "PGP PUBLIC KEY BLOCK") throw new SignatureError("publicKey", `armor type "${type}" is not a PGP PUBLIC KEY BLOCK`);
+      if (type === SECRET_KEY_ARMOR)
+        throw new SignatureError("publicKey", "a PGP private key block was sent: submit the public key only");
+      if (type !== "PGP PUBLIC KEY BLOCK")
+        throw new SignatureError("publicKey", `armor type "${type}" is not a PGP PUBLIC KEY BLOCK`);
       binary = data;
     }
     // openpgp.js reads exactly the packets checked here (the armor's own checks are ours too, dearmor above).
@@ -117,10 +131,14 @@ export async function parsePgpPublicKey(bytes: Uint8Array): Promise<PgpPublicKey
     if (e instanceof SignatureError) throw e;
     throw new SignatureError("publicKey", `not an OpenPGP public key: ${message(e)}`);
   }
-  if (keys.some((k) => k.isPrivate())) throw new SignatureError("publicKey", "a PGP secret key was sent: submit the public key only");
+  if (keys.some((k) => k.isPrivate()))
+    throw new SignatureError("publicKey", "a PGP secret key was sent: submit the public key only");
   const selfSignatures = keys.reduce((n, k) => n + ownSignatures(k), 0);
   if (selfSignatures > MAX_PGP_SELF_SIGNATURES) {
-    throw new SignatureError("publicKey", `${selfSignatures} self-signatures (certifications, bindings, revocations) is more than the ${MAX_PGP_SELF_SIGNATURES} accepted: export the key without old self-signatures (gpg --export-options export-minimal)`);
+    throw new SignatureError(
+      "publicKey",
+      `${selfSignatures} self-signatures (certifications, bindings, revocations) is more than the ${MAX_PGP_SELF_SIGNATURES} accepted: export the key without old self-signatures (gpg --export-options export-minimal)`,
+    );
   }
   for (const k of keys) {
     if (k.keyPacket.version !== 6 && !k.users.some((u) => u.userID !== null && u.selfCertifications.length > 0)) {
@@ -142,13 +160,15 @@ export async function parsePgpSignature(bytes: Uint8Array): Promise<PgpSignature
     if (armored) {
       const text = utf8Decode(bytes);
       const { type, data } = dearmor(text, "signature");
-      if (type !== "PGP SIGNATURE") throw new SignatureError("signature", `armor type "${type}" is not a PGP SIGNATURE`);
+      if (type !== "PGP SIGNATURE")
+        throw new SignatureError("signature", `armor type "${type}" is not a PGP SIGNATURE`);
       binary = data;
     } else {
       binary = bytes;
     }
     const packets = readPackets(binary, "signature");
-    if (packets.length !== 1 || packets[0]!.tag !== PGP_TAG.signature) throw new SignatureError("signature", "expected exactly one OpenPGP signature packet");
+    if (packets.length !== 1 || packets[0]!.tag !== PGP_TAG.signature)
+      throw new SignatureError("signature", "expected exactly one OpenPGP signature packet");
     checkPgpSignaturePacket(packets[0]!.body);
     signature = await readSignature({ binarySignature: binary });
   } catch (e) {
@@ -156,11 +176,16 @@ export async function parsePgpSignature(bytes: Uint8Array): Promise<PgpSignature
     throw new SignatureError("signature", `not an OpenPGP signature: ${message(e)}`);
   }
   const packet = signature.packets[0] as SignaturePacket | undefined;
-  if (!packet || packet.created === null) throw new SignatureError("signature", "OpenPGP signature without a creation time");
+  if (!packet || packet.created === null)
+    throw new SignatureError("signature", "OpenPGP signature without a creation time");
   if (packet.signatureType !== enums.signature.binary && packet.signatureType !== enums.signature.text) {
     throw new SignatureError("signature", "not a signature over a document (OpenPGP signature type 0x00 or 0x01)");
   }
-  return { signature, created: packet.created, canonical: armored ? bytes.slice() : utf8Encode(goArmor("PGP SIGNATURE", binary)) };
+  return {
+    signature,
+    created: packet.created,
+    canonical: armored ? bytes.slice() : utf8Encode(goArmor("PGP SIGNATURE", binary)),
+  };
 }
 
 /** Verifies a detached signature over `data` with any of the keys. @throws SignatureError (field "signature"). */

@@ -30,7 +30,12 @@ const WEBCRYPTO_HASH: Record<HashName, string> = { sha256: "SHA-256", sha384: "S
  * RSASSA-PKCS1-V1_5-VERIFY (RFC 8017 §8.2.2) over a digest made with `hash`.
  * @throws SignatureError (field "digest" for a wrong length, "signature" when not valid).
  */
-export function verifyRsaPkcs1v15Digest(key: PublicKeyInfo, hash: HashName, digest: Uint8Array, signature: Uint8Array): void {
+export function verifyRsaPkcs1v15Digest(
+  key: PublicKeyInfo,
+  hash: HashName,
+  digest: Uint8Array,
+  signature: Uint8Array,
+): void {
   assertDigest(hash, digest);
   const { k, em } = rsavp1(key, signature);
   // §9.2 EMSA-PKCS1-v1_5-ENCODE: EM = 0x00 || 0x01 || PS (0xff, at least 8 octets) || 0x00 || T.
@@ -42,14 +47,20 @@ export function verifyRsaPkcs1v15Digest(key: PublicKeyInfo, hash: HashName, dige
   expected[k - t.length - 1] = 0x00;
   expected.set(t, k - t.length);
   // §8.2.2 step 4: compare the whole encoded message.
-  if (!bytesEqual(bigIntToBytes(em, k), expected)) throw new SignatureError("signature", "RSA PKCS#1 v1.5 signature does not verify");
+  if (!bytesEqual(bigIntToBytes(em, k), expected))
+    throw new SignatureError("signature", "RSA PKCS#1 v1.5 signature does not verify");
 }
 
 /**
  * RSASSA-PSS-VERIFY (RFC 8017 §8.1.2) over a digest made with `hash`, MGF1 with the same hash, any salt length.
  * @throws SignatureError (field "digest" for a wrong length, "signature" when not valid).
  */
-export function verifyRsaPssDigest(key: PublicKeyInfo, hash: HashName, digest: Uint8Array, signature: Uint8Array): void {
+export function verifyRsaPssDigest(
+  key: PublicKeyInfo,
+  hash: HashName,
+  digest: Uint8Array,
+  signature: Uint8Array,
+): void {
   assertDigest(hash, digest);
   const { bits, em: m } = rsavp1(key, signature);
   // §8.1.2 step 2c: EM = I2OSP(m, emLen) with emBits = modBits - 1; "integer too large" means invalid.
@@ -57,14 +68,20 @@ export function verifyRsaPssDigest(key: PublicKeyInfo, hash: HashName, digest: U
   const emLen = Math.ceil(emBits / 8);
   if (m >= 1n << BigInt(8 * emLen)) throw new SignatureError("signature", "RSA-PSS signature does not verify");
   const em = bigIntToBytes(m, emLen);
-  if (!emsaPssVerify(hash, digest, em, emBits)) throw new SignatureError("signature", "RSA-PSS signature does not verify");
+  if (!emsaPssVerify(hash, digest, em, emBits))
+    throw new SignatureError("signature", "RSA-PSS signature does not verify");
 }
 
 /**
  * RSASSA-PKCS1-v1_5 over a message hashed with `hash`, using WebCrypto.
  * @throws SignatureError (field "signature") when not valid.
  */
-export async function verifyRsaPkcs1v15Message(key: PublicKeyInfo, hash: HashName, message: Uint8Array, signature: Uint8Array): Promise<void> {
+export async function verifyRsaPkcs1v15Message(
+  key: PublicKeyInfo,
+  hash: HashName,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<void> {
   assertBytes(message, "message");
   // The length check of §8.2.2 step 1, so that a short signature fails with the same message as a wrong one;
   // the public-key operation itself is WebCrypto's (no BigInt exponentiation next to it).
@@ -77,7 +94,12 @@ export async function verifyRsaPkcs1v15Message(key: PublicKeyInfo, hash: HashNam
 }
 
 /** RSASSA-PSS over a message: hash it, then verify the digest (any salt length). */
-export function verifyRsaPssMessage(key: PublicKeyInfo, hash: HashName, message: Uint8Array, signature: Uint8Array): void {
+export function verifyRsaPssMessage(
+  key: PublicKeyInfo,
+  hash: HashName,
+  message: Uint8Array,
+  signature: Uint8Array,
+): void {
   verifyRsaPssDigest(key, hash, hashBytes(hash, message), signature);
 }
 

@@ -66,7 +66,12 @@ class Wire {
   ) {}
   bytes(): Uint8Array {
     if (this.p + 4 > this.buf.length) this.fail("truncated");
-    const n = ((this.buf[this.p]! << 24) | (this.buf[this.p + 1]! << 16) | (this.buf[this.p + 2]! << 8) | this.buf[this.p + 3]!) >>> 0;
+    const n =
+      ((this.buf[this.p]! << 24) |
+        (this.buf[this.p + 1]! << 16) |
+        (this.buf[this.p + 2]! << 8) |
+        this.buf[this.p + 3]!) >>>
+      0;
     this.p += 4;
     if (this.p + n > this.buf.length) this.fail("truncated");
     const out = this.buf.slice(this.p, this.p + n);
@@ -83,7 +88,12 @@ class Wire {
   }
   uint32(): number {
     if (this.p + 4 > this.buf.length) this.fail("truncated");
-    const n = ((this.buf[this.p]! << 24) | (this.buf[this.p + 1]! << 16) | (this.buf[this.p + 2]! << 8) | this.buf[this.p + 3]!) >>> 0;
+    const n =
+      ((this.buf[this.p]! << 24) |
+        (this.buf[this.p + 1]! << 16) |
+        (this.buf[this.p + 2]! << 8) |
+        this.buf[this.p + 3]!) >>>
+      0;
     this.p += 4;
     return n;
   }
@@ -119,19 +129,33 @@ export function parseSshWireKey(wire: Uint8Array, field: "publicKey" | "signatur
   if (type === "ssh-ed25519") {
     const k = r.bytes();
     if (k.length !== 32) r.fail("Ed25519 key must be 32 bytes");
-    spki = encodeElement(TAG.SEQUENCE, encodeElement(TAG.SEQUENCE, encodeElement(TAG.OID, OID_ED25519)), encodeBitString(k));
+    spki = encodeElement(
+      TAG.SEQUENCE,
+      encodeElement(TAG.SEQUENCE, encodeElement(TAG.OID, OID_ED25519)),
+      encodeBitString(k),
+    );
   } else if (Object.hasOwn(ECDSA, type)) {
     const c = ECDSA[type]!;
     if (r.string() !== c.curve) r.fail(`curve name does not match ${type}`);
     const point = r.bytes();
-    spki = encodeElement(TAG.SEQUENCE, encodeElement(TAG.SEQUENCE, encodeElement(TAG.OID, OID_EC_PUBLIC_KEY), encodeElement(TAG.OID, c.oid)), encodeBitString(point));
+    spki = encodeElement(
+      TAG.SEQUENCE,
+      encodeElement(TAG.SEQUENCE, encodeElement(TAG.OID, OID_EC_PUBLIC_KEY), encodeElement(TAG.OID, c.oid)),
+      encodeBitString(point),
+    );
   } else if (type === "ssh-rsa") {
     const e = r.mpint();
     const n = r.mpint();
     const rsaKey = encodeElement(TAG.SEQUENCE, encodeUnsignedInteger(n), encodeUnsignedInteger(e));
-    spki = encodeElement(TAG.SEQUENCE, encodeElement(TAG.SEQUENCE, encodeElement(TAG.OID, OID_RSA), encodeElement(TAG.NULL)), encodeBitString(rsaKey));
+    spki = encodeElement(
+      TAG.SEQUENCE,
+      encodeElement(TAG.SEQUENCE, encodeElement(TAG.OID, OID_RSA), encodeElement(TAG.NULL)),
+      encodeBitString(rsaKey),
+    );
   } else {
-    return r.fail(`key type ${JSON.stringify(type)} is not supported (ssh-ed25519, ecdsa-sha2-nistp256/384/521, ssh-rsa)`);
+    return r.fail(
+      `key type ${JSON.stringify(type)} is not supported (ssh-ed25519, ecdsa-sha2-nistp256/384/521, ssh-rsa)`,
+    );
   }
   r.end();
   let key: PublicKeyInfo;
@@ -149,7 +173,8 @@ export function parseSshWireKey(wire: Uint8Array, field: "publicKey" | "signatur
 function reencode(type: string, key: PublicKeyInfo): Uint8Array {
   const t = sshString(utf8Encode(type));
   if (key.kind === "ed25519") return concatBytes(t, sshString(key.subjectPublicKey));
-  if (key.kind === "ecdsa") return concatBytes(t, sshString(utf8Encode(ECDSA[type]!.curve)), sshString(key.subjectPublicKey));
+  if (key.kind === "ecdsa")
+    return concatBytes(t, sshString(utf8Encode(ECDSA[type]!.curve)), sshString(key.subjectPublicKey));
   // RSAPublicKey DER → e, n as SSH mpints (a leading zero byte when the top bit is set).
   const { n, e } = parseRsaPublicKey(key.subjectPublicKey);
   return concatBytes(t, sshString(mpint(e)), sshString(mpint(n)));
@@ -181,16 +206,24 @@ export function parseSshPublicKey(bytes: Uint8Array): SshPublicKey {
     throw new SignatureError("publicKey", "SSH public key must be UTF-8 text");
   }
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
-  if (lines.length !== 1) throw new SignatureError("publicKey", "expected one SSH public key line (<type> <base64> [comment])");
+  if (lines.length !== 1)
+    throw new SignatureError("publicKey", "expected one SSH public key line (<type> <base64> [comment])");
   const [type, b64] = lines[0]!.trim().split(/\s+/);
   let wire: Uint8Array;
   try {
     wire = fromBase64(b64 ?? "");
   } catch {
-    throw new SignatureError("publicKey", `SSH public key: expected "<type> <base64> [comment]" (authorized_keys options are not accepted)`);
+    throw new SignatureError(
+      "publicKey",
+      `SSH public key: expected "<type> <base64> [comment]" (authorized_keys options are not accepted)`,
+    );
   }
   const key = parseSshWireKey(wire);
-  if (key.type !== type) throw new SignatureError("publicKey", `SSH public key: the line says ${JSON.stringify(type)}, the key is ${key.type}`);
+  if (key.type !== type)
+    throw new SignatureError(
+      "publicKey",
+      `SSH public key: the line says ${JSON.stringify(type)}, the key is ${key.type}`,
+    );
   return key;
 }
 
@@ -201,13 +234,19 @@ export function parseSshSignature(bytes: Uint8Array): SshSignature {
   let der: Uint8Array;
   try {
     const blocks = decodePem(bytes);
-    if (blocks.length !== 1 || blocks[0]!.label !== "SSH SIGNATURE") throw new SignatureError("signature", "expected one SSH SIGNATURE block");
+    if (blocks.length !== 1 || blocks[0]!.label !== "SSH SIGNATURE")
+      throw new SignatureError("signature", "expected one SSH SIGNATURE block");
     der = blocks[0]!.der;
   } catch (e) {
-    if (e instanceof SignatureError) throw new SignatureError("signature", e.field === "signature" ? e.message.replace(/^signature: /, "") : `not an armored SSH signature (${e.message})`);
+    if (e instanceof SignatureError)
+      throw new SignatureError(
+        "signature",
+        e.field === "signature" ? e.message.replace(/^signature: /, "") : `not an armored SSH signature (${e.message})`,
+      );
     throw e;
   }
-  if (der.length < 6 || toBase64(der.subarray(0, 6)) !== toBase64(MAGIC)) throw new SignatureError("signature", 'SSHSIG: missing "SSHSIG" magic');
+  if (der.length < 6 || toBase64(der.subarray(0, 6)) !== toBase64(MAGIC))
+    throw new SignatureError("signature", 'SSHSIG: missing "SSHSIG" magic');
   const r = new Wire(der.subarray(6), "signature", "SSHSIG");
   const version = r.uint32();
   if (version !== 1) r.fail(`unsupported version ${version}`);
@@ -217,8 +256,10 @@ export function parseSshSignature(bytes: Uint8Array): SshSignature {
   const hashAlgorithm = r.string();
   const sigWire = r.bytes();
   r.end();
-  if (namespace !== SSHSIG_NAMESPACE) r.fail(`namespace ${JSON.stringify(namespace)}: Rekor's rekord needs signatures made with -n ${SSHSIG_NAMESPACE}`);
-  if (hashAlgorithm !== "sha512") r.fail(`hash ${JSON.stringify(hashAlgorithm)}: Rekor verifies SSHSIG with sha512 only (ssh-keygen's default)`);
+  if (namespace !== SSHSIG_NAMESPACE)
+    r.fail(`namespace ${JSON.stringify(namespace)}: Rekor's rekord needs signatures made with -n ${SSHSIG_NAMESPACE}`);
+  if (hashAlgorithm !== "sha512")
+    r.fail(`hash ${JSON.stringify(hashAlgorithm)}: Rekor verifies SSHSIG with sha512 only (ssh-keygen's default)`);
   const s = new Wire(sigWire, "signature", "SSHSIG signature");
   const format = s.string();
   const blob = s.bytes();
@@ -237,15 +278,24 @@ export function parseSshSignature(bytes: Uint8Array): SshSignature {
 
 /** Verifies an SSHSIG over `data` with `key`. @throws SignatureError (field "signature"). */
 export async function verifySshSignature(sig: SshSignature, key: SshPublicKey, data: Uint8Array): Promise<void> {
-  if (toBase64(sig.publicKey.wire) !== toBase64(key.wire)) throw new SignatureError("signature", "the SSH signature was made by another key than the one given");
-  const signed = concatBytes(MAGIC, sshString(utf8Encode(SSHSIG_NAMESPACE)), sshString(new Uint8Array(0)), sshString(utf8Encode("sha512")), sshString(sha512(data)));
+  if (toBase64(sig.publicKey.wire) !== toBase64(key.wire))
+    throw new SignatureError("signature", "the SSH signature was made by another key than the one given");
+  const signed = concatBytes(
+    MAGIC,
+    sshString(utf8Encode(SSHSIG_NAMESPACE)),
+    sshString(new Uint8Array(0)),
+    sshString(utf8Encode("sha512")),
+    sshString(sha512(data)),
+  );
   let hash: HashName | null;
   let signature = sig.blob;
   if (key.type === "ssh-ed25519") {
-    if (sig.format !== "ssh-ed25519") throw new SignatureError("signature", `signature algorithm ${sig.format} does not fit an ssh-ed25519 key`);
+    if (sig.format !== "ssh-ed25519")
+      throw new SignatureError("signature", `signature algorithm ${sig.format} does not fit an ssh-ed25519 key`);
     hash = null;
   } else if (Object.hasOwn(ECDSA, key.type)) {
-    if (sig.format !== key.type) throw new SignatureError("signature", `signature algorithm ${sig.format} does not fit an ${key.type} key`);
+    if (sig.format !== key.type)
+      throw new SignatureError("signature", `signature algorithm ${sig.format} does not fit an ${key.type} key`);
     hash = ECDSA[key.type]!.hash;
     const w = new Wire(sig.blob, "signature", "ECDSA signature");
     const rr = w.mpint();
@@ -253,13 +303,18 @@ export async function verifySshSignature(sig: SshSignature, key: SshPublicKey, d
     w.end();
     signature = encodeElement(TAG.SEQUENCE, encodeUnsignedInteger(rr), encodeUnsignedInteger(ss));
   } else {
-    if (sig.format !== "rsa-sha2-256" && sig.format !== "rsa-sha2-512") throw new SignatureError("signature", `RSA signature algorithm ${sig.format} refused (want rsa-sha2-256 or rsa-sha2-512)`);
+    if (sig.format !== "rsa-sha2-256" && sig.format !== "rsa-sha2-512")
+      throw new SignatureError(
+        "signature",
+        `RSA signature algorithm ${sig.format} refused (want rsa-sha2-256 or rsa-sha2-512)`,
+      );
     hash = sig.format === "rsa-sha2-256" ? "sha256" : "sha512";
   }
   try {
     await verifyMessageSignature(key.key, hash, signed, signature);
   } catch (e) {
-    if (e instanceof SignatureError) throw new SignatureError("signature", `SSH signature does not verify with the given key (${e.message})`);
+    if (e instanceof SignatureError)
+      throw new SignatureError("signature", `SSH signature does not verify with the given key (${e.message})`);
     throw e;
   }
 }

@@ -37,7 +37,10 @@ export function certificateValidity(der: Uint8Array): CertificateValidity {
     // TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer, validity, ... }
     const validity = fields[fields[0]!.tag === TAG.CONTEXT_0 ? 4 : 3]!;
     const times = readSequence(validity, "Validity", 2);
-    return { notBefore: readTime(times[0]!.tag, times[0]!.content, "notBefore"), notAfter: readTime(times[1]!.tag, times[1]!.content, "notAfter") };
+    return {
+      notBefore: readTime(times[0]!.tag, times[0]!.content, "notBefore"),
+      notAfter: readTime(times[1]!.tag, times[1]!.content, "notAfter"),
+    };
   } catch (e) {
     if (e instanceof DerError) throw new SignatureError("certificate", `malformed validity: ${e.message}`);
     throw e;
@@ -80,7 +83,13 @@ function readTime(tag: number, content: Uint8Array, what: string): number {
   } else {
     throw new DerError(`${what}: expected UTCTime or GeneralizedTime`);
   }
-  const [month, day, hour, minute, second] = [0, 2, 4, 6, 8].map((i) => Number(rest.slice(i, i + 2))) as [number, number, number, number, number];
+  const [month, day, hour, minute, second] = [0, 2, 4, 6, 8].map((i) => Number(rest.slice(i, i + 2))) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   // setUTCFullYear, unlike Date.UTC, does not map years 0–99 to 1900–1999.
   const d = new Date(0);
   d.setUTCFullYear(year, month - 1, day);

@@ -41,11 +41,17 @@ export async function verifyDigestSignature(request: DigestSignature): Promise<A
   const details = checkKeyDetails(key, keyDetails);
   if (details.hash === null) {
     // Pure Ed25519 signs the message, so it cannot sign a digest (rekor-tiles refuses crypto.Hash(0), §1.3 step 4).
-    throw new SignatureError("keyDetails", `${details.keyDetails} signs whole messages and cannot verify a digest: use PKIX_ED25519_PH`);
+    throw new SignatureError(
+      "keyDetails",
+      `${details.keyDetails} signs whole messages and cannot verify a digest: use PKIX_ED25519_PH`,
+    );
   }
   const want = digestLength(details.hash);
   if (digest.length !== want) {
-    throw new SignatureError("digest", `${details.keyDetails} needs a ${want}-byte ${details.hash} digest, got ${digest.length} bytes`);
+    throw new SignatureError(
+      "digest",
+      `${details.keyDetails} needs a ${want}-byte ${details.hash} digest, got ${digest.length} bytes`,
+    );
   }
   if (signature.length === 0) throw new SignatureError("signature", "empty signature");
   switch (details.scheme) {
@@ -87,13 +93,15 @@ export async function verifyMessageSignature(
   assertKey(key);
   assertBytes(message, "message");
   assertBytes(signature, "signature");
-  if (hash !== null && hash !== "sha256" && hash !== "sha384" && hash !== "sha512") throw new TypeError(`unknown hash ${String(hash)}`);
+  if (hash !== null && hash !== "sha256" && hash !== "sha384" && hash !== "sha512")
+    throw new TypeError(`unknown hash ${String(hash)}`);
   if (signature.length === 0) throw new SignatureError("signature", "empty signature");
   if (key.kind === "ed25519") {
     if (hash !== null) throw new SignatureError("hash", "pure Ed25519 signs the message itself: no hash applies");
     return verifyEd25519Message(key, message, signature);
   }
-  if (hash === null) throw new SignatureError("hash", `${key.kind === "rsa" ? "RSA" : "ECDSA"} message signatures need a hash`);
+  if (hash === null)
+    throw new SignatureError("hash", `${key.kind === "rsa" ? "RSA" : "ECDSA"} message signatures need a hash`);
   if (key.kind === "ecdsa") return verifyEcdsaMessage(key, hash, message, signature);
   if ((options.rsaPadding ?? "pkcs1v15") === "pss") return verifyRsaPssMessage(key, hash, message, signature);
   return verifyRsaPkcs1v15Message(key, hash, message, signature);

@@ -13,7 +13,8 @@ export type FieldSpec = Record<string, string>;
 
 /** Reads an object with exactly the given fields (all optional here; callers check presence). */
 export function readMessage(value: unknown, fields: FieldSpec, where: string): Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new RequestError(`${where}: expected an object`);
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new RequestError(`${where}: expected an object`);
   const out: Record<string, unknown> = {};
   const byName = new Map<string, string>();
   for (const [json, proto] of Object.entries(fields)) {
@@ -52,7 +53,12 @@ export function readBytes(value: unknown, where: string): Uint8Array {
 }
 
 /** protojson enum: the value's name, or its number. */
-export function readEnum<T extends string>(value: unknown, names: readonly T[], numbers: Record<number, T>, where: string): T {
+export function readEnum<T extends string>(
+  value: unknown,
+  names: readonly T[],
+  numbers: Record<number, T>,
+  where: string,
+): T {
   if (typeof value === "string" && (names as readonly string[]).includes(value)) return value as T;
   if (typeof value === "number" && numbers[value] !== undefined) return numbers[value]!;
   throw new RequestError(`${where}: unsupported value ${JSON.stringify(value)}`);

@@ -22,7 +22,10 @@ export const MAX_VERIFICATION_UNITS = 24;
 export const MAX_VERIFIED_BYTES = 1 << 20;
 
 /** ECDSA's cost grows with the curve, natively (WebCrypto) and more so in pure JavaScript (@noble/curves). */
-const ECDSA_UNITS = { message: { "P-256": 1, "P-384": 2, "P-521": 4 }, digest: { "P-256": 4, "P-384": 8, "P-521": 12 } } as const;
+const ECDSA_UNITS = {
+  message: { "P-256": 1, "P-384": 2, "P-521": 4 },
+  digest: { "P-256": 4, "P-384": 8, "P-521": 12 },
+} as const;
 
 /**
  * Units of one verification with `key`. WebCrypto verifies messages natively; a digest (hashedrekord) cannot be
@@ -48,10 +51,14 @@ export class VerificationBudget {
     this.units += units;
     this.bytes += messageBytes;
     if (this.units > MAX_VERIFICATION_UNITS) {
-      throw new RequestError(`${where}: this request needs more signature verifications than the ${MAX_VERIFICATION_UNITS} units one request may spend (see docs/SECURITY.md): send fewer signatures, verifiers or entries, with each signature's verifier in the same position`);
+      throw new RequestError(
+        `${where}: this request needs more signature verifications than the ${MAX_VERIFICATION_UNITS} units one request may spend (see docs/SECURITY.md): send fewer signatures, verifiers or entries, with each signature's verifier in the same position`,
+      );
     }
     if (this.bytes > MAX_VERIFIED_BYTES) {
-      throw new RequestError(`${where}: this request needs more than the ${MAX_VERIFIED_BYTES} bytes of signed messages one request may verify (each attempt hashes the whole message): send fewer signatures, verifiers or entries, or a smaller payload`);
+      throw new RequestError(
+        `${where}: this request needs more than the ${MAX_VERIFIED_BYTES} bytes of signed messages one request may verify (each attempt hashes the whole message): send fewer signatures, verifiers or entries, or a smaller payload`,
+      );
     }
   }
 }

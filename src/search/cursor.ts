@@ -12,7 +12,10 @@ export interface Position {
 }
 
 export function encodeCursor(p: Position): string {
-  return btoa(JSON.stringify({ s: p.shard, i: p.index })).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(JSON.stringify({ s: p.shard, i: p.index }))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 /** @throws SelectorError when the cursor was not made by {@link encodeCursor}. */
@@ -27,6 +30,13 @@ export function decodeCursor(cursor: string): Position {
   }
   const v = value as { s?: unknown; i?: unknown };
   if (typeof value !== "object" || value === null || Object.keys(value).length !== 2) throw bad();
-  if (typeof v.s !== "string" || !/^[a-z0-9-]{1,63}$/.test(v.s) || typeof v.i !== "number" || !Number.isSafeInteger(v.i) || v.i < 0) throw bad();
+  if (
+    typeof v.s !== "string" ||
+    !/^[a-z0-9-]{1,63}$/.test(v.s) ||
+    typeof v.i !== "number" ||
+    !Number.isSafeInteger(v.i) ||
+    v.i < 0
+  )
+    throw bad();
   return { shard: v.s, index: v.i };
 }

@@ -27,7 +27,9 @@ export function publicKeyIndexKeys(format: PublicKeyFormat, content: Uint8Array)
   switch (format) {
     case "pgp": {
       const facts = pgpKeyFacts(content);
-      return [...facts.primary, ...facts.subkeys].map((f) => `key:pgp:${f}`).concat(facts.emails.map((e) => `email:${normalizeEmail(e)}`));
+      return [...facts.primary, ...facts.subkeys]
+        .map((f) => `key:pgp:${f}`)
+        .concat(facts.emails.map((e) => `email:${normalizeEmail(e)}`));
     }
     case "minisign": {
       const key = parseMinisignPublicKey(content);
@@ -50,7 +52,14 @@ export function publicKeyIndexKeys(format: PublicKeyFormat, content: Uint8Array)
  * @throws SignatureError when the key cannot be read or has nothing to look it up by.
  */
 export function publicKeyIndexKey(format: PublicKeyFormat, content: Uint8Array): string {
-  const key = format === "x509" ? spkiKeys(parsePublicKey(content).spki)[0] : publicKeyIndexKeys(format, content).find((k) => k.startsWith("key:"));
-  if (key === undefined) throw new SignatureError("publicKey", "this key has no identifier to search by (a bare minisign key has no key id)");
+  const key =
+    format === "x509"
+      ? spkiKeys(parsePublicKey(content).spki)[0]
+      : publicKeyIndexKeys(format, content).find((k) => k.startsWith("key:"));
+  if (key === undefined)
+    throw new SignatureError(
+      "publicKey",
+      "this key has no identifier to search by (a bare minisign key has no key id)",
+    );
   return key;
 }

@@ -60,8 +60,10 @@ export function exactSelector(name: "subject" | "issuer" | "repository", value: 
 
 function identity(prefix: string, value: string): string {
   const key = `${prefix}:${value}`;
-  if (key.length > MAX_KEY_LENGTH) throw new SelectorError(`${prefix} is longer than ${MAX_KEY_LENGTH - prefix.length - 1} characters`);
-  if (!value.isWellFormed() || /[\x00-\x1f\x7f]/.test(value)) throw new SelectorError(`${prefix} contains control characters or invalid Unicode`);
+  if (key.length > MAX_KEY_LENGTH)
+    throw new SelectorError(`${prefix} is longer than ${MAX_KEY_LENGTH - prefix.length - 1} characters`);
+  if (!value.isWellFormed() || /[\x00-\x1f\x7f]/.test(value))
+    throw new SelectorError(`${prefix} contains control characters or invalid Unicode`);
   return key;
 }
 

@@ -52,7 +52,11 @@ export class CheckpointPublisher {
   private readonly clock: PublisherClock;
 
   // Plain fields, no parameter properties: scripts/ run this module under Node's type stripping.
-  constructor(write: (checkpoint: CheckpointNote) => Promise<void>, gapMs = DEFAULT_CHECKPOINT_WRITE_GAP_MS, clock: PublisherClock = realClock) {
+  constructor(
+    write: (checkpoint: CheckpointNote) => Promise<void>,
+    gapMs = DEFAULT_CHECKPOINT_WRITE_GAP_MS,
+    clock: PublisherClock = realClock,
+  ) {
     this.write = write;
     this.gapMs = gapMs;
     this.clock = clock;

@@ -100,7 +100,11 @@ function outboxParts(outbox: NonNullable<RoundRows["outbox"]>): [number, Uint8Ar
   let size = 0;
   const flush = (end: number) => {
     if (end === start) return;
-    parts.push([outbox.firstIndex + start, outbox.leafHashes.subarray(start * 32, end * 32), JSON.stringify(outbox.indexKeys.slice(start, end))]);
+    parts.push([
+      outbox.firstIndex + start,
+      outbox.leafHashes.subarray(start * 32, end * 32),
+      JSON.stringify(outbox.indexKeys.slice(start, end)),
+    ]);
     start = end;
     size = 0;
   };
@@ -132,7 +136,8 @@ export class LogDatabase {
     this.storage.sql.exec(SCHEMA);
     // Outboxes created before search: add the keys column (their old rows index leaf hashes only).
     const columns = this.storage.sql.exec("SELECT name FROM pragma_table_info('outbox')").toArray();
-    if (!columns.some((c) => c.name === "index_keys")) this.storage.sql.exec("ALTER TABLE outbox ADD COLUMN index_keys TEXT");
+    if (!columns.some((c) => c.name === "index_keys"))
+      this.storage.sql.exec("ALTER TABLE outbox ADD COLUMN index_keys TEXT");
   }
 
   /** Applies the lagging bookkeeping; call inside a transaction. */
@@ -210,12 +215,18 @@ export class LogDatabase {
       );
       this.sql.exec("DELETE FROM edge");
       edge.levels.forEach((hashes, level) => {
-        if (hashes.length > 0) this.sql.exec("INSERT INTO edge (level, hashes) VALUES (?, ?)", level, concatHashes(hashes));
+        if (hashes.length > 0)
+          this.sql.exec("INSERT INTO edge (level, hashes) VALUES (?, ?)", level, concatHashes(hashes));
       });
       // Uint8Array binds as a BLOB (the type declares only ArrayBuffer).
-      this.insertRows("leaves (idx, data, time)", rows.storedLeaves.map((l) => [l.index, l.data, l.time] as SqlStorageValue[]));
+      this.insertRows(
+        "leaves (idx, data, time)",
+        rows.storedLeaves.map((l) => [l.index, l.data, l.time] as SqlStorageValue[]),
+      );
       this.insertDedup(rows.dedup);
-      if (rows.outbox) for (const part of outboxParts(rows.outbox)) this.sql.exec("INSERT INTO outbox (first_idx, leaf_hashes, index_keys) VALUES (?, ?, ?)", ...part);
+      if (rows.outbox)
+        for (const part of outboxParts(rows.outbox))
+          this.sql.exec("INSERT INTO outbox (first_idx, leaf_hashes, index_keys) VALUES (?, ?, ?)", ...part);
       for (const s of staged) {
         if (s.kind === "bytes") {
           this.sql.exec(
@@ -261,7 +272,10 @@ export class LogDatabase {
     if (rows.length === 0) return;
     const first = rows[0]!.index;
     if (!rows.every((r, i) => r.index === first + i)) {
-      this.insertRows("dedup (leaf_hash, idx)", rows.map((l) => [l.leafHash, l.index] as SqlStorageValue[]));
+      this.insertRows(
+        "dedup (leaf_hash, idx)",
+        rows.map((l) => [l.leafHash, l.index] as SqlStorageValue[]),
+      );
       return;
     }
     this.sql.exec(
@@ -274,35 +288,55 @@ export class LogDatabase {
   }
 
   staged(): StagedObject[] {
-    return this.sql.exec("SELECT key, kind, body, metadata, start, count, partial FROM staged ORDER BY key").toArray().map((r) =>
-      r.kind === "bytes"
-        ? {
-            key: r.key as string,
-            kind: "bytes" as const,
-            body: bytes(r.body),
-            ...(r.metadata ? { metadata: JSON.parse(r.metadata as string) as Record<string, string> } : {}),
-            partial: r.partial === 1,
-          }
-        : { key: r.key as string, kind: "bundle" as const, start: r.start as number, count: r.count as number, partial: r.partial === 1 },
-    );
+    return this.sql
+      .exec("SELECT key, kind, body, metadata, start, count, partial FROM staged ORDER BY key")
+      .toArray()
+      .map((r) =>
+        r.kind === "bytes"
+          ? {
+              key: r.key as string,
+              kind: "bytes" as const,
+              body: bytes(r.body),
+              ...(r.metadata ? { metadata: JSON.parse(r.metadata as string) as Record<string, string> } : {}),
+              partial: r.partial === 1,
+            }
+          : {
+              key: r.key as string,
+              kind: "bundle" as const,
+              start: r.start as number,
+              count: r.count as number,
+              partial: r.partial === 1,
+            },
+      );
   }
 
   /** Leaves [start, start+count) with their integrated times; they must still be stored. */
   leaves(start: number, count: number): { data: Uint8Array; time: number }[] {
-    const rows = this.sql.exec("SELECT idx, data, time FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx", start, start + count).toArray();
-    if (rows.length !== count) throw new Error(`leaves ${start}..${start + count} are not all stored (found ${rows.length})`);
+    const rows = this.sql
+      .exec("SELECT idx, data, time FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx", start, start + count)
+      .toArray();
+    if (rows.length !== count)
+      throw new Error(`leaves ${start}..${start + count} are not all stored (found ${rows.length})`);
     return rows.map((r) => ({ data: bytes(r.data), time: r.time as number }));
   }
 
   /** The oldest round whose leaves are not yet in the search index (D1), expanded to rows. */
   nextOutbox(): { firstIndex: number; rows: OutboxRow[] } | null {
-    const r = this.sql.exec("SELECT first_idx, leaf_hashes, index_keys FROM outbox WHERE first_idx > ? ORDER BY first_idx LIMIT 1", this.drainedUpTo).toArray()[0];
+    const r = this.sql
+      .exec(
+        "SELECT first_idx, leaf_hashes, index_keys FROM outbox WHERE first_idx > ? ORDER BY first_idx LIMIT 1",
+        this.drainedUpTo,
+      )
+      .toArray()[0];
     if (!r) return null;
     const firstIndex = r.first_idx as number;
     const hashes = splitHashes(bytes(r.leaf_hashes));
     // Rows written before search have no keys (null): those leaves are indexed by leaf hash only.
     const keys = r.index_keys === null ? [] : (JSON.parse(r.index_keys as string) as string[][]);
-    return { firstIndex, rows: hashes.map((leafHash, i) => ({ index: firstIndex + i, leafHash, keys: keys[i] ?? [] })) };
+    return {
+      firstIndex,
+      rows: hashes.map((leafHash, i) => ({ index: firstIndex + i, leafHash, keys: keys[i] ?? [] })),
+    };
   }
 
   /** The index has that round's rows now (the row itself is deleted with the next commit). */
@@ -316,7 +350,10 @@ export class LogDatabase {
     const found = new Map<string, number>();
     for (let i = 0; i < leafHashes.length; i += MAX_BOUND_PARAMETERS) {
       const chunk = leafHashes.slice(i, i + MAX_BOUND_PARAMETERS);
-      const rows = this.sql.exec(`SELECT leaf_hash, idx FROM dedup WHERE leaf_hash IN (${chunk.map(() => "?").join(", ")})`, ...chunk);
+      const rows = this.sql.exec(
+        `SELECT leaf_hash, idx FROM dedup WHERE leaf_hash IN (${chunk.map(() => "?").join(", ")})`,
+        ...chunk,
+      );
       for (const r of rows) found.set(toHex(bytes(r.leaf_hash)), r.idx as number);
     }
     return leafHashes.map((h) => found.get(toHex(h)) ?? null);
@@ -339,7 +376,8 @@ export class LogDatabase {
   /** Row counts, for tests and the benchmark. */
   counts(): Record<string, number> {
     const c = (t: string) => this.sql.exec(`SELECT COUNT(*) AS n FROM ${t}`).one().n as number;
-    const pending = this.sql.exec("SELECT COALESCE(SUM(LENGTH(leaf_hashes)), 0) / 32 AS n FROM outbox").one().n as number;
+    const pending = this.sql.exec("SELECT COALESCE(SUM(LENGTH(leaf_hashes)), 0) / 32 AS n FROM outbox").one()
+      .n as number;
     return { leaves: c("leaves"), dedup: c("dedup"), staged: c("staged"), outbox: pending };
   }
 }

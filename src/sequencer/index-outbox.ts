@@ -39,7 +39,11 @@ export class IndexOutbox {
 
   private async drainNow(): Promise<void> {
     try {
-      for (let next = this.db.nextOutbox(); next && next.firstIndex < this.publishedSize(); next = this.db.nextOutbox()) {
+      for (
+        let next = this.db.nextOutbox();
+        next && next.firstIndex < this.publishedSize();
+        next = this.db.nextOutbox()
+      ) {
         await this.index.insertEntries(this.shard, next.rows);
         this.db.dropOutbox(next.firstIndex);
       }

@@ -39,16 +39,29 @@ export interface SequencerHost extends Omit<WitnessedLog, "idleAt"> {
 export function sequencerParts(s: SequencerSetting, host: SequencerHost): SequencerParts {
   const { config, db, stats } = s;
   const signer = newSigner(signingKeys(s.env, s.shard).checkpoint); // LOG_SIGNING_KEY_<SHARD>, else LOG_SIGNING_KEY
-  if (signer.name !== config.origin) throw new Error(`LOG_SIGNING_KEY is for ${signer.name}, but LOG_ORIGIN is ${config.origin}`);
+  if (signer.name !== config.origin)
+    throw new Error(`LOG_SIGNING_KEY is for ${signer.name}, but LOG_ORIGIN is ${config.origin}`);
   const { objects, hot, index, witnessCall, onStep } = s.stores(s);
   const outbox = new IndexOutbox(db, index, s.shard, () => publication.publishedSize);
   const publication = new Publication(objects, db, stats, config.checkpointWriteGapMs, () => void outbox.drain());
   const cosigner = new Cosigner(config.witnesses, new WitnessState(s.storage), witnessCall, objects);
   const witnessing = new WitnessCollection(cosigner, {
     ...host,
-    idleAt: (state) => host.current() === state && publication.answeredSize === state.checkpoint.size && host.pooled() === 0,
+    idleAt: (state) =>
+      host.current() === state && publication.answeredSize === state.checkpoint.size && host.pooled() === 0,
   });
   const cosign: RoundDeps["cosign"] = cosigner.enabled ? (state) => cosigner.forPublication(state) : undefined;
-  const deps = { db, objects, hot, checkpoints: publication.publisher, signer, origin: config.origin, stats, now: Date.now, onStep, cosign };
+  const deps = {
+    db,
+    objects,
+    hot,
+    checkpoints: publication.publisher,
+    signer,
+    origin: config.origin,
+    stats,
+    now: Date.now,
+    onStep,
+    cosign,
+  };
   return { deps, publication, outbox, witnessing };
 }

@@ -68,11 +68,21 @@ export class Publication {
     this.answeredSize = size;
     const checkpoint = round.published!;
     void this.whenPublished(size).then((ok) => {
-      const failed = ok ? undefined : unavailable(new Error(`no checkpoint covering size ${size} was published in time`));
+      const failed = ok
+        ? undefined
+        : unavailable(new Error(`no checkpoint covering size ${size} was published in time`));
       batch.forEach((leaf, i) => {
         const [first, ...dups] = leaf.waiters;
         const index = size - batch.length + i;
-        first?.(failed ?? { kind: "sequenced", index, checkpoint, inclusionProof: round.inclusionProofs[i]!, integratedTime: round.integratedTime });
+        first?.(
+          failed ?? {
+            kind: "sequenced",
+            index,
+            checkpoint,
+            inclusionProof: round.inclusionProofs[i]!,
+            integratedTime: round.integratedTime,
+          },
+        );
         for (const d of dups) d(failed ?? { kind: "duplicate", index });
       });
     });
@@ -83,7 +93,11 @@ export class Publication {
     // Integrated, but its checkpoint still awaits the witnesses: readers cannot see it yet.
     if (index >= this.answeredSize) return answer(awaitingWitnesses());
     void this.whenPublished(index + 1).then((ok) =>
-      answer(ok ? { kind: "duplicate", index } : unavailable(new Error(`no checkpoint covering index ${index} was published in time`))),
+      answer(
+        ok
+          ? { kind: "duplicate", index }
+          : unavailable(new Error(`no checkpoint covering index ${index} was published in time`)),
+      ),
     );
   }
 
@@ -95,17 +109,23 @@ export class Publication {
     if (this.publishedSize >= size) return Promise.resolve(true);
     return new Promise((done) => {
       const waiter = { size, done: (ok: boolean) => (clearTimeout(timer), done(ok)) };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        done(false);
-      }, Math.max(PUBLICATION_TIMEOUT_MS, 10 * this.gapMs));
+      const timer = setTimeout(
+        () => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          done(false);
+        },
+        Math.max(PUBLICATION_TIMEOUT_MS, 10 * this.gapMs),
+      );
       this.waiters.push(waiter);
     });
   }
 
   /** The publisher's one write: the public checkpoint object, then the bookkeeping that it is public. */
   private async write(c: CheckpointNote): Promise<void> {
-    await this.objects.put(CHECKPOINT_KEY, utf8Encode(c.note), { immutable: false, contentType: CHECKPOINT_CONTENT_TYPE });
+    await this.objects.put(CHECKPOINT_KEY, utf8Encode(c.note), {
+      immutable: false,
+      contentType: CHECKPOINT_CONTENT_TYPE,
+    });
     this.stats.objectPuts++;
     this.db.markPublished(c.size);
     const grew = c.size > this.publishedSize;

@@ -57,7 +57,10 @@ export interface WriteStats {
 
 export const newWriteStats = (): WriteStats => ({ rounds: 0, entries: 0, objectPuts: 0, hotPuts: 0, calls: 0 });
 
-async function object(stores: PublishStores, s: StagedObject): Promise<{ data: Uint8Array; metadata?: Record<string, string> }> {
+async function object(
+  stores: PublishStores,
+  s: StagedObject,
+): Promise<{ data: Uint8Array; metadata?: Record<string, string> }> {
   if (s.kind === "bytes") return { data: s.body, metadata: s.metadata };
   return bundleObject(stores, s.start / TILE_WIDTH, stores.db.leaves(s.start, s.count));
 }
@@ -72,7 +75,14 @@ export async function bundleObject(
   leaves: readonly { data: Uint8Array; time: number }[],
 ): Promise<{ data: Uint8Array; metadata: Record<string, string> }> {
   const position = { origin: stores.origin, index, width: leaves.length };
-  return { data: encodeBundle(leaves.map((l) => l.data)), metadata: await signedIntegratedTimes(leaves.map((l) => l.time), position, stores.signer) };
+  return {
+    data: encodeBundle(leaves.map((l) => l.data)),
+    metadata: await signedIntegratedTimes(
+      leaves.map((l) => l.time),
+      position,
+      stores.signer,
+    ),
+  };
 }
 
 /**
@@ -84,7 +94,10 @@ export async function bundleObject(
  * Returns the note the round answers with, or null if the witness quorum was not reached (the tiles
  * are uploaded; the checkpoint waits for a later attempt).
  */
-export async function publishStaged(stores: PublishStores, state: { checkpoint: { size: number; note: string }; edge: RightEdge }): Promise<string | null> {
+export async function publishStaged(
+  stores: PublishStores,
+  state: { checkpoint: { size: number; note: string }; edge: RightEdge },
+): Promise<string | null> {
   const { db, objects, hot, stats } = stores;
   const { checkpoint } = state;
   const staged = db.staged();

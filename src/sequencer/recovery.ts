@@ -28,13 +28,20 @@ export async function recoverLog(deps: RoundDeps): Promise<Recovered> {
   const stored = deps.db.load();
   if (!stored) {
     if ((await deps.objects.get(CHECKPOINT_KEY)) !== null) {
-      throw new Error("refusing to create a log: the object store has a checkpoint but Durable Object storage has none");
+      throw new Error(
+        "refusing to create a log: the object store has a checkpoint but Durable Object storage has none",
+      );
     }
     return { ...(await createLog(deps)), publishedBefore: null };
   }
   const { checkpoint, edge } = stored;
   const body = parseCheckpoint(openNote(checkpoint.note, [newVerifier(deps.signer.vkey)]).text);
-  if (body.size !== checkpoint.size || !bytesEqual(body.root, checkpoint.root) || !edgeIsWellFormed(edge) || !bytesEqual(edgeRoot(edge), checkpoint.root)) {
+  if (
+    body.size !== checkpoint.size ||
+    !bytesEqual(body.root, checkpoint.root) ||
+    !edgeIsWellFormed(edge) ||
+    !bytesEqual(edgeRoot(edge), checkpoint.root)
+  ) {
     throw new Error("stored right edge does not match the stored checkpoint");
   }
   await refuseRolledBackStorage(deps, checkpoint);

@@ -75,12 +75,19 @@ export interface RoundResult {
   published: string | null;
 }
 
-export async function sequenceRound(state: LogState, pending: readonly PendingLeaf[], deps: RoundDeps): Promise<RoundResult> {
+export async function sequenceRound(
+  state: LogState,
+  pending: readonly PendingLeaf[],
+  deps: RoundDeps,
+): Promise<RoundResult> {
   assert(pending.length > 0, "a round needs leaves");
   const oldSize = state.checkpoint.size;
 
   // 1. Indices oldSize.. in pool order; extend the tree from the stored right edge.
-  const { edge, tiles } = appendLeaves(state.edge, pending.map((p) => p.leafHash));
+  const { edge, tiles } = appendLeaves(
+    state.edge,
+    pending.map((p) => p.leafHash),
+  );
   const newSize = edge.size;
 
   // 2. Stage every changed hash tile and entry bundle (write-once names), sign the new checkpoint.
@@ -113,7 +120,11 @@ export async function sequenceRound(state: LogState, pending: readonly PendingLe
   const rows: RoundRows = {
     storedLeaves,
     dedup: leaves,
-    outbox: { firstIndex: oldSize, leafHashes: concatHashes(leaves.map((l) => l.leafHash)), indexKeys: pending.map((p) => p.indexKeys) },
+    outbox: {
+      firstIndex: oldSize,
+      leafHashes: concatHashes(leaves.map((l) => l.leafHash)),
+      indexKeys: pending.map((p) => p.indexKeys),
+    },
   };
 
   await deps.onStep?.("built");
@@ -140,6 +151,10 @@ export async function sequenceRound(state: LogState, pending: readonly PendingLe
       return data;
     }),
   );
-  const inclusionProofs = await proveTailInclusion(oldSize, pending.map((p) => p.leafHash), reader);
+  const inclusionProofs = await proveTailInclusion(
+    oldSize,
+    pending.map((p) => p.leafHash),
+    reader,
+  );
   return { state: next, inclusionProofs, integratedTime: time, published };
 }

@@ -8,7 +8,14 @@
  */
 import type { LogConfig } from "../config.ts";
 import { deadlineHotStore, deadlineObjectStore, deadlineSearchIndex } from "../storage/deadline.ts";
-import { kvHotStore, r2ObjectStore, shardHotStore, shardObjectStore, type HotStore, type ObjectStore } from "../storage/object-store.ts";
+import {
+  kvHotStore,
+  r2ObjectStore,
+  shardHotStore,
+  shardObjectStore,
+  type HotStore,
+  type ObjectStore,
+} from "../storage/object-store.ts";
 import { d1SearchIndex, type SearchIndex } from "../storage/search-index.ts";
 import { witnessCall } from "../witnessing/client.ts";
 import type { WitnessCall } from "../witnessing/cosign.ts";
@@ -63,7 +70,9 @@ export function sequencerStores(c: StoreContext, platform: SequencerStores = pla
   const deadline = () => c.config.storageDeadlineMs;
   return {
     objects: deadlineObjectStore(shardObjectStore(platform.objects, c.shard), deadline),
-    hot: deadlineHotStore(shardHotStore(platform.hot, c.shard), () => Math.min(c.config.storageDeadlineMs, HOT_COPY_DEADLINE_MS)),
+    hot: deadlineHotStore(shardHotStore(platform.hot, c.shard), () =>
+      Math.min(c.config.storageDeadlineMs, HOT_COPY_DEADLINE_MS),
+    ),
     index: deadlineSearchIndex(platform.index, deadline),
     witnessCall: platform.witnessCall,
     onStep: platform.onStep,

@@ -43,5 +43,8 @@ export function deadlineHotStore(inner: HotStore, ms: Deadline): HotStore {
 
 /** Only the sequencer's write is bounded here: reads run at the edge, per request. */
 export function deadlineSearchIndex(inner: SearchIndex, ms: Deadline): SearchIndex {
-  return { ...inner, insertEntries: (shard, rows) => withDeadline(inner.insertEntries(shard, rows), ms(), "search index insert") };
+  return {
+    ...inner,
+    insertEntries: (shard, rows) => withDeadline(inner.insertEntries(shard, rows), ms(), "search index insert"),
+  };
 }

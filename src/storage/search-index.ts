@@ -36,7 +36,11 @@ export interface SearchIndex {
   /** A key's entries in (shard, index) order, from a cursor. */
   findByKey(query: KeyQuery): Promise<IndexedEntry[]>;
   /** A key's entries with their leaf hashes (Rekor v1 entry UUIDs), at most `limit`. */
-  leafHashesByKey(key: string, shards: readonly string[], limit: number): Promise<(IndexedEntry & { leafHash: Uint8Array })[]>;
+  leafHashesByKey(
+    key: string,
+    shards: readonly string[],
+    limit: number,
+  ): Promise<(IndexedEntry & { leafHash: Uint8Array })[]>;
   /**
    * One past the highest index of the shard's indexed entries (0: none). Both writers, the outbox drain
    * and reindex, fill the index in index order, so every entry below it is searchable.
@@ -95,7 +99,10 @@ export function d1SearchIndex(db: D1Database): SearchIndex {
       if (statements.length > 0) await db.batch(statements);
     },
     async findByLeafHash(leafHash) {
-      const { results } = await db.prepare("SELECT shard, idx FROM entries WHERE leaf_hash = ? ORDER BY shard").bind(leafHash).all();
+      const { results } = await db
+        .prepare("SELECT shard, idx FROM entries WHERE leaf_hash = ? ORDER BY shard")
+        .bind(leafHash)
+        .all();
       return results.map((r) => ({ shard: r.shard as string, index: r.idx as number }));
     },
     async findByKey({ key, shards, after, limit }) {
@@ -116,11 +123,18 @@ export function d1SearchIndex(db: D1Database): SearchIndex {
         )
         .bind(key, JSON.stringify(shards), limit)
         .all();
-      return results.map((r) => ({ shard: r.shard as string, index: r.idx as number, leafHash: new Uint8Array(r.leaf_hash as ArrayBuffer) }));
+      return results.map((r) => ({
+        shard: r.shard as string,
+        index: r.idx as number,
+        leafHash: new Uint8Array(r.leaf_hash as ArrayBuffer),
+      }));
     },
     async indexedSize(shard) {
       // entries_by_position (shard, idx): one index seek, not a scan.
-      const row = await db.prepare("SELECT MAX(idx) AS m FROM entries WHERE shard = ?").bind(shard).first<{ m: number | null }>();
+      const row = await db
+        .prepare("SELECT MAX(idx) AS m FROM entries WHERE shard = ?")
+        .bind(shard)
+        .first<{ m: number | null }>();
       return row?.m === null || row?.m === undefined ? 0 : row.m + 1;
     },
   };

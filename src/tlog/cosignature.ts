@@ -44,7 +44,8 @@ const TYPES: Record<CosignatureType, { alg: number; publicKeyBytes: number; sign
   "ml-dsa-44": { alg: ALG_COSIGNATURE_MLDSA44, publicKeyBytes: 1312, signatureBytes: 2420 },
 };
 
-const typeOfAlg = (alg: number): CosignatureType | undefined => (Object.keys(TYPES) as CosignatureType[]).find((t) => TYPES[t].alg === alg);
+const typeOfAlg = (alg: number): CosignatureType | undefined =>
+  (Object.keys(TYPES) as CosignatureType[]).find((t) => TYPES[t].alg === alg);
 
 const hex8 = (id: number): string => id.toString(16).padStart(8, "0");
 
@@ -59,19 +60,32 @@ const LABEL_SUBTREE_V1 = utf8Encode("subtree/v1\n\0");
  * with start 0 and end the tree size. Only the origin, size and root of `checkpointText` are signed.
  */
 export function mldsaCosignedMessage(cosignerName: string, checkpointText: string, timestamp: number): Uint8Array {
-  if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new MalformedError("cosignature timestamp must be a non-negative integer");
+  if (!Number.isSafeInteger(timestamp) || timestamp < 0)
+    throw new MalformedError("cosignature timestamp must be a non-negative integer");
   const cp = parseCheckpoint(checkpointText);
   const name = utf8Encode(cosignerName);
   const origin = utf8Encode(cp.origin);
   // opaque cosigner_name<1..2^8-1> and log_origin<1..2^8-1>: a one-byte length, never 0.
   if (name.length < 1 || name.length > 255) throw new MalformedError("ML-DSA-44 cosigner name must be 1 to 255 bytes");
-  if (origin.length < 1 || origin.length > 255) throw new MalformedError("ML-DSA-44 cosignatures need a log origin of 1 to 255 bytes");
-  return concatBytes(LABEL_SUBTREE_V1, new Uint8Array([name.length]), name, u64(timestamp), new Uint8Array([origin.length]), origin, u64(0), u64(cp.size), cp.root);
+  if (origin.length < 1 || origin.length > 255)
+    throw new MalformedError("ML-DSA-44 cosignatures need a log origin of 1 to 255 bytes");
+  return concatBytes(
+    LABEL_SUBTREE_V1,
+    new Uint8Array([name.length]),
+    name,
+    u64(timestamp),
+    new Uint8Array([origin.length]),
+    origin,
+    u64(0),
+    u64(cp.size),
+    cp.root,
+  );
 }
 
 /** The signed message: "cosignature/v1\ntime <t>\n" followed by the checkpoint text (ending in "\n"). */
 export function cosignatureMessage(checkpointText: string, timestamp: number): Uint8Array {
-  if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new MalformedError("cosignature timestamp must be a non-negative integer");
+  if (!Number.isSafeInteger(timestamp) || timestamp < 0)
+    throw new MalformedError("cosignature timestamp must be a non-negative integer");
   if (!checkpointText.endsWith("\n")) throw new MalformedError("checkpoint text must end in a newline");
   return utf8Encode(`cosignature/v1\ntime ${timestamp}\n${checkpointText}`);
 }
@@ -117,7 +131,11 @@ function splitKey(text: string, what: string): [string, string, string] {
   return [text.slice(0, a), text.slice(a + 1, b), text.slice(b + 1)];
 }
 
-function parseKey(text: string, what: string, keyBytes: (t: CosignatureType) => number): { name: string; keyId: number; type: CosignatureType; key: Uint8Array } {
+function parseKey(
+  text: string,
+  what: string,
+  keyBytes: (t: CosignatureType) => number,
+): { name: string; keyId: number; type: CosignatureType; key: Uint8Array } {
   const [name, hexId, b64] = splitKey(text, what);
   const bad = (why: string) => new MalformedError(`malformed ${what}: ${why}`);
   if (!isValidKeyName(name)) throw bad("invalid key name");
@@ -129,17 +147,27 @@ function parseKey(text: string, what: string, keyBytes: (t: CosignatureType) => 
     throw bad("key is not base64");
   }
   const type = raw.length > 0 ? typeOfAlg(raw[0]!) : undefined;
-  if (type === undefined) throw bad(`type byte must be 0x04 (Ed25519) or 0x06 (ML-DSA-44), not 0x${(raw[0] ?? 0).toString(16).padStart(2, "0")}`);
+  if (type === undefined)
+    throw bad(
+      `type byte must be 0x04 (Ed25519) or 0x06 (ML-DSA-44), not 0x${(raw[0] ?? 0).toString(16).padStart(2, "0")}`,
+    );
   if (raw.length !== 1 + keyBytes(type)) throw bad(`a ${type} key must be a type byte and ${keyBytes(type)} bytes`);
   return { name, keyId: parseInt(hexId, 16) >>> 0, type, key: raw.slice(1) };
 }
 
-export function formatCosignatureVerifierKey(name: string, publicKey: Uint8Array, type: CosignatureType = "ed25519"): string {
+export function formatCosignatureVerifierKey(
+  name: string,
+  publicKey: Uint8Array,
+  type: CosignatureType = "ed25519",
+): string {
   return `${name}+${hex8(cosignatureKeyId(name, publicKey, type))}+${toBase64(concatBytes(new Uint8Array([TYPES[type].alg]), publicKey))}`;
 }
 
 /** The public key and the signing function of a seed. */
-function keyPair(type: CosignatureType, seed: Uint8Array): { publicKey: Uint8Array; sign: (msg: Uint8Array) => Uint8Array } {
+function keyPair(
+  type: CosignatureType,
+  seed: Uint8Array,
+): { publicKey: Uint8Array; sign: (msg: Uint8Array) => Uint8Array } {
   if (type === "ed25519") return { publicKey: ed25519.getPublicKey(seed), sign: (msg) => ed25519.sign(msg, seed) };
   const { publicKey, secretKey } = ml_dsa44.keygen(seed);
   // FIPS 204 pure ML-DSA with the empty context, hedged (fresh randomness per signature).
@@ -153,11 +181,14 @@ function signedMessage(type: CosignatureType, name: string, text: string, timest
 
 /** A cosigner from `PRIVATE+KEY+<name>+<hex id>+<base64(type || seed)>` (type 0x04 or 0x06); the key ID must match. */
 export function newCosignatureSigner(skey: string): CosignatureSigner {
-  if (!skey.startsWith("PRIVATE+KEY+")) throw new MalformedError("malformed witness private key: expected PRIVATE+KEY+<name>+<id>+<base64>");
+  if (!skey.startsWith("PRIVATE+KEY+"))
+    throw new MalformedError("malformed witness private key: expected PRIVATE+KEY+<name>+<id>+<base64>");
   const { name, keyId, type, key: seed } = parseKey(skey.slice("PRIVATE+KEY+".length), "witness private key", () => 32);
   const { publicKey, sign } = keyPair(type, seed);
-  if (cosignatureKeyId(name, publicKey, type) !== keyId) throw new MalformedError("malformed witness private key: key ID does not match");
-  const cosign = (text: string, timestamp: number): Uint8Array => concatBytes(u64(timestamp), sign(signedMessage(type, name, text, timestamp)));
+  if (cosignatureKeyId(name, publicKey, type) !== keyId)
+    throw new MalformedError("malformed witness private key: key ID does not match");
+  const cosign = (text: string, timestamp: number): Uint8Array =>
+    concatBytes(u64(timestamp), sign(signedMessage(type, name, text, timestamp)));
   const idBytes = new Uint8Array([keyId >>> 24, (keyId >>> 16) & 255, (keyId >>> 8) & 255, keyId & 255]);
   return {
     name,
@@ -176,8 +207,12 @@ export function newCosignatureSigner(skey: string): CosignatureSigner {
  */
 export function newCosignatureVerifier(vkey: string): CosignatureVerifier {
   const { name, keyId, type, key } = parseKey(vkey, "witness verifier key", (t) => TYPES[t].publicKeyBytes);
-  if (cosignatureKeyId(name, key, type) !== keyId) throw new MalformedError("malformed witness verifier key: key ID does not match");
-  const verifySig = type === "ed25519" ? ed25519.verify : (sig: Uint8Array, msg: Uint8Array, pub: Uint8Array) => ml_dsa44.verify(sig, msg, pub);
+  if (cosignatureKeyId(name, key, type) !== keyId)
+    throw new MalformedError("malformed witness verifier key: key ID does not match");
+  const verifySig =
+    type === "ed25519"
+      ? ed25519.verify
+      : (sig: Uint8Array, msg: Uint8Array, pub: Uint8Array) => ml_dsa44.verify(sig, msg, pub);
   return {
     name,
     keyId,
@@ -198,7 +233,11 @@ export function newCosignatureVerifier(vkey: string): CosignatureVerifier {
 }
 
 /** Makes a cosignature key pair for `name` (random seed unless one is given), Ed25519 unless `type` says otherwise. */
-export function generateCosignatureKey(name: string, seed?: Uint8Array, type: CosignatureType = "ed25519"): { skey: string; vkey: string } {
+export function generateCosignatureKey(
+  name: string,
+  seed?: Uint8Array,
+  type: CosignatureType = "ed25519",
+): { skey: string; vkey: string } {
   if (!isValidKeyName(name)) throw new MalformedError("invalid key name");
   const s = seed ?? crypto.getRandomValues(new Uint8Array(32));
   if (s.length !== 32) throw new MalformedError("seed must be 32 bytes");

@@ -23,7 +23,11 @@ const MAX_KEYS = 64;
 
 const keyName = (bytes: Uint8Array): string => String.fromCharCode(...bytes);
 
-function remember(map: Map<string, Promise<CryptoKey>>, name: string, make: () => Promise<CryptoKey>): Promise<CryptoKey> {
+function remember(
+  map: Map<string, Promise<CryptoKey>>,
+  name: string,
+  make: () => Promise<CryptoKey>,
+): Promise<CryptoKey> {
   let key = map.get(name);
   if (!key) {
     if (map.size >= MAX_KEYS) map.clear();
@@ -35,10 +39,29 @@ function remember(map: Map<string, Promise<CryptoKey>>, name: string, make: () =
 }
 
 /** The DER PKCS#8 wrapping of a 32-byte Ed25519 seed (RFC 8410 §7): WebCrypto imports private keys only so. */
-const PKCS8_PREFIX = Uint8Array.of(0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20);
+const PKCS8_PREFIX = Uint8Array.of(
+  0x30,
+  0x2e,
+  0x02,
+  0x01,
+  0x00,
+  0x30,
+  0x05,
+  0x06,
+  0x03,
+  0x2b,
+  0x65,
+  0x70,
+  0x04,
+  0x22,
+  0x04,
+  0x20,
+);
 
 function isUnsupported(e: unknown): boolean {
-  return e instanceof Error && (e.name === "NotSupportedError" || /unrecognized|not supported|unsupported/i.test(e.message));
+  return (
+    e instanceof Error && (e.name === "NotSupportedError" || /unrecognized|not supported|unsupported/i.test(e.message))
+  );
 }
 
 /** Synchronous verification (@noble); false for malformed encodings. */
@@ -52,12 +75,18 @@ export function ed25519Verify(signature: Uint8Array, message: Uint8Array, public
 }
 
 /** Verification with WebCrypto where the platform has Ed25519, else @noble; false for malformed encodings. */
-export async function ed25519VerifyNative(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
+export async function ed25519VerifyNative(
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array,
+): Promise<boolean> {
   if (signature.length !== 64 || publicKey.length !== 32) return false;
   const subtle = native;
   if (subtle) {
     try {
-      const key = await remember(publicKeys, keyName(publicKey), () => subtle.importKey("raw", publicKey as BufferSource, ALGORITHM, false, ["verify"]));
+      const key = await remember(publicKeys, keyName(publicKey), () =>
+        subtle.importKey("raw", publicKey as BufferSource, ALGORITHM, false, ["verify"]),
+      );
       return await subtle.verify(ALGORITHM, key, signature as BufferSource, message as BufferSource);
     } catch (e) {
       if (!isUnsupported(e)) return false; // a key WebCrypto refuses (e.g. not a curve point) signs nothing
@@ -75,7 +104,9 @@ export async function ed25519SignNative(message: Uint8Array, seed: Uint8Array): 
       const pkcs8 = new Uint8Array(PKCS8_PREFIX.length + 32);
       pkcs8.set(PKCS8_PREFIX);
       pkcs8.set(seed, PKCS8_PREFIX.length);
-      const key = await remember(privateKeys, keyName(seed), () => subtle.importKey("pkcs8", pkcs8, ALGORITHM, false, ["sign"]));
+      const key = await remember(privateKeys, keyName(seed), () =>
+        subtle.importKey("pkcs8", pkcs8, ALGORITHM, false, ["sign"]),
+      );
       return new Uint8Array(await subtle.sign(ALGORITHM, key, message as BufferSource));
     } catch (e) {
       if (!isUnsupported(e)) throw e;

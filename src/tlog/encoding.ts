@@ -30,7 +30,8 @@ export function toBase64(bytes: Uint8Array): string {
  * `Uint8Array.fromBase64` (ES2026) where the runtime has it (workerd does), else undefined. Looked up by name:
  * the project's ES2024 library does not declare it.
  */
-const nativeFromBase64: ((text: string, options: { lastChunkHandling: "strict" }) => Uint8Array) | undefined = Reflect.get(Uint8Array, "fromBase64");
+const nativeFromBase64: ((text: string, options: { lastChunkHandling: "strict" }) => Uint8Array) | undefined =
+  Reflect.get(Uint8Array, "fromBase64");
 
 /** Strict standard base64 with padding: URL-safe alphabet, missing padding, whitespace and non-zero spare bits
  * are all rejected, so every value has one accepted spelling. Decoding is the runtime's own (`Uint8Array.fromBase64`,
@@ -51,7 +52,8 @@ export function fromBase64(text: string, what = "base64"): Uint8Array {
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   // Only the last quantum can have spare bits (with padding): it must re-encode to itself.
   const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
-  if (pad > 0 && toBase64(out.subarray(out.length - (3 - pad))) !== text.slice(-4)) throw new MalformedError(`${what}: non-canonical base64`);
+  if (pad > 0 && toBase64(out.subarray(out.length - (3 - pad))) !== text.slice(-4))
+    throw new MalformedError(`${what}: non-canonical base64`);
   return out;
 }
 

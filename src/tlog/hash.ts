@@ -31,7 +31,8 @@ let leafScratch = new Uint8Array(1024);
 
 /** MTH({d}) = SHA-256(0x00 || d). */
 export function hashLeaf(entry: Uint8Array): Hash {
-  if (leafScratch.length < entry.length + 1) leafScratch = new Uint8Array(Math.max(entry.length + 1, 2 * leafScratch.length));
+  if (leafScratch.length < entry.length + 1)
+    leafScratch = new Uint8Array(Math.max(entry.length + 1, 2 * leafScratch.length));
   leafScratch[0] = 0;
   leafScratch.set(entry, 1);
   return sha256Impl(leafScratch.subarray(0, entry.length + 1));

@@ -138,7 +138,13 @@ export function signNote(text: string, signers: readonly NoteSigner[]): string {
 export async function signNoteAsync(text: string, signers: readonly NoteSigner[]): Promise<string> {
   checkText(text);
   const msg = utf8Encode(text);
-  const sigs = await Promise.all(signers.map(async (s) => ({ name: s.name, keyId: s.keyId, sig: s.signAsync ? await s.signAsync(msg) : s.sign(msg) })));
+  const sigs = await Promise.all(
+    signers.map(async (s) => ({
+      name: s.name,
+      keyId: s.keyId,
+      sig: s.signAsync ? await s.signAsync(msg) : s.sign(msg),
+    })),
+  );
   return formatNote({ text, sigs });
 }
 
@@ -155,7 +161,8 @@ export function openNote(msg: string, verifiers: readonly NoteVerifier[]): Opene
 /** openNote with each verifier's native check where it has one (verifyAsync). */
 export async function openNoteAsync(msg: string, verifiers: readonly NoteVerifier[]): Promise<OpenedNote> {
   const { note, body, known, unverifiedSigs } = sortSignatures(msg, verifiers);
-  for (const [s, v] of known) if (!(await (v.verifyAsync ? v.verifyAsync(body, s.sig) : v.verify(body, s.sig)))) throw invalidSignature(s);
+  for (const [s, v] of known)
+    if (!(await (v.verifyAsync ? v.verifyAsync(body, s.sig) : v.verify(body, s.sig)))) throw invalidSignature(s);
   return opened(note, known, unverifiedSigs);
 }
 
@@ -188,7 +195,12 @@ function splitKey(text: string, what: string): [string, string, string] {
 }
 
 /** Checks `<name>+<hex id>+<base64>` and checks the pieces shared by verifier and private keys. */
-function parseKeyString(name: string, hexId: string, b64: string, what: string): { keyId: number; alg: number; key: Uint8Array } {
+function parseKeyString(
+  name: string,
+  hexId: string,
+  b64: string,
+  what: string,
+): { keyId: number; alg: number; key: Uint8Array } {
   const bad = () => new MalformedError(`malformed ${what}`);
   if (!isValidKeyName(name) || !/^[0-9a-f]{8}$/.test(hexId)) throw bad();
   let raw: Uint8Array;

@@ -84,14 +84,16 @@ const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
 
 /** Parses a tlog-proof strictly. @throws TlogProofFormatError naming the offending line. */
 export function parseTlogProof(text: string): ParsedTlogProof {
-  if (text.length > MAX_TLOG_PROOF_BYTES) throw new TlogProofFormatError(1, `the file is larger than ${MAX_TLOG_PROOF_BYTES} bytes`);
+  if (text.length > MAX_TLOG_PROOF_BYTES)
+    throw new TlogProofFormatError(1, `the file is larger than ${MAX_TLOG_PROOF_BYTES} bytes`);
   // tlog-proof §Format: "a sequence of lines separated by newlines (U+000A)".
   const lines = text.split("\n");
   const crAt = lines.findIndex((l) => l.includes("\r"));
   if (crAt >= 0) throw new TlogProofFormatError(crAt + 1, "carriage return: lines end in a newline (U+000A) alone");
   let i = 0;
   const at = () => i + 1;
-  if (lines[0] !== TLOG_PROOF_HEADER) throw new TlogProofFormatError(1, `the first line must be "${TLOG_PROOF_HEADER}"`);
+  if (lines[0] !== TLOG_PROOF_HEADER)
+    throw new TlogProofFormatError(1, `the first line must be "${TLOG_PROOF_HEADER}"`);
   i++;
   let extra: Uint8Array | undefined;
   // §Format: "The second line MAY start with the string `extra` followed by a space and base64 ... If no extra data is present, this line is omitted."
@@ -103,7 +105,11 @@ export function parseTlogProof(text: string): ParsedTlogProof {
   }
   // §Format: "`index` followed by a space and the zero-based index ... ASCII decimal with no leading zeroes".
   const indexLine = /^index (.*)$/.exec(lines[i] ?? "");
-  if (!indexLine) throw new TlogProofFormatError(at(), `expected "index <decimal>"${extra === undefined && i === 1 ? ' (or "extra <base64>")' : ""}`);
+  if (!indexLine)
+    throw new TlogProofFormatError(
+      at(),
+      `expected "index <decimal>"${extra === undefined && i === 1 ? ' (or "extra <base64>")' : ""}`,
+    );
   if (!DECIMAL.test(indexLine[1]!) || !Number.isSafeInteger(Number(indexLine[1]))) {
     throw new TlogProofFormatError(at(), "the index must be a decimal integer without leading zeros, below 2^53");
   }
@@ -113,9 +119,11 @@ export function parseTlogProof(text: string): ParsedTlogProof {
   const proof: Hash[] = [];
   const proofStart = i;
   while (i < lines.length && lines[i] !== "") {
-    if (proof.length === MAX_PROOF_HASHES) throw new TlogProofFormatError(at(), `more than ${MAX_PROOF_HASHES} proof hashes`);
+    if (proof.length === MAX_PROOF_HASHES)
+      throw new TlogProofFormatError(at(), `more than ${MAX_PROOF_HASHES} proof hashes`);
     const h = decode(lines[i]!, at(), "proof hash");
-    if (h.length !== HASH_SIZE) throw new TlogProofFormatError(at(), `a proof hash is ${HASH_SIZE} bytes, this one ${h.length}`);
+    if (h.length !== HASH_SIZE)
+      throw new TlogProofFormatError(at(), `a proof hash is ${HASH_SIZE} bytes, this one ${h.length}`);
     proof.push(h);
     i++;
   }
@@ -137,10 +145,14 @@ export function parseTlogProof(text: string): ParsedTlogProof {
   } catch (e) {
     throw new TlogProofFormatError(checkpointLine(lines, i, e as Error), (e as Error).message);
   }
-  if (index >= tree.size) throw new TlogProofFormatError(proofStart, `index ${index} is not below the checkpoint's tree size ${tree.size}`);
+  if (index >= tree.size)
+    throw new TlogProofFormatError(proofStart, `index ${index} is not below the checkpoint's tree size ${tree.size}`);
   const want = inclusionProofLength(index, tree.size);
   if (proof.length !== want) {
-    throw new TlogProofFormatError(proofStart + 1 + Math.min(proof.length, want), `an inclusion proof for index ${index} in a tree of ${tree.size} has ${want} hashes, this one ${proof.length}`);
+    throw new TlogProofFormatError(
+      proofStart + 1 + Math.min(proof.length, want),
+      `an inclusion proof for index ${index} in a tree of ${tree.size} has ${want} hashes, this one ${proof.length}`,
+    );
   }
   return { ...(extra === undefined ? {} : { extra }), index, proof, checkpoint, tree, note };
 }

@@ -79,7 +79,8 @@ async function hashRanges(ranges: readonly Range[], reader: HashReader): Promise
   const parts = ranges.map(([lo, hi]) => perfectSubtrees(lo, hi));
   const coords = parts.flat();
   const hashes = await reader(coords);
-  if (hashes.length !== coords.length) throw new Error(`hash reader returned ${hashes.length} hashes for ${coords.length}`);
+  if (hashes.length !== coords.length)
+    throw new Error(`hash reader returned ${hashes.length} hashes for ${coords.length}`);
   let next = 0;
   return parts.map((p) => {
     const mine = hashes.slice(next, next + p.length);
@@ -219,7 +220,11 @@ export interface TileLevelsCache {
  * memoizes each tile's inner levels, so proofs for many leaves of one round share the work; given
  * a `cache`, readers share them too (tiles are write-once: a path always names the same bytes).
  */
-export function tileHashReader(size: number, readTiles: (tiles: Tile[]) => Promise<Uint8Array[]>, cache: TileLevelsCache = new Map<string, Hash[][]>()): HashReader {
+export function tileHashReader(
+  size: number,
+  readTiles: (tiles: Tile[]) => Promise<Uint8Array[]>,
+  cache: TileLevelsCache = new Map<string, Hash[][]>(),
+): HashReader {
   return async (coords) => {
     const wanted = new Map<string, Tile>();
     const mine = new Map<string, Hash[][]>(); // this call's tiles: a shared cache may drop one meanwhile
@@ -244,7 +249,8 @@ export function tileHashReader(size: number, readTiles: (tiles: Tile[]) => Promi
       if (datas.length !== tiles.length) throw new Error("tile reader returned the wrong number of tiles");
       tiles.forEach((tile, i) => {
         const data = datas[i]!;
-        if (data.length !== tile.width * HASH_SIZE) throw new MalformedError(`${tilePath(tile)} has ${data.length} bytes`);
+        if (data.length !== tile.width * HASH_SIZE)
+          throw new MalformedError(`${tilePath(tile)} has ${data.length} bytes`);
         const levels = innerLevels(data);
         cache.set(tilePath(tile), levels);
         mine.set(tilePath(tile), levels);

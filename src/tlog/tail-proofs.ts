@@ -31,7 +31,8 @@ export async function proveTailInclusion(first: number, tail: readonly Hash[], r
     if (lo % 2 === 1) missing.push({ level: k, index: lo - 1 });
   }
   const stored = await reader(missing);
-  if (stored.length !== missing.length) throw new Error(`hash reader returned ${stored.length} hashes for ${missing.length}`);
+  if (stored.length !== missing.length)
+    throw new Error(`hash reader returned ${stored.length} hashes for ${missing.length}`);
 
   // levels[k] = { lo, nodes }: nodes[i] is node lo + i at level k.
   const levels: { lo: number; nodes: Hash[] }[] = [];
@@ -45,7 +46,8 @@ export async function proveTailInclusion(first: number, tail: readonly Hash[], r
     }
     levels.push({ lo, nodes });
     const up: Hash[] = [];
-    for (let i = 0; i < nodes.length; i += 2) up.push(i + 1 < nodes.length ? hashChildren(nodes[i]!, nodes[i + 1]!) : nodes[i]!);
+    for (let i = 0; i < nodes.length; i += 2)
+      up.push(i + 1 < nodes.length ? hashChildren(nodes[i]!, nodes[i + 1]!) : nodes[i]!);
     lo /= 2;
     nodes = up;
   }

@@ -33,7 +33,13 @@ export interface CompletenessJson {
 }
 
 /** The answer for `key` at list positions [start, start + limit), from the map the note was signed for. */
-export function completenessAnswer(map: VerifiableMap, mapCheckpoint: string, key: string, start: number, limit: number): CompletenessJson {
+export function completenessAnswer(
+  map: VerifiableMap,
+  mapCheckpoint: string,
+  key: string,
+  start: number,
+  limit: number,
+): CompletenessJson {
   const count = map.value(key)?.count ?? 0;
   return completenessJson(mapCheckpoint, start, map.prove(key), map.proveChunks(key, pageChunks(start, limit, count)));
 }
@@ -44,14 +50,22 @@ export function pageChunks(start: number, limit: number, count: number): number[
 }
 
 /** A completeness answer as JSON, from its parts. */
-export function completenessJson(mapCheckpoint: string, start: number, proof: MapProof, chunks: readonly ChunkProof[]): CompletenessJson {
+export function completenessJson(
+  mapCheckpoint: string,
+  start: number,
+  proof: MapProof,
+  chunks: readonly ChunkProof[],
+): CompletenessJson {
   const t = proof.terminal;
   return {
     mapCheckpoint,
     start,
     proof: {
       siblings: proof.siblings.map((s) => (s ? toBase64(s) : "")),
-      terminal: t.kind === "empty" ? t : { kind: "leaf", path: toHex(t.path), count: t.count, valueRoot: toBase64(t.valueRoot) },
+      terminal:
+        t.kind === "empty"
+          ? t
+          : { kind: "leaf", path: toHex(t.path), count: t.count, valueRoot: toBase64(t.valueRoot) },
     },
     chunks: chunks.map((c) => ({ chunk: c.chunk, indices: c.indices, proof: c.proof.map(toBase64) })),
   };
@@ -67,21 +81,41 @@ export interface VerifiedCompleteness {
 }
 
 function decodeProof(json: CompletenessJson["proof"]): MapProof {
-  if (!Array.isArray(json?.siblings) || json.siblings.length > MAX_SIBLINGS) throw new MalformedError("completeness: bad siblings");
+  if (!Array.isArray(json?.siblings) || json.siblings.length > MAX_SIBLINGS)
+    throw new MalformedError("completeness: bad siblings");
   const siblings = json.siblings.map((s) => (s === "" ? null : fromBase64(String(s), "sibling")));
   const t = json.terminal;
   if (t?.kind === "empty") return { siblings, terminal: { kind: "empty" } };
-  if (t?.kind !== "leaf" || typeof t.path !== "string" || typeof t.count !== "number" || typeof t.valueRoot !== "string") {
+  if (
+    t?.kind !== "leaf" ||
+    typeof t.path !== "string" ||
+    typeof t.count !== "number" ||
+    typeof t.valueRoot !== "string"
+  ) {
     throw new MalformedError("completeness: bad terminal");
   }
-  return { siblings, terminal: { kind: "leaf", path: fromHex(t.path, "leaf path"), count: t.count, valueRoot: fromBase64(t.valueRoot, "value root") } };
+  return {
+    siblings,
+    terminal: {
+      kind: "leaf",
+      path: fromHex(t.path, "leaf path"),
+      count: t.count,
+      valueRoot: fromBase64(t.valueRoot, "value root"),
+    },
+  };
 }
 
 /**
  * Verifies a completeness answer for `key` and a page of `limit` positions, with the log's key(s).
  * @throws ProofError or MalformedError naming what failed
  */
-export function verifyCompleteness(json: CompletenessJson, key: string, limit: number, verifiers: readonly NoteVerifier[], logOrigin: string): VerifiedCompleteness {
+export function verifyCompleteness(
+  json: CompletenessJson,
+  key: string,
+  limit: number,
+  verifiers: readonly NoteVerifier[],
+  logOrigin: string,
+): VerifiedCompleteness {
   if (typeof json?.mapCheckpoint !== "string") throw new MalformedError("completeness: no map checkpoint");
   const checkpoint = openMapCheckpoint(json.mapCheckpoint, verifiers, logOrigin);
   const start = json.start;
@@ -89,7 +123,8 @@ export function verifyCompleteness(json: CompletenessJson, key: string, limit: n
   const value = verifyKey(checkpoint.mapRoot, key, decodeProof(json.proof));
   const count = value.present ? value.count : 0;
   const wanted = pageChunks(start, limit, count);
-  if (!Array.isArray(json.chunks) || json.chunks.length > MAX_CHUNKS) throw new MalformedError("completeness: bad chunks");
+  if (!Array.isArray(json.chunks) || json.chunks.length > MAX_CHUNKS)
+    throw new MalformedError("completeness: bad chunks");
   if (json.chunks.length !== wanted.length || json.chunks.some((c, i) => c?.chunk !== wanted[i])) {
     throw new ProofError(`completeness: the page needs chunks [${wanted.join(", ")}] of the key's list`);
   }
@@ -97,8 +132,15 @@ export function verifyCompleteness(json: CompletenessJson, key: string, limit: n
   for (const c of json.chunks) {
     if (!value.present) break;
     if (!Array.isArray(c.indices) || !Array.isArray(c.proof)) throw new MalformedError("completeness: bad chunk");
-    verifyChunk(value, checkpoint.size, c.chunk, c.indices, c.proof.map((p) => fromBase64(String(p), "chunk proof")));
-    if (all.length > 0 && c.indices[0]! <= all[all.length - 1]!) throw new ProofError("completeness: chunks out of order");
+    verifyChunk(
+      value,
+      checkpoint.size,
+      c.chunk,
+      c.indices,
+      c.proof.map((p) => fromBase64(String(p), "chunk proof")),
+    );
+    if (all.length > 0 && c.indices[0]! <= all[all.length - 1]!)
+      throw new ProofError("completeness: chunks out of order");
     all.push(...c.indices);
   }
   const offset = wanted.length > 0 ? start - wanted[0]! * CHUNK_SIZE : 0;

@@ -22,7 +22,10 @@ function* expectedObjects(store: MapStore): Generator<{ path: string; body: Uint
 }
 
 /** How many objects were compared, and the first that is missing or differs (if any). */
-export async function checkPublishedObjects(fetch: PathFetcher, store: MapStore): Promise<{ checked: number; bad?: { path: string; reason: string } }> {
+export async function checkPublishedObjects(
+  fetch: PathFetcher,
+  store: MapStore,
+): Promise<{ checked: number; bad?: { path: string; reason: string } }> {
   let checked = 0;
   let batch: { path: string; body: Uint8Array }[] = [];
   const flush = async () => {
@@ -30,7 +33,8 @@ export async function checkPublishedObjects(fetch: PathFetcher, store: MapStore)
     for (let i = 0; i < batch.length; i++) {
       const { path, body } = batch[i]!;
       if (!got[i]) return { path, reason: `the published object ${path} is missing` };
-      if (!bytesEqual(got[i]!, body)) return { path, reason: `the published object ${path} is not the one the map rebuilt from the log has` };
+      if (!bytesEqual(got[i]!, body))
+        return { path, reason: `the published object ${path} is not the one the map rebuilt from the log has` };
       checked++;
     }
     batch = [];

@@ -83,7 +83,10 @@ export async function auditIndex(opts: AuditOptions): Promise<{ report: AuditRep
     }
     const seen = targets.get(c.size);
     if (seen && !bytesEqual(seen.c.mapRoot, c.mapRoot)) {
-      report.divergence = { size: c.size, reason: "two signed map checkpoints for the same log size with different roots" };
+      report.divergence = {
+        size: c.size,
+        reason: "two signed map checkpoints for the same log size with different roots",
+      };
       return { report, state };
     }
     if (c.size < map.size) report.skipped.push(c.size);
@@ -92,7 +95,10 @@ export async function auditIndex(opts: AuditOptions): Promise<{ report: AuditRep
   const sizes = [...targets.keys()].sort((a, b) => a - b);
   const beyond = sizes.find((s) => s > cp.size);
   if (beyond !== undefined) {
-    report.divergence = { size: beyond, reason: `a map checkpoint for log size ${beyond}, beyond the log's checkpoint (${cp.size})` };
+    report.divergence = {
+      size: beyond,
+      reason: `a map checkpoint for log size ${beyond}, beyond the log's checkpoint (${cp.size})`,
+    };
     return { report, state };
   }
   const batch = opts.batch ?? 4096;
@@ -111,7 +117,10 @@ export async function auditIndex(opts: AuditOptions): Promise<{ report: AuditRep
       break;
     }
     if (!bytesEqual(map.root, c.mapRoot)) {
-      report.divergence = { size, reason: `the map root signed for size ${size} is not the root of the map rebuilt from the log's first ${size} entries` };
+      report.divergence = {
+        size,
+        reason: `the map root signed for size ${size} is not the root of the map rebuilt from the log's first ${size} entries`,
+      };
       break;
     }
     report.matched.push(size);
@@ -146,10 +155,13 @@ export function loadAuditState(json: string): AuditState {
   const j = JSON.parse(json);
   const store = new MemoryMapStore();
   store.setSize(j.size);
-  for (const [id, h, leaf] of j.nodes) store.nodes.set(id, leaf ? { hash: fromBase64(h), leaf: fromHex(leaf) } : { hash: fromBase64(h) });
-  for (const [p, count, frontier, root] of j.keys) store.keys.set(p, { count, frontier: frontier.map((f: string) => fromBase64(f)), valueRoot: fromBase64(root) });
+  for (const [id, h, leaf] of j.nodes)
+    store.nodes.set(id, leaf ? { hash: fromBase64(h), leaf: fromHex(leaf) } : { hash: fromBase64(h) });
+  for (const [p, count, frontier, root] of j.keys)
+    store.keys.set(p, { count, frontier: frontier.map((f: string) => fromBase64(f)), valueRoot: fromBase64(root) });
   for (const [id, indices] of j.chunks) store.chunks.set(id, indices);
-  if (!Array.isArray(j.valueHashes)) throw new Error("audit state: no value hashes (saved by an older edgelog); start without it");
+  if (!Array.isArray(j.valueHashes))
+    throw new Error("audit state: no value hashes (saved by an older edgelog); start without it");
   for (const [id, h] of j.valueHashes) store.valueHashes.set(id, fromBase64(h));
   const edge = { size: j.edge.size, levels: j.edge.levels.map((l: string[]) => l.map((h) => fromBase64(h))) };
   if (edge.size !== j.size) throw new Error("audit state: the replayed log and the map disagree on their size");

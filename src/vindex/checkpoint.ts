@@ -35,14 +35,21 @@ export function mapOrigin(logOrigin: string): string {
 }
 
 export function formatMapCheckpoint(c: MapCheckpoint): string {
-  return formatCheckpoint({ origin: mapOrigin(c.logOrigin), size: c.size, root: c.mapRoot, extensions: [LOG_ROOT_PREFIX + toBase64(c.logRoot)] });
+  return formatCheckpoint({
+    origin: mapOrigin(c.logOrigin),
+    size: c.size,
+    root: c.mapRoot,
+    extensions: [LOG_ROOT_PREFIX + toBase64(c.logRoot)],
+  });
 }
 
 export function parseMapCheckpoint(text: string): MapCheckpoint {
   const c = parseCheckpoint(text);
   const bad = (why: string) => new MalformedError(`malformed map checkpoint: ${why}`);
-  if (!c.origin.endsWith(MAP_ORIGIN_SUFFIX) || c.origin.length === MAP_ORIGIN_SUFFIX.length) throw bad(`origin must end in ${MAP_ORIGIN_SUFFIX}`);
-  if (c.extensions.length !== 1 || !c.extensions[0]!.startsWith(LOG_ROOT_PREFIX)) throw bad("needs exactly one log-root line");
+  if (!c.origin.endsWith(MAP_ORIGIN_SUFFIX) || c.origin.length === MAP_ORIGIN_SUFFIX.length)
+    throw bad(`origin must end in ${MAP_ORIGIN_SUFFIX}`);
+  if (c.extensions.length !== 1 || !c.extensions[0]!.startsWith(LOG_ROOT_PREFIX))
+    throw bad("needs exactly one log-root line");
   const logRoot = fromBase64(c.extensions[0]!.slice(LOG_ROOT_PREFIX.length), "log root");
   if (logRoot.length !== HASH_SIZE) throw bad("log root must be 32 bytes");
   return { logOrigin: c.origin.slice(0, -MAP_ORIGIN_SUFFIX.length), size: c.size, mapRoot: c.root, logRoot };

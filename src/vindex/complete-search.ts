@@ -17,7 +17,13 @@ export interface CompleteSearchHit {
   entry: {
     logIndex: string;
     canonicalizedBody: string;
-    inclusionProof: { logIndex: string; treeSize: string; rootHash: string; hashes: string[]; checkpoint: { envelope: string } };
+    inclusionProof: {
+      logIndex: string;
+      treeSize: string;
+      rootHash: string;
+      hashes: string[];
+      checkpoint: { envelope: string };
+    };
   };
 }
 
@@ -41,24 +47,35 @@ export function verifyCompleteSearch(
   verifiers: readonly NoteVerifier[],
   entryKeys?: (leaf: Uint8Array) => string[],
 ): VerifiedCompleteness {
-  if (typeof answer?.completeness?.mapCheckpoint !== "string") throw new MalformedError("complete search: no map checkpoint");
+  if (typeof answer?.completeness?.mapCheckpoint !== "string")
+    throw new MalformedError("complete search: no map checkpoint");
   const signer = openNote(answer.completeness.mapCheckpoint, verifiers).sigs[0]!;
   const verifier = verifiers.find((v) => v.name === signer.name && v.keyId === signer.keyId)!;
   const done = verifyCompleteness(answer.completeness, key, limit, [verifier], verifier.name);
   if (!Array.isArray(answer.hits)) throw new MalformedError("complete search: no hits array");
   const got = answer.hits.map((h) => Number(h?.entry?.logIndex));
   if (got.length !== done.indices.length || got.some((g, i) => g !== done.indices[i])) {
-    throw new ProofError(`complete search: the index lists entries [${done.indices.join(", ")}] on this page, the answer has [${got.join(", ")}]`);
+    throw new ProofError(
+      `complete search: the index lists entries [${done.indices.join(", ")}] on this page, the answer has [${got.join(", ")}]`,
+    );
   }
   for (const hit of answer.hits) {
     const e = hit.entry;
     const cp = openCheckpoint(e.inclusionProof.checkpoint.envelope, [verifier]);
-    if (cp.size < done.checkpoint.size) throw new ProofError(`hit ${e.logIndex}: its checkpoint (size ${cp.size}) is older than the map checkpoint`);
-    if (e.inclusionProof.logIndex !== e.logIndex || e.inclusionProof.treeSize !== String(cp.size)) throw new ProofError(`hit ${e.logIndex}: its proof is for another position`);
+    if (cp.size < done.checkpoint.size)
+      throw new ProofError(`hit ${e.logIndex}: its checkpoint (size ${cp.size}) is older than the map checkpoint`);
+    if (e.inclusionProof.logIndex !== e.logIndex || e.inclusionProof.treeSize !== String(cp.size))
+      throw new ProofError(`hit ${e.logIndex}: its proof is for another position`);
     const body = fromBase64(e.canonicalizedBody, "canonicalized body");
     const index = Number(e.logIndex);
-    verifyEntryInclusion(body, index, e.inclusionProof.hashes.map((h) => fromBase64(h, "proof hash")), cp);
-    if (entryKeys && !entryKeys(body).includes(key)) throw new ProofError(`hit ${e.logIndex}: the entry does not have the key ${key}`);
+    verifyEntryInclusion(
+      body,
+      index,
+      e.inclusionProof.hashes.map((h) => fromBase64(h, "proof hash")),
+      cp,
+    );
+    if (entryKeys && !entryKeys(body).includes(key))
+      throw new ProofError(`hit ${e.logIndex}: the entry does not have the key ${key}`);
   }
   return done;
 }

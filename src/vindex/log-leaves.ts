@@ -18,7 +18,8 @@ export const MAX_ENTRIES_PER_STEP = 4096;
  * leaf hash must be the level-0 tile's; the caller authenticates the tiles (a checkpoint's root).
  */
 export async function readLeaves(fetch: PathFetcher, size: number, from: number, to: number): Promise<Uint8Array[]> {
-  if (!(0 <= from && from <= to && to <= size)) throw new RangeError(`cannot read entries ${from}..${to} of a log of size ${size}`);
+  if (!(0 <= from && from <= to && to <= size))
+    throw new RangeError(`cannot read entries ${from}..${to} of a log of size ${size}`);
   const out: Uint8Array[] = [];
   for (let n = Math.floor(from / TILE_WIDTH); n * TILE_WIDTH < to; n++) {
     const width = tileWidth(ENTRIES_LEVEL, n, size);
@@ -27,7 +28,8 @@ export async function readLeaves(fetch: PathFetcher, size: number, from: number,
     const [bundle, tile] = await Promise.all([fetch(bundlePath), fetch(tileP)]);
     if (!bundle || !tile) throw new MalformedError(`${bundle ? tileP : bundlePath} is not available`);
     const entries = parseBundle(bundle);
-    if (entries.length !== width || tile.length !== width * HASH_SIZE) throw new MalformedError(`${bundlePath} or ${tileP} has the wrong width`);
+    if (entries.length !== width || tile.length !== width * HASH_SIZE)
+      throw new MalformedError(`${bundlePath} or ${tileP} has the wrong width`);
     const lo = Math.max(from, n * TILE_WIDTH) - n * TILE_WIDTH;
     const hi = Math.min(to, (n + 1) * TILE_WIDTH) - n * TILE_WIDTH;
     for (let i = lo; i < hi; i++) {

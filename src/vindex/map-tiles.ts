@@ -91,10 +91,21 @@ export function decodeMapTile(bytes: Uint8Array): TileTerminal[] {
     } else if (kind === KIND_LEAF && o + 2 * HASH_SIZE + 8 <= bytes.length) {
       const count = Number(view.getBigUint64(o + HASH_SIZE));
       if (!Number.isSafeInteger(count) || count < 1) throw bad("a leaf's count must be at least 1");
-      out.push({ depth, position, kind: "leaf", path: bytes.slice(o, o + HASH_SIZE), count, valueRoot: bytes.slice(o + HASH_SIZE + 8, o + 2 * HASH_SIZE + 8) });
+      out.push({
+        depth,
+        position,
+        kind: "leaf",
+        path: bytes.slice(o, o + HASH_SIZE),
+        count,
+        valueRoot: bytes.slice(o + HASH_SIZE + 8, o + 2 * HASH_SIZE + 8),
+      });
       o += 2 * HASH_SIZE + 8;
     } else {
-      throw bad(kind === KIND_NODE || kind === KIND_LEAF ? "truncated, or a subtree above the bottom level" : `unknown kind ${kind}`);
+      throw bad(
+        kind === KIND_NODE || kind === KIND_LEAF
+          ? "truncated, or a subtree above the bottom level"
+          : `unknown kind ${kind}`,
+      );
     }
   }
   if (out.length === 0) throw bad("no terminals");
@@ -130,7 +141,11 @@ function positionIn(path: Hash, stratum: number, depth: number): number {
 type PathEnd = MapProof["terminal"] | { kind: "node"; hash: Hash };
 
 /** A key's path through one tile: its siblings there (top first) and where the path leaves the tile. */
-function walkTile(terminals: readonly TileTerminal[], path: Hash, stratum: number): { siblings: (Hash | null)[]; end: PathEnd } {
+function walkTile(
+  terminals: readonly TileTerminal[],
+  path: Hash,
+  stratum: number,
+): { siblings: (Hash | null)[]; end: PathEnd } {
   const siblings: (Hash | null)[] = [];
   for (let depth = 0; ; depth++) {
     const position = positionIn(path, stratum, depth);
@@ -139,7 +154,14 @@ function walkTile(terminals: readonly TileTerminal[], path: Hash, stratum: numbe
     const inside = terminals.filter((t) => slotOf(t) >= lo && slotOf(t) < hi);
     if (inside.length === 0) return { siblings, end: { kind: "empty" } };
     const here = inside[0]!;
-    if (here.depth <= depth) return { siblings, end: here.kind === "node" ? { kind: "node", hash: here.hash } : { kind: "leaf", path: here.path, count: here.count, valueRoot: here.valueRoot } };
+    if (here.depth <= depth)
+      return {
+        siblings,
+        end:
+          here.kind === "node"
+            ? { kind: "node", hash: here.hash }
+            : { kind: "leaf", path: here.path, count: here.count, valueRoot: here.valueRoot },
+      };
     const sibling = subtreeHash(terminals, depth + 1, positionIn(path, stratum, depth + 1) ^ 1);
     siblings.push(bytesEqual(sibling, EMPTY) ? null : sibling);
   }
@@ -179,7 +201,14 @@ export function mapTileAt(store: MapStore, path: Hash, stratum: number): MapTile
     const position = positionIn(p, stratum, rel);
     if (node.leaf) {
       const state = store.keyState(toHex(node.leaf))!;
-      terminals.push({ depth: rel, position, kind: "leaf", path: node.leaf, count: state.count, valueRoot: state.valueRoot });
+      terminals.push({
+        depth: rel,
+        position,
+        kind: "leaf",
+        path: node.leaf,
+        count: state.count,
+        valueRoot: state.valueRoot,
+      });
     } else if (rel === STRATUM_HEIGHT) {
       terminals.push({ depth: rel, position, kind: "node", hash: node.hash });
     } else {

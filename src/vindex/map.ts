@@ -14,7 +14,14 @@ import type { Hash } from "../tlog/hash.ts";
 import { CHUNK_SIZE, chunkHash, EMPTY, keyPath, mapLeafHash, mapNodeHash, pathBit } from "./hash.ts";
 import type { MapProof } from "./proof.ts";
 import type { KeyState, MapStore } from "./store.ts";
-import { appendToFrontier, chunkCount, chunkInclusionProof, rootFromFrontier, VALUE_TILE_WIDTH, valueRoot } from "./value-tree.ts";
+import {
+  appendToFrontier,
+  chunkCount,
+  chunkInclusionProof,
+  rootFromFrontier,
+  VALUE_TILE_WIDTH,
+  valueRoot,
+} from "./value-tree.ts";
 
 /** The id of the node at `depth` on `path`: the depth and the path's first `depth` bits. */
 export function nodeId(path: Hash, depth: number): string {
@@ -169,7 +176,10 @@ export class VerifiableMap {
       if (here === undefined) return { siblings, terminal: { kind: "empty" } };
       if (here.leaf) {
         const state = this.store.keyState(toHex(here.leaf))!;
-        return { siblings, terminal: { kind: "leaf", path: here.leaf, count: state.count, valueRoot: state.valueRoot } };
+        return {
+          siblings,
+          terminal: { kind: "leaf", path: here.leaf, count: state.count, valueRoot: state.valueRoot },
+        };
       }
       siblings.push(this.store.node(nodeId(flipped(path, depth), depth + 1))?.hash ?? null);
     }
@@ -184,7 +194,9 @@ export class VerifiableMap {
   proveChunks(key: string, wanted: readonly number[]): ChunkProof[] {
     const id = toHex(keyPath(key));
     const n = chunkCount(this.store.keyState(id)?.count ?? 0);
-    for (const i of wanted) if (!Number.isSafeInteger(i) || i < 0 || i >= n) throw new RangeError(`key has ${n} chunks; there is no chunk ${i}`);
+    for (const i of wanted)
+      if (!Number.isSafeInteger(i) || i < 0 || i >= n)
+        throw new RangeError(`key has ${n} chunks; there is no chunk ${i}`);
     const chunks: number[][] = [];
     for (let c = 0; c < n; c++) chunks.push(this.store.chunk(id, c)!);
     const hashes = chunks.map(chunkHash);

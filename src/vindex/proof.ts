@@ -44,8 +44,10 @@ export function verifyKey(root: Hash, key: string, proof: MapProof): KeyValue {
   if (depth > 256) throw new ProofError("map proof: deeper than 256 levels");
   const t = proof.terminal;
   if (t.kind === "leaf") {
-    if (t.path.length !== HASH_SIZE || t.valueRoot.length !== HASH_SIZE) throw new ProofError("map proof: malformed leaf");
-    if (!Number.isSafeInteger(t.count) || t.count < 1) throw new ProofError("map proof: a leaf's count must be at least 1");
+    if (t.path.length !== HASH_SIZE || t.valueRoot.length !== HASH_SIZE)
+      throw new ProofError("map proof: malformed leaf");
+    if (!Number.isSafeInteger(t.count) || t.count < 1)
+      throw new ProofError("map proof: a leaf's count must be at least 1");
     for (let d = 0; d < depth; d++) {
       if (pathBit(t.path, d) !== pathBit(path, d)) throw new ProofError("map proof: the leaf is not on the key's path");
     }
@@ -60,15 +62,23 @@ export function verifyKey(root: Hash, key: string, proof: MapProof): KeyValue {
  * but the last is full), and that its indices rise strictly and lie below the map's log size.
  * @throws ProofError
  */
-export function verifyChunk(value: { count: number; valueRoot: Hash }, logSize: number, chunk: number, indices: readonly number[], proof: readonly Hash[]): void {
+export function verifyChunk(
+  value: { count: number; valueRoot: Hash },
+  logSize: number,
+  chunk: number,
+  indices: readonly number[],
+  proof: readonly Hash[],
+): void {
   const n = chunkCount(value.count);
-  if (!Number.isSafeInteger(chunk) || chunk < 0 || chunk >= n) throw new ProofError(`the key's list has ${n} chunks; there is no chunk ${chunk}`);
+  if (!Number.isSafeInteger(chunk) || chunk < 0 || chunk >= n)
+    throw new ProofError(`the key's list has ${n} chunks; there is no chunk ${chunk}`);
   if (indices.length !== chunkLength(value.count, chunk)) {
     throw new ProofError(`chunk ${chunk} must hold ${chunkLength(value.count, chunk)} indices, not ${indices.length}`);
   }
   for (let i = 0; i < indices.length; i++) {
     const idx = indices[i]!;
-    if (!Number.isSafeInteger(idx) || idx < 0 || idx >= logSize) throw new ProofError(`index ${idx} is not in a log of size ${logSize}`);
+    if (!Number.isSafeInteger(idx) || idx < 0 || idx >= logSize)
+      throw new ProofError(`index ${idx} is not in a log of size ${logSize}`);
     if (i > 0 && idx <= indices[i - 1]!) throw new ProofError("a chunk's indices must rise strictly");
   }
   checkChunkInclusion(proof, chunk, n, chunkHash(indices), value.valueRoot);

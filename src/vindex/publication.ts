@@ -23,7 +23,11 @@ export interface ChangedKey {
  * `written` (already stored for this map) are left out: a publication in several calls builds the
  * upper tiles, which most keys share, once.
  */
-export function publicationObjects(store: MapStore, changed: readonly ChangedKey[], written: ReadonlySet<string> = new Set()): Map<string, Uint8Array> {
+export function publicationObjects(
+  store: MapStore,
+  changed: readonly ChangedKey[],
+  written: ReadonlySet<string> = new Set(),
+): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   for (const { path: hex, publishedCount } of changed) {
     for (const o of valueObjects(store, hex, publishedCount, store.keyState(hex)!.count)) out.set(o.path, o.body);
@@ -33,7 +37,8 @@ export function publicationObjects(store: MapStore, changed: readonly ChangedKey
       // A leaf at a stratum's top is a terminal of the tile above (but the whole map's, when it has one key).
       if (!top || (top.leaf && stratum > 0)) break;
       const name = mapTilePath(stratum, top.hash);
-      if (!out.has(name) && !written.has(name)) out.set(name, encodeMapTile(mapTileAt(store, path, stratum)!.terminals));
+      if (!out.has(name) && !written.has(name))
+        out.set(name, encodeMapTile(mapTileAt(store, path, stratum)!.terminals));
       if (top.leaf) break;
     }
   }

@@ -18,7 +18,12 @@ import { proveChunksFromObjects } from "./value-tiles.ts";
  * The answer for `key` at list positions [start, start + limit) under the published map checkpoint;
  * null before the first one. @throws MalformedError when an object it needs is missing or malformed
  */
-export async function completenessFromObjects(fetch: PathFetcher, key: string, start: number, limit: number): Promise<CompletenessJson | null> {
+export async function completenessFromObjects(
+  fetch: PathFetcher,
+  key: string,
+  start: number,
+  limit: number,
+): Promise<CompletenessJson | null> {
   const body = await fetch(MAP_CHECKPOINT_KEY);
   if (!body) return null;
   const note = utf8Decode(body, "map checkpoint");
@@ -27,6 +32,7 @@ export async function completenessFromObjects(fetch: PathFetcher, key: string, s
   const path = keyPath(key);
   const t = proof.terminal;
   const count = t.kind === "leaf" && bytesEqual(t.path, path) ? t.count : 0;
-  const chunks = count === 0 ? [] : await proveChunksFromObjects(fetch, toHex(path), count, pageChunks(start, limit, count));
+  const chunks =
+    count === 0 ? [] : await proveChunksFromObjects(fetch, toHex(path), count, pageChunks(start, limit, count));
   return completenessJson(note, start, proof, chunks);
 }

@@ -27,7 +27,8 @@ import { chunkCount, chunkLength, VALUE_TILE_WIDTH, valueRoot } from "./value-tr
 const LEVEL_HEIGHT = 8;
 
 /** The grammar of value object names (what the edge serves under /index/value/). */
-export const VALUE_OBJECT_PATH = /^index\/value\/[0-9a-f]{64}\/(chunk\/(0|[1-9][0-9]{0,14})(\.p\/[1-9][0-9]{0,2})?|tile\/[0-9]\/(0|[1-9][0-9]{0,14})(\.p\/[1-9][0-9]{0,2})?)$/;
+export const VALUE_OBJECT_PATH =
+  /^index\/value\/[0-9a-f]{64}\/(chunk\/(0|[1-9][0-9]{0,14})(\.p\/[1-9][0-9]{0,2})?|tile\/[0-9]\/(0|[1-9][0-9]{0,14})(\.p\/[1-9][0-9]{0,2})?)$/;
 
 export function encodeIndices(indices: readonly number[]): Uint8Array {
   const out = new Uint8Array(8 * indices.length);
@@ -68,9 +69,15 @@ export function valueTilePath(keyHex: string, count: number, level: number, t: n
  * The objects a key's list has at `count` that it did not have at `before` (0 for a new key): the chunks
  * from the one `before` left partial, and the value tiles whose width grew.
  */
-export function valueObjects(store: MapStore, keyHex: string, before: number, count: number): { path: string; body: Uint8Array }[] {
+export function valueObjects(
+  store: MapStore,
+  keyHex: string,
+  before: number,
+  count: number,
+): { path: string; body: Uint8Array }[] {
   const out: { path: string; body: Uint8Array }[] = [];
-  for (let c = Math.floor(before / CHUNK_SIZE); c < chunkCount(count); c++) out.push({ path: chunkPath(keyHex, count, c), body: encodeIndices(store.chunk(keyHex, c)!) });
+  for (let c = Math.floor(before / CHUNK_SIZE); c < chunkCount(count); c++)
+    out.push({ path: chunkPath(keyHex, count, c), body: encodeIndices(store.chunk(keyHex, c)!) });
   for (let level = 0; storedAt(count, level) > storedAt(before, level); level++) {
     const was = storedAt(before, level);
     const now = storedAt(count, level);
@@ -124,11 +131,17 @@ function piecesOf(lo: number, hi: number, fullChunks: number): Piece[] {
  * each chunk against the signed value root.
  * @throws MalformedError when an object is missing or malformed
  */
-export async function proveChunksFromObjects(fetch: PathFetcher, keyHex: string, count: number, wanted: readonly number[]): Promise<ChunkProof[]> {
+export async function proveChunksFromObjects(
+  fetch: PathFetcher,
+  keyHex: string,
+  count: number,
+  wanted: readonly number[],
+): Promise<ChunkProof[]> {
   const n = chunkCount(count);
   const full = Math.floor(count / CHUNK_SIZE);
   const plans = wanted.map((i) => {
-    if (!Number.isSafeInteger(i) || i < 0 || i >= n) throw new RangeError(`key has ${n} chunks; there is no chunk ${i}`);
+    if (!Number.isSafeInteger(i) || i < 0 || i >= n)
+      throw new RangeError(`key has ${n} chunks; there is no chunk ${i}`);
     return { i, ranges: proofRanges(i, 0, n).map(([lo, hi]) => piecesOf(lo, hi, full)) };
   });
   // Every object the proofs read, fetched once and in parallel.
@@ -141,7 +154,8 @@ export async function proveChunksFromObjects(fetch: PathFetcher, keyHex: string,
     const t = Math.floor(first / VALUE_TILE_WIDTH);
     return { path: valueTilePath(keyHex, count, level, t), from: first - t * VALUE_TILE_WIDTH, span };
   };
-  for (const plan of plans) for (const pieces of plan.ranges) for (const p of pieces) if (p !== "partial") paths.add(stored(p).path);
+  for (const plan of plans)
+    for (const pieces of plan.ranges) for (const p of pieces) if (p !== "partial") paths.add(stored(p).path);
   const objects = new Map<string, Uint8Array>();
   await Promise.all(
     [...paths].map(async (path) => {

@@ -63,7 +63,8 @@ export function chunkInclusionProof(chunks: readonly Hash[], i: number): Hash[] 
 
 /** Checks that `chunk` is chunk `i` of `n` under `root` (RFC 9162 §2.1.3.2 with the chunk node tag). */
 export function checkChunkInclusion(proof: readonly Hash[], i: number, n: number, chunk: Hash, root: Hash): void {
-  if (!Number.isSafeInteger(i) || !Number.isSafeInteger(n) || i < 0 || i >= n) throw new ProofError(`chunk ${i} is not among ${n}`);
+  if (!Number.isSafeInteger(i) || !Number.isSafeInteger(n) || i < 0 || i >= n)
+    throw new ProofError(`chunk ${i} is not among ${n}`);
   let fn = i;
   let sn = n - 1;
   let r = chunk;

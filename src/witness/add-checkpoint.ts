@@ -11,13 +11,26 @@
 import { utf8Decode } from "../tlog/encoding.ts";
 import { MalformedError, ProofError } from "../tlog/errors.ts";
 import { openNote } from "../tlog/note.ts";
-import { MAX_REQUEST_BYTES, parseAddCheckpoint, readWitnessConfig, SIZE_CONTENT_TYPE, type WitnessFor } from "./protocol.ts";
+import {
+  MAX_REQUEST_BYTES,
+  parseAddCheckpoint,
+  readWitnessConfig,
+  SIZE_CONTENT_TYPE,
+  type WitnessFor,
+} from "./protocol.ts";
 
 const text = (body: string, status: number, headers: Record<string, string> = {}) =>
-  new Response(body.endsWith("\n") ? body : body + "\n", { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
+  new Response(body.endsWith("\n") ? body : body + "\n", {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", ...headers },
+  });
 
 /** The request body as received; `witnessFor` finds the Witness object of a log origin. */
-export async function addCheckpoint(env: Record<string, unknown>, witnessFor: WitnessFor, raw: Uint8Array): Promise<Response> {
+export async function addCheckpoint(
+  env: Record<string, unknown>,
+  witnessFor: WitnessFor,
+  raw: Uint8Array,
+): Promise<Response> {
   const config = readWitnessConfig(env);
   if (config === null) return text("this deployment does not run a witness", 404);
   if (raw.length > MAX_REQUEST_BYTES) return text(`request body exceeds ${MAX_REQUEST_BYTES} bytes`, 413);
@@ -33,10 +46,12 @@ export async function addCheckpoint(env: Record<string, unknown>, witnessFor: Wi
   try {
     openNote(req.note, verifiers);
   } catch (e) {
-    if (e instanceof ProofError || e instanceof MalformedError) return text(`checkpoint is not signed by a trusted key for ${req.checkpoint.origin}: ${e.message}`, 403);
+    if (e instanceof ProofError || e instanceof MalformedError)
+      return text(`checkpoint is not signed by a trusted key for ${req.checkpoint.origin}: ${e.message}`, 403);
     throw e;
   }
-  if (req.oldSize > req.checkpoint.size) return text(`old size ${req.oldSize} is larger than the checkpoint size ${req.checkpoint.size}`, 400);
+  if (req.oldSize > req.checkpoint.size)
+    return text(`old size ${req.oldSize} is larger than the checkpoint size ${req.checkpoint.size}`, 400);
   const t = await witnessFor(req.checkpoint.origin).update({
     origin: req.checkpoint.origin,
     oldSize: req.oldSize,

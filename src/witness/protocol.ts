@@ -135,12 +135,20 @@ export type Transition =
  * The witness's decision for a request whose signature already verified, given what it last cosigned
  * (null: nothing yet, size 0). Pure: the caller must read `known` and persist `persist` atomically.
  */
-export function decide(known: WitnessedState | null, oldSize: number, proof: readonly Hash[], size: number, root: Hash): Transition {
+export function decide(
+  known: WitnessedState | null,
+  oldSize: number,
+  proof: readonly Hash[],
+  size: number,
+  root: Hash,
+): Transition {
   const knownSize = known?.size ?? 0;
-  if (oldSize > size) return { kind: "bad-request", message: `old size ${oldSize} is larger than the checkpoint size ${size}` };
+  if (oldSize > size)
+    return { kind: "bad-request", message: `old size ${oldSize} is larger than the checkpoint size ${size}` };
   if (oldSize !== knownSize) return { kind: "conflict", size: knownSize };
   if (size === 0) {
-    if (!bytesEqual(root, EMPTY_ROOT)) return { kind: "unprocessable", message: "size-0 checkpoint whose root is not SHA-256(\"\")" };
+    if (!bytesEqual(root, EMPTY_ROOT))
+      return { kind: "unprocessable", message: 'size-0 checkpoint whose root is not SHA-256("")' };
     if (proof.length > 0) return { kind: "unprocessable", message: "a consistency proof from size 0 must be empty" };
     return { kind: "cosign", persist: null };
   }
@@ -150,7 +158,10 @@ export function decide(known: WitnessedState | null, oldSize: number, proof: rea
   }
   if (oldSize === size) {
     if (proof.length > 0 || !bytesEqual(root, known!.root)) {
-      return { kind: "unprocessable", message: `checkpoint of size ${size} has a different root than the one this witness cosigned` };
+      return {
+        kind: "unprocessable",
+        message: `checkpoint of size ${size} has a different root than the one this witness cosigned`,
+      };
     }
     return { kind: "cosign", persist: null };
   }
@@ -163,6 +174,8 @@ export function decide(known: WitnessedState | null, oldSize: number, proof: rea
 }
 
 /** The Witness objects of a Durable Object binding whose class implements WitnessObject, one per origin. */
-export function witnessObjects<T extends Rpc.DurableObjectBranded & WitnessObject>(ns: DurableObjectNamespace<T>): WitnessFor {
+export function witnessObjects<T extends Rpc.DurableObjectBranded & WitnessObject>(
+  ns: DurableObjectNamespace<T>,
+): WitnessFor {
   return (origin) => ns.get(ns.idFromName(origin));
 }

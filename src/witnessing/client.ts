@@ -14,7 +14,9 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
   });
-  return Promise.race([work, timeout]).finally(() => { if (timer !== null) clearTimeout(timer); });
+  return Promise.race([work, timeout]).finally(() => {
+    if (timer !== null) clearTimeout(timer);
+  });
 }
 
 export function witnessCall(env: Record<string, unknown>, timeoutMs: number): WitnessCall {
@@ -23,15 +25,29 @@ export function witnessCall(env: Record<string, unknown>, timeoutMs: number): Wi
     if (w.target.kind === "url") {
       const url = `${w.target.url}/add-checkpoint`;
       res = await withTimeout(
-        fetch(url, { method: "POST", body, headers: { "Content-Type": "text/plain; charset=utf-8" }, signal: AbortSignal.timeout(timeoutMs) }),
+        fetch(url, {
+          method: "POST",
+          body,
+          headers: { "Content-Type": "text/plain; charset=utf-8" },
+          signal: AbortSignal.timeout(timeoutMs),
+        }),
         timeoutMs,
         url,
       );
     } else {
       const ns = env[w.target.binding] as DurableObjectNamespace<Rpc.DurableObjectBranded & WitnessObject> | undefined;
-      if (!ns || typeof (ns as { idFromName?: unknown }).idFromName !== "function") throw new Error(`no Durable Object binding ${w.target.binding}`);
-      res = await withTimeout(addCheckpoint(env, witnessObjects(ns), utf8Encode(body)), timeoutMs, `binding:${w.target.binding}`);
+      if (!ns || typeof (ns as { idFromName?: unknown }).idFromName !== "function")
+        throw new Error(`no Durable Object binding ${w.target.binding}`);
+      res = await withTimeout(
+        addCheckpoint(env, witnessObjects(ns), utf8Encode(body)),
+        timeoutMs,
+        `binding:${w.target.binding}`,
+      );
     }
-    return { status: res.status, contentType: res.headers.get("content-type"), body: await withTimeout(res.text(), timeoutMs, w.name) };
+    return {
+      status: res.status,
+      contentType: res.headers.get("content-type"),
+      body: await withTimeout(res.text(), timeoutMs, w.name),
+    };
   };
 }

@@ -21,7 +21,8 @@ export function awaitingWitnesses(): AddResult {
   return {
     kind: "unavailable",
     retryAfterSeconds: Math.max(1, Math.ceil(WITNESS_RETRY_MS / 1000)),
-    reason: "the entry is integrated, but the log's checkpoint awaits its witnesses' cosignatures; retry to get its index",
+    reason:
+      "the entry is integrated, but the log's checkpoint awaits its witnesses' cosignatures; retry to get its index",
   };
 }
 
@@ -78,7 +79,8 @@ export class WitnessCollection {
           await new Promise((r) => setTimeout(r, this.log.tickMs()));
           const collected = state;
           await this.log.exclusive(async () => {
-            if (this.log.idleAt(collected)) await this.log.publish(collected.checkpoint.size, cosigner.noteWithStored(collected));
+            if (this.log.idleAt(collected))
+              await this.log.publish(collected.checkpoint.size, cosigner.noteWithStored(collected));
           });
         }
       })()

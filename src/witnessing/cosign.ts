@@ -14,7 +14,10 @@ import type { LogWitness } from "./policy.ts";
 import { formatAddCheckpoint, SIZE_CONTENT_TYPE } from "../witness/protocol.ts";
 
 /** One add-checkpoint exchange: the request body in, the status and body out. Throws if unreachable. */
-export type WitnessCall = (w: LogWitness, body: string) => Promise<{ status: number; contentType: string | null; body: string }>;
+export type WitnessCall = (
+  w: LogWitness,
+  body: string,
+) => Promise<{ status: number; contentType: string | null; body: string }>;
 
 export interface WitnessSizes {
   knownSize(vkey: string): number;
@@ -30,7 +33,13 @@ const MAX_CONFLICTS = 2;
  * Asks one witness to cosign `note` (the log's signed checkpoint of a tree `reader` reads). Returns its
  * verified cosignature line, or why there is none. Records every size the witness reports.
  */
-export async function requestCosignature(w: LogWitness, note: string, reader: HashReader, sizes: WitnessSizes, call: WitnessCall): Promise<CosignOutcome> {
+export async function requestCosignature(
+  w: LogWitness,
+  note: string,
+  reader: HashReader,
+  sizes: WitnessSizes,
+  call: WitnessCall,
+): Promise<CosignOutcome> {
   const { text } = parseNote(note);
   const size = parseCheckpoint(text).size;
   let old = sizes.knownSize(w.vkey);
@@ -64,7 +73,11 @@ export async function requestCosignature(w: LogWitness, note: string, reader: Ha
       }
       sizes.setKnownSize(w.vkey, known);
       // A witness that cosigned a larger tree than this log ever signed is seeing another view of the log.
-      if (known > size) return { witness: w, error: `the witness knows size ${known}, larger than this checkpoint's ${size}: a split view?` };
+      if (known > size)
+        return {
+          witness: w,
+          error: `the witness knows size ${known}, larger than this checkpoint's ${size}: a split view?`,
+        };
       old = known;
       continue;
     }

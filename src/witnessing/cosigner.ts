@@ -11,7 +11,13 @@ import { tileHashReader, type HashReader } from "../tlog/proof.ts";
 import { TILE_WIDTH, tilePath } from "../tlog/tile.ts";
 import { edgeTiles, type RightEdge } from "../tlog/tree.ts";
 import { describeQuorum, quorumMet, type WitnessPolicy } from "./policy.ts";
-import { requestCosignature, withCosignatures, type CosignOutcome, type WitnessCall, type WitnessSizes } from "./cosign.ts";
+import {
+  requestCosignature,
+  withCosignatures,
+  type CosignOutcome,
+  type WitnessCall,
+  type WitnessSizes,
+} from "./cosign.ts";
 
 /** What the cosigner keeps per witness (src/witnessing/state.ts in the Durable Object). */
 export interface CosignStore extends WitnessSizes {
@@ -45,7 +51,10 @@ export class Cosigner {
 
   /** Stored verified cosignature lines on the checkpoint of `size`, in configuration order. */
   stored(size: number): string[] {
-    return this.known.cosignatures(size, this.policy.witnesses.map((w) => w.vkey));
+    return this.known.cosignatures(
+      size,
+      this.policy.witnesses.map((w) => w.vkey),
+    );
   }
 
   /** Whether the cosignatures stored on the checkpoint of `size` meet the policy's quorum. */
@@ -99,7 +108,9 @@ export class Cosigner {
     if (this.policy.rule.kind === "none") return this.noteWithStored(state);
     const lines = await this.collect(state, true);
     if (!this.quorumMet(state.checkpoint.size)) {
-      console.warn(`checkpoint of size ${state.checkpoint.size} has ${lines.length} cosignatures, short of the quorum ${describeQuorum(this.policy.rule)}: not published`);
+      console.warn(
+        `checkpoint of size ${state.checkpoint.size} has ${lines.length} cosignatures, short of the quorum ${describeQuorum(this.policy.rule)}: not published`,
+      );
       return null;
     }
     return withCosignatures(state.checkpoint.note, lines);
@@ -125,4 +136,3 @@ export class Cosigner {
     );
   }
 }
-

@@ -75,7 +75,10 @@ export interface WitnessPolicy {
 export const NO_WITNESSES: WitnessPolicy = { witnesses: [], rule: { kind: "none" }, quorum: 0, timeoutMs: 5_000 };
 
 /** Whether the witnesses for which `cosigned` holds meet the rule. */
-export function quorumMet(q: Quorum, cosigned: (w: { vkey: string; verifier: CosignatureVerifier }) => boolean): boolean {
+export function quorumMet(
+  q: Quorum,
+  cosigned: (w: { vkey: string; verifier: CosignatureVerifier }) => boolean,
+): boolean {
   switch (q.kind) {
     case "none":
       return true;
@@ -94,7 +97,11 @@ export function quorumSize(q: Quorum): number {
     case "witness":
       return 1;
     case "group":
-      return q.members.map(quorumSize).sort((a, b) => a - b).slice(0, q.threshold).reduce((a, b) => a + b, 0);
+      return q.members
+        .map(quorumSize)
+        .sort((a, b) => a - b)
+        .slice(0, q.threshold)
+        .reduce((a, b) => a + b, 0);
   }
 }
 
@@ -111,9 +118,17 @@ export function describeQuorum(q: Quorum): string {
 }
 
 /** k of all the witnesses (the WITNESSES / WITNESS_QUORUM shorthand and --witness-quorum); k = 0 is `none`. */
-export function thresholdQuorum(witnesses: readonly { name: string; vkey: string; verifier: CosignatureVerifier }[], k: number): Quorum {
+export function thresholdQuorum(
+  witnesses: readonly { name: string; vkey: string; verifier: CosignatureVerifier }[],
+  k: number,
+): Quorum {
   if (k === 0) return { kind: "none" };
-  return { kind: "group", name: "witnesses", threshold: k, members: witnesses.map((w) => ({ kind: "witness", name: w.name, vkey: w.vkey, verifier: w.verifier })) };
+  return {
+    kind: "group",
+    name: "witnesses",
+    threshold: k,
+    members: witnesses.map((w) => ({ kind: "witness", name: w.name, vkey: w.vkey, verifier: w.verifier })),
+  };
 }
 
 /** Bounded work on a policy file: C2SP recommends supporting at least 32 logs, witnesses and groups (§ Implementation limits). */
@@ -143,7 +158,10 @@ export function parseTlogPolicy(text: string): TlogPolicy {
     const bad = (why: string) => new PolicyError(`policy line ${i + 1}: ${why}`);
     // § Character set: tab, newline, 0x20-0x7E and non-ASCII only.
     const ctl = /[\u0000-\u0008\u000a-\u001f\u007f]/.exec(raw);
-    if (ctl) throw bad(`control character 0x${ctl[0].charCodeAt(0).toString(16).padStart(2, "0")}${ctl[0] === "\r" ? " (CRLF line ends are not allowed)" : ""}`);
+    if (ctl)
+      throw bad(
+        `control character 0x${ctl[0].charCodeAt(0).toString(16).padStart(2, "0")}${ctl[0] === "\r" ? " (CRLF line ends are not allowed)" : ""}`,
+      );
     // § Structure: items separated by spaces and tabs only; blank lines and "#" comment lines ignored.
     const f = raw.split(/[ \t]+/).filter((s) => s !== "");
     if (f.length === 0 || f[0]!.startsWith("#")) return;
@@ -212,7 +230,8 @@ export function parseTlogPolicy(text: string): TlogPolicy {
         members.forEach((m) => asMember.add(m));
         const n = nodes.length;
         const threshold = k === "all" ? n : k === "any" ? 1 : /^[0-9]{1,3}$/.test(k) ? Number(k) : NaN;
-        if (!(threshold >= 1 && threshold <= n)) throw bad(`threshold ${JSON.stringify(k)} must be all, any or a decimal k with 1 <= k <= ${n}`);
+        if (!(threshold >= 1 && threshold <= n))
+          throw bad(`threshold ${JSON.stringify(k)} must be all, any or a decimal k with 1 <= k <= ${n}`);
         named.set(name, { kind: "group", name, threshold, members: nodes });
         return;
       }
@@ -241,14 +260,16 @@ const BINDING = /^binding:([A-Za-z_][A-Za-z0-9_]*)$/;
 function parseTarget(at: string, bad: (why: string) => Error): WitnessTarget {
   const b = BINDING.exec(at);
   if (b) return { kind: "binding", binding: b[1]! };
-  if (at.startsWith("binding:")) throw bad(`${JSON.stringify(at)}: binding:NAME needs a binding name (letters, digits, _)`);
+  if (at.startsWith("binding:"))
+    throw bad(`${JSON.stringify(at)}: binding:NAME needs a binding name (letters, digits, _)`);
   let url: URL;
   try {
     url = new URL(at);
   } catch {
     throw bad(`witness address ${JSON.stringify(at)} is neither a URL nor binding:NAME`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw bad(`witness URL ${at} must be https (or http for local tests)`);
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw bad(`witness URL ${at} must be https (or http for local tests)`);
   return { kind: "url", url: at.replace(/\/+$/, "") };
 }
 
@@ -256,17 +277,25 @@ function parseTarget(at: string, bad: (why: string) => Error): WitnessTarget {
  * Parses a shard's witness settings: WITNESS_POLICY (a tlog-policy), or the WITNESSES / WITNESS_QUORUM
  * shorthand, and WITNESS_TIMEOUT_MS. Throws a config error naming the setting.
  */
-export function parseWitnessPolicy(list: string | undefined, quorum: string | undefined, timeout: string | undefined, where: string, policyText?: string): WitnessPolicy {
+export function parseWitnessPolicy(
+  list: string | undefined,
+  quorum: string | undefined,
+  timeout: string | undefined,
+  where: string,
+  policyText?: string,
+): WitnessPolicy {
   const bad = (why: string) => new Error(`config: ${where}: ${why}`);
   const int = (v: string | undefined, name: string, fallback: number, min: number, max: number) => {
     if (v === undefined || v === "") return fallback;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw bad(`${name} must be an integer in [${min}, ${max}], got ${v}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw bad(`${name} must be an integer in [${min}, ${max}], got ${v}`);
     return n;
   };
   const timeoutMs = int(timeout, "WITNESS_TIMEOUT_MS", 5_000, 100, 60_000);
   if (policyText !== undefined && policyText.trim() !== "") {
-    if ((list ?? "").trim() !== "" || (quorum ?? "") !== "") throw bad("WITNESS_POLICY replaces WITNESSES and WITNESS_QUORUM: set one or the other");
+    if ((list ?? "").trim() !== "" || (quorum ?? "") !== "")
+      throw bad("WITNESS_POLICY replaces WITNESSES and WITNESS_QUORUM: set one or the other");
     let p: TlogPolicy;
     try {
       p = parseTlogPolicy(policyText);
@@ -274,15 +303,27 @@ export function parseWitnessPolicy(list: string | undefined, quorum: string | un
       throw bad(`WITNESS_POLICY: ${(e as Error).message}`);
     }
     const witnesses = p.witnesses.map((w): LogWitness => {
-      if (!w.url) throw bad(`WITNESS_POLICY: witness ${w.name} has no URL: the log cannot ask it (a submission prefix or binding:NAME)`);
-      return { name: w.verifier.name, vkey: w.vkey, verifier: w.verifier, target: parseTarget(w.url, (why) => bad(`WITNESS_POLICY: witness ${w.name}: ${why}`)) };
+      if (!w.url)
+        throw bad(
+          `WITNESS_POLICY: witness ${w.name} has no URL: the log cannot ask it (a submission prefix or binding:NAME)`,
+        );
+      return {
+        name: w.verifier.name,
+        vkey: w.vkey,
+        verifier: w.verifier,
+        target: parseTarget(w.url, (why) => bad(`WITNESS_POLICY: witness ${w.name}: ${why}`)),
+      };
     });
     return { witnesses, rule: p.quorum, quorum: quorumSize(p.quorum), timeoutMs };
   }
   const witnesses: LogWitness[] = [];
-  for (const entry of (list ?? "").split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== "")) {
+  for (const entry of (list ?? "")
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== "")) {
     const parts = entry.split(/\s+/);
-    if (parts.length !== 2) throw bad(`witness entry ${JSON.stringify(entry)} must be "<verifier key> <https URL or binding:NAME>"`);
+    if (parts.length !== 2)
+      throw bad(`witness entry ${JSON.stringify(entry)} must be "<verifier key> <https URL or binding:NAME>"`);
     const [vkey, at] = parts as [string, string];
     let verifier: CosignatureVerifier;
     try {

@@ -50,7 +50,10 @@ export class WitnessState {
   /** The stored cosignature lines on the checkpoint of `size`, in the order of `vkeys`. */
   cosignatures(size: number, vkeys: readonly string[]): string[] {
     const byKey = new Map<string, string>();
-    for (const r of this.storage.sql.exec("SELECT vkey, cosignature FROM witness_state WHERE cosigned_size = ?", size)) {
+    for (const r of this.storage.sql.exec(
+      "SELECT vkey, cosignature FROM witness_state WHERE cosigned_size = ?",
+      size,
+    )) {
       byKey.set(r.vkey as string, r.cosignature as string);
     }
     return vkeys.flatMap((k) => (byKey.has(k) ? [byKey.get(k)!] : []));

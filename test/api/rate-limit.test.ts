@@ -19,7 +19,8 @@ const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknow
 function worker(extra: Record<string, unknown> = {}) {
   const shard = `rl-${crypto.randomUUID().slice(0, 8)}`;
   const e = { ...vars, SHARDS: shard, ...extra } as unknown as Env;
-  const call = (path: string, init?: RequestInit) => app.fetch(new Request(`http://localhost:8787${path}`, init), e, ctx);
+  const call = (path: string, init?: RequestInit) =>
+    app.fetch(new Request(`http://localhost:8787${path}`, init), e, ctx);
   return Object.assign(call, { shard });
 }
 
@@ -36,13 +37,21 @@ function fakeLimiter(perKey: number): RateLimit & { keys: string[] } {
 }
 
 const key = p256Key();
-const json = (ip: string, body: BodyInit) => ({ method: "POST", headers: { "content-type": "application/json", "CF-Connecting-IP": ip }, body });
+const json = (ip: string, body: BodyInit) => ({
+  method: "POST",
+  headers: { "content-type": "application/json", "CF-Connecting-IP": ip },
+  body,
+});
 function submit(call: ReturnType<typeof worker>, what: string, ip = "192.0.2.1") {
   return call("/api/v2/log/entries", json(ip, JSON.stringify(hashedRekordV2(key, enc(what)))));
 }
 /** A cheap limited request: a v1 retrieve with nothing to look up (400 when let through). */
 const retrieve = (call: ReturnType<typeof worker>, headers: Record<string, string>) =>
-  call("/api/v1/log/entries/retrieve", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: "{}" });
+  call("/api/v1/log/entries/retrieve", {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: "{}",
+  });
 
 async function expect429(r: Response, what: string, retryAfter?: number) {
   expect(r.status, what).toBe(429);
@@ -72,8 +81,15 @@ describe("rate limit with the LIMITER binding", () => {
       await expect429(await call(path, json("198.51.100.20", body.stream)), path, LIMITER_PERIOD_SECONDS);
       expect(body.pulled, path).toBe(0);
     }
-    for (const path of [`/api/v2/search?digest=sha256:${"ab".repeat(32)}`, `/${call.shard}/api/v2/search?email=a@example.com`]) {
-      await expect429(await call(path, { headers: { "CF-Connecting-IP": "198.51.100.20" } }), path, LIMITER_PERIOD_SECONDS);
+    for (const path of [
+      `/api/v2/search?digest=sha256:${"ab".repeat(32)}`,
+      `/${call.shard}/api/v2/search?email=a@example.com`,
+    ]) {
+      await expect429(
+        await call(path, { headers: { "CF-Connecting-IP": "198.51.100.20" } }),
+        path,
+        LIMITER_PERIOD_SECONDS,
+      );
     }
     expect(limiter.keys).toEqual(Array(posts.length + 2).fill("ip4:198.51.100.20"));
   });
@@ -81,7 +97,13 @@ describe("rate limit with the LIMITER binding", () => {
   it("does not limit reads that verify nothing, nor ask the binding about them", async () => {
     const limiter = fakeLimiter(0);
     const call = worker({ LIMITER: limiter });
-    for (const path of ["/checkpoint", "/api/v1/log", "/healthz", "/api/v1/trust/signing_config.json", "/api/v1/log/entries?logIndex=0"]) {
+    for (const path of [
+      "/checkpoint",
+      "/api/v1/log",
+      "/healthz",
+      "/api/v1/trust/signing_config.json",
+      "/api/v1/log/entries?logIndex=0",
+    ]) {
       expect((await call(path, { headers: { "CF-Connecting-IP": "198.51.100.21" } })).status, path).not.toBe(429);
     }
     expect(limiter.keys).toEqual([]);
@@ -128,9 +150,12 @@ describe("rate limit without the binding (in-isolate, RATE_LIMIT_PER_MINUTE)", (
     expect(rateLimitPerMinute({})).toBe(0);
     expect(rateLimitPerMinute({ RATE_LIMIT_PER_MINUTE: "0" })).toBe(0);
     expect(rateLimitPerMinute({ RATE_LIMIT_PER_MINUTE: "120" })).toBe(120);
-    for (const bad of ["-1", "1.5", "lots"]) expect(() => rateLimitPerMinute({ RATE_LIMIT_PER_MINUTE: bad })).toThrow(/RATE_LIMIT_PER_MINUTE/);
+    for (const bad of ["-1", "1.5", "lots"])
+      expect(() => rateLimitPerMinute({ RATE_LIMIT_PER_MINUTE: bad })).toThrow(/RATE_LIMIT_PER_MINUTE/);
     const call = worker({ LIMITER: undefined });
-    const statuses = await Promise.all(Array.from({ length: 8 }, (_, i) => submit(call, `unlimited ${i} ${Math.random()}`, "198.51.100.9")));
+    const statuses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => submit(call, `unlimited ${i} ${Math.random()}`, "198.51.100.9")),
+    );
     expect(statuses.map((r) => r.status)).toEqual(Array(8).fill(201));
   });
 
@@ -149,7 +174,10 @@ describe("rate limit without the binding (in-isolate, RATE_LIMIT_PER_MINUTE)", (
       await expect429(await call(path, json(ip, body.stream)), path);
       expect(body.pulled, path).toBe(0);
     }
-    await expect429(await call(`/api/v2/search?digest=sha256:${"cd".repeat(32)}`, { headers: { "CF-Connecting-IP": ip } }), "search");
+    await expect429(
+      await call(`/api/v2/search?digest=sha256:${"cd".repeat(32)}`, { headers: { "CF-Connecting-IP": ip } }),
+      "search",
+    );
   });
 
   it("counts an IPv6 client by its /64", async () => {
@@ -226,12 +254,18 @@ describe("client keys", () => {
   });
 
   it("CF-Connecting-IPv6 (Cloudflare's Pseudo IPv4) replaces a stand-in Class E address, and nothing else", () => {
-    expect(keyOf({ "CF-Connecting-IP": "240.1.2.3", "CF-Connecting-IPv6": "2001:db8:5:6::7" })).toBe("ip6:2001:db8:5:6::/64");
-    expect(keyOf({ "CF-Connecting-IP": "255.16.0.1", "CF-Connecting-IPv6": "2001:db8:5:6::7" })).toBe("ip6:2001:db8:5:6::/64");
+    expect(keyOf({ "CF-Connecting-IP": "240.1.2.3", "CF-Connecting-IPv6": "2001:db8:5:6::7" })).toBe(
+      "ip6:2001:db8:5:6::/64",
+    );
+    expect(keyOf({ "CF-Connecting-IP": "255.16.0.1", "CF-Connecting-IPv6": "2001:db8:5:6::7" })).toBe(
+      "ip6:2001:db8:5:6::/64",
+    );
     expect(keyOf({ "CF-Connecting-IP": "240.1.2.3" })).toBe("ip4:240.1.2.3");
     // A client's own CF-Connecting-IPv6 next to a real address would let it pick its key: ignored.
     expect(keyOf({ "CF-Connecting-IP": "192.0.2.1", "CF-Connecting-IPv6": "2001:db8:5:6::7" })).toBe("ip4:192.0.2.1");
-    expect(keyOf({ "CF-Connecting-IP": "2001:db8:1:2::1", "CF-Connecting-IPv6": "2001:db8:9:9::9" })).toBe("ip6:2001:db8:1:2::/64");
+    expect(keyOf({ "CF-Connecting-IP": "2001:db8:1:2::1", "CF-Connecting-IPv6": "2001:db8:9:9::9" })).toBe(
+      "ip6:2001:db8:1:2::/64",
+    );
     expect(keyOf({ "CF-Connecting-IPv6": "2001:db8:5:6::7" })).toBe("unknown");
   });
 

@@ -17,7 +17,8 @@ const vars = env as unknown as Record<string, string>;
 const A = "shardtest-a";
 const deployment = { ...vars, SHARDS: `${A},shardtest-b`, ACTIVE_SHARD: A } as unknown as Env;
 const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
-const call = (path: string, init?: RequestInit) => app.fetch(new Request(`http://localhost:8787${path}`, init), deployment, ctx);
+const call = (path: string, init?: RequestInit) =>
+  app.fetch(new Request(`http://localhost:8787${path}`, init), deployment, ctx);
 
 /** What a client can observe of an answer: status, the headers that matter to caches and parsers, the bytes. */
 async function observed(path: string, method = "GET") {
@@ -30,7 +31,11 @@ describe("/api/v2/checkpoint and /api/v2/tile/...", () => {
   it("answer exactly as /checkpoint and /tile/... do, at the root and under a shard's prefix", async () => {
     const tles: any[] = [];
     for (let i = 0; i < 3; i++) {
-      const r = await call("/api/v2/log/entries", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(hashedRekordV2(p256Key(), enc(`v2 read ${i} ${Math.random()}`))) });
+      const r = await call("/api/v2/log/entries", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(hashedRekordV2(p256Key(), enc(`v2 read ${i} ${Math.random()}`))),
+      });
       expect(r.status).toBe(201);
       tles.push(await r.json());
     }
@@ -48,7 +53,8 @@ describe("/api/v2/checkpoint and /api/v2/tile/...", () => {
         const plain = await observed(`${prefix}/${p}`);
         const v2 = await observed(`${prefix}/api/v2/${p}`);
         expect(v2, `${prefix}/api/v2/${p}`).toEqual(plain);
-        if (p === "checkpoint" || p.startsWith("tile/0/0") || p.startsWith("tile/entries/")) expect(plain.status, p).toBe(200);
+        if (p === "checkpoint" || p.startsWith("tile/0/0") || p.startsWith("tile/entries/"))
+          expect(plain.status, p).toBe(200);
       }
       // HEAD as GET; other methods 405 with the same Allow.
       expect((await observed(`${prefix}/api/v2/checkpoint`, "HEAD")).status).toBe(200);
@@ -59,15 +65,28 @@ describe("/api/v2/checkpoint and /api/v2/tile/...", () => {
   });
 
   it("a monitor reading only /api/v2/ verifies the checkpoint and every entry's inclusion", async () => {
-    const r = await call("/api/v2/log/entries", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(hashedRekordV2(p256Key(), enc(`monitor ${Math.random()}`))) });
+    const r = await call("/api/v2/log/entries", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(hashedRekordV2(p256Key(), enc(`monitor ${Math.random()}`))),
+    });
     const tle = (await r.json()) as any;
-    const monitor = new TileReader(async (p) => {
-      const res = await call(`/api/v2/${p}`);
-      return res.status === 404 ? null : new Uint8Array(await res.arrayBuffer());
-    }, [newVerifier(newSigner(vars.LOG_SIGNING_KEY_SHARDTEST_A!).vkey)]);
+    const monitor = new TileReader(
+      async (p) => {
+        const res = await call(`/api/v2/${p}`);
+        return res.status === 404 ? null : new Uint8Array(await res.arrayBuffer());
+      },
+      [newVerifier(newSigner(vars.LOG_SIGNING_KEY_SHARDTEST_A!).vkey)],
+    );
     const cp = await monitor.checkpoint();
     const index = Number(tle.logIndex);
     expect(await monitor.entry(index, cp.size)).toEqual(fromBase64(tle.canonicalizedBody));
-    checkInclusion(await monitor.proveInclusion(index, cp.size), index, cp.size, hashLeaf(fromBase64(tle.canonicalizedBody)), cp.root);
+    checkInclusion(
+      await monitor.proveInclusion(index, cp.size),
+      index,
+      cp.size,
+      hashLeaf(fromBase64(tle.canonicalizedBody)),
+      cp.root,
+    );
   });
 });

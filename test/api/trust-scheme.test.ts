@@ -31,16 +31,30 @@ async function trustUrls(origin: string, base: string, shard?: string): Promise<
 
 describe("trust file URLs", () => {
   it("are https for a public host, even when the request came in over http", async () => {
-    expect(new Set(await trustUrls("log.example.com", "http://log.example.com"))).toEqual(new Set(["https://log.example.com"]));
-    expect(new Set(await trustUrls("log.example.com", "https://log.example.com"))).toEqual(new Set(["https://log.example.com"]));
+    expect(new Set(await trustUrls("log.example.com", "http://log.example.com"))).toEqual(
+      new Set(["https://log.example.com"]),
+    );
+    expect(new Set(await trustUrls("log.example.com", "https://log.example.com"))).toEqual(
+      new Set(["https://log.example.com"]),
+    );
     // A shard origin with a path, reached through another host (e.g. workers.dev) over http.
-    expect(new Set(await trustUrls("log.example.com/log2026", "http://edgelog.example.workers.dev/log2026", "log2026"))).toEqual(new Set(["https://log.example.com/log2026"]));
+    expect(
+      new Set(await trustUrls("log.example.com/log2026", "http://edgelog.example.workers.dev/log2026", "log2026")),
+    ).toEqual(new Set(["https://log.example.com/log2026"]));
   });
 
   it("keep the request's scheme for a local log", async () => {
-    expect(new Set(await trustUrls("localhost:8787", "http://localhost:8787"))).toEqual(new Set(["http://localhost:8787"]));
-    expect(new Set(await trustUrls("localhost:8787", "https://localhost:8787"))).toEqual(new Set(["https://localhost:8787"]));
-    expect(new Set(await trustUrls("127.0.0.1:8787", "http://127.0.0.1:8787"))).toEqual(new Set(["http://127.0.0.1:8787"]));
-    expect(new Set(await trustUrls("log.localhost:8787", "http://log.localhost:8787"))).toEqual(new Set(["http://log.localhost:8787"]));
+    expect(new Set(await trustUrls("localhost:8787", "http://localhost:8787"))).toEqual(
+      new Set(["http://localhost:8787"]),
+    );
+    expect(new Set(await trustUrls("localhost:8787", "https://localhost:8787"))).toEqual(
+      new Set(["https://localhost:8787"]),
+    );
+    expect(new Set(await trustUrls("127.0.0.1:8787", "http://127.0.0.1:8787"))).toEqual(
+      new Set(["http://127.0.0.1:8787"]),
+    );
+    expect(new Set(await trustUrls("log.localhost:8787", "http://log.localhost:8787"))).toEqual(
+      new Set(["http://log.localhost:8787"]),
+    );
   });
 });

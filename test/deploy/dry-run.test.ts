@@ -8,12 +8,18 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const node = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, args, { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 120_000 });
+  spawnSync(process.execPath, args, {
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", ...env },
+    timeout: 120_000,
+  });
 
 /** wrangler.toml changed by `edit`, in the git-ignored .tmp/ (paths made relative to it). */
 function variant(edit: (toml: string) => string): string {
   mkdirSync(".tmp", { recursive: true });
-  const base = readFileSync("wrangler.toml", "utf8").replace(/^main = "/m, 'main = "../').replace(/^migrations_dir = "/m, 'migrations_dir = "../');
+  const base = readFileSync("wrangler.toml", "utf8")
+    .replace(/^main = "/m, 'main = "../')
+    .replace(/^migrations_dir = "/m, 'migrations_dir = "../');
   const path = join(".tmp", `wrangler.${process.pid}.${Math.random().toString(36).slice(2)}.toml`);
   writeFileSync(path, edit(base));
   return path;
@@ -66,7 +72,10 @@ describe("deploy", () => {
       const runs: [string[], RegExp[]][] = [
         // [env.staging] is not the section deployed here, and is refused all the same.
         [["--config", section], [/\[env\.staging\.vars\] sets ENABLE_TEST_APPEND = "true"/]],
-        [["--config", top, "--var", "LOG_OPERATOR:example.com", "ENABLE_TEST_APPEND:true"], [/\[vars\] sets ENABLE_TEST_APPEND = "true"/, /--var ENABLE_TEST_APPEND:true/]],
+        [
+          ["--config", top, "--var", "LOG_OPERATOR:example.com", "ENABLE_TEST_APPEND:true"],
+          [/\[vars\] sets ENABLE_TEST_APPEND = "true"/, /--var ENABLE_TEST_APPEND:true/],
+        ],
         [["--var", "ENABLE_TEST_APPEND:true"], [/--var ENABLE_TEST_APPEND:true/]],
       ];
       for (const [args, messages] of runs) {
@@ -84,13 +93,17 @@ describe("deploy", () => {
 
   it("checks a shard configuration as the Worker will read it: two shards pass, a bad one is refused before any upload", () => {
     const shards = (vars: string) => variant((toml) => toml.replace(/^SHARDS = .*$/m, vars));
-    const good = shards('SHARDS = "default,log2027"\nACTIVE_SHARD = "log2027"\nLOG_ORIGIN_LOG2027 = "localhost:8787/log2027"');
+    const good = shards(
+      'SHARDS = "default,log2027"\nACTIVE_SHARD = "log2027"\nLOG_ORIGIN_LOG2027 = "localhost:8787/log2027"',
+    );
     const bad = shards('SHARDS = "default,log2027"\nACTIVE_SHARD = "log2028"');
     try {
       const outdir = mkdtempSync(join(tmpdir(), "edgelog-dry-run-"));
       const ok = node(["scripts/deploy.ts", "--dry-run", "--config", good, "--outdir", outdir]);
       expect(ok.status, ok.stdout + ok.stderr).toBe(0);
-      expect(ok.stdout).toMatch(/default\s+frozen\s+https:\/\/localhost:8787\n\s+log2027\s+active\s+https:\/\/localhost:8787\/log2027/);
+      expect(ok.stdout).toMatch(
+        /default\s+frozen\s+https:\/\/localhost:8787\n\s+log2027\s+active\s+https:\/\/localhost:8787\/log2027/,
+      );
       expect(ok.stdout).toContain('env.ACTIVE_SHARD ("log2027")');
       const refused = node(["scripts/deploy.ts", "--dry-run", "--config", bad]);
       expect(refused.status).toBe(1);

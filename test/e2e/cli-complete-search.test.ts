@@ -17,7 +17,11 @@ const key = p256Key();
 const indices: number[] = [];
 
 async function post(body: unknown): Promise<any> {
-  const r = await fetch(`${log.url}/api/v2/log/entries`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const r = await fetch(`${log.url}/api/v2/log/entries`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   expect(r.status, await r.clone().text()).toBe(201);
   return r.json();
 }
@@ -29,7 +33,10 @@ async function catchUp(): Promise<void> {
 
 beforeAll(async () => {
   log = await startLocalLog();
-  for (let i = 0; i < 3; i++) indices.push(Number((await post(hashedRekordV2(key, new TextEncoder().encode(`complete ${i} ${Math.random()}`)))).logIndex));
+  for (let i = 0; i < 3; i++)
+    indices.push(
+      Number((await post(hashedRekordV2(key, new TextEncoder().encode(`complete ${i} ${Math.random()}`)))).logIndex),
+    );
   await post(hashedRekordV2(p256Key(), new TextEncoder().encode("another signer")));
   await catchUp();
   writeFileSync(join(dir, "key.pem"), encodePem("PUBLIC KEY", key.spki));
@@ -40,21 +47,55 @@ afterAll(async () => {
 
 describe("edgelog search --complete", () => {
   it("proves every entry of a key is there, up to the index's log size", async () => {
-    const r = await cli(["search", "--complete", "--url", log.url, "--log-key", log.vkey, "--public-key", join(dir, "key.pem")]);
+    const r = await cli([
+      "search",
+      "--complete",
+      "--url",
+      log.url,
+      "--log-key",
+      log.vkey,
+      "--public-key",
+      join(dir, "key.pem"),
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim().split("\n").map((l) => Number(l.split(" ")[1]))).toEqual(indices);
-    expect(r.stderr).toContain("complete up to log size 4: the log's signed index has 3 entries with this key below 4 (all of them)");
+    expect(
+      r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => Number(l.split(" ")[1])),
+    ).toEqual(indices);
+    expect(r.stderr).toContain(
+      "complete up to log size 4: the log's signed index has 3 entries with this key below 4 (all of them)",
+    );
   });
 
   it("proves a key absent", async () => {
-    const r = await cli(["search", "--complete", "--url", log.url, "--log-key", log.vkey, "--digest", `sha256:${"cd".repeat(32)}`]);
+    const r = await cli([
+      "search",
+      "--complete",
+      "--url",
+      log.url,
+      "--log-key",
+      log.vkey,
+      "--digest",
+      `sha256:${"cd".repeat(32)}`,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("complete up to log size 4: the log's signed index has 0 entries");
   });
 
   it("fails verification with another log's key", async () => {
-    const r = await cli(["search", "--complete", "--url", log.url, "--log-key", generateKey(log.origin).vkey, "--public-key", join(dir, "key.pem")]);
+    const r = await cli([
+      "search",
+      "--complete",
+      "--url",
+      log.url,
+      "--log-key",
+      generateKey(log.origin).vkey,
+      "--public-key",
+      join(dir, "key.pem"),
+    ]);
     expect(r.code, r.stderr).toBe(1);
   });
 });
@@ -68,7 +109,17 @@ describe("edgelog audit-index", () => {
     expect(existsSync(state)).toBe(true);
     await post(hashedRekordV2(key, new TextEncoder().encode(`complete later ${Math.random()}`)));
     await catchUp();
-    const again = await cli(["audit-index", "--url", log.url, "--log-key", log.vkey, "--state", state, "--json", "--progress"]);
+    const again = await cli([
+      "audit-index",
+      "--url",
+      log.url,
+      "--log-key",
+      log.vkey,
+      "--state",
+      state,
+      "--json",
+      "--progress",
+    ]);
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ replayedSize: 5, matched: [5] });
     expect(again.stderr).toContain("replayed 5/5 entries");

@@ -21,7 +21,9 @@ function signedArtifact(name: string, content: string, keyPem?: string) {
   writeFileSync(file(`${name}.txt`), content);
   writeFileSync(file(`${name}.sig`), nodeSign("sha256", Buffer.from(content), privateKey));
   writeFileSync(file(`${name}.pub`), pub);
-  const keyFingerprint = createHash("sha256").update(createPublicKey(pub).export({ format: "der", type: "spki" })).digest("hex");
+  const keyFingerprint = createHash("sha256")
+    .update(createPublicKey(pub).export({ format: "der", type: "spki" }))
+    .digest("hex");
   return {
     digest: createHash("sha256").update(content).digest("hex"),
     keyFingerprint,
@@ -39,7 +41,10 @@ async function appendRaw(l: LocalLog, n: number, tag: string) {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "edgelog-cli-"));
   log = await startLocalLog({ ENABLE_TEST_APPEND: "true" });
-  writeFileSync(file("v1.pem"), createPublicKey(createPrivateKey(log.v1PrivateKeyPem)).export({ format: "pem", type: "spki" }).toString());
+  writeFileSync(
+    file("v1.pem"),
+    createPublicKey(createPrivateKey(log.v1PrivateKeyPem)).export({ format: "pem", type: "spki" }).toString(),
+  );
 }, 90_000);
 afterAll(async () => {
   await log?.stop();
@@ -71,11 +76,30 @@ describe("edgelog CLI against the local log", () => {
     const byUuid = await cli(["get", "--url", log.url, uuid]);
     expect(byUuid.code, byUuid.stderr).toBe(0);
     expect(Object.keys(JSON.parse(byUuid.stdout))).toEqual([uuid]);
-    const v1 = await cli(["verify", ...common(), "--v1-key", file("v1.pem"), file("b.get.json"), "--artifact", file("b.txt"), "--json"]);
+    const v1 = await cli([
+      "verify",
+      ...common(),
+      "--v1-key",
+      file("v1.pem"),
+      file("b.get.json"),
+      "--artifact",
+      file("b.txt"),
+      "--json",
+    ]);
     expect(v1.code, v1.stdout + v1.stderr).toBe(0);
     const report = JSON.parse(v1.stdout);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c: { name: string }) => c.name)).toEqual(["inclusion proof", "log index", "checkpoint signature", "checkpoint origin", "tree size", "root hash", "signed entry timestamp", "log ID", "artifact digest"]);
+    expect(report.checks.map((c: { name: string }) => c.name)).toEqual([
+      "inclusion proof",
+      "log index",
+      "checkpoint signature",
+      "checkpoint origin",
+      "tree size",
+      "root hash",
+      "signed entry timestamp",
+      "log ID",
+      "artifact digest",
+    ]);
 
     // A v1 entry without the v1 key: the SET cannot be checked → exit 1 with a clear reason.
     const noKey = await cli(["verify", ...common(), file("b.get.json")]);
@@ -106,7 +130,10 @@ describe("edgelog CLI against the local log", () => {
   it("exit codes: a failed check or a missing proof or checkpoint 1 (a Rekor v2 checkpoint never blamed on --v1-key), usage 2, unreachable log 3", async () => {
     // A Rekor v2 entry whose checkpoint fails: no word of --v1-key, which could not help.
     const v2Wrong = JSON.parse(readFileSync(file("a.v2.json"), "utf8"));
-    v2Wrong.inclusionProof.checkpoint.envelope = v2Wrong.inclusionProof.checkpoint.envelope.replace(/— (\S+) (.)/, (_m: string, n: string, c: string) => `— ${n} ${c === "A" ? "B" : "A"}`);
+    v2Wrong.inclusionProof.checkpoint.envelope = v2Wrong.inclusionProof.checkpoint.envelope.replace(
+      /— (\S+) (.)/,
+      (_m: string, n: string, c: string) => `— ${n} ${c === "A" ? "B" : "A"}`,
+    );
     writeFileSync(file("a.badcp.json"), JSON.stringify(v2Wrong));
     const badCp = await cli(["verify", ...common(), file("a.badcp.json")]);
     expect(badCp.code).toBe(1);
@@ -128,7 +155,15 @@ describe("edgelog CLI against the local log", () => {
     writeFileSync(file("not-an-entry.json"), JSON.stringify({ hello: "world" }));
     expect((await cli(["verify", ...common(), file("not-an-entry.json")])).code).toBe(2);
     expect((await cli(["verify", ...common(), file("missing.json")])).code).toBe(2);
-    const down = await cli(["verify", "--url", "http://127.0.0.1:9", "--log-key", log.vkey, file("a.v2.json"), "--online"]);
+    const down = await cli([
+      "verify",
+      "--url",
+      "http://127.0.0.1:9",
+      "--log-key",
+      log.vkey,
+      file("a.v2.json"),
+      "--online",
+    ]);
     expect(down.code, down.stderr).toBe(3);
     expect(down.stderr).toContain("cannot reach");
   }, 180_000);
@@ -147,9 +182,21 @@ describe("edgelog CLI against the local log", () => {
     expect(cons.stdout).toMatch(/^consistent: size \d+ → \d+/);
     expect((await cli(["consistency", ...common(), file("cp1")])).code).toBe(0);
     // Wrong key: a usage-level failure to verify the checkpoint signature.
-    const other = await cli(["checkpoint", "--url", log.url, "--log-key", "localhost:1+00000000+AX1aS5PU6kyyv6SnaSdolTCfkSbL6y0zseqtA3nMWkxI"]);
+    const other = await cli([
+      "checkpoint",
+      "--url",
+      log.url,
+      "--log-key",
+      "localhost:1+00000000+AX1aS5PU6kyyv6SnaSdolTCfkSbL6y0zseqtA3nMWkxI",
+    ]);
     expect(other.code).toBe(2);
-    const wrongKey = await cli(["checkpoint", "--url", log.url, "--log-key", `${log.origin}+${"0".repeat(8)}+AX1aS5PU6kyyv6SnaSdolTCfkSbL6y0zseqtA3nMWkxI`]);
+    const wrongKey = await cli([
+      "checkpoint",
+      "--url",
+      log.url,
+      "--log-key",
+      `${log.origin}+${"0".repeat(8)}+AX1aS5PU6kyyv6SnaSdolTCfkSbL6y0zseqtA3nMWkxI`,
+    ]);
     expect(wrongKey.code).not.toBe(0);
     // Usage errors exit 2.
     expect((await cli(["checkpoint", "--url", log.url])).code).toBe(2);
@@ -172,9 +219,23 @@ describe("edgelog CLI against the local log", () => {
     expect((await cli(["upload", "--url", log.url, "--api", "v1", ...k.args])).code).toBe(0);
     const wIndex = Number(JSON.parse(readFileSync(file("w.json"), "utf8")).logIndex);
 
-    const second = await cli(["monitor", ...common(), "--state", state, "--json", "--no-progress", "--watch-digest", w.digest, "--watch-key", file("bykey.pub")]);
+    const second = await cli([
+      "monitor",
+      ...common(),
+      "--state",
+      state,
+      "--json",
+      "--no-progress",
+      "--watch-digest",
+      w.digest,
+      "--watch-key",
+      file("bykey.pub"),
+    ]);
     expect(second.code, second.stderr).toBe(0);
-    const events = second.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const events = second.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const matches = events.filter((e) => e.type === "match");
     expect(matches).toHaveLength(2);
     expect(matches[0]).toMatchObject({ index: wIndex, matched: [{ kind: "digest", value: w.digest }] });
@@ -195,7 +256,11 @@ describe("edgelog CLI against the local log", () => {
     expect(ok.code, ok.stderr).toBe(0);
     const saved = readFileSync(state, "utf8");
     const savedSize = Number(saved.split("\n")[1]);
-    const forged = await startLocalLog({ ENABLE_TEST_APPEND: "true", LOG_ORIGIN: log.origin, LOG_SIGNING_KEY: log.skey });
+    const forged = await startLocalLog({
+      ENABLE_TEST_APPEND: "true",
+      LOG_ORIGIN: log.origin,
+      LOG_SIGNING_KEY: log.skey,
+    });
     try {
       expect(forged.vkey).toBe(log.vkey);
       await appendRaw(forged, savedSize + 10, "forged");

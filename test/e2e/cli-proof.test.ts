@@ -40,7 +40,14 @@ async function upload(name: string, content: string): Promise<string> {
   writeFileSync(join(dir, `${name}.txt`), content);
   writeFileSync(join(dir, `${name}.sig`), nodeSign("sha256", Buffer.from(content), signer));
   writeFileSync(join(dir, `${name}.pub`), createPublicKey(signer).export({ format: "pem", type: "spki" }).toString());
-  const files = ["--artifact", join(dir, `${name}.txt`), "--signature", join(dir, `${name}.sig`), "--public-key", join(dir, `${name}.pub`)];
+  const files = [
+    "--artifact",
+    join(dir, `${name}.txt`),
+    "--signature",
+    join(dir, `${name}.sig`),
+    "--public-key",
+    join(dir, `${name}.pub`),
+  ];
   const up = await cli(["upload", "--url", log.url, "--api", "v2", ...files, "--out", join(dir, `${name}.json`)]);
   expect(up.code, up.stderr).toBe(0);
   return join(dir, `${name}.json`);
@@ -64,7 +71,9 @@ describe("offline proofs (tlog-proof@v1)", () => {
     const common = ["--log-key", key.vkey, "--witness-key", wkey.vkey, "--witness-quorum", "1"];
     const byArtifact = await cli(["verify-proof", file, "--artifact", join(dir, "a.txt"), ...common]);
     expect(byArtifact.code, byArtifact.stdout + byArtifact.stderr).toBe(0);
-    expect(byArtifact.stdout).toMatch(/✓ witness cosignatures: 1 present, verified: witness\.example\/self; quorum 1 met/);
+    expect(byArtifact.stdout).toMatch(
+      /✓ witness cosignatures: 1 present, verified: witness\.example\/self; quorum 1 met/,
+    );
     expect(byArtifact.stdout).toMatch(/✓ inclusion proof: the entry in the proof's extra line is at index \d+/);
     expect(byArtifact.stdout).toMatch(/✓ artifact digest: the entry logs this artifact's digest/);
     const byEntry = await cli(["verify-proof", file, "--entry", aJson, ...common, "--json"]);
@@ -82,16 +91,40 @@ describe("offline proofs (tlog-proof@v1)", () => {
     const wrongEntry = await cli(["verify-proof", file, "--entry", join(dir, "b.json"), ...common]);
     expect(wrongEntry.code).toBe(1);
     expect(wrongEntry.stdout).toMatch(/✗ inclusion proof/);
-    const noQuorum = await cli(["verify-proof", file, "--artifact", join(dir, "a.txt"), "--log-key", key.vkey, "--witness-key", other.vkey, "--witness-quorum", "1"]);
+    const noQuorum = await cli([
+      "verify-proof",
+      file,
+      "--artifact",
+      join(dir, "a.txt"),
+      "--log-key",
+      key.vkey,
+      "--witness-key",
+      other.vkey,
+      "--witness-quorum",
+      "1",
+    ]);
     expect(noQuorum.code).toBe(1);
     expect(noQuorum.stdout).toMatch(/✗ witness cosignatures: only 0 of the 1/);
-    const forged = await cli(["verify-proof", file, "--artifact", join(dir, "a.txt"), "--log-key", generateKey(origin).vkey]);
+    const forged = await cli([
+      "verify-proof",
+      file,
+      "--artifact",
+      join(dir, "a.txt"),
+      "--log-key",
+      generateKey(origin).vkey,
+    ]);
     expect(forged.code).toBe(1);
     expect(forged.stdout).toMatch(/✗ checkpoint signature/);
     // A proof whose extra line was swapped for another entry: the inclusion proof no longer holds.
     const bBody = JSON.parse(readFileSync(join(dir, "b.json"), "utf8")).canonicalizedBody;
     writeFileSync(join(dir, "swapped.tlog-proof"), text.replace(/^extra .*$/m, `extra ${bBody}`));
-    const swapped = await cli(["verify-proof", join(dir, "swapped.tlog-proof"), "--artifact", join(dir, "b.txt"), ...common]);
+    const swapped = await cli([
+      "verify-proof",
+      join(dir, "swapped.tlog-proof"),
+      "--artifact",
+      join(dir, "b.txt"),
+      ...common,
+    ]);
     expect(swapped.code).toBe(1);
     expect(swapped.stdout).toMatch(/✗ inclusion proof/);
     expect(swapped.stdout).toMatch(/✗ artifact digest: the entry is not proven to be in the log/);
@@ -106,15 +139,21 @@ describe("offline proofs (tlog-proof@v1)", () => {
 
   it("GET /proof by leaf hash and under the shard prefix; clear 4xx for the rest", async () => {
     const tle = JSON.parse(readFileSync(join(dir, "a.json"), "utf8"));
-    const leafHash = createHash("sha256").update(Buffer.concat([Buffer.of(0), Buffer.from(tle.canonicalizedBody, "base64")])).digest("hex");
+    const leafHash = createHash("sha256")
+      .update(Buffer.concat([Buffer.of(0), Buffer.from(tle.canonicalizedBody, "base64")]))
+      .digest("hex");
     const byIndex = await fetch(`${log.url}/proof/${tle.logIndex}`);
     expect(byIndex.status).toBe(200);
     expect(byIndex.headers.get("content-type")).toBe("text/plain; charset=utf-8");
-    expect(byIndex.headers.get("content-disposition")).toBe(`attachment; filename="proofs.example-${tle.logIndex}.tlog-proof"`);
+    expect(byIndex.headers.get("content-disposition")).toBe(
+      `attachment; filename="proofs.example-${tle.logIndex}.tlog-proof"`,
+    );
     const text = await byIndex.text();
     // The search index is filled after the round: poll until the leaf hash is found.
     await expect.poll(async () => (await fetch(`${log.url}/proof/${leafHash}`)).status).toBe(200);
-    expect(parseTlogProof(await (await fetch(`${log.url}/proof/${leafHash}`)).text()).index).toBe(parseTlogProof(text).index);
+    expect(parseTlogProof(await (await fetch(`${log.url}/proof/${leafHash}`)).text()).index).toBe(
+      parseTlogProof(text).index,
+    );
     const saved = await cli(["proof", leafHash, "--url", log.url]);
     expect(saved.code, saved.stderr).toBe(0);
     expect(parseTlogProof(saved.stdout).index).toBe(Number(tle.logIndex));

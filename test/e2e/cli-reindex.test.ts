@@ -14,7 +14,11 @@ const artifacts = [0, 1, 2, 3, 4].map((i) => new TextEncoder().encode(`cli reind
 beforeAll(async () => {
   log = await startLocalLog({ ADMIN_TOKEN: token });
   for (const a of artifacts) {
-    const r = await fetch(`${log.url}/api/v2/log/entries`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(hashedRekordV2(key, a)) });
+    const r = await fetch(`${log.url}/api/v2/log/entries`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(hashedRekordV2(key, a)),
+    });
     expect(r.status, await r.clone().text()).toBe(201);
   }
   const ns = await log.mf.getDurableObjectNamespace("SEQUENCER");
@@ -35,7 +39,8 @@ describe("edgelog health and reindex", () => {
     const d1 = await log.mf.getD1Database("INDEX");
     await d1.exec("DELETE FROM entries; DELETE FROM index_keys;");
     // /healthz answers from a cache of a few seconds per isolate; wait until it has seen the wipe.
-    const lag = async () => ((await (await fetch(`${log.url}/healthz`)).json()) as { index: { lag: number } }).index.lag;
+    const lag = async () =>
+      ((await (await fetch(`${log.url}/healthz`)).json()) as { index: { lag: number } }).index.lag;
     while ((await lag()) !== 5) await new Promise((r) => setTimeout(r, 500));
     expect(await health()).toEqual({ shard: "default", size: 5, indexed: 0, lag: 5 });
     const text = await cli(["health", "--url", log.url, "--max-lag", "0"]);
@@ -46,10 +51,20 @@ describe("edgelog health and reindex", () => {
     expect(wrong.code).toBe(3);
     expect(wrong.stderr).toMatch(/HTTP 401[\s\S]*resume with --from 2/);
 
-    const run = await cli(["reindex", "--url", log.url, "--batch", "2", "--no-progress", "--json"], { EDGELOG_ADMIN_TOKEN: token });
+    const run = await cli(["reindex", "--url", log.url, "--batch", "2", "--no-progress", "--json"], {
+      EDGELOG_ADMIN_TOKEN: token,
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ shard: "default", from: 0, to: 5, size: 5 });
-    const found = await cli(["search", "--url", log.url, "--log-key", log.vkey, "--digest", `sha256:${Buffer.from(await crypto.subtle.digest("SHA-256", artifacts[3]!)).toString("hex")}`]);
+    const found = await cli([
+      "search",
+      "--url",
+      log.url,
+      "--log-key",
+      log.vkey,
+      "--digest",
+      `sha256:${Buffer.from(await crypto.subtle.digest("SHA-256", artifacts[3]!)).toString("hex")}`,
+    ]);
     expect(found.code, found.stderr).toBe(0);
     expect(found.stdout).toMatch(/^default 3 hashedrekord/);
     while ((await lag()) !== 0) await new Promise((r) => setTimeout(r, 500));

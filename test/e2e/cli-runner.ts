@@ -13,8 +13,13 @@ export interface CliRun {
 
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((res) => {
-    execFile(NODE, ["--experimental-transform-types", "--no-warnings", CLI, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      res({ code: error ? ((error as { code?: number }).code ?? 99) : 0, stdout, stderr });
-    });
+    execFile(
+      NODE,
+      ["--experimental-transform-types", "--no-warnings", CLI, ...args],
+      { env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
+      (error, stdout, stderr) => {
+        res({ code: error ? ((error as { code?: number }).code ?? 99) : 0, stdout, stderr });
+      },
+    );
   });
 }

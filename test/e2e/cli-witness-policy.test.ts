@@ -43,7 +43,21 @@ describe("an ML-DSA-44 witness under a tlog-policy quorum", () => {
     writeFileSync(join(dir, "a.txt"), "post-quantum witnessed artifact");
     writeFileSync(join(dir, "a.sig"), nodeSign("sha256", Buffer.from("post-quantum witnessed artifact"), signer));
     writeFileSync(join(dir, "a.pub"), createPublicKey(signer).export({ format: "pem", type: "spki" }).toString());
-    const up = await cli(["upload", "--url", log.url, "--api", "v2", "--artifact", join(dir, "a.txt"), "--signature", join(dir, "a.sig"), "--public-key", join(dir, "a.pub"), "--out", join(dir, "a.json")]);
+    const up = await cli([
+      "upload",
+      "--url",
+      log.url,
+      "--api",
+      "v2",
+      "--artifact",
+      join(dir, "a.txt"),
+      "--signature",
+      join(dir, "a.sig"),
+      "--public-key",
+      join(dir, "a.pub"),
+      "--out",
+      join(dir, "a.json"),
+    ]);
     expect(up.code, up.stderr).toBe(0);
     const tle = JSON.parse(readFileSync(join(dir, "a.json"), "utf8"));
     const envelope = parseNote(tle.inclusionProof.checkpoint.envelope);
@@ -53,24 +67,47 @@ describe("an ML-DSA-44 witness under a tlog-policy quorum", () => {
     expect(valid!.timestamp).toBeGreaterThanOrEqual(started);
 
     const policy = join(dir, "policy.txt");
-    writeFileSync(policy, `log ${logKey.vkey}\nwitness PQ ${pq.vkey}\nwitness other ${down.vkey}\ngroup one any PQ other\nquorum one\n`);
+    writeFileSync(
+      policy,
+      `log ${logKey.vkey}\nwitness PQ ${pq.vkey}\nwitness other ${down.vkey}\ngroup one any PQ other\nquorum one\n`,
+    );
     const common = ["--url", log.url, "--log-key", logKey.vkey];
     const ok = await cli(["verify", join(dir, "a.json"), ...common, "--witness-policy", policy]);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
-    expect(ok.stdout).toContain("✓ witness cosignatures: 1 present, verified: witness.example/pq; quorum 1 of (PQ, other) met");
+    expect(ok.stdout).toContain(
+      "✓ witness cosignatures: 1 present, verified: witness.example/pq; quorum 1 of (PQ, other) met",
+    );
     const time = new Date(valid!.timestamp * 1000).toISOString();
-    expect(ok.stdout).toContain(`✓ time from witnesses: logged no later than ${time} (cosigned by witness.example/pq on the checkpoint of size ${tle.inclusionProof.treeSize})`);
+    expect(ok.stdout).toContain(
+      `✓ time from witnesses: logged no later than ${time} (cosigned by witness.example/pq on the checkpoint of size ${tle.inclusionProof.treeSize})`,
+    );
 
     const both = join(dir, "both.txt");
     writeFileSync(both, `witness PQ ${pq.vkey}\nwitness other ${down.vkey}\ngroup two all PQ other\nquorum two\n`);
     const short = await cli(["verify", join(dir, "a.json"), ...common, "--witness-policy", both]);
     expect(short.code).toBe(1);
-    expect(short.stdout).toContain("✗ witness cosignatures: the verified cosignatures (1) do not meet the witness policy's quorum 2 of (PQ, other) (missing: witness.example/down)");
+    expect(short.stdout).toContain(
+      "✗ witness cosignatures: the verified cosignatures (1) do not meet the witness policy's quorum 2 of (PQ, other) (missing: witness.example/down)",
+    );
 
-    const malformed = await cli(["verify", join(dir, "a.json"), ...common, "--witness-policy", "witness PQ nokey\nquorum PQ\n"]);
+    const malformed = await cli([
+      "verify",
+      join(dir, "a.json"),
+      ...common,
+      "--witness-policy",
+      "witness PQ nokey\nquorum PQ\n",
+    ]);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toContain("--witness-policy: policy line 1:");
-    const mixed = await cli(["verify", join(dir, "a.json"), ...common, "--witness-policy", policy, "--witness-quorum", "1"]);
+    const mixed = await cli([
+      "verify",
+      join(dir, "a.json"),
+      ...common,
+      "--witness-policy",
+      policy,
+      "--witness-quorum",
+      "1",
+    ]);
     expect(mixed.code).toBe(2);
   });
 

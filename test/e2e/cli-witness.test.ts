@@ -34,13 +34,26 @@ afterAll(async () => {
 });
 
 async function append(n: number, tag: string) {
-  await Promise.all(Array.from({ length: n }, (_, i) => fetch(`${log.url}/add`, { method: "POST", body: `${tag} ${i}` })));
+  await Promise.all(
+    Array.from({ length: n }, (_, i) => fetch(`${log.url}/add`, { method: "POST", body: `${tag} ${i}` })),
+  );
 }
 
 describe("edgelog witness submit against the local witness", () => {
   it("gets the log's checkpoint cosigned, then again after growth (409 → proof from the witness's size)", async () => {
     await append(40, "first");
-    const args = ["witness", "submit", "--url", log.url, "--log-key", logKey.vkey, "--witness", `${log.url}/witness`, "--witness-key", witnessKey.vkey];
+    const args = [
+      "witness",
+      "submit",
+      "--url",
+      log.url,
+      "--log-key",
+      logKey.vkey,
+      "--witness",
+      `${log.url}/witness`,
+      "--witness-key",
+      witnessKey.vkey,
+    ];
     const r1 = await cli(args);
     expect(r1.code, r1.stderr).toBe(0);
     expect(r1.stderr).toContain("cosigned by witness.example/w1");
@@ -60,7 +73,16 @@ describe("edgelog witness submit against the local witness", () => {
   });
 
   it("a URL that serves no witness (404) exits 3 with the witness's answer", async () => {
-    const r = await cli(["witness", "submit", "--url", log.url, "--log-key", logKey.vkey, "--witness", `${log.url.replace("localhost", "127.0.0.1")}/nowhere`]);
+    const r = await cli([
+      "witness",
+      "submit",
+      "--url",
+      log.url,
+      "--log-key",
+      logKey.vkey,
+      "--witness",
+      `${log.url.replace("localhost", "127.0.0.1")}/nowhere`,
+    ]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("witness: HTTP 404");
   });
@@ -93,17 +115,40 @@ describe("a log that publishes its checkpoints cosigned by its own witness (quor
     writeFileSync(join(dir, "a.txt"), "cosigned artifact");
     writeFileSync(join(dir, "a.sig"), nodeSign("sha256", Buffer.from("cosigned artifact"), signer));
     writeFileSync(join(dir, "a.pub"), createPublicKey(signer).export({ format: "pem", type: "spki" }).toString());
-    const files = ["--artifact", join(dir, "a.txt"), "--signature", join(dir, "a.sig"), "--public-key", join(dir, "a.pub")];
+    const files = [
+      "--artifact",
+      join(dir, "a.txt"),
+      "--signature",
+      join(dir, "a.sig"),
+      "--public-key",
+      join(dir, "a.pub"),
+    ];
     const up = await cli(["upload", "--url", cosigned.url, "--api", "v2", ...files, "--out", join(dir, "a.json")]);
     expect(up.code, up.stderr).toBe(0);
     const tle = JSON.parse(readFileSync(join(dir, "a.json"), "utf8"));
     const envelope = parseNote(tle.inclusionProof.checkpoint.envelope);
     expect(verifyCosignatures(envelope.text, envelope.sigs, [newCosignatureVerifier(wkey.vkey)]).valid).toHaveLength(1);
     const common = ["--url", cosigned.url, "--log-key", key.vkey];
-    const ok = await cli(["verify", join(dir, "a.json"), ...common, "--witness-key", wkey.vkey, "--witness-quorum", "1"]);
+    const ok = await cli([
+      "verify",
+      join(dir, "a.json"),
+      ...common,
+      "--witness-key",
+      wkey.vkey,
+      "--witness-quorum",
+      "1",
+    ]);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/✓ witness cosignatures: 1 present, verified: witness\.example\/self; quorum 1 met/);
-    const bad = await cli(["verify", join(dir, "a.json"), ...common, "--witness-key", other.vkey, "--witness-quorum", "1"]);
+    const bad = await cli([
+      "verify",
+      join(dir, "a.json"),
+      ...common,
+      "--witness-key",
+      other.vkey,
+      "--witness-quorum",
+      "1",
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/✗ witness cosignatures: only 0 of the 1/);
   });
@@ -123,17 +168,48 @@ describe("a log that publishes its checkpoints cosigned by its own witness (quor
     expect(note.sigs[0]!.name).toBe(origin);
     const short = await cli(["checkpoint", ...common, "--witness-key", other.vkey, "--witness-quorum", "1"]);
     expect(short.code).toBe(1);
-    expect(short.stderr).toContain("only 0 of the 1 required witness cosignatures verify (missing: witness.example/other)");
-    const two = await cli(["checkpoint", ...common, "--witness-key", wkey.vkey, "--witness-key", other.vkey, "--witness-quorum", "2"]);
+    expect(short.stderr).toContain(
+      "only 0 of the 1 required witness cosignatures verify (missing: witness.example/other)",
+    );
+    const two = await cli([
+      "checkpoint",
+      ...common,
+      "--witness-key",
+      wkey.vkey,
+      "--witness-key",
+      other.vkey,
+      "--witness-quorum",
+      "2",
+    ]);
     expect(two.code).toBe(1);
     // The monitor checks the cosignatures on every checkpoint it moves to.
     const state = join(dir, "monitor.state");
-    const mon = await cli(["monitor", ...common, "--state", state, "--witness-key", wkey.vkey, "--witness-quorum", "1"]);
+    const mon = await cli([
+      "monitor",
+      ...common,
+      "--state",
+      state,
+      "--witness-key",
+      wkey.vkey,
+      "--witness-quorum",
+      "1",
+    ]);
     expect(mon.code, mon.stderr).toBe(0);
     expect(mon.stdout).toContain("cosigned by witness.example/self");
-    const monShort = await cli(["monitor", ...common, "--state", join(dir, "monitor2.state"), "--witness-key", other.vkey, "--witness-quorum", "1"]);
+    const monShort = await cli([
+      "monitor",
+      ...common,
+      "--state",
+      join(dir, "monitor2.state"),
+      "--witness-key",
+      other.vkey,
+      "--witness-quorum",
+      "1",
+    ]);
     expect(monShort.code).toBe(1);
-    expect(monShort.stderr).toContain("witness cosignatures: only 0 of the 1 required witness cosignatures verify (missing: witness.example/other)");
+    expect(monShort.stderr).toContain(
+      "witness cosignatures: only 0 of the 1 required witness cosignatures verify (missing: witness.example/other)",
+    );
     const unmeetable = await cli(["checkpoint", ...common, "--witness-key", wkey.vkey, "--witness-quorum", "2"]);
     expect(unmeetable.code).toBe(2);
     expect(unmeetable.stderr).toContain("--witness-quorum 2 needs at least 2 --witness-key");

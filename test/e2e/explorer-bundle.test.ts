@@ -5,7 +5,10 @@ import { describe, expect, it } from "vitest";
 
 describe("explorer bundle", () => {
   it("src/api/explorer-assets.generated.ts is up to date with explorer/ and src/tlog", () => {
-    const r = spawnSync(process.execPath, ["scripts/build-explorer.ts", "--check"], { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(process.execPath, ["scripts/build-explorer.ts", "--check"], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
   });
 });

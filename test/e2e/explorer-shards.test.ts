@@ -32,7 +32,10 @@ async function addV1(base: string): Promise<number> {
       kind: "hashedrekord",
       spec: {
         data: { hash: { algorithm: "sha256", value: Buffer.from(digest).toString("hex") } },
-        signature: { content: Buffer.from(key.signDigest(digest)).toString("base64"), publicKey: { content: Buffer.from(encodePem("PUBLIC KEY", key.spki)).toString("base64") } },
+        signature: {
+          content: Buffer.from(key.signDigest(digest)).toString("base64"),
+          publicKey: { content: Buffer.from(encodePem("PUBLIC KEY", key.spki)).toString("base64") },
+        },
       },
     }),
   });
@@ -41,7 +44,10 @@ async function addV1(base: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH); this test never skips`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH); this test never skips`,
+    );
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   let skey = "";
   let v1 = "";
@@ -96,8 +102,12 @@ describe("the explorer with two shards", () => {
     ] as const) {
       await page.goto(`${d.url}/#/search/index/${index}`);
       await page.getByRole("link", { name: `Entry ${inShard} in ${shard}` }).click();
-      await expect.poll(() => page.locator(".checks [data-check=inclusion]").getAttribute("data-status")).toBe("verified");
-      expect(await page.locator(".checks [data-check=checkpoint]").textContent()).toContain(vkey.split("+").slice(0, 2).join("+"));
+      await expect
+        .poll(() => page.locator(".checks [data-check=inclusion]").getAttribute("data-status"))
+        .toBe("verified");
+      expect(await page.locator(".checks [data-check=checkpoint]").textContent()).toContain(
+        vkey.split("+").slice(0, 2).join("+"),
+      );
       await expect.poll(() => page.locator(".entry-details").textContent()).toContain(`Log index (Rekor v1)${index}`);
     }
     await page.close();

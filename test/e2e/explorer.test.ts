@@ -36,7 +36,11 @@ interface Added {
 }
 
 async function post(path: string, body: unknown): Promise<Response> {
-  const r = await fetch(`${log.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const r = await fetch(`${log.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   if (r.status !== 201) throw new Error(`POST ${path}: ${r.status} ${await r.text()}`);
   return r;
 }
@@ -44,9 +48,17 @@ async function post(path: string, body: unknown): Promise<Response> {
 /** A Rekor v2 hashedrekord entry; the verifier is the key's certificate when one is given. */
 async function addV2(key: TestEcKey, artifact: string, certificate?: Uint8Array): Promise<Added> {
   const digest = sha256(utf8Encode(artifact));
-  const verifier = certificate ? { x509Certificate: { rawBytes: toBase64(certificate) } } : { publicKey: { rawBytes: toBase64(key.spki) } };
+  const verifier = certificate
+    ? { x509Certificate: { rawBytes: toBase64(certificate) } }
+    : { publicKey: { rawBytes: toBase64(key.spki) } };
   const r = await post("/api/v2/log/entries", {
-    hashedRekordRequestV002: { digest: toBase64(digest), signature: { content: toBase64(key.signDigest(digest)), verifier: { ...verifier, keyDetails: "PKIX_ECDSA_P256_SHA_256" } } },
+    hashedRekordRequestV002: {
+      digest: toBase64(digest),
+      signature: {
+        content: toBase64(key.signDigest(digest)),
+        verifier: { ...verifier, keyDetails: "PKIX_ECDSA_P256_SHA_256" },
+      },
+    },
   });
   const tle = (await r.json()) as { logIndex: string; canonicalizedBody: string };
   return { index: Number(tle.logIndex), leaf: Buffer.from(tle.canonicalizedBody, "base64"), digest: toHex(digest) };
@@ -92,14 +104,21 @@ async function openPage(viewport = DESKTOP): Promise<Page> {
 /** The status the page shows for one verification check. */
 const check = (page: Page, id: string) => page.locator(`.checks [data-check="${id}"]`);
 
-const alice = { email: "alice@example.com", issuer: "https://accounts.example.com", repository: "https://git.example.com/alice/tool" };
+const alice = {
+  email: "alice@example.com",
+  issuer: "https://accounts.example.com",
+  repository: "https://git.example.com/alice/tool",
+};
 let certEntry: Added;
 let keyEntry: Added;
 let v1Entry: Added;
 const aliceMore: Added[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH); this test never skips`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH); this test never skips`,
+    );
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   log = await startLocalLog();
   const aliceKey = p256Key();
@@ -108,7 +127,10 @@ beforeAll(async () => {
   v1Entry = await addV1(p256Key(), `v1 artifact ${Math.random()}`);
   // Alice signs twice more with the same certificate: over Rekor v1, and a second artifact over v2.
   const cert = fulcioCertificate(aliceKey, alice);
-  aliceMore.push(await addV1(aliceKey, `release 1.0 provenance ${Math.random()}`, cert), await addV2(aliceKey, `release 1.1 ${Math.random()}`, cert));
+  aliceMore.push(
+    await addV1(aliceKey, `release 1.0 provenance ${Math.random()}`, cert),
+    await addV2(aliceKey, `release 1.1 ${Math.random()}`, cert),
+  );
   for (let i = 0; i < 4; i++) await addV2(p256Key(), `filler ${i} ${Math.random()}`);
   await indexed();
 }, 120_000);
@@ -163,8 +185,18 @@ describe("the explorer", () => {
     await expect.poll(() => page.locator("#live-size").textContent()).toBe(String(size));
     // The log grows by one; the page is then shown a checkpoint for that size, validly signed, with another root.
     await addV2(p256Key(), `before the fork ${Math.random()}`);
-    const forged = signNote(formatCheckpoint({ origin: log.origin, size: size + 1, root: sha256(utf8Encode("another history")), extensions: [] }), [newSigner(log.skey)]);
-    await page.route(/\/checkpoint$/, (route) => route.fulfill({ status: 200, contentType: "text/plain; charset=utf-8", body: forged }));
+    const forged = signNote(
+      formatCheckpoint({
+        origin: log.origin,
+        size: size + 1,
+        root: sha256(utf8Encode("another history")),
+        extensions: [],
+      }),
+      [newSigner(log.skey)],
+    );
+    await page.route(/\/checkpoint$/, (route) =>
+      route.fulfill({ status: 200, contentType: "text/plain; charset=utf-8", body: forged }),
+    );
     await page.getByRole("button", { name: "Refresh now" }).click();
     const newest = page.locator("table.history tbody tr").first();
     await expect.poll(() => newest.getAttribute("data-status")).toBe("failed");
@@ -182,17 +214,26 @@ describe("the explorer", () => {
     await expect.poll(() => page.locator("h1").textContent()).toBe(`3 results for email ${alice.email}`);
     expect(await page.getByRole("status").textContent()).toBe("3 results");
     const results = page.locator(".results li");
-    expect(await results.locator("a").allTextContents()).toEqual([certEntry, ...aliceMore].map((e) => `Entry ${e.index}`));
+    expect(await results.locator("a").allTextContents()).toEqual(
+      [certEntry, ...aliceMore].map((e) => `Entry ${e.index}`),
+    );
     for (const text of await results.allTextContents()) expect(text).toContain(`signed by ${alice.email}`);
     expect(await results.nth(1).textContent()).toContain("hashedrekord 0.0.1");
     await shot(page, "search-results");
     await page.getByRole("link", { name: `Entry ${certEntry.index}` }).click();
     await expect.poll(() => page.locator(".summary").textContent()).toBe("All 4 checks verified.");
-    for (const id of ["checkpoint", "entry", "inclusion", "response"]) expect(await check(page, id).getAttribute("data-status"), id).toBe("verified");
+    for (const id of ["checkpoint", "entry", "inclusion", "response"])
+      expect(await check(page, id).getAttribute("data-status"), id).toBe("verified");
     // Every identity and digest on the entry is a search: the issuer, the repository and the digest find it again.
-    for (const [name, selector, n] of [[alice.issuer, "OIDC issuer", 3], [alice.repository, "source repository", 3], [`sha256:${certEntry.digest}`, "digest", 1]] as const) {
+    for (const [name, selector, n] of [
+      [alice.issuer, "OIDC issuer", 3],
+      [alice.repository, "source repository", 3],
+      [`sha256:${certEntry.digest}`, "digest", 1],
+    ] as const) {
       await page.getByRole("link", { name, exact: true }).click();
-      await expect.poll(() => page.locator("h1").textContent()).toBe(`${n} ${n === 1 ? "result" : "results"} for ${selector} ${name}`);
+      await expect
+        .poll(() => page.locator("h1").textContent())
+        .toBe(`${n} ${n === 1 ? "result" : "results"} for ${selector} ${name}`);
       await page.goBack();
       await expect.poll(() => check(page, "inclusion").getAttribute("data-status")).toBe("verified");
     }
@@ -230,12 +271,18 @@ describe("the explorer", () => {
     await expect.poll(() => page.locator("h1").textContent()).toBe(`3 results for email ${alice.email}`);
     await page.getByRole("button", { name: "Prove the list complete" }).click();
     const indices = [certEntry, ...aliceMore].map((e) => e.index).join(", ");
-    await expect.poll(() => page.locator(".complete-result").textContent()).toContain(`Complete up to log size ${size}: 3 entries with this key (log indices ${indices}), nothing left out.`);
+    await expect
+      .poll(() => page.locator(".complete-result").textContent())
+      .toContain(
+        `Complete up to log size ${size}: 3 entries with this key (log indices ${indices}), nothing left out.`,
+      );
     expect(await page.locator(".complete-result .badge").getAttribute("class")).toBe("badge verified");
     await page.goto(`${log.url}/#/search/email/nobody%40example.com`);
     await expect.poll(() => page.locator("main").textContent()).toContain("Nothing in the log matches.");
     await page.getByRole("button", { name: "Prove the list complete" }).click();
-    await expect.poll(() => page.locator(".complete-result").textContent()).toContain(`Complete up to log size ${size}: 0 entries with this key, nothing left out.`);
+    await expect
+      .poll(() => page.locator(".complete-result").textContent())
+      .toContain(`Complete up to log size ${size}: 0 entries with this key, nothing left out.`);
     await page.context().close();
   });
 
@@ -305,7 +352,9 @@ describe("the explorer", () => {
     await expect.poll(() => check(page, "inclusion").getAttribute("data-status")).toBe("failed");
     expect(await check(page, "checkpoint").getAttribute("data-status")).toBe("verified");
     expect(await check(page, "inclusion").textContent()).toMatch(/Failed/);
-    await expect.poll(() => page.getByRole("status").textContent()).toBe("Verification failed: inclusion proof from tiles.");
+    await expect
+      .poll(() => page.getByRole("status").textContent())
+      .toBe("Verification failed: inclusion proof from tiles.");
     await shot(page, "tamper-failure");
     await page.context().close();
   });
@@ -362,7 +411,9 @@ describe("the explorer", () => {
     await page.goto(`${log.url}/#/key`);
     await page.getByLabel(`Expected checkpoint key for ${log.origin}`).fill(generateKey("elsewhere.example").vkey);
     await page.getByRole("button", { name: "Pin this key" }).click();
-    await expect.poll(() => page.locator(".pin [role=status]").textContent()).toContain('that key is for "elsewhere.example"');
+    await expect
+      .poll(() => page.locator(".pin [role=status]").textContent())
+      .toContain('that key is for "elsewhere.example"');
     await page.context().close();
   });
 
@@ -398,8 +449,11 @@ describe("the explorer", () => {
     for (const hash of [`#/entry/default/${certEntry.index}`, "#/", "#/key"]) {
       await page.goto(`${log.url}/${hash}`);
       await expect.poll(() => page.locator("h1").count()).toBe(1);
-      if (hash.startsWith("#/entry")) await expect.poll(() => check(page, "inclusion").getAttribute("data-status")).toBe("verified");
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      if (hash.startsWith("#/entry"))
+        await expect.poll(() => check(page, "inclusion").getAttribute("data-status")).toBe("verified");
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(overflow, hash).toBeLessThanOrEqual(0);
       if (hash.startsWith("#/entry")) await shot(page, "phone-entry");
     }

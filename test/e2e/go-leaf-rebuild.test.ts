@@ -28,19 +28,31 @@ afterAll(async () => {
 });
 
 async function sign(signer: Signer, data: Buffer) {
-  const builder = new MessageSignatureBundleBuilder({ signer, witnesses: [new RekorWitness({ rekorBaseURL: log.url, majorApiVersion: 2, timeout: 20_000, retry: 0 })] });
+  const builder = new MessageSignatureBundleBuilder({
+    signer,
+    witnesses: [new RekorWitness({ rekorBaseURL: log.url, majorApiVersion: 2, timeout: 20_000, retry: 0 })],
+  });
   return bundleToJSON(await builder.create({ data }));
 }
 
 /** Rebuilds the leaf as sigstore-go does and checks it against the bundle's proof and the logged body. */
-async function expectGoRebuilds(bundle: ReturnType<typeof bundleToJSON>, key: { certificate: Uint8Array } | { publicKey: Uint8Array }) {
+async function expectGoRebuilds(
+  bundle: ReturnType<typeof bundleToJSON>,
+  key: { certificate: Uint8Array } | { publicKey: Uint8Array },
+) {
   const ms = (bundle as any).messageSignature;
   const rebuilt = await goRebuiltLeaf(fromBase64(ms.messageDigest.digest), fromBase64(ms.signature), key);
   const entry = bundle.verificationMaterial!.tlogEntries[0]!;
   expect(utf8Decode(fromBase64(entry.canonicalizedBody))).toBe(rebuilt);
   // What sigstore-go then checks: the rebuilt leaf's hash against the bundle's proof and checkpoint root.
   const cp = parseCheckpoint(parseNote(entry.inclusionProof!.checkpoint!.envelope).text);
-  checkInclusion((entry.inclusionProof!.hashes ?? []).map(fromBase64), Number(entry.logIndex ?? 0), cp.size, hashLeaf(new TextEncoder().encode(rebuilt)), cp.root);
+  checkInclusion(
+    (entry.inclusionProof!.hashes ?? []).map(fromBase64),
+    Number(entry.logIndex ?? 0),
+    cp.size,
+    hashLeaf(new TextEncoder().encode(rebuilt)),
+    cp.root,
+  );
 }
 
 describe("sigstore-js bundles rebuild under sigstore-go's rule", () => {
@@ -56,12 +68,17 @@ describe("sigstore-js bundles rebuild under sigstore-go's rule", () => {
     const cert = fulcioCertificate(key, { email: "go-rebuild@example.org", issuer: "https://issuer.example" });
     const signer: Signer = {
       async sign(data: Buffer) {
-        return { signature: Buffer.from(key.signDigest(sha256(data))), key: { $case: "x509Certificate", certificate: encodePem("CERTIFICATE", cert) } };
+        return {
+          signature: Buffer.from(key.signDigest(sha256(data))),
+          key: { $case: "x509Certificate", certificate: encodePem("CERTIFICATE", cert) },
+        };
       },
     };
     const bundle = await sign(signer, Buffer.from(`go rebuild cert ${Date.now()}`));
     // sigstore-go takes the leaf (first) certificate of the bundle's chain.
-    expect(fromBase64((bundle.verificationMaterial as any).x509CertificateChain.certificates[0].rawBytes)).toEqual(cert);
+    expect(fromBase64((bundle.verificationMaterial as any).x509CertificateChain.certificates[0].rawBytes)).toEqual(
+      cert,
+    );
     await expectGoRebuilds(bundle, { certificate: cert });
   });
 });

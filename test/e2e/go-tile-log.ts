@@ -11,11 +11,28 @@ const cache = mkdtempSync(join(tmpdir(), "edgelog-gocache-"));
 /** Writes a log of `n` entries "<prefix> <i>" signed with `skey` (Go note format) into a new directory. */
 export function writeGoTileLog(n: number, origin: string, skey: string, prefix = "entry"): string {
   const dir = mkdtempSync(join(tmpdir(), "edgelog-golog-"));
-  execFileSync("go", ["run", resolve("test/go/tlog-tiles/main.go"), "-dir", dir, "-origin", origin, "-n", String(n), "-prefix", prefix, "-skey", skey], {
-    // GOPATH mode over Debian's packaged sources: no module download, no network.
-    env: { ...process.env, GO111MODULE: "off", GOPATH: "/usr/share/gocode", GOCACHE: cache },
-    stdio: "pipe",
-  });
+  execFileSync(
+    "go",
+    [
+      "run",
+      resolve("test/go/tlog-tiles/main.go"),
+      "-dir",
+      dir,
+      "-origin",
+      origin,
+      "-n",
+      String(n),
+      "-prefix",
+      prefix,
+      "-skey",
+      skey,
+    ],
+    {
+      // GOPATH mode over Debian's packaged sources: no module download, no network.
+      env: { ...process.env, GO111MODULE: "off", GOPATH: "/usr/share/gocode", GOCACHE: cache },
+      stdio: "pipe",
+    },
+  );
   return dir;
 }
 
@@ -43,7 +60,11 @@ export async function serveStaticLog(dir: string): Promise<StaticLog> {
       return;
     }
     if (log.tamper) body = log.tamper(path, body);
-    res.writeHead(200, { "Content-Type": path === "checkpoint" ? "text/plain; charset=utf-8" : "application/octet-stream" }).end(body);
+    res
+      .writeHead(200, {
+        "Content-Type": path === "checkpoint" ? "text/plain; charset=utf-8" : "application/octet-stream",
+      })
+      .end(body);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   log.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -58,10 +79,14 @@ export async function serveStaticLog(dir: string): Promise<StaticLog> {
 export function followWithGo(url: string, vkey: string): { code: number; output: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), "edgelog-gofollow-"));
   try {
-    const output = execFileSync("go", ["run", resolve("test/go/tlog-follow/main.go"), "-url", url, "-vkey", vkey, "-out", dir], {
-      env: { ...process.env, GO111MODULE: "off", GOPATH: "/usr/share/gocode", GOCACHE: cache },
-      stdio: "pipe",
-    }).toString();
+    const output = execFileSync(
+      "go",
+      ["run", resolve("test/go/tlog-follow/main.go"), "-url", url, "-vkey", vkey, "-out", dir],
+      {
+        env: { ...process.env, GO111MODULE: "off", GOPATH: "/usr/share/gocode", GOCACHE: cache },
+        stdio: "pipe",
+      },
+    ).toString();
     return { code: 0, output, dir };
   } catch (e) {
     const err = e as { status?: number; stderr?: Buffer };

@@ -53,7 +53,10 @@ export function wranglerVar(name: string): string {
 }
 
 /** `derived`: more bindings computed from the log's origin and verifier key (e.g. a witness that witnesses it). */
-export async function startLocalLog(vars: Record<string, string> = {}, derived?: (log: { origin: string; vkey: string }) => Record<string, string>): Promise<LocalLog> {
+export async function startLocalLog(
+  vars: Record<string, string> = {},
+  derived?: (log: { origin: string; vkey: string }) => Record<string, string>,
+): Promise<LocalLog> {
   const scriptPath = bundleWorker();
   const port = await freePort();
   // A given LOG_SIGNING_KEY (and LOG_ORIGIN, its key name) makes a log that signs as another one.
@@ -62,28 +65,46 @@ export async function startLocalLog(vars: Record<string, string> = {}, derived?:
   const vkey = newSigner(skey).vkey;
   const v1Pem = v1TestKey();
   // Miniflare 5 has a new options shape; convertV4MiniflareOptions accepts the familiar (v4) one.
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    host: "127.0.0.1",
-    port,
-    workers: [
-      {
-        name: "edgelog",
-        modules: true,
-        scriptPath,
-        modulesRoot: dirname(scriptPath), // module names must not climb out of the root ("..")
-        compatibilityDate: wranglerVar("compatibility_date"),
-        compatibilityFlags: ["nodejs_compat"],
-        durableObjects: { SEQUENCER: { className: "Sequencer", useSQLite: true }, WITNESS: { className: "Witness", useSQLite: true }, INDEXER: { className: "Indexer", useSQLite: true }, BATCHER: { className: "Batcher", useSQLite: true }, MIRROR: { className: "Mirror", useSQLite: true } },
-        r2Buckets: ["TILES"],
-        kvNamespaces: ["HOT"],
-        d1Databases: ["INDEX"],
-        bindings: { LOG_ORIGIN: origin, SHARD: "default", TICK_MS: "50", CHECKPOINT_MAX_AGE: "0", LOG_SIGNING_KEY: skey, LOG_V1_SIGNING_KEY: v1Pem, ...vars, ...derived?.({ origin, vkey }) },
-      },
-    ],
-  }));
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port,
+      workers: [
+        {
+          name: "edgelog",
+          modules: true,
+          scriptPath,
+          modulesRoot: dirname(scriptPath), // module names must not climb out of the root ("..")
+          compatibilityDate: wranglerVar("compatibility_date"),
+          compatibilityFlags: ["nodejs_compat"],
+          durableObjects: {
+            SEQUENCER: { className: "Sequencer", useSQLite: true },
+            WITNESS: { className: "Witness", useSQLite: true },
+            INDEXER: { className: "Indexer", useSQLite: true },
+            BATCHER: { className: "Batcher", useSQLite: true },
+            MIRROR: { className: "Mirror", useSQLite: true },
+          },
+          r2Buckets: ["TILES"],
+          kvNamespaces: ["HOT"],
+          d1Databases: ["INDEX"],
+          bindings: {
+            LOG_ORIGIN: origin,
+            SHARD: "default",
+            TICK_MS: "50",
+            CHECKPOINT_MAX_AGE: "0",
+            LOG_SIGNING_KEY: skey,
+            LOG_V1_SIGNING_KEY: v1Pem,
+            ...vars,
+            ...derived?.({ origin, vkey }),
+          },
+        },
+      ],
+    }),
+  );
   await mf.ready;
   const d1 = await mf.getD1Database("INDEX");
-  for (const file of readdirSync("migrations").sort()) await d1.exec(readFileSync(join("migrations", file), "utf8").replace(/--.*$/gm, "").replace(/\s+/g, " "));
+  for (const file of readdirSync("migrations").sort())
+    await d1.exec(readFileSync(join("migrations", file), "utf8").replace(/--.*$/gm, "").replace(/\s+/g, " "));
   return {
     url: `http://localhost:${port}`,
     origin,

@@ -28,8 +28,15 @@ let mirror: LocalLog;
 
 beforeAll(async () => {
   go = await serveStaticLog(writeGoTileLog(600, goOrigin, goKey.skey));
-  upstream = await startLocalLog({ ENABLE_TEST_APPEND: "true", LOG_ORIGIN: upstreamOrigin, LOG_SIGNING_KEY: generateKey(upstreamOrigin).skey });
-  mirror = await startLocalLog({ MIRRORED_LOGS: `${goKey.vkey} ${go.url}, ${upstream.vkey} ${upstream.url}/`, MIRROR_SIGNING_KEY: mirrorKey.skey });
+  upstream = await startLocalLog({
+    ENABLE_TEST_APPEND: "true",
+    LOG_ORIGIN: upstreamOrigin,
+    LOG_SIGNING_KEY: generateKey(upstreamOrigin).skey,
+  });
+  mirror = await startLocalLog({
+    MIRRORED_LOGS: `${goKey.vkey} ${go.url}, ${upstream.vkey} ${upstream.url}/`,
+    MIRROR_SIGNING_KEY: mirrorKey.skey,
+  });
 }, 120_000);
 afterAll(async () => {
   await Promise.all([go?.stop(), upstream?.stop(), mirror?.stop()]);
@@ -49,10 +56,13 @@ async function mirrorCheckpoint(origin: string): Promise<string> {
 }
 
 function copyReader(origin: string, vkey: string): TileReader {
-  return new TileReader(async (p) => {
-    const r = await mirrored(origin, p);
-    return r.status === 404 ? null : new Uint8Array(await r.arrayBuffer());
-  }, [newVerifier(vkey)]);
+  return new TileReader(
+    async (p) => {
+      const r = await mirrored(origin, p);
+      return r.status === 404 ? null : new Uint8Array(await r.arrayBuffer());
+    },
+    [newVerifier(vkey)],
+  );
 }
 
 describe("mirroring a log written by Go's x/mod tlog", () => {
@@ -66,7 +76,14 @@ describe("mirroring a log written by Go's x/mod tlog", () => {
     const n = parseNote(note);
     expect(verifyCosignatures(n.text, n.sigs, [newCosignatureVerifier(mirrorKey.vkey)]).valid).toHaveLength(1);
     // Every object byte for byte Go's, and served as tlog-tiles says.
-    for (const path of ["tile/0/000", "tile/0/001", "tile/0/002.p/88", "tile/1/000.p/2", "tile/entries/000", "tile/entries/002.p/88"]) {
+    for (const path of [
+      "tile/0/000",
+      "tile/0/001",
+      "tile/0/002.p/88",
+      "tile/1/000.p/2",
+      "tile/entries/000",
+      "tile/entries/002.p/88",
+    ]) {
       const r = await mirrored(goOrigin, path);
       expect(r.status, path).toBe(200);
       expect(r.headers.get("cache-control"), path).toMatch(/immutable/);
@@ -77,7 +94,17 @@ describe("mirroring a log written by Go's x/mod tlog", () => {
     expect(new TextDecoder().decode(await copy.entry(599, cp.size))).toBe("entry 599");
     await copy.verifyInclusion(await copy.entry(300, cp.size), 300, cp);
     // The edgelog CLI reads the mirror as any tlog-tiles log: the log's key, the mirror's cosignature.
-    const shown = await cli(["checkpoint", "--url", `${mirror.url}/mirror/${hashOf(goOrigin)}`, "--log-key", goKey.vkey, "--witness-key", mirrorKey.vkey, "--witness-quorum", "1"]);
+    const shown = await cli([
+      "checkpoint",
+      "--url",
+      `${mirror.url}/mirror/${hashOf(goOrigin)}`,
+      "--log-key",
+      goKey.vkey,
+      "--witness-key",
+      mirrorKey.vkey,
+      "--witness-quorum",
+      "1",
+    ]);
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toContain("cosigned by mirror.example/m1");
     const list = await (await fetch(`${mirror.url}/mirror`)).json();
@@ -118,14 +145,18 @@ describe("mirroring a log written by Go's x/mod tlog", () => {
     go.dir = writeGoTileLog(1400, goOrigin, goKey.skey, "rewritten");
     const forked = await catchUp(goOrigin);
     expect(forked).toMatchObject({ size: 1000, refused: true });
-    expect(forked.error).toMatch(/the log's checkpoint of size 1400 is not consistent with the mirrored one of size 1000/);
+    expect(forked.error).toMatch(
+      /the log's checkpoint of size 1400 is not consistent with the mirrored one of size 1000/,
+    );
     expect(await mirrorCheckpoint(goOrigin)).toBe(before);
   });
 });
 
 describe("mirroring another edgelog", () => {
   it("follows an edgelog log from its public tile paths, the same bytes under the mirror's cosignature", async () => {
-    await Promise.all(Array.from({ length: 300 }, (_, i) => fetch(`${upstream.url}/add`, { method: "POST", body: `upstream ${i}` })));
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) => fetch(`${upstream.url}/add`, { method: "POST", body: `upstream ${i}` })),
+    );
     const status = await catchUp(upstreamOrigin);
     expect(status.error).toBeUndefined();
     expect(status.size).toBeGreaterThanOrEqual(300);
@@ -134,9 +165,21 @@ describe("mirroring another edgelog", () => {
     const sigs = parseNote(note).sigs.map((s) => s.name);
     expect(sigs).toEqual([upstreamOrigin, "mirror.example/m1"]);
     for (const path of ["tile/0/000", "tile/entries/000"]) {
-      expect(Buffer.from(await (await mirrored(upstreamOrigin, path)).arrayBuffer())).toEqual(Buffer.from(await (await fetch(`${upstream.url}/${path}`)).arrayBuffer()));
+      expect(Buffer.from(await (await mirrored(upstreamOrigin, path)).arrayBuffer())).toEqual(
+        Buffer.from(await (await fetch(`${upstream.url}/${path}`)).arrayBuffer()),
+      );
     }
-    const verify = await cli(["checkpoint", "--url", `${mirror.url}/mirror/${hashOf(upstreamOrigin)}`, "--log-key", upstream.vkey, "--witness-key", mirrorKey.vkey, "--witness-quorum", "1"]);
+    const verify = await cli([
+      "checkpoint",
+      "--url",
+      `${mirror.url}/mirror/${hashOf(upstreamOrigin)}`,
+      "--log-key",
+      upstream.vkey,
+      "--witness-key",
+      mirrorKey.vkey,
+      "--witness-quorum",
+      "1",
+    ]);
     expect(verify.code, verify.stderr).toBe(0);
     const copy = copyReader(upstreamOrigin, upstream.vkey);
     const cp = await copy.checkpoint();

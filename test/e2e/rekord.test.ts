@@ -28,9 +28,16 @@ describe("rekord in the bundled Worker", () => {
       const body = {
         apiVersion: "0.0.1",
         kind: "rekord",
-        spec: { data: { content: toBase64(fixture("artifact.txt")) }, signature: { format, content: toBase64(fixture(sig)), publicKey: { content: toBase64(fixture(key)) } } },
+        spec: {
+          data: { content: toBase64(fixture("artifact.txt")) },
+          signature: { format, content: toBase64(fixture(sig)), publicKey: { content: toBase64(fixture(key)) } },
+        },
       };
-      const r = await fetch(`${log.url}/api/v1/log/entries`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const r = await fetch(`${log.url}/api/v1/log/entries`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       expect(r.status, await r.clone().text()).toBe(201);
       const [uuid] = Object.keys((await r.json()) as object);
       const g = await fetch(`${log.url}/api/v1/log/entries/${uuid}`);
@@ -38,7 +45,10 @@ describe("rekord in the bundled Worker", () => {
       const bad = await fetch(`${log.url}/api/v1/log/entries`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ ...body, spec: { ...body.spec, data: { content: toBase64(new TextEncoder().encode("other data")) } } }),
+        body: JSON.stringify({
+          ...body,
+          spec: { ...body.spec, data: { content: toBase64(new TextEncoder().encode("other data")) } },
+        }),
       });
       expect(bad.status).toBe(400);
     });

@@ -17,7 +17,12 @@ export interface Deployment {
   destroy(): Promise<void>;
 }
 
-async function launch(port: number, persist: string, bindings: Record<string, string>, fresh: boolean): Promise<Deployment> {
+async function launch(
+  port: number,
+  persist: string,
+  bindings: Record<string, string>,
+  fresh: boolean,
+): Promise<Deployment> {
   const scriptPath = bundleWorker();
   const mf = new Miniflare(
     convertV4MiniflareOptions({
@@ -32,7 +37,10 @@ async function launch(port: number, persist: string, bindings: Record<string, st
           modulesRoot: dirname(scriptPath),
           compatibilityDate: wranglerVar("compatibility_date"),
           compatibilityFlags: ["nodejs_compat"],
-          durableObjects: { SEQUENCER: { className: "Sequencer", useSQLite: true }, BATCHER: { className: "Batcher", useSQLite: true } },
+          durableObjects: {
+            SEQUENCER: { className: "Sequencer", useSQLite: true },
+            BATCHER: { className: "Batcher", useSQLite: true },
+          },
           r2Buckets: ["TILES"],
           kvNamespaces: ["HOT"],
           d1Databases: ["INDEX"],
@@ -44,7 +52,8 @@ async function launch(port: number, persist: string, bindings: Record<string, st
   await mf.ready;
   if (fresh) {
     const d1 = await mf.getD1Database("INDEX");
-    for (const file of readdirSync("migrations").sort()) await d1.exec(readFileSync(join("migrations", file), "utf8").replace(/--.*$/gm, "").replace(/\s+/g, " "));
+    for (const file of readdirSync("migrations").sort())
+      await d1.exec(readFileSync(join("migrations", file), "utf8").replace(/--.*$/gm, "").replace(/\s+/g, " "));
   }
   const deployment: Deployment = {
     url: `http://localhost:${port}`,

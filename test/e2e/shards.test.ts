@@ -35,21 +35,38 @@ async function signAndLog(base: string, majorApiVersion: 1 | 2, data: Buffer) {
   const service = config.rekorTlogUrls.find((s) => s.majorApiVersion === majorApiVersion)!;
   const { signer, spki } = localSigner("signer");
   const witness = new RekorWitness({ rekorBaseURL: service.url, majorApiVersion, timeout: 20_000, retry: 0 });
-  const bundle = bundleToJSON(await new MessageSignatureBundleBuilder({ signer, witnesses: [witness] }).create({ data }));
+  const bundle = bundleToJSON(
+    await new MessageSignatureBundleBuilder({ signer, witnesses: [witness] }).create({ data }),
+  );
   return { bundle, spki, data, url: service.url };
 }
 
-async function verifyWithTrustFiles(base: string, b: { bundle: any; spki: Uint8Array; data: Buffer }, timestampThreshold: number) {
+async function verifyWithTrustFiles(
+  base: string,
+  b: { bundle: any; spki: Uint8Array; data: Buffer },
+  timestampThreshold: number,
+) {
   const root = TrustedRoot.fromJSON(await getJson(`${base}/api/v1/trust/trusted_root.json`));
-  const trust = toTrustMaterial(root, { signer: { rawBytes: b.spki, keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256, validFor: { start: new Date(0) } } });
-  new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold }).verify(toSignedEntity(bundleFromJSON(b.bundle), b.data));
+  const trust = toTrustMaterial(root, {
+    signer: {
+      rawBytes: b.spki,
+      keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256,
+      validFor: { start: new Date(0) },
+    },
+  });
+  new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold }).verify(
+    toSignedEntity(bundleFromJSON(b.bundle), b.data),
+  );
 }
 
 const reader = (url: string, vkey: string) =>
-  new TileReader(async (p) => {
-    const r = await fetch(`${url}/${p}`);
-    return r.status === 404 ? null : new Uint8Array(await r.arrayBuffer());
-  }, [newVerifier(vkey)]);
+  new TileReader(
+    async (p) => {
+      const r = await fetch(`${url}/${p}`);
+      return r.status === 404 ? null : new Uint8Array(await r.arrayBuffer());
+    },
+    [newVerifier(vkey)],
+  );
 
 describe("adding a shard to a running log", () => {
   it("freezes the old log (readable, 405 on writes) and sends new entries to the new one", async () => {
@@ -86,16 +103,28 @@ describe("adding a shard to a running log", () => {
     // The frozen log at its own URL: the same final checkpoint, tiles, proofs; writes refused.
     expect(await (await fetch(`${base}/checkpoint`)).text()).toBe(finalCheckpoint);
     expect(await (await fetch(`${base}/default/checkpoint`)).text()).toBe(finalCheckpoint);
-    const frozen = await fetch(`${base}/api/v2/log/entries`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const frozen = await fetch(`${base}/api/v2/log/entries`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(frozen.status).toBe(405);
     expect(await frozen.text()).toBe(`${FROZEN}\n`);
     const { signer } = localSigner("signer");
     await expect(
-      new MessageSignatureBundleBuilder({ signer, witnesses: [new RekorWitness({ rekorBaseURL: base, majorApiVersion: 2, timeout: 20_000, retry: 0 })] }).create({ data: Buffer.from("late") }),
+      new MessageSignatureBundleBuilder({
+        signer,
+        witnesses: [new RekorWitness({ rekorBaseURL: base, majorApiVersion: 2, timeout: 20_000, retry: 0 })],
+      }).create({ data: Buffer.from("late") }),
     ).rejects.toThrow(/405|frozen/i);
     const ns = await d.mf.getDurableObjectNamespace("SEQUENCER");
-    const sequencer = ns.get(ns.idFromName("default")) as unknown as { add(leaf: Uint8Array): Promise<{ kind: string; reason?: string }> };
-    expect(await sequencer.add(new TextEncoder().encode("straight to the frozen sequencer"))).toEqual({ kind: "rejected", reason: FROZEN });
+    const sequencer = ns.get(ns.idFromName("default")) as unknown as {
+      add(leaf: Uint8Array): Promise<{ kind: string; reason?: string }>;
+    };
+    expect(await sequencer.add(new TextEncoder().encode("straight to the frozen sequencer"))).toEqual({
+      kind: "rejected",
+      reason: FROZEN,
+    });
 
     const tiles = reader(base, old.vkey);
     const cp = await tiles.checkpoint();
@@ -109,7 +138,9 @@ describe("adding a shard to a running log", () => {
     // New entries go to the new shard, at the URL the SigningConfig now names.
     const v2new = await signAndLog(base, 2, Buffer.from(`after rotation v2 ${Date.now()}`));
     expect(v2new.url).toBe(`${base}/log2027`);
-    expect(v2new.bundle.verificationMaterial.tlogEntries[0].inclusionProof.checkpoint.envelope.startsWith(`${origin2027}\n`)).toBe(true);
+    expect(
+      v2new.bundle.verificationMaterial.tlogEntries[0].inclusionProof.checkpoint.envelope.startsWith(`${origin2027}\n`),
+    ).toBe(true);
     const v1new = await signAndLog(base, 1, Buffer.from(`after rotation v1 ${Date.now()}`));
     const v1newEntry = v1new.bundle.verificationMaterial.tlogEntries[0];
     // Rekor v1: global index = the frozen shard's size + the index in the new shard.
@@ -121,13 +152,23 @@ describe("adding a shard to a running log", () => {
     // entries of both found by index and UUID.
     const info = await getJson(`${base}/api/v1/log`);
     expect(info.treeID).not.toBe(oldTree);
-    expect(info.inactiveShards).toEqual([expect.objectContaining({ treeID: oldTree, treeSize: cp.size, rootHash: Buffer.from(cp.root).toString("hex") })]);
+    expect(info.inactiveShards).toEqual([
+      expect.objectContaining({ treeID: oldTree, treeSize: cp.size, rootHash: Buffer.from(cp.root).toString("hex") }),
+    ]);
     const oldByIndex = await getJson(`${base}/api/v1/log/entries?logIndex=${v1oldEntry.logIndex ?? 0}`);
     const newByIndex = await getJson(`${base}/api/v1/log/entries?logIndex=${v1newEntry.logIndex}`);
     const [oldUuid] = Object.keys(oldByIndex);
     const [newUuid] = Object.keys(newByIndex);
-    expect(oldUuid!.slice(16)).toBe(Buffer.from(await crypto.subtle.digest("SHA-256", Buffer.concat([Buffer.from([0]), Buffer.from(v1oldEntry.canonicalizedBody, "base64")]))).toString("hex"));
-    for (const uuid of [oldUuid!, newUuid!]) expect(Object.keys(await getJson(`${base}/api/v1/log/entries/${uuid}`))).toEqual([uuid]);
+    expect(oldUuid!.slice(16)).toBe(
+      Buffer.from(
+        await crypto.subtle.digest(
+          "SHA-256",
+          Buffer.concat([Buffer.from([0]), Buffer.from(v1oldEntry.canonicalizedBody, "base64")]),
+        ),
+      ).toString("hex"),
+    );
+    for (const uuid of [oldUuid!, newUuid!])
+      expect(Object.keys(await getJson(`${base}/api/v1/log/entries/${uuid}`))).toEqual([uuid]);
     const proof = await getJson(`${base}/api/v1/log/proof?treeID=${oldTree}&lastSize=${cp.size}`);
     expect(proof.rootHash).toBe(Buffer.from(cp.root).toString("hex"));
 

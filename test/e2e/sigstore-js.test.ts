@@ -30,7 +30,9 @@ afterAll(async () => {
  */
 function trustedRootFor(l: LocalLog) {
   const logId = sha256Bytes(concatBytes(new TextEncoder().encode(l.origin), new Uint8Array([0x0a, 0x01]), l.publicKey));
-  const v1Spki = new Uint8Array(createPublicKey(createPrivateKey(l.v1PrivateKeyPem)).export({ format: "der", type: "spki" }));
+  const v1Spki = new Uint8Array(
+    createPublicKey(createPrivateKey(l.v1PrivateKeyPem)).export({ format: "der", type: "spki" }),
+  );
   const validFor = { start: "2020-01-01T00:00:00Z" };
   return TrustedRoot.fromJSON({
     mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
@@ -38,7 +40,11 @@ function trustedRootFor(l: LocalLog) {
       {
         baseUrl: l.url,
         hashAlgorithm: "SHA2_256",
-        publicKey: { rawBytes: toBase64(concatBytes(ED25519_SPKI_PREFIX, l.publicKey)), keyDetails: "PKIX_ED25519", validFor },
+        publicKey: {
+          rawBytes: toBase64(concatBytes(ED25519_SPKI_PREFIX, l.publicKey)),
+          keyDetails: "PKIX_ED25519",
+          validFor,
+        },
         logId: { keyId: toBase64(logId) },
         checkpointKeyId: { keyId: toBase64(logId) },
       },
@@ -57,7 +63,11 @@ function trustedRootFor(l: LocalLog) {
 
 function verifierFor(spki: Uint8Array, timestampThreshold = 0, l: LocalLog = log) {
   const trust = toTrustMaterial(trustedRootFor(l), {
-    "test-key": { rawBytes: spki, keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256, validFor: { start: new Date(0) } },
+    "test-key": {
+      rawBytes: spki,
+      keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256,
+      validFor: { start: new Date(0) },
+    },
   });
   // Rekor v2 gives no integrated time, so a v2 public-key bundle needs timestampThreshold 0
   // (rekor-api.md §3.2); a v1 entry's SET is a verified timestamp, so v1 bundles are checked with 1.
@@ -83,7 +93,14 @@ describe("sigstore-js against edgelog (Rekor v2 API)", () => {
 
   it("signs a DSSE attestation (dsseRequestV002) and verifies it", async () => {
     const { signer, spki } = localSigner("test-key");
-    const payload = Buffer.from(JSON.stringify({ _type: "https://in-toto.io/Statement/v1", subject: [], predicateType: "x", predicate: { n: Date.now() } }));
+    const payload = Buffer.from(
+      JSON.stringify({
+        _type: "https://in-toto.io/Statement/v1",
+        subject: [],
+        predicateType: "x",
+        predicate: { n: Date.now() },
+      }),
+    );
     const builder = new DSSEBundleBuilder({
       signer,
       witnesses: [new RekorWitness({ rekorBaseURL: log.url, majorApiVersion: 2, timeout: 20_000, retry: 0 })],
@@ -103,19 +120,31 @@ describe("sigstore-js against edgelog (Rekor v2 API)", () => {
     const bundle = bundleToJSON(await builder.create({ data }));
     const proof = bundle.verificationMaterial!.tlogEntries[0]!.inclusionProof!;
     proof.rootHash = toBase64(new Uint8Array(32));
-    proof.checkpoint.envelope = proof.checkpoint.envelope.replace(/\n[A-Za-z0-9+/=]{44}\n/, `\n${toBase64(new Uint8Array(32))}\n`);
+    proof.checkpoint.envelope = proof.checkpoint.envelope.replace(
+      /\n[A-Za-z0-9+/=]{44}\n/,
+      `\n${toBase64(new Uint8Array(32))}\n`,
+    );
     expect(() => verifierFor(spki).verify(toSignedEntity(bundleFromJSON(bundle), data))).toThrow();
   });
 });
 
 describe("sigstore-js against edgelog (Rekor v1 API)", () => {
   const v1Witness = (entryType?: "dsse" | "intoto") =>
-    new RekorWitness({ rekorBaseURL: log.url, majorApiVersion: 1, entryType, fetchOnConflict: true, timeout: 20_000, retry: 0 });
+    new RekorWitness({
+      rekorBaseURL: log.url,
+      majorApiVersion: 1,
+      entryType,
+      fetchOnConflict: true,
+      timeout: 20_000,
+      retry: 0,
+    });
 
   it("hashedrekord 0.0.1: signs, uploads, and verifies SET, checkpoint and inclusion", async () => {
     const { signer, spki } = localSigner("test-key");
     const data = Buffer.from(`v1 artifact ${Date.now()}`);
-    const bundle = bundleToJSON(await new MessageSignatureBundleBuilder({ signer, witnesses: [v1Witness()] }).create({ data }));
+    const bundle = bundleToJSON(
+      await new MessageSignatureBundleBuilder({ signer, witnesses: [v1Witness()] }).create({ data }),
+    );
     const entry = bundle.verificationMaterial!.tlogEntries[0]!;
     expect(entry.kindVersion).toEqual({ kind: "hashedrekord", version: "0.0.1" });
     expect(entry.inclusionPromise?.signedEntryTimestamp).toBeTruthy();
@@ -126,9 +155,23 @@ describe("sigstore-js against edgelog (Rekor v1 API)", () => {
   it("dsse 0.0.1 and intoto 0.0.2: attestations upload and verify", async () => {
     for (const entryType of ["dsse", "intoto"] as const) {
       const { signer, spki } = localSigner("test-key");
-      const payload = Buffer.from(JSON.stringify({ _type: "https://in-toto.io/Statement/v1", subject: [], predicateType: "x", predicate: { entryType, n: Date.now() } }));
-      const bundle = bundleToJSON(await new DSSEBundleBuilder({ signer, witnesses: [v1Witness(entryType)] }).create({ data: payload, type: "application/vnd.in-toto+json" }));
-      expect(bundle.verificationMaterial!.tlogEntries[0]!.kindVersion).toEqual(entryType === "dsse" ? { kind: "dsse", version: "0.0.1" } : { kind: "intoto", version: "0.0.2" });
+      const payload = Buffer.from(
+        JSON.stringify({
+          _type: "https://in-toto.io/Statement/v1",
+          subject: [],
+          predicateType: "x",
+          predicate: { entryType, n: Date.now() },
+        }),
+      );
+      const bundle = bundleToJSON(
+        await new DSSEBundleBuilder({ signer, witnesses: [v1Witness(entryType)] }).create({
+          data: payload,
+          type: "application/vnd.in-toto+json",
+        }),
+      );
+      expect(bundle.verificationMaterial!.tlogEntries[0]!.kindVersion).toEqual(
+        entryType === "dsse" ? { kind: "dsse", version: "0.0.1" } : { kind: "intoto", version: "0.0.2" },
+      );
       verifierFor(spki, 1).verify(toSignedEntity(bundleFromJSON(bundle)));
     }
   });
@@ -139,8 +182,12 @@ describe("sigstore-js against edgelog (Rekor v1 API)", () => {
     // ECDSA signatures are randomized: make the signer deterministic so both uploads are the same entry.
     let first: { signature: Buffer; key: any } | undefined;
     const once: typeof signer = { sign: async (d: Buffer) => (first ??= await signer.sign(d)) as any };
-    const a = bundleToJSON(await new MessageSignatureBundleBuilder({ signer: once, witnesses: [v1Witness()] }).create({ data }));
-    const b = bundleToJSON(await new MessageSignatureBundleBuilder({ signer: once, witnesses: [v1Witness()] }).create({ data }));
+    const a = bundleToJSON(
+      await new MessageSignatureBundleBuilder({ signer: once, witnesses: [v1Witness()] }).create({ data }),
+    );
+    const b = bundleToJSON(
+      await new MessageSignatureBundleBuilder({ signer: once, witnesses: [v1Witness()] }).create({ data }),
+    );
     expect(b.verificationMaterial!.tlogEntries[0]!.logIndex).toBe(a.verificationMaterial!.tlogEntries[0]!.logIndex);
     verifierFor(spki, 1).verify(toSignedEntity(bundleFromJSON(b), data));
   });
@@ -153,7 +200,10 @@ describe("sigstore-js against a log whose checkpoints carry witness cosignatures
   const witness = generateCosignatureKey("witness.example/sigstore-js");
   let wlog: LocalLog;
   beforeAll(async () => {
-    wlog = await startLocalLog({ WITNESS_SIGNING_KEY: witness.skey, WITNESSES: `${witness.vkey} binding:WITNESS`, WITNESS_QUORUM: "1" }, ({ vkey }) => ({ WITNESSED_LOGS: vkey }));
+    wlog = await startLocalLog(
+      { WITNESS_SIGNING_KEY: witness.skey, WITNESSES: `${witness.vkey} binding:WITNESS`, WITNESS_QUORUM: "1" },
+      ({ vkey }) => ({ WITNESSED_LOGS: vkey }),
+    );
   }, 60_000);
   afterAll(async () => {
     await wlog?.stop();
@@ -163,11 +213,16 @@ describe("sigstore-js against a log whose checkpoints carry witness cosignatures
     const { signer, spki } = localSigner("test-key");
     const data = Buffer.from(`cosigned artifact ${Date.now()}`);
     const v2 = bundleToJSON(
-      await new MessageSignatureBundleBuilder({ signer, witnesses: [new RekorWitness({ rekorBaseURL: wlog.url, majorApiVersion: 2, timeout: 20_000, retry: 0 })] }).create({ data }),
+      await new MessageSignatureBundleBuilder({
+        signer,
+        witnesses: [new RekorWitness({ rekorBaseURL: wlog.url, majorApiVersion: 2, timeout: 20_000, retry: 0 })],
+      }).create({ data }),
     );
     const envelope = parseNote(v2.verificationMaterial!.tlogEntries[0]!.inclusionProof!.checkpoint.envelope);
     expect(envelope.sigs.map((s) => s.name)).toEqual([wlog.origin, "witness.example/sigstore-js"]);
-    expect(verifyCosignatures(envelope.text, envelope.sigs, [newCosignatureVerifier(witness.vkey)]).valid).toHaveLength(1);
+    expect(verifyCosignatures(envelope.text, envelope.sigs, [newCosignatureVerifier(witness.vkey)]).valid).toHaveLength(
+      1,
+    );
     verifierFor(spki, 0, wlog).verify(toSignedEntity(bundleFromJSON(v2), data));
     expect(() => verifierFor(spki, 0, wlog).verify(toSignedEntity(bundleFromJSON(v2), Buffer.from("other")))).toThrow();
   });

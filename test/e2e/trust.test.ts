@@ -45,11 +45,19 @@ async function verifierFromTrustFiles(spki: Uint8Array, timestampThreshold: numb
 /** The Rekor service sigstore-js would pick from the SigningConfig for a client of this major version. */
 async function rekorService(majorApiVersion: number) {
   const config = SigningConfig.fromJSON(await getJson("/api/v1/trust/signing_config.json"));
-  const services = config.rekorTlogUrls.filter((s) => s.majorApiVersion <= majorApiVersion && (!s.validFor?.end || s.validFor.end >= new Date()));
+  const services = config.rekorTlogUrls.filter(
+    (s) => s.majorApiVersion <= majorApiVersion && (!s.validFor?.end || s.validFor.end >= new Date()),
+  );
   services.sort((a, b) => (b.validFor?.start?.getTime() ?? 0) - (a.validFor?.start?.getTime() ?? 0));
   const chosen = services[0]!;
   expect(chosen.majorApiVersion).toBe(majorApiVersion);
-  return new RekorWitness({ rekorBaseURL: chosen.url, majorApiVersion: chosen.majorApiVersion, entryType: "dsse", timeout: 20_000, retry: 0 });
+  return new RekorWitness({
+    rekorBaseURL: chosen.url,
+    majorApiVersion: chosen.majorApiVersion,
+    entryType: "dsse",
+    timeout: 20_000,
+    retry: 0,
+  });
 }
 
 describe("trust files", () => {
@@ -58,12 +66,18 @@ describe("trust files", () => {
     expect(root.mediaType).toBe(TRUSTED_ROOT);
     expect(root.tlogs).toHaveLength(2); // the Ed25519 checkpoint key (v2) and the ECDSA key (v1)
     const [v2, v1] = root.tlogs;
-    expect(v2).toMatchObject({ baseUrl: log.url, hashAlgorithm: "SHA2_256", publicKey: { keyDetails: "PKIX_ED25519", validFor: { start: "2026-01-01T00:00:00Z" } } });
+    expect(v2).toMatchObject({
+      baseUrl: log.url,
+      hashAlgorithm: "SHA2_256",
+      publicKey: { keyDetails: "PKIX_ED25519", validFor: { start: "2026-01-01T00:00:00Z" } },
+    });
     expect(v2.checkpointKeyId).toEqual(v2.logId);
     expect(Buffer.from(v2.publicKey.rawBytes, "base64").subarray(-32)).toEqual(Buffer.from(log.publicKey));
     expect(v1).toMatchObject({ baseUrl: log.url, publicKey: { keyDetails: "PKIX_ECDSA_P256_SHA_256" } });
     const pem = await (await fetch(`${log.url}/api/v1/log/publicKey`)).text();
-    expect(Buffer.from(v1.publicKey.rawBytes, "base64").toString("base64")).toBe(pem.replace(/-----[A-Z ]+-----|\s/g, ""));
+    expect(Buffer.from(v1.publicKey.rawBytes, "base64").toString("base64")).toBe(
+      pem.replace(/-----[A-Z ]+-----|\s/g, ""),
+    );
 
     const config = await getJson("/api/v1/trust/signing_config.json");
     expect(config.mediaType).toBe(SIGNING_CONFIG);
@@ -80,8 +94,13 @@ describe("trust files", () => {
   it("a Rekor v2 bundle made with @sigstore/sign verifies with sigstore-js and nothing but the trust files", async () => {
     const { signer, spki } = localSigner("signer");
     const data = Buffer.from(`trust v2 ${Date.now()}`);
-    const bundle = bundleToJSON(await new MessageSignatureBundleBuilder({ signer, witnesses: [await rekorService(2)] }).create({ data }));
-    expect(bundle.verificationMaterial!.tlogEntries[0]!.kindVersion).toEqual({ kind: "hashedrekord", version: "0.0.2" });
+    const bundle = bundleToJSON(
+      await new MessageSignatureBundleBuilder({ signer, witnesses: [await rekorService(2)] }).create({ data }),
+    );
+    expect(bundle.verificationMaterial!.tlogEntries[0]!.kindVersion).toEqual({
+      kind: "hashedrekord",
+      version: "0.0.2",
+    });
     const verifier = await verifierFromTrustFiles(spki, 0); // v2: no integrated time (rekor-api.md §3.2)
     verifier.verify(toSignedEntity(bundleFromJSON(bundle), data));
     expect(() => verifier.verify(toSignedEntity(bundleFromJSON(bundle), Buffer.from("tampered")))).toThrow();
@@ -90,26 +109,52 @@ describe("trust files", () => {
   it("a Rekor v1 bundle (SET + v1 checkpoint) verifies with sigstore-js and the trust files", async () => {
     const { signer, spki } = localSigner("signer");
     const data = Buffer.from(`trust v1 ${Date.now()}`);
-    const bundle = bundleToJSON(await new MessageSignatureBundleBuilder({ signer, witnesses: [await rekorService(1)] }).create({ data }));
+    const bundle = bundleToJSON(
+      await new MessageSignatureBundleBuilder({ signer, witnesses: [await rekorService(1)] }).create({ data }),
+    );
     const entry = bundle.verificationMaterial!.tlogEntries[0]!;
     expect(entry.kindVersion).toEqual({ kind: "hashedrekord", version: "0.0.1" });
     expect(entry.inclusionPromise?.signedEntryTimestamp).toBeTruthy();
     const verifier = await verifierFromTrustFiles(spki, 1); // the SET is a verified timestamp
     verifier.verify(toSignedEntity(bundleFromJSON(bundle), data));
     // A DSSE attestation through v1 as well.
-    const payload = Buffer.from(JSON.stringify({ _type: "https://in-toto.io/Statement/v1", subject: [], predicateType: "x", predicate: { n: Date.now() } }));
-    const dsse = bundleToJSON(await new DSSEBundleBuilder({ signer, witnesses: [await rekorService(1)] }).create({ data: payload, type: "application/vnd.in-toto+json" }));
+    const payload = Buffer.from(
+      JSON.stringify({
+        _type: "https://in-toto.io/Statement/v1",
+        subject: [],
+        predicateType: "x",
+        predicate: { n: Date.now() },
+      }),
+    );
+    const dsse = bundleToJSON(
+      await new DSSEBundleBuilder({ signer, witnesses: [await rekorService(1)] }).create({
+        data: payload,
+        type: "application/vnd.in-toto+json",
+      }),
+    );
     verifier.verify(toSignedEntity(bundleFromJSON(dsse)));
   });
 
   it("a TrustedRoot without this log's keys refuses the same bundle", async () => {
     const { signer, spki } = localSigner("signer");
     const data = Buffer.from(`untrusted ${Date.now()}`);
-    const bundle = bundleToJSON(await new MessageSignatureBundleBuilder({ signer, witnesses: [await rekorService(2)] }).create({ data }));
+    const bundle = bundleToJSON(
+      await new MessageSignatureBundleBuilder({ signer, witnesses: [await rekorService(2)] }).create({ data }),
+    );
     const root = await getJson("/api/v1/trust/trusted_root.json");
     const empty = TrustedRoot.fromJSON({ ...root, tlogs: [] });
-    const trust = toTrustMaterial(empty, { signer: { rawBytes: spki, keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256, validFor: { start: new Date(0) } } });
-    expect(() => new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold: 0 }).verify(toSignedEntity(bundleFromJSON(bundle), data))).toThrow();
+    const trust = toTrustMaterial(empty, {
+      signer: {
+        rawBytes: spki,
+        keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256,
+        validFor: { start: new Date(0) },
+      },
+    });
+    expect(() =>
+      new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold: 0 }).verify(
+        toSignedEntity(bundleFromJSON(bundle), data),
+      ),
+    ).toThrow();
   });
 
   it("edgelog trust checks and saves them; a TrustedRoot saved by it verifies a bundle; a key it does not list fails", async () => {
@@ -120,14 +165,26 @@ describe("trust files", () => {
     expect(ok.stdout).toMatch(/Rekor v2 {2}http:\/\/localhost:\d+/);
     const savedRoot = JSON.parse(readFileSync(join(dir, "trusted_root.json"), "utf8"));
     expect(savedRoot).toEqual(await getJson("/api/v1/trust/trusted_root.json"));
-    expect(JSON.parse(readFileSync(join(dir, "signing_config.json"), "utf8"))).toEqual(await getJson("/api/v1/trust/signing_config.json"));
+    expect(JSON.parse(readFileSync(join(dir, "signing_config.json"), "utf8"))).toEqual(
+      await getJson("/api/v1/trust/signing_config.json"),
+    );
 
     // The saved file is what a client loads.
     const { signer, spki } = localSigner("signer");
     const data = Buffer.from(`trust cli ${Date.now()}`);
-    const bundle = bundleToJSON(await new MessageSignatureBundleBuilder({ signer, witnesses: [await rekorService(2)] }).create({ data }));
-    const trust = toTrustMaterial(TrustedRoot.fromJSON(savedRoot), { signer: { rawBytes: spki, keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256, validFor: { start: new Date(0) } } });
-    new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold: 0 }).verify(toSignedEntity(bundleFromJSON(bundle), data));
+    const bundle = bundleToJSON(
+      await new MessageSignatureBundleBuilder({ signer, witnesses: [await rekorService(2)] }).create({ data }),
+    );
+    const trust = toTrustMaterial(TrustedRoot.fromJSON(savedRoot), {
+      signer: {
+        rawBytes: spki,
+        keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256,
+        validFor: { start: new Date(0) },
+      },
+    });
+    new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold: 0 }).verify(
+      toSignedEntity(bundleFromJSON(bundle), data),
+    );
 
     // Another key with the same name (as a MITM'd or misconfigured log would publish) is not listed.
     const other = generateKey(log.vkey.split("+")[0]!).vkey;

@@ -23,11 +23,19 @@ const fingerprint = (spki: Uint8Array) => toHex(sha256(spki));
 describe("entryFacts", () => {
   it("reads a Rekor v2 hashedrekord signed with a Fulcio certificate: digest, identity, issuer, repository, key", async () => {
     const key = p256Key();
-    const id = { email: "Alice@Example.com", uri: "https://github.com/alice/tool/.github/workflows/release.yml@refs/heads/main", issuer: "https://token.actions.githubusercontent.com", repository: "https://github.com/alice/tool" };
+    const id = {
+      email: "Alice@Example.com",
+      uri: "https://github.com/alice/tool/.github/workflows/release.yml@refs/heads/main",
+      issuer: "https://token.actions.githubusercontent.com",
+      repository: "https://github.com/alice/tool",
+    };
     const cert = fulcioCertificate(key, id);
     const artifact = enc("release 1.0");
     const req = hashedRekordV2(key, artifact, "x509Certificate") as any;
-    req.hashedRekordRequestV002.signature.verifier = { x509Certificate: { rawBytes: toBase64(cert) }, keyDetails: "PKIX_ECDSA_P256_SHA_256" };
+    req.hashedRekordRequestV002.signature.verifier = {
+      x509Certificate: { rawBytes: toBase64(cert) },
+      keyDetails: "PKIX_ECDSA_P256_SHA_256",
+    };
     const { body } = await canonicalizeCreateEntryRequest(req);
     const f = entryFacts(body);
     expect([f.kind, f.version, f.problem]).toEqual(["hashedrekord", "0.0.2", undefined]);
@@ -65,7 +73,9 @@ describe("entryFacts", () => {
     const key = p256Key();
     const artifact = enc("v1 artifact");
     const byKey = entryFacts((await canonicalizeProposedEntry(v1HashedRekord(key, artifact))).body);
-    expect(byKey.digests.map(({ label, value }) => ({ label, value }))).toEqual([{ label: "artifact", value: `sha256:${toHex(sha256(artifact))}` }]);
+    expect(byKey.digests.map(({ label, value }) => ({ label, value }))).toEqual([
+      { label: "artifact", value: `sha256:${toHex(sha256(artifact))}` },
+    ]);
     expect(byKey.signers[0]!.keyFingerprint).toBe(fingerprint(key.spki));
 
     const cert = fulcioCertificate(key, { email: "carol@example.com", issuer: "https://issuer.example" });
@@ -80,16 +90,28 @@ describe("entryFacts", () => {
       const f = entryFacts((await canonicalizeProposedEntry(req)).body);
       expect(f.problem, req.kind).toBeUndefined();
       expect(f.digests.find((d) => d.label === "payload")?.value, req.kind).toBe(`sha256:${toHex(sha256(payload))}`);
-      expect(f.digests.some((d) => d.label === "envelope"), req.kind).toBe(true);
-      expect(f.signers.map((s) => s.keyFingerprint), req.kind).toEqual([fingerprint(key.spki)]);
+      expect(
+        f.digests.some((d) => d.label === "envelope"),
+        req.kind,
+      ).toBe(true);
+      expect(
+        f.signers.map((s) => s.keyFingerprint),
+        req.kind,
+      ).toEqual([fingerprint(key.spki)]);
     }
   });
 
   it("never throws: unknown kinds and non-JSON bytes say what they are", () => {
     expect(entryFacts(enc('{"kind":"helm","apiVersion":"0.0.1","spec":{}}')).known).toBe(false);
-    expect(entryFacts(enc('{"kind":"helm","apiVersion":"0.0.1","spec":{}}')).problem).toMatch(/helm 0.0.1 is not a type this page reads/);
+    expect(entryFacts(enc('{"kind":"helm","apiVersion":"0.0.1","spec":{}}')).problem).toMatch(
+      /helm 0.0.1 is not a type this page reads/,
+    );
     expect(entryFacts(Uint8Array.of(0xff, 0x00)).problem).toBe("the entry is not JSON");
-    const broken = entryFacts(enc('{"kind":"hashedrekord","apiVersion":"0.0.2","spec":{"hashedRekordV002":{"signature":{"verifier":{"x509Certificate":{"rawBytes":"AAAA"}}}}}}'));
+    const broken = entryFacts(
+      enc(
+        '{"kind":"hashedrekord","apiVersion":"0.0.2","spec":{"hashedRekordV002":{"signature":{"verifier":{"x509Certificate":{"rawBytes":"AAAA"}}}}}}',
+      ),
+    );
     expect(broken.signers[0]!.problem).toMatch(/certificate could not be read/);
   });
 });
@@ -100,14 +122,23 @@ describe("readCertificate agrees with other parsers", () => {
     const parsed = AsnConvert.parse(cert, Certificate);
     const mine = readCertificate(cert);
     expect(mine.display!.serial).toBe(toHex(new Uint8Array(parsed.tbsCertificate.serialNumber)));
-    const san = AsnConvert.parse(parsed.tbsCertificate.extensions!.find((e) => e.extnID === id_ce_subjectAltName)!.extnValue, GeneralNames);
+    const san = AsnConvert.parse(
+      parsed.tbsCertificate.extensions!.find((e) => e.extnID === id_ce_subjectAltName)!.extnValue,
+      GeneralNames,
+    );
     expect(sanValues(mine, "email")).toEqual(san.filter((n) => n.rfc822Name).map((n) => n.rfc822Name));
-    expect(sanValues(mine, "uri")).toEqual(san.filter((n) => n.uniformResourceIdentifier).map((n) => n.uniformResourceIdentifier));
+    expect(sanValues(mine, "uri")).toEqual(
+      san.filter((n) => n.uniformResourceIdentifier).map((n) => n.uniformResourceIdentifier),
+    );
     expect(mine.display!.notAfter).toBe(parsed.tbsCertificate.validity.notAfter.getTime().getTime());
   });
 
   it("OpenSSL's certificates (test/fixtures/pki): subject, key algorithm", () => {
-    expect(readCertificate(fixture("p256.cert.der")).display).toMatchObject({ subject: "CN=edgelog pki fixture P-256", issuer: "CN=edgelog pki fixture P-256", keyAlgorithm: "ECDSA P-256" });
+    expect(readCertificate(fixture("p256.cert.der")).display).toMatchObject({
+      subject: "CN=edgelog pki fixture P-256",
+      issuer: "CN=edgelog pki fixture P-256",
+      keyAlgorithm: "ECDSA P-256",
+    });
     expect(readCertificate(fixture("rsa2048.cert.der")).display!.keyAlgorithm).toBe("RSA");
     expect(readCertificate(fixture("ed25519.cert.der")).display!.keyAlgorithm).toBe("Ed25519");
     expect(readCertificate(fixture("p256.cert.der")).keyFingerprint).toBe(fingerprint(fixture("p256.spki.der")));

@@ -20,7 +20,8 @@ const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknow
 /** The Worker as a deployment whose one shard is `shard`, with extra vars (BATCHERS = 1: every leaf to batcher 0). */
 function worker(shard: string, extra: Record<string, string> = { BATCHERS: "1" }) {
   const e = { ...vars, SHARDS: shard, ...extra } as unknown as Env;
-  return (leaf: Uint8Array) => app.fetch(new Request("http://localhost:8787/add", { method: "POST", body: leaf }), e, ctx);
+  return (leaf: Uint8Array) =>
+    app.fetch(new Request("http://localhost:8787/add", { method: "POST", body: leaf }), e, ctx);
 }
 
 const batcher = (shard: string, n = 0) => env.BATCHER.get(env.BATCHER.idFromName(batcherName(shard, n)));
@@ -35,7 +36,9 @@ const callsOf = async (shard: string) => (await sequencer(shard).status()).write
 
 /** Aborts one Durable Object (its instance is reset; calls in progress to it fail). */
 async function restart(stub: DurableObjectStub): Promise<void> {
-  await runInDurableObject(stub, (_inst: unknown, state: DurableObjectState) => state.abort("restarted by the test")).catch(() => undefined);
+  await runInDurableObject(stub, (_inst: unknown, state: DurableObjectState) =>
+    state.abort("restarted by the test"),
+  ).catch(() => undefined);
 }
 
 /** Records an HTTP /add answer in `log`: 200 + index is acknowledged; anything else must be a 503 with Retry-After. */
@@ -84,11 +87,13 @@ describe("batchers", () => {
     const batched = worker(log.shard);
     let before = await callsOf(log.shard);
     let leaves = Array.from({ length: 6 }, () => log.entry("direct"));
-    for (const [i, r] of (await Promise.all(leaves.map(direct))).entries()) expect(await noteAnswer(log, leaves[i]!, r)).toBe(200);
+    for (const [i, r] of (await Promise.all(leaves.map(direct))).entries())
+      expect(await noteAnswer(log, leaves[i]!, r)).toBe(200);
     expect(await callsOf(log.shard)).toBe(before + 6);
     before = await callsOf(log.shard);
     leaves = Array.from({ length: 6 }, () => log.entry("batched"));
-    for (const [i, r] of (await Promise.all(leaves.map(batched))).entries()) expect(await noteAnswer(log, leaves[i]!, r)).toBe(200);
+    for (const [i, r] of (await Promise.all(leaves.map(batched))).entries())
+      expect(await noteAnswer(log, leaves[i]!, r)).toBe(200);
     expect(await callsOf(log.shard)).toBe(before + 1);
     await checkLog(log);
   });
@@ -176,7 +181,9 @@ describe("batchers under faults: every answer right or a 503, nothing acknowledg
     });
     await tune(log.shard, { windowMs: 60_000, maxLeaves: 12 }); // all 12 in one batch
     const leaves = Array.from({ length: 12 }, () => log.entry("refused"));
-    const statuses = await Promise.all((await Promise.all(leaves.map(call))).map((r, i) => noteAnswer(log, leaves[i]!, r)));
+    const statuses = await Promise.all(
+      (await Promise.all(leaves.map(call))).map((r, i) => noteAnswer(log, leaves[i]!, r)),
+    );
     expect(statuses.filter((s) => s === 200)).toHaveLength(3);
     expect(statuses.filter((s) => s === 503)).toHaveLength(9);
     // Backpressure, not loss: the refused ones go through when retried (a few at a time: the pool still takes 3).
@@ -192,12 +199,26 @@ describe("batchers under faults: every answer right or a 503, nothing acknowledg
 });
 
 describe("LeafBatcher", () => {
-  const settings = (s: Partial<BatchSettings> = {}): BatchSettings => ({ ...readBatchSettings({}), windowMs: 60_000, ...s });
-  const sequenced = (i: number): AddResult => ({ kind: "sequenced", index: i, checkpoint: "c", inclusionProof: [], integratedTime: 0 });
+  const settings = (s: Partial<BatchSettings> = {}): BatchSettings => ({
+    ...readBatchSettings({}),
+    windowMs: 60_000,
+    ...s,
+  });
+  const sequenced = (i: number): AddResult => ({
+    kind: "sequenced",
+    index: i,
+    checkpoint: "c",
+    inclusionProof: [],
+    integratedTime: 0,
+  });
 
   it("answers each leaf with its own result, in order", async () => {
     const b = new LeafBatcher(settings({ maxLeaves: 3 }), async (leaves) => leaves.map((l) => sequenced(l[0]!)));
-    expect(await Promise.all([1, 2, 3].map((n) => b.add(new Uint8Array([n]), [])))).toEqual([sequenced(1), sequenced(2), sequenced(3)]);
+    expect(await Promise.all([1, 2, 3].map((n) => b.add(new Uint8Array([n]), [])))).toEqual([
+      sequenced(1),
+      sequenced(2),
+      sequenced(3),
+    ]);
     expect(b.stats).toEqual({ batches: 1, leaves: 3 });
   });
 
@@ -211,8 +232,9 @@ describe("LeafBatcher", () => {
 
   it("holds at most maxHeldLeaves and maxHeldBytes (pooled and in flight); beyond them 'overloaded' at once", async () => {
     let release: (() => void) | undefined;
-    const b = new LeafBatcher(settings({ maxLeaves: 2, maxHeldLeaves: 3, maxHeldBytes: 100 }), (leaves) =>
-      new Promise((r) => (release = () => r(leaves.map((_, i) => sequenced(i))))),
+    const b = new LeafBatcher(
+      settings({ maxLeaves: 2, maxHeldLeaves: 3, maxHeldBytes: 100 }),
+      (leaves) => new Promise((r) => (release = () => r(leaves.map((_, i) => sequenced(i))))),
     );
     const inFlight = [b.add(enc("a"), []), b.add(enc("b"), [])]; // a full batch, sent, unanswered
     const third = b.add(enc("c"), []);
@@ -228,7 +250,10 @@ describe("LeafBatcher", () => {
 
   it("sends a batch before a leaf would take it past maxBytes, and when its window closes", async () => {
     const sizes: number[] = [];
-    const b = new LeafBatcher(settings({ maxBytes: 10, windowMs: 1 }), async (leaves) => (sizes.push(leaves.length), leaves.map((_, i) => sequenced(i))));
+    const b = new LeafBatcher(
+      settings({ maxBytes: 10, windowMs: 1 }),
+      async (leaves) => (sizes.push(leaves.length), leaves.map((_, i) => sequenced(i))),
+    );
     await Promise.all([b.add(new Uint8Array(6), []), b.add(new Uint8Array(6), [])]);
     expect(sizes).toEqual([1, 1]);
   });

@@ -76,7 +76,10 @@ export class FaultLog {
   /** Submits `entry` and records the outcome. */
   async add(entry: Uint8Array = this.entry(), log?: DurableObjectStub<Sequencer>): Promise<AddResult | Error> {
     const stub = log ?? (await this.open());
-    return this.note(entry, await stub.add(entry).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+    return this.note(
+      entry,
+      await stub.add(entry).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
+    );
   }
 
   /** Submits several entries in one round's worth, all at once. */
@@ -90,7 +93,10 @@ export class FaultLog {
  * A pause point: the step hook blocks the round at the `nth` time it reaches `step` (other calls pass)
  * until `release()`. It polls a timer, so workerd never sees a hung request.
  */
-export function pauseAt(step: RoundStep, nth = 1): { hook: StepHook; reached: () => Promise<void>; release: () => void } {
+export function pauseAt(
+  step: RoundStep,
+  nth = 1,
+): { hook: StepHook; reached: () => Promise<void>; release: () => void } {
   const s = { seen: 0, reached: false, released: false };
   const hook: StepHook = (at) => {
     if (at !== step || ++s.seen !== nth) return undefined;
@@ -112,7 +118,10 @@ export function pauseAt(step: RoundStep, nth = 1): { hook: StepHook; reached: ()
 }
 
 /** Reads the shard from R2; tiles and bundles are write-once, so each is fetched once (the checkpoint every time). */
-function r2Reader(shard: string, vkey: string): { reader: TileReader; fetch: (path: string) => Promise<Uint8Array | null> } {
+function r2Reader(
+  shard: string,
+  vkey: string,
+): { reader: TileReader; fetch: (path: string) => Promise<Uint8Array | null> } {
   const cache = new Map<string, Promise<Uint8Array | null>>();
   const get = async (path: string) => {
     const obj = await env.TILES.get(`${shard}/${path}`);
@@ -128,7 +137,11 @@ function r2Reader(shard: string, vkey: string): { reader: TileReader; fetch: (pa
 }
 
 /** The entries of the tree of `size` at `indexes`, from their bundles, each checked against its level-0 tile hash. */
-async function entriesAt(fetch: (path: string) => Promise<Uint8Array | null>, size: number, indexes: number[]): Promise<Map<number, Uint8Array>> {
+async function entriesAt(
+  fetch: (path: string) => Promise<Uint8Array | null>,
+  size: number,
+  indexes: number[],
+): Promise<Map<number, Uint8Array>> {
   const out = new Map<number, Uint8Array>();
   for (const n of new Set(indexes.map((i) => Math.floor(i / TILE_WIDTH)))) {
     const width = tileWidth(0, n, size);
@@ -137,7 +150,10 @@ async function entriesAt(fetch: (path: string) => Promise<Uint8Array | null>, si
     expect(bundle.length).toBe(width);
     expect(hashes.length).toBe(width * HASH_SIZE);
     bundle.forEach((e, k) => {
-      expect(bytesEqual(hashLeaf(e), hashes.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE)), `entry ${n * TILE_WIDTH + k} vs its tile`).toBe(true);
+      expect(
+        bytesEqual(hashLeaf(e), hashes.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE)),
+        `entry ${n * TILE_WIDTH + k} vs its tile`,
+      ).toBe(true);
       out.set(n * TILE_WIDTH + k, e);
     });
   }
@@ -176,7 +192,11 @@ export async function checkLog(log: FaultLog): Promise<VerifiedCheckpoint> {
   //    bundles are checked against the level-0 tiles, and a sample by inclusion proof from the tiles).
   const latest = await reader.checkpoint();
   const byIndex = new Map<number, Uint8Array>();
-  const stored = await entriesAt(fetch, latest.size, log.acked.map((a) => a.index));
+  const stored = await entriesAt(
+    fetch,
+    latest.size,
+    log.acked.map((a) => a.index),
+  );
   for (const { index, entry } of log.acked) {
     expect(index).toBeLessThan(latest.size);
     const seen = byIndex.get(index);
@@ -184,13 +204,18 @@ export async function checkLog(log: FaultLog): Promise<VerifiedCheckpoint> {
     byIndex.set(index, entry);
     expect(bytesEqual(stored.get(index)!, entry), `entry at ${index}`).toBe(true);
   }
-  const sample = log.acked.length <= 16 ? log.acked : Array.from({ length: 16 }, () => log.acked[Math.floor(Math.random() * log.acked.length)]!);
+  const sample =
+    log.acked.length <= 16
+      ? log.acked
+      : Array.from({ length: 16 }, () => log.acked[Math.floor(Math.random() * log.acked.length)]!);
   for (const { index, entry } of sample) await reader.verifyInclusion(entry, index, latest);
   // Distinct entries never share an index (a duplicate answer points at the same bytes).
   expect(new Set(log.acked.map((a) => new TextDecoder().decode(a.entry))).size).toBe(byIndex.size);
 
   // 2. Every checkpoint ever served, in size order, is consistent with the next and with the latest.
-  const served = [...new Set([...log.ledger.checkpoints, ...log.replied, latest.note])].map((n) => reader.verifyCheckpoint(n));
+  const served = [...new Set([...log.ledger.checkpoints, ...log.replied, latest.note])].map((n) =>
+    reader.verifyCheckpoint(n),
+  );
   served.sort((a, b) => a.size - b.size);
   for (let i = 0; i + 1 < served.length; i++) {
     const [a, b] = [served[i]!, served[i + 1]!];

@@ -112,7 +112,9 @@ describe("pool byte budget", () => {
     expect(refused[0]).toEqual({ kind: "overloaded", retryAfterSeconds: 1 });
     expect(results.filter((r) => !(r instanceof Error) && r.kind === "sequenced")).toHaveLength(fit + 1);
     // MAX_ROUND_BYTES: a round takes at most 8 of these leaves, so the pooled ones needed 4 rounds after the held one.
-    expect((await stub.status()).writes.rounds).toBeGreaterThanOrEqual(1 + Math.ceil(fit / Math.floor((512 << 10) / 65_535)));
+    expect((await stub.status()).writes.rounds).toBeGreaterThanOrEqual(
+      1 + Math.ceil(fit / Math.floor((512 << 10) / 65_535)),
+    );
     await checkLog(log);
   });
 
@@ -148,7 +150,11 @@ describe("pool byte budget", () => {
 
   it("a round takes at most MAX_ROUND_LEAVES leaves and MAX_ROUND_BYTES bytes, oldest first; the rest wait", () => {
     const pool = new Pool();
-    const leaf = (i: number, size: number) => ({ data: new Uint8Array(size), leafHash: new Uint8Array(32).fill(i), indexKeys: [] });
+    const leaf = (i: number, size: number) => ({
+      data: new Uint8Array(size),
+      leafHash: new Uint8Array(32).fill(i),
+      indexKeys: [],
+    });
     for (let i = 0; i < 6; i++) pool.add(leaf(i, 100), () => {}, 1000 + i);
     expect(pool.bytes).toBe(600);
     expect(pool.take({ leaves: 4, bytes: 250 }).map((l) => l.leafHash[0])).toEqual([0, 1]);

@@ -109,7 +109,11 @@ describe("duplicates", () => {
       const [x, y] = await Promise.all([(await log.open()).add(leaf), (await log.open()).add(leaf)]);
       // (after "uploaded" the round is normally durable: both duplicates; see above for why not always)
       if (step === "built") expect([x.kind, y.kind].sort()).toEqual(["duplicate", "sequenced"]);
-      else expect([["duplicate", "duplicate"], ["duplicate", "sequenced"]]).toContainEqual([x.kind, y.kind].sort());
+      else
+        expect([
+          ["duplicate", "duplicate"],
+          ["duplicate", "sequenced"],
+        ]).toContainEqual([x.kind, y.kind].sort());
       expect((x as { index: number }).index).toBe((y as { index: number }).index);
       log.note(leaf, x);
       pause.release();
@@ -194,7 +198,10 @@ describe("large entries (bundles staged as leaf ranges)", () => {
     // The new instance's recovery fails once on the full bundle, then succeeds.
     let failures = 1;
     await log.on((inst) => {
-      inst.faults.hook = (op, key) => (op === "r2.put" && key.endsWith("/tile/entries/000") && failures-- > 0 ? { fail: true, persist: false } : { fail: false });
+      inst.faults.hook = (op, key) =>
+        op === "r2.put" && key.endsWith("/tile/entries/000") && failures-- > 0
+          ? { fail: true, persist: false }
+          : { fail: false };
     });
     const s3 = await log.open();
     const more = Array.from({ length: 5 }, (_, i) => big(log, `after ${i}`));

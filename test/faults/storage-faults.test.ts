@@ -41,7 +41,8 @@ describe("R2 put failures", () => {
     const log = new FaultLog();
     await log.addMany(3, "before");
     await log.on((inst) => (inst.faults.hook = failing((op) => op === "r2.put", Infinity)));
-    for (let i = 0; i < 4; i++) expect(kinds(await log.addMany(2, `during ${i}`))).toEqual(["unavailable", "unavailable"]);
+    for (let i = 0; i < 4; i++)
+      expect(kinds(await log.addMany(2, `during ${i}`))).toEqual(["unavailable", "unavailable"]);
     await clearAndRecover(log);
     const status = await (await log.open()).status();
     expect(status.publishedSize).toBe(status.size);
@@ -52,7 +53,9 @@ describe("R2 put failures", () => {
   it("fails for one object of a round (its entry bundle) over several rounds", async () => {
     const log = new FaultLog();
     await log.addMany(300, "fill"); // one full bundle, and a partial one
-    await log.on((inst) => (inst.faults.hook = failing((op, key) => op === "r2.put" && key.includes("/tile/entries/001.p/"), 5)));
+    await log.on(
+      (inst) => (inst.faults.hook = failing((op, key) => op === "r2.put" && key.includes("/tile/entries/001.p/"), 5)),
+    );
     for (let i = 0; i < 3; i++) await log.addMany(4, `round ${i}`);
     expect(log.unacked.length).toBeGreaterThan(0);
     await clearAndRecover(log);
@@ -62,7 +65,9 @@ describe("R2 put failures", () => {
   it("fails but stores a tile: the log re-uploads the same bytes", async () => {
     const log = new FaultLog();
     await log.addMany(10, "before");
-    await log.on((inst) => (inst.faults.hook = failing((op, key) => op === "r2.put" && key.includes("/tile/0/"), 1, true)));
+    await log.on(
+      (inst) => (inst.faults.hook = failing((op, key) => op === "r2.put" && key.includes("/tile/0/"), 1, true)),
+    );
     expect(kinds(await log.addMany(3, "during"))).toEqual(["unavailable", "unavailable", "unavailable"]);
     await checkLog(log);
   });
@@ -70,16 +75,21 @@ describe("R2 put failures", () => {
   it.each([
     ["fails but stores the checkpoint", true],
     ["fails to store the checkpoint", false],
-  ])("%s: the round is acknowledged all the same (its checkpoint is signed and durable), and the write is retried", async (_, persist) => {
-    const log = new FaultLog();
-    await log.addMany(10, "before");
-    await log.on((inst) => (inst.faults.hook = failing((op, key) => op === "r2.put" && key.endsWith("/checkpoint"), 1, persist)));
-    const during = await log.addMany(3, "during");
-    expect(kinds(during)).toEqual(["sequenced", "sequenced", "sequenced"]);
-    const newest = (during[0] as { checkpoint: string }).checkpoint;
-    expect(await settledCheckpoint(log)).toBe(newest); // the publisher's retry got it out
-    await checkLog(log);
-  });
+  ])(
+    "%s: the round is acknowledged all the same (its checkpoint is signed and durable), and the write is retried",
+    async (_, persist) => {
+      const log = new FaultLog();
+      await log.addMany(10, "before");
+      await log.on(
+        (inst) => (inst.faults.hook = failing((op, key) => op === "r2.put" && key.endsWith("/checkpoint"), 1, persist)),
+      );
+      const during = await log.addMany(3, "during");
+      expect(kinds(during)).toEqual(["sequenced", "sequenced", "sequenced"]);
+      const newest = (during[0] as { checkpoint: string }).checkpoint;
+      expect(await settledCheckpoint(log)).toBe(newest); // the publisher's retry got it out
+      await checkLog(log);
+    },
+  );
 
   it("fails on every other put, stored or not, for many rounds", async () => {
     const log = new FaultLog();
@@ -97,21 +107,26 @@ describe("KV and D1 failures", () => {
   it("KV puts failing change nothing for submitters: partial tiles are still in R2", async () => {
     const log = new FaultLog();
     await log.on((inst) => (inst.faults.hook = failing((op) => op === "kv.put", Infinity)));
-    for (let i = 0; i < 3; i++) expect(kinds(await log.addMany(5, `round ${i}`)).every((k) => k === "sequenced")).toBe(true);
+    for (let i = 0; i < 3; i++)
+      expect(kinds(await log.addMany(5, `round ${i}`)).every((k) => k === "sequenced")).toBe(true);
     expect(await env.HOT.list({ prefix: `${log.shard}/` })).toMatchObject({ keys: [] });
     await checkLog(log);
   });
 
   it("D1 failing (stored or not) changes nothing for submitters; the index catches up", async () => {
     const log = new FaultLog();
-    await log.on((inst) => (inst.faults.hook = (op) => (op === "d1.write" ? { fail: true, persist: Math.random() < 0.5 } : ok)));
-    for (let i = 0; i < 3; i++) expect(kinds(await log.addMany(4, `round ${i}`)).every((k) => k === "sequenced")).toBe(true);
+    await log.on(
+      (inst) => (inst.faults.hook = (op) => (op === "d1.write" ? { fail: true, persist: Math.random() < 0.5 } : ok)),
+    );
+    for (let i = 0; i < 3; i++)
+      expect(kinds(await log.addMany(4, `round ${i}`)).every((k) => k === "sequenced")).toBe(true);
     await log.on((inst) => (inst.faults.hook = undefined));
     const status = await (await log.open()).status(); // drains the outbox
     expect(status.rows.outbox).toBe(0);
     await checkLog(log);
     const index = d1SearchIndex(env.INDEX);
-    for (const { index: i, entry } of log.acked) expect(await index.findByLeafHash(hashLeaf(entry))).toEqual([{ shard: log.shard, index: i }]);
+    for (const { index: i, entry } of log.acked)
+      expect(await index.findByLeafHash(hashLeaf(entry))).toEqual([{ shard: log.shard, index: i }]);
   });
 });
 

@@ -16,10 +16,17 @@ import { describeError, jsonPaths, mutatedJson, thrown } from "./mutate.ts";
 
 const key = p256Key();
 const V2 = { hashedrekord: v2HashedRekord(key, enc("fuzz v2")), dsse: v2Dsse(key, enc('{"fuzz":2}')) };
-const V1 = { hashedrekord: v1HashedRekord(key, enc("fuzz v1")), dsse: v1Dsse(key, enc('{"fuzz":1}')), intoto: v1Intoto(key, enc('{"fuzz":1}')) };
+const V1 = {
+  hashedrekord: v1HashedRekord(key, enc("fuzz v1")),
+  dsse: v1Dsse(key, enc('{"fuzz":1}')),
+  intoto: v1Intoto(key, enc('{"fuzz":1}')),
+};
 
 /** Accepted: the leaf is canonical JSON. Refused: a RequestError. Anything else fails the property. */
-async function acceptsOrRefuses(canonicalizeFn: (json: unknown) => Promise<{ body: Uint8Array }>, input: unknown): Promise<void> {
+async function acceptsOrRefuses(
+  canonicalizeFn: (json: unknown) => Promise<{ body: Uint8Array }>,
+  input: unknown,
+): Promise<void> {
   let body: Uint8Array | undefined;
   const e = await thrown(async () => {
     body = (await canonicalizeFn(input)).body;
@@ -38,10 +45,30 @@ const v1DsseInner = mutatedJson(JSON.parse(V1.dsse.spec.proposedContent.envelope
   spec: { proposedContent: { ...V1.dsse.spec.proposedContent, envelope: JSON.stringify(envelope) } },
 }));
 
-const arbitraryJson = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.dictionary(fc.constantFrom("hashedRekordRequestV002", "dsseRequestV002", "apiVersion", "kind", "spec", "x"), fc.jsonValue({ maxDepth: 3 })));
+const arbitraryJson = fc.oneof(
+  fc.jsonValue({ maxDepth: 4 }),
+  fc.dictionary(
+    fc.constantFrom("hashedRekordRequestV002", "dsseRequestV002", "apiVersion", "kind", "spec", "x"),
+    fc.jsonValue({ maxDepth: 3 }),
+  ),
+);
 
 /** Values a string field can take that its parser must refuse cleanly or carry into the leaf intact. */
-const FIELD_STRINGS = ["", " ", "\u0000", "\n", "\ud800", "\udfff", "a\udc00", "\ud83d\ude00", "é", "=", "AAAA", "-1", "\\u0000"];
+const FIELD_STRINGS = [
+  "",
+  " ",
+  "\u0000",
+  "\n",
+  "\ud800",
+  "\udfff",
+  "a\udc00",
+  "\ud83d\ude00",
+  "é",
+  "=",
+  "AAAA",
+  "-1",
+  "\\u0000",
+];
 
 /** A copy of `value` with the node at `path` replaced. */
 function setAt(value: unknown, path: (string | number)[], to: unknown): unknown {
@@ -60,7 +87,9 @@ function stringPaths(value: unknown): (string | number)[][] {
 describe("fuzz: entry bodies", () => {
   it("every string field of every valid request, set to each awkward string → a leaf or a RequestError", async () => {
     const bases: [(json: unknown) => Promise<{ body: Uint8Array }>, unknown][] = [
-      ...Object.values(V2).map((r) => [canonicalizeCreateEntryRequest, r] as [typeof canonicalizeCreateEntryRequest, unknown]),
+      ...Object.values(V2).map(
+        (r) => [canonicalizeCreateEntryRequest, r] as [typeof canonicalizeCreateEntryRequest, unknown],
+      ),
       ...Object.values(V1).map((r) => [canonicalizeProposedEntry, r] as [typeof canonicalizeProposedEntry, unknown]),
     ];
     const envelope = JSON.parse(V1.dsse.spec.proposedContent.envelope);
@@ -76,7 +105,12 @@ describe("fuzz: entry bodies", () => {
     // The v1 dsse envelope's own strings, inside its JSON string.
     for (const path of stringPaths(envelope)) {
       for (const s of FIELD_STRINGS) {
-        await acceptsOrRefuses(canonicalizeProposedEntry, { ...V1.dsse, spec: { proposedContent: { ...V1.dsse.spec.proposedContent, envelope: JSON.stringify(setAt(envelope, path, s)) } } });
+        await acceptsOrRefuses(canonicalizeProposedEntry, {
+          ...V1.dsse,
+          spec: {
+            proposedContent: { ...V1.dsse.spec.proposedContent, envelope: JSON.stringify(setAt(envelope, path, s)) },
+          },
+        });
         calls++;
       }
     }
@@ -90,15 +124,24 @@ describe("fuzz: entry bodies", () => {
 
   it("Rekor v2: random JSON and mutated valid requests → a leaf or a RequestError", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(arbitraryJson, mutatedJson(V2.hashedrekord), mutatedJson(V2.dsse)), (json) => acceptsOrRefuses(canonicalizeCreateEntryRequest, json)),
+      fc.asyncProperty(fc.oneof(arbitraryJson, mutatedJson(V2.hashedrekord), mutatedJson(V2.dsse)), (json) =>
+        acceptsOrRefuses(canonicalizeCreateEntryRequest, json),
+      ),
       { numRuns: 500 },
     );
   });
 
   it("Rekor v1: random JSON and mutated valid requests → a leaf or a RequestError", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(arbitraryJson, mutatedJson(V1.hashedrekord), mutatedJson(V1.dsse), v1DsseInner, mutatedJson(V1.intoto)), (json) =>
-        acceptsOrRefuses(canonicalizeProposedEntry, json),
+      fc.asyncProperty(
+        fc.oneof(
+          arbitraryJson,
+          mutatedJson(V1.hashedrekord),
+          mutatedJson(V1.dsse),
+          v1DsseInner,
+          mutatedJson(V1.intoto),
+        ),
+        (json) => acceptsOrRefuses(canonicalizeProposedEntry, json),
       ),
       { numRuns: 600 },
     );

@@ -28,7 +28,20 @@ async function noServerError(r: Response, what: string): Promise<void> {
 /** Percent-encodes any string (lone surrogates become U+FFFD, as a client's UTF-8 encoder would send them). */
 const pct = (s: string) => encodeURIComponent(s.toWellFormed());
 /** Raw escapes a client may send as they are, valid or not. */
-const rawEscape = fc.constantFrom("%", "%0", "%00", "%ZZ", "%2F", "%2f", "%ff", "%C0%AF", "%E2%80%AE", "%25", "..", "%2e%2e");
+const rawEscape = fc.constantFrom(
+  "%",
+  "%0",
+  "%00",
+  "%ZZ",
+  "%2F",
+  "%2f",
+  "%ff",
+  "%C0%AF",
+  "%E2%80%AE",
+  "%25",
+  "..",
+  "%2e%2e",
+);
 
 const post = (path: string, body: string, contentType = "application/json") =>
   http(path, { method: "POST", headers: { "content-type": contentType }, body });
@@ -49,7 +62,17 @@ const bodyText = (bases: unknown[]) =>
 
 const contentType = fc.oneof(
   { weight: 6, arbitrary: fc.constant("application/json") },
-  { weight: 1, arbitrary: fc.constantFrom("application/json; charset=utf-8", "APPLICATION/JSON", "text/plain", "", "application/json-patch+json", "application/jsonx") },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "application/json; charset=utf-8",
+      "APPLICATION/JSON",
+      "text/plain",
+      "",
+      "application/json-patch+json",
+      "application/jsonx",
+    ),
+  },
 );
 
 describe("fuzz: HTTP", () => {
@@ -59,14 +82,18 @@ describe("fuzz: HTTP", () => {
 
   it("POST /api/v2/log/entries: never a 5xx", async () => {
     await fc.assert(
-      fc.asyncProperty(bodyText(V2), contentType, async (body, type) => noServerError(await post("/api/v2/log/entries", body, type), body.slice(0, 300))),
+      fc.asyncProperty(bodyText(V2), contentType, async (body, type) =>
+        noServerError(await post("/api/v2/log/entries", body, type), body.slice(0, 300)),
+      ),
       { numRuns: 80 },
     );
   });
 
   it("POST /api/v1/log/entries: never a 5xx", async () => {
     await fc.assert(
-      fc.asyncProperty(bodyText(V1), contentType, async (body, type) => noServerError(await post("/api/v1/log/entries", body, type), body.slice(0, 300))),
+      fc.asyncProperty(bodyText(V1), contentType, async (body, type) =>
+        noServerError(await post("/api/v1/log/entries", body, type), body.slice(0, 300)),
+      ),
       { numRuns: 80 },
     );
   });
@@ -74,18 +101,31 @@ describe("fuzz: HTTP", () => {
   it("POST /api/v1/log/entries/retrieve: never a 5xx", async () => {
     const query = { entryUUIDs: ["ab".repeat(32)], logIndexes: [0, 1], entries: [V1[0]] };
     await fc.assert(
-      fc.asyncProperty(bodyText([query, { logIndexes: [2] }, { entries: V1 }]), async (body) => noServerError(await post("/api/v1/log/entries/retrieve", body), body.slice(0, 300))),
+      fc.asyncProperty(bodyText([query, { logIndexes: [2] }, { entries: V1 }]), async (body) =>
+        noServerError(await post("/api/v1/log/entries/retrieve", body), body.slice(0, 300)),
+      ),
       { numRuns: 50 },
     );
   });
 
   it("GET query values and tile paths: never a 5xx", async () => {
     const value = fc.oneof(
-      fc.oneof(nastyString, fc.nat().map(String), fc.integer().map(String), fc.string({ unit: "binary", maxLength: 20 })).map(pct),
+      fc
+        .oneof(
+          nastyString,
+          fc.nat().map(String),
+          fc.integer().map(String),
+          fc.string({ unit: "binary", maxLength: 20 }),
+        )
+        .map(pct),
       fc.tuple(rawEscape, fc.nat({ max: 999 })).map(([e, n]) => `${n}${e}`),
     );
     const tile = fc
-      .record({ level: fc.integer({ min: -1, max: 3 }), index: fc.nat({ max: 2000 }), width: fc.integer({ min: 1, max: 256 }) })
+      .record({
+        level: fc.integer({ min: -1, max: 3 }),
+        index: fc.nat({ max: 2000 }),
+        width: fc.integer({ min: 1, max: 256 }),
+      })
       .chain((t) => fc.oneof(fc.constant(tilePath(t)), mutatedString(tilePath(t))));
     const path = fc.oneof(
       value.map((v) => `/api/v1/log/entries?logIndex=${v}`),
@@ -93,7 +133,9 @@ describe("fuzz: HTTP", () => {
       fc.tuple(value, value).map(([a, b]) => `/api/v1/log/proof?firstSize=${a}&lastSize=${b}`),
       fc.nat({ max: 5 }).map((n) => `/api/v1/log/proof?lastSize=${n}`),
       tile.map((t) => `/${t.split("/").map(pct).join("/")}`),
-      fc.tuple(tile, rawEscape, fc.nat()).map(([t, e, at]) => `/${t.slice(0, at % (t.length + 1))}${e}${t.slice(at % (t.length + 1))}`),
+      fc
+        .tuple(tile, rawEscape, fc.nat())
+        .map(([t, e, at]) => `/${t.slice(0, at % (t.length + 1))}${e}${t.slice(at % (t.length + 1))}`),
     );
     await fc.assert(
       fc.asyncProperty(path, async (p) => noServerError(await http(p), p)),

@@ -102,7 +102,8 @@ type Path = (string | number)[];
 export function jsonPaths(value: Json, prefix: Path = []): Path[] {
   const out: Path[] = [prefix];
   if (Array.isArray(value)) value.forEach((v, i) => out.push(...jsonPaths(v, [...prefix, i])));
-  else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) out.push(...jsonPaths(v, [...prefix, k]));
+  else if (value !== null && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) out.push(...jsonPaths(v, [...prefix, k]));
   return out;
 }
 
@@ -127,13 +128,38 @@ const anyJson: fc.Arbitrary<unknown> = fc.oneof(
 const jsonEdit: fc.Arbitrary<JsonEdit> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant("replace" as const), node: fc.nat(), with: anyJson }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("delete" as const), node: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant("addField" as const), node: fc.nat(), key: fc.oneof(nastyString, fc.constantFrom("__proto__", "constructor", "toString", "keyid", "raw_bytes", "publicKey")), with: anyJson }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant("addField" as const),
+      node: fc.nat(),
+      key: fc.oneof(
+        nastyString,
+        fc.constantFrom("__proto__", "constructor", "toString", "keyid", "raw_bytes", "publicKey"),
+      ),
+      with: anyJson,
+    }),
+  },
   { weight: 5, arbitrary: fc.record({ op: fc.constant("editString" as const), node: fc.nat(), edit }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("wrap" as const), node: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("unwrap" as const), node: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant("duplicateItem" as const), node: fc.nat(), count: fc.integer({ min: 1, max: 12 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant("duplicateItem" as const),
+      node: fc.nat(),
+      count: fc.integer({ min: 1, max: 12 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("stringify" as const), node: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant("number" as const), node: fc.nat(), to: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant("number" as const),
+      node: fc.nat(),
+      to: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })),
+    }),
+  },
 );
 
 function getAt(root: Json, path: Path): Json {
@@ -162,10 +188,20 @@ export function applyJsonEdit(value: unknown, e: JsonEdit): unknown {
       break;
     }
     case "addField": {
-      const path = pick(paths.filter((p) => { const n = getAt(root as unknown as Json, p); return n !== null && typeof n === "object" && !Array.isArray(n); }));
+      const path = pick(
+        paths.filter((p) => {
+          const n = getAt(root as unknown as Json, p);
+          return n !== null && typeof n === "object" && !Array.isArray(n);
+        }),
+      );
       if (!path) break;
       // defineProperty, so "__proto__" becomes an own field as JSON.parse would make it.
-      Object.defineProperty(getAt(root as unknown as Json, path), e.key, { value: structuredClone(e.with), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(getAt(root as unknown as Json, path), e.key, {
+        value: structuredClone(e.with),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       break;
     }
     case "editString": {
@@ -184,7 +220,12 @@ export function applyJsonEdit(value: unknown, e: JsonEdit): unknown {
       break;
     }
     case "duplicateItem": {
-      const path = pick(paths.filter((p) => { const n = getAt(root as unknown as Json, p); return Array.isArray(n) && n.length > 0; }));
+      const path = pick(
+        paths.filter((p) => {
+          const n = getAt(root as unknown as Json, p);
+          return Array.isArray(n) && n.length > 0;
+        }),
+      );
       if (path) {
         const arr = getAt(root as unknown as Json, path) as Json[];
         for (let i = 0; i < e.count; i++) arr.push(structuredClone(arr[0]!));
@@ -207,7 +248,9 @@ export function applyJsonEdit(value: unknown, e: JsonEdit): unknown {
 
 /** One to three structure-aware edits of a JSON value, as it would arrive after JSON.parse(JSON.stringify(...)). */
 export function mutatedJson(value: unknown): fc.Arbitrary<unknown> {
-  return fc.array(jsonEdit, { minLength: 1, maxLength: 3 }).map((edits) => JSON.parse(JSON.stringify(edits.reduce(applyJsonEdit, value))));
+  return fc
+    .array(jsonEdit, { minLength: 1, maxLength: 3 })
+    .map((edits) => JSON.parse(JSON.stringify(edits.reduce(applyJsonEdit, value))));
 }
 
 /** Runs `f` and returns what it threw (undefined if it returned). */

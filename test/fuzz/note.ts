@@ -21,7 +21,14 @@ const other = newSigner(generateKey("other.example", new Uint8Array(32).fill(9))
 /** A line of note text: no newline, no control characters, no lone surrogates (what signNote accepts). */
 const line = (minLength: number) =>
   fc
-    .string({ unit: fc.oneof({ weight: 4, arbitrary: fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 1 }) }, { weight: 1, arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 }) }), minLength, maxLength: 30 })
+    .string({
+      unit: fc.oneof(
+        { weight: 4, arbitrary: fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 1 }) },
+        { weight: 1, arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 }) },
+      ),
+      minLength,
+      maxLength: 30,
+    })
     .filter((s) => !/[\u0000-\u001f\u007f]/.test(s));
 
 const checkpoint: fc.Arbitrary<Checkpoint> = fc.record({
@@ -35,7 +42,9 @@ const checkpoint: fc.Arbitrary<Checkpoint> = fc.record({
  * Checkpoints signed by the log's key, half of them with a second signature by a key the verifier does not know.
  * Signed once up front (Ed25519 in JS costs a millisecond or two) and then mutated many times.
  */
-const SIGNED = fc.sample(fc.tuple(checkpoint, fc.boolean()), 24).map(([c, cosigned]) => signNote(formatCheckpoint(c), cosigned ? [signer, other] : [signer]));
+const SIGNED = fc
+  .sample(fc.tuple(checkpoint, fc.boolean()), 24)
+  .map(([c, cosigned]) => signNote(formatCheckpoint(c), cosigned ? [signer, other] : [signer]));
 const signedNote = fc.constantFrom(...SIGNED);
 
 /** Only the parsers' own error types may escape. */
@@ -66,7 +75,13 @@ describe("fuzz: signed notes and checkpoints", () => {
 
   it("random strings: only MalformedError or ProofError", () => {
     const noteLike = fc
-      .array(fc.oneof(nastyString, fc.constantFrom("\n", "\n\n", "\u2014 ", `${ORIGIN} `, "AAAAAA==", "0\n", "\u2014 fuzz.example/log AAAA\n")), { maxLength: 12 })
+      .array(
+        fc.oneof(
+          nastyString,
+          fc.constantFrom("\n", "\n\n", "\u2014 ", `${ORIGIN} `, "AAAAAA==", "0\n", "\u2014 fuzz.example/log AAAA\n"),
+        ),
+        { maxLength: 12 },
+      )
       .map((p) => p.join(""));
     fc.assert(
       fc.property(fc.oneof(noteLike, fc.string({ unit: "binary", maxLength: 200 })), (s) => {
@@ -103,21 +118,31 @@ describe("fuzz: signed notes and checkpoints", () => {
 
   it("witness add-checkpoint requests (C2SP tlog-witness), valid and edited: parse consistently or throw MalformedError", () => {
     const request = fc
-      .tuple(fc.nat({ max: 1000 }), fc.array(fc.uint8Array({ minLength: 32, maxLength: 32 }), { maxLength: 4 }), signedNote)
+      .tuple(
+        fc.nat({ max: 1000 }),
+        fc.array(fc.uint8Array({ minLength: 32, maxLength: 32 }), { maxLength: 4 }),
+        signedNote,
+      )
       .map(([old, proof, note]) => `old ${old}\n${proof.map((h) => toBase64(h) + "\n").join("")}\n${note}`);
     fc.assert(
-      fc.property(fc.oneof(request, request.chain((r) => mutatedString(r))), (body) => {
-        let parsed;
-        try {
-          parsed = parseAddCheckpoint(body);
-        } catch (e) {
-          if (e instanceof MalformedError) return;
-          throw new Error(`parseAddCheckpoint on ${JSON.stringify(body)}: ${describeError(e)}`);
-        }
-        expect(parseNote(parsed.note).text).toBe(parsed.text);
-        expect(formatCheckpoint(parsed.checkpoint)).toBe(parsed.text);
-        expect(parsed.proof.every((h) => h.length === 32)).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          request,
+          request.chain((r) => mutatedString(r)),
+        ),
+        (body) => {
+          let parsed;
+          try {
+            parsed = parseAddCheckpoint(body);
+          } catch (e) {
+            if (e instanceof MalformedError) return;
+            throw new Error(`parseAddCheckpoint on ${JSON.stringify(body)}: ${describeError(e)}`);
+          }
+          expect(parseNote(parsed.note).text).toBe(parsed.text);
+          expect(formatCheckpoint(parsed.checkpoint)).toBe(parsed.text);
+          expect(parsed.proof.every((h) => h.length === 32)).toBe(true);
+        },
+      ),
       { numRuns: 600 },
     );
   });

@@ -23,7 +23,10 @@ const BASES: [string, FixtureName, FixtureName][] = [
 const request = (format: string, key: Uint8Array, sig: Uint8Array) => ({
   apiVersion: "0.0.1",
   kind: "rekord",
-  spec: { data: { content: toBase64(fixture("artifact.txt")) }, signature: { format, content: toBase64(sig), publicKey: { content: toBase64(key) } } },
+  spec: {
+    data: { content: toBase64(fixture("artifact.txt")) },
+    signature: { format, content: toBase64(sig), publicKey: { content: toBase64(key) } },
+  },
 });
 
 async function leafOrRefusal(json: unknown): Promise<"leaf" | "refused"> {
@@ -63,7 +66,8 @@ const corrupted = (bytes: Uint8Array) =>
 
 describe("fuzz: rekord keys and signatures", () => {
   it("the submissions the corruption starts from are accepted", async () => {
-    for (const [format, key, sig] of BASES) expect(await leafOrRefusal(request(format, fixture(key), fixture(sig)))).toBe("leaf");
+    for (const [format, key, sig] of BASES)
+      expect(await leafOrRefusal(request(format, fixture(key), fixture(sig)))).toBe("leaf");
   });
 
   it("corrupted keys and signatures → a leaf or a RequestError", async () => {
@@ -75,14 +79,25 @@ describe("fuzz: rekord keys and signatures", () => {
         ),
       ),
     );
-    await fc.assert(fc.asyncProperty(cases, async (json) => void (await leafOrRefusal(json))), { numRuns: 400 });
+    await fc.assert(
+      fc.asyncProperty(cases, async (json) => void (await leafOrRefusal(json))),
+      { numRuns: 400 },
+    );
   });
 
   it("mutated request JSON → a leaf or a RequestError", async () => {
     const [format, key, sig] = BASES[0]!;
     const base = request(format, fixture(key), fixture(sig));
-    await fc.assert(fc.asyncProperty(mutatedJson(base), async (json) => void (await leafOrRefusal(json))), { numRuns: 200 });
+    await fc.assert(
+      fc.asyncProperty(mutatedJson(base), async (json) => void (await leafOrRefusal(json))),
+      { numRuns: 200 },
+    );
     // the base64 helper itself is strict: a corrupted base64 field is a refusal, not a crash
-    expect(await leafOrRefusal({ ...base, spec: { ...base.spec, data: { content: toBase64(fromBase64(base.spec.data.content)).slice(1) } } })).toBe("refused");
+    expect(
+      await leafOrRefusal({
+        ...base,
+        spec: { ...base.spec, data: { content: toBase64(fromBase64(base.spec.data.content)).slice(1) } },
+      }),
+    ).toBe("refused");
   });
 });

@@ -16,7 +16,35 @@ const tile: fc.Arbitrary<Tile> = fc.record({
 
 /** Strings made of the tokens tile paths are made of, so random ones are often nearly valid. */
 const tokens = fc
-  .array(fc.constantFrom("tile", "entries", "/", "x", ".p", ".", "p", "0", "00", "000", "001", "999", "x000", "x001", "1", "63", "64", "255", "256", "-1", "+1", " ", "%2F", "\u0660"), { maxLength: 14 })
+  .array(
+    fc.constantFrom(
+      "tile",
+      "entries",
+      "/",
+      "x",
+      ".p",
+      ".",
+      "p",
+      "0",
+      "00",
+      "000",
+      "001",
+      "999",
+      "x000",
+      "x001",
+      "1",
+      "63",
+      "64",
+      "255",
+      "256",
+      "-1",
+      "+1",
+      " ",
+      "%2F",
+      "\u0660",
+    ),
+    { maxLength: 14 },
+  )
   .map((parts) => parts.join(""));
 
 function parsesToItselfOrIsMalformed(path: string): void {
@@ -44,7 +72,13 @@ describe("fuzz: parseTilePath", () => {
   });
 
   it("random strings: parse to themselves or throw MalformedError", () => {
-    fc.assert(fc.property(fc.oneof(tokens, nastyString, fc.string({ unit: "binary", maxLength: 40 })), parsesToItselfOrIsMalformed), { numRuns: 1500 });
+    fc.assert(
+      fc.property(
+        fc.oneof(tokens, nastyString, fc.string({ unit: "binary", maxLength: 40 })),
+        parsesToItselfOrIsMalformed,
+      ),
+      { numRuns: 1500 },
+    );
   });
 
   it("valid paths with a few edits: parse to themselves or throw MalformedError", () => {

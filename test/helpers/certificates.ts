@@ -40,14 +40,16 @@ function utf8String(s: string): Uint8Array {
   return Uint8Array.of(0x0c, body.length, ...body);
 }
 
-const ext = (oid: string, value: Uint8Array) => new Extension({ extnID: oid, critical: false, extnValue: new OctetString(value) });
+const ext = (oid: string, value: Uint8Array) =>
+  new Extension({ extnID: oid, critical: false, extnValue: new OctetString(value) });
 
 export function fulcioCertificate(key: TestEcKey, id: FulcioIdentity): Uint8Array {
   const names: GeneralName[] = [];
   if (id.email !== undefined) names.push(new GeneralName({ rfc822Name: id.email }));
   if (id.uri !== undefined) names.push(new GeneralName({ uniformResourceIdentifier: id.uri }));
   const extensions: Extension[] = [];
-  if (names.length > 0) extensions.push(ext(id_ce_subjectAltName, new Uint8Array(AsnConvert.serialize(new GeneralNames(names)))));
+  if (names.length > 0)
+    extensions.push(ext(id_ce_subjectAltName, new Uint8Array(AsnConvert.serialize(new GeneralNames(names)))));
   if (id.issuer !== undefined) extensions.push(ext("1.3.6.1.4.1.57264.1.8", utf8String(id.issuer)));
   if (id.issuerV1 !== undefined) extensions.push(ext("1.3.6.1.4.1.57264.1.1", utf8Encode(id.issuerV1)));
   if (id.repository !== undefined) extensions.push(ext("1.3.6.1.4.1.57264.1.12", utf8String(id.repository)));
@@ -57,7 +59,10 @@ export function fulcioCertificate(key: TestEcKey, id: FulcioIdentity): Uint8Arra
     serialNumber: Uint8Array.of(0x01, ...crypto.getRandomValues(new Uint8Array(8))).buffer,
     signature: new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 }),
     issuer: new Name([]),
-    validity: new Validity({ notBefore: new Date(Math.floor(now / 1000) * 1000 - 3_600_000), notAfter: new Date(Math.floor(now / 1000) * 1000 + 3_600_000) }),
+    validity: new Validity({
+      notBefore: new Date(Math.floor(now / 1000) * 1000 - 3_600_000),
+      notAfter: new Date(Math.floor(now / 1000) * 1000 + 3_600_000),
+    }),
     subject: new Name([]),
     subjectPublicKeyInfo: AsnConvert.parse(key.spki, SubjectPublicKeyInfo),
     extensions: new Extensions(extensions),

@@ -54,13 +54,23 @@ export type BundleKey = { certificate: Uint8Array } | { publicKey: Uint8Array };
 
 /** The leaf bytes sigstore-go rebuilds from a message-signature bundle (JCS of the protojson Entry). */
 export async function goRebuiltLeaf(digest: Uint8Array, signature: Uint8Array, key: BundleKey): Promise<string> {
-  const spki = "certificate" in key ? new Uint8Array(AsnConvert.serialize(AsnConvert.parse(key.certificate, Certificate).tbsCertificate.subjectPublicKeyInfo)) : key.publicKey;
+  const spki =
+    "certificate" in key
+      ? new Uint8Array(
+          AsnConvert.serialize(AsnConvert.parse(key.certificate, Certificate).tbsCertificate.subjectPublicKeyInfo),
+        )
+      : key.publicKey;
   const d = await goDefaultAlgorithm(spki);
   let verifier: string;
   if ("certificate" in key) {
     verifier = `"x509Certificate":{"rawBytes":"${b64(key.certificate)}"}`;
   } else {
-    const marshalled = new Uint8Array((await crypto.subtle.exportKey("spki", await crypto.subtle.importKey("spki", spki, d.importAs, true, ["verify"]))) as ArrayBuffer);
+    const marshalled = new Uint8Array(
+      (await crypto.subtle.exportKey(
+        "spki",
+        await crypto.subtle.importKey("spki", spki, d.importAs, true, ["verify"]),
+      )) as ArrayBuffer,
+    );
     verifier = `"publicKey":{"rawBytes":"${b64(marshalled)}"}`;
   }
   return (

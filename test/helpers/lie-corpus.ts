@@ -72,9 +72,20 @@ function write(json: any, f: Fields): any {
   if (shapeOf(json) === "v1 LogEntry") {
     const e = Object.values(out)[0] as any;
     const p = e.verification.inclusionProof;
-    Object.assign(e, { logIndex: f.logIndex, body: toBase64(f.body), integratedTime: f.integratedTime, logID: f.logIdHex });
+    Object.assign(e, {
+      logIndex: f.logIndex,
+      body: toBase64(f.body),
+      integratedTime: f.integratedTime,
+      logID: f.logIdHex,
+    });
     e.verification.signedEntryTimestamp = toBase64(f.set!);
-    Object.assign(p, { logIndex: f.proofIndex, treeSize: f.treeSize, rootHash: toHex(f.rootHash), hashes: f.hashes.map(toHex), checkpoint: f.checkpoint });
+    Object.assign(p, {
+      logIndex: f.proofIndex,
+      treeSize: f.treeSize,
+      rootHash: toHex(f.rootHash),
+      hashes: f.hashes.map(toHex),
+      checkpoint: f.checkpoint,
+    });
     if (f.checkpoint === undefined) delete p.checkpoint;
     return out;
   }
@@ -84,7 +95,12 @@ function write(json: any, f: Fields): any {
   if (f.integratedTime !== undefined) e.integratedTime = String(f.integratedTime);
   if (f.logIdHex !== undefined) e.logId = { keyId: toBase64(fromHex(f.logIdHex)) };
   if (f.set) e.inclusionPromise = { signedEntryTimestamp: toBase64(f.set) };
-  Object.assign(e.inclusionProof, { logIndex: String(f.proofIndex), treeSize: String(f.treeSize), rootHash: toBase64(f.rootHash), hashes: f.hashes.map(toBase64) });
+  Object.assign(e.inclusionProof, {
+    logIndex: String(f.proofIndex),
+    treeSize: String(f.treeSize),
+    rootHash: toBase64(f.rootHash),
+    hashes: f.hashes.map(toBase64),
+  });
   if (f.checkpoint === undefined) delete e.inclusionProof.checkpoint;
   else e.inclusionProof.checkpoint = { envelope: f.checkpoint };
   return out;
@@ -137,7 +153,12 @@ export function mutants(json: any, keys: LiarKeys = {}, certificateValidity?: [n
   const reSign = (text: string) => keys.checkpoint!(text, v1);
 
   add("entry log index + 1", f.set ? ["signed entry timestamp", "log index"] : ["log index"], (g) => (g.logIndex += 1));
-  if (f.logIndex > 0 && f.set) add("entry log index - 1 (below the proof's)", ["log index", "signed entry timestamp"], (g) => (g.logIndex = g.proofIndex - 1));
+  if (f.logIndex > 0 && f.set)
+    add(
+      "entry log index - 1 (below the proof's)",
+      ["log index", "signed entry timestamp"],
+      (g) => (g.logIndex = g.proofIndex - 1),
+    );
   add("proof log index + 1", ["inclusion proof", "log index"], (g) => (g.proofIndex = (g.proofIndex + 1) % g.treeSize));
   add("proof tree size + 1", ["tree size"], (g) => (g.treeSize += 1));
   add("proof root hash byte", ["root hash"], (g) => (g.rootHash = flip(g.rootHash)));
@@ -147,8 +168,14 @@ export function mutants(json: any, keys: LiarKeys = {}, certificateValidity?: [n
     const at = text.indexOf('"spec"');
     g.body = utf8Encode(text.slice(0, at) + '"sPec"' + text.slice(at + 6));
   });
-  if (f.kindVersion) add("kindVersion version", ["kind and version"], (g) => (g.kindVersion = { ...g.kindVersion!, version: "0.0.9" }));
-  if (f.kindVersion) add("kindVersion kind", ["kind and version"], (g) => (g.kindVersion = { ...g.kindVersion!, kind: g.kindVersion!.kind === "dsse" ? "hashedrekord" : "dsse" }));
+  if (f.kindVersion)
+    add("kindVersion version", ["kind and version"], (g) => (g.kindVersion = { ...g.kindVersion!, version: "0.0.9" }));
+  if (f.kindVersion)
+    add(
+      "kindVersion kind",
+      ["kind and version"],
+      (g) => (g.kindVersion = { ...g.kindVersion!, kind: g.kindVersion!.kind === "dsse" ? "hashedrekord" : "dsse" }),
+    );
   add("no inclusion proof's checkpoint", ["checkpoint signature"], (g) => (g.checkpoint = undefined));
   if (f.checkpoint !== undefined) {
     const note = f.checkpoint;
@@ -156,20 +183,55 @@ export function mutants(json: any, keys: LiarKeys = {}, certificateValidity?: [n
     const origin = parsed.text.slice(0, parsed.text.indexOf("\n"));
     const isLogs = (name: string) => name === origin || origin.startsWith(`${name} - `);
     add("checkpoint signature byte", ["checkpoint signature"], (g) => {
-      g.checkpoint = formatNote({ text: parsed.text, sigs: parsed.sigs.map((x) => (isLogs(x.name) ? { ...x, sig: flip(x.sig, 5) } : x)) });
+      g.checkpoint = formatNote({
+        text: parsed.text,
+        sigs: parsed.sigs.map((x) => (isLogs(x.name) ? { ...x, sig: flip(x.sig, 5) } : x)),
+      });
     });
-    add("checkpoint origin (unsigned)", ["checkpoint signature"], (g) => (g.checkpoint = formatNote({ text: rewrite(note, (cp) => (cp.origin = `x${cp.origin}`)), sigs: parsed.sigs })));
+    add(
+      "checkpoint origin (unsigned)",
+      ["checkpoint signature"],
+      (g) =>
+        (g.checkpoint = formatNote({ text: rewrite(note, (cp) => (cp.origin = `x${cp.origin}`)), sigs: parsed.sigs })),
+    );
     if (keys.checkpoint) {
-      add("checkpoint root (re-signed)", ["root hash"], (g) => (g.checkpoint = reSign(rewrite(note, (cp) => (cp.root = flip(cp.root))))));
-      add("checkpoint size (re-signed)", ["tree size"], (g) => (g.checkpoint = reSign(rewrite(note, (cp) => (cp.size += 1)))));
-      add("checkpoint origin (re-signed)", ["checkpoint origin"], (g) => (g.checkpoint = reSign(rewrite(note, (cp) => (cp.origin = v1 ? cp.origin.replace(/^[^ ]+/, "other.example") : "other.example")))));
+      add(
+        "checkpoint root (re-signed)",
+        ["root hash"],
+        (g) => (g.checkpoint = reSign(rewrite(note, (cp) => (cp.root = flip(cp.root))))),
+      );
+      add(
+        "checkpoint size (re-signed)",
+        ["tree size"],
+        (g) => (g.checkpoint = reSign(rewrite(note, (cp) => (cp.size += 1)))),
+      );
+      add(
+        "checkpoint origin (re-signed)",
+        ["checkpoint origin"],
+        (g) =>
+          (g.checkpoint = reSign(
+            rewrite(note, (cp) => (cp.origin = v1 ? cp.origin.replace(/^[^ ]+/, "other.example") : "other.example")),
+          )),
+      );
       if (v1 && shapeOf(json) === "v1 LogEntry" && Object.keys(json)[0]!.length === 80) {
-        add("v1 checkpoint tree ID (re-signed)", ["checkpoint origin"], (g) => (g.checkpoint = reSign(rewrite(note, (cp) => (cp.origin = cp.origin.replace(/[0-9]+$/, "12345"))))));
+        add(
+          "v1 checkpoint tree ID (re-signed)",
+          ["checkpoint origin"],
+          (g) => (g.checkpoint = reSign(rewrite(note, (cp) => (cp.origin = cp.origin.replace(/[0-9]+$/, "12345"))))),
+        );
       }
     }
     const cosigIndex = parsed.sigs.findIndex((s) => !isLogs(s.name));
     if (cosigIndex >= 0) {
-      add("cosignature byte", ["witness cosignatures"], (g) => (g.checkpoint = formatNote({ text: parsed.text, sigs: parsed.sigs.map((s, i) => (i === cosigIndex ? { ...s, sig: flip(s.sig, 20) } : s)) })));
+      add(
+        "cosignature byte",
+        ["witness cosignatures"],
+        (g) =>
+          (g.checkpoint = formatNote({
+            text: parsed.text,
+            sigs: parsed.sigs.map((s, i) => (i === cosigIndex ? { ...s, sig: flip(s.sig, 20) } : s)),
+          })),
+      );
       if (keys.witness && certificateValidity) {
         const late = certificateValidity[1] + 3600;
         add("cosigned after the certificate expired (re-cosigned)", ["certificate validity"], (g) => {
@@ -187,7 +249,11 @@ export function mutants(json: any, keys: LiarKeys = {}, certificateValidity?: [n
       const late = certificateValidity[1] + 3600;
       add("integrated after the certificate expired (SET re-signed)", ["certificate validity"], (g) => {
         g.integratedTime = late;
-        g.set = keys.set!(utf8Encode(canonicalize({ body: toBase64(g.body), integratedTime: late, logID: g.logIdHex, logIndex: g.logIndex })));
+        g.set = keys.set!(
+          utf8Encode(
+            canonicalize({ body: toBase64(g.body), integratedTime: late, logID: g.logIdHex, logIndex: g.logIndex }),
+          ),
+        );
       });
     }
   } else if (f.logIdHex !== undefined) {

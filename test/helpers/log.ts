@@ -16,12 +16,15 @@ export function http(path: string, init?: RequestInit): Promise<Response> {
 
 /** A TileReader over the Worker's public read path. */
 export function httpReader(): TileReader {
-  return new TileReader(async (path) => {
-    const r = await http(`/${path}`);
-    if (r.status === 404) return null;
-    if (!r.ok) throw new Error(`GET /${path}: ${r.status}`);
-    return new Uint8Array(await r.arrayBuffer());
-  }, [newVerifier(logVerifierKey())]);
+  return new TileReader(
+    async (path) => {
+      const r = await http(`/${path}`);
+      if (r.status === 404) return null;
+      if (!r.ok) throw new Error(`GET /${path}: ${r.status}`);
+      return new Uint8Array(await r.arrayBuffer());
+    },
+    [newVerifier(logVerifierKey())],
+  );
 }
 
 export function sequencer(shard: string = DEFAULT_SHARD): DurableObjectStub<Sequencer> {

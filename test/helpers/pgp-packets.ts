@@ -8,7 +8,8 @@ import { fixture } from "../fixtures/rekord/index.ts";
 /** A new-format packet (RFC 9580 §4.2.1), with the 5-octet length form for anything past 191 octets. */
 export function pgpPacket(tag: number, body: Uint8Array): Uint8Array {
   const n = body.length;
-  const length = n < 192 ? Uint8Array.of(n) : Uint8Array.of(0xff, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+  const length =
+    n < 192 ? Uint8Array.of(n) : Uint8Array.of(0xff, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
   return concatBytes(Uint8Array.of(0xc0 | tag), length, body);
 }
 
@@ -36,7 +37,8 @@ const userId = pgpPacket(13, new TextEncoder().encode("Hostile <hostile@example.
 export const primaryKey = (body: Uint8Array) => concatBytes(pgpPacket(6, body), userId);
 
 /** DSA with 16,384-bit p, q, g and y: seconds of pure-JS modular exponentiation per verification. */
-export const hugeDsaKey = () => primaryKey(v4KeyBody(17, mpi(ones(16384)), mpi(ones(16384)), mpi(ones(16384)), mpi(ones(16384))));
+export const hugeDsaKey = () =>
+  primaryKey(v4KeyBody(17, mpi(ones(16384)), mpi(ones(16384)), mpi(ones(16384)), mpi(ones(16384))));
 
 /** RSA-4096 whose public exponent is 4,096 bits: WebCrypto refuses it, openpgp.js would fall back to BigInt modExp. */
 export const rsaHugeExponentKey = () => primaryKey(v4KeyBody(1, mpi(ones(4096)), mpi(ones(4096))));
@@ -45,7 +47,11 @@ export const rsaHugeExponentKey = () => primaryKey(v4KeyBody(1, mpi(ones(4096)),
 export const unknownAlgorithmKey = () => primaryKey(v4KeyBody(99, mpi(ones(256))));
 
 /** GnuPG's Ed25519 key with an ElGamal subkey (tag 14, 8,192-bit p, g and y) appended. */
-export const elgamalSubkeyKey = () => concatBytes(fixture("pgp-ed25519.pub.gpg"), pgpPacket(14, v4KeyBody(16, mpi(ones(8192)), mpi(Uint8Array.of(2)), mpi(ones(8192)))));
+export const elgamalSubkeyKey = () =>
+  concatBytes(
+    fixture("pgp-ed25519.pub.gpg"),
+    pgpPacket(14, v4KeyBody(16, mpi(ones(8192)), mpi(Uint8Array.of(2)), mpi(ones(8192)))),
+  );
 
 /** GnuPG's Ed25519 detached signature with its public-key algorithm octet changed to `algorithm` (17: DSA). */
 export function signatureWithAlgorithm(algorithm: number): Uint8Array {

@@ -22,6 +22,12 @@ export function verifyHit(hit: Hit, vkey: string): { index: number; body: Uint8A
   expect(e.inclusionProof.logIndex).toBe(e.logIndex);
   const body = fromBase64(e.canonicalizedBody);
   const index = Number(e.logIndex);
-  checkInclusion(e.inclusionProof.hashes.map((h: string) => fromBase64(h)), index, cp.size, hashLeaf(body), cp.root);
+  checkInclusion(
+    e.inclusionProof.hashes.map((h: string) => fromBase64(h)),
+    index,
+    cp.size,
+    hashLeaf(body),
+    cp.root,
+  );
   return { index, body };
 }

@@ -11,7 +11,8 @@ import { PERIODS, validityFixture, type ValidityFixtureName } from "../fixtures/
 import { http } from "../helpers/log.ts";
 
 const DAY = 86_400_000;
-const post = (path: string, body: unknown) => http(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) =>
+  http(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 /** A minimal DER "certificate" whose only meaningful part is its Validity (certificateValidity reads no more). */
 function certWithTimes(notBefore: [number, string], notAfter: [number, string], withVersion = true): Uint8Array {
@@ -44,7 +45,9 @@ describe("certificateValidity", () => {
       const { notBefore, notAfter } = certificateValidity(fixture(name));
       expect(notBefore, name).toBeLessThanOrEqual(Date.now());
       // generate.sh issues them for 3650 days; regenerate the fixtures if this fails.
-      expect(notAfter - Date.now(), `${name} expires at ${new Date(notAfter).toISOString()}`).toBeGreaterThan(365 * DAY);
+      expect(notAfter - Date.now(), `${name} expires at ${new Date(notAfter).toISOString()}`).toBeGreaterThan(
+        365 * DAY,
+      );
     }
   });
 
@@ -53,8 +56,12 @@ describe("certificateValidity", () => {
     const { notBefore, notAfter } = PERIODS.expired;
     expect(certificateValidityProblem(der, notBefore)).toBeNull();
     expect(certificateValidityProblem(der, notAfter)).toBeNull();
-    expect(certificateValidityProblem(der, notBefore - 1)).toBe(`certificate is not valid before 2020-01-01T00:00:00Z (now 2019-12-31T23:59:59.999Z)`);
-    expect(certificateValidityProblem(der, notAfter + 1000)).toBe(`certificate expired at 2021-01-01T00:00:00Z (now 2021-01-01T00:00:01Z)`);
+    expect(certificateValidityProblem(der, notBefore - 1)).toBe(
+      `certificate is not valid before 2020-01-01T00:00:00Z (now 2019-12-31T23:59:59.999Z)`,
+    );
+    expect(certificateValidityProblem(der, notAfter + 1000)).toBe(
+      `certificate expired at 2021-01-01T00:00:00Z (now 2021-01-01T00:00:01Z)`,
+    );
     expect(certificateValidityProblem(validityFixture("valid.cert.der"), Date.now())).toBeNull();
   });
 
@@ -67,7 +74,9 @@ describe("certificateValidity", () => {
     }
     const d = new Date(0);
     d.setUTCFullYear(1, 0, 1);
-    expect(certificateValidity(certWithTimes([GEN, "00010101000000Z"], [GEN, "99991231235959Z"])).notBefore).toBe(d.getTime());
+    expect(certificateValidity(certWithTimes([GEN, "00010101000000Z"], [GEN, "99991231235959Z"])).notBefore).toBe(
+      d.getTime(),
+    );
   });
 
   it("refuses times that are not in RFC 5280's form or not real instants, with a SignatureError", () => {
@@ -104,7 +113,10 @@ function v2(cert: ValidityFixtureName) {
       digest: toBase64(validityFixture("message.sha256")),
       signature: {
         content: toBase64(validityFixture("p256.sig-digest.der")),
-        verifier: { x509Certificate: { rawBytes: toBase64(validityFixture(cert)) }, keyDetails: "PKIX_ECDSA_P256_SHA_256" },
+        verifier: {
+          x509Certificate: { rawBytes: toBase64(validityFixture(cert)) },
+          keyDetails: "PKIX_ECDSA_P256_SHA_256",
+        },
       },
     },
   };
@@ -116,7 +128,10 @@ function v1(cert: ValidityFixtureName) {
     kind: "hashedrekord",
     spec: {
       data: { hash: { algorithm: "sha256", value: toHex(validityFixture("message.sha256")) } },
-      signature: { content: toBase64(validityFixture("p256.sig-digest.der")), publicKey: { content: toBase64(validityFixture(cert)) } },
+      signature: {
+        content: toBase64(validityFixture("p256.sig-digest.der")),
+        publicKey: { content: toBase64(validityFixture(cert)) },
+      },
     },
   };
 }
@@ -132,7 +147,9 @@ describe("the write APIs refuse certificates outside their validity period", () 
     );
     const future = await post("/api/v2/log/entries", v2("not-yet-valid.cert.der"));
     expect(future.status).toBe(400);
-    expect(((await future.json()) as any).message).toMatch(/x509Certificate: certificate is not valid before 2099-01-01T00:00:00Z/);
+    expect(((await future.json()) as any).message).toMatch(
+      /x509Certificate: certificate is not valid before 2099-01-01T00:00:00Z/,
+    );
   });
 
   it("Rekor v1: the same, with the certificate as PEM", async () => {
@@ -155,7 +172,9 @@ describe("the write APIs refuse certificates outside their validity period", () 
       req.spec.signature.publicKey.content = toBase64(utf8Encode(pem));
       return req;
     };
-    expect([201, 409]).toContain((await post("/api/v1/log/entries", chain("valid.cert.pem", "expired.cert.pem"))).status);
+    expect([201, 409]).toContain(
+      (await post("/api/v1/log/entries", chain("valid.cert.pem", "expired.cert.pem"))).status,
+    );
     const r = await post("/api/v1/log/entries", chain("expired.cert.pem", "valid.cert.pem"));
     expect(r.status).toBe(400);
     expect(((await r.json()) as any).message).toMatch(/certificate expired at/);

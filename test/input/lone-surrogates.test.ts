@@ -61,7 +61,11 @@ describe("lone surrogates in request strings", () => {
     req.spec.content.envelope.signatures[0]!.keyid = "\ud800";
     const body = JSON.stringify(req);
     expect(body).toContain("\\ud800");
-    const r = await http("/api/v1/log/entries", { method: "POST", headers: { "content-type": "application/json" }, body });
+    const r = await http("/api/v1/log/entries", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
     expect(r.status).toBe(400);
     expect(((await r.json()) as any).message).toMatch(/keyid is not valid Unicode/);
   });

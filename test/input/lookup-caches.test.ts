@@ -16,8 +16,10 @@ import { v1HashedRekord, v2HashedRekord } from "./requests.ts";
 const vars = env as unknown as Record<string, string>;
 const json = { "content-type": "application/json" };
 const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
-const call = (e: Env, path: string, init?: RequestInit) => app.fetch(new Request(`http://localhost:8787${path}`, init), e, ctx);
-const post = (e: Env, path: string, body: unknown) => call(e, path, { method: "POST", headers: json, body: JSON.stringify(body) });
+const call = (e: Env, path: string, init?: RequestInit) =>
+  app.fetch(new Request(`http://localhost:8787${path}`, init), e, ctx);
+const post = (e: Env, path: string, body: unknown) =>
+  call(e, path, { method: "POST", headers: json, body: JSON.stringify(body) });
 const drain = (shard: string) => env.SEQUENCER.get(env.SEQUENCER.idFromName(shard)).status(); // index outbox → D1
 
 describe("UUID positions", () => {
@@ -28,13 +30,22 @@ describe("UUID positions", () => {
     const phase2 = { ...vars, SHARDS: `${A},${B}`, ACTIVE_SHARD: B } as unknown as Env;
     const request = v1HashedRekord(p256Key(), utf8Encode(`in both shards ${Math.random()}`));
     expect((await post(phase1, "/api/v1/log/entries", request)).status).toBe(201);
-    const cron = { waitUntil: (p: Promise<unknown>) => void p, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+    const cron = {
+      waitUntil: (p: Promise<unknown>) => void p,
+      passThroughOnException() {},
+      props: {},
+    } as unknown as ExecutionContext;
     await worker.scheduled({} as ScheduledController, phase2, cron); // b exists, a frozen
     await drain(A);
     await drain(B);
-    const [uuidA] = Object.keys((await (await post(phase2, "/api/v1/log/entries/retrieve", { entries: [request] })).json<object[]>())[0]!);
+    const [uuidA] = Object.keys(
+      (await (await post(phase2, "/api/v1/log/entries/retrieve", { entries: [request] })).json<object[]>())[0]!,
+    );
     const leafHash = uuidA!.slice(16);
-    const lookup = async () => Object.entries(await (await call(phase2, `/api/v1/log/entries/${leafHash}`)).json<Record<string, { logIndex: number }>>())[0]!;
+    const lookup = async () =>
+      Object.entries(
+        await (await call(phase2, `/api/v1/log/entries/${leafHash}`)).json<Record<string, { logIndex: number }>>(),
+      )[0]!;
     expect((await lookup())[0]).toBe(uuidA); // found in a (frozen): b, preferred, may log it later
     const logged = await post(phase2, "/api/v1/log/entries", request); // b has not: it logs it
     expect(logged.status).toBe(201);
@@ -43,15 +54,22 @@ describe("UUID positions", () => {
     await drain(B);
     expect((await lookup())[0]).toBe(uuidB); // the newest shard's, as D1 answers: a's position was not kept
     expect((await lookup())[0]).toBe(uuidB); // found in the active shard: final, and still the same answer
-    const byUuid = (u: string) => call(phase2, `/api/v1/log/entries/${u}`).then(async (r) => Object.keys(await r.json<object>())[0]);
+    const byUuid = (u: string) =>
+      call(phase2, `/api/v1/log/entries/${u}`).then(async (r) => Object.keys(await r.json<object>())[0]);
     expect(await byUuid(uuidA!)).toBe(uuidA); // an 80-hex UUID names its shard: kept apart from the 64-hex lookup
     expect(await byUuid(uuidB!)).toBe(uuidB);
   });
 });
 
 describe("search pages", () => {
-  const post1 = (body: unknown) => http("/api/v2/log/entries", { method: "POST", headers: json, body: JSON.stringify(body) });
-  const search = async (digest: string) => (await (await http(`/api/v2/search?digest=sha256:${digest}`)).json<{ hits: { entry: { canonicalizedBody: string } }[] }>()).hits;
+  const post1 = (body: unknown) =>
+    http("/api/v2/log/entries", { method: "POST", headers: json, body: JSON.stringify(body) });
+  const search = async (digest: string) =>
+    (
+      await (
+        await http(`/api/v2/search?digest=sha256:${digest}`)
+      ).json<{ hits: { entry: { canonicalizedBody: string } }[] }>()
+    ).hits;
 
   it("a page is not served for a newer tree: an entry logged since is found", async () => {
     const artifact = utf8Encode(`searched ${Math.random()}`);
@@ -73,15 +91,25 @@ describe("search pages", () => {
     const { logIndex, canonicalizedBody } = await made.json<{ logIndex: string; canonicalizedBody: string }>();
     await drain(DEFAULT_SHARD);
     // The index loses the newest entry's rows, as if its outbox had not drained yet.
-    const rows = await env.INDEX.prepare("SELECT key FROM index_keys WHERE shard = ? AND idx = ?").bind(DEFAULT_SHARD, Number(logIndex)).all<{ key: string }>();
+    const rows = await env.INDEX.prepare("SELECT key FROM index_keys WHERE shard = ? AND idx = ?")
+      .bind(DEFAULT_SHARD, Number(logIndex))
+      .all<{ key: string }>();
     expect(rows.results.length).toBeGreaterThan(0);
-    await env.INDEX.prepare("DELETE FROM index_keys WHERE shard = ? AND idx = ?").bind(DEFAULT_SHARD, Number(logIndex)).run();
-    await env.INDEX.prepare("DELETE FROM entries WHERE shard = ? AND idx = ?").bind(DEFAULT_SHARD, Number(logIndex)).run();
+    await env.INDEX.prepare("DELETE FROM index_keys WHERE shard = ? AND idx = ?")
+      .bind(DEFAULT_SHARD, Number(logIndex))
+      .run();
+    await env.INDEX.prepare("DELETE FROM entries WHERE shard = ? AND idx = ?")
+      .bind(DEFAULT_SHARD, Number(logIndex))
+      .run();
     expect(await search(digest)).toEqual([]);
     for (const { key } of rows.results) {
-      await env.INDEX.prepare("INSERT INTO index_keys (key, shard, idx) VALUES (?, ?, ?)").bind(key, DEFAULT_SHARD, Number(logIndex)).run();
+      await env.INDEX.prepare("INSERT INTO index_keys (key, shard, idx) VALUES (?, ?, ?)")
+        .bind(key, DEFAULT_SHARD, Number(logIndex))
+        .run();
     }
-    await env.INDEX.prepare("INSERT INTO entries (leaf_hash, shard, idx) VALUES (?, ?, ?)").bind(hashLeaf(fromBase64(canonicalizedBody)), DEFAULT_SHARD, Number(logIndex)).run();
+    await env.INDEX.prepare("INSERT INTO entries (leaf_hash, shard, idx) VALUES (?, ?, ?)")
+      .bind(hashLeaf(fromBase64(canonicalizedBody)), DEFAULT_SHARD, Number(logIndex))
+      .run();
     const hits = await search(digest); // the same tree, the index caught up
     expect(hits).toHaveLength(1);
     expect(hits[0]!.entry.canonicalizedBody).toBe(canonicalizedBody);

@@ -38,20 +38,31 @@ async function add(tag: string): Promise<number> {
 interface V1Entry {
   body: string;
   integratedTime: number;
-  verification: { inclusionProof: { checkpoint: string; treeSize: number; rootHash: string; hashes: string[]; logIndex: number }; signedEntryTimestamp: string };
+  verification: {
+    inclusionProof: { checkpoint: string; treeSize: number; rootHash: string; hashes: string[]; logIndex: number };
+    signedEntryTimestamp: string;
+  };
 }
 
 async function readEntry(index: number): Promise<{ status: number; entry?: V1Entry; text: string }> {
   const r = await http(`/api/v1/log/entries?logIndex=${index}`);
   const text = await r.text();
-  return r.status === 200 ? { status: 200, entry: Object.values(JSON.parse(text) as Record<string, V1Entry>)[0]!, text } : { status: r.status, text };
+  return r.status === 200
+    ? { status: 200, entry: Object.values(JSON.parse(text) as Record<string, V1Entry>)[0]!, text }
+    : { status: r.status, text };
 }
 
 /** The entry's proof checks against the root the answer states (what a v1 client checks). */
 function checkAnswer(e: V1Entry, leaf: Uint8Array): void {
   expect(fromBase64(e.body)).toEqual(leaf);
   const p = e.verification.inclusionProof;
-  checkInclusion(p.hashes.map((h: string) => fromHex(h)), p.logIndex, p.treeSize, hashLeaf(leaf), fromHex(p.rootHash));
+  checkInclusion(
+    p.hashes.map((h: string) => fromHex(h)),
+    p.logIndex,
+    p.treeSize,
+    hashLeaf(leaf),
+    fromHex(p.rootHash),
+  );
 }
 
 describe("read caches never serve what was not verified", () => {
@@ -158,7 +169,13 @@ describe("read caches never serve what was not verified", () => {
     expect(named.headers.get("cache-control")).toBe("public, max-age=604800, immutable");
     const proof = await named.json<{ rootHash: string; hashes: string[] }>();
     const leaf0 = parseBundle((await getObject(`tile/entries/000.p/${size}`)).body)[0]!;
-    checkConsistency(proof.hashes.map((h: string) => fromHex(h)), 1, size, hashLeaf(leaf0), fromHex(proof.rootHash));
+    checkConsistency(
+      proof.hashes.map((h: string) => fromHex(h)),
+      1,
+      size,
+      hashLeaf(leaf0),
+      fromHex(proof.rootHash),
+    );
     const cp = parseCheckpoint(parseNote(new TextDecoder().decode((await getObject("checkpoint")).body)).text);
     expect(proof.rootHash).toBe(toHex(cp.root));
     const unnamed = await http(`/api/v1/log/proof?firstSize=1&lastSize=${size}`);

@@ -12,7 +12,8 @@ const b64 = (bytes: Uint8Array) => toBase64(bytes);
 const b64text = (text: string) => toBase64(utf8Encode(text));
 const pemOf = (key: TestEcKey) => encodePem("PUBLIC KEY", key.spki);
 /** DSSE signatures are over PAE(type, payload); ECDSA P-256 hashes it with SHA-256. */
-const dsseSig = (key: TestEcKey, payloadType: string, payload: Uint8Array) => key.signDigest(sha256(pae(payloadType, payload)));
+const dsseSig = (key: TestEcKey, payloadType: string, payload: Uint8Array) =>
+  key.signDigest(sha256(pae(payloadType, payload)));
 
 /** Rekor v2 hashedRekordRequestV002. */
 export function v2HashedRekord(key: TestEcKey, artifact: Uint8Array) {
@@ -23,7 +24,11 @@ export function v2HashedRekord(key: TestEcKey, artifact: Uint8Array) {
 export function v2Dsse(key: TestEcKey, payload: Uint8Array, payloadType = IN_TOTO) {
   return {
     dsseRequestV002: {
-      envelope: { payload: b64(payload), payloadType, signatures: [{ sig: b64(dsseSig(key, payloadType, payload)), keyid: "" }] },
+      envelope: {
+        payload: b64(payload),
+        payloadType,
+        signatures: [{ sig: b64(dsseSig(key, payloadType, payload)), keyid: "" }],
+      },
       verifiers: [{ publicKey: { rawBytes: b64(key.spki) }, keyDetails: "PKIX_ECDSA_P256_SHA_256" }],
     },
   };
@@ -44,13 +49,25 @@ export function v1HashedRekord(key: TestEcKey, artifact: Uint8Array) {
 
 /** Rekor v1 dsse 0.0.1: the envelope travels as a JSON string. */
 export function v1Dsse(key: TestEcKey, payload: Uint8Array, payloadType = IN_TOTO) {
-  const envelope = { payload: b64(payload), payloadType, signatures: [{ keyid: "", sig: b64(dsseSig(key, payloadType, payload)) }] };
-  return { apiVersion: "0.0.1", kind: "dsse", spec: { proposedContent: { envelope: JSON.stringify(envelope), verifiers: [b64text(pemOf(key))] } } };
+  const envelope = {
+    payload: b64(payload),
+    payloadType,
+    signatures: [{ keyid: "", sig: b64(dsseSig(key, payloadType, payload)) }],
+  };
+  return {
+    apiVersion: "0.0.1",
+    kind: "dsse",
+    spec: { proposedContent: { envelope: JSON.stringify(envelope), verifiers: [b64text(pemOf(key))] } },
+  };
 }
 
 /** Rekor v1 intoto 0.0.2: payload, sig and publicKey are base64 of the envelope's (base64 or PEM) strings. */
 export function v1Intoto(key: TestEcKey, payload: Uint8Array, payloadType = IN_TOTO) {
-  const envelope = { payload: b64(payload), payloadType, signatures: [{ keyid: "", sig: b64(dsseSig(key, payloadType, payload)) }] };
+  const envelope = {
+    payload: b64(payload),
+    payloadType,
+    signatures: [{ keyid: "", sig: b64(dsseSig(key, payloadType, payload)) }],
+  };
   return {
     apiVersion: "0.0.2",
     kind: "intoto",

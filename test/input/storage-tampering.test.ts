@@ -102,7 +102,10 @@ describe("R2 tampering and the v1 read path", () => {
   describe("integrated times (R2 metadata, signed by the log): no SET over a time the log did not sign", () => {
     let grown = 0;
     const bundleKey = () => `tile/entries/000.p/${grown}`;
-    async function withMetadata(edit: (m: Record<string, string>) => Record<string, string> | Promise<Record<string, string>>, check: () => Promise<void>): Promise<void> {
+    async function withMetadata(
+      edit: (m: Record<string, string>) => Record<string, string> | Promise<Record<string, string>>,
+      check: () => Promise<void>,
+    ): Promise<void> {
       grown = await grow();
       const bundle = await getObject(bundleKey());
       await putObject(bundleKey(), { body: bundle.body, metadata: await edit({ ...bundle.metadata }) });
@@ -128,8 +131,14 @@ describe("R2 tampering and the v1 read path", () => {
     });
     it("times signed by the log for another bundle position or width (replayed metadata)", async () => {
       const times = (n: number) => Array.from({ length: n }, () => 1000000000);
-      await withMetadata(() => signedIntegratedTimes(times(grown), { origin: origin(), index: 7, width: grown }, signer()), expectRefused);
-      await withMetadata(() => signedIntegratedTimes(times(grown - 1), { origin: origin(), index: 0, width: grown - 1 }, signer()), expectRefused);
+      await withMetadata(
+        () => signedIntegratedTimes(times(grown), { origin: origin(), index: 7, width: grown }, signer()),
+        expectRefused,
+      );
+      await withMetadata(
+        () => signedIntegratedTimes(times(grown - 1), { origin: origin(), index: 0, width: grown - 1 }, signer()),
+        expectRefused,
+      );
     });
     it("the same statement signed by the log's key for this position verifies (the check is not vacuous)", async () => {
       const times = () => Array.from({ length: grown }, (_, i) => 1000000000 + i);
@@ -147,7 +156,9 @@ describe("R2 tampering and the v1 read path", () => {
 
   it("a D1 row pointing a UUID at another entry: 404, not the other entry", async () => {
     const bogus = "5a".repeat(32);
-    await env.INDEX.prepare("INSERT INTO entries (leaf_hash, shard, idx) VALUES (unhex(?), ?, ?)").bind(bogus, DEFAULT_SHARD, target).run();
+    await env.INDEX.prepare("INSERT INTO entries (leaf_hash, shard, idx) VALUES (unhex(?), ?, ?)")
+      .bind(bogus, DEFAULT_SHARD, target)
+      .run();
     const r = await http(`/api/v1/log/entries/${bogus}`);
     expect(r.status).toBe(404);
     expect(((await r.json()) as { message: string }).message).toBe("entry not found");

@@ -13,7 +13,13 @@ const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknow
 
 /** POST /add to a fresh one-shard deployment with this origin and switch. */
 function add(origin: string, enable: string | undefined, body: BodyInit = `leaf ${crypto.randomUUID()}`) {
-  const e = { ...vars, SHARDS: `append-${crypto.randomUUID().slice(0, 8)}`, LOG_ORIGIN: origin, LOG_SIGNING_KEY: generateKey(origin).skey, ENABLE_TEST_APPEND: enable } as unknown as Env;
+  const e = {
+    ...vars,
+    SHARDS: `append-${crypto.randomUUID().slice(0, 8)}`,
+    LOG_ORIGIN: origin,
+    LOG_SIGNING_KEY: generateKey(origin).skey,
+    ENABLE_TEST_APPEND: enable,
+  } as unknown as Env;
   return app.fetch(new Request(`http://${origin}/add`, { method: "POST", body }), e, ctx);
 }
 
@@ -25,7 +31,13 @@ describe("POST /add (test-only raw append)", () => {
   });
 
   it("is 404 on a public host even with ENABLE_TEST_APPEND = true, and never reads the body", async () => {
-    for (const origin of ["log.example.com", "log.example.com:443", "localhost.example.com", "127.0.0.1.example.com", "edgelog.example.workers.dev"]) {
+    for (const origin of [
+      "log.example.com",
+      "log.example.com:443",
+      "localhost.example.com",
+      "127.0.0.1.example.com",
+      "edgelog.example.workers.dev",
+    ]) {
       const body = recordingBody(4, 1024);
       const r = await add(origin, "true", body.stream);
       expect(r.status, origin).toBe(404);

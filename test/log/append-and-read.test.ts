@@ -39,7 +39,8 @@ describe("append, then verify over HTTP", () => {
       expect(await reader.entry(a.index, latest.size)).toEqual(a.entry);
       await reader.verifyInclusion(a.entry, a.index, latest);
     }
-    for (let i = 0; i < seen.length; i++) for (let j = i + 1; j < seen.length; j++) await reader.verifyConsistency(seen[i]!, seen[j]!);
+    for (let i = 0; i < seen.length; i++)
+      for (let j = i + 1; j < seen.length; j++) await reader.verifyConsistency(seen[i]!, seen[j]!);
   });
 
   it("serves C2SP content types and cache headers, 404 for unpublished tiles, 400 for malformed paths", async () => {
@@ -58,11 +59,23 @@ describe("append, then verify over HTTP", () => {
 
     expect((await http("/tile/0/x999/999")).status).toBe(404);
     expect((await http("/tile/entries/x999/999.p/5")).status).toBe(404);
-    for (const bad of ["/tile/0/1", "/tile/00/000", "/tile/0/001/002", "/tile/0/x001/0002", "/tile/0/000.p/256", "/tile/0/000.p/0",
-      "/tile/64/000", "/tile/-1/000", "/tile/abc/000", "/tile/entries/000.p/05", "/tile/0/x000/001", "/tile/0/000.p"]) {
+    for (const bad of [
+      "/tile/0/1",
+      "/tile/00/000",
+      "/tile/0/001/002",
+      "/tile/0/x001/0002",
+      "/tile/0/000.p/256",
+      "/tile/0/000.p/0",
+      "/tile/64/000",
+      "/tile/-1/000",
+      "/tile/abc/000",
+      "/tile/entries/000.p/05",
+      "/tile/0/x000/001",
+      "/tile/0/000.p",
+    ]) {
       const r = await http(bad);
       expect(r.status, bad).toBe(400);
-      expect((await r.json() as { message: string }).message).toMatch(/tile path/);
+      expect(((await r.json()) as { message: string }).message).toMatch(/tile path/);
     }
   });
 
@@ -70,7 +83,9 @@ describe("append, then verify over HTTP", () => {
     const reader = httpReader();
     const served = new Map<string, string>();
     for (let round = 0; round < 4; round++) {
-      await Promise.all(Array.from({ length: 90 }, (_, i) => sequencer().add(enc(`keep ${round}.${i}.${Math.random()}`))));
+      await Promise.all(
+        Array.from({ length: 90 }, (_, i) => sequencer().add(enc(`keep ${round}.${i}.${Math.random()}`))),
+      );
       const cp = await reader.checkpoint();
       const w = cp.size % 256;
       const n = String(Math.floor(cp.size / 256)).padStart(3, "0");

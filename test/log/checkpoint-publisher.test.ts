@@ -2,7 +2,11 @@
 // does, 429), on a controllable clock: rounds offer a checkpoint every tick, the store never refuses, the newest
 // always gets out, and a refused or failed write is retried without failing anyone.
 import { describe, expect, it } from "vitest";
-import { CheckpointPublisher, type CheckpointNote, type PublisherClock } from "../../src/sequencer/checkpoint-publisher.ts";
+import {
+  CheckpointPublisher,
+  type CheckpointNote,
+  type PublisherClock,
+} from "../../src/sequencer/checkpoint-publisher.ts";
 
 /** A clock that moves only when the test says so; sleepers wake in order. */
 class ManualClock implements PublisherClock {
@@ -61,7 +65,11 @@ describe("CheckpointPublisher", () => {
     const store = new RateLimitedStore(clock);
     let offered = 0;
     const newestAtWrite: boolean[] = [];
-    const publisher = new CheckpointPublisher((c) => (newestAtWrite.push(c.size === offered), store.write(c)), 1_000, clock);
+    const publisher = new CheckpointPublisher(
+      (c) => (newestAtWrite.push(c.size === offered), store.write(c)),
+      1_000,
+      clock,
+    );
     for (let size = 1; size <= 40; size++) {
       offered = size;
       void publisher.publish(note(size));
@@ -92,7 +100,10 @@ describe("CheckpointPublisher", () => {
     await clock.advance(999);
     expect(store.stored).toHaveLength(1);
     await clock.advance(1);
-    expect(store.stored).toEqual([{ at: 0, size: 1 }, { at: 1_000, size: 2 }]);
+    expect(store.stored).toEqual([
+      { at: 0, size: 1 },
+      { at: 1_000, size: 2 },
+    ]);
     // Idle long enough: at once again.
     await clock.advance(5_000);
     await publisher.publish(note(3));

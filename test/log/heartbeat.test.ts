@@ -34,8 +34,16 @@ async function countRowsRead(shard: string): Promise<{ stop: () => Promise<numbe
 /** Runs the Worker's cron handler for a deployment whose one shard is `shard`, and waits for its work. */
 async function cron(shard: string): Promise<void> {
   const woken: Promise<unknown>[] = [];
-  const ctx = { waitUntil: (p: Promise<unknown>) => woken.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
-  await worker.scheduled({} as ScheduledController, { ...(env as unknown as Record<string, unknown>), SHARDS: shard } as unknown as Env, ctx);
+  const ctx = {
+    waitUntil: (p: Promise<unknown>) => woken.push(p),
+    passThroughOnException() {},
+    props: {},
+  } as unknown as ExecutionContext;
+  await worker.scheduled(
+    {} as ScheduledController,
+    { ...(env as unknown as Record<string, unknown>), SHARDS: shard } as unknown as Env,
+    ctx,
+  );
   expect(woken).toHaveLength(1);
   await Promise.all(woken);
 }

@@ -62,13 +62,24 @@ describe("index outbox", () => {
       inst.faults.hook = undefined;
     });
     expect((await log.status()).rows.outbox).toBe(0);
-    expect(await hits()).toEqual([{ shard, index: 0 }, { shard, index: 1 }]);
-    expect(await index.findByKey({ key: "sha256:" + "1".repeat(64), shards: [shard], limit: 100 })).toEqual([{ shard, index: 1 }]);
+    expect(await hits()).toEqual([
+      { shard, index: 0 },
+      { shard, index: 1 },
+    ]);
+    expect(await index.findByKey({ key: "sha256:" + "1".repeat(64), shards: [shard], limit: 100 })).toEqual([
+      { shard, index: 1 },
+    ]);
     // Without keys (a caller that is not the edge), the sequencer computes them from the leaf.
-    const body = JSON.stringify({ apiVersion: "0.0.1", kind: "hashedrekord", spec: { data: { hash: { algorithm: "sha256", value: "2".repeat(64) } } } });
+    const body = JSON.stringify({
+      apiVersion: "0.0.1",
+      kind: "hashedrekord",
+      spec: { data: { hash: { algorithm: "sha256", value: "2".repeat(64) } } },
+    });
     expect((await log.add(enc(body))).kind).toBe("sequenced");
     await log.status();
-    expect(await index.findByKey({ key: "sha256:" + "2".repeat(64), shards: [shard], limit: 100 })).toEqual([{ shard, index: 2 }]);
+    expect(await index.findByKey({ key: "sha256:" + "2".repeat(64), shards: [shard], limit: 100 })).toEqual([
+      { shard, index: 2 },
+    ]);
   });
 
   it("a round whose keys exceed one SQLite row is split across outbox rows, and all of it reaches D1", async () => {
@@ -99,7 +110,9 @@ describe("index outbox", () => {
     for (const i of [0, 1, 399, 400, 401, n - 1]) {
       const r = results[i]!;
       if (r.kind !== "sequenced") throw new Error(r.kind);
-      expect(await index.findByKey({ key: long(i, 1), shards: [shard], limit: 10 })).toEqual([{ shard, index: r.index }]);
+      expect(await index.findByKey({ key: long(i, 1), shards: [shard], limit: 10 })).toEqual([
+        { shard, index: r.index },
+      ]);
     }
   });
 
@@ -123,7 +136,8 @@ describe("index outbox", () => {
     expect((await log.add(enc("backoff 6"))).kind).toBe("sequenced");
     expect((await log.status()).rows.outbox).toBe(0);
     const index = d1SearchIndex(env.INDEX);
-    for (let i = 0; i <= 6; i++) expect(await index.findByLeafHash(hashLeaf(enc(`backoff ${i}`)))).toEqual([{ shard, index: i }]);
+    for (let i = 0; i <= 6; i++)
+      expect(await index.findByLeafHash(hashLeaf(enc(`backoff ${i}`)))).toEqual([{ shard, index: i }]);
   });
 
   it("backoff doubles from its base up to its cap, and a success resets it", () => {

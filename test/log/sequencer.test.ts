@@ -60,7 +60,11 @@ describe("sequencer", () => {
     });
     const group = (name: string, n: number) => {
       const sent = Date.now();
-      return Promise.all(Array.from({ length: n }, (_, i) => log.add(enc(`${name} ${i}`)))).then((rs) => ({ rs, sent, at: Date.now() }));
+      return Promise.all(Array.from({ length: n }, (_, i) => log.add(enc(`${name} ${i}`)))).then((rs) => ({
+        rs,
+        sent,
+        at: Date.now(),
+      }));
     };
     // A full pool and no round for a tick: its round starts at once, not a tick after its first leaf.
     const first = await group("first", 4);
@@ -94,7 +98,8 @@ describe("sequencer", () => {
     const log = sequencer(name);
     expect((await log.add(enc("before"))).kind).toBe("sequenced");
     await runInDurableObject(log, (inst: Sequencer) => {
-      inst.faults.hook = (op, key) => (op === "r2.put" && key.includes("tile/entries/") ? { fail: true, persist: false } : { fail: false });
+      inst.faults.hook = (op, key) =>
+        op === "r2.put" && key.includes("tile/entries/") ? { fail: true, persist: false } : { fail: false };
     });
     const failed = await Promise.all([log.add(enc("lost-1")), log.add(enc("lost-2"))]);
     for (const f of failed) expect(f.kind).toBe("unavailable");
@@ -120,7 +125,8 @@ describe("sequencer", () => {
     await log.status();
     // Only the tick starts this pool's round (no early round at ROUND_TRIGGER_LEAVES), so the flood fills it.
     await runInDurableObject(log, (inst: Sequencer) => {
-      (inst as unknown as { config: { roundTriggerLeaves: number } }).config.roundTriggerLeaves = Number.MAX_SAFE_INTEGER;
+      (inst as unknown as { config: { roundTriggerLeaves: number } }).config.roundTriggerLeaves =
+        Number.MAX_SAFE_INTEGER;
     });
     const max = Number(env.MAX_POOL_LEAVES);
     const many = Array.from({ length: max + 50 }, (_, i) => log.add(enc(`flood ${i}`)));

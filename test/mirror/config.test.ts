@@ -19,9 +19,15 @@ describe("MIRRORED_LOGS", () => {
   });
 
   it("refuses malformed entries, keys, URLs and a log listed twice", () => {
-    expect(() => parseMirroredLogs(a)).toThrow(/config: MIRRORED_LOGS: entry .* must be "<log verifier key> <https URL prefix>"/);
-    expect(() => parseMirroredLogs(`${a}x https://x.example`)).toThrow(/config: MIRRORED_LOGS: .*malformed verifier key/);
+    expect(() => parseMirroredLogs(a)).toThrow(
+      /config: MIRRORED_LOGS: entry .* must be "<log verifier key> <https URL prefix>"/,
+    );
+    expect(() => parseMirroredLogs(`${a}x https://x.example`)).toThrow(
+      /config: MIRRORED_LOGS: .*malformed verifier key/,
+    );
     expect(() => parseMirroredLogs(`${a} ftp://x.example`)).toThrow(/is not an http\(s\) URL prefix/);
-    expect(() => parseMirroredLogs(`${a} https://x.example, ${a} https://y.example`)).toThrow(/the log log.example\/a is listed twice/);
+    expect(() => parseMirroredLogs(`${a} https://x.example, ${a} https://y.example`)).toThrow(
+      /the log log.example\/a is listed twice/,
+    );
   });
 });

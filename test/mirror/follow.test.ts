@@ -7,10 +7,22 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { TileReader } from "../../src/client/tile-reader.ts";
 import { logKey } from "../../src/client/verify-checkpoint.ts";
-import { EMPTY_MIRROR, MirrorRefusal, mirrorStep, type MirrorSource, type MirrorState, type MirrorStore } from "../../src/mirror/follow.ts";
+import {
+  EMPTY_MIRROR,
+  MirrorRefusal,
+  mirrorStep,
+  type MirrorSource,
+  type MirrorState,
+  type MirrorStore,
+} from "../../src/mirror/follow.ts";
 import { encodeBundle } from "../../src/tlog/bundle.ts";
 import { formatCheckpoint } from "../../src/tlog/checkpoint.ts";
-import { generateCosignatureKey, newCosignatureSigner, newCosignatureVerifier, verifyCosignatures } from "../../src/tlog/cosignature.ts";
+import {
+  generateCosignatureKey,
+  newCosignatureSigner,
+  newCosignatureVerifier,
+  verifyCosignatures,
+} from "../../src/tlog/cosignature.ts";
 import { utf8Decode, utf8Encode } from "../../src/tlog/encoding.ts";
 import { hashLeaf } from "../../src/tlog/hash.ts";
 import { generateKey, newSigner, newVerifier, parseNote, signNote } from "../../src/tlog/note.ts";
@@ -46,7 +58,12 @@ function memoryStore(): MirrorStore & { objects: Map<string, Uint8Array> } {
 }
 
 /** Steps until caught up; every step's state is kept, as the Durable Object does. */
-async function follow(src: MirrorSource, store: MirrorStore, state: MirrorState, maxBundles = 1): Promise<{ state: MirrorState; published: string[] }> {
+async function follow(
+  src: MirrorSource,
+  store: MirrorStore,
+  state: MirrorState,
+  maxBundles = 1,
+): Promise<{ state: MirrorState; published: string[] }> {
   const published: string[] = [];
   for (let i = 0; i < 100; i++) {
     const r = await mirrorStep(src, store, state, cosigner, 1_800_000_000 + i, maxBundles);
@@ -68,10 +85,21 @@ function memoryLog(entries: Uint8Array[], skey: string): Map<string, Uint8Array>
   for (const t of r.tiles) files.set(tilePath(t.tile), t.data);
   for (let n = 0; n * TILE_WIDTH < entries.length; n++) {
     const width = tileWidth(ENTRIES_LEVEL, n, entries.length);
-    files.set(tilePath({ level: ENTRIES_LEVEL, index: n, width }), encodeBundle(entries.slice(n * TILE_WIDTH, n * TILE_WIDTH + width)));
+    files.set(
+      tilePath({ level: ENTRIES_LEVEL, index: n, width }),
+      encodeBundle(entries.slice(n * TILE_WIDTH, n * TILE_WIDTH + width)),
+    );
   }
   const signer = newSigner(skey);
-  files.set("checkpoint", utf8Encode(signNote(formatCheckpoint({ origin: signer.name, size: entries.length, root: edgeRoot(r.edge), extensions: [] }), [signer])));
+  files.set(
+    "checkpoint",
+    utf8Encode(
+      signNote(
+        formatCheckpoint({ origin: signer.name, size: entries.length, root: edgeRoot(r.edge), extensions: [] }),
+        [signer],
+      ),
+    ),
+  );
   return files;
 }
 
@@ -82,7 +110,10 @@ const fromFiles = (files: Map<string, Uint8Array>, skey: string): MirrorSource =
 });
 
 async function refusal(p: Promise<unknown>): Promise<string> {
-  const e = await p.then(() => null, (x: unknown) => x);
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(MirrorRefusal);
   return (e as Error).message;
 }
@@ -103,7 +134,8 @@ describe("mirroring an edgelog log", () => {
     expect(first.published[0]!.startsWith(served)).toBe(true);
     expect(verifyCosignatures(note.text, note.sigs, [newCosignatureVerifier(mirrorKey.vkey)]).valid).toHaveLength(1);
     // Byte for byte the log's objects, read through the tlog-tiles interface with the log's key.
-    for (const [path, body] of store.objects) if (path !== "checkpoint") expect(body, path).toEqual(await src.fetch(path));
+    for (const [path, body] of store.objects)
+      if (path !== "checkpoint") expect(body, path).toEqual(await src.fetch(path));
     const copy = new TileReader(async (p) => store.objects.get(p) ?? null, [newVerifier(logVerifierKey())]);
     const cp = await copy.checkpoint();
     for (const i of [0, 255, 256, size - 1]) await copy.verifyInclusion(await copy.entry(i, cp.size), i, cp);
@@ -138,7 +170,11 @@ describe("a log that lies is refused, and nothing is stored", () => {
       ["tile/0/001", (b: Uint8Array) => (b[40]! ^= 1), /tile\/0\/001 does not hash to its hash in the tile above/],
       ["tile/0/002.p/188", (b: Uint8Array) => (b[0]! ^= 1), /do not hash to the root/],
       ["tile/1/000.p/2", (b: Uint8Array) => (b[0]! ^= 1), /do not hash to the root/],
-      ["tile/entries/001", (b: Uint8Array) => (b[b.length - 1]! ^= 1), /entry 511 in tile\/entries\/001 does not hash to its leaf hash/],
+      [
+        "tile/entries/001",
+        (b: Uint8Array) => (b[b.length - 1]! ^= 1),
+        /entry 511 in tile\/entries\/001 does not hash to its leaf hash/,
+      ],
     ] as const) {
       const files = memoryLog(entries, skey);
       change(files.get(path)!);
@@ -154,12 +190,16 @@ describe("a log that lies is refused, and nothing is stored", () => {
   it("a checkpoint signed by another key, or with another origin", async () => {
     // Signed by another key of the same name, read with the log's key.
     const other = generateKey("liar.example").skey;
-    expect(await refusal(follow(fromFiles(memoryLog(entries, other), skey), memoryStore(), EMPTY_MIRROR))).toMatch(/checkpoint does not verify: .*no signature by a known key/);
+    expect(await refusal(follow(fromFiles(memoryLog(entries, other), skey), memoryStore(), EMPTY_MIRROR))).toMatch(
+      /checkpoint does not verify: .*no signature by a known key/,
+    );
     // Signed by the log's key, but the note names another origin.
     const files = memoryLog(entries, skey);
     const text = utf8Decode(files.get("checkpoint")!).replace(/^liar\.example\n/, "elsewhere.example\n");
     files.set("checkpoint", utf8Encode(signNote(parseNote(text).text, [newSigner(skey)])));
-    expect(await refusal(follow(fromFiles(files, skey), memoryStore(), EMPTY_MIRROR))).toMatch(/checkpoint does not verify: .*origin/);
+    expect(await refusal(follow(fromFiles(files, skey), memoryStore(), EMPTY_MIRROR))).toMatch(
+      /checkpoint does not verify: .*origin/,
+    );
   });
 
   it("a newer checkpoint that does not extend the mirrored one, a rollback, a fork at the same size", async () => {
@@ -167,9 +207,15 @@ describe("a log that lies is refused, and nothing is stored", () => {
     const { state } = await follow(fromFiles(memoryLog(entries.slice(0, 300), skey), skey), store, EMPTY_MIRROR, 4);
     const before = new Map(store.objects);
     const rewritten = [...entries.slice(0, 100), enc("rewritten"), ...entries.slice(101)];
-    expect(await refusal(follow(fromFiles(memoryLog(rewritten, skey), skey), store, state, 4))).toMatch(/size 700 is not consistent with the mirrored one of size 300/);
-    expect(await refusal(follow(fromFiles(memoryLog(entries.slice(0, 200), skey), skey), store, state))).toMatch(/older than the mirror's/);
-    expect(await refusal(follow(fromFiles(memoryLog(rewritten.slice(0, 300), skey), skey), store, state))).toMatch(/a fork/);
+    expect(await refusal(follow(fromFiles(memoryLog(rewritten, skey), skey), store, state, 4))).toMatch(
+      /size 700 is not consistent with the mirrored one of size 300/,
+    );
+    expect(await refusal(follow(fromFiles(memoryLog(entries.slice(0, 200), skey), skey), store, state))).toMatch(
+      /older than the mirror's/,
+    );
+    expect(await refusal(follow(fromFiles(memoryLog(rewritten.slice(0, 300), skey), skey), store, state))).toMatch(
+      /a fork/,
+    );
     expect(store.objects).toEqual(before); // nothing stored, the mirror checkpoint unchanged
     // The honest continuation still mirrors.
     const next = await follow(fromFiles(memoryLog(entries, skey), skey), store, state, 4);

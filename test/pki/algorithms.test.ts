@@ -52,7 +52,8 @@ describe("PublicKeyDetails registry", () => {
   it("matches every name only with its own key type, curve and size", () => {
     for (const [name, key] of Object.entries(keys)) {
       for (const a of ALGORITHMS) {
-        const fits = a.kind === key.kind && (a.curve ?? key.curve) === key.curve && (a.rsaBits ?? key.rsaBits) === key.rsaBits;
+        const fits =
+          a.kind === key.kind && (a.curve ?? key.curve) === key.curve && (a.rsaBits ?? key.rsaBits) === key.rsaBits;
         if (fits) {
           expect(checkKeyDetails(key, a.keyDetails).keyDetails, `${name} ${a.keyDetails}`).toBe(a.keyDetails);
         } else {
@@ -64,7 +65,9 @@ describe("PublicKeyDetails registry", () => {
 
   it("PSS_3072 needs a 3072-bit key (upstream's RSAKeySize(2048) for it is a typo)", () => {
     expect(checkKeyDetails(keys.rsa3072, "PKIX_RSA_PSS_3072_SHA256").scheme).toBe("rsa-pss");
-    expect(refusal(() => checkKeyDetails(keys.rsa2048, "PKIX_RSA_PSS_3072_SHA256")).message).toMatch(/needs a 3072-bit RSA key, got 2048-bit RSA/);
+    expect(refusal(() => checkKeyDetails(keys.rsa2048, "PKIX_RSA_PSS_3072_SHA256")).message).toMatch(
+      /needs a 3072-bit RSA key, got 2048-bit RSA/,
+    );
   });
 
   it("has no default for RSA sizes outside the registry", () => {
@@ -97,19 +100,24 @@ describe("hashes", () => {
     expect(parseHashName("sha384")).toBe("sha384");
     expect(parseHashName("SHA2_512")).toBe("sha512");
     expect(parseHashName(1)).toBe("sha256");
-    for (const bad of ["sha1", "SHA3_256", "SHA256", 0, 4]) expect(refusal(() => parseHashName(bad)).field).toBe("hash");
+    for (const bad of ["sha1", "SHA3_256", "SHA256", 0, 4])
+      expect(refusal(() => parseHashName(bad)).field).toBe("hash");
   });
 
   it("pairs a v1 hash with the key's default details", () => {
     expect(keyDetailsForHash(keys.p384, "sha384")).toBe("PKIX_ECDSA_P384_SHA_384");
     expect(keyDetailsForHash(keys.ed25519, "sha512")).toBe("PKIX_ED25519_PH");
-    expect(refusal(() => keyDetailsForHash(keys.p256, "sha512")).message).toMatch(/ECDSA P-256 key signs sha256 digests, not sha512/);
+    expect(refusal(() => keyDetailsForHash(keys.p256, "sha512")).message).toMatch(
+      /ECDSA P-256 key signs sha256 digests, not sha512/,
+    );
     expect(refusal(() => keyDetailsForHash(keys.rsa4096, "sha384")).field).toBe("hash");
   });
 
   it("hashes FIPS 180-4 example 'abc'", () => {
     const abc = new TextEncoder().encode("abc");
-    expect(hashBytes("sha256", abc)).toEqual(hexToBytes("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    expect(hashBytes("sha256", abc)).toEqual(
+      hexToBytes("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    );
     expect(hashBytes("sha384", abc)).toEqual(
       hexToBytes("cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7"),
     );

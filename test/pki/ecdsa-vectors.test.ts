@@ -13,7 +13,17 @@ describe.each(["P-256", "P-384", "P-521"] as const)("ECDSA over a digest, %s vec
 
   it("covers valid and invalid signatures, high S, out-of-range r/s, infinity, doubling and u1 = 0", () => {
     const comments = vectors.map((v) => v.comment).join("\n");
-    for (const topic of ["high S", "r = 0", "s = n", "r + n", "R at infinity", "doubling", "u1 = 0", "another key", "truncated"]) {
+    for (const topic of [
+      "high S",
+      "r = 0",
+      "s = n",
+      "r + n",
+      "R at infinity",
+      "doubling",
+      "u1 = 0",
+      "another key",
+      "truncated",
+    ]) {
       expect(comments).toContain(topic);
     }
     expect(vectors.filter((v) => v.valid).length).toBeGreaterThan(4);

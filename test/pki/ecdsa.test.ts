@@ -29,13 +29,21 @@ describe("ECDSA DER signatures", () => {
   });
 
   it.each([
-    ["a non-minimal INTEGER (an extra leading zero)", () => seq(rawInt([0x00, ...int(r).subarray(2)]), int(s)), /non-minimal INTEGER/],
+    [
+      "a non-minimal INTEGER (an extra leading zero)",
+      () => seq(rawInt([0x00, ...int(r).subarray(2)]), int(s)),
+      /non-minimal INTEGER/,
+    ],
     ["a negative INTEGER", () => seq(rawInt([0x80, 0x01]), int(s)), /negative INTEGER/],
     ["trailing data after the SEQUENCE", () => Uint8Array.from([...sig, 0x00]), /trailing data/],
     ["a third element", () => seq(int(r), int(s), int(1n)), /expected 2 elements/],
     ["a BER long-form length", () => Uint8Array.from([0x30, 0x81, sig[1]!, ...sig.subarray(2)]), /non-minimal length/],
     ["an indefinite length", () => Uint8Array.from([0x30, 0x80, ...sig.subarray(2), 0x00, 0x00]), /indefinite length/],
-    ["raw r || s (IEEE P1363) instead of DER", () => ecdsaSignatureToP1363(sig, "P-256"), /malformed DER ECDSA signature/],
+    [
+      "raw r || s (IEEE P1363) instead of DER",
+      () => ecdsaSignatureToP1363(sig, "P-256"),
+      /malformed DER ECDSA signature/,
+    ],
     ["an empty INTEGER", () => seq(encodeElement(TAG.INTEGER), int(s)), /empty INTEGER/],
   ])("refuses %s", (_, make, message) => {
     const e = refusal(() => verifyEcdsaDigest(key, digest, make()));

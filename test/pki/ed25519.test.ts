@@ -17,13 +17,15 @@ const ed25519Key = (hex: string) => parseSpki(hexToBytes("302a300506032b65700321
 const PH_PUBLIC = "ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf";
 const PH_MESSAGE = hexToBytes("616263");
 const PH_SIGNATURE = hexToBytes(
-  "98a70222f0b8121aa9d30f813d683f809e462b469c7ff87639499bb94e6dae41" + "31f85042463c2a355a2003d062adf5aaa10b8c61e636062aaad11c2a26083406",
+  "98a70222f0b8121aa9d30f813d683f809e462b469c7ff87639499bb94e6dae41" +
+    "31f85042463c2a355a2003d062adf5aaa10b8c61e636062aaad11c2a26083406",
 );
 
 // RFC 8032 §7.1, -----TEST 1 (pure Ed25519, empty message)
 const PURE_PUBLIC = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
 const PURE_SIGNATURE = hexToBytes(
-  "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155" + "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+  "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155" +
+    "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
 );
 
 const L = 2n ** 252n + 27742317777372353535851937790883648493n; // RFC 8032 §5.1 group order
@@ -34,7 +36,12 @@ describe("Ed25519ph over a digest (RFC 8032 §7.3)", () => {
 
   it("verifies TEST abc over SHA-512(abc)", async () => {
     verifyEd25519phDigest(key, digest, PH_SIGNATURE);
-    const details = await verifyDigestSignature({ key, keyDetails: "PKIX_ED25519_PH", digest, signature: PH_SIGNATURE });
+    const details = await verifyDigestSignature({
+      key,
+      keyDetails: "PKIX_ED25519_PH",
+      digest,
+      signature: PH_SIGNATURE,
+    });
     expect(details.hash).toBe("sha512");
   });
 
@@ -46,7 +53,9 @@ describe("Ed25519ph over a digest (RFC 8032 §7.3)", () => {
 
   it("refuses a wrong digest length, a wrong signature length and a flipped bit", () => {
     expect(refusal(() => verifyEd25519phDigest(key, digest.subarray(0, 32), PH_SIGNATURE)).field).toBe("digest");
-    expect(refusal(() => verifyEd25519phDigest(key, digest, PH_SIGNATURE.subarray(0, 63))).message).toMatch(/must be 64 bytes/);
+    expect(refusal(() => verifyEd25519phDigest(key, digest, PH_SIGNATURE.subarray(0, 63))).message).toMatch(
+      /must be 64 bytes/,
+    );
     for (const i of [0, 31, 32, 63]) {
       expect(refusal(() => verifyEd25519phDigest(key, digest, flipBit(PH_SIGNATURE, i))).field).toBe("signature");
     }
@@ -72,10 +81,14 @@ describe("pure Ed25519 over a message (RFC 8032 §7.1, WebCrypto)", () => {
 
   it("refuses another message and a flipped bit", async () => {
     await expect(verifyEd25519Message(key, Uint8Array.of(0), PURE_SIGNATURE)).rejects.toThrow(SignatureError);
-    await expect(verifyEd25519Message(key, new Uint8Array(0), flipBit(PURE_SIGNATURE, 10))).rejects.toThrow(/does not verify/);
+    await expect(verifyEd25519Message(key, new Uint8Array(0), flipBit(PURE_SIGNATURE, 10))).rejects.toThrow(
+      /does not verify/,
+    );
   });
 
   it("an Ed25519ph signature is not a pure Ed25519 signature of the same digest", async () => {
-    await expect(verifyEd25519Message(ed25519Key(PH_PUBLIC), sha512(PH_MESSAGE), PH_SIGNATURE)).rejects.toThrow(SignatureError);
+    await expect(verifyEd25519Message(ed25519Key(PH_PUBLIC), sha512(PH_MESSAGE), PH_SIGNATURE)).rejects.toThrow(
+      SignatureError,
+    );
   });
 });

@@ -62,7 +62,11 @@ describe("RFC 8785 and cyberphone testdata", () => {
       '{"\\u20ac":"Euro Sign","\\r":"Carriage Return","\\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One","\\ud83d\\ude00":"Emoji: Grinning Face","\\u0080":"Control","\\u00f6":"Latin Small Letter O With Diaeresis"}',
       '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis","\u20ac":"Euro Sign","\u{1f600}":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
     ],
-    ["cyberphone arrays.json", '[\n  56,\n  {\n    "d": true,\n    "10": null,\n    "1": [ ]\n  }\n]', '[56,{"1":[],"10":null,"d":true}]'],
+    [
+      "cyberphone arrays.json",
+      '[\n  56,\n  {\n    "d": true,\n    "10": null,\n    "1": [ ]\n  }\n]',
+      '[56,{"1":[],"10":null,"d":true}]',
+    ],
     [
       "cyberphone structures.json",
       '{\n  "1": {"f": {"f": "hi","F": 5} ,"\\n": 56.0},\n  "10": { },\n  "": "empty",\n  "a": { },\n  "111": [ { } ],\n  "A": { }\n}',
@@ -73,7 +77,11 @@ describe("RFC 8785 and cyberphone testdata", () => {
       '{\n  "peach": "This sorting order",\n  "p\u00e9ch\u00e9": "is wrong according to French",\n  "p\u00eache": "but canonicalization MUST",\n  "sin":   "ingnore locale"\n}\n',
       '{"peach":"This sorting order","p\u00e9ch\u00e9":"is wrong according to French","p\u00eache":"but canonicalization MUST","sin":"ingnore locale"}',
     ],
-    ["cyberphone unicode.json (no normalization)", '{\n  "Unnormalized Unicode":"\\u1e0d\\u0307"\n}\n', '{"Unnormalized Unicode":"\u1e0d\u0307"}'],
+    [
+      "cyberphone unicode.json (no normalization)",
+      '{\n  "Unnormalized Unicode":"\\u1e0d\\u0307"\n}\n',
+      '{"Unnormalized Unicode":"\u1e0d\u0307"}',
+    ],
     [
       "cyberphone weird.json",
       '{\n  "\\u20ac": "Euro Sign",\n  "1": "One",\n  "\\u0080": "Control\\u007f",\n  "\\ud83d\\ude02": "Smiley",\n  "\\u00f6": "Latin Small Letter O With Diaeresis",\n  "\\ufb33": "Hebrew Letter Dalet With Dagesh",\n  "</script>": "Browser Challenge"\n}\n',
@@ -93,7 +101,15 @@ describe("RFC 8785 and cyberphone testdata", () => {
     const unsorted = {
       kind: parsed.kind,
       apiVersion: parsed.apiVersion,
-      spec: { hashedRekordV002: { signature: { verifier: { publicKey: spec.signature.verifier.publicKey, keyDetails: spec.signature.verifier.keyDetails }, content: spec.signature.content }, data: { digest: spec.data.digest, algorithm: spec.data.algorithm } } },
+      spec: {
+        hashedRekordV002: {
+          signature: {
+            verifier: { publicKey: spec.signature.verifier.publicKey, keyDetails: spec.signature.verifier.keyDetails },
+            content: spec.signature.content,
+          },
+          data: { digest: spec.data.digest, algorithm: spec.data.algorithm },
+        },
+      },
     };
     expect(canonicalize(unsorted)).toBe(leaf);
   });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { decodePem, encodePem, parseCertificate, parsePem, parsePublicKey, parseSpki, type PublicKeyInfo } from "../../src/pki/keys.ts";
+import {
+  decodePem,
+  encodePem,
+  parseCertificate,
+  parsePem,
+  parsePublicKey,
+  parseSpki,
+  type PublicKeyInfo,
+} from "../../src/pki/keys.ts";
 import { encodeElement, TAG } from "../../src/pki/der.ts";
 import { fixture, fixtureText, hexToBytes } from "../fixtures/pki/index.ts";
 import { refusal } from "../helpers/refusal.ts";

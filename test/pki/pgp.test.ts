@@ -19,7 +19,9 @@ describe("OpenPGP (GnuPG fixtures)", () => {
       // The packets gpg exported, same bodies, re-framed with new-format headers as Go writes them (gpg uses old ones).
       const canonical = dearmor(utf8Decode(armoredKey.canonical), "publicKey").data;
       const exported = readPackets(fixture(`pgp-${k}.pub.gpg`), "publicKey");
-      expect(readPackets(canonical, "publicKey").map((p) => [p.tag, toHex(p.body)])).toEqual(exported.map((p) => [p.tag, toHex(p.body)]));
+      expect(readPackets(canonical, "publicKey").map((p) => [p.tag, toHex(p.body)])).toEqual(
+        exported.map((p) => [p.tag, toHex(p.body)]),
+      );
       expect(canonical[0]).toBe(0xc0 | 6);
       for (const sigName of [`pgp-${k}.sig`, `pgp-${k}.sig.asc`] as const) {
         const sig = await parsePgpSignature(fixture(sigName));
@@ -29,7 +31,9 @@ describe("OpenPGP (GnuPG fixtures)", () => {
         await expect(verifyPgpSignature(sig, armoredKey, tampered)).rejects.toThrow(SignatureError);
       }
       // Armored signatures are kept as sent; binary ones are armored as Go does.
-      expect(utf8Decode((await parsePgpSignature(fixture(`pgp-${k}.sig.asc`))).canonical)).toBe(fixtureText(`pgp-${k}.sig.asc`));
+      expect(utf8Decode((await parsePgpSignature(fixture(`pgp-${k}.sig.asc`))).canonical)).toBe(
+        fixtureText(`pgp-${k}.sig.asc`),
+      );
       const binSig = await parsePgpSignature(fixture(`pgp-${k}.sig`));
       expect(bytesEqual(dearmor(utf8Decode(binSig.canonical), "signature").data, fixture(`pgp-${k}.sig`))).toBe(true);
       // Fingerprint as gpg printed it; the e-mail of the user ID.
@@ -43,11 +47,15 @@ describe("OpenPGP (GnuPG fixtures)", () => {
 
   it("refuses a signature by another key, a secret key block, and garbage", async () => {
     const rsa = await parsePgpPublicKey(fixture("pgp-rsa.pub.asc"));
-    await expect(verifyPgpSignature(await parsePgpSignature(fixture("pgp-ed25519.sig")), rsa, fixture("artifact.txt"))).rejects.toThrow(/signature/);
+    await expect(
+      verifyPgpSignature(await parsePgpSignature(fixture("pgp-ed25519.sig")), rsa, fixture("artifact.txt")),
+    ).rejects.toThrow(/signature/);
     await expect(parsePgpPublicKey(fixture("pgp-throwaway.secret-key.asc"))).rejects.toThrow(/private key/);
     await expect(parsePgpPublicKey(new TextEncoder().encode("not a key"))).rejects.toThrow(/publicKey/);
     await expect(parsePgpSignature(fixture("pgp-rsa.pub.gpg"))).rejects.toThrow(/signature/);
-    await expect(parsePgpSignature(new TextEncoder().encode(fixtureText("pgp-rsa.sig.asc") + "trailing junk\n"))).rejects.toThrow(/after the END/);
+    await expect(
+      parsePgpSignature(new TextEncoder().encode(fixtureText("pgp-rsa.sig.asc") + "trailing junk\n")),
+    ).rejects.toThrow(/after the END/);
   });
 
   it("writes Go's armor: 64-column lines, CRC-24, no newline after END", () => {

@@ -23,7 +23,11 @@ describe("RSASSA-PSS salt lengths (any, as Go's rsa.PSSSaltLengthAuto)", () => {
   it("PSS made over one digest does not verify another", () => {
     const other = digest.slice();
     other[31]! ^= 1;
-    for (const name of ["rsa2048.pss-digest.sig", "rsa2048.pss-maxsalt-digest.sig", "rsa2048.pss-nosalt-digest.sig"] as const) {
+    for (const name of [
+      "rsa2048.pss-digest.sig",
+      "rsa2048.pss-maxsalt-digest.sig",
+      "rsa2048.pss-nosalt-digest.sig",
+    ] as const) {
       expect(refusal(() => verifyRsaPssDigest(key, "sha256", other, fixture(name))).field).toBe("signature");
     }
   });
@@ -40,9 +44,13 @@ describe("RSA signature representative and length (RFC 8017 §5.2.2, §8.2.2 ste
     await verifyRsaPkcs1v15Message(key, "sha256", fixture("message.bin"), fixture("rsa2048.pkcs1-message.sig"));
     // The BigInt path would refuse s >= n as "out of range" before exponentiating; WebCrypto answers instead.
     const big = bigIntToBytes(n, 256);
-    await expect(verifyRsaPkcs1v15Message(key, "sha256", fixture("message.bin"), big)).rejects.toThrow(new SignatureError("signature", "RSA PKCS#1 v1.5 signature does not verify"));
+    await expect(verifyRsaPkcs1v15Message(key, "sha256", fixture("message.bin"), big)).rejects.toThrow(
+      new SignatureError("signature", "RSA PKCS#1 v1.5 signature does not verify"),
+    );
     // The length check stays ours, with the same message as over a digest.
-    await expect(verifyRsaPkcs1v15Message(key, "sha256", fixture("message.bin"), big.subarray(1))).rejects.toThrow(/must be 256 bytes/);
+    await expect(verifyRsaPkcs1v15Message(key, "sha256", fixture("message.bin"), big.subarray(1))).rejects.toThrow(
+      /must be 256 bytes/,
+    );
   });
 
   it("refuses a signature that is not exactly k bytes, even with leading zeros", () => {
@@ -55,7 +63,9 @@ describe("RSA signature representative and length (RFC 8017 §5.2.2, §8.2.2 ste
 
   it("refuses signature 0 and 1 (m = 0 or 1 cannot be a valid encoding)", () => {
     for (const v of [0n, 1n]) {
-      expect(refusal(() => verifyRsaPkcs1v15Digest(key, "sha256", digest, bigIntToBytes(v, 256))).field).toBe("signature");
+      expect(refusal(() => verifyRsaPkcs1v15Digest(key, "sha256", digest, bigIntToBytes(v, 256))).field).toBe(
+        "signature",
+      );
       expect(refusal(() => verifyRsaPssDigest(key, "sha256", digest, bigIntToBytes(v, 256))).field).toBe("signature");
     }
   });
@@ -64,7 +74,9 @@ describe("RSA signature representative and length (RFC 8017 §5.2.2, §8.2.2 ste
     const sig = fixture("rsa2048.pkcs1-digest.sig");
     expect(refusal(() => verifyRsaPkcs1v15Digest(key, "sha256", digest.subarray(0, 20), sig)).field).toBe("digest");
     // A SHA-256 PKCS#1 signature is not a SHA-512 one (different DigestInfo), even for a 64-byte digest.
-    expect(refusal(() => verifyRsaPkcs1v15Digest(key, "sha512", fixture("message.sha512"), sig)).field).toBe("signature");
+    expect(refusal(() => verifyRsaPkcs1v15Digest(key, "sha512", fixture("message.sha512"), sig)).field).toBe(
+      "signature",
+    );
   });
 
   it("verifies 3072 and 4096 bit keys in BigInt", () => {

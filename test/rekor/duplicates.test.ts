@@ -15,7 +15,8 @@ import { enc, http, logVerifierKey, sequencer } from "../helpers/log.ts";
 import { verifyV1Entry } from "../helpers/v1-entry.ts";
 import { v1HashedRekord } from "../input/requests.ts";
 
-const post = (path: string, body: unknown) => http(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) =>
+  http(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 /** The protojson type URL of sigstore_rekor.proto's TransparencyLogEntry (package dev.sigstore.rekor.v1) in an Any. */
 const TLE_ANY = "type.googleapis.com/dev.sigstore.rekor.v1.TransparencyLogEntry";
@@ -32,7 +33,13 @@ function expectProvenDuplicate(body: any, index: string, leaf: string) {
   const cp = parseCheckpoint(openNote(tle.inclusionProof.checkpoint.envelope, [newVerifier(logVerifierKey())]).text);
   expect(tle.inclusionProof.treeSize).toBe(String(cp.size));
   expect(tle.inclusionProof.rootHash).toBe(toBase64(cp.root));
-  checkInclusion(tle.inclusionProof.hashes.map(fromBase64), Number(index), cp.size, hashLeaf(fromBase64(leaf)), cp.root);
+  checkInclusion(
+    tle.inclusionProof.hashes.map(fromBase64),
+    Number(index),
+    cp.size,
+    hashLeaf(fromBase64(leaf)),
+    cp.root,
+  );
   return cp;
 }
 
@@ -56,7 +63,9 @@ describe("duplicates carry the logged entry", () => {
     expect(again.status).toBe(409);
     expect(again.headers.get("x-log-index")).toBe(first.logIndex);
     const body = (await again.json()) as any;
-    expect(body.message).toBe(`an equivalent entry already exists in the transparency log with index ${first.logIndex}`);
+    expect(body.message).toBe(
+      `an equivalent entry already exists in the transparency log with index ${first.logIndex}`,
+    );
     const cp = expectProvenDuplicate(body, first.logIndex, first.canonicalizedBody);
     expect(cp.size).toBeGreaterThan(Number(first.inclusionProof.treeSize));
     // Everything else as in the 201 answer.
@@ -136,12 +145,19 @@ describe("entries whose certificate has expired since stay findable", () => {
 
     // Something new with that certificate is refused, in both APIs, and nothing is appended.
     const size = (await sequencer().status()).size;
-    const v2new = await post("/api/v2/log/entries", hashedRekordV2(key, enc(`new v2 ${Math.random()}`), "x509Certificate", cert));
+    const v2new = await post(
+      "/api/v2/log/entries",
+      hashedRekordV2(key, enc(`new v2 ${Math.random()}`), "x509Certificate", cert),
+    );
     expect(v2new.status).toBe(400);
-    expect(((await v2new.json()) as any).message).toMatch(/^hashedRekordRequestV002\.signature\.verifier\.x509Certificate: certificate expired at /);
+    expect(((await v2new.json()) as any).message).toMatch(
+      /^hashedRekordRequestV002\.signature\.verifier\.x509Certificate: certificate expired at /,
+    );
     const v1new = await post("/api/v1/log/entries", v1WithCertificate(key, enc(`new v1 ${Math.random()}`), cert));
     expect(v1new.status).toBe(400);
-    expect(((await v1new.json()) as any).message).toMatch(/^error processing entry: spec\.signature\.publicKey\.content: certificate expired at /);
+    expect(((await v1new.json()) as any).message).toMatch(
+      /^error processing entry: spec\.signature\.publicKey\.content: certificate expired at /,
+    );
     expect((await sequencer().status()).size).toBe(size);
   });
 });

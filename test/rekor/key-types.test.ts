@@ -20,35 +20,164 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: "ECDSA P-256", verifier: "p256.spki.der", pem: "p256.pub.pem", keyDetails: "PKIX_ECDSA_P256_SHA_256", digest: "message.sha256", sig: "p256.sig-digest.der", otherSig: "p256-other.sig-digest.der", v1Hash: "sha256" },
-  { name: "ECDSA P-384", verifier: "p384.spki.der", pem: "p384.pub.pem", keyDetails: "PKIX_ECDSA_P384_SHA_384", digest: "message.sha384", sig: "p384.sig-digest.der", otherSig: "p384-other.sig-digest.der", v1Hash: "sha384" },
-  { name: "ECDSA P-521", verifier: "p521.spki.der", pem: "p521.pub.pem", keyDetails: "PKIX_ECDSA_P521_SHA_512", digest: "message.sha512", sig: "p521.sig-digest.der", otherSig: "p521-other.sig-digest.der", v1Hash: "sha512" },
-  { name: "RSA 2048 PKCS#1 v1.5", verifier: "rsa2048.spki.der", pem: "rsa2048.pub.pem", keyDetails: "PKIX_RSA_PKCS1V15_2048_SHA256", digest: "message.sha256", sig: "rsa2048.pkcs1-digest.sig", otherSig: "rsa2048-other.pkcs1-digest.sig", v1Hash: "sha256" },
-  { name: "RSA 3072 PKCS#1 v1.5", verifier: "rsa3072.spki.der", pem: "rsa3072.pub.pem", keyDetails: "PKIX_RSA_PKCS1V15_3072_SHA256", digest: "message.sha256", sig: "rsa3072.pkcs1-digest.sig", otherSig: "rsa3072-other.pkcs1-digest.sig", v1Hash: "sha256" },
-  { name: "RSA 4096 PKCS#1 v1.5", verifier: "rsa4096.spki.der", pem: "rsa4096.pub.pem", keyDetails: "PKIX_RSA_PKCS1V15_4096_SHA256", digest: "message.sha256", sig: "rsa4096.pkcs1-digest.sig", otherSig: "rsa4096-other.pkcs1-digest.sig", v1Hash: "sha256" },
-  { name: "RSA 2048 PSS", verifier: "rsa2048.spki.der", pem: "rsa2048.pub.pem", keyDetails: "PKIX_RSA_PSS_2048_SHA256", digest: "message.sha256", sig: "rsa2048.pss-digest.sig", otherSig: "rsa2048-other.pss-digest.sig" },
-  { name: "RSA 3072 PSS", verifier: "rsa3072.spki.der", pem: "rsa3072.pub.pem", keyDetails: "PKIX_RSA_PSS_3072_SHA256", digest: "message.sha256", sig: "rsa3072.pss-digest.sig", otherSig: "rsa3072-other.pss-digest.sig" },
-  { name: "RSA 4096 PSS", verifier: "rsa4096.spki.der", pem: "rsa4096.pub.pem", keyDetails: "PKIX_RSA_PSS_4096_SHA256", digest: "message.sha256", sig: "rsa4096.pss-digest.sig", otherSig: "rsa4096-other.pss-digest.sig" },
-  { name: "Ed25519ph", verifier: "ed25519.spki.der", pem: "ed25519.pub.pem", keyDetails: "PKIX_ED25519_PH", digest: "message.sha512", sig: "ed25519.ph-sig-digest.bin", otherSig: "ed25519-other.ph-sig-digest.bin", v1Hash: "sha512" },
-  { name: "X.509 certificate, P-256", verifier: "p256.cert.der", pem: "p256.cert.pem", keyDetails: "PKIX_ECDSA_P256_SHA_256", digest: "message.sha256", sig: "p256.sig-digest.der", otherSig: "p256-other.sig-digest.der", v1Hash: "sha256" },
-  { name: "X.509 certificate, RSA 2048", verifier: "rsa2048.cert.der", pem: "rsa2048.cert.pem", keyDetails: "PKIX_RSA_PKCS1V15_2048_SHA256", digest: "message.sha256", sig: "rsa2048.pkcs1-digest.sig", otherSig: "rsa2048-other.pkcs1-digest.sig", v1Hash: "sha256" },
-  { name: "X.509 certificate, Ed25519 (ph)", verifier: "ed25519.cert.der", pem: "ed25519.cert.pem", keyDetails: "PKIX_ED25519_PH", digest: "message.sha512", sig: "ed25519.ph-sig-digest.bin", otherSig: "ed25519-other.ph-sig-digest.bin", v1Hash: "sha512" },
+  {
+    name: "ECDSA P-256",
+    verifier: "p256.spki.der",
+    pem: "p256.pub.pem",
+    keyDetails: "PKIX_ECDSA_P256_SHA_256",
+    digest: "message.sha256",
+    sig: "p256.sig-digest.der",
+    otherSig: "p256-other.sig-digest.der",
+    v1Hash: "sha256",
+  },
+  {
+    name: "ECDSA P-384",
+    verifier: "p384.spki.der",
+    pem: "p384.pub.pem",
+    keyDetails: "PKIX_ECDSA_P384_SHA_384",
+    digest: "message.sha384",
+    sig: "p384.sig-digest.der",
+    otherSig: "p384-other.sig-digest.der",
+    v1Hash: "sha384",
+  },
+  {
+    name: "ECDSA P-521",
+    verifier: "p521.spki.der",
+    pem: "p521.pub.pem",
+    keyDetails: "PKIX_ECDSA_P521_SHA_512",
+    digest: "message.sha512",
+    sig: "p521.sig-digest.der",
+    otherSig: "p521-other.sig-digest.der",
+    v1Hash: "sha512",
+  },
+  {
+    name: "RSA 2048 PKCS#1 v1.5",
+    verifier: "rsa2048.spki.der",
+    pem: "rsa2048.pub.pem",
+    keyDetails: "PKIX_RSA_PKCS1V15_2048_SHA256",
+    digest: "message.sha256",
+    sig: "rsa2048.pkcs1-digest.sig",
+    otherSig: "rsa2048-other.pkcs1-digest.sig",
+    v1Hash: "sha256",
+  },
+  {
+    name: "RSA 3072 PKCS#1 v1.5",
+    verifier: "rsa3072.spki.der",
+    pem: "rsa3072.pub.pem",
+    keyDetails: "PKIX_RSA_PKCS1V15_3072_SHA256",
+    digest: "message.sha256",
+    sig: "rsa3072.pkcs1-digest.sig",
+    otherSig: "rsa3072-other.pkcs1-digest.sig",
+    v1Hash: "sha256",
+  },
+  {
+    name: "RSA 4096 PKCS#1 v1.5",
+    verifier: "rsa4096.spki.der",
+    pem: "rsa4096.pub.pem",
+    keyDetails: "PKIX_RSA_PKCS1V15_4096_SHA256",
+    digest: "message.sha256",
+    sig: "rsa4096.pkcs1-digest.sig",
+    otherSig: "rsa4096-other.pkcs1-digest.sig",
+    v1Hash: "sha256",
+  },
+  {
+    name: "RSA 2048 PSS",
+    verifier: "rsa2048.spki.der",
+    pem: "rsa2048.pub.pem",
+    keyDetails: "PKIX_RSA_PSS_2048_SHA256",
+    digest: "message.sha256",
+    sig: "rsa2048.pss-digest.sig",
+    otherSig: "rsa2048-other.pss-digest.sig",
+  },
+  {
+    name: "RSA 3072 PSS",
+    verifier: "rsa3072.spki.der",
+    pem: "rsa3072.pub.pem",
+    keyDetails: "PKIX_RSA_PSS_3072_SHA256",
+    digest: "message.sha256",
+    sig: "rsa3072.pss-digest.sig",
+    otherSig: "rsa3072-other.pss-digest.sig",
+  },
+  {
+    name: "RSA 4096 PSS",
+    verifier: "rsa4096.spki.der",
+    pem: "rsa4096.pub.pem",
+    keyDetails: "PKIX_RSA_PSS_4096_SHA256",
+    digest: "message.sha256",
+    sig: "rsa4096.pss-digest.sig",
+    otherSig: "rsa4096-other.pss-digest.sig",
+  },
+  {
+    name: "Ed25519ph",
+    verifier: "ed25519.spki.der",
+    pem: "ed25519.pub.pem",
+    keyDetails: "PKIX_ED25519_PH",
+    digest: "message.sha512",
+    sig: "ed25519.ph-sig-digest.bin",
+    otherSig: "ed25519-other.ph-sig-digest.bin",
+    v1Hash: "sha512",
+  },
+  {
+    name: "X.509 certificate, P-256",
+    verifier: "p256.cert.der",
+    pem: "p256.cert.pem",
+    keyDetails: "PKIX_ECDSA_P256_SHA_256",
+    digest: "message.sha256",
+    sig: "p256.sig-digest.der",
+    otherSig: "p256-other.sig-digest.der",
+    v1Hash: "sha256",
+  },
+  {
+    name: "X.509 certificate, RSA 2048",
+    verifier: "rsa2048.cert.der",
+    pem: "rsa2048.cert.pem",
+    keyDetails: "PKIX_RSA_PKCS1V15_2048_SHA256",
+    digest: "message.sha256",
+    sig: "rsa2048.pkcs1-digest.sig",
+    otherSig: "rsa2048-other.pkcs1-digest.sig",
+    v1Hash: "sha256",
+  },
+  {
+    name: "X.509 certificate, Ed25519 (ph)",
+    verifier: "ed25519.cert.der",
+    pem: "ed25519.cert.pem",
+    keyDetails: "PKIX_ED25519_PH",
+    digest: "message.sha512",
+    sig: "ed25519.ph-sig-digest.bin",
+    otherSig: "ed25519-other.ph-sig-digest.bin",
+    v1Hash: "sha512",
+  },
 ];
 
-const post = (path: string, body: unknown) => http(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) =>
+  http(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 /** The same Worker with ACCEPT_NON_DEFAULT_KEY_DETAILS set: RSA-PSS, which Go clients cannot rebuild, is accepted. */
-const optedIn = { ...(env as unknown as Record<string, string>), ACCEPT_NON_DEFAULT_KEY_DETAILS: "true" } as unknown as Env;
+const optedIn = {
+  ...(env as unknown as Record<string, string>),
+  ACCEPT_NON_DEFAULT_KEY_DETAILS: "true",
+} as unknown as Env;
 const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
 const postOptedIn = (path: string, body: unknown) =>
-  app.fetch(new Request(`http://localhost:8787${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }), optedIn, ctx);
+  app.fetch(
+    new Request(`http://localhost:8787${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+    optedIn,
+    ctx,
+  );
 
 function v2Request(c: Case, sig: FixtureName) {
   const field = c.verifier.includes(".cert.") ? "x509Certificate" : "publicKey";
   return {
     hashedRekordRequestV002: {
       digest: toBase64(fixture(c.digest)),
-      signature: { content: toBase64(fixture(sig)), verifier: { [field]: { rawBytes: toBase64(fixture(c.verifier)) }, keyDetails: c.keyDetails } },
+      signature: {
+        content: toBase64(fixture(sig)),
+        verifier: { [field]: { rawBytes: toBase64(fixture(c.verifier)) }, keyDetails: c.keyDetails },
+      },
     },
   };
 }
@@ -73,7 +202,9 @@ describe("every key type through the write APIs", () => {
         const refused = await post("/api/v2/log/entries", v2Request(c, c.sig));
         expect(refused.status, c.name).toBe(400);
         expect(((await refused.json()) as any).message).toMatch(
-          new RegExp(`^hashedRekordRequestV002\\.signature\\.verifier\\.keyDetails: ${c.keyDetails} is not this key's default, PKIX_RSA_PKCS1V15_\\d+_SHA256; sigstore-go and cosign`),
+          new RegExp(
+            `^hashedRekordRequestV002\\.signature\\.verifier\\.keyDetails: ${c.keyDetails} is not this key's default, PKIX_RSA_PKCS1V15_\\d+_SHA256; sigstore-go and cosign`,
+          ),
         );
       }
       const submit = nonDefault ? postOptedIn : post;
@@ -81,7 +212,9 @@ describe("every key type through the write APIs", () => {
       // The same fixture may already be logged by an earlier case in this run: 409 is the same proof of acceptance.
       expect([201, 409], c.name).toContain(ok.status);
       if (ok.status === 201) {
-        const body = JSON.parse(utf8Decode(Uint8Array.from(atob(((await ok.json()) as any).canonicalizedBody), (ch) => ch.charCodeAt(0))));
+        const body = JSON.parse(
+          utf8Decode(Uint8Array.from(atob(((await ok.json()) as any).canonicalizedBody), (ch) => ch.charCodeAt(0))),
+        );
         expect(body.spec.hashedRekordV002.signature.verifier.keyDetails).toBe(c.keyDetails);
       }
       const bad = await submit("/api/v2/log/entries", v2Request(c, c.otherSig));
@@ -110,7 +243,10 @@ describe("every key type through the write APIs", () => {
       const r = await post("/api/v2/log/entries", {
         hashedRekordRequestV002: {
           digest: toBase64(fixture("message.sha256")),
-          signature: { content: toBase64(fixture("p256.sig-digest.der")), verifier: { publicKey: { rawBytes: toBase64(fixture(key)) }, keyDetails } },
+          signature: {
+            content: toBase64(fixture("p256.sig-digest.der")),
+            verifier: { publicKey: { rawBytes: toBase64(fixture(key)) }, keyDetails },
+          },
         },
       });
       expect(r.status, key).toBe(400);
@@ -120,7 +256,10 @@ describe("every key type through the write APIs", () => {
     const pure = await post("/api/v2/log/entries", {
       hashedRekordRequestV002: {
         digest: toBase64(fixture("message.sha512")),
-        signature: { content: toBase64(fixture("ed25519.sig-message.bin")), verifier: { publicKey: { rawBytes: toBase64(fixture("ed25519.spki.der")) }, keyDetails: "PKIX_ED25519" } },
+        signature: {
+          content: toBase64(fixture("ed25519.sig-message.bin")),
+          verifier: { publicKey: { rawBytes: toBase64(fixture("ed25519.spki.der")) }, keyDetails: "PKIX_ED25519" },
+        },
       },
     });
     expect(pure.status).toBe(400);

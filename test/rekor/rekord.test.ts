@@ -31,37 +31,153 @@ interface Case {
 const text = (n: FixtureName) => fixtureText(n).trim();
 
 const CASES: Case[] = [
-  { name: "PGP RSA, armored key, binary signature", format: "pgp", key: "pgp-rsa.pub.asc", sig: "pgp-rsa.sig", searchKey: `key:pgp:${text("pgp-rsa.fingerprint")}` },
-  { name: "PGP RSA, binary key, armored signature", format: "pgp", key: "pgp-rsa.pub.gpg", sig: "pgp-rsa.sig.asc", searchKey: `key:pgp:${text("pgp-rsa.fingerprint")}` },
-  { name: "PGP Ed25519", format: "pgp", key: "pgp-ed25519.pub.gpg", sig: "pgp-ed25519.sig", searchKey: `key:pgp:${text("pgp-ed25519.fingerprint")}` },
-  { name: "PGP ECDSA P-256", format: "pgp", key: "pgp-p256.pub.asc", sig: "pgp-p256.sig.asc", searchKey: `key:pgp:${text("pgp-p256.fingerprint")}` },
-  { name: "PGP key with subkeys, signed by its Ed25519 subkey", format: "pgp", key: "pgp-subkeys.pub.gpg", sig: "pgp-subkeys.sig", searchKey: `key:pgp:${text("pgp-subkeys.fingerprints").split("\n")[0]}` },
-  { name: "PGP text-mode signature", format: "pgp", key: "pgp-rsa.pub.asc", sig: "pgp-rsa.textmode.sig.asc", searchKey: `key:pgp:${text("pgp-rsa.fingerprint")}` },
-  { name: "minisign prehashed (ED)", format: "minisign", key: "minisign-a.pub", sig: "minisign-a.prehashed.minisig", searchKey: `key:minisign:${text("minisign-a.keyid")}` },
-  { name: "minisign legacy (Ed)", format: "minisign", key: "minisign-a.pub", sig: "minisign-a.legacy.minisig", searchKey: `key:minisign:${text("minisign-a.keyid")}` },
-  { name: "SSH Ed25519", format: "ssh", key: "ssh-ed25519.pub", sig: "ssh-ed25519.sig", searchKey: `key:ssh:${text("ssh-ed25519.fingerprint")}` },
-  { name: "SSH ECDSA P-256", format: "ssh", key: "ssh-p256.pub", sig: "ssh-p256.sig", searchKey: `key:ssh:${text("ssh-p256.fingerprint")}` },
-  { name: "SSH ECDSA P-384", format: "ssh", key: "ssh-p384.pub", sig: "ssh-p384.sig", searchKey: `key:ssh:${text("ssh-p384.fingerprint")}` },
-  { name: "SSH ECDSA P-521", format: "ssh", key: "ssh-p521.pub", sig: "ssh-p521.sig", searchKey: `key:ssh:${text("ssh-p521.fingerprint")}` },
-  { name: "SSH RSA (rsa-sha2-512)", format: "ssh", key: "ssh-rsa.pub", sig: "ssh-rsa.sig", searchKey: `key:ssh:${text("ssh-rsa.fingerprint")}` },
-  { name: "X.509 P-256 public key", format: "x509", key: "x509-p256.pub.pem", sig: "x509-p256.sig", searchKey: `key:sha256:${text("x509-p256.spki-sha256")}` },
-  { name: "X.509 P-384 certificate", format: "x509", key: "x509-p384.cert.pem", sig: "x509-p384.sig", searchKey: `key:sha256:${text("x509-p384.spki-sha256")}` },
-  { name: "X.509 RSA certificate", format: "x509", key: "x509-rsa.cert.pem", sig: "x509-rsa.sig", searchKey: `key:sha256:${text("x509-rsa.spki-sha256")}` },
-  { name: "X.509 Ed25519 public key", format: "x509", key: "x509-ed25519.pub.pem", sig: "x509-ed25519.sig", searchKey: `key:sha256:${text("x509-ed25519.spki-sha256")}` },
+  {
+    name: "PGP RSA, armored key, binary signature",
+    format: "pgp",
+    key: "pgp-rsa.pub.asc",
+    sig: "pgp-rsa.sig",
+    searchKey: `key:pgp:${text("pgp-rsa.fingerprint")}`,
+  },
+  {
+    name: "PGP RSA, binary key, armored signature",
+    format: "pgp",
+    key: "pgp-rsa.pub.gpg",
+    sig: "pgp-rsa.sig.asc",
+    searchKey: `key:pgp:${text("pgp-rsa.fingerprint")}`,
+  },
+  {
+    name: "PGP Ed25519",
+    format: "pgp",
+    key: "pgp-ed25519.pub.gpg",
+    sig: "pgp-ed25519.sig",
+    searchKey: `key:pgp:${text("pgp-ed25519.fingerprint")}`,
+  },
+  {
+    name: "PGP ECDSA P-256",
+    format: "pgp",
+    key: "pgp-p256.pub.asc",
+    sig: "pgp-p256.sig.asc",
+    searchKey: `key:pgp:${text("pgp-p256.fingerprint")}`,
+  },
+  {
+    name: "PGP key with subkeys, signed by its Ed25519 subkey",
+    format: "pgp",
+    key: "pgp-subkeys.pub.gpg",
+    sig: "pgp-subkeys.sig",
+    searchKey: `key:pgp:${text("pgp-subkeys.fingerprints").split("\n")[0]}`,
+  },
+  {
+    name: "PGP text-mode signature",
+    format: "pgp",
+    key: "pgp-rsa.pub.asc",
+    sig: "pgp-rsa.textmode.sig.asc",
+    searchKey: `key:pgp:${text("pgp-rsa.fingerprint")}`,
+  },
+  {
+    name: "minisign prehashed (ED)",
+    format: "minisign",
+    key: "minisign-a.pub",
+    sig: "minisign-a.prehashed.minisig",
+    searchKey: `key:minisign:${text("minisign-a.keyid")}`,
+  },
+  {
+    name: "minisign legacy (Ed)",
+    format: "minisign",
+    key: "minisign-a.pub",
+    sig: "minisign-a.legacy.minisig",
+    searchKey: `key:minisign:${text("minisign-a.keyid")}`,
+  },
+  {
+    name: "SSH Ed25519",
+    format: "ssh",
+    key: "ssh-ed25519.pub",
+    sig: "ssh-ed25519.sig",
+    searchKey: `key:ssh:${text("ssh-ed25519.fingerprint")}`,
+  },
+  {
+    name: "SSH ECDSA P-256",
+    format: "ssh",
+    key: "ssh-p256.pub",
+    sig: "ssh-p256.sig",
+    searchKey: `key:ssh:${text("ssh-p256.fingerprint")}`,
+  },
+  {
+    name: "SSH ECDSA P-384",
+    format: "ssh",
+    key: "ssh-p384.pub",
+    sig: "ssh-p384.sig",
+    searchKey: `key:ssh:${text("ssh-p384.fingerprint")}`,
+  },
+  {
+    name: "SSH ECDSA P-521",
+    format: "ssh",
+    key: "ssh-p521.pub",
+    sig: "ssh-p521.sig",
+    searchKey: `key:ssh:${text("ssh-p521.fingerprint")}`,
+  },
+  {
+    name: "SSH RSA (rsa-sha2-512)",
+    format: "ssh",
+    key: "ssh-rsa.pub",
+    sig: "ssh-rsa.sig",
+    searchKey: `key:ssh:${text("ssh-rsa.fingerprint")}`,
+  },
+  {
+    name: "X.509 P-256 public key",
+    format: "x509",
+    key: "x509-p256.pub.pem",
+    sig: "x509-p256.sig",
+    searchKey: `key:sha256:${text("x509-p256.spki-sha256")}`,
+  },
+  {
+    name: "X.509 P-384 certificate",
+    format: "x509",
+    key: "x509-p384.cert.pem",
+    sig: "x509-p384.sig",
+    searchKey: `key:sha256:${text("x509-p384.spki-sha256")}`,
+  },
+  {
+    name: "X.509 RSA certificate",
+    format: "x509",
+    key: "x509-rsa.cert.pem",
+    sig: "x509-rsa.sig",
+    searchKey: `key:sha256:${text("x509-rsa.spki-sha256")}`,
+  },
+  {
+    name: "X.509 Ed25519 public key",
+    format: "x509",
+    key: "x509-ed25519.pub.pem",
+    sig: "x509-ed25519.sig",
+    searchKey: `key:sha256:${text("x509-ed25519.spki-sha256")}`,
+  },
 ];
 
 const ARTIFACT = fixture("artifact.txt");
 const DIGEST = toHex(sha256(ARTIFACT));
 
-function rekord(format: Format, key: Uint8Array, sig: Uint8Array, data: Uint8Array = ARTIFACT, extra: Record<string, unknown> = {}) {
+function rekord(
+  format: Format,
+  key: Uint8Array,
+  sig: Uint8Array,
+  data: Uint8Array = ARTIFACT,
+  extra: Record<string, unknown> = {},
+) {
   return {
     apiVersion: "0.0.1",
     kind: "rekord",
-    spec: { data: { content: toBase64(data), ...extra }, signature: { format, content: toBase64(sig), publicKey: { content: toBase64(key) } } },
+    spec: {
+      data: { content: toBase64(data), ...extra },
+      signature: { format, content: toBase64(sig), publicKey: { content: toBase64(key) } },
+    },
   };
 }
 
-const post = (body: unknown) => http("/api/v1/log/entries", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const post = (body: unknown) =>
+  http("/api/v1/log/entries", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 async function treeSize(): Promise<number> {
   await sequencer().status();
@@ -76,8 +192,12 @@ function expectCanonicalKey(c: Case, canonical: Uint8Array) {
       // gpg's packets, re-framed as Go writes them: same tags and bodies.
       const gpg = c.key.endsWith(".asc") ? dearmor(fixtureText(c.key), "publicKey").data : fixture(c.key);
       const ours = readPackets(dearmor(t, "publicKey").data, "publicKey");
-      expect(ours.map((p) => [p.tag, toHex(p.body)])).toEqual(readPackets(gpg, "publicKey").map((p) => [p.tag, toHex(p.body)]));
-      expect(t).toMatch(/^-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n[\s\S]*\n=[A-Za-z0-9+/]{4}\n-----END PGP PUBLIC KEY BLOCK-----$/);
+      expect(ours.map((p) => [p.tag, toHex(p.body)])).toEqual(
+        readPackets(gpg, "publicKey").map((p) => [p.tag, toHex(p.body)]),
+      );
+      expect(t).toMatch(
+        /^-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n[\s\S]*\n=[A-Za-z0-9+/]{4}\n-----END PGP PUBLIC KEY BLOCK-----$/,
+      );
       break;
     }
     case "minisign":
@@ -122,14 +242,20 @@ describe("Rekor v1 rekord 0.0.1", () => {
       const found = await http("/api/v1/index/retrieve", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ publicKey: { format: c.format, content: toBase64(fixture(c.key)) }, hash: `sha256:${DIGEST}`, operator: "and" }),
+        body: JSON.stringify({
+          publicKey: { format: c.format, content: toBase64(fixture(c.key)) },
+          hash: `sha256:${DIGEST}`,
+          operator: "and",
+        }),
       });
       expect(found.status).toBe(200);
       expect(((await found.json()) as string[]).map((u) => u.slice(-64))).toContain(uuid!.slice(-64));
       // And by GET /api/v2/search with the key as the tool printed it: a hit that verifies, with this body.
       const search = await http(`/api/v2/search?key=${encodeURIComponent(c.searchKey)}&limit=20`);
       expect(search.status).toBe(200);
-      const hits = ((await search.json()) as { hits: Hit[] }).hits.filter((h) => h.entry.canonicalizedBody === map[uuid!].body);
+      const hits = ((await search.json()) as { hits: Hit[] }).hits.filter(
+        (h) => h.entry.canonicalizedBody === map[uuid!].body,
+      );
       expect(hits).toHaveLength(1);
       verifyHit(hits[0]!, logVerifierKey());
     });
@@ -146,7 +272,9 @@ describe("Rekor v1 rekord 0.0.1", () => {
   });
 
   it("indexes every fingerprint of a PGP key with subkeys, as gpg lists them", async () => {
-    const body = await canonicalizeProposedEntry(rekord("pgp", fixture("pgp-subkeys.pub.gpg"), fixture("pgp-subkeys.sig")));
+    const body = await canonicalizeProposedEntry(
+      rekord("pgp", fixture("pgp-subkeys.pub.gpg"), fixture("pgp-subkeys.sig")),
+    );
     const keys = indexKeysOf(body.body);
     const fprs = text("pgp-subkeys.fingerprints").split("\n");
     expect(fprs).toHaveLength(3);
@@ -173,9 +301,17 @@ describe("Rekor v1 rekord 0.0.1", () => {
     const again = await post(rekord("pgp", fixture("pgp-ed25519.pub.gpg"), fixture("pgp-ed25519.sig.asc")));
     expect(again.status).toBe(409);
     expect(again.headers.get("location")).toBe(`/api/v1/log/entries/${uuid}`);
-    expect(await again.json()).toMatchObject({ code: 409, message: `an equivalent entry already exists in the transparency log with UUID ${uuid}`, entry: { [uuid!]: {} } });
+    expect(await again.json()).toMatchObject({
+      code: 409,
+      message: `an equivalent entry already exists in the transparency log with UUID ${uuid}`,
+      entry: { [uuid!]: {} },
+    });
     // A matching spec.data.hash is accepted (and gives the same entry).
-    const withHash = await post(rekord("pgp", fixture("pgp-ed25519.pub.asc"), fixture("pgp-ed25519.sig.asc"), ARTIFACT, { hash: { algorithm: "sha256", value: DIGEST } }));
+    const withHash = await post(
+      rekord("pgp", fixture("pgp-ed25519.pub.asc"), fixture("pgp-ed25519.sig.asc"), ARTIFACT, {
+        hash: { algorithm: "sha256", value: DIGEST },
+      }),
+    );
     expect(withHash.status).toBe(409);
   });
 
@@ -198,34 +334,170 @@ describe("Rekor v1 rekord 0.0.1", () => {
     const badComment = new TextEncoder().encode([mini[0], mini[1], mini[2] + " (edited)", mini[3], ""].join("\n"));
     const cases: [string, unknown, number, RegExp][] = [
       // wrong key
-      ["pgp: other key", rekord("pgp", fixture("pgp-rsa.pub.asc"), fixture("pgp-ed25519.sig")), 400, /spec\.signature\.content \(pgp\).*does not verify/],
-      ["minisign: other key", rekord("minisign", fixture("minisign-a.pub"), fixture("minisign-b.prehashed.minisig")), 400, /spec\.signature\.content \(minisign\).*key/],
-      ["ssh: other key", rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519-other.sig")), 400, /spec\.signature\.content \(ssh\).*another key/],
-      ["x509: other key", rekord("x509", fixture("x509-p256.pub.pem"), fixture("x509-p384.sig")), 400, /spec\.signature\.content \(x509\)/],
+      [
+        "pgp: other key",
+        rekord("pgp", fixture("pgp-rsa.pub.asc"), fixture("pgp-ed25519.sig")),
+        400,
+        /spec\.signature\.content \(pgp\).*does not verify/,
+      ],
+      [
+        "minisign: other key",
+        rekord("minisign", fixture("minisign-a.pub"), fixture("minisign-b.prehashed.minisig")),
+        400,
+        /spec\.signature\.content \(minisign\).*key/,
+      ],
+      [
+        "ssh: other key",
+        rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519-other.sig")),
+        400,
+        /spec\.signature\.content \(ssh\).*another key/,
+      ],
+      [
+        "x509: other key",
+        rekord("x509", fixture("x509-p256.pub.pem"), fixture("x509-p384.sig")),
+        400,
+        /spec\.signature\.content \(x509\)/,
+      ],
       // tampered data
-      ["pgp: tampered data", rekord("pgp", fixture("pgp-rsa.pub.asc"), fixture("pgp-rsa.sig"), tampered), 400, /does not verify/],
-      ["minisign ED: tampered data", rekord("minisign", fixture("minisign-a.pub"), fixture("minisign-a.prehashed.minisig"), tampered), 400, /does not verify the data/],
-      ["minisign Ed: tampered data", rekord("minisign", fixture("minisign-a.pub"), fixture("minisign-a.legacy.minisig"), tampered), 400, /does not verify the data/],
-      ["minisign: edited trusted comment", rekord("minisign", fixture("minisign-a.pub"), badComment), 400, /trusted comment/],
-      ["ssh: tampered data", rekord("ssh", fixture("ssh-rsa.pub"), fixture("ssh-rsa.sig"), tampered), 400, /does not verify/],
-      ["x509: tampered data", rekord("x509", fixture("x509-ed25519.pub.pem"), fixture("x509-ed25519.sig"), tampered), 400, /spec\.signature\.content \(x509\)/],
+      [
+        "pgp: tampered data",
+        rekord("pgp", fixture("pgp-rsa.pub.asc"), fixture("pgp-rsa.sig"), tampered),
+        400,
+        /does not verify/,
+      ],
+      [
+        "minisign ED: tampered data",
+        rekord("minisign", fixture("minisign-a.pub"), fixture("minisign-a.prehashed.minisig"), tampered),
+        400,
+        /does not verify the data/,
+      ],
+      [
+        "minisign Ed: tampered data",
+        rekord("minisign", fixture("minisign-a.pub"), fixture("minisign-a.legacy.minisig"), tampered),
+        400,
+        /does not verify the data/,
+      ],
+      [
+        "minisign: edited trusted comment",
+        rekord("minisign", fixture("minisign-a.pub"), badComment),
+        400,
+        /trusted comment/,
+      ],
+      [
+        "ssh: tampered data",
+        rekord("ssh", fixture("ssh-rsa.pub"), fixture("ssh-rsa.sig"), tampered),
+        400,
+        /does not verify/,
+      ],
+      [
+        "x509: tampered data",
+        rekord("x509", fixture("x509-ed25519.pub.pem"), fixture("x509-ed25519.sig"), tampered),
+        400,
+        /spec\.signature\.content \(x509\)/,
+      ],
       // malformed keys
-      ["pgp: malformed key", rekord("pgp", garbage, fixture("pgp-rsa.sig")), 400, /spec\.signature\.publicKey\.content \(pgp\)/],
-      ["pgp: secret key", rekord("pgp", fixture("pgp-throwaway.secret-key.asc"), fixture("pgp-rsa.sig")), 400, /private key/],
-      ["minisign: malformed key", rekord("minisign", garbage, fixture("minisign-a.legacy.minisig")), 400, /spec\.signature\.publicKey\.content \(minisign\)/],
-      ["ssh: malformed key", rekord("ssh", garbage, fixture("ssh-ed25519.sig")), 400, /spec\.signature\.publicKey\.content \(ssh\)/],
-      ["x509: malformed key", rekord("x509", garbage, fixture("x509-p256.sig")), 400, /spec\.signature\.publicKey\.content/],
+      [
+        "pgp: malformed key",
+        rekord("pgp", garbage, fixture("pgp-rsa.sig")),
+        400,
+        /spec\.signature\.publicKey\.content \(pgp\)/,
+      ],
+      [
+        "pgp: secret key",
+        rekord("pgp", fixture("pgp-throwaway.secret-key.asc"), fixture("pgp-rsa.sig")),
+        400,
+        /private key/,
+      ],
+      [
+        "minisign: malformed key",
+        rekord("minisign", garbage, fixture("minisign-a.legacy.minisig")),
+        400,
+        /spec\.signature\.publicKey\.content \(minisign\)/,
+      ],
+      [
+        "ssh: malformed key",
+        rekord("ssh", garbage, fixture("ssh-ed25519.sig")),
+        400,
+        /spec\.signature\.publicKey\.content \(ssh\)/,
+      ],
+      [
+        "x509: malformed key",
+        rekord("x509", garbage, fixture("x509-p256.sig")),
+        400,
+        /spec\.signature\.publicKey\.content/,
+      ],
       // signatures Rekor would not verify
-      ["ssh: namespace git", rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.git-namespace.sig")), 400, /namespace "git"/],
-      ["ssh: sha256 message hash", rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sha256.sig")), 400, /sha512/],
-      ["pgp: a key as the signature", rekord("pgp", fixture("pgp-rsa.pub.asc"), fixture("pgp-rsa.pub.gpg")), 400, /spec\.signature\.content \(pgp\)/],
+      [
+        "ssh: namespace git",
+        rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.git-namespace.sig")),
+        400,
+        /namespace "git"/,
+      ],
+      [
+        "ssh: sha256 message hash",
+        rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sha256.sig")),
+        400,
+        /sha512/,
+      ],
+      [
+        "pgp: a key as the signature",
+        rekord("pgp", fixture("pgp-rsa.pub.asc"), fixture("pgp-rsa.pub.gpg")),
+        400,
+        /spec\.signature\.content \(pgp\)/,
+      ],
       // the request itself
-      ["hash mismatch", rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig"), ARTIFACT, { hash: { algorithm: "sha256", value: "0".repeat(64) } }), 400, /not the SHA-256 of spec\.data\.content/],
-      ["uppercase hash", rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig"), ARTIFACT, { hash: { algorithm: "sha256", value: DIGEST.toUpperCase() } }), 400, /not the SHA-256/],
-      ["unknown format", rekord("tuf" as Format, fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig")), 400, /format must be one of pgp, minisign, x509, ssh/],
-      ["data by URL", { ...rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig")), spec: { data: { url: "https://example.com/a" }, signature: rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig")).spec.signature } }, 400, /url/],
-      ["no data", { ...rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig")), spec: { data: {}, signature: rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig")).spec.signature } }, 400, /spec\.data\.content is required/],
-      ["oversized data", rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig"), new Uint8Array(512 * 1024 + 1)), 413, /larger than the 524288-byte limit/],
+      [
+        "hash mismatch",
+        rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig"), ARTIFACT, {
+          hash: { algorithm: "sha256", value: "0".repeat(64) },
+        }),
+        400,
+        /not the SHA-256 of spec\.data\.content/,
+      ],
+      [
+        "uppercase hash",
+        rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig"), ARTIFACT, {
+          hash: { algorithm: "sha256", value: DIGEST.toUpperCase() },
+        }),
+        400,
+        /not the SHA-256/,
+      ],
+      [
+        "unknown format",
+        rekord("tuf" as Format, fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig")),
+        400,
+        /format must be one of pgp, minisign, x509, ssh/,
+      ],
+      [
+        "data by URL",
+        {
+          ...rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig")),
+          spec: {
+            data: { url: "https://example.com/a" },
+            signature: rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig")).spec.signature,
+          },
+        },
+        400,
+        /url/,
+      ],
+      [
+        "no data",
+        {
+          ...rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig")),
+          spec: {
+            data: {},
+            signature: rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig")).spec.signature,
+          },
+        },
+        400,
+        /spec\.data\.content is required/,
+      ],
+      [
+        "oversized data",
+        rekord("ssh", fixture("ssh-ed25519.pub"), fixture("ssh-ed25519.sig"), new Uint8Array(512 * 1024 + 1)),
+        413,
+        /larger than the 524288-byte limit/,
+      ],
     ];
     for (const [what, body, status, message] of cases) {
       const r = await post(body);

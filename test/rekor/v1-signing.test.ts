@@ -19,7 +19,11 @@ const R = "efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716";
 const S = "f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8";
 const MESSAGE = utf8Encode("sample");
 
-const b64url = (hex: string) => btoa(String.fromCharCode(...fromHex(hex))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const b64url = (hex: string) =>
+  btoa(String.fromCharCode(...fromHex(hex)))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 const jwk = { kty: "EC", crv: "P-256", x: b64url(UX), y: b64url(UY) };
 const publicPoint = concatBytes(Uint8Array.of(4), fromHex(UX), fromHex(UY));
 const N = p256.Point.Fn.ORDER;
@@ -31,7 +35,13 @@ async function webCryptoVerify(p1363: Uint8Array, message: Uint8Array): Promise<
 
 /** The vector's key as the PKCS#8 PEM secret LOG_V1_SIGNING_KEY holds. */
 async function vectorKeyPem(): Promise<string> {
-  const key = await crypto.subtle.importKey("jwk", { ...jwk, d: b64url(X) }, { name: "ECDSA", namedCurve: "P-256" }, true, ["sign"]);
+  const key = await crypto.subtle.importKey(
+    "jwk",
+    { ...jwk, d: b64url(X) },
+    { name: "ECDSA", namedCurve: "P-256" },
+    true,
+    ["sign"],
+  );
   return encodePem("PRIVATE KEY", new Uint8Array((await crypto.subtle.exportKey("pkcs8", key)) as ArrayBuffer));
 }
 
@@ -44,7 +54,10 @@ describe("ECDSA P-256 signing: @noble and WebCrypto agree (RFC 6979 §A.2.5)", (
   });
 
   it("the v1 key's native signatures are DER with a low S, and verify with @noble and with WebCrypto", async () => {
-    const key = await v1Key({ LOG_SIGNING_KEY: env.LOG_SIGNING_KEY, LOG_V1_SIGNING_KEY: await vectorKeyPem() }, "default");
+    const key = await v1Key(
+      { LOG_SIGNING_KEY: env.LOG_SIGNING_KEY, LOG_V1_SIGNING_KEY: await vectorKeyPem() },
+      "default",
+    );
     expect(key.spki.slice(-65)).toEqual(publicPoint);
     for (let i = 0; i < 8; i++) {
       const message = utf8Encode(`message ${i}`);
@@ -54,7 +67,9 @@ describe("ECDSA P-256 signing: @noble and WebCrypto agree (RFC 6979 §A.2.5)", (
       expect(sig.s <= N / 2n).toBe(true);
       expect(p256.verify(der, sha256Bytes(message), publicPoint, { prehash: false, format: "der" })).toBe(true);
       expect(await webCryptoVerify(sig.toBytes("compact"), message)).toBe(true);
-      expect(p256.verify(der, sha256Bytes(utf8Encode("another")), publicPoint, { prehash: false, format: "der" })).toBe(false);
+      expect(p256.verify(der, sha256Bytes(utf8Encode("another")), publicPoint, { prehash: false, format: "der" })).toBe(
+        false,
+      );
     }
   });
 });

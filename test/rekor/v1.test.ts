@@ -32,7 +32,11 @@ describe("Rekor v1 API", () => {
 
     // Read back: by UUID (80 and 64 hex), by index, in bulk; all the same entry with the same time.
     await sequencer().status(); // the index outbox drains after each round; make sure it has
-    for (const path of [`/api/v1/log/entries/${uuid}`, `/api/v1/log/entries/${uuid!.slice(16)}`, `/api/v1/log/entries?logIndex=${e.logIndex}`]) {
+    for (const path of [
+      `/api/v1/log/entries/${uuid}`,
+      `/api/v1/log/entries/${uuid!.slice(16)}`,
+      `/api/v1/log/entries?logIndex=${e.logIndex}`,
+    ]) {
       const g = await http(path);
       expect(g.status, path).toBe(200);
       const m = (await g.json()) as Record<string, any>;
@@ -72,7 +76,13 @@ describe("Rekor v1 API", () => {
     const proof = (await (await http(`/api/v1/log/proof?firstSize=${first}&lastSize=${size}`)).json()) as any;
     expect(proof.rootHash).toBe(info.rootHash);
     checkConsistency(proof.hashes.map(fromHex), first, size, fromHex(older.rootHash), fromHex(info.rootHash));
-    for (const bad of [`lastSize=${size + 1}`, `firstSize=0&lastSize=${size}`, `firstSize=${size}&lastSize=${first - 1}`, "firstSize=1", `lastSize=abc`]) {
+    for (const bad of [
+      `lastSize=${size + 1}`,
+      `firstSize=0&lastSize=${size}`,
+      `firstSize=${size}&lastSize=${first - 1}`,
+      "firstSize=1",
+      `lastSize=abc`,
+    ]) {
       const r = await http(`/api/v1/log/proof?${bad}`);
       expect(r.status, bad).toBe(400);
       expect(((await r.json()) as any).code).toBe(400);
@@ -85,11 +95,42 @@ describe("Rekor v1 API", () => {
       ["unknown kind", { ...good, kind: "rpm" }, 400, /unsupported entry type/],
       ["unknown version", { ...good, apiVersion: "9.9.9" }, 400, /unsupported entry type/],
       ["unknown field", { ...good, extra: true }, 400, /unknown field "extra"/],
-      ["bad hex", { ...good, spec: { ...good.spec, data: { hash: { algorithm: "sha256", value: "zz" } } } }, 400, /hash.value/],
-      ["wrong hash length", { ...good, spec: { ...good.spec, data: { hash: { algorithm: "sha512", value: good.spec.data.hash.value } } } }, 400, /hash.value/],
-      ["unknown hash", { ...good, spec: { ...good.spec, data: { hash: { algorithm: "md5", value: "00" } } } }, 400, /algorithm/],
-      ["not PEM", { ...good, spec: { ...good.spec, signature: { ...good.spec.signature, publicKey: { content: toBase64(enc("nope")) } } } }, 400, /publicKey/],
-      ["bad signature", { ...good, spec: { ...good.spec, signature: { ...good.spec.signature, content: toBase64(new Uint8Array(70)) } } }, 400, /signature/],
+      [
+        "bad hex",
+        { ...good, spec: { ...good.spec, data: { hash: { algorithm: "sha256", value: "zz" } } } },
+        400,
+        /hash.value/,
+      ],
+      [
+        "wrong hash length",
+        { ...good, spec: { ...good.spec, data: { hash: { algorithm: "sha512", value: good.spec.data.hash.value } } } },
+        400,
+        /hash.value/,
+      ],
+      [
+        "unknown hash",
+        { ...good, spec: { ...good.spec, data: { hash: { algorithm: "md5", value: "00" } } } },
+        400,
+        /algorithm/,
+      ],
+      [
+        "not PEM",
+        {
+          ...good,
+          spec: { ...good.spec, signature: { ...good.spec.signature, publicKey: { content: toBase64(enc("nope")) } } },
+        },
+        400,
+        /publicKey/,
+      ],
+      [
+        "bad signature",
+        {
+          ...good,
+          spec: { ...good.spec, signature: { ...good.spec.signature, content: toBase64(new Uint8Array(70)) } },
+        },
+        400,
+        /signature/,
+      ],
     ];
     for (const [what, body, status, message] of cases) {
       const r = await http("/api/v1/log/entries", { method: "POST", headers: json, body: JSON.stringify(body) });
@@ -102,13 +143,31 @@ describe("Rekor v1 API", () => {
     expect((await http(`/api/v1/log/entries/${"ab".repeat(32)}`)).status).toBe(404);
     expect((await http("/api/v1/log/entries?logIndex=99999999")).status).toBe(404);
     expect((await http("/api/v1/log/entries?logIndex=-1")).status).toBe(400);
-    expect((await http("/api/v1/log/entries/retrieve", { method: "POST", headers: json, body: JSON.stringify({ logIndexes: Array(11).fill(0) }) })).status).toBe(422);
+    expect(
+      (
+        await http("/api/v1/log/entries/retrieve", {
+          method: "POST",
+          headers: json,
+          body: JSON.stringify({ logIndexes: Array(11).fill(0) }),
+        })
+      ).status,
+    ).toBe(422);
   });
 
   it("publishes the v1 key whose hash is the log ID in every entry", async () => {
     const spki = await logPublicKey();
     const info = (await (await http("/api/v1/log")).json()) as any;
     const note = parseNote(info.signedTreeHead);
-    expect(bytesEqual(sha256(spki).slice(0, 4), new Uint8Array([note.sigs[0]!.keyId >>> 24, (note.sigs[0]!.keyId >>> 16) & 255, (note.sigs[0]!.keyId >>> 8) & 255, note.sigs[0]!.keyId & 255]))).toBe(true);
+    expect(
+      bytesEqual(
+        sha256(spki).slice(0, 4),
+        new Uint8Array([
+          note.sigs[0]!.keyId >>> 24,
+          (note.sigs[0]!.keyId >>> 16) & 255,
+          (note.sigs[0]!.keyId >>> 8) & 255,
+          note.sigs[0]!.keyId & 255,
+        ]),
+      ),
+    ).toBe(true);
   });
 });

@@ -16,7 +16,11 @@ const PRODUCTION_LEAF =
   '{"apiVersion":"0.0.2","kind":"hashedrekord","spec":{"hashedRekordV002":{"data":{"algorithm":"SHA2_256","digest":"aOZWslHmfoNYvvhIOrDVHGYZ8+ehqfDnWDjUH/No9yg="},"signature":{"content":"MEQCIEfMLZlnJcxlGIR7L+oLSvx8qiv4kssxS70+ydm5z1VAAiA3ZbUTs4agQ7MJKwiwhCjY1TjF3/e0lbwin6IGRqo9KQ==","verifier":{"keyDetails":"PKIX_ECDSA_P256_SHA_256","publicKey":{"rawBytes":"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAErbAqpGLwY5yA9xLCs+Q/ABfPSInM7aNeJrLnIa0vz1YK+FNkQTpK1zUPDRawSCxMpzAHnzQC7Q8D08cKEov6WA=="}}}}}}';
 
 const post = (body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) =>
-  http("/api/v2/log/entries", { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+  http("/api/v2/log/entries", {
+    method: "POST",
+    headers,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 
 describe("Rekor v2: POST /api/v2/log/entries", () => {
   it("builds the production leaf byte for byte from its request (proto field names too)", async () => {
@@ -24,7 +28,10 @@ describe("Rekor v2: POST /api/v2/log/entries", () => {
     const request = {
       hashed_rekord_request_v002: {
         digest: leaf.data.digest,
-        signature: { content: leaf.signature.content, verifier: { public_key: { raw_bytes: leaf.signature.verifier.publicKey.rawBytes }, key_details: 5 } },
+        signature: {
+          content: leaf.signature.content,
+          verifier: { public_key: { raw_bytes: leaf.signature.verifier.publicKey.rawBytes }, key_details: 5 },
+        },
       },
     };
     const entry = await canonicalizeCreateEntryRequest(request);
@@ -36,7 +43,15 @@ describe("Rekor v2: POST /api/v2/log/entries", () => {
     const res = await post(hashedRekordV2(key, enc(`artifact ${Math.random()}`)));
     expect(res.status).toBe(201);
     const tle = (await res.json()) as Record<string, any>;
-    expect(Object.keys(tle).sort()).toEqual(["canonicalizedBody", "inclusionPromise", "inclusionProof", "integratedTime", "kindVersion", "logId", "logIndex"]);
+    expect(Object.keys(tle).sort()).toEqual([
+      "canonicalizedBody",
+      "inclusionPromise",
+      "inclusionProof",
+      "integratedTime",
+      "kindVersion",
+      "logId",
+      "logIndex",
+    ]);
     expect(tle.kindVersion).toEqual({ kind: "hashedrekord", version: "0.0.2" });
     expect(tle.integratedTime).toBe("0");
     expect(tle.inclusionPromise).toBeNull();
@@ -51,10 +66,18 @@ describe("Rekor v2: POST /api/v2/log/entries", () => {
     expect(keyId.length).toBe(32);
     expect(((keyId[0]! << 24) | (keyId[1]! << 16) | (keyId[2]! << 8) | keyId[3]!) >>> 0).toBe(note.sigs[0]!.keyId);
     const body = fromBase64(tle.canonicalizedBody);
-    checkInclusion(tle.inclusionProof.hashes.map((h: string) => fromBase64(h)), Number(tle.logIndex), cp.size, hashLeaf(body), cp.root);
+    checkInclusion(
+      tle.inclusionProof.hashes.map((h: string) => fromBase64(h)),
+      Number(tle.logIndex),
+      cp.size,
+      hashLeaf(body),
+      cp.root,
+    );
     // The leaf is what readers get from the entry bundle.
     expect(await httpReader().entry(Number(tle.logIndex), cp.size)).toEqual(body);
-    expect(JSON.parse(utf8Decode(body)).spec.hashedRekordV002.signature.verifier.publicKey.rawBytes).toBe(toBase64(key.spki));
+    expect(JSON.parse(utf8Decode(body)).spec.hashedRekordV002.signature.verifier.publicKey.rawBytes).toBe(
+      toBase64(key.spki),
+    );
   });
 
   it("accepts sigstore-js 5's SPKI-inside-x509Certificate and records it as publicKey", async () => {
@@ -62,7 +85,10 @@ describe("Rekor v2: POST /api/v2/log/entries", () => {
     const res = await post(hashedRekordV2(key, enc(`spki as cert ${Math.random()}`), "x509Certificate"));
     expect(res.status).toBe(201);
     const body = JSON.parse(utf8Decode(fromBase64(((await res.json()) as any).canonicalizedBody)));
-    expect(body.spec.hashedRekordV002.signature.verifier).toEqual({ keyDetails: "PKIX_ECDSA_P256_SHA_256", publicKey: { rawBytes: toBase64(key.spki) } });
+    expect(body.spec.hashedRekordV002.signature.verifier).toEqual({
+      keyDetails: "PKIX_ECDSA_P256_SHA_256",
+      publicKey: { rawBytes: toBase64(key.spki) },
+    });
   });
 
   it("answers a duplicate with 409 and x-log-index", async () => {
@@ -90,11 +116,59 @@ describe("Rekor v2: POST /api/v2/log/entries", () => {
       ["missing digest", { hashedRekordRequestV002: { signature: h.signature } }, 400, /digest is required/],
       ["bad base64", { hashedRekordRequestV002: { ...h, digest: "%%%" } }, 400, /digest: invalid base64/],
       ["short digest", { hashedRekordRequestV002: { ...h, digest: toBase64(new Uint8Array(31)) } }, 400, /digest/],
-      ["wrong signature", { hashedRekordRequestV002: { ...h, digest: toBase64(new Uint8Array(32)) } }, 400, /signature/],
-      ["key details mismatch", { hashedRekordRequestV002: { ...h, signature: { ...h.signature, verifier: { ...h.signature.verifier, keyDetails: "PKIX_ECDSA_P384_SHA_384" } } } }, 400, /keyDetails/],
-      ["unknown key details", { hashedRekordRequestV002: { ...h, signature: { ...h.signature, verifier: { ...h.signature.verifier, keyDetails: "NOPE" } } } }, 400, /keyDetails/],
-      ["garbage key", { hashedRekordRequestV002: { ...h, signature: { ...h.signature, verifier: { publicKey: { rawBytes: "AAAA" }, keyDetails: "PKIX_ECDSA_P256_SHA_256" } } } }, 400, /publicKey/],
-      ["both key fields", { hashedRekordRequestV002: { ...h, signature: { ...h.signature, verifier: { ...h.signature.verifier, x509Certificate: { rawBytes: "AAAA" } } } } }, 400, /exactly one/],
+      [
+        "wrong signature",
+        { hashedRekordRequestV002: { ...h, digest: toBase64(new Uint8Array(32)) } },
+        400,
+        /signature/,
+      ],
+      [
+        "key details mismatch",
+        {
+          hashedRekordRequestV002: {
+            ...h,
+            signature: { ...h.signature, verifier: { ...h.signature.verifier, keyDetails: "PKIX_ECDSA_P384_SHA_384" } },
+          },
+        },
+        400,
+        /keyDetails/,
+      ],
+      [
+        "unknown key details",
+        {
+          hashedRekordRequestV002: {
+            ...h,
+            signature: { ...h.signature, verifier: { ...h.signature.verifier, keyDetails: "NOPE" } },
+          },
+        },
+        400,
+        /keyDetails/,
+      ],
+      [
+        "garbage key",
+        {
+          hashedRekordRequestV002: {
+            ...h,
+            signature: {
+              ...h.signature,
+              verifier: { publicKey: { rawBytes: "AAAA" }, keyDetails: "PKIX_ECDSA_P256_SHA_256" },
+            },
+          },
+        },
+        400,
+        /publicKey/,
+      ],
+      [
+        "both key fields",
+        {
+          hashedRekordRequestV002: {
+            ...h,
+            signature: { ...h.signature, verifier: { ...h.signature.verifier, x509Certificate: { rawBytes: "AAAA" } } },
+          },
+        },
+        400,
+        /exactly one/,
+      ],
       ["deep nesting", "[".repeat(100) + "]".repeat(100), 400, /nested deeper/],
     ];
     for (const [what, body, status, message] of cases) {

@@ -25,15 +25,30 @@ const pem = (k: TestEcKey) => toBase64(utf8Encode(encodePem("PUBLIC KEY", k.spki
 function v2Dsse(signers: number[]) {
   return {
     dsseRequestV002: {
-      envelope: { payload: toBase64(payload), payloadType: TYPE, signatures: signed(signers).map((s) => ({ sig: toBase64(s), keyid: "" })) },
-      verifiers: keys.map((k) => ({ publicKey: { rawBytes: toBase64(k.spki) }, keyDetails: "PKIX_ECDSA_P256_SHA_256" })),
+      envelope: {
+        payload: toBase64(payload),
+        payloadType: TYPE,
+        signatures: signed(signers).map((s) => ({ sig: toBase64(s), keyid: "" })),
+      },
+      verifiers: keys.map((k) => ({
+        publicKey: { rawBytes: toBase64(k.spki) },
+        keyDetails: "PKIX_ECDSA_P256_SHA_256",
+      })),
     },
   };
 }
 
 function v1Dsse(signers: number[], verifiers = keys) {
-  const envelope = { payload: toBase64(payload), payloadType: TYPE, signatures: signed(signers).map((s) => ({ keyid: "", sig: toBase64(s) })) };
-  return { apiVersion: "0.0.1", kind: "dsse", spec: { proposedContent: { envelope: JSON.stringify(envelope), verifiers: verifiers.map(pem) } } };
+  const envelope = {
+    payload: toBase64(payload),
+    payloadType: TYPE,
+    signatures: signed(signers).map((s) => ({ keyid: "", sig: toBase64(s) })),
+  };
+  return {
+    apiVersion: "0.0.1",
+    kind: "dsse",
+    spec: { proposedContent: { envelope: JSON.stringify(envelope), verifiers: verifiers.map(pem) } },
+  };
 }
 
 function v1Intoto(signers: number[], keyOf: (i: number) => number) {
@@ -46,7 +61,11 @@ function v1Intoto(signers: number[], keyOf: (i: number) => number) {
         envelope: {
           payloadType: TYPE,
           payload: toBase64(utf8Encode(toBase64(payload))),
-          signatures: sigs.map((s, i) => ({ keyid: `k${i}`, sig: toBase64(utf8Encode(toBase64(s))), publicKey: pem(keys[keyOf(i)]!) })),
+          signatures: sigs.map((s, i) => ({
+            keyid: `k${i}`,
+            sig: toBase64(utf8Encode(toBase64(s))),
+            publicKey: pem(keys[keyOf(i)]!),
+          })),
         },
         hash: { algorithm: "sha256", value: "00".repeat(32) },
       },
@@ -83,7 +102,9 @@ describe("DSSE signatures are matched to verifiers at a bounded cost", () => {
   });
 
   it("10 signatures all by the last of 10 verifiers (100 attempts): refused once the budget is spent, never more", async () => {
-    const message = new RegExp(`needs more signature verifications than the ${MAX_VERIFICATION_UNITS} units one request may spend`);
+    const message = new RegExp(
+      `needs more signature verifications than the ${MAX_VERIFICATION_UNITS} units one request may spend`,
+    );
     await expect(canonicalizeCreateEntryRequest(v2Dsse(Array(10).fill(9)))).rejects.toThrow(message);
     expect(verifications).toBe(MAX_VERIFICATION_UNITS);
     verifications = 0;
@@ -105,15 +126,24 @@ describe("DSSE signatures are matched to verifiers at a bounded cost", () => {
     const budget = new VerificationBudget();
     const digest = sha256(big);
     const sigs = Array.from({ length: 10 }, () => keys[0]!.signDigest(digest));
-    const verifiers = keys.map((k) => ({ key: { kind: "ecdsa" as const, curve: "P-256" as const, spki: k.spki, subjectPublicKey: k.spki.subarray(-65) }, hash: "sha256" as const }));
-    await expect(matchEnvelopeSignatures(big, sigs, verifiers.slice(1), budget, "sigs")).rejects.toThrow(new RegExp(`more than the ${MAX_VERIFIED_BYTES} bytes of signed messages`));
+    const verifiers = keys.map((k) => ({
+      key: { kind: "ecdsa" as const, curve: "P-256" as const, spki: k.spki, subjectPublicKey: k.spki.subarray(-65) },
+      hash: "sha256" as const,
+    }));
+    await expect(matchEnvelopeSignatures(big, sigs, verifiers.slice(1), budget, "sigs")).rejects.toThrow(
+      new RegExp(`more than the ${MAX_VERIFIED_BYTES} bytes of signed messages`),
+    );
     expect(verifications).toBe(Math.floor(MAX_VERIFIED_BYTES / big.length));
   });
 });
 
 describe("a v1 retrieve's entries share one verification budget", () => {
   const retrieve = (entries: unknown[]) =>
-    http("/api/v1/log/entries/retrieve", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ entries }) });
+    http("/api/v1/log/entries/retrieve", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ entries }),
+    });
 
   it("ten one-signature entries pass; ten entries of ten attempts each are refused with a 400 after the budget", async () => {
     const ok = await retrieve(Array.from({ length: 10 }, () => v1Dsse([0], [keys[0]!])));
@@ -123,7 +153,9 @@ describe("a v1 retrieve's entries share one verification budget", () => {
     // Each entry alone is within the budget (its signature is by the last of ten verifiers); ten are not.
     const costly = await retrieve(Array.from({ length: 10 }, () => v1Dsse([9])));
     expect(costly.status).toBe(400);
-    expect(((await costly.json()) as { message: string }).message).toMatch(/^error processing entry: envelope\.signatures\[0\]: this request needs more signature verifications than the 24 units/);
+    expect(((await costly.json()) as { message: string }).message).toMatch(
+      /^error processing entry: envelope\.signatures\[0\]: this request needs more signature verifications than the 24 units/,
+    );
     expect(verifications).toBe(MAX_VERIFICATION_UNITS);
   });
 
@@ -133,14 +165,20 @@ describe("a v1 retrieve's entries share one verification budget", () => {
       return {
         apiVersion: "0.0.1",
         kind: "hashedrekord",
-        spec: { data: { hash: { algorithm: "sha256", value: toHex(digest) } }, signature: { content: toBase64(keys[0]!.signDigest(digest)), publicKey: { content: pem(keys[0]!) } } },
+        spec: {
+          data: { hash: { algorithm: "sha256", value: toHex(digest) } },
+          signature: { content: toBase64(keys[0]!.signDigest(digest)), publicKey: { content: pem(keys[0]!) } },
+        },
       };
     };
     expect((await retrieve(Array.from({ length: MAX_VERIFICATION_UNITS / 4 }, entry))).status).toBe(200);
     expect((await retrieve(Array.from({ length: MAX_VERIFICATION_UNITS / 4 + 1 }, entry))).status).toBe(400);
     const budget = new VerificationBudget();
-    for (let i = 0; i < MAX_VERIFICATION_UNITS / 4; i++) await canonicalizeProposedEntry(entry(), { maxDataBytes: 1024, budget });
-    await expect(canonicalizeProposedEntry(entry(), { maxDataBytes: 1024, budget })).rejects.toThrow(/units one request may spend/);
+    for (let i = 0; i < MAX_VERIFICATION_UNITS / 4; i++)
+      await canonicalizeProposedEntry(entry(), { maxDataBytes: 1024, budget });
+    await expect(canonicalizeProposedEntry(entry(), { maxDataBytes: 1024, budget })).rejects.toThrow(
+      /units one request may spend/,
+    );
   });
 
   it("a PGP key is charged a unit for every four self-signatures openpgp.js may verify", async () => {
@@ -149,13 +187,19 @@ describe("a v1 retrieve's entries share one verification budget", () => {
       kind: "rekord",
       spec: {
         data: { content: toBase64(rekordFixture("artifact.txt")) },
-        signature: { format: "pgp", content: toBase64(rekordFixture("pgp-ed25519.sig")), publicKey: { content: toBase64(keyWithSelfSignatures(32)) } },
+        signature: {
+          format: "pgp",
+          content: toBase64(rekordFixture("pgp-ed25519.sig")),
+          publicKey: { content: toBase64(keyWithSelfSignatures(32)) },
+        },
       },
     };
     // 1 + 32 / 4 = 9 units each: two fit in 24, the third does not.
     expect((await retrieve([entry, entry])).status).toBe(200);
     const three = await retrieve([entry, entry, entry]);
     expect(three.status).toBe(400);
-    expect(((await three.json()) as { message: string }).message).toMatch(/^error processing entry: spec\.signature\.publicKey: this request needs more signature verifications/);
+    expect(((await three.json()) as { message: string }).message).toMatch(
+      /^error processing entry: spec\.signature\.publicKey: this request needs more signature verifications/,
+    );
   });
 });

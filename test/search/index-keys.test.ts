@@ -37,7 +37,11 @@ describe("indexKeysOf", () => {
   it("v2 hashedrekord with a Fulcio certificate: digest, the certificate's key and its identities", async () => {
     const key = p256Key();
     const artifact = utf8Encode(`cert artifact ${Math.random()}`);
-    const leaf = (await canonicalizeCreateEntryRequest(hashedRekordV2(key, artifact, "x509Certificate", fulcioCertificate(key, identity)))).body;
+    const leaf = (
+      await canonicalizeCreateEntryRequest(
+        hashedRekordV2(key, artifact, "x509Certificate", fulcioCertificate(key, identity)),
+      )
+    ).body;
     expect(indexKeysOf(leaf).sort()).toEqual([`sha256:${toHex(sha256(artifact))}`, keyOf(key), ...identityKeys].sort());
   });
 
@@ -55,20 +59,32 @@ describe("indexKeysOf", () => {
     expect(indexKeysOf(leaf).sort()).toEqual([`sha256:${toHex(sha256(artifact))}`, keyOf(key)].sort());
 
     const other = p256Key();
-    const chain = encodePem("CERTIFICATE", fulcioCertificate(key, identity)) + encodePem("CERTIFICATE", fulcioCertificate(other, { email: "ca@example.org" }));
+    const chain =
+      encodePem("CERTIFICATE", fulcioCertificate(key, identity)) +
+      encodePem("CERTIFICATE", fulcioCertificate(other, { email: "ca@example.org" }));
     const req = v1HashedRekord(key, artifact);
     req.spec.signature.publicKey.content = toBase64(utf8Encode(chain));
     const certLeaf = (await canonicalizeProposedEntry(req)).body;
-    expect(indexKeysOf(certLeaf).sort()).toEqual([`sha256:${toHex(sha256(artifact))}`, keyOf(key), ...identityKeys].sort());
+    expect(indexKeysOf(certLeaf).sort()).toEqual(
+      [`sha256:${toHex(sha256(artifact))}`, keyOf(key), ...identityKeys].sort(),
+    );
   });
 
   it("v1 hashedrekord sha512 digests are indexed as sha512:", async () => {
-    const body = { apiVersion: "0.0.1", kind: "hashedrekord", spec: { data: { hash: { algorithm: "sha512", value: toHex(sha512(utf8Encode("x"))).toUpperCase() } } } };
+    const body = {
+      apiVersion: "0.0.1",
+      kind: "hashedrekord",
+      spec: { data: { hash: { algorithm: "sha512", value: toHex(sha512(utf8Encode("x"))).toUpperCase() } } },
+    };
     expect(indexKeysOf(utf8Encode(JSON.stringify(body)))).toEqual([`sha512:${toHex(sha512(utf8Encode("x")))}`]);
   });
 
   it("a JSON object after whitespace or a byte order mark is still read (the raw-leaf shortcut skips only non-objects)", () => {
-    const body = { apiVersion: "0.0.1", kind: "hashedrekord", spec: { data: { hash: { algorithm: "sha512", value: toHex(sha512(utf8Encode("x"))) } } } };
+    const body = {
+      apiVersion: "0.0.1",
+      kind: "hashedrekord",
+      spec: { data: { hash: { algorithm: "sha512", value: toHex(sha512(utf8Encode("x"))) } } },
+    };
     const want = [`sha512:${toHex(sha512(utf8Encode("x")))}`];
     expect(indexKeysOf(utf8Encode(` \r\n\t${JSON.stringify(body)}`))).toEqual(want);
     expect(indexKeysOf(Uint8Array.of(0xef, 0xbb, 0xbf, ...utf8Encode(JSON.stringify(body))))).toEqual(want);
@@ -82,7 +98,9 @@ describe("indexKeysOf", () => {
     const req = v1Dsse(key, payload);
     const leaf = (await canonicalizeProposedEntry(req)).body;
     const envelopeHash = toHex(sha256(utf8Encode(req.spec.proposedContent.envelope)));
-    expect(indexKeysOf(leaf).sort()).toEqual([`sha256:${toHex(sha256(payload))}`, `sha256:${envelopeHash}`, keyOf(key)].sort());
+    expect(indexKeysOf(leaf).sort()).toEqual(
+      [`sha256:${toHex(sha256(payload))}`, `sha256:${envelopeHash}`, keyOf(key)].sort(),
+    );
   });
 
   it("v1 intoto: payload digest, envelope digest and the signatures' keys", async () => {
@@ -90,16 +108,33 @@ describe("indexKeysOf", () => {
     const payload = utf8Encode(`{"intoto":${Math.random()}}`);
     const req = v1Intoto(key, payload, IN_TOTO);
     const leaf = (await canonicalizeProposedEntry(req)).body;
-    expect(indexKeysOf(leaf).sort()).toEqual([`sha256:${toHex(sha256(payload))}`, `sha256:${req.spec.content.hash.value}`, keyOf(key)].sort());
+    expect(indexKeysOf(leaf).sort()).toEqual(
+      [`sha256:${toHex(sha256(payload))}`, `sha256:${req.spec.content.hash.value}`, keyOf(key)].sort(),
+    );
   });
 
   it("unknown kinds, non-JSON and malformed bodies give no keys and never throw", () => {
-    for (const s of ["", "not json", "[]", "null", '{"kind":"hashedrekord"}', '{"kind":"nope","apiVersion":"0.0.1","spec":{}}', '{"kind":"hashedrekord","apiVersion":"0.0.2","spec":7}']) {
+    for (const s of [
+      "",
+      "not json",
+      "[]",
+      "null",
+      '{"kind":"hashedrekord"}',
+      '{"kind":"nope","apiVersion":"0.0.1","spec":{}}',
+      '{"kind":"hashedrekord","apiVersion":"0.0.2","spec":7}',
+    ]) {
       expect(indexKeysOf(utf8Encode(s))).toEqual([]);
     }
     expect(indexKeysOf(Uint8Array.of(0xff, 0xfe, 0x00))).toEqual([]);
     // A broken part is skipped, the readable parts are kept.
-    const body = { apiVersion: "0.0.1", kind: "hashedrekord", spec: { data: { hash: { algorithm: "sha256", value: "ab".repeat(32) } }, signature: { publicKey: { content: "!!" } } } };
+    const body = {
+      apiVersion: "0.0.1",
+      kind: "hashedrekord",
+      spec: {
+        data: { hash: { algorithm: "sha256", value: "ab".repeat(32) } },
+        signature: { publicKey: { content: "!!" } },
+      },
+    };
     expect(indexKeysOf(utf8Encode(JSON.stringify(body)))).toEqual([`sha256:${"ab".repeat(32)}`]);
   });
 });
@@ -112,9 +147,16 @@ describe("certificate and key helpers", () => {
 
   it("prefers the Fulcio 1.8 issuer, falls back to the deprecated 1.1", () => {
     const key = p256Key();
-    expect(certificateKeys(fulcioCertificate(key, { issuer: "https://new.example", issuerV1: "https://old.example" }))).toContain("issuer:https://new.example");
-    expect(certificateKeys(fulcioCertificate(key, { issuer: "https://new.example", issuerV1: "https://old.example" }))).not.toContain("issuer:https://old.example");
-    expect(certificateKeys(fulcioCertificate(key, { issuerV1: "https://old.example" }))).toEqual([keyOf(key), "issuer:https://old.example"]);
+    expect(
+      certificateKeys(fulcioCertificate(key, { issuer: "https://new.example", issuerV1: "https://old.example" })),
+    ).toContain("issuer:https://new.example");
+    expect(
+      certificateKeys(fulcioCertificate(key, { issuer: "https://new.example", issuerV1: "https://old.example" })),
+    ).not.toContain("issuer:https://old.example");
+    expect(certificateKeys(fulcioCertificate(key, { issuerV1: "https://old.example" }))).toEqual([
+      keyOf(key),
+      "issuer:https://old.example",
+    ]);
   });
 
   it("a certificate with no identities gives its key only; garbage gives nothing", () => {

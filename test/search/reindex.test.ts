@@ -30,8 +30,12 @@ const admin = { Authorization: `Bearer ${vars.ADMIN_TOKEN}` };
 
 /** The shard's rows in D1, in a canonical order. */
 async function indexRows(shard: string): Promise<{ entries: string[]; keys: string[] }> {
-  const entries = await env.INDEX.prepare("SELECT hex(leaf_hash) AS h, idx FROM entries WHERE shard = ? ORDER BY idx").bind(shard).all();
-  const keys = await env.INDEX.prepare("SELECT key, idx FROM index_keys WHERE shard = ? ORDER BY key, idx").bind(shard).all();
+  const entries = await env.INDEX.prepare("SELECT hex(leaf_hash) AS h, idx FROM entries WHERE shard = ? ORDER BY idx")
+    .bind(shard)
+    .all();
+  const keys = await env.INDEX.prepare("SELECT key, idx FROM index_keys WHERE shard = ? ORDER BY key, idx")
+    .bind(shard)
+    .all();
   return { entries: entries.results.map((r) => `${r.idx} ${r.h}`), keys: keys.results.map((r) => `${r.idx} ${r.key}`) };
 }
 
@@ -50,7 +54,11 @@ describe("reindex", () => {
     // Entries of several kinds through the Worker (the edge computes their keys), then enough raw
     // entries to span two bundles.
     const k = p256Key();
-    const cert = fulcioCertificate(k, { email: `reindex-${shard}@example.com`, issuer: "https://issuer.example", uri: "https://github.com/o/r/.github/workflows/w.yml@refs/heads/main" });
+    const cert = fulcioCertificate(k, {
+      email: `reindex-${shard}@example.com`,
+      issuer: "https://issuer.example",
+      uri: "https://github.com/o/r/.github/workflows/w.yml@refs/heads/main",
+    });
     const submissions = [
       call("/api/v2/log/entries", json(hashedRekordV2(k, enc(`${shard} v2 key`)))),
       call("/api/v2/log/entries", json(hashedRekordV2(k, enc(`${shard} v2 cert`), "x509Certificate", cert))),
@@ -58,7 +66,12 @@ describe("reindex", () => {
     ];
     for (const r of await Promise.all(submissions)) expect(r.status, await r.clone().text()).toBe(201);
     const salt = toHex(crypto.getRandomValues(new Uint8Array(28)));
-    const body = (i: number) => JSON.stringify({ apiVersion: "0.0.1", kind: "hashedrekord", spec: { data: { hash: { algorithm: "sha256", value: i.toString(16).padStart(8, "0") + salt } } } });
+    const body = (i: number) =>
+      JSON.stringify({
+        apiVersion: "0.0.1",
+        kind: "hashedrekord",
+        spec: { data: { hash: { algorithm: "sha256", value: i.toString(16).padStart(8, "0") + salt } } },
+      });
     const log = sequencer(shard);
     const raw = await log.addBatch(Array.from({ length: 300 }, (_, i) => enc(body(i))));
     expect(raw.every((r) => r.kind === "sequenced")).toBe(true);
@@ -70,7 +83,10 @@ describe("reindex", () => {
     expect(await lag(shard)).toEqual({ shard, size, indexed: size, lag: 0 });
 
     // The index lost: search sees nothing, and /healthz says so.
-    await env.INDEX.batch([env.INDEX.prepare("DELETE FROM entries WHERE shard = ?").bind(shard), env.INDEX.prepare("DELETE FROM index_keys WHERE shard = ?").bind(shard)]);
+    await env.INDEX.batch([
+      env.INDEX.prepare("DELETE FROM entries WHERE shard = ?").bind(shard),
+      env.INDEX.prepare("DELETE FROM index_keys WHERE shard = ?").bind(shard),
+    ]);
     expect(await lag(shard)).toEqual({ shard, size, indexed: 0, lag: size });
 
     // Rebuilt in steps of 128; the first pass stops after two steps (an interrupted run) and the next resumes.
@@ -101,7 +117,11 @@ describe("reindex", () => {
     const call = worker(shard);
     const off = await worker(shard, { ADMIN_TOKEN: "" })("/admin/reindex", json({ from: 0 }, admin));
     expect(off.status).toBe(404);
-    const attempts: Record<string, string>[] = [{}, { Authorization: "Bearer wrong" }, { Authorization: vars.ADMIN_TOKEN! }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { Authorization: "Bearer wrong" },
+      { Authorization: vars.ADMIN_TOKEN! },
+    ];
     for (const headers of attempts) {
       const r = await call("/admin/reindex", json({ from: 0 }, headers));
       expect(r.status).toBe(401);

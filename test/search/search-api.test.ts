@@ -23,7 +23,9 @@ async function searchAll(query: string, limit?: number): Promise<Hit[]> {
   const hits: Hit[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 100; page++) {
-    const r = await http(`/api/v2/search?${query}${limit ? `&limit=${limit}` : ""}${cursor ? `&cursor=${cursor}` : ""}`);
+    const r = await http(
+      `/api/v2/search?${query}${limit ? `&limit=${limit}` : ""}${cursor ? `&cursor=${cursor}` : ""}`,
+    );
     expect(r.status, await r.clone().text()).toBe(200);
     expect(r.headers.get("content-type")).toBe("application/json");
     const a = (await r.json()) as { hits: Hit[]; nextCursor?: string };
@@ -70,7 +72,14 @@ async function logV2(name: string, body: unknown, keys: Record<string, string>):
   const r = await post("/api/v2/log/entries", body);
   expect(r.status, await r.clone().text()).toBe(201);
   const tle = (await r.json()) as any;
-  return { name, index: Number(tle.logIndex), body: fromBase64(tle.canonicalizedBody), kind: tle.kindVersion.kind, version: tle.kindVersion.version, keys };
+  return {
+    name,
+    index: Number(tle.logIndex),
+    body: fromBase64(tle.canonicalizedBody),
+    kind: tle.kindVersion.kind,
+    version: tle.kindVersion.version,
+    keys,
+  };
 }
 
 async function logV1(name: string, body: unknown, keys: Record<string, string>): Promise<Logged> {
@@ -80,7 +89,15 @@ async function logV1(name: string, body: unknown, keys: Record<string, string>):
   const [uuid] = Object.keys(map);
   const e = map[uuid!];
   const parsed = JSON.parse(new TextDecoder().decode(fromBase64(e.body)));
-  return { name, index: e.verification.inclusionProof.logIndex, body: fromBase64(e.body), kind: parsed.kind, version: parsed.apiVersion, keys, v1Uuid: uuid! };
+  return {
+    name,
+    index: e.verification.inclusionProof.logIndex,
+    body: fromBase64(e.body),
+    kind: parsed.kind,
+    version: parsed.apiVersion,
+    keys,
+    v1Uuid: uuid!,
+  };
 }
 
 function hashedRekordWithCert(key: TestEcKey, cert: Uint8Array, artifact: Uint8Array) {
@@ -88,7 +105,10 @@ function hashedRekordWithCert(key: TestEcKey, cert: Uint8Array, artifact: Uint8A
   return {
     hashedRekordRequestV002: {
       digest: toBase64(digest),
-      signature: { content: toBase64(key.signDigest(digest)), verifier: { x509Certificate: { rawBytes: toBase64(cert) }, keyDetails: "PKIX_ECDSA_P256_SHA_256" } },
+      signature: {
+        content: toBase64(key.signDigest(digest)),
+        verifier: { x509Certificate: { rawBytes: toBase64(cert) }, keyDetails: "PKIX_ECDSA_P256_SHA_256" },
+      },
     },
   };
 }
@@ -100,26 +120,43 @@ describe("search API", () => {
     const logged: Logged[] = [];
 
     const k1 = p256Key();
-    logged.push(await logV2("v2 hashedrekord, key", v2HashedRekord(k1, art("a1")), { digest: `sha256:${toHex(sha256(art("a1")))}`, key: keyOf(k1) }));
+    logged.push(
+      await logV2("v2 hashedrekord, key", v2HashedRekord(k1, art("a1")), {
+        digest: `sha256:${toHex(sha256(art("a1")))}`,
+        key: keyOf(k1),
+      }),
+    );
 
     const k2 = p256Key();
     const id2 = identity(`v2cert-${tag}`);
     logged.push(
-      await logV2("v2 hashedrekord, Fulcio certificate", hashedRekordWithCert(k2, fulcioCertificate(k2, id2), art("a2")), {
-        digest: toHex(sha256(art("a2"))), // bare hex means sha256
-        key: toHex(sha256(k2.spki)),
-        ...identityQueries(id2),
-      }),
+      await logV2(
+        "v2 hashedrekord, Fulcio certificate",
+        hashedRekordWithCert(k2, fulcioCertificate(k2, id2), art("a2")),
+        {
+          digest: toHex(sha256(art("a2"))), // bare hex means sha256
+          key: toHex(sha256(k2.spki)),
+          ...identityQueries(id2),
+        },
+      ),
     );
 
     const k3 = p256Key();
-    logged.push(await logV2("v2 dsse", v2Dsse(k3, art("p3")), { digest: `sha256:${toHex(sha256(art("p3")))}`, key: keyOf(k3) }));
+    logged.push(
+      await logV2("v2 dsse", v2Dsse(k3, art("p3")), { digest: `sha256:${toHex(sha256(art("p3")))}`, key: keyOf(k3) }),
+    );
 
     const k4 = p256Key();
     const id4 = identity(`v1cert-${tag}`);
     const v1hr = v1HashedRekord(k4, art("a4"));
     v1hr.spec.signature.publicKey.content = toBase64(utf8Encode(encodePem("CERTIFICATE", fulcioCertificate(k4, id4))));
-    logged.push(await logV1("v1 hashedrekord, certificate", v1hr, { digest: `sha256:${toHex(sha256(art("a4")))}`, key: keyOf(k4), ...identityQueries(id4) }));
+    logged.push(
+      await logV1("v1 hashedrekord, certificate", v1hr, {
+        digest: `sha256:${toHex(sha256(art("a4")))}`,
+        key: keyOf(k4),
+        ...identityQueries(id4),
+      }),
+    );
 
     const k5 = p256Key();
     const dsse = v1Dsse(k5, art("p5"));
@@ -133,7 +170,13 @@ describe("search API", () => {
 
     const k6 = p256Key();
     const intoto = v1Intoto(k6, art("p6"));
-    logged.push(await logV1("v1 intoto", intoto, { digest: `sha256:${toHex(sha256(art("p6")))}`, "digest(envelope)": `sha256:${intoto.spec.content.hash.value}`, key: keyOf(k6) }));
+    logged.push(
+      await logV1("v1 intoto", intoto, {
+        digest: `sha256:${toHex(sha256(art("p6")))}`,
+        "digest(envelope)": `sha256:${intoto.spec.content.hash.value}`,
+        key: keyOf(k6),
+      }),
+    );
 
     await sequencer().status(); // the last round's outbox has drained into D1
 
@@ -168,8 +211,12 @@ describe("search API", () => {
     const certPem = toBase64(utf8Encode(encodePem("CERTIFICATE", fulcioCertificate(k4, {}))));
     const keyPem = toBase64(utf8Encode(encodePem("PUBLIC KEY", k4.spki)));
     expect(await retrieve({ publicKey: { format: "x509", content: certPem } })).toEqual([v1cert.v1Uuid]);
-    expect(await retrieve({ publicKey: { format: "x509", content: keyPem }, email: id4.email, operator: "and" })).toEqual([v1cert.v1Uuid]);
-    expect(await retrieve({ publicKey: { format: "x509", content: keyPem }, email: id2.email, operator: "and" })).toEqual([]);
+    expect(
+      await retrieve({ publicKey: { format: "x509", content: keyPem }, email: id4.email, operator: "and" }),
+    ).toEqual([v1cert.v1Uuid]);
+    expect(
+      await retrieve({ publicKey: { format: "x509", content: keyPem }, email: id2.email, operator: "and" }),
+    ).toEqual([]);
     const either = await retrieve({ publicKey: { format: "x509", content: keyPem }, email: id2.email });
     expect(either).toHaveLength(2);
     expect(either).toContain(v1cert.v1Uuid);
@@ -180,7 +227,13 @@ describe("search API", () => {
   });
 
   it("misses are empty", async () => {
-    for (const query of [`digest=sha256:${toHex(sha256(utf8Encode(crypto.randomUUID())))}`, `email=nobody-${crypto.randomUUID()}@example.com`, `key=${"0".repeat(64)}`, "subject=nothing", "key=key:pgp:" + "ab".repeat(20)]) {
+    for (const query of [
+      `digest=sha256:${toHex(sha256(utf8Encode(crypto.randomUUID())))}`,
+      `email=nobody-${crypto.randomUUID()}@example.com`,
+      `key=${"0".repeat(64)}`,
+      "subject=nothing",
+      "key=key:pgp:" + "ab".repeat(20),
+    ]) {
       const r = await http(`/api/v2/search?${query}`);
       expect(r.status).toBe(200);
       expect(await r.json()).toEqual({ hits: [] });
@@ -194,7 +247,9 @@ describe("search API", () => {
     const logged = await logV2("genuine", v2HashedRekord(key, utf8Encode(`genuine ${Math.random()}`)), {});
     await sequencer().status();
     const forged = `forged-${crypto.randomUUID()}@example.com`;
-    await env.INDEX.prepare("INSERT INTO index_keys (key, shard, idx) VALUES (?, 'default', ?)").bind(`email:${forged}`, logged.index).run();
+    await env.INDEX.prepare("INSERT INTO index_keys (key, shard, idx) VALUES (?, 'default', ?)")
+      .bind(`email:${forged}`, logged.index)
+      .run();
     expect(await searchAll(`email=${forged}`)).toEqual([]);
     // The genuine key still finds it.
     expect((await searchAll(`key=${keyOf(key)}`)).map((h) => Number(h.entry.logIndex))).toEqual([logged.index]);
@@ -203,15 +258,24 @@ describe("search API", () => {
   it("pagination returns every hit exactly once, in index order", async () => {
     const key = p256Key();
     const indices: number[] = [];
-    for (let i = 0; i < 7; i++) indices.push((await logV2(`page ${i}`, v2HashedRekord(key, utf8Encode(`page ${i} ${Math.random()}`)), {})).index);
+    for (let i = 0; i < 7; i++)
+      indices.push((await logV2(`page ${i}`, v2HashedRekord(key, utf8Encode(`page ${i} ${Math.random()}`)), {})).index);
     await sequencer().status();
     for (const limit of [1, 3, 7, 20]) {
       const hits = await searchAll(`key=${keyOf(key)}`, limit);
-      expect(hits.map((h) => Number(h.entry.logIndex)), `limit ${limit}`).toEqual(indices);
+      expect(
+        hits.map((h) => Number(h.entry.logIndex)),
+        `limit ${limit}`,
+      ).toEqual(indices);
     }
-    const first = (await (await http(`/api/v2/search?key=${keyOf(key)}&limit=3`)).json()) as { hits: Hit[]; nextCursor: string };
+    const first = (await (await http(`/api/v2/search?key=${keyOf(key)}&limit=3`)).json()) as {
+      hits: Hit[];
+      nextCursor: string;
+    };
     expect(first.hits).toHaveLength(3);
-    const second = (await (await http(`/api/v2/search?key=${keyOf(key)}&limit=3&cursor=${first.nextCursor}`)).json()) as { hits: Hit[] };
+    const second = (await (
+      await http(`/api/v2/search?key=${keyOf(key)}&limit=3&cursor=${first.nextCursor}`)
+    ).json()) as { hits: Hit[] };
     expect(second.hits.map((h) => Number(h.entry.logIndex))).toEqual(indices.slice(3, 6));
   });
 
@@ -224,7 +288,8 @@ describe("search API", () => {
     const key = p256Key();
     try {
       const during: Logged[] = [];
-      for (let i = 0; i < 3; i++) during.push(await logV2(`outage ${i}`, v2HashedRekord(key, utf8Encode(`outage ${i} ${Math.random()}`)), {}));
+      for (let i = 0; i < 3; i++)
+        during.push(await logV2(`outage ${i}`, v2HashedRekord(key, utf8Encode(`outage ${i} ${Math.random()}`)), {}));
       const status = await log.status(); // tries to drain: D1 still failing
       expect(status.rows.outbox).toBeGreaterThanOrEqual(3);
       expect(await searchAll(`key=${keyOf(key)}`)).toEqual([]);

@@ -83,5 +83,7 @@ export function shardBindings(shard: string, suffix: string, host = TEST_ORIGIN)
 
 /** A throwaway ECDSA P-256 key for the Rekor v1 API (SET and v1 checkpoints), PKCS#8 PEM. */
 export function v1TestKey(): string {
-  return generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+  return generateKeyPairSync("ec", { namedCurve: "P-256" })
+    .privateKey.export({ format: "pem", type: "pkcs8" })
+    .toString();
 }

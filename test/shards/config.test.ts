@@ -11,7 +11,8 @@ import { signingKeys } from "../../src/log/keys.ts";
 /** A deployment over the test bindings with these settings instead of the test's. */
 const deployment = (vars: Record<string, string>) => {
   const bindings: Env = { ...env };
-  for (const k of ["SHARDS", "LOG_ORIGIN", "LOG_SIGNING_KEY", "LOG_V1_SIGNING_KEY"] as const) Reflect.deleteProperty(bindings, k);
+  for (const k of ["SHARDS", "LOG_ORIGIN", "LOG_SIGNING_KEY", "LOG_V1_SIGNING_KEY"] as const)
+    Reflect.deleteProperty(bindings, k);
   return new Deployment(Object.assign(bindings, vars));
 };
 const url = (u: string) => new URL(u);
@@ -21,7 +22,13 @@ describe("shard configuration", () => {
     expect(readShardList({})).toEqual({ names: ["default"], active: "default", frozen: [] });
     expect(readShardList({ SHARD: "main" })).toEqual({ names: ["main"], active: "main", frozen: [] });
     const c = readConfig({ LOG_ORIGIN: "log.example.com" });
-    expect(c).toMatchObject({ shard: "default", state: "active", origin: "log.example.com", operator: "log.example.com", validFrom: "1970-01-01T00:00:00Z" });
+    expect(c).toMatchObject({
+      shard: "default",
+      state: "active",
+      origin: "log.example.com",
+      operator: "log.example.com",
+      validFrom: "1970-01-01T00:00:00Z",
+    });
     expect(readConfig({}).origin).toBe("localhost:8787");
   });
 
@@ -40,7 +47,12 @@ describe("shard configuration", () => {
     const a = readConfig(env, "log2026a");
     const b = readConfig(env, "log2026-b");
     expect([a.origin, a.tickMs, a.state]).toEqual(["log.example.com", 500, "frozen"]);
-    expect([b.origin, b.tickMs, b.state, b.validFrom]).toEqual(["log.example.com/log2026-b", 100, "active", "2026-06-01T00:00:00Z"]);
+    expect([b.origin, b.tickMs, b.state, b.validFrom]).toEqual([
+      "log.example.com/log2026-b",
+      100,
+      "active",
+      "2026-06-01T00:00:00Z",
+    ]);
     expect(signingKeys(env, "log2026a").checkpoint).toBe("plain");
     expect(signingKeys(env, "log2026-b").checkpoint).toBe("b-key");
     expect(() => signingKeys({}, "x")).toThrow(/LOG_SIGNING_KEY_X \(or LOG_SIGNING_KEY\) is not configured/);
@@ -48,7 +60,11 @@ describe("shard configuration", () => {
 
   it("marks shards before the active one frozen, after it pending; FROZEN_SHARDS freezes any", () => {
     const list = readShardList({ SHARDS: "a,b,c", ACTIVE_SHARD: "b" });
-    expect(["a", "b", "c"].map((s) => readConfig({ SHARDS: "a,b,c", ACTIVE_SHARD: "b" }, s).state)).toEqual(["frozen", "active", "pending"]);
+    expect(["a", "b", "c"].map((s) => readConfig({ SHARDS: "a,b,c", ACTIVE_SHARD: "b" }, s).state)).toEqual([
+      "frozen",
+      "active",
+      "pending",
+    ]);
     expect(list.active).toBe("b");
     expect(readShardList({ SHARDS: "a,b" }).active).toBe("b"); // default: the last
     expect(readConfig({ SHARDS: "a,b", FROZEN_SHARDS: "b" }, "b").state).toBe("frozen"); // a read-only deployment
@@ -66,8 +82,12 @@ describe("shard configuration", () => {
     expect(() => readShardList({ SHARDS: "api" })).toThrow(/reserved/);
     expect(() => readShardList({ SHARDS: " , " })).toThrow(/no shard/);
     expect(() => readShardList({ SHARDS: "a,b", ACTIVE_SHARD: "c" })).toThrow(/ACTIVE_SHARD "c" is not in SHARDS/);
-    expect(() => readConfig({ LOG_VALID_FROM: "yesterday" })).toThrow(/LOG_VALID_FROM_DEFAULT must be an RFC 3339 time/);
-    expect(() => deployment({ SHARDS: "a,b", LOG_ORIGIN: "log.example.com" })).toThrow(/shards a and b both have origin log.example.com/);
+    expect(() => readConfig({ LOG_VALID_FROM: "yesterday" })).toThrow(
+      /LOG_VALID_FROM_DEFAULT must be an RFC 3339 time/,
+    );
+    expect(() => deployment({ SHARDS: "a,b", LOG_ORIGIN: "log.example.com" })).toThrow(
+      /shards a and b both have origin log.example.com/,
+    );
     expect(() => deployment({ SHARDS: "a", LOG_ORIGIN: "log.example.com/b" })).toThrow(/origin of shard a/);
     expect(() => deployment({ SHARDS: "a", LOG_ORIGIN: "log.example.com/a/x" })).toThrow(/origin of shard a/);
   });
@@ -107,7 +127,11 @@ describe("routing", () => {
   });
 
   it("base URLs are scheme + origin, so each serves its shard", () => {
-    expect(d.logs.map((s) => baseUrl(s.config.origin, "https:"))).toEqual(["https://log.example.com", "https://log.example.com/mid", "https://new.example.com"]);
+    expect(d.logs.map((s) => baseUrl(s.config.origin, "https:"))).toEqual([
+      "https://log.example.com",
+      "https://log.example.com/mid",
+      "https://new.example.com",
+    ]);
     for (const s of d.logs) {
       const u = url(`${baseUrl(s.config.origin, "https:")}/checkpoint`);
       expect(d.route(u).log.name).toBe(s.name);
@@ -115,7 +139,10 @@ describe("routing", () => {
   });
 
   it("each shard's Log has the shard's own settings and keys; the plain settings stand for the active shard", () => {
-    const keys = { LOG_SIGNING_KEY: env.LOG_SIGNING_KEY, LOG_SIGNING_KEY_NEW: "PRIVATE+KEY+new.example.com+00000000+bad" };
+    const keys = {
+      LOG_SIGNING_KEY: env.LOG_SIGNING_KEY,
+      LOG_SIGNING_KEY_NEW: "PRIVATE+KEY+new.example.com+00000000+bad",
+    };
     const withKeys = deployment({ ...vars, ...keys, LOG_SIGNING_KEY_OLD: keys.LOG_SIGNING_KEY });
     const [old, mid, fresh] = withKeys.logs;
     expect([old!.name, old!.config.origin, old!.state]).toEqual(["old", "log.example.com", "frozen"]);

@@ -32,28 +32,50 @@ const json = { "content-type": "application/json" };
 function call(e: Env, path: string, init?: RequestInit): Promise<Response> {
   return app.fetch(new Request(`http://localhost:8787${path}`, init), e, ctx);
 }
-const post = (e: Env, path: string, body: unknown) => call(e, path, { method: "POST", headers: json, body: JSON.stringify(body) });
+const post = (e: Env, path: string, body: unknown) =>
+  call(e, path, { method: "POST", headers: json, body: JSON.stringify(body) });
 
 const drain = (shard: string) => env.SEQUENCER.get(env.SEQUENCER.idFromName(shard)).status(); // index outbox → D1
 const vkey = (suffix: string) => newSigner(vars[`LOG_SIGNING_KEY_${suffix}`]!).vkey;
 const reader = (e: Env, shard: string, suffix: string) =>
-  new TileReader(async (p) => {
-    const r = await call(e, `/${shard}/${p}`);
-    return r.status === 404 ? null : new Uint8Array(await r.arrayBuffer());
-  }, [newVerifier(vkey(suffix))]);
+  new TileReader(
+    async (p) => {
+      const r = await call(e, `/${shard}/${p}`);
+      return r.status === 404 ? null : new Uint8Array(await r.arrayBuffer());
+    },
+    [newVerifier(vkey(suffix))],
+  );
 
 /** A v1 LogEntry checked as clients do: SET over the global index, v1 checkpoint, inclusion at the shard index. */
 async function checkV1(e: Env, uuid: string, entry: any, treeId: string) {
   const spki = decodePem(await (await call(e, `/api/v1/log/publicKey?treeID=${treeId}`)).text())[0]!.der;
   expect(entry.logID).toBe(toHex(sha256(spki)));
-  const set = canonicalize({ body: entry.body, integratedTime: entry.integratedTime, logID: entry.logID, logIndex: entry.logIndex });
-  expect(p256.verify(fromBase64(entry.verification.signedEntryTimestamp), sha256(utf8Encode(set)), spki.slice(-65), { prehash: false, format: "der" })).toBe(true);
+  const set = canonicalize({
+    body: entry.body,
+    integratedTime: entry.integratedTime,
+    logID: entry.logID,
+    logIndex: entry.logIndex,
+  });
+  expect(
+    p256.verify(fromBase64(entry.verification.signedEntryTimestamp), sha256(utf8Encode(set)), spki.slice(-65), {
+      prehash: false,
+      format: "der",
+    }),
+  ).toBe(true);
   const p = entry.verification.inclusionProof;
   const note = parseNote(p.checkpoint);
-  expect(p256.verify(note.sigs[0]!.sig, sha256(utf8Encode(note.text)), spki.slice(-65), { prehash: false, format: "der" })).toBe(true);
+  expect(
+    p256.verify(note.sigs[0]!.sig, sha256(utf8Encode(note.text)), spki.slice(-65), { prehash: false, format: "der" }),
+  ).toBe(true);
   const cp = parseCheckpoint(note.text);
   expect(cp.origin.endsWith(` - ${treeId}`)).toBe(true);
-  checkInclusion(p.hashes.map((h: string) => fromHex(h)), p.logIndex, p.treeSize, hashLeaf(fromBase64(entry.body)), cp.root);
+  checkInclusion(
+    p.hashes.map((h: string) => fromHex(h)),
+    p.logIndex,
+    p.treeSize,
+    hashLeaf(fromBase64(entry.body)),
+    cp.root,
+  );
   expect(uuid.slice(0, 16)).toBe(BigInt(treeId).toString(16).padStart(16, "0"));
 }
 
@@ -80,7 +102,11 @@ describe("two shards in one deployment", () => {
     // --- phase 2: b made active, which freezes a. The cron heartbeat after the deploy wakes every
     // shard that holds entries (the frozen one re-publishes its final checkpoint), not the pending ones.
     const woken: Promise<unknown>[] = [];
-    const cron = { waitUntil: (p: Promise<unknown>) => woken.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+    const cron = {
+      waitUntil: (p: Promise<unknown>) => woken.push(p),
+      passThroughOnException() {},
+      props: {},
+    } as unknown as ExecutionContext;
     await worker.scheduled({} as ScheduledController, phase1, cron);
     expect(woken).toHaveLength(1); // a only: b is pending
     await Promise.all(woken.splice(0));
@@ -101,7 +127,11 @@ describe("two shards in one deployment", () => {
     const tleB = (await v2b.json()) as any;
     expect(tleB.inclusionProof.checkpoint.envelope.startsWith(`localhost:8787/${B}\n`)).toBe(true);
     expect(tleB.logId.keyId).not.toBe(tleA.logId.keyId);
-    const v1b = await post(phase2, "/api/v1/log/entries", v1HashedRekord(p256Key(), utf8Encode(`b v1 ${Math.random()}`)));
+    const v1b = await post(
+      phase2,
+      "/api/v1/log/entries",
+      v1HashedRekord(p256Key(), utf8Encode(`b v1 ${Math.random()}`)),
+    );
     expect(v1b.status).toBe(201);
     const mapB = (await v1b.json()) as Record<string, any>;
     const [uuidB] = Object.keys(mapB);
@@ -125,51 +155,85 @@ describe("two shards in one deployment", () => {
     expect(info2.treeID).not.toBe(treeA);
     expect(info2.inactiveShards).toHaveLength(1);
     expect(info2.inactiveShards[0]).toMatchObject({ treeID: treeA, treeSize: sizeA, rootHash: toHex(cpA.root) });
-    expect(parseCheckpoint(parseNote(info2.inactiveShards[0].signedTreeHead).text).origin).toBe(`localhost:8787/${A} - ${treeA}`);
+    expect(parseCheckpoint(parseNote(info2.inactiveShards[0].signedTreeHead).text).origin).toBe(
+      `localhost:8787/${A} - ${treeA}`,
+    );
 
     // v1 lookups find entries in either shard: by UUID (80 and 64 hex), by global index, in bulk.
     await drain(A);
     await drain(B);
-    for (const path of [`/api/v1/log/entries/${uuidA}`, `/api/v1/log/entries/${uuidA!.slice(16)}`, `/${B}/api/v1/log/entries/${uuidA}`]) {
+    for (const path of [
+      `/api/v1/log/entries/${uuidA}`,
+      `/api/v1/log/entries/${uuidA!.slice(16)}`,
+      `/${B}/api/v1/log/entries/${uuidA}`,
+    ]) {
       const r = await call(phase2, path);
       expect(r.status, path).toBe(200);
       const [u, e] = Object.entries((await r.json()) as Record<string, any>)[0]!;
       expect(u).toBe(uuidA);
       expect(e.logIndex).toBe(e.verification.inclusionProof.logIndex); // a is the first shard: no offset
       await checkV1(phase2, u, e, treeA);
-      const byIndex = (await (await call(phase2, `/api/v1/log/entries?logIndex=${e.logIndex}`)).json()) as Record<string, any>;
+      const byIndex = (await (await call(phase2, `/api/v1/log/entries?logIndex=${e.logIndex}`)).json()) as Record<
+        string,
+        any
+      >;
       expect(Object.keys(byIndex)).toEqual([uuidA]);
     }
-    const gotB = (await (await call(phase2, `/api/v1/log/entries?logIndex=${entryB.logIndex}`)).json()) as Record<string, any>;
+    const gotB = (await (await call(phase2, `/api/v1/log/entries?logIndex=${entryB.logIndex}`)).json()) as Record<
+      string,
+      any
+    >;
     expect(Object.keys(gotB)).toEqual([uuidB]);
     await checkV1(phase2, uuidB!, gotB[uuidB!], info2.treeID);
     expect((await call(phase2, `/api/v1/log/entries?logIndex=${sizeA + info2.treeSize}`)).status).toBe(404);
     // An 80-hex UUID names its tree: a's entry under b's tree ID is not found.
     expect((await call(phase2, `/api/v1/log/entries/${uuidB!.slice(0, 16)}${uuidA!.slice(16)}`)).status).toBe(404);
-    const bulk = (await (await post(phase2, "/api/v1/log/entries/retrieve", { entryUUIDs: [uuidA, uuidB], entries: [v1aReq] })).json()) as object[];
+    const bulk = (await (
+      await post(phase2, "/api/v1/log/entries/retrieve", { entryUUIDs: [uuidA, uuidB], entries: [v1aReq] })
+    ).json()) as object[];
     expect(bulk.map((m) => Object.keys(m)[0])).toEqual([uuidA, uuidB, uuidA]);
 
     // Proofs and keys of the frozen shard through treeID, and through its prefix.
-    const proof = (await (await call(phase2, `/api/v1/log/proof?treeID=${treeA}&firstSize=1&lastSize=${sizeA}`)).json()) as any;
+    const proof = (await (
+      await call(phase2, `/api/v1/log/proof?treeID=${treeA}&firstSize=1&lastSize=${sizeA}`)
+    ).json()) as any;
     expect(proof.rootHash).toBe(toHex(cpA.root));
-    const viaPrefix = (await (await call(phase2, `/${A}/api/v1/log/proof?firstSize=1&lastSize=${sizeA}`)).json()) as any;
+    const viaPrefix = (await (
+      await call(phase2, `/${A}/api/v1/log/proof?firstSize=1&lastSize=${sizeA}`)
+    ).json()) as any;
     expect(viaPrefix).toEqual(proof);
     const first = await tilesA.entry(0, cpA.size);
     const root1 = hashLeaf(first);
-    checkConsistency(proof.hashes.map((h: string) => fromHex(h)), 1, sizeA, root1, cpA.root);
+    checkConsistency(
+      proof.hashes.map((h: string) => fromHex(h)),
+      1,
+      sizeA,
+      root1,
+      cpA.root,
+    );
     expect((await call(phase2, "/api/v1/log/publicKey?treeID=1")).status).toBe(404);
 
     // Search covers every shard: the shared key's entries in (shard, index) order, each verified
     // against its own shard's checkpoint key; Rekor v1 index/retrieve names each with its shard's tree ID.
-    const found = (await (await call(phase2, `/api/v2/search?key=${toHex(sha256(shared.spki))}`)).json()) as { hits: Hit[] };
+    const found = (await (await call(phase2, `/api/v2/search?key=${toHex(sha256(shared.spki))}`)).json()) as {
+      hits: Hit[];
+    };
     expect(found.hits.map((h) => h.shard)).toEqual([A, B]);
     expect(found.hits.map((h) => h.entry.canonicalizedBody)).toEqual([tleA.canonicalizedBody, tleB.canonicalizedBody]);
     verifyHit(found.hits[0]!, vkey("SHARDTEST_A"));
     verifyHit(found.hits[1]!, vkey("SHARDTEST_B"));
     expect(() => verifyHit(found.hits[1]!, vkey("SHARDTEST_A"))).toThrow();
-    const uuids = (await (await post(phase2, "/api/v1/index/retrieve", { publicKey: { format: "x509", content: toBase64(utf8Encode(encodePem("PUBLIC KEY", shared.spki))) } })).json()) as string[];
-    expect(uuids.map((u) => u.slice(0, 16))).toEqual([treeA, info2.treeID].map((t: string) => BigInt(t).toString(16).padStart(16, "0")));
-    expect(uuids.map((u) => u.slice(16))).toEqual([tleA, tleB].map((t) => toHex(hashLeaf(fromBase64(t.canonicalizedBody)))));
+    const uuids = (await (
+      await post(phase2, "/api/v1/index/retrieve", {
+        publicKey: { format: "x509", content: toBase64(utf8Encode(encodePem("PUBLIC KEY", shared.spki))) },
+      })
+    ).json()) as string[];
+    expect(uuids.map((u) => u.slice(0, 16))).toEqual(
+      [treeA, info2.treeID].map((t: string) => BigInt(t).toString(16).padStart(16, "0")),
+    );
+    expect(uuids.map((u) => u.slice(16))).toEqual(
+      [tleA, tleB].map((t) => toHex(hashLeaf(fromBase64(t.canonicalizedBody)))),
+    );
 
     // A duplicate through a prefix keeps the prefix in Location (Rekor: <request path>/<UUID>).
     const dupReq = v1HashedRekord(p256Key(), utf8Encode(`dup ${Math.random()}`));
@@ -200,10 +264,15 @@ describe("two shards in one deployment", () => {
     ]);
     const rootA = (await (await call(phase2, `/${A}/api/v1/trust/trusted_root.json`)).json()) as any;
     expect(rootA.tlogs).toEqual(root.tlogs.slice(0, 2));
-    expect(((await (await call(phase2, `/${A}/api/v1/trust/signing_config.json`)).json()) as any).rekorTlogUrls).toEqual([]); // frozen
+    expect(
+      ((await (await call(phase2, `/${A}/api/v1/trust/signing_config.json`)).json()) as any).rekorTlogUrls,
+    ).toEqual([]); // frozen
     // A pending shard is trusted before it is used, but not written to.
     const early = (await (await call(phase1, "/api/v1/trust/signing_config.json")).json()) as any;
-    expect(early.rekorTlogUrls.map((s: any) => s.url)).toEqual([`http://localhost:8787/${A}`, `http://localhost:8787/${A}`]);
+    expect(early.rekorTlogUrls.map((s: any) => s.url)).toEqual([
+      `http://localhost:8787/${A}`,
+      `http://localhost:8787/${A}`,
+    ]);
     expect(((await (await call(phase1, "/api/v1/trust/trusted_root.json")).json()) as any).tlogs).toHaveLength(4);
   });
 });

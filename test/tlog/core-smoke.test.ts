@@ -4,11 +4,20 @@ import { hashLeaf } from "../../src/tlog/hash.ts";
 import { toBase64, utf8Encode } from "../../src/tlog/encoding.ts";
 import { formatCheckpoint } from "../../src/tlog/checkpoint.ts";
 import { newSigner, signNote, generateKey, newVerifier, openNote } from "../../src/tlog/note.ts";
-import { checkInclusion, checkConsistency, proveInclusion, proveConsistency, tileHashReader, memoryHashReader } from "../../src/tlog/proof.ts";
+import {
+  checkInclusion,
+  checkConsistency,
+  proveInclusion,
+  proveConsistency,
+  tileHashReader,
+  memoryHashReader,
+} from "../../src/tlog/proof.ts";
 import { tilePath } from "../../src/tlog/tile.ts";
 
 // Tessera testdata/log (transparency-dev/tessera @1811ae1), values transcribed in shared/reference/tiles-and-peers.md §5.
-const TESSERA_ENTRIES = "one two three four five six seven eit nain ten ileven twelf threeten fourten fivten".split(" ");
+const TESSERA_ENTRIES = "one two three four five six seven eit nain ten ileven twelf threeten fourten fivten".split(
+  " ",
+);
 const TESSERA_SKEY = "PRIVATE+KEY+example.com/log/testdata+33d7b496+AeymY/SZAX0jZcJ8enZ5FY1Dz+wTML2yWSkK+9DSF3eg";
 
 describe("core smoke", () => {
@@ -17,8 +26,13 @@ describe("core smoke", () => {
     const leaves = TESSERA_ENTRIES.map((e) => hashLeaf(utf8Encode(e)));
     edge = appendLeaves(edge, leaves.slice(0, 3)).edge;
     expect(toBase64(edgeRoot(edge))).toBe("Wqx3HImawpLnS/Gv4ubjAvi1WIOy0b8Ze0amvqbavKk=");
-    const note = signNote(formatCheckpoint({ origin: "example.com/log/testdata", size: 3, root: edgeRoot(edge), extensions: [] }), [newSigner(TESSERA_SKEY)]);
-    expect(note).toBe("example.com/log/testdata\n3\nWqx3HImawpLnS/Gv4ubjAvi1WIOy0b8Ze0amvqbavKk=\n\n— example.com/log/testdata M9e0lvAQRtH832pk2RTbeSeZMkp4FZSdJYFBUjO5SKxuRbywPUF3cx+HUrb50kjd3rUWW/fj53Wj1dwcwh9bGQnqVAg=\n");
+    const note = signNote(
+      formatCheckpoint({ origin: "example.com/log/testdata", size: 3, root: edgeRoot(edge), extensions: [] }),
+      [newSigner(TESSERA_SKEY)],
+    );
+    expect(note).toBe(
+      "example.com/log/testdata\n3\nWqx3HImawpLnS/Gv4ubjAvi1WIOy0b8Ze0amvqbavKk=\n\n— example.com/log/testdata M9e0lvAQRtH832pk2RTbeSeZMkp4FZSdJYFBUjO5SKxuRbywPUF3cx+HUrb50kjd3rUWW/fj53Wj1dwcwh9bGQnqVAg=\n",
+    );
     const all = appendLeaves(emptyEdge(), leaves);
     expect(toBase64(edgeRoot(all.edge))).toBe("rKbDipCvhuX1GZ7g5BBe8sA6BbJ7ja/1nk427v383cs=");
   });

@@ -45,7 +45,11 @@ describe("Ed25519: @noble and WebCrypto agree (RFC 8032 §7.1)", () => {
       const flipped = sig.slice();
       flipped[7]! ^= 1;
       const otherKey = fromHex(RFC8032[(RFC8032.indexOf(v) + 1) % RFC8032.length]!.pub);
-      for (const [s, m, k] of [[sig, other, pub], [flipped, msg, pub], [sig, msg, otherKey]] as const) {
+      for (const [s, m, k] of [
+        [sig, other, pub],
+        [flipped, msg, pub],
+        [sig, msg, otherKey],
+      ] as const) {
         expect(ed25519Verify(s, m, k)).toBe(false);
         expect(await ed25519VerifyNative(s, m, k)).toBe(false);
       }
@@ -58,7 +62,10 @@ describe("Ed25519: @noble and WebCrypto agree (RFC 8032 §7.1)", () => {
 
   it("both refuse malformed lengths instead of throwing", async () => {
     const v = RFC8032[0]!;
-    for (const [s, k] of [[fromHex(v.sig).slice(1), fromHex(v.pub)], [fromHex(v.sig), fromHex(v.pub).slice(1)]] as const) {
+    for (const [s, k] of [
+      [fromHex(v.sig).slice(1), fromHex(v.pub)],
+      [fromHex(v.sig), fromHex(v.pub).slice(1)],
+    ] as const) {
       expect(ed25519Verify(s, new Uint8Array(0), k)).toBe(false);
       expect(await ed25519VerifyNative(s, new Uint8Array(0), k)).toBe(false);
     }

@@ -82,7 +82,14 @@ function invalidInclusionProbes(
   root: Uint8Array,
   leafHash: Uint8Array,
 ): InclusionProbe[] {
-  const p = (leafIdx: number, treeSize: number, root: Uint8Array, leafHash: Uint8Array, proof: Uint8Array[], desc: string) => ({
+  const p = (
+    leafIdx: number,
+    treeSize: number,
+    root: Uint8Array,
+    leafHash: Uint8Array,
+    proof: Uint8Array[],
+    desc: string,
+  ) => ({
     leafIdx,
     treeSize,
     root,
@@ -122,7 +129,13 @@ function invalidInclusionProbes(
 }
 
 /** proofgen corruptedInclusionProbes: the happy path, then the corruptions. */
-function inclusionProbes(leafIdx: number, treeSize: number, proof: readonly Uint8Array[], root: Uint8Array, leafHash: Uint8Array) {
+function inclusionProbes(
+  leafIdx: number,
+  treeSize: number,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+  leafHash: Uint8Array,
+) {
   return [
     { leafIdx, treeSize, root, leafHash, proof: [...proof], desc: "happy path", wantErr: false },
     ...invalidInclusionProbes(leafIdx, treeSize, proof, root, leafHash),
@@ -138,7 +151,15 @@ function singleEntryInclusionProbes(): InclusionProbe[] {
     [NOTHING, hash, "empty root", true],
     [NOTHING, NOTHING, "empty root and leaf", true], // wrong hash size
   ];
-  return cases.map(([root, leafHash, desc, wantErr]) => ({ leafIdx: 0, treeSize: 1, root, leafHash, proof: [], desc, wantErr }));
+  return cases.map(([root, leafHash, desc, wantErr]) => ({
+    leafIdx: 0,
+    treeSize: 1,
+    root,
+    leafHash,
+    proof: [],
+    desc,
+    wantErr,
+  }));
 }
 
 /** proofgen staticInclusionProbes: (index, size) pairs with no valid proof. */
@@ -153,7 +174,12 @@ function staticInclusionProbes(): InclusionProbe[] {
     const base = { leafIdx: index, treeSize: size, proof: [], wantErr: true };
     out.push({ ...base, root: NOTHING, leafHash: SOME_HASH, desc: `(${index}, ${size}) random leaf` });
     out.push({ ...base, root: EMPTY_ROOT, leafHash: NOTHING, desc: `(${index}, ${size}) empty root` });
-    out.push({ ...base, root: EMPTY_ROOT, leafHash: SOME_HASH, desc: `(${index}, ${size}) empty root and random leaf` });
+    out.push({
+      ...base,
+      root: EMPTY_ROOT,
+      leafHash: SOME_HASH,
+      desc: `(${index}, ${size}) empty root and random leaf`,
+    });
   }
   return out;
 }
@@ -166,7 +192,14 @@ function invalidConsistencyProbes(
   root2: Uint8Array,
   proof: readonly Uint8Array[],
 ): ConsistencyProbe[] {
-  const p = (size1: number, size2: number, root1: Uint8Array, root2: Uint8Array, proof: Uint8Array[], desc: string) => ({
+  const p = (
+    size1: number,
+    size2: number,
+    root1: Uint8Array,
+    root2: Uint8Array,
+    proof: Uint8Array[],
+    desc: string,
+  ) => ({
     size1,
     size2,
     root1,
@@ -200,12 +233,19 @@ function invalidConsistencyProbes(
     p(size1, size2, root1, root2, [proof[0]!, ...proof], "preceding proof @0"),
   ];
   if (proof.length > 0) ret.push(p(size1, size2, root1, root2, proof.slice(0, -1), "truncated proof"));
-  for (let i = 0; i < proof.length; i++) ret.push(p(size1, size2, root1, root2, flipped(proof, i, 16), `modified proof@${i} bit @4`));
+  for (let i = 0; i < proof.length; i++)
+    ret.push(p(size1, size2, root1, root2, flipped(proof, i, 16), `modified proof@${i} bit @4`));
   return ret;
 }
 
 /** proofgen corruptedConsistencyProbes: corruptions only for non-trivial proofs. */
-function consistencyProbes(size1: number, size2: number, proof: readonly Uint8Array[], root1: Uint8Array, root2: Uint8Array) {
+function consistencyProbes(
+  size1: number,
+  size2: number,
+  proof: readonly Uint8Array[],
+  root1: Uint8Array,
+  root2: Uint8Array,
+) {
   const happy: ConsistencyProbe = { size1, size2, root1, root2, proof: [...proof], desc: "happy path", wantErr: false };
   return proof.length === 0 ? [happy] : [happy, ...invalidConsistencyProbes(size1, size2, root1, root2, proof)];
 }
@@ -214,7 +254,15 @@ function consistencyProbes(size1: number, size2: number, proof: readonly Uint8Ar
 function staticConsistencyProbes(): ConsistencyProbe[] {
   const root1 = ascii("don't care 1");
   const root2 = ascii("don't care 2");
-  const c = (size1: number, size2: number, r1: Uint8Array, r2: Uint8Array, proof: Uint8Array[], desc: string, wantErr: boolean) => ({
+  const c = (
+    size1: number,
+    size2: number,
+    r1: Uint8Array,
+    r2: Uint8Array,
+    proof: Uint8Array[],
+    desc: string,
+    wantErr: boolean,
+  ) => ({
     size1,
     size2,
     root1: r1,
@@ -241,8 +289,10 @@ function staticConsistencyProbes(): ConsistencyProbe[] {
   ];
 }
 
-const runInclusion = (p: InclusionProbe) => outcome(() => checkInclusion(p.proof, p.leafIdx, p.treeSize, p.leafHash, p.root));
-const runConsistency = (p: ConsistencyProbe) => outcome(() => checkConsistency(p.proof, p.size1, p.size2, p.root1, p.root2));
+const runInclusion = (p: InclusionProbe) =>
+  outcome(() => checkInclusion(p.proof, p.leafIdx, p.treeSize, p.leafHash, p.root));
+const runConsistency = (p: ConsistencyProbe) =>
+  outcome(() => checkConsistency(p.proof, p.size1, p.size2, p.root1, p.root2));
 const want = (wantErr: boolean) => (wantErr ? "rejected" : "ok");
 
 // ------------------------------------------------------------------------------------------------
@@ -257,28 +307,50 @@ describe("hand-written RFC 6962 proofs (cmd/proofgen, reference §1.1)", () => {
     edge = r.edge;
     for (const t of r.tiles) tileStore.set(tilePath(t.tile), t.data);
   }
-  const tilesAt = (size: number) => tileHashReader(size, async (tiles: Tile[]) => tiles.map((t) => tileStore.get(tilePath(t))!));
+  const tilesAt = (size: number) =>
+    tileHashReader(size, async (tiles: Tile[]) => tiles.map((t) => tileStore.get(tilePath(t))!));
 
-  it.each(INCLUSION_PROOFS)("inclusion of leaf $leafIdx1 (1-based) in size $size", async ({ leafIdx1, size, proof }) => {
-    const index = leafIdx1 - 1;
-    expect(refInclusionProof(index, leaves.slice(0, size)).map(toHex)).toEqual(proof);
-    expect((await proveInclusion(index, size, memoryHashReader(leaves.slice(0, size)))).map(toHex)).toEqual(proof);
-    expect((await proveInclusion(index, size, leavesRead)).map(toHex)).toEqual(proof);
-    expect((await proveInclusion(index, size, tilesAt(size))).map(toHex)).toEqual(proof);
-    checkInclusion(proof.map((h) => fromHex(h)), index, size, leaves[index]!, rootOf(size));
-  });
+  it.each(INCLUSION_PROOFS)(
+    "inclusion of leaf $leafIdx1 (1-based) in size $size",
+    async ({ leafIdx1, size, proof }) => {
+      const index = leafIdx1 - 1;
+      expect(refInclusionProof(index, leaves.slice(0, size)).map(toHex)).toEqual(proof);
+      expect((await proveInclusion(index, size, memoryHashReader(leaves.slice(0, size)))).map(toHex)).toEqual(proof);
+      expect((await proveInclusion(index, size, leavesRead)).map(toHex)).toEqual(proof);
+      expect((await proveInclusion(index, size, tilesAt(size))).map(toHex)).toEqual(proof);
+      checkInclusion(
+        proof.map((h) => fromHex(h)),
+        index,
+        size,
+        leaves[index]!,
+        rootOf(size),
+      );
+    },
+  );
 
   it.each(CONSISTENCY_PROOFS)("consistency $size1 → $size2", async ({ size1, size2, proof }) => {
     expect(refConsistencyProof(size1, leaves.slice(0, size2)).map(toHex)).toEqual(proof);
     expect((await proveConsistency(size1, size2, memoryHashReader(leaves.slice(0, size2)))).map(toHex)).toEqual(proof);
     expect((await proveConsistency(size1, size2, tilesAt(size2))).map(toHex)).toEqual(proof);
-    checkConsistency(proof.map((h) => fromHex(h)), size1, size2, rootOf(size1), rootOf(size2));
+    checkConsistency(
+      proof.map((h) => fromHex(h)),
+      size1,
+      size2,
+      rootOf(size1),
+      rootOf(size2),
+    );
   });
 });
 
 describe("proofgen probes: inclusion", () => {
   INCLUSION_PROOFS.forEach(({ leafIdx1, size, proof }, i) => {
-    const probes = inclusionProbes(leafIdx1 - 1, size, proof.map((h) => fromHex(h)), rootOf(size), leaves[leafIdx1 - 1]!);
+    const probes = inclusionProbes(
+      leafIdx1 - 1,
+      size,
+      proof.map((h) => fromHex(h)),
+      rootOf(size),
+      leaves[leafIdx1 - 1]!,
+    );
     it.each(probes)(`${i}: $desc`, (p) => expect(runInclusion(p)).toBe(want(p.wantErr)));
   });
   it.each(staticInclusionProbes())("additional: $desc", (p) => expect(runInclusion(p)).toBe(want(p.wantErr)));
@@ -287,7 +359,13 @@ describe("proofgen probes: inclusion", () => {
 
 describe("proofgen probes: consistency", () => {
   CONSISTENCY_PROOFS.forEach(({ size1, size2, proof }, i) => {
-    const probes = consistencyProbes(size1, size2, proof.map((h) => fromHex(h)), rootOf(size1), rootOf(size2));
+    const probes = consistencyProbes(
+      size1,
+      size2,
+      proof.map((h) => fromHex(h)),
+      rootOf(size1),
+      rootOf(size2),
+    );
     it.each(probes)(`${i}: $desc`, (p) => expect(runConsistency(p)).toBe(want(p.wantErr)));
   });
   it.each(staticConsistencyProbes())("additional: $desc", (p) => expect(runConsistency(p)).toBe(want(p.wantErr)));
@@ -332,7 +410,10 @@ describe("edgelog semantics beyond proofgen", () => {
   it("old size 0: proveConsistency gives the empty proof, checkConsistency always rejects (as upstream)", async () => {
     for (let n = 0; n <= 8; n++) {
       expect(await proveConsistency(0, n, memoryHashReader(leaves.slice(0, n)))).toEqual([]);
-      expect(outcome(() => checkConsistency([], 0, n, EMPTY_ROOT, rootOf(n))), `0 → ${n}`).toBe("rejected");
+      expect(
+        outcome(() => checkConsistency([], 0, n, EMPTY_ROOT, rootOf(n))),
+        `0 → ${n}`,
+      ).toBe("rejected");
       expect(outcome(() => checkConsistency([EMPTY_ROOT], 0, n, EMPTY_ROOT, rootOf(n)))).toBe("rejected");
     }
   });
@@ -356,7 +437,9 @@ describe("edgelog semantics beyond proofgen", () => {
       [0, Number.NaN],
       [2 ** 53, 2 ** 53 + 2],
     ] as const) {
-      await expect(proveInclusion(index, size, r), `proveInclusion(${index}, ${size})`).rejects.toBeInstanceOf(MalformedError);
+      await expect(proveInclusion(index, size, r), `proveInclusion(${index}, ${size})`).rejects.toBeInstanceOf(
+        MalformedError,
+      );
     }
     for (const [m, n] of [
       [5, 4],
@@ -372,18 +455,39 @@ describe("edgelog semantics beyond proofgen", () => {
     const long = new Uint8Array(33);
     long.set(leaves[5]!);
     const short = leaves[5]!.slice(0, 31);
-    expect(outcome(() => checkInclusion(proof, 5, 8, long, rootOf(8))), "33-byte leaf hash").toBe("rejected");
-    expect(outcome(() => checkInclusion(proof, 5, 8, short, rootOf(8))), "31-byte leaf hash").toBe("rejected");
-    expect(outcome(() => checkInclusion(proof, 5, 8, leaves[5]!, rootOf(8).slice(0, 31))), "31-byte root").toBe("rejected");
+    expect(
+      outcome(() => checkInclusion(proof, 5, 8, long, rootOf(8))),
+      "33-byte leaf hash",
+    ).toBe("rejected");
+    expect(
+      outcome(() => checkInclusion(proof, 5, 8, short, rootOf(8))),
+      "31-byte leaf hash",
+    ).toBe("rejected");
+    expect(
+      outcome(() => checkInclusion(proof, 5, 8, leaves[5]!, rootOf(8).slice(0, 31))),
+      "31-byte root",
+    ).toBe("rejected");
     const p2 = proof.slice();
     p2[1] = new Uint8Array(64);
-    expect(outcome(() => checkInclusion(p2, 5, 8, leaves[5]!, rootOf(8))), "64-byte proof element").toBe("rejected");
+    expect(
+      outcome(() => checkInclusion(p2, 5, 8, leaves[5]!, rootOf(8))),
+      "64-byte proof element",
+    ).toBe("rejected");
     const cproof = refConsistencyProof(6, leaves);
-    expect(outcome(() => checkConsistency(cproof, 6, 8, long, rootOf(8))), "33-byte old root").toBe("rejected");
-    expect(outcome(() => checkConsistency(cproof, 6, 8, rootOf(6), long)), "33-byte new root").toBe("rejected");
+    expect(
+      outcome(() => checkConsistency(cproof, 6, 8, long, rootOf(8))),
+      "33-byte old root",
+    ).toBe("rejected");
+    expect(
+      outcome(() => checkConsistency(cproof, 6, 8, rootOf(6), long)),
+      "33-byte new root",
+    ).toBe("rejected");
     // Power-of-two old size: the old root is the first node of the path (RFC 9162 §2.1.4.2 step 2).
     const pow = refConsistencyProof(4, leaves);
-    expect(outcome(() => checkConsistency(pow, 4, 8, long, rootOf(8))), "33-byte old root, size 4").toBe("rejected");
+    expect(
+      outcome(() => checkConsistency(pow, 4, 8, long, rootOf(8))),
+      "33-byte old root, size 4",
+    ).toBe("rejected");
   });
 
   it("a 1-leaf tree: the root is the leaf hash, and both must be 32 bytes", () => {

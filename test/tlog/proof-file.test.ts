@@ -4,7 +4,12 @@ import { describe, expect, it } from "vitest";
 import { utf8Encode, toBase64 } from "../../src/tlog/encoding.ts";
 import { hashLeaf } from "../../src/tlog/hash.ts";
 import { checkInclusion, memoryHashReader, proveInclusion } from "../../src/tlog/proof.ts";
-import { formatTlogProof, inclusionProofLength, parseTlogProof, TlogProofFormatError } from "../../src/tlog/proof-file.ts";
+import {
+  formatTlogProof,
+  inclusionProofLength,
+  parseTlogProof,
+  TlogProofFormatError,
+} from "../../src/tlog/proof-file.ts";
 
 const TESSERA_CHECKPOINT =
   "example.com/log/testdata\n3\nWqx3HImawpLnS/Gv4ubjAvi1WIOy0b8Ze0amvqbavKk=\n\n— example.com/log/testdata M9e0lvAQRtH832pk2RTbeSeZMkp4FZSdJYFBUjO5SKxuRbywPUF3cx+HUrb50kjd3rUWW/fj53Wj1dwcwh9bGQnqVAg=\n";
@@ -12,7 +17,12 @@ const COSIGNATURE_LINE = "— witness.example/w1 AAAAAAAAAABn+Vu9" + "A".repeat(
 const leaves = ["one", "two", "three"].map((e) => hashLeaf(utf8Encode(e)));
 
 async function tesseraProof(index: number, extra?: Uint8Array) {
-  return formatTlogProof({ index, proof: await proveInclusion(index, 3, memoryHashReader(leaves)), checkpoint: TESSERA_CHECKPOINT, ...(extra ? { extra } : {}) });
+  return formatTlogProof({
+    index,
+    proof: await proveInclusion(index, 3, memoryHashReader(leaves)),
+    checkpoint: TESSERA_CHECKPOINT,
+    ...(extra ? { extra } : {}),
+  });
 }
 
 function lineOf(text: string): number {
@@ -45,9 +55,16 @@ describe("tlog-proof@v1", () => {
 
   it("has no extra line when there is none, keeps every cosignature line, and takes zero proof lines for a tree of one", async () => {
     const cosigned = TESSERA_CHECKPOINT + COSIGNATURE_LINE;
-    const text = formatTlogProof({ index: 2, proof: await proveInclusion(2, 3, memoryHashReader(leaves)), checkpoint: cosigned });
+    const text = formatTlogProof({
+      index: 2,
+      proof: await proveInclusion(2, 3, memoryHashReader(leaves)),
+      checkpoint: cosigned,
+    });
     expect(text.split("\n")[1]).toBe("index 2");
-    expect(parseTlogProof(text).note.sigs.map((s) => s.name)).toEqual(["example.com/log/testdata", "witness.example/w1"]);
+    expect(parseTlogProof(text).note.sigs.map((s) => s.name)).toEqual([
+      "example.com/log/testdata",
+      "witness.example/w1",
+    ]);
     const one = "example.com/one\n1\n" + toBase64(leaves[0]!) + "\n\n— example.com/one AAAAAQE=\n";
     expect(parseTlogProof(`c2sp.org/tlog-proof@v1\nindex 0\n\n${one}`).proof).toEqual([]);
   });
@@ -95,6 +112,8 @@ describe("tlog-proof@v1", () => {
   });
 
   it("formatting refuses what parsing would", () => {
-    expect(() => formatTlogProof({ index: 5, proof: [], checkpoint: TESSERA_CHECKPOINT })).toThrow(TlogProofFormatError);
+    expect(() => formatTlogProof({ index: 5, proof: [], checkpoint: TESSERA_CHECKPOINT })).toThrow(
+      TlogProofFormatError,
+    );
   });
 });

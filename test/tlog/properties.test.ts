@@ -63,7 +63,8 @@ function sameHashes(got: readonly Uint8Array[], want: readonly Uint8Array[], wha
     expect(got.map(toHex), what).toEqual(want.map(toHex));
   }
 }
-const startsWith = (data: Uint8Array, prefix: Uint8Array) => prefix.length <= data.length && bytesEqual(data.subarray(0, prefix.length), prefix);
+const startsWith = (data: Uint8Array, prefix: Uint8Array) =>
+  prefix.length <= data.length && bytesEqual(data.subarray(0, prefix.length), prefix);
 const sortedPaths = (tiles: readonly Tile[]) => tiles.map(tilePath).sort();
 
 /** Splits n into random round sizes: mostly small, some empty rounds, some that cross tile boundaries. */
@@ -142,7 +143,9 @@ function sameEdge(e: RightEdge, snap: { size: number; levels: Uint8Array[][] }):
   return (
     e.size === snap.size &&
     e.levels.length === snap.levels.length &&
-    e.levels.every((l, i) => l.length === snap.levels[i]!.length && l.every((h, j) => bytesEqual(h, snap.levels[i]![j]!)))
+    e.levels.every(
+      (l, i) => l.length === snap.levels[i]!.length && l.every((h, j) => bytesEqual(h, snap.levels[i]![j]!)),
+    )
   );
 }
 
@@ -157,7 +160,9 @@ function tileReader(log: Log, size: number, counter: { calls: number; tiles: num
     const paths = tiles.map(tilePath);
     expect(new Set(paths).size, `duplicate tiles in one read: ${paths}`).toBe(paths.length);
     return tiles.map((t) => {
-      expect(t.width, `${tilePath(t)} read at the wrong width for size ${size}`).toBe(tileWidth(t.level, t.index, size));
+      expect(t.width, `${tilePath(t)} read at the wrong width for size ${size}`).toBe(
+        tileWidth(t.level, t.index, size),
+      );
       const data = log.store.get(tilePath(t));
       if (!data) throw new Error(`read ${tilePath(t)}, which was never written`);
       return data;
@@ -293,7 +298,9 @@ describe("tile coordinates", () => {
         const mine = tiles.filter((t) => t.level === level);
         if (mine.length === 0) continue;
         const last = mine[mine.length - 1]!;
-        expect(tileWidth(level, last.index + 1, size), `${size}: tile ${level}/${last.index + 1} past the edge`).toBe(0);
+        expect(tileWidth(level, last.index + 1, size), `${size}: tile ${level}/${last.index + 1} past the edge`).toBe(
+          0,
+        );
         // Contiguous indexes; full tiles, then at most one partial at the end.
         mine.forEach((t, k) => expect(t.index).toBe(mine[0]!.index + k));
         mine.slice(0, -1).forEach((t) => expect(t.width).toBe(256));
@@ -312,7 +319,9 @@ describe("tile coordinates", () => {
       const old = rng.next() < 0.5 ? rng.int(0, 70000) : rng.int(0, 2 ** 31);
       const size = old + (rng.next() < 0.5 ? rng.int(0, 600) : rng.int(0, 70000));
       expect(sortedPaths(tilesForSize(size, old)), `${old} → ${size}`).toEqual(sortedPaths(refTilesForSize(size, old)));
-      expect(sortedPaths(entryBundlesForSize(size, old)), `${old} → ${size}`).toEqual(sortedPaths(refChangedTiles(size, old, -1)));
+      expect(sortedPaths(entryBundlesForSize(size, old)), `${old} → ${size}`).toEqual(
+        sortedPaths(refChangedTiles(size, old, -1)),
+      );
     }
   });
 });

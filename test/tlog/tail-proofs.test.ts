@@ -20,7 +20,10 @@ describe("proveTailInclusion", () => {
       const want = tree.map((_, m) => refInclusionProof(m, tree).map(toHex));
       for (let first = 0; first < size; first++) {
         const proofs = await proveTailInclusion(first, tree.slice(first), memoryHashReader(tree));
-        expect(proofs.map((p) => p.map(toHex)), `leaves ${first}.. of ${size}`).toEqual(want.slice(first));
+        expect(
+          proofs.map((p) => p.map(toHex)),
+          `leaves ${first}.. of ${size}`,
+        ).toEqual(want.slice(first));
       }
     }
   });
@@ -45,7 +48,9 @@ describe("proveTailInclusion", () => {
       const tree = leafHashes.slice(0, edge.size);
       for (const i of [0, 1, Math.floor(roundSize / 2), roundSize - 1]) {
         if (i >= roundSize) continue;
-        expect(proofs[i]!.map(toHex), `leaf ${first + i} of ${edge.size}`).toEqual(refInclusionProof(first + i, tree).map(toHex));
+        expect(proofs[i]!.map(toHex), `leaf ${first + i} of ${edge.size}`).toEqual(
+          refInclusionProof(first + i, tree).map(toHex),
+        );
       }
     }
   });
@@ -71,7 +76,11 @@ describe("proveTailInclusion", () => {
 
   it("answers nothing for an empty tail and rejects malformed input", async () => {
     expect(await proveTailInclusion(5, [], memoryHashReader(leafHashes))).toEqual([]);
-    await expect(proveTailInclusion(-1, leafHashes.slice(0, 2), memoryHashReader(leafHashes))).rejects.toBeInstanceOf(MalformedError);
-    await expect(proveTailInclusion(0, [new Uint8Array(31)], memoryHashReader(leafHashes))).rejects.toBeInstanceOf(MalformedError);
+    await expect(proveTailInclusion(-1, leafHashes.slice(0, 2), memoryHashReader(leafHashes))).rejects.toBeInstanceOf(
+      MalformedError,
+    );
+    await expect(proveTailInclusion(0, [new Uint8Array(31)], memoryHashReader(leafHashes))).rejects.toBeInstanceOf(
+      MalformedError,
+    );
   });
 });

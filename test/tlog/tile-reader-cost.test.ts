@@ -40,8 +40,13 @@ describe("TileReader proof cost", () => {
     let reads = 0;
     const one = new Map<string, Hash[][]>(); // a shared cache that keeps one tile's inner levels
     const cache = { get: (p: string) => one.get(p), set: (p: string, l: Hash[][]) => (one.clear(), one.set(p, l)) };
-    const reader = tileHashReader(edge.size, async (ts: Tile[]) => ts.map((t) => (reads++, store.get(tilePath(t))!)), cache);
-    for (const i of [0, 599, 300, 1, 598, 256]) checkInclusion(await proveInclusion(i, edge.size, reader), i, edge.size, leaves[i]!, edgeRoot(edge));
+    const reader = tileHashReader(
+      edge.size,
+      async (ts: Tile[]) => ts.map((t) => (reads++, store.get(tilePath(t))!)),
+      cache,
+    );
+    for (const i of [0, 599, 300, 1, 598, 256])
+      checkInclusion(await proveInclusion(i, edge.size, reader), i, edge.size, leaves[i]!, edgeRoot(edge));
     expect(reads).toBeGreaterThan(4); // tiles were evicted and read again
   });
 });

@@ -243,7 +243,8 @@ describe("Tessera testdata/log (15 entries)", () => {
     expect(fromTiles.map(toBase64)).toEqual(proof);
     checkConsistency(proof.map(b64), oldSize, newSize, oldRoot, newRoot);
     expectTyped(() => checkConsistency(proof.map(b64), oldSize, newSize, newRoot, oldRoot), ProofError);
-    const body = `old ${oldSize}\n` + fromTiles.map((h) => toBase64(h) + "\n").join("") + "\n" + checkpointFor(15, newRoot);
+    const body =
+      `old ${oldSize}\n` + fromTiles.map((h) => toBase64(h) + "\n").join("") + "\n" + checkpointFor(15, newRoot);
     expect(body).toBe(tessera.WITNESS_REQUEST_3_TO_15);
   });
 });
@@ -334,7 +335,13 @@ describe("signed notes", () => {
   it("TestOpen: duplicated verified and unverified signatures", () => {
     const enochABCD = insertAtByte(gomod.ENOCH_SIG_LINE, 60, "ABCD");
     const msg =
-      gomod.TEXT + "\n" + gomod.PETER_SIG_LINE + gomod.PETER_SIG_LINE + gomod.ENOCH_SIG_LINE + gomod.ENOCH_SIG_LINE + enochABCD;
+      gomod.TEXT +
+      "\n" +
+      gomod.PETER_SIG_LINE +
+      gomod.PETER_SIG_LINE +
+      gomod.ENOCH_SIG_LINE +
+      gomod.ENOCH_SIG_LINE +
+      enochABCD;
     const n = openNote(msg, [peter()]);
     expect(n.text).toBe(gomod.TEXT);
     expect(n.sigs.length).toBeGreaterThanOrEqual(1);
@@ -350,7 +357,9 @@ describe("signed notes", () => {
       "\x01" + gomod.TEXT + "\n" + peterSig,
       // Go's "\xff" is an invalid UTF-8 byte; a JS string can only be ill-formed by a lone surrogate.
       "\ud800" + gomod.TEXT + "\n" + peterSig,
-      gomod.TEXT + "\n" + "— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=",
+      gomod.TEXT +
+        "\n" +
+        "— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=",
       gomod.TEXT + "\n" + peterSig + "Unexpected line.\n",
       // And a few of our own: a hyphen instead of the em dash, CRLF, a tab, a non-canonical base64 signature.
       gomod.TEXT + "\n" + peterSig.replace("—", "-"),
@@ -391,9 +400,18 @@ describe("signed notes", () => {
     const keyId = (name: string, keyBytes: Uint8Array) =>
       toHex(refSha256(new Uint8Array([...ascii(name), 0x0a, ...keyBytes])).slice(0, 4));
     const longKey = lenient("ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY==");
-    expectTyped(() => newVerifier(`PeterNeumann+${keyId("PeterNeumann", longKey)}+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY==`), MalformedError);
+    expectTyped(
+      () =>
+        newVerifier(
+          `PeterNeumann+${keyId("PeterNeumann", longKey)}+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY==`,
+        ),
+      MalformedError,
+    );
     const otherAlg = lenient("ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW");
-    expectTyped(() => newVerifier(`PeterNeumann+${keyId("PeterNeumann", otherAlg)}+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW`), MalformedError);
+    expectTyped(
+      () => newVerifier(`PeterNeumann+${keyId("PeterNeumann", otherAlg)}+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW`),
+      MalformedError,
+    );
     // Sanity: the same recipe gives the published ID for the real key.
     expect(keyId("PeterNeumann", fromBase64("ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"))).toBe("c74f20a3");
   });

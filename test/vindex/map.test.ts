@@ -9,12 +9,23 @@ import { chunksFor, verifyChunk, verifyKey, type MapProof } from "../../src/vind
 import { MemoryMapStore } from "../../src/vindex/store.ts";
 import { naiveLists, naiveRoot } from "./oracle.ts";
 
-const KEYS = ["sha256:aa", "email:a@example.com", "issuer:https://x", "subject:s", "repository:r", "key:sha256:bb", "sha256:cc", "email:b@example.com"];
+const KEYS = [
+  "sha256:aa",
+  "email:a@example.com",
+  "issuer:https://x",
+  "subject:s",
+  "repository:r",
+  "key:sha256:bb",
+  "sha256:cc",
+  "email:b@example.com",
+];
 
 /** Entries (each a set of keys) split into batches the map takes in one at a time. */
 const logs = fc
   .array(fc.subarray(KEYS), { maxLength: 700 })
-  .chain((entries) => fc.tuple(fc.constant(entries), fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 8 })));
+  .chain((entries) =>
+    fc.tuple(fc.constant(entries), fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 8 })),
+  );
 
 function build(entries: readonly string[][], batches: readonly number[] = [entries.length]): VerifiableMap {
   const map = new VerifiableMap(new MemoryMapStore());
@@ -55,7 +66,9 @@ describe("verifiable index", () => {
   });
 
   it("keeps a list of many chunks in order across batches of every size", () => {
-    const entries = Array.from({ length: 3 * CHUNK_SIZE + 17 }, (_, i) => (i % 3 === 0 ? ["hot"] : ["hot", `k${i % 5}`]));
+    const entries = Array.from({ length: 3 * CHUNK_SIZE + 17 }, (_, i) =>
+      i % 3 === 0 ? ["hot"] : ["hot", `k${i % 5}`],
+    );
     for (const batches of [[1], [255], [256], [257], [1000]]) {
       const map = build(entries, batches);
       expect(verifiedList(map, "hot")).toEqual(entries.map((_, i) => i));
@@ -77,7 +90,11 @@ describe("verifiable index", () => {
 });
 
 describe("tampering fails verification", () => {
-  const entries = Array.from({ length: 600 }, (_, i) => [...(i % 2 ? ["email:a@example.com"] : []), ...(i % 7 === 0 ? ["sha256:aa"] : []), `subject:${i % 40}`]);
+  const entries = Array.from({ length: 600 }, (_, i) => [
+    ...(i % 2 ? ["email:a@example.com"] : []),
+    ...(i % 7 === 0 ? ["sha256:aa"] : []),
+    `subject:${i % 40}`,
+  ]);
   const map = build(entries, [97]);
   const key = "email:a@example.com";
   const proof = map.prove(key);
@@ -86,7 +103,8 @@ describe("tampering fails verification", () => {
   const chunk0 = map.proveChunk(key, 0);
   const last = map.proveChunk(key, 1);
 
-  const rejectsChunk = (indices: number[], p = chunk0.proof, c = 0, v = value) => expect(() => verifyChunk(v, map.size, c, indices, p)).toThrow(ProofError);
+  const rejectsChunk = (indices: number[], p = chunk0.proof, c = 0, v = value) =>
+    expect(() => verifyChunk(v, map.size, c, indices, p)).toThrow(ProofError);
 
   it("the untampered answer verifies", () => {
     verifyChunk(value, map.size, 0, chunk0.indices, chunk0.proof);
@@ -97,7 +115,10 @@ describe("tampering fails verification", () => {
     rejectsChunk(chunk0.indices.slice(1));
     rejectsChunk(last.indices.slice(0, -1), last.proof, 1);
     // ...even with the count lowered to match: the leaf no longer hashes to the root
-    const fewer: MapProof = { ...proof, terminal: { ...(proof.terminal as Extract<MapProof["terminal"], { kind: "leaf" }>), count: 299 } };
+    const fewer: MapProof = {
+      ...proof,
+      terminal: { ...(proof.terminal as Extract<MapProof["terminal"], { kind: "leaf" }>), count: 299 },
+    };
     expect(() => verifyKey(map.root, key, fewer)).toThrow(ProofError);
   });
   it("a dropped index replaced by another", () => {

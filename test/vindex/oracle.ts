@@ -39,8 +39,14 @@ export function naiveRoot(lists: Map<string, number[]>): Hash {
     if (set.length === 0) return EMPTY;
     if (set.length === 1) return set[0]!.hash;
     return mapNodeHash(
-      build(set.filter((l) => pathBit(l.path, depth) === 0), depth + 1),
-      build(set.filter((l) => pathBit(l.path, depth) === 1), depth + 1),
+      build(
+        set.filter((l) => pathBit(l.path, depth) === 0),
+        depth + 1,
+      ),
+      build(
+        set.filter((l) => pathBit(l.path, depth) === 1),
+        depth + 1,
+      ),
     );
   };
   return build(leaves, 0);

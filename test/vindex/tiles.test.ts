@@ -7,7 +7,14 @@ import { describe, expect, it } from "vitest";
 import { toHex } from "../../src/tlog/encoding.ts";
 import { MalformedError, ProofError } from "../../src/tlog/errors.ts";
 import { CHUNK_SIZE, EMPTY, keyPath } from "../../src/vindex/hash.ts";
-import { allMapTiles, decodeMapTile, encodeMapTile, mapTilePath, mapTileRoot, proveFromTiles } from "../../src/vindex/map-tiles.ts";
+import {
+  allMapTiles,
+  decodeMapTile,
+  encodeMapTile,
+  mapTilePath,
+  mapTileRoot,
+  proveFromTiles,
+} from "../../src/vindex/map-tiles.ts";
 import { VerifiableMap } from "../../src/vindex/map.ts";
 import { verifyChunk, verifyKey } from "../../src/vindex/proof.ts";
 import { publicationObjects } from "../../src/vindex/publication.ts";
@@ -18,13 +25,19 @@ import { chunkCount } from "../../src/vindex/value-tree.ts";
 const KEYS = Array.from({ length: 40 }, (_, i) => `k${i}`);
 
 /** A map built batch by batch, publishing after each batch as the Indexer does; fails on a name rewritten with other bytes. */
-function publishedMap(entries: readonly string[][], batch: number): { map: VerifiableMap; store: MemoryMapStore; objects: Map<string, Uint8Array> } {
+function publishedMap(
+  entries: readonly string[][],
+  batch: number,
+): { map: VerifiableMap; store: MemoryMapStore; objects: Map<string, Uint8Array> } {
   const store = new MemoryMapStore();
   const map = new VerifiableMap(store);
   const objects = new Map<string, Uint8Array>();
   for (let at = 0; at < entries.length; at += batch) {
     const slice = entries.slice(at, at + batch);
-    const changed = [...new Set(slice.flat())].map((k) => ({ path: toHex(keyPath(k)), publishedCount: map.value(k)?.count ?? 0 }));
+    const changed = [...new Set(slice.flat())].map((k) => ({
+      path: toHex(keyPath(k)),
+      publishedCount: map.value(k)?.count ?? 0,
+    }));
     map.append(slice);
     for (const [name, body] of publicationObjects(store, changed)) {
       const before = objects.get(name);
@@ -37,7 +50,11 @@ function publishedMap(entries: readonly string[][], batch: number): { map: Verif
 
 const fetcher = (objects: Map<string, Uint8Array>) => async (path: string) => objects.get(path) ?? null;
 
-async function expectSameProofs(map: VerifiableMap, objects: Map<string, Uint8Array>, keys: readonly string[]): Promise<void> {
+async function expectSameProofs(
+  map: VerifiableMap,
+  objects: Map<string, Uint8Array>,
+  keys: readonly string[],
+): Promise<void> {
   for (const key of keys) {
     const fromTiles = await proveFromTiles(fetcher(objects), map.root, key);
     expect(fromTiles).toEqual(map.prove(key));
@@ -53,12 +70,17 @@ async function expectSameProofs(map: VerifiableMap, objects: Map<string, Uint8Ar
 describe("published map tiles and value objects", () => {
   it("give the map's proofs for every key, published step by step with write-once names", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.subarray(KEYS, { maxLength: 6 }), { maxLength: 400 }), fc.integer({ min: 1, max: 150 }), async (entries, batch) => {
-        const { map, store, objects } = publishedMap(entries, batch);
-        await expectSameProofs(map, objects, [...KEYS, "never"]);
-        // Everything the final map needs was published along the way (an auditor's view).
-        for (const tile of allMapTiles(store)) expect(objects.get(mapTilePath(tile.stratum, tile.root))).toEqual(encodeMapTile(tile.terminals));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.subarray(KEYS, { maxLength: 6 }), { maxLength: 400 }),
+        fc.integer({ min: 1, max: 150 }),
+        async (entries, batch) => {
+          const { map, store, objects } = publishedMap(entries, batch);
+          await expectSameProofs(map, objects, [...KEYS, "never"]);
+          // Everything the final map needs was published along the way (an auditor's view).
+          for (const tile of allMapTiles(store))
+            expect(objects.get(mapTilePath(tile.stratum, tile.root))).toEqual(encodeMapTile(tile.terminals));
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -66,10 +88,16 @@ describe("published map tiles and value objects", () => {
   it("a map of one key is one tile with the key's leaf at its top; the empty map has none", async () => {
     const { map, objects } = publishedMap([["only"], ["only"]], 1);
     // One tile per map root: the older root's tile stays for the older checkpoint.
-    expect([...objects.keys()].filter((n) => n.startsWith("index/tile/"))).toEqual([expect.stringMatching(/^index\/tile\/0\//), mapTilePath(0, map.root)]);
+    expect([...objects.keys()].filter((n) => n.startsWith("index/tile/"))).toEqual([
+      expect.stringMatching(/^index\/tile\/0\//),
+      mapTilePath(0, map.root),
+    ]);
     await expectSameProofs(map, objects, ["only", "other"]);
     const empty = new VerifiableMap(new MemoryMapStore());
-    expect(await proveFromTiles(fetcher(new Map()), empty.root, "any")).toEqual({ siblings: [], terminal: { kind: "empty" } });
+    expect(await proveFromTiles(fetcher(new Map()), empty.root, "any")).toEqual({
+      siblings: [],
+      terminal: { kind: "empty" },
+    });
     expect(empty.root).toEqual(EMPTY);
   });
 
@@ -98,14 +126,22 @@ describe("a changed published object fails verification", () => {
   const { map, store, objects } = publishedMap(entries, 128);
   const hex = toHex(keyPath("hot"));
   /** The current map's tiles (older roots' tiles are published too, but no longer on any path). */
-  const current = [...allMapTiles(store)].map((t) => [mapTilePath(t.stratum, t.root), objects.get(mapTilePath(t.stratum, t.root))!] as const);
+  const current = [...allMapTiles(store)].map(
+    (t) => [mapTilePath(t.stratum, t.root), objects.get(mapTilePath(t.stratum, t.root))!] as const,
+  );
 
   it("a leaf's count or value root changed in its tile", async () => {
-    const [name, body] = current.find(([, b]) => decodeMapTile(b).some((t) => t.kind === "leaf" && toHex(t.path) === hex))!;
-    const terminals = decodeMapTile(body).map((t) => (t.kind === "leaf" && toHex(t.path) === hex ? { ...t, count: t.count - 1 } : t));
+    const [name, body] = current.find(([, b]) =>
+      decodeMapTile(b).some((t) => t.kind === "leaf" && toHex(t.path) === hex),
+    )!;
+    const terminals = decodeMapTile(body).map((t) =>
+      t.kind === "leaf" && toHex(t.path) === hex ? { ...t, count: t.count - 1 } : t,
+    );
     const tampered = new Map(objects).set(name, encodeMapTile(terminals));
     expect(toHex(mapTileRoot(terminals))).not.toBe(name.split("/").pop());
-    await expect(proveFromTiles(fetcher(tampered), map.root, "hot").then((p) => verifyKey(map.root, "hot", p))).rejects.toThrow(ProofError);
+    await expect(
+      proveFromTiles(fetcher(tampered), map.root, "hot").then((p) => verifyKey(map.root, "hot", p)),
+    ).rejects.toThrow(ProofError);
   });
 
   it("any byte of any tile changed (or a tile missing) fails every key whose path it is on, or is refused", async () => {
@@ -118,9 +154,12 @@ describe("a changed published object fails verification", () => {
         if (bad) tampered.set(name, bad);
         else tampered.delete(name);
         for (const k of ["hot", ...Array.from({ length: 97 }, (_, i) => `k${i}`)]) {
-          const onPath = keysBelow.some((t) => toHex(t.path) === toHex(keyPath(k))) || name === mapTilePath(0, map.root);
+          const onPath =
+            keysBelow.some((t) => toHex(t.path) === toHex(keyPath(k))) || name === mapTilePath(0, map.root);
           if (!onPath) continue;
-          await expect(proveFromTiles(fetcher(tampered), map.root, k).then((p) => verifyKey(map.root, k, p))).rejects.toThrow(bad ? ProofError : MalformedError);
+          await expect(
+            proveFromTiles(fetcher(tampered), map.root, k).then((p) => verifyKey(map.root, k, p)),
+          ).rejects.toThrow(bad ? ProofError : MalformedError);
         }
       }
     }
@@ -146,6 +185,8 @@ describe("a changed published object fails verification", () => {
     expect(() => decodeMapTile(good.slice(0, -1))).toThrow(MalformedError);
     expect(() => decodeMapTile(new Uint8Array(0))).toThrow(MalformedError);
     expect(() => decodeMapTile(Uint8Array.of(3, 8, 0))).toThrow(MalformedError); // position beyond its depth
-    expect(() => decodeMapTile(encodeMapTile([{ depth: 4, position: 3, kind: "node", hash: new Uint8Array(32) }]))).toThrow(MalformedError); // a subtree above the bottom
+    expect(() =>
+      decodeMapTile(encodeMapTile([{ depth: 4, position: 3, kind: "node", hash: new Uint8Array(32) }])),
+    ).toThrow(MalformedError); // a subtree above the bottom
   });
 });

@@ -15,7 +15,8 @@ import { CHECKPOINT_15 } from "../fixtures/tessera-testdata/index.ts";
 
 const SEED = fromHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
 const VKEY = "witness.example/w1+eb762cc2+BNdamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea";
-const LINE = "— witness.example/w1 63YswgAAAABkGFDL4K5yyNZQgOZFII39od4xuO7SSfdaPNP4QdOQU/z7quroZqtStjKU8fqJ0Mg6x5wiCE0TUVR12NEqxxQkjQlkBw==\n";
+const LINE =
+  "— witness.example/w1 63YswgAAAABkGFDL4K5yyNZQgOZFII39od4xuO7SSfdaPNP4QdOQU/z7quroZqtStjKU8fqJ0Mg6x5wiCE0TUVR12NEqxxQkjQlkBw==\n";
 const T = 1679315147;
 const TEXT = parseNote(CHECKPOINT_15).text;
 
@@ -45,8 +46,15 @@ describe("cosignature/v1", () => {
   });
 
   it("signs the spec's message layout", () => {
-    const msg = new TextDecoder().decode(cosignatureMessage("example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", 1679315147));
-    expect(msg).toBe("cosignature/v1\ntime 1679315147\nexample.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n");
+    const msg = new TextDecoder().decode(
+      cosignatureMessage(
+        "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n",
+        1679315147,
+      ),
+    );
+    expect(msg).toBe(
+      "cosignature/v1\ntime 1679315147\nexample.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n",
+    );
   });
 
   it("round-trips with fresh keys; the line decodes to 76 bytes; another key does not verify", () => {
@@ -67,6 +75,8 @@ describe("cosignature/v1", () => {
     expect(() => newCosignatureVerifier(logKey.vkey)).toThrow(/0x04/);
     expect(() => newCosignatureVerifier(VKEY.replace("eb762cc2", "eb762cc3"))).toThrow(/key ID/);
     const pub = fromHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
-    expect(() => newCosignatureVerifier(`witness.example/w1+eb762cc2+${toBase64(concatBytes(new Uint8Array([1]), pub))}`)).toThrow();
+    expect(() =>
+      newCosignatureVerifier(`witness.example/w1+eb762cc2+${toBase64(concatBytes(new Uint8Array([1]), pub))}`),
+    ).toThrow();
   });
 });

@@ -7,7 +7,13 @@ import { Cosigner, type CosignStore, type CosignState } from "../../src/witnessi
 import type { WitnessCall } from "../../src/witnessing/cosign.ts";
 import type { ObjectStore } from "../../src/storage/object-store.ts";
 import { formatCheckpoint } from "../../src/tlog/checkpoint.ts";
-import { generateCosignatureKey, newCosignatureSigner, newCosignatureVerifier, verifyCosignatures, type CosignatureType } from "../../src/tlog/cosignature.ts";
+import {
+  generateCosignatureKey,
+  newCosignatureSigner,
+  newCosignatureVerifier,
+  verifyCosignatures,
+  type CosignatureType,
+} from "../../src/tlog/cosignature.ts";
 import { utf8Encode } from "../../src/tlog/encoding.ts";
 import { hashLeaf } from "../../src/tlog/hash.ts";
 import { generateKey, newSigner, parseNote, signNote } from "../../src/tlog/note.ts";
@@ -35,7 +41,9 @@ function growingLog() {
     const r = appendLeaves(edge, hashes);
     for (const t of r.tiles) stored.set(tilePath(t.tile), t.data);
     edge = r.edge;
-    const note = signNote(formatCheckpoint({ origin: ORIGIN, size: edge.size, root: edgeRoot(edge), extensions: [] }), [newSigner(logKey.skey)]);
+    const note = signNote(formatCheckpoint({ origin: ORIGIN, size: edge.size, root: edgeRoot(edge), extensions: [] }), [
+      newSigner(logKey.skey),
+    ]);
     return { checkpoint: { size: edge.size, note }, edge };
   };
   return { objects, reads, grow };
@@ -69,7 +77,12 @@ interface FakeWitness {
 function witness(name: string, hold = false, type: CosignatureType = "ed25519"): FakeWitness {
   const k = generateCosignatureKey(name, undefined, type);
   return {
-    w: { name, vkey: k.vkey, verifier: newCosignatureVerifier(k.vkey), target: { kind: "url", url: `https://${name}` } },
+    w: {
+      name,
+      vkey: k.vkey,
+      verifier: newCosignatureVerifier(k.vkey),
+      target: { kind: "url", url: `https://${name}` },
+    },
     skey: k.skey,
     calls: 0,
     known: null,
@@ -89,7 +102,11 @@ function callFor(fakes: FakeWitness[]): WitnessCall {
     if (t.kind === "conflict") return { status: 409, contentType: SIZE_CONTENT_TYPE, body: `${t.size}\n` };
     if (t.kind !== "cosign") return { status: 422, contentType: "text/plain", body: `${t.kind}\n` };
     if (t.persist) f.known = t.persist;
-    return { status: 200, contentType: "text/plain", body: newCosignatureSigner(f.skey).cosignLine(req.text, 1_700_000_000) };
+    return {
+      status: 200,
+      contentType: "text/plain",
+      body: newCosignatureSigner(f.skey).cosignLine(req.text, 1_700_000_000),
+    };
   };
 }
 
@@ -102,7 +119,12 @@ describe("the cosigner", () => {
   it("proves consistency from the witness's size with the log's own tiles (full ones from the store)", async () => {
     const log = growingLog();
     const a = witness("a.example/w");
-    const c = new Cosigner({ witnesses: [a.w], rule: thresholdQuorum([a.w], 1), quorum: 1, timeoutMs: 1000 }, memoryStore(), callFor([a]), log.objects);
+    const c = new Cosigner(
+      { witnesses: [a.w], rule: thresholdQuorum([a.w], 1), quorum: 1, timeoutMs: 1000 },
+      memoryStore(),
+      callFor([a]),
+      log.objects,
+    );
     const first = await c.forPublication(log.grow(300));
     expect(first !== null && cosignedBy(first, a)).toBe(true);
     // 300 → 1100: the proof needs hashes of full tiles written in earlier rounds; the witness checks it.
@@ -118,7 +140,12 @@ describe("the cosigner", () => {
     const fast = witness("fast.example/w");
     const slow = witness("slow.example/w", true);
     const store = memoryStore();
-    const c = new Cosigner({ witnesses: [slow.w, fast.w], rule: thresholdQuorum([slow.w, fast.w], 1), quorum: 1, timeoutMs: 1000 }, store, callFor([slow, fast]), log.objects);
+    const c = new Cosigner(
+      { witnesses: [slow.w, fast.w], rule: thresholdQuorum([slow.w, fast.w], 1), quorum: 1, timeoutMs: 1000 },
+      store,
+      callFor([slow, fast]),
+      log.objects,
+    );
     const state = log.grow(20);
     const note = await c.forPublication(state);
     expect(note !== null && cosignedBy(note, fast) && !cosignedBy(note, slow)).toBe(true);
@@ -139,7 +166,12 @@ describe("the cosigner", () => {
     const a = witness("a.example/w");
     const b = witness("b.example/w");
     b.known = { size: 5, root: new Uint8Array(32) }; // it cosigned another tree of size 5: it refuses this log's
-    const c = new Cosigner({ witnesses: [a.w, b.w], rule: thresholdQuorum([a.w, b.w], 2), quorum: 2, timeoutMs: 1000 }, memoryStore(), callFor([a, b]), log.objects);
+    const c = new Cosigner(
+      { witnesses: [a.w, b.w], rule: thresholdQuorum([a.w, b.w], 2), quorum: 2, timeoutMs: 1000 },
+      memoryStore(),
+      callFor([a, b]),
+      log.objects,
+    );
     expect(await c.forPublication(log.grow(10))).toBeNull();
     expect(c.stored(10)).toHaveLength(1);
   });

@@ -7,7 +7,12 @@
 import { describe, expect, it } from "vitest";
 import { requestCosignature, type WitnessCall, type WitnessSizes } from "../../src/witnessing/cosign.ts";
 import { formatCheckpoint } from "../../src/tlog/checkpoint.ts";
-import { cosignatureKeyId, generateCosignatureKey, newCosignatureSigner, newCosignatureVerifier } from "../../src/tlog/cosignature.ts";
+import {
+  cosignatureKeyId,
+  generateCosignatureKey,
+  newCosignatureSigner,
+  newCosignatureVerifier,
+} from "../../src/tlog/cosignature.ts";
 import { fromBase64, toBase64, utf8Encode } from "../../src/tlog/encoding.ts";
 import { hashLeaf } from "../../src/tlog/hash.ts";
 import { generateKey, newSigner, parseNote, signNote } from "../../src/tlog/note.ts";
@@ -49,7 +54,10 @@ describe("the C2SP examples", () => {
 const ORIGIN = "example.com/foreign-witness";
 const logKey = generateKey(ORIGIN);
 const leaves = Array.from({ length: 12 }, (_, i) => hashLeaf(utf8Encode(`leaf ${i}`)));
-const note = (size: number) => signNote(formatCheckpoint({ origin: ORIGIN, size, root: naiveRoot(leaves.slice(0, size)), extensions: [] }), [newSigner(logKey.skey)]);
+const note = (size: number) =>
+  signNote(formatCheckpoint({ origin: ORIGIN, size, root: naiveRoot(leaves.slice(0, size)), extensions: [] }), [
+    newSigner(logKey.skey),
+  ]);
 const sizes = (): WitnessSizes => ({ knownSize: () => 0, setKnownSize: () => undefined });
 
 /** An ML-DSA-44-shaped cosignature line (C2SP type 0x06: 4-byte ID, u64 timestamp, 2420-byte signature) of `name`. */
@@ -66,18 +74,39 @@ function mlDsaLine(name: string): string {
 function witness(answer: (ours: string) => string) {
   const name = "witness.example/w1";
   const k = generateCosignatureKey(name);
-  const w: LogWitness = { name, vkey: k.vkey, verifier: newCosignatureVerifier(k.vkey), target: { kind: "url", url: "https://witness.example/w1" } };
+  const w: LogWitness = {
+    name,
+    vkey: k.vkey,
+    verifier: newCosignatureVerifier(k.vkey),
+    target: { kind: "url", url: "https://witness.example/w1" },
+  };
   const signer = newCosignatureSigner(k.skey);
-  const call: WitnessCall = async (_w, body) => ({ status: 200, contentType: "text/plain; charset=utf-8", body: answer(signer.cosignLine(parseAddCheckpoint(body).text, 1_700_000_000)) });
+  const call: WitnessCall = async (_w, body) => ({
+    status: 200,
+    contentType: "text/plain; charset=utf-8",
+    body: answer(signer.cosignLine(parseAddCheckpoint(body).text, 1_700_000_000)),
+  });
   return { w, call };
 }
 
 describe("the log's witness client and a witness that answers as others may", () => {
   const cases: [string, (ours: string) => string][] = [
-    ["its cosignature after the spec's example lines (other keys of its name, another name)", (ours) => SPEC_RESPONSE_BODY + ours],
-    ["its cosignature first, then an ML-DSA-44 cosignature by the same name", (ours) => ours + mlDsaLine("witness.example/w1")],
-    ["an ML-DSA-44 line, its cosignature, another witness's line", (ours) => mlDsaLine("witness.example/w1") + ours + mlDsaLine("witness.example/w2")],
-    ["lines that are not signature lines around it (ignored)", (ours) => `# cosigned\n\n${ours}not a signature line\n— bad name with spaces AAAA\n`],
+    [
+      "its cosignature after the spec's example lines (other keys of its name, another name)",
+      (ours) => SPEC_RESPONSE_BODY + ours,
+    ],
+    [
+      "its cosignature first, then an ML-DSA-44 cosignature by the same name",
+      (ours) => ours + mlDsaLine("witness.example/w1"),
+    ],
+    [
+      "an ML-DSA-44 line, its cosignature, another witness's line",
+      (ours) => mlDsaLine("witness.example/w1") + ours + mlDsaLine("witness.example/w2"),
+    ],
+    [
+      "lines that are not signature lines around it (ignored)",
+      (ours) => `# cosigned\n\n${ours}not a signature line\n— bad name with spaces AAAA\n`,
+    ],
     ["its cosignature without the final newline", (ours) => ours.slice(0, -1)],
   ];
   for (const [what, answer] of cases) {
@@ -96,6 +125,8 @@ describe("the log's witness client and a witness that answers as others may", ()
   it("an answer with only unknown cosignatures is no cosignature", async () => {
     const { w, call } = witness(() => SPEC_RESPONSE_BODY + mlDsaLine("witness.example/w1"));
     const out = await requestCosignature(w, note(10), memoryHashReader(leaves), sizes(), call);
-    expect(out).toMatchObject({ error: expect.stringMatching(/^no cosignature that verifies with witness\.example\/w1\+/) });
+    expect(out).toMatchObject({
+      error: expect.stringMatching(/^no cosignature that verifies with witness\.example\/w1\+/),
+    });
   });
 });

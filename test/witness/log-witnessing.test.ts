@@ -56,7 +56,11 @@ function witnessSwitch() {
     s.calls++;
     return s.failing ? { fail: true, persist: false } : { fail: false };
   };
-  return { s, install: (shard: string) => runInDurableObject(sequencer(shard), (inst: Sequencer) => void (inst.faults.hook = hook)) };
+  return {
+    s,
+    install: (shard: string) =>
+      runInDurableObject(sequencer(shard), (inst: Sequencer) => void (inst.faults.hook = hook)),
+  };
 }
 
 const status = (shard: string) => sequencer(shard).status();
@@ -77,10 +81,13 @@ describe("a log that collects witness cosignatures", () => {
     // The republished note is the same checkpoint: same signed text as the one the waiter got.
     expect(parseNote(note).text).toBe(parseNote((r as Extract<AddResult, { kind: "sequenced" }>).checkpoint).text);
     // A tlog-tiles client reads it, and proves the entry's inclusion under it.
-    const reader = new TileReader(async (p) => {
-      const o = await env.TILES.get(`${shard}/${p}`);
-      return o ? new Uint8Array(await o.arrayBuffer()) : null;
-    }, [newVerifier(logVkey(shard))]);
+    const reader = new TileReader(
+      async (p) => {
+        const o = await env.TILES.get(`${shard}/${p}`);
+        return o ? new Uint8Array(await o.arrayBuffer()) : null;
+      },
+      [newVerifier(logVkey(shard))],
+    );
     const cp = await reader.checkpoint();
     expect(cp.size).toBe(size);
     await reader.verifyInclusion(enc("async 1"), size - 1, cp);
@@ -151,7 +158,9 @@ describe("a log that collects witness cosignatures", () => {
     await log.on((inst) => (inst.faults.onStep = pause.hook));
     const stub = await log.open();
     const entries = [log.entry("blocked"), log.entry("blocked")];
-    const pending = entries.map((e) => stub.add(e).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
+    const pending = entries.map((e) =>
+      stub.add(e).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
+    );
     await pause.reached();
     await abortAllDurableObjects();
     (await Promise.all(pending)).forEach((r, i) => log.note(entries[i]!, r));
@@ -167,7 +176,10 @@ describe("a log that collects witness cosignatures", () => {
     expect(r.kind).toBe("sequenced");
     const { checkpoint } = r as Extract<AddResult, { kind: "sequenced" }>;
     expect(inspect(shard, checkpoint).cosigned).toBe(1);
-    expect(parseNote(checkpoint).sigs.map((s) => s.name)).toEqual([parseCheckpoint(parseNote(checkpoint).text).origin, "witness.test/self"]);
+    expect(parseNote(checkpoint).sigs.map((s) => s.name)).toEqual([
+      parseCheckpoint(parseNote(checkpoint).text).origin,
+      "witness.test/self",
+    ]);
     expect(await published(shard)).toBe(checkpoint);
   });
 
@@ -186,7 +198,16 @@ describe("a log that collects witness cosignatures", () => {
     const e = { ...vars, SHARDS: shard } as unknown as Env; // a deployment serving that shard
     const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
     const body = JSON.stringify(hashedRekordV2(p256Key(), enc(`http ${Date.now()}`)));
-    const post = () => app.fetch(new Request(`http://localhost:8787/${shard}/api/v2/log/entries`, { method: "POST", headers: { "content-type": "application/json" }, body }), e, ctx);
+    const post = () =>
+      app.fetch(
+        new Request(`http://localhost:8787/${shard}/api/v2/log/entries`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        }),
+        e,
+        ctx,
+      );
     for (let i = 0; i < 2; i++) {
       const r = await post();
       expect(r.status).toBe(503);
@@ -203,11 +224,27 @@ describe("a log that collects witness cosignatures", () => {
     await w.install(shard);
     await log.addMany(3, "first");
     const knownSize = async () =>
-      runInDurableObject(sequencer(shard), (inst: Sequencer) => (inst as unknown as { ctx: DurableObjectState }).ctx.storage.sql.exec("SELECT size FROM witness_state").one().size as number);
+      runInDurableObject(
+        sequencer(shard),
+        (inst: Sequencer) =>
+          (inst as unknown as { ctx: DurableObjectState }).ctx.storage.sql.exec("SELECT size FROM witness_state").one()
+            .size as number,
+      );
     const setKnown = (size: number) =>
-      runInDurableObject(sequencer(shard), (inst: Sequencer) => void (inst as unknown as { ctx: DurableObjectState }).ctx.storage.sql.exec("UPDATE witness_state SET size = ?", size));
+      runInDurableObject(
+        sequencer(shard),
+        (inst: Sequencer) =>
+          void (inst as unknown as { ctx: DurableObjectState }).ctx.storage.sql.exec(
+            "UPDATE witness_state SET size = ?",
+            size,
+          ),
+      );
 
-    for (const [what, wrong] of [["forgot", 0], ["thinks it smaller", 1], ["thinks it larger than the tree", 10_000]] as const) {
+    for (const [what, wrong] of [
+      ["forgot", 0],
+      ["thinks it smaller", 1],
+      ["thinks it larger than the tree", 10_000],
+    ] as const) {
       const witnessed = await knownSize();
       expect(witnessed).toBe(inspect(shard, (await published(shard))!).size);
       await setKnown(wrong);

@@ -36,7 +36,12 @@ describe("tlog-policy", () => {
     const p = parseTlogPolicy(EXAMPLE);
     expect(p.logs.map((l) => l.name)).toEqual(["example.com/log"]);
     expect(p.witnesses.map((w) => [w.name, w.verifier.type])).toEqual([
-      ["X1", "ed25519"], ["X2", "ml-dsa-44"], ["X3", "ed25519"], ["Y1", "ed25519"], ["Y2", "ed25519"], ["Y3", "ml-dsa-44"],
+      ["X1", "ed25519"],
+      ["X2", "ml-dsa-44"],
+      ["X3", "ed25519"],
+      ["Y1", "ed25519"],
+      ["Y2", "ed25519"],
+      ["Y3", "ml-dsa-44"],
     ]);
     expect(describeQuorum(p.quorum)).toBe("2 of (2 of (X1, X2, X3), 1 of (Y1, Y2, Y3))");
     expect(quorumSize(p.quorum)).toBe(3);
@@ -46,7 +51,9 @@ describe("tlog-policy", () => {
   });
 
   it("allows comments, blank lines, tabs, leading and trailing whitespace, URLs, and quorum none", () => {
-    const p = parseTlogPolicy(`# a comment\n  \t\n\twitness  W1\t${X[0]}  https://w.example/w1  \n   # indented comment\nquorum none`);
+    const p = parseTlogPolicy(
+      `# a comment\n  \t\n\twitness  W1\t${X[0]}  https://w.example/w1  \n   # indented comment\nquorum none`,
+    );
     expect(p.witnesses[0]).toMatchObject({ name: "W1", url: "https://w.example/w1" });
     expect(p.quorum).toEqual({ kind: "none" });
     expect(met(p.quorum, [])).toBe(true);
@@ -60,12 +67,18 @@ describe("tlog-policy", () => {
     bad(`quorum W\nwitness W ${X[0]}\n`, /line 1: "W" is not defined on a line above/);
     bad(`witness W ${X[0]}\ngroup G 1 W V\nquorum G\n`, /line 2: "V" is not defined/);
     bad(`witness W ${X[0]}\nwitness W ${X[1]}\nquorum W\n`, /line 2: "W" is already defined/);
-    bad(`witness W ${X[0]}\nwitness V ${X[0]}\nquorum W\n`, /line 2: duplicate witness: this public key is already listed/);
+    bad(
+      `witness W ${X[0]}\nwitness V ${X[0]}\nquorum W\n`,
+      /line 2: duplicate witness: this public key is already listed/,
+    );
     bad(`log ${log}\nlog ${log}\nquorum none\n`, /line 2: duplicate log/);
     bad(`witness none ${X[0]}\nquorum none\n`, /"none" is predefined/);
     bad(`witness W ${X[0]}\ngroup G any W none\nquorum G\n`, /"none" cannot be a group member/);
     bad(`witness W ${X[0]}\ngroup G 2 W W\nquorum G\n`, /"W" is already a group member/);
-    bad(`witness W ${X[0]}\nwitness V ${X[1]}\ngroup G any W\ngroup H any W V\nquorum H\n`, /line 4: "W" is already a group member/);
+    bad(
+      `witness W ${X[0]}\nwitness V ${X[1]}\ngroup G any W\ngroup H any W V\nquorum H\n`,
+      /line 4: "W" is already a group member/,
+    );
     bad(`witness W ${X[0]}\ngroup G 0 W\nquorum G\n`, /threshold "0" must be/);
     bad(`witness W ${X[0]}\ngroup G 2 W\nquorum G\n`, /threshold "2" must be .* 1 <= k <= 1/);
     bad(`witness W ${X[0]}\ngroup G some W\nquorum G\n`, /threshold "some"/);
@@ -103,7 +116,10 @@ describe("shard witness settings", () => {
   });
 
   it("the WITNESSES / WITNESS_QUORUM shorthand is k of all the listed witnesses", () => {
-    const p = readConfig({ WITNESSES: `${X[0]} ${url}1, ${X[1]} ${url}2, ${X[2]} ${url}3`, WITNESS_QUORUM: "2" }).witnesses;
+    const p = readConfig({
+      WITNESSES: `${X[0]} ${url}1, ${X[1]} ${url}2, ${X[2]} ${url}3`,
+      WITNESS_QUORUM: "2",
+    }).witnesses;
     expect(describeQuorum(p.rule)).toBe("2 of (x.example/1, x.example/2, x.example/3)");
     expect(met(p.rule, [X[0]!, X[2]!])).toBe(true);
     expect(met(p.rule, [X[1]!])).toBe(false);
@@ -112,8 +128,14 @@ describe("shard witness settings", () => {
   it("refuses a policy the log cannot follow, naming the setting", () => {
     const bad = (vars: Record<string, string>, why: RegExp) => expect(() => readConfig(vars)).toThrow(why);
     bad({ WITNESS_POLICY: `witness W ${X[0]}\nquorum W\n` }, /WITNESS_POLICY: witness W has no URL/);
-    bad({ WITNESS_POLICY: `witness W ${X[0]} ftp://w.example\nquorum W\n` }, /WITNESS_POLICY: witness W: witness URL ftp:\/\/w.example must be https/);
+    bad(
+      { WITNESS_POLICY: `witness W ${X[0]} ftp://w.example\nquorum W\n` },
+      /WITNESS_POLICY: witness W: witness URL ftp:\/\/w.example must be https/,
+    );
     bad({ WITNESS_POLICY: `witness W ${X[0]} ${url}\n` }, /WITNESS_POLICY: policy has no quorum line/);
-    bad({ WITNESS_POLICY: `quorum none`, WITNESSES: `${X[0]} ${url}` }, /WITNESS_POLICY replaces WITNESSES and WITNESS_QUORUM/);
+    bad(
+      { WITNESS_POLICY: `quorum none`, WITNESSES: `${X[0]} ${url}` },
+      /WITNESS_POLICY replaces WITNESSES and WITNESS_QUORUM/,
+    );
   });
 });

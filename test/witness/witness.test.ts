@@ -39,12 +39,22 @@ async function proof(leaves: Uint8Array[], oldSize: number, size: number): Promi
   return (await proveConsistency(oldSize, size, memoryHashReader(leaves.slice(0, size).map(hashLeaf)))).map(toBase64);
 }
 
-const body = (old: number, proofLines: string[], note: string) => `old ${old}\n${proofLines.map((l) => l + "\n").join("")}\n${note}`;
+const body = (old: number, proofLines: string[], note: string) =>
+  `old ${old}\n${proofLines.map((l) => l + "\n").join("")}\n${note}`;
 
 function setup(logs: TestLog[], extraVkeys: string[] = []) {
   const w = generateCosignatureKey(`witness.test/${Date.now()}-${n++}`);
-  const e = { ...env, WITNESS_SIGNING_KEY: w.skey, WITNESSED_LOGS: [...logs.map((l) => l.vkey), ...extraVkeys].join(",") };
-  const post = (b: string) => app.fetch(new Request("http://localhost/witness/add-checkpoint", { method: "POST", body: b }), e, createExecutionContext());
+  const e = {
+    ...env,
+    WITNESS_SIGNING_KEY: w.skey,
+    WITNESSED_LOGS: [...logs.map((l) => l.vkey), ...extraVkeys].join(","),
+  };
+  const post = (b: string) =>
+    app.fetch(
+      new Request("http://localhost/witness/add-checkpoint", { method: "POST", body: b }),
+      e,
+      createExecutionContext(),
+    );
   return { post, wvkey: w.vkey };
 }
 
@@ -111,7 +121,9 @@ describe("witness add-checkpoint", () => {
     grow(log, 60);
     expect((await post(body(40, await proof(log.leaves, 40, 60), forked))).status).toBe(422);
     // Same size, different root.
-    expect((await post(body(40, [], checkpointAt(log, 40, fork.slice(0, 30).concat(fork.slice(30, 40)))))).status).toBe(422);
+    expect((await post(body(40, [], checkpointAt(log, 40, fork.slice(0, 30).concat(fork.slice(30, 40)))))).status).toBe(
+      422,
+    );
     // The honest continuation is still cosigned: the refusals did not move the witness.
     expect((await post(body(40, await proof(log.leaves, 40, 60), checkpointAt(log, 60)))).status).toBe(200);
   });
@@ -136,7 +148,10 @@ describe("witness add-checkpoint", () => {
     expect((await post("old x\n\n" + cp)).status).toBe(400);
     expect((await post("old 0\nnot base64!\n\n" + cp)).status).toBe(400);
     // Size 0 with a wrong root.
-    const zero = signNote(formatCheckpoint({ origin: log.origin, size: 0, root: hashLeaf(new Uint8Array()), extensions: [] }), [newSigner(log.skey)]);
+    const zero = signNote(
+      formatCheckpoint({ origin: log.origin, size: 0, root: hashLeaf(new Uint8Array()), extensions: [] }),
+      [newSigner(log.skey)],
+    );
     expect((await post(body(0, [], zero))).status).toBe(422);
     expect((await post(body(0, [], checkpointAt(log, 0)))).status).toBe(200);
     // Old size 0 with a non-empty proof.
@@ -157,23 +172,43 @@ describe("witness add-checkpoint", () => {
   it("is 404 when no witness key is configured", async () => {
     // (The test deployment runs a witness for test/witness/log-witnessing.test.ts: remove its key here.)
     const e = { ...env, WITNESS_SIGNING_KEY: undefined };
-    const r = await app.fetch(new Request("http://localhost:8787/witness/add-checkpoint", { method: "POST", body: "old 0\n\n" + CHECKPOINT_15 }), e, createExecutionContext());
+    const r = await app.fetch(
+      new Request("http://localhost:8787/witness/add-checkpoint", {
+        method: "POST",
+        body: "old 0\n\n" + CHECKPOINT_15,
+      }),
+      e,
+      createExecutionContext(),
+    );
     expect(r.status).toBe(404);
     expect(await r.text()).toMatch(/does not run a witness/);
   });
 
   it("through the Worker, answers 404 for a log it does not witness", async () => {
-    const r = await exports.default.fetch(new Request("http://localhost:8787/witness/add-checkpoint", { method: "POST", body: "old 0\n\n" + CHECKPOINT_15 }));
+    const r = await exports.default.fetch(
+      new Request("http://localhost:8787/witness/add-checkpoint", {
+        method: "POST",
+        body: "old 0\n\n" + CHECKPOINT_15,
+      }),
+    );
     expect(r.status).toBe(404);
     expect(await r.text()).toMatch(/unknown log origin/);
   });
   it("refuses a body over its limit while streaming it: chunked with no Content-Length, or with one that lies", async () => {
-    const e = { ...env, WITNESS_SIGNING_KEY: generateCosignatureKey("witness.test/stream").skey, WITNESSED_LOGS: LOG_PUBLIC_KEY };
+    const e = {
+      ...env,
+      WITNESS_SIGNING_KEY: generateCosignatureKey("witness.test/stream").skey,
+      WITNESSED_LOGS: LOG_PUBLIC_KEY,
+    };
     const chunk = 16 * 1024;
     const chunks = 128; // 2 MiB, 32 × the limit
     for (const headers of [{}, { "content-length": "100" }] as Record<string, string>[]) {
       const body = recordingBody(chunks, chunk);
-      const r = await app.fetch(new Request("http://localhost/witness/add-checkpoint", { method: "POST", body: body.stream, headers }), e, createExecutionContext());
+      const r = await app.fetch(
+        new Request("http://localhost/witness/add-checkpoint", { method: "POST", body: body.stream, headers }),
+        e,
+        createExecutionContext(),
+      );
       expect(r.status, JSON.stringify(headers)).toBe(413);
       expect(await r.text()).toMatch(new RegExp(`exceeds ${MAX_REQUEST_BYTES} bytes`));
       // It stopped reading at the limit: at most the limit and a chunk, not the 2 MiB sent.

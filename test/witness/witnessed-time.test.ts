@@ -16,9 +16,16 @@ const line = (k: { skey: string }, t: number) => newCosignatureSigner(k.skey).co
 describe("time from witnesses", () => {
   it("is the earliest verified cosignature time; unchecked ones do not count", async () => {
     const note = (await signNote(text, [newSigner(log.skey)])) + line(a, 2000) + line(b, 1500) + line(c, 1000);
-    const r = cosignatureReport(note, [newVerifier(log.vkey)], [newCosignatureVerifier(a.vkey), newCosignatureVerifier(b.vkey)], 0);
+    const r = cosignatureReport(
+      note,
+      [newVerifier(log.vkey)],
+      [newCosignatureVerifier(a.vkey), newCosignatureVerifier(b.vkey)],
+      0,
+    );
     expect(witnessedTime(r, 5)).toEqual({ time: 1500, witness: "w.example/b", treeSize: 5 });
-    expect(describeWitnessedTime(witnessedTime(r, 5)!)).toBe("logged no later than 1970-01-01T00:25:00.000Z (cosigned by w.example/b on the checkpoint of size 5)");
+    expect(describeWitnessedTime(witnessedTime(r, 5)!)).toBe(
+      "logged no later than 1970-01-01T00:25:00.000Z (cosigned by w.example/b on the checkpoint of size 5)",
+    );
   });
 
   it("an ML-DSA-44 timestamp 0 states no time and gives no bound", async () => {

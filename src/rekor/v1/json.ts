@@ -7,8 +7,10 @@ import { fromBase64 } from "../../tlog/encoding.ts";
 import { RequestError } from "../errors.ts";
 
 export function obj(value: unknown, fields: readonly string[], where: string): Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new RequestError(`${where}: expected an object`);
-  for (const k of Object.keys(value)) if (!fields.includes(k)) throw new RequestError(`${where}: unknown field ${JSON.stringify(k)}`);
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new RequestError(`${where}: expected an object`);
+  for (const k of Object.keys(value))
+    if (!fields.includes(k)) throw new RequestError(`${where}: unknown field ${JSON.stringify(k)}`);
   return value as Record<string, unknown>;
 }
 
@@ -16,7 +18,8 @@ export function str(o: Record<string, unknown>, field: string, where: string): s
   const v = o[field];
   if (typeof v !== "string" || v === "") throw new RequestError(`${where}.${field} is required (a non-empty string)`);
   // JSON escapes can spell lone surrogates, which have no UTF-8 form: the canonical body (RFC 8785) cannot hold them.
-  if (!v.isWellFormed()) throw new RequestError(`${where}.${field} is not valid Unicode (it contains a lone surrogate)`);
+  if (!v.isWellFormed())
+    throw new RequestError(`${where}.${field} is not valid Unicode (it contains a lone surrogate)`);
   return v;
 }
 

@@ -57,14 +57,25 @@ function once(cache: LruCache<string, Promise<string>>, id: string, sign: () => 
  */
 export function v1Checkpoint(key: V1Key, origin: string, size: number, root: Hash, nowMs: number): Promise<string> {
   return once(signedTrees, `${key.logIdHex}\n${key.treeId}\n${origin}\n${size}\n${toHex(root)}`, async () => {
-    const text = formatCheckpoint({ origin: `${origin} - ${key.treeId}`, size, root, extensions: [`Timestamp: ${BigInt(nowMs) * 1_000_000n}`] });
+    const text = formatCheckpoint({
+      origin: `${origin} - ${key.treeId}`,
+      size,
+      root,
+      extensions: [`Timestamp: ${BigInt(nowMs) * 1_000_000n}`],
+    });
     const sig = await key.sign(utf8Encode(text));
     return formatNote({ text, sigs: [{ name: origin, keyId: v1KeyHint(key), sig }] });
   });
 }
 
 /** SET = ECDSA over JCS({body, integratedTime, logID, logIndex}) (Rekor pkg/api/entries.go signEntry). */
-export function signedEntryTimestamp(key: V1Key, leaf: Uint8Array, integratedTime: number, logIndex: number, leafHash = hashLeaf(leaf)): Promise<string> {
+export function signedEntryTimestamp(
+  key: V1Key,
+  leaf: Uint8Array,
+  integratedTime: number,
+  logIndex: number,
+  leafHash = hashLeaf(leaf),
+): Promise<string> {
   return once(signedEntries, `${key.logIdHex}\n${logIndex}\n${integratedTime}\n${toHex(leafHash)}`, async () => {
     const payload = canonicalize({ body: toBase64(leaf), integratedTime, logID: key.logIdHex, logIndex });
     return toBase64(await key.sign(utf8Encode(payload)));

@@ -4,7 +4,14 @@
  * @module
  */
 import { SignatureError } from "../../pki/errors.ts";
-import { decodePem, encodePem, MAX_PEM_CERTIFICATES, parseCertificate, parseSpki, type PublicKeyInfo } from "../../pki/keys.ts";
+import {
+  decodePem,
+  encodePem,
+  MAX_PEM_CERTIFICATES,
+  parseCertificate,
+  parseSpki,
+  type PublicKeyInfo,
+} from "../../pki/keys.ts";
 import { RequestError } from "../errors.ts";
 import { ValidityCheck } from "../validity-check.ts";
 
@@ -14,12 +21,17 @@ export interface PemKey {
   canonicalPem: string;
 }
 
-export function parsePemKey(pemBytes: Uint8Array, where: string, validity: ValidityCheck = ValidityCheck.refuseNow()): PemKey {
+export function parsePemKey(
+  pemBytes: Uint8Array,
+  where: string,
+  validity: ValidityCheck = ValidityCheck.refuseNow(),
+): PemKey {
   try {
     const blocks = decodePem(pemBytes);
     if (blocks.length === 0) throw new RequestError(`${where}: no PEM block`);
     if (blocks.every((b) => b.label === "CERTIFICATE")) {
-      if (blocks.length > MAX_PEM_CERTIFICATES) throw new RequestError(`${where}: more than ${MAX_PEM_CERTIFICATES} certificates`);
+      if (blocks.length > MAX_PEM_CERTIFICATES)
+        throw new RequestError(`${where}: more than ${MAX_PEM_CERTIFICATES} certificates`);
       const key = parseCertificate(blocks[0]!.der);
       blocks.slice(1).forEach((b) => parseCertificate(b.der));
       // The signing certificate must be valid now, or the entry could never verify (src/pki/validity.ts).

@@ -34,12 +34,18 @@ const TYPES: Record<string, (spec: unknown, options: CanonicalizeOptions) => Pro
   "rekord/0.0.1": canonicalizeRekord,
 };
 
-export async function canonicalizeProposedEntry(json: unknown, options: CanonicalizeOptions = { maxDataBytes: DEFAULT_REKORD_MAX_DATA_BYTES }): Promise<V1CanonicalEntry> {
+export async function canonicalizeProposedEntry(
+  json: unknown,
+  options: CanonicalizeOptions = { maxDataBytes: DEFAULT_REKORD_MAX_DATA_BYTES },
+): Promise<V1CanonicalEntry> {
   const e = obj(json, ["apiVersion", "kind", "spec"], "entry");
   const kind = str(e, "kind", "entry");
   const apiVersion = str(e, "apiVersion", "entry");
   const type = TYPES[`${kind}/${apiVersion}`];
-  if (!type) throw new RequestError(`unsupported entry type ${kind} ${apiVersion}; supported: ${Object.keys(TYPES).join(", ").replace(/\//g, " ")}`);
+  if (!type)
+    throw new RequestError(
+      `unsupported entry type ${kind} ${apiVersion}; supported: ${Object.keys(TYPES).join(", ").replace(/\//g, " ")}`,
+    );
   const spec = await type(e.spec, options);
   return { kind, apiVersion, body: utf8Encode(canonicalize({ apiVersion, kind, spec })) };
 }

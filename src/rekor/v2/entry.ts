@@ -33,11 +33,23 @@ function asRequestError(e: unknown, where: string): never {
 }
 
 /** Parses a CreateEntryRequest body (one of hashedRekordRequestV002 | dsseRequestV002) and builds the leaf. */
-export async function canonicalizeCreateEntryRequest(json: unknown, policy: VerifierPolicy = {}): Promise<CanonicalEntry> {
-  const req = readMessage(json, { hashedRekordRequestV002: "hashed_rekord_request_v002", dsseRequestV002: "dsse_request_v002" }, "request");
+export async function canonicalizeCreateEntryRequest(
+  json: unknown,
+  policy: VerifierPolicy = {},
+): Promise<CanonicalEntry> {
+  const req = readMessage(
+    json,
+    { hashedRekordRequestV002: "hashed_rekord_request_v002", dsseRequestV002: "dsse_request_v002" },
+    "request",
+  );
   const set = Object.keys(req);
-  if (set.length !== 1) throw new RequestError("invalid type, must be hashedrekord (set exactly one of hashedRekordRequestV002, dsseRequestV002)");
-  return req.hashedRekordRequestV002 !== undefined ? hashedRekord(req.hashedRekordRequestV002, policy) : dsse(req.dsseRequestV002, policy);
+  if (set.length !== 1)
+    throw new RequestError(
+      "invalid type, must be hashedrekord (set exactly one of hashedRekordRequestV002, dsseRequestV002)",
+    );
+  return req.hashedRekordRequestV002 !== undefined
+    ? hashedRekord(req.hashedRekordRequestV002, policy)
+    : dsse(req.dsseRequestV002, policy);
 }
 
 function entryBody(kind: CanonicalEntry["kind"], spec: Record<string, unknown>): CanonicalEntry {
@@ -49,13 +61,24 @@ async function hashedRekord(value: unknown, policy: VerifierPolicy): Promise<Can
   const r = readMessage(value, { digest: "digest", signature: "signature" }, where);
   const digest = readBytes(requireField(r, "digest", where), `${where}.digest`);
   if (digest.length === 0) throw new RequestError(`${where}.digest is empty`);
-  const s = readMessage(requireField(r, "signature", where), { content: "content", verifier: "verifier" }, `${where}.signature`);
+  const s = readMessage(
+    requireField(r, "signature", where),
+    { content: "content", verifier: "verifier" },
+    `${where}.signature`,
+  );
   const content = readBytes(requireField(s, "content", `${where}.signature`), `${where}.signature.content`);
   if (content.length === 0) throw new RequestError(`${where}.signature.content is empty`);
-  const verifier = parseVerifier(requireField(s, "verifier", `${where}.signature`), `${where}.signature.verifier`, policy);
-  const details = await verifyDigestSignature({ key: verifier.key, keyDetails: verifier.keyDetails, digest, signature: content }).catch((e) =>
-    asRequestError(e, `${where}.signature.verifier`),
+  const verifier = parseVerifier(
+    requireField(s, "verifier", `${where}.signature`),
+    `${where}.signature.verifier`,
+    policy,
   );
+  const details = await verifyDigestSignature({
+    key: verifier.key,
+    keyDetails: verifier.keyDetails,
+    digest,
+    signature: content,
+  }).catch((e) => asRequestError(e, `${where}.signature.verifier`));
   return entryBody("hashedrekord", {
     hashedRekordV002: {
       data: { algorithm: hashAlgorithmName(details.hash as HashName), digest: toBase64(digest) },
@@ -81,23 +104,40 @@ export function pae(payloadType: string, payload: Uint8Array): Uint8Array {
 async function dsse(value: unknown, policy: VerifierPolicy): Promise<CanonicalEntry> {
   const where = "dsseRequestV002";
   const r = readMessage(value, { envelope: "envelope", verifiers: "verifiers" }, where);
-  const env = readMessage(requireField(r, "envelope", where), { payload: "payload", payloadType: "payload_type", signatures: "signatures" }, `${where}.envelope`);
+  const env = readMessage(
+    requireField(r, "envelope", where),
+    { payload: "payload", payloadType: "payload_type", signatures: "signatures" },
+    `${where}.envelope`,
+  );
   const payload = readBytes(requireField(env, "payload", `${where}.envelope`), `${where}.envelope.payload`);
-  const payloadType = readString(requireField(env, "payloadType", `${where}.envelope`), `${where}.envelope.payloadType`);
-  const sigs = readArray(requireField(env, "signatures", `${where}.envelope`), `${where}.envelope.signatures`, MAX_DSSE_SIGNATURES).map((s, i) => {
+  const payloadType = readString(
+    requireField(env, "payloadType", `${where}.envelope`),
+    `${where}.envelope.payloadType`,
+  );
+  const sigs = readArray(
+    requireField(env, "signatures", `${where}.envelope`),
+    `${where}.envelope.signatures`,
+    MAX_DSSE_SIGNATURES,
+  ).map((s, i) => {
     const sig = readMessage(s, { sig: "sig", keyid: "keyid" }, `${where}.envelope.signatures[${i}]`);
-    const bytes = readBytes(requireField(sig, "sig", `${where}.envelope.signatures[${i}]`), `${where}.envelope.signatures[${i}].sig`);
+    const bytes = readBytes(
+      requireField(sig, "sig", `${where}.envelope.signatures[${i}]`),
+      `${where}.envelope.signatures[${i}].sig`,
+    );
     if (bytes.length === 0) throw new RequestError(`${where}.envelope.signatures[${i}].sig is empty`);
     return bytes;
   });
   if (sigs.length === 0) throw new RequestError(`${where}.envelope.signatures: at least one signature is required`);
-  const verifiers = readArray(requireField(r, "verifiers", where), `${where}.verifiers`, MAX_DSSE_VERIFIERS).map((v, i) =>
-    parseVerifier(v, `${where}.verifiers[${i}]`, policy),
+  const verifiers = readArray(requireField(r, "verifiers", where), `${where}.verifiers`, MAX_DSSE_VERIFIERS).map(
+    (v, i) => parseVerifier(v, `${where}.verifiers[${i}]`, policy),
   );
   if (verifiers.length === 0) throw new RequestError(`${where}.verifiers: at least one verifier is required`);
   for (let i = 0; i < verifiers.length; i++) {
     for (let j = 0; j < i; j++) {
-      if (bytesEqual(verifiers[i]!.key.spki, verifiers[j]!.key.spki) && JSON.stringify(verifiers[i]!.recorded) === JSON.stringify(verifiers[j]!.recorded)) {
+      if (
+        bytesEqual(verifiers[i]!.key.spki, verifiers[j]!.key.spki) &&
+        JSON.stringify(verifiers[i]!.recorded) === JSON.stringify(verifiers[j]!.recorded)
+      ) {
         throw new RequestError(`${where}.verifiers[${i}] duplicates verifiers[${j}]`);
       }
     }

@@ -86,8 +86,17 @@ export function parseVerifier(value: unknown, where: string, policy: VerifierPol
 }
 
 function parseVerifierFields(value: unknown, where: string, validity: ValidityCheck): ParsedVerifier {
-  const v = readMessage(value, { publicKey: "public_key", x509Certificate: "x509_certificate", keyDetails: "key_details" }, where);
-  const keyDetails = readEnum(requireField(v, "keyDetails", where), ACCEPTED_KEY_DETAILS, KEY_DETAILS_NUMBERS, `${where}.keyDetails`);
+  const v = readMessage(
+    value,
+    { publicKey: "public_key", x509Certificate: "x509_certificate", keyDetails: "key_details" },
+    where,
+  );
+  const keyDetails = readEnum(
+    requireField(v, "keyDetails", where),
+    ACCEPTED_KEY_DETAILS,
+    KEY_DETAILS_NUMBERS,
+    `${where}.keyDetails`,
+  );
   if ((v.publicKey === undefined) === (v.x509Certificate === undefined)) {
     throw new RequestError(`${where}: exactly one of publicKey and x509Certificate is required`);
   }
@@ -96,7 +105,12 @@ function parseVerifierFields(value: unknown, where: string, validity: ValidityCh
   const raw = readBytes(requireField(inner, "rawBytes", `${where}.${field}`), `${where}.${field}.rawBytes`);
   if (raw.length === 0) throw new RequestError(`${where}.${field}.rawBytes is empty`);
   const rawBytes = toBase64(raw);
-  if (field === "publicKey") return { key: parseKey(() => parseSpki(raw), `${where}.publicKey`), keyDetails, recorded: { publicKey: { rawBytes } } };
+  if (field === "publicKey")
+    return {
+      key: parseKey(() => parseSpki(raw), `${where}.publicKey`),
+      keyDetails,
+      recorded: { publicKey: { rawBytes } },
+    };
   let key: PublicKeyInfo;
   try {
     key = parseCertificate(raw);

@@ -20,7 +20,11 @@ import { exists, readJson, real, trustFrom, type RealTrust } from "./fixtures.ts
 const dir = mkdtempSync(join(tmpdir(), "edgelog-real-lies-"));
 const production = trustFrom("sigstore-python/trust/production.trusted_root.json");
 const staging = trustFrom("sigstore-python/trust/staging.trusted_root.json");
-const publicGood: RealTrust = { logKeys: [...production.logKeys, ...staging.logKeys], vkeys: [...production.vkeys, ...staging.vkeys], v1Keys: [...production.v1Keys, ...staging.v1Keys] };
+const publicGood: RealTrust = {
+  logKeys: [...production.logKeys, ...staging.logKeys],
+  vkeys: [...production.vkeys, ...staging.vkeys],
+  v1Keys: [...production.v1Keys, ...staging.v1Keys],
+};
 
 /** A fixture and the trust it verifies under: its case's trusted_root.json, else the public-good ones. */
 function trustFor(path: string): RealTrust {
@@ -75,7 +79,10 @@ function moduleVerify(json: unknown, trust: RealTrust) {
 }
 
 /** `edgelog verify` in-process with the fixture's log keys (and the v1 key its log ID names). */
-async function cliVerify(json: any, trust: RealTrust): Promise<{ code: number; checks: { name: string; ok: boolean }[]; out: string }> {
+async function cliVerify(
+  json: any,
+  trust: RealTrust,
+): Promise<{ code: number; checks: { name: string; ok: boolean }[]; out: string }> {
   const path = join(dir, `e-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(path, JSON.stringify(json));
   const logId = parseLogEntry(json).logIdHex;
@@ -127,7 +134,14 @@ describe("real Sigstore entries: accepted as they are", () => {
       const o = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
       try {
         expect(await main(args), bundle).toBe(0);
-        expect(await main(args.map((a) => (a === real(artifact!) ? real("sigstore-java/bundles/PKIX_ECDSA_P256_SHA_256.sigstore.json") : a))), bundle).toBe(1);
+        expect(
+          await main(
+            args.map((a) =>
+              a === real(artifact!) ? real("sigstore-java/bundles/PKIX_ECDSA_P256_SHA_256.sigstore.json") : a,
+            ),
+          ),
+          bundle,
+        ).toBe(1);
       } finally {
         o.mockRestore();
         process.exitCode = undefined;
@@ -148,7 +162,8 @@ describe("real Sigstore entries: every one-claim mutant refused, naming the clai
         const mod = failed(moduleVerify(m.json, trust).checks);
         if (!m.claims.some((c) => mod.includes(c))) wrong.push(`module: "${m.lie}" (failed: ${mod.join(", ")})`);
         const cli = await cliVerify(m.json, trust);
-        if (cli.code !== 1 || !m.claims.some((c) => failed(cli.checks).includes(c))) wrong.push(`CLI: "${m.lie}" (exit ${cli.code}, failed: ${failed(cli.checks).join(", ")})`);
+        if (cli.code !== 1 || !m.claims.some((c) => failed(cli.checks).includes(c)))
+          wrong.push(`CLI: "${m.lie}" (exit ${cli.code}, failed: ${failed(cli.checks).join(", ")})`);
       }
       expect(wrong).toEqual([]);
     });
@@ -161,10 +176,16 @@ describe("real Sigstore fixtures damaged by their authors: refused, naming the d
       const json = readJson(path);
       const trust = trustFor(path);
       const mod = failed(moduleVerify(json, trust).checks);
-      expect(mod.some((c) => (claims as string[]).includes(c)), mod.join(", ")).toBe(true);
+      expect(
+        mod.some((c) => (claims as string[]).includes(c)),
+        mod.join(", "),
+      ).toBe(true);
       const cli = await cliVerify(json, trust);
       expect(cli.code, cli.out).toBe(1);
-      expect(failed(cli.checks).some((c) => (claims as string[]).includes(c)), cli.out).toBe(true);
+      expect(
+        failed(cli.checks).some((c) => (claims as string[]).includes(c)),
+        cli.out,
+      ).toBe(true);
     });
   }
 });

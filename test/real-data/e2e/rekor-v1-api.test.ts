@@ -34,7 +34,12 @@ function makeAjv(correctBody: boolean): Ajv {
   ajv.addFormat("email", /^[^@\s]+@[^@\s]+$/);
   ajv.addFormat("signedCheckpoint", /\n\n\u2014 /);
   ajv.addSchema(doc, "rekor.json");
-  for (const f of ["hashedrekord_v0_0_1_schema.json", "dsse_v0_0_1_schema.json", "intoto_v0_0_2_schema.json", "rekord_v0_0_1_schema.json"]) {
+  for (const f of [
+    "hashedrekord_v0_0_1_schema.json",
+    "dsse_v0_0_1_schema.json",
+    "intoto_v0_0_2_schema.json",
+    "rekord_v0_0_1_schema.json",
+  ]) {
     ajv.addSchema(JSON.parse(readFileSync(join(API, "schemas", f), "utf8")), f);
   }
   return ajv;
@@ -75,7 +80,8 @@ function bodyProblems(entries: Record<string, any>): string[] {
     const schema = `${body.kind}_v${body.apiVersion.replace(/\./g, "_")}_schema.json`;
     const check = ajv.getSchema(schema);
     if (!check) problems.push(`no schema ${schema}`);
-    else if (!check(body.spec)) problems.push(...(check.errors ?? []).map((x) => `${schema}${x.instancePath} ${x.message}`));
+    else if (!check(body.spec))
+      problems.push(...(check.errors ?? []).map((x) => `${schema}${x.instancePath} ${x.message}`));
   }
   return problems;
 }
@@ -91,12 +97,31 @@ afterAll(async () => {
 const seen: { template: string; method: string; status: number }[] = [];
 
 /** Calls the log and validates the JSON answer against the swagger (and the bodies of the entries it holds). */
-async function call(template: string, method: "get" | "post", path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${log.url}${path}`, method === "post" ? { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) } : {});
+async function call(
+  template: string,
+  method: "get" | "post",
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: any }> {
+  const res = await fetch(
+    `${log.url}${path}`,
+    method === "post"
+      ? { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }
+      : {},
+  );
   const json = await res.json();
   seen.push({ template, method, status: res.status });
-  expect(validate(ajv, template, method, res.status, json), `${method.toUpperCase()} ${path} → ${res.status}`).toEqual([]);
-  const entryMaps = res.status < 300 && (template.includes("/entries") && template !== "/api/v1/index/retrieve") ? (Array.isArray(json) ? json : [json]) : res.status === 409 && json.entry ? [json.entry] : [];
+  expect(validate(ajv, template, method, res.status, json), `${method.toUpperCase()} ${path} → ${res.status}`).toEqual(
+    [],
+  );
+  const entryMaps =
+    res.status < 300 && template.includes("/entries") && template !== "/api/v1/index/retrieve"
+      ? Array.isArray(json)
+        ? json
+        : [json]
+      : res.status === 409 && json.entry
+        ? [json.entry]
+        : [];
   for (const m of entryMaps) expect(bodyProblems(m), path).toEqual([]);
   return { status: res.status, json };
 }
@@ -112,9 +137,18 @@ describe("Rekor v1 answers match Rekor's swagger and entry schemas", () => {
     const key = p256Key();
     const payload = utf8Encode(`{"_type":"https://in-toto.io/Statement/v1","n":${Math.random()}}`);
     const withCert = v1HashedRekord(key, utf8Encode(`cert ${Math.random()}`));
-    withCert.spec.signature.publicKey.content = toBase64(utf8Encode(encodePem("CERTIFICATE", fulcioCertificate(key, { email: "v1@example.org", issuer: "https://issuer.example" }))));
+    withCert.spec.signature.publicKey.content = toBase64(
+      utf8Encode(
+        encodePem("CERTIFICATE", fulcioCertificate(key, { email: "v1@example.org", issuer: "https://issuer.example" })),
+      ),
+    );
     const created: Record<string, any>[] = [];
-    for (const req of [v1HashedRekord(key, utf8Encode(`a ${Math.random()}`)), withCert, v1Dsse(key, payload), v1Intoto(key, payload)]) {
+    for (const req of [
+      v1HashedRekord(key, utf8Encode(`a ${Math.random()}`)),
+      withCert,
+      v1Dsse(key, payload),
+      v1Intoto(key, payload),
+    ]) {
       const r = await call("/api/v1/log/entries", "post", "/api/v1/log/entries", req);
       expect(r.status).toBe(201);
       created.push(r.json);
@@ -124,20 +158,38 @@ describe("Rekor v1 answers match Rekor's swagger and entry schemas", () => {
     const [uuid] = Object.keys(created[0]!);
     const index = created[0]![uuid!].logIndex;
     expect((await call("/api/v1/log/entries/{entryUUID}", "get", `/api/v1/log/entries/${uuid}`)).status).toBe(200);
-    expect((await call("/api/v1/log/entries/{entryUUID}", "get", `/api/v1/log/entries/${"0".repeat(64)}`)).status).toBe(404);
+    expect((await call("/api/v1/log/entries/{entryUUID}", "get", `/api/v1/log/entries/${"0".repeat(64)}`)).status).toBe(
+      404,
+    );
     expect((await call("/api/v1/log/entries", "get", `/api/v1/log/entries?logIndex=${index}`)).status).toBe(200);
     expect((await call("/api/v1/log/entries", "get", `/api/v1/log/entries?logIndex=999999`)).status).toBe(404);
-    expect((await call("/api/v1/log/entries/retrieve", "post", "/api/v1/log/entries/retrieve", { entryUUIDs: [uuid], logIndexes: [index] })).status).toBe(200);
-    expect((await call("/api/v1/index/retrieve", "post", "/api/v1/index/retrieve", { email: "v1@example.org" })).status).toBe(200);
+    expect(
+      (
+        await call("/api/v1/log/entries/retrieve", "post", "/api/v1/log/entries/retrieve", {
+          entryUUIDs: [uuid],
+          logIndexes: [index],
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await call("/api/v1/index/retrieve", "post", "/api/v1/index/retrieve", { email: "v1@example.org" })).status,
+    ).toBe(200);
     expect((await call("/api/v1/index/retrieve", "post", "/api/v1/index/retrieve", {})).status).toBe(400);
     const info = await call("/api/v1/log", "get", "/api/v1/log");
     expect(info.status).toBe(200);
-    expect((await call("/api/v1/log/proof", "get", `/api/v1/log/proof?firstSize=1&lastSize=${info.json.treeSize}`)).status).toBe(200);
-    expect((await call("/api/v1/log/proof", "get", `/api/v1/log/proof?firstSize=1&lastSize=${info.json.treeSize + 10}`)).status).toBe(400);
+    expect(
+      (await call("/api/v1/log/proof", "get", `/api/v1/log/proof?firstSize=1&lastSize=${info.json.treeSize}`)).status,
+    ).toBe(200);
+    expect(
+      (await call("/api/v1/log/proof", "get", `/api/v1/log/proof?firstSize=1&lastSize=${info.json.treeSize + 10}`))
+        .status,
+    ).toBe(400);
     // Every documented v1 JSON operation was exercised.
     const ops = new Set(seen.map((s) => `${s.method} ${s.template}`));
     for (const [template, methods] of Object.entries<any>(swagger.paths)) {
-      for (const method of Object.keys(methods)) if (template !== "/api/v1/log/publicKey") expect(ops, `${method} ${template}`).toContain(`${method} ${template}`);
+      for (const method of Object.keys(methods))
+        if (template !== "/api/v1/log/publicKey")
+          expect(ops, `${method} ${template}`).toContain(`${method} ${template}`);
     }
   });
 });

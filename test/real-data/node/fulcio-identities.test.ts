@@ -12,7 +12,8 @@ import { describe, expect, it } from "vitest";
 import { indexKeysOf } from "../../../src/search/index-keys.ts";
 import { b64, conformanceCases, exists, readJson } from "../fixtures.ts";
 
-const CONFORMANCE_IDENTITY = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+const CONFORMANCE_IDENTITY =
+  "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 const CONFORMANCE_ISSUER = "https://token.actions.githubusercontent.com";
 const tmp = mkdtempSync(join(tmpdir(), "edgelog-fulcio-"));
 
@@ -30,7 +31,11 @@ function openssl(der: Uint8Array): { emails: string[]; uris: string[]; ext: Reco
     const i = lines.findIndex((l) => l.trim() === `${oid}:`);
     if (i >= 0) ext[oid] = lines[i + 1]!.trim();
   }
-  return { emails: names.filter((n) => n.startsWith("email:")).map((n) => n.slice(6)), uris: names.filter((n) => n.startsWith("URI:")).map((n) => n.slice(4)), ext };
+  return {
+    emails: names.filter((n) => n.startsWith("email:")).map((n) => n.slice(6)),
+    uris: names.filter((n) => n.startsWith("URI:")).map((n) => n.slice(4)),
+    ext,
+  };
 }
 
 /**
@@ -50,9 +55,20 @@ function bundles(): { name: string; bundle: any; conformanceDefault: boolean }[]
   for (const c of conformanceCases()) {
     // intoto-*: a localhost test log and CA, not real Fulcio output (SOURCES.md).
     if (c.endsWith("_fail") || c.startsWith("intoto-") || !exists(`conformance/${c}/bundle.sigstore.json`)) continue;
-    out.push({ name: `conformance/${c}`, bundle: readJson(`conformance/${c}/bundle.sigstore.json`), conformanceDefault: !exists(`conformance/${c}/identity`) && !exists(`conformance/${c}/key.pub`) });
+    out.push({
+      name: `conformance/${c}`,
+      bundle: readJson(`conformance/${c}/bundle.sigstore.json`),
+      conformanceDefault: !exists(`conformance/${c}/identity`) && !exists(`conformance/${c}/key.pub`),
+    });
   }
-  for (const f of ["sigstore-java/bundles/bundle.v3.sigstore", "sigstore-java/bundles/bundle.dsse.sigstore", "sigstore-java/bundles/bundle-with-rekor-v2-entry.sigstore", "sigstore-js/bundleV03-dsse.sigstore", "sigstore-python/staging-rekor-v2.txt.sigstore.json", "sigstore-go/bundle-provenance.json"]) {
+  for (const f of [
+    "sigstore-java/bundles/bundle.v3.sigstore",
+    "sigstore-java/bundles/bundle.dsse.sigstore",
+    "sigstore-java/bundles/bundle-with-rekor-v2-entry.sigstore",
+    "sigstore-js/bundleV03-dsse.sigstore",
+    "sigstore-python/staging-rekor-v2.txt.sigstore.json",
+    "sigstore-go/bundle-provenance.json",
+  ]) {
     out.push({ name: f, bundle: readJson(f), conformanceDefault: false });
   }
   return out;
@@ -85,7 +101,9 @@ describe("Fulcio identities indexed from real logged entries", () => {
       if (conformanceDefault) {
         expect(identities).toContain(`subject:${CONFORMANCE_IDENTITY}`);
         expect(identities).toContain(`issuer:${CONFORMANCE_ISSUER}`);
-        expect(identities).toContain("repository:https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon");
+        expect(identities).toContain(
+          "repository:https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon",
+        );
       }
     });
   }

@@ -32,7 +32,10 @@ function v1Request(bundle: any, kind: string, keyPem: string, body: any): unknow
     return {
       apiVersion: "0.0.1",
       kind,
-      spec: { data: { hash: { algorithm: HASH[md.algorithm], value: Buffer.from(b64(md.digest)).toString("hex") } }, signature: { content: bundle.messageSignature.signature, publicKey: { content: base64(keyPem) } } },
+      spec: {
+        data: { hash: { algorithm: HASH[md.algorithm], value: Buffer.from(b64(md.digest)).toString("hex") } },
+        signature: { content: bundle.messageSignature.signature, publicKey: { content: base64(keyPem) } },
+      },
     };
   }
   const env = bundle.dsseEnvelope;
@@ -40,7 +43,14 @@ function v1Request(bundle: any, kind: string, keyPem: string, body: any): unknow
     // Rekor's envelopeHash is SHA-256 of the envelope string as the client sent it: sigstore-js and -java write
     // keyid "" when there is none, sigstore-python leaves it out. The string whose hash Rekor logged is the one sent.
     const serialized = [true, false].map((emptyKeyid) =>
-      JSON.stringify({ payload: env.payload, payloadType: env.payloadType, signatures: env.signatures.map((s: any) => ({ sig: s.sig, ...(s.keyid !== undefined || emptyKeyid ? { keyid: s.keyid ?? "" } : {}) })) }),
+      JSON.stringify({
+        payload: env.payload,
+        payloadType: env.payloadType,
+        signatures: env.signatures.map((s: any) => ({
+          sig: s.sig,
+          ...(s.keyid !== undefined || emptyKeyid ? { keyid: s.keyid ?? "" } : {}),
+        })),
+      }),
     );
     const sent = serialized.find((e) => createHash("sha256").update(e).digest("hex") === body.spec.envelopeHash.value);
     expect(sent, "the envelope string the client sent").toBeDefined();
@@ -49,7 +59,10 @@ function v1Request(bundle: any, kind: string, keyPem: string, body: any): unknow
   // intoto 0.0.2 as sigstore-js sends it: the envelope's strings, each base64-encoded once more, and the client's own
   // envelope hash (a request field Rekor keeps as sent: clients compute it each their own way), and the payload hash.
   const hash = body.spec.content.hash;
-  const payloadHash = { algorithm: "sha256", value: createHash("sha256").update(Buffer.from(env.payload, "base64")).digest("hex") };
+  const payloadHash = {
+    algorithm: "sha256",
+    value: createHash("sha256").update(Buffer.from(env.payload, "base64")).digest("hex"),
+  };
   return {
     apiVersion: "0.0.2",
     kind,
@@ -59,7 +72,11 @@ function v1Request(bundle: any, kind: string, keyPem: string, body: any): unknow
           payloadType: env.payloadType,
           payload: base64(env.payload),
           // The key as the client wrote it (intoto keeps it as sent: sigstore-js's PEM has no final newline).
-          signatures: env.signatures.map((s: any, i: number) => ({ ...(s.keyid ? { keyid: s.keyid } : {}), sig: base64(s.sig), publicKey: body.spec.content.envelope.signatures[i].publicKey })),
+          signatures: env.signatures.map((s: any, i: number) => ({
+            ...(s.keyid ? { keyid: s.keyid } : {}),
+            sig: base64(s.sig),
+            publicKey: body.spec.content.envelope.signatures[i].publicKey,
+          })),
         },
         hash,
         payloadHash,
@@ -99,7 +116,10 @@ const V1_BUNDLES = [
   "sigstore-go/bundle-provenance.json",
 ];
 
-const bundleAt = (p: string) => (p.startsWith("conformance/") ? { dir: p, bundle: readJson(`${p}/bundle.sigstore.json`) } : { dir: p.slice(0, p.lastIndexOf("/")), bundle: readJson(p) });
+const bundleAt = (p: string) =>
+  p.startsWith("conformance/")
+    ? { dir: p, bundle: readJson(`${p}/bundle.sigstore.json`) }
+    : { dir: p.slice(0, p.lastIndexOf("/")), bundle: readJson(p) };
 
 describe("Rekor v1: edgelog canonicalizes a real request to the body Rekor logged", () => {
   for (const path of V1_BUNDLES) {
@@ -109,17 +129,36 @@ describe("Rekor v1: edgelog canonicalizes a real request to the body Rekor logge
       const logged = authenticatedV1Body(tle, logs);
       const body = JSON.parse(text(logged));
       // Expired long ago: a lookup-style canonicalization, with no validity check (what v1 retrieve does).
-      const ours = await canonicalizeProposedEntry(v1Request(bundle, tle.kindVersion.kind, keyPemFor(bundle, dir, body), body), { maxDataBytes: 1 << 20, validity: ValidityCheck.never() });
+      const ours = await canonicalizeProposedEntry(
+        v1Request(bundle, tle.kindVersion.kind, keyPemFor(bundle, dir, body), body),
+        { maxDataBytes: 1 << 20, validity: ValidityCheck.never() },
+      );
       expect(text(ours.body)).toBe(text(logged));
-      expect(hashLeaf(ours.body)).toEqual(new Uint8Array(createHash("sha256").update(Buffer.from([0])).update(logged).digest()));
+      expect(hashLeaf(ours.body)).toEqual(
+        new Uint8Array(
+          createHash("sha256")
+            .update(Buffer.from([0]))
+            .update(logged)
+            .digest(),
+        ),
+      );
     });
   }
 
   it("cosign's own output (third-party READMEs): the logged hashedrekord body canonicalizes to itself", async () => {
-    for (const f of ["third-party/bleala-postfix.cosign-bundle.json", "third-party/sylva-diskimage-builder.cosign-bundle.json"]) {
+    for (const f of [
+      "third-party/bleala-postfix.cosign-bundle.json",
+      "third-party/sylva-diskimage-builder.cosign-bundle.json",
+    ]) {
       const b = readJson(f);
       const logged = authenticatedV1Body(
-        { canonicalizedBody: b.Payload.body, integratedTime: b.Payload.integratedTime, logIndex: b.Payload.logIndex, logId: { keyId: base64(Buffer.from(b.Payload.logID, "hex")) }, inclusionPromise: { signedEntryTimestamp: b.SignedEntryTimestamp } },
+        {
+          canonicalizedBody: b.Payload.body,
+          integratedTime: b.Payload.integratedTime,
+          logIndex: b.Payload.logIndex,
+          logId: { keyId: base64(Buffer.from(b.Payload.logID, "hex")) },
+          inclusionPromise: { signedEntryTimestamp: b.SignedEntryTimestamp },
+        },
         logs,
       );
       const body = JSON.parse(text(logged));
@@ -141,11 +180,19 @@ function v2Request(bundle: any, logged: any): unknown {
   if (bundle.dsseEnvelope) {
     const env = bundle.dsseEnvelope;
     const payload = Buffer.from(env.payload, "base64");
-    const pae = Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(env.payloadType)} ${env.payloadType} ${payload.length} `), payload]);
+    const pae = Buffer.concat([
+      Buffer.from(`DSSEv1 ${Buffer.byteLength(env.payloadType)} ${env.payloadType} ${payload.length} `),
+      payload,
+    ]);
     const digest = createHash(HASH[spec.data.algorithm]!).update(pae).digest("base64");
     return { hashedRekordRequestV002: { digest, signature: { content: env.signatures[0].sig, verifier: v } } };
   }
-  return { hashedRekordRequestV002: { digest: bundle.messageSignature.messageDigest.digest, signature: { content: bundle.messageSignature.signature, verifier: v } } };
+  return {
+    hashedRekordRequestV002: {
+      digest: bundle.messageSignature.messageDigest.digest,
+      signature: { content: bundle.messageSignature.signature, verifier: v },
+    },
+  };
 }
 
 const V2_BUNDLES = [
@@ -172,8 +219,12 @@ describe("Rekor v2: the same request gives the leaf rekor-tiles logged", () => {
     it(path, async () => {
       const { bundle } = bundleAt(path);
       const tle = bundle.verificationMaterial.tlogEntries[0];
-      const logged = authenticatedV2Body(tle, logs, (proof, index, size, leaf, root) => checkInclusion(proof, index, size, hashLeaf(leaf), root));
-      const ours = await canonicalizeCreateEntryRequest(v2Request(bundle, JSON.parse(text(logged))), { validity: ValidityCheck.never() });
+      const logged = authenticatedV2Body(tle, logs, (proof, index, size, leaf, root) =>
+        checkInclusion(proof, index, size, hashLeaf(leaf), root),
+      );
+      const ours = await canonicalizeCreateEntryRequest(v2Request(bundle, JSON.parse(text(logged))), {
+        validity: ValidityCheck.never(),
+      });
       expect(text(ours.body)).toBe(text(logged));
     });
   }

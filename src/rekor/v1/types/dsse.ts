@@ -25,13 +25,20 @@ function strictB64(s: string, where: string): Uint8Array {
   }
 }
 
-export async function canonicalizeDsse(spec: unknown, options: { validity?: ValidityCheck; budget?: VerificationBudget } = {}): Promise<Record<string, unknown>> {
+export async function canonicalizeDsse(
+  spec: unknown,
+  options: { validity?: ValidityCheck; budget?: VerificationBudget } = {},
+): Promise<Record<string, unknown>> {
   const s = obj(spec, ["proposedContent"], "spec");
   const proposed = obj(s.proposedContent, ["envelope", "verifiers"], "spec.proposedContent");
   const envelopeText = str(proposed, "envelope", "spec.proposedContent");
   const keys = arr(proposed, "verifiers", "spec.proposedContent", MAX_SIGNATURES).map((v, i) => {
     if (typeof v !== "string") throw new RequestError(`spec.proposedContent.verifiers[${i}]: expected base64 PEM`);
-    return parsePemKey(strictB64(v, `spec.proposedContent.verifiers[${i}]`), `spec.proposedContent.verifiers[${i}]`, options.validity);
+    return parsePemKey(
+      strictB64(v, `spec.proposedContent.verifiers[${i}]`),
+      `spec.proposedContent.verifiers[${i}]`,
+      options.validity,
+    );
   });
   let envelope: unknown;
   try {
@@ -46,7 +53,14 @@ export async function canonicalizeDsse(spec: unknown, options: { validity?: Vali
     const o = obj(x, ["keyid", "sig"], `envelope.signatures[${i}]`);
     return { text: str(o, "sig", `envelope.signatures[${i}]`), raw: b64(o, "sig", `envelope.signatures[${i}]`) };
   });
-  const verifiedBy = await verifyEnvelopeSignatures(payloadType, payload, sigs.map((x) => x.raw), keys, options.budget ?? new VerificationBudget(), "envelope.signatures");
+  const verifiedBy = await verifyEnvelopeSignatures(
+    payloadType,
+    payload,
+    sigs.map((x) => x.raw),
+    keys,
+    options.budget ?? new VerificationBudget(),
+    "envelope.signatures",
+  );
   const signatures = sigs
     .map((x, i) => ({ signature: x.text, verifier: toBase64(utf8Encode(verifiedBy[i]!.canonicalPem)) }))
     .sort((a, b) => (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0));

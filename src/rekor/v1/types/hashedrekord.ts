@@ -16,12 +16,16 @@ import type { ValidityCheck } from "../../validity-check.ts";
 
 const HASHES: readonly HashName[] = ["sha256", "sha384", "sha512"];
 
-export async function canonicalizeHashedRekord(spec: unknown, options: { validity?: ValidityCheck; budget?: VerificationBudget } = {}): Promise<Record<string, unknown>> {
+export async function canonicalizeHashedRekord(
+  spec: unknown,
+  options: { validity?: ValidityCheck; budget?: VerificationBudget } = {},
+): Promise<Record<string, unknown>> {
   const s = obj(spec, ["data", "signature"], "spec");
   const data = obj(s.data, ["hash"], "spec.data");
   const hash = obj(data.hash, ["algorithm", "value"], "spec.data.hash");
   const algorithm = (hash.algorithm ?? "sha256") as HashName;
-  if (!HASHES.includes(algorithm)) throw new RequestError(`spec.data.hash.algorithm must be one of ${HASHES.join(", ")}`);
+  if (!HASHES.includes(algorithm))
+    throw new RequestError(`spec.data.hash.algorithm must be one of ${HASHES.join(", ")}`);
   const value = str(hash, "value", "spec.data.hash");
   if (!/^[0-9a-fA-F]+$/.test(value) || value.length !== 2 * digestLength(algorithm)) {
     throw new RequestError(`spec.data.hash.value must be ${2 * digestLength(algorithm)} hex digits for ${algorithm}`);
@@ -29,7 +33,11 @@ export async function canonicalizeHashedRekord(spec: unknown, options: { validit
   const sig = obj(s.signature, ["content", "publicKey"], "spec.signature");
   const content = b64(sig, "content", "spec.signature");
   const publicKey = obj(sig.publicKey, ["content"], "spec.signature.publicKey");
-  const pem = parsePemKey(b64(publicKey, "content", "spec.signature.publicKey"), "spec.signature.publicKey.content", options.validity);
+  const pem = parsePemKey(
+    b64(publicKey, "content", "spec.signature.publicKey"),
+    "spec.signature.publicKey.content",
+    options.validity,
+  );
   try {
     const keyDetails = keyDetailsForHash(pem.key, algorithm);
     options.budget?.spend(verificationUnits(pem.key, true), 0, "spec.signature");

@@ -26,7 +26,10 @@ function innerB64(bytes: Uint8Array, where: string): Uint8Array {
   }
 }
 
-export async function canonicalizeIntoto(spec: unknown, options: { validity?: ValidityCheck; budget?: VerificationBudget } = {}): Promise<Record<string, unknown>> {
+export async function canonicalizeIntoto(
+  spec: unknown,
+  options: { validity?: ValidityCheck; budget?: VerificationBudget } = {},
+): Promise<Record<string, unknown>> {
   const s = obj(spec, ["content"], "spec");
   const content = obj(s.content, ["envelope", "hash", "payloadHash"], "spec.content");
   const env = obj(content.envelope, ["payload", "payloadType", "signatures"], "spec.content.envelope");
@@ -40,18 +43,36 @@ export async function canonicalizeIntoto(spec: unknown, options: { validity?: Va
     const where = `spec.content.envelope.signatures[${i}]`;
     const o = obj(x, ["keyid", "sig", "publicKey"], where);
     if (o.keyid !== undefined && typeof o.keyid !== "string") throw new RequestError(`${where}.keyid must be a string`);
-    if (typeof o.keyid === "string" && !o.keyid.isWellFormed()) throw new RequestError(`${where}.keyid is not valid Unicode (it contains a lone surrogate)`);
+    if (typeof o.keyid === "string" && !o.keyid.isWellFormed())
+      throw new RequestError(`${where}.keyid is not valid Unicode (it contains a lone surrogate)`);
     const sigField = b64(o, "sig", where);
     const pkField = b64(o, "publicKey", where);
-    return { keyid: (o.keyid as string | undefined) ?? "", sigField, raw: innerB64(sigField, `${where}.sig`), pkField, key: parsePemKey(pkField, `${where}.publicKey`, options.validity) };
+    return {
+      keyid: (o.keyid as string | undefined) ?? "",
+      sigField,
+      raw: innerB64(sigField, `${where}.sig`),
+      pkField,
+      key: parsePemKey(pkField, `${where}.publicKey`, options.validity),
+    };
   });
   // Each signature is checked against all the keys given (rekor verifyEnvelope), its own first.
-  await verifyEnvelopeSignatures(payloadType, payload, sigs.map((x) => x.raw), sigs.map((x) => x.key), options.budget ?? new VerificationBudget(), "spec.content.envelope.signatures");
+  await verifyEnvelopeSignatures(
+    payloadType,
+    payload,
+    sigs.map((x) => x.raw),
+    sigs.map((x) => x.key),
+    options.budget ?? new VerificationBudget(),
+    "spec.content.envelope.signatures",
+  );
   return {
     content: {
       envelope: {
         payloadType,
-        signatures: sigs.map((x) => ({ ...(x.keyid ? { keyid: x.keyid } : {}), publicKey: toBase64(x.pkField), sig: toBase64(x.sigField) })),
+        signatures: sigs.map((x) => ({
+          ...(x.keyid ? { keyid: x.keyid } : {}),
+          publicKey: toBase64(x.pkField),
+          sig: toBase64(x.sigField),
+        })),
       },
       hash: { algorithm: "sha256", value: hashValue },
       payloadHash: { algorithm: "sha256", value: toHex(await digestBytes("sha256", payload)) },

@@ -79,28 +79,39 @@ async function verifyAndCanonicalize(
   }
 }
 
-export async function canonicalizeRekord(spec: unknown, options: RekordOptions = { maxDataBytes: DEFAULT_REKORD_MAX_DATA_BYTES }): Promise<Record<string, unknown>> {
+export async function canonicalizeRekord(
+  spec: unknown,
+  options: RekordOptions = { maxDataBytes: DEFAULT_REKORD_MAX_DATA_BYTES },
+): Promise<Record<string, unknown>> {
   const s = obj(spec, ["data", "signature"], "spec");
   const data = obj(s.data, ["content", "hash", "url"], "spec.data");
   const sig = obj(s.signature, ["content", "format", "publicKey", "url"], "spec.signature");
-  if (data.url !== undefined || sig.url !== undefined) throw new RequestError("url fields are not supported: send the data and signature inline (content)");
+  if (data.url !== undefined || sig.url !== undefined)
+    throw new RequestError("url fields are not supported: send the data and signature inline (content)");
   const format = str(sig, "format", "spec.signature") as RekordFormat;
-  if (!REKORD_FORMATS.includes(format)) throw new RequestError(`spec.signature.format must be one of ${REKORD_FORMATS.join(", ")}`);
+  if (!REKORD_FORMATS.includes(format))
+    throw new RequestError(`spec.signature.format must be one of ${REKORD_FORMATS.join(", ")}`);
   const publicKey = obj(sig.publicKey, ["content", "url"], "spec.signature.publicKey");
-  if (publicKey.url !== undefined) throw new RequestError("spec.signature.publicKey.url is not supported: send the key inline (content)");
+  if (publicKey.url !== undefined)
+    throw new RequestError("spec.signature.publicKey.url is not supported: send the key inline (content)");
 
   // Size first, from the base64 length, before decoding anything large.
   const content = str(data, "content", "spec.data");
   const max = options.maxDataBytes;
-  if (Math.floor((content.length * 3) / 4) - 2 > max) throw new TooLargeError(`spec.data.content is larger than the ${max}-byte limit for rekord data`);
+  if (Math.floor((content.length * 3) / 4) - 2 > max)
+    throw new TooLargeError(`spec.data.content is larger than the ${max}-byte limit for rekord data`);
   const bytes = b64(data, "content", "spec.data");
-  if (bytes.length > max) throw new TooLargeError(`spec.data.content is larger than the ${max}-byte limit for rekord data`);
+  if (bytes.length > max)
+    throw new TooLargeError(`spec.data.content is larger than the ${max}-byte limit for rekord data`);
   const digest = toHex(await digestBytes("sha256", bytes));
   if (data.hash !== undefined) {
     const hash = obj(data.hash, ["algorithm", "value"], "spec.data.hash");
     if (hash.algorithm !== "sha256") throw new RequestError("spec.data.hash.algorithm must be sha256");
     const value = str(hash, "value", "spec.data.hash");
-    if (value !== digest) throw new RequestError(`spec.data.hash.value ${JSON.stringify(value.slice(0, 64))} is not the SHA-256 of spec.data.content (${digest})`);
+    if (value !== digest)
+      throw new RequestError(
+        `spec.data.hash.value ${JSON.stringify(value.slice(0, 64))} is not the SHA-256 of spec.data.content (${digest})`,
+      );
   }
 
   const signatureBytes = b64(sig, "content", "spec.signature");
@@ -108,16 +119,32 @@ export async function canonicalizeRekord(spec: unknown, options: RekordOptions =
   options.budget?.spend(1, bytes.length, "spec.signature");
   let canonical: { signature: Uint8Array; publicKey: Uint8Array };
   try {
-    canonical = await verifyAndCanonicalize(format, signatureBytes, keyBytes, bytes, (units) => options.budget?.spend(units, 0, "spec.signature.publicKey"), options.validity);
+    canonical = await verifyAndCanonicalize(
+      format,
+      signatureBytes,
+      keyBytes,
+      bytes,
+      (units) => options.budget?.spend(units, 0, "spec.signature.publicKey"),
+      options.validity,
+    );
   } catch (e) {
     if (e instanceof SignatureError) {
-      const where = e.field === "publicKey" || e.field === "certificate" ? "spec.signature.publicKey.content" : "spec.signature.content";
-      throw new RequestError(`${where} (${format}): ${e.message.replace(/^(publicKey|certificate|signature|hash|message): /, "")}`);
+      const where =
+        e.field === "publicKey" || e.field === "certificate"
+          ? "spec.signature.publicKey.content"
+          : "spec.signature.content";
+      throw new RequestError(
+        `${where} (${format}): ${e.message.replace(/^(publicKey|certificate|signature|hash|message): /, "")}`,
+      );
     }
     throw e;
   }
   return {
     data: { hash: { algorithm: "sha256", value: digest } },
-    signature: { content: toBase64(canonical.signature), format, publicKey: { content: toBase64(canonical.publicKey) } },
+    signature: {
+      content: toBase64(canonical.signature),
+      format,
+      publicKey: { content: toBase64(canonical.publicKey) },
+    },
   };
 }
