@@ -5,6 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { checkCosignatures, logKey } from "../../src/client/verify-checkpoint.ts";
+import { verifyWitnessedCheckpoint } from "../../src/client/witnessed-checkpoint.ts";
 import { app } from "../../src/index.ts";
 import type { AddResult } from "../../src/sequencer/protocol.ts";
 import { parseCheckpoint } from "../../src/tlog/checkpoint.ts";
@@ -82,6 +83,15 @@ describe("the earliest cosigned checkpoint covering an entry", () => {
         cp.root,
       );
       expect(fromBase64(w.rootHash)).toEqual(cp.root);
+      // What `edgelog verify --online` checks: the same bound; an answer for another entry does not verify.
+      const witness = [newCosignatureVerifier(vars.TEST_WITNESS_VKEY!)];
+      const keys = [logKey(logVkey(shard))];
+      const bound = verifyWitnessedCheckpoint(w, enc(text), r.index, keys, witness);
+      expect(bound && new Date(bound.time * 1000).toISOString()).toBe(times[0]);
+      expect(bound?.treeSize).toBe(size);
+      expect(() => verifyWitnessedCheckpoint(w, enc("another entry"), r.index, keys, witness)).toThrow();
+      expect(() => verifyWitnessedCheckpoint(w, enc(text), size, keys, witness)).toThrow(/does not cover/);
+      expect(() => verifyWitnessedCheckpoint(w, enc(text), r.index, keys, [])).toThrow();
     }
   });
 
