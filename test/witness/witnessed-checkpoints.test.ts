@@ -130,6 +130,26 @@ describe("the earliest cosigned checkpoint covering an entry", () => {
     expect((await get(shard, "/api/v2/log/entries/-1/witnessed")).status).toBe(400);
   });
 
+  it("quorum 0: the checkpoint republished with the cosignature is kept and served", async () => {
+    const async = WITNESS_TEST_SHARDS.async;
+    const r = await add(async, "witnessed time, quorum 0");
+    const size = r.index + 1;
+    expect(parseNote(r.checkpoint).sigs).toHaveLength(1); // answered before the witnesses were asked
+    let res: Response | undefined;
+    for (let i = 0; (res = await get(async, `/api/v2/log/entries/${r.index}/witnessed`)).status !== 200; i++) {
+      expect(res.status).toBe(404);
+      if (i > 400) throw new Error("the cosigned checkpoint was never kept");
+      await new Promise((done) => setTimeout(done, 10));
+    }
+    const w = (await res.json()) as Witnessed;
+    expect(w.treeSize).toBe(size);
+    expect(parseNote(w.checkpoint).text).toBe(parseNote(r.checkpoint).text); // the same tree, now cosigned
+    const witness = [newCosignatureVerifier(vars.TEST_WITNESS_VKEY!)];
+    expect(
+      verifyWitnessedCheckpoint(w, enc("witnessed time, quorum 0"), r.index, [logKey(logVkey(async))], witness),
+    ).not.toBeNull();
+  });
+
   it("a log without witnesses keeps no cosigned checkpoints", async () => {
     await sequencer().add(enc("no witnesses here"));
     const listed = await env.TILES.list({ prefix: "" });
