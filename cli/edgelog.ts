@@ -615,7 +615,10 @@ export function program(): Command {
       "the log's Rekor v1 public key (PEM file), to check SETs and v1 checkpoints (with it, --log-key may be left out)",
     )
     .option("--artifact <file>", "also check the entry records this artifact's digest")
-    .option("--online", "also prove inclusion in the log's current tree from its tiles (--url)")
+    .option(
+      "--online",
+      "also prove inclusion in the log's current tree from its tiles (--url) and, with --witness-key, bound when it was logged by the earliest cosigned checkpoint covering it",
+    )
     .option(
       "--witness-key <vkey...>",
       "witness cosignature verifier keys: check the cosignatures on the entry's checkpoint",

@@ -3,13 +3,17 @@
  * `upload --api v1`, a Rekor v2 TransparencyLogEntry from `upload --api v2`, or a Sigstore bundle's
  * tlog entry) with the shared src/client/verify-entry.ts: every claim it makes is checked against the
  * log's keys (--log-key, --v1-key), the witness keys (--witness-key, --witness-quorum) and the artifact
- * (--artifact). `--online` also proves inclusion in the log's current tree from its tiles.
+ * (--artifact). `--online` also proves inclusion in the log's current tree from its tiles and, given witness
+ * keys, asks the log for the earliest cosigned checkpoint covering the entry (time from witnesses).
  * @module
  */
 import { createHash } from "node:crypto";
 import { TileReader } from "../src/client/tile-reader.ts";
 import type { ClaimCheck } from "../src/client/claims.ts";
 import { v1LogKey, type LogKey, type V1LogKey } from "../src/client/verify-checkpoint.ts";
+import { verifyWitnessedCheckpoint, witnessedCheckpointApiPath } from "../src/client/witnessed-checkpoint.ts";
+import { describeWitnessedTime } from "../src/client/witnessed-time.ts";
+import { utf8Decode } from "../src/tlog/encoding.ts";
 import { NotAnEntryError, parseLogEntry, verifyLogEntry, type LogEntryClaims } from "../src/client/verify-entry.ts";
 import type { CosignatureVerifier } from "../src/tlog/cosignature.ts";
 import type { Quorum } from "../src/witnessing/policy.ts";
@@ -90,6 +94,25 @@ export async function verifyEntryFile(
       if (e instanceof CliError) throw e;
       all.push({ name, ok: false, checked: true, detail: (e as Error).message });
     }
+    if (o.witnesses.length > 0 && /^https?:\/\//.test(o.online)) all.push(await earliestWitnessed(entry, o));
   }
   return { checks: all, ok: all.every((c) => c.ok) };
+}
+
+/** The bound from the earliest cosigned checkpoint the log keeps for the entry, checked with the given keys. */
+async function earliestWitnessed(entry: LogEntryClaims, o: VerifyFileOptions): Promise<Check> {
+  const name = "time from witnesses (earliest cosigned checkpoint)";
+  try {
+    if (!entry.proof) throw new Error("the entry has no proof index");
+    const index = entry.proof.logIndex;
+    const body = await pathFetcher(o.online!)(witnessedCheckpointApiPath(index));
+    if (body === null)
+      return { name, ok: true, checked: false, detail: "the log keeps no cosigned checkpoint covering the entry yet" };
+    const w = verifyWitnessedCheckpoint(JSON.parse(utf8Decode(body)), entry.body, index, o.logKeys, o.witnesses);
+    if (w === null) return { name, ok: true, checked: false, detail: "no cosignature on it states a time" };
+    return { name, ok: true, checked: true, detail: describeWitnessedTime(w) };
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    return { name, ok: false, checked: true, detail: (e as Error).message };
+  }
 }

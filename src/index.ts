@@ -30,6 +30,7 @@ import { v1 } from "./api/v1.ts";
 import { v2 } from "./api/v2.ts";
 import { mapCheckpoint, vindex } from "./api/vindex.ts";
 import { witness } from "./api/witness.ts";
+import { witnessed } from "./api/witnessed.ts";
 import { deploymentOf } from "./log/deployment.ts";
 import { REKOR_V2_READ_PREFIX } from "./tlog/layout.ts";
 
@@ -42,7 +43,12 @@ export { Batcher } from "../durable-objects/batcher.ts";
 /** Rekor v1: entries, log info and proofs, trust files, index retrieval. */
 const rekorV1 = new Hono<ApiEnv>().route("/", v1).route("/", trust).route("/", indexRetrieve);
 /** Rekor v2 and the search API. The complete search comes before the fast one: it takes GET /search?...&complete=true. */
-const rekorV2 = new Hono<ApiEnv>().onError(grpcGatewayError).route("/", v2).route("/", vindex).route("/", search);
+const rekorV2 = new Hono<ApiEnv>()
+  .onError(grpcGatewayError)
+  .route("/", v2)
+  .route("/", witnessed)
+  .route("/", vindex)
+  .route("/", search);
 
 const router = new Hono<ApiEnv>({ getPath: routedPath });
 // Monitors and the browser explorer read tiles cross-origin (DESIGN §"The read path").

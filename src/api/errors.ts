@@ -9,6 +9,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { NoCheckpointError, NoEntryError } from "../log/reader.ts";
 import { V1LookupError } from "../log/v1-shards.ts";
+import { WitnessedCheckpointUnavailable } from "../log/witnessed-checkpoints.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -25,6 +26,12 @@ function apiError(err: Error): ApiError | null {
   if (err instanceof ApiError) return err;
   if (err instanceof NoCheckpointError) return new ApiError(503, err.message, { "Retry-After": "1" });
   if (err instanceof NoEntryError) return new ApiError(404, err.message);
+  if (err instanceof WitnessedCheckpointUnavailable) {
+    console.error("witnessed checkpoint:", err.message);
+    return new ApiError(503, "the earliest cosigned checkpoint covering the entry does not verify", {
+      "Retry-After": "60",
+    });
+  }
   if (err instanceof V1LookupError) return new ApiError(err.reason === "malformed" ? 400 : 404, err.message);
   return null;
 }

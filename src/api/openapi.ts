@@ -216,6 +216,31 @@ export const OPENAPI = {
         },
       },
     },
+    "/api/v2/log/entries/{index}/witnessed": {
+      get: {
+        operationId: "getWitnessedCheckpoint",
+        summary:
+          'Time from witnesses: the earliest cosigned checkpoint that covers the entry, its verified cosignature times (earliest first) and an inclusion proof of the entry to it; the entry was logged no later than the earliest time (README "Time from witnesses")',
+        parameters: [
+          {
+            name: "index",
+            in: "path",
+            required: true,
+            description: "the entry's index in the shard (decimal)",
+            schema: { type: "string" },
+          },
+        ],
+        responses: {
+          "200": {
+            description: "the cosigned checkpoint, verified with the log's key and the configured witnesses' keys",
+            content: json({ $ref: "#/components/schemas/WitnessedCheckpoint" }),
+          },
+          "400": error("not a log index"),
+          "404": error("no cosigned checkpoint covers the entry yet"),
+          "503": error("the stored cosigned checkpoint does not verify, or no readable checkpoint; see Retry-After"),
+        },
+      },
+    },
     "/api/v1/log/entries": {
       post: {
         operationId: "createLogEntry",
@@ -523,6 +548,41 @@ export const OPENAPI = {
   },
   components: {
     schemas: {
+      WitnessedCheckpoint: {
+        type: "object",
+        required: [
+          "logIndex",
+          "leafHash",
+          "treeSize",
+          "rootHash",
+          "inclusionProof",
+          "checkpoint",
+          "cosignatures",
+          "loggedNoLaterThan",
+        ],
+        properties: {
+          logIndex: { type: "integer" },
+          leafHash: { type: "string", description: "base64" },
+          treeSize: { type: "integer", description: "the cosigned checkpoint's size" },
+          rootHash: { type: "string", description: "base64" },
+          inclusionProof: { type: "array", items: { type: "string", description: "base64" } },
+          checkpoint: { type: "string", description: "the signed note with its cosignatures (C2SP tlog-checkpoint)" },
+          cosignatures: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["name", "keyId", "timestamp", "time"],
+              properties: {
+                name: { type: "string", description: "the witness's key name" },
+                keyId: { type: "string", description: "8 hex" },
+                timestamp: { type: "integer", description: "Unix seconds" },
+                time: { type: "string", format: "date-time" },
+              },
+            },
+          },
+          loggedNoLaterThan: { type: "string", format: "date-time", description: "the earliest cosignature time" },
+        },
+      },
       Error: {
         type: "object",
         required: ["code", "message"],

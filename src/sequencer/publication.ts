@@ -13,7 +13,8 @@ import { CheckpointPublisher, type CheckpointNote } from "./checkpoint-publisher
 import type { LogDatabase } from "./database.ts";
 import type { PooledLeaf } from "./pool.ts";
 import type { AddResult } from "./protocol.ts";
-import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_PATH as CHECKPOINT_KEY } from "../tlog/layout.ts";
+import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_PATH as CHECKPOINT_KEY, witnessedCheckpointPath } from "../tlog/layout.ts";
+import { parseNote } from "../tlog/note.ts";
 import type { WriteStats } from "./publish.ts";
 import type { RoundResult } from "./round.ts";
 
@@ -34,6 +35,8 @@ export class Publication {
   answeredSize = 0;
   /** When the public checkpoint was last written (ms since the epoch). */
   lastPublishAt = 0;
+  /** The largest size whose first cosigned checkpoint is known to be kept (witnessedCheckpointPath). */
+  private witnessedSize = 0;
   readonly publisher: CheckpointPublisher;
   private waiters: { size: number; done: (ok: boolean) => void }[] = [];
   private readonly objects: ObjectStore;
@@ -135,5 +138,34 @@ export class Publication {
     this.waiters = this.waiters.filter((w) => w.size > this.publishedSize);
     for (const w of ready) w.done(true);
     if (grew) this.grew();
+    await this.keepWitnessed(c);
   }
+
+  /**
+   * Keeps the first cosigned checkpoint of each size write-once, so a verifier can find the earliest one
+   * covering an entry (time from witnesses: its cosignature times bound when the entry was logged). At most
+   * one put per published size, so within the publisher's write gap. Best effort: a failure loses only this
+   * size's record, and the next cosigned size still bounds its entries, later.
+   */
+  private async keepWitnessed(c: CheckpointNote): Promise<void> {
+    if (c.size <= this.witnessedSize || !carriesCosignatures(c.note)) return;
+    const path = witnessedCheckpointPath(c.size);
+    try {
+      // After a restart the same size may be republished with other cosignatures: the first one stays.
+      if ((await this.objects.get(path)) === null) {
+        await this.objects.put(path, utf8Encode(c.note), { immutable: true, contentType: CHECKPOINT_CONTENT_TYPE });
+        this.stats.objectPuts++;
+      }
+      this.witnessedSize = c.size;
+    } catch (e) {
+      console.warn(`keeping the cosigned checkpoint of size ${c.size}:`, e);
+    }
+  }
+}
+
+/** Whether a checkpoint note has a signature other than the log's (named by its origin, the note's first line). */
+function carriesCosignatures(note: string): boolean {
+  const { text, sigs } = parseNote(note);
+  const origin = text.slice(0, text.indexOf("\n"));
+  return sigs.some((s) => s.name !== origin);
 }

@@ -31,6 +31,8 @@ export function deadlineObjectStore(inner: ObjectStore, ms: Deadline): ObjectSto
     put: (key, body, opts) => withDeadline(inner.put(key, body, opts), ms(), `object store put ${key}`),
     get: (key) => withDeadline(inner.get(key), ms(), `object store get ${key}`),
     getWithMetadata: (key) => withDeadline(inner.getWithMetadata(key), ms(), `object store get ${key}`),
+    list: (prefix, startAfter, limit) =>
+      withDeadline(inner.list(prefix, startAfter, limit), ms(), `object store list ${prefix}`),
   };
 }
 

@@ -119,6 +119,7 @@ export function faultyObjectStore(inner: ObjectStore, faults: FaultSwitch): Obje
       }),
     get: (key) => guarded(faults, "r2.get", key, () => inner.get(key)),
     getWithMetadata: (key) => guarded(faults, "r2.get", key, () => inner.getWithMetadata(key)),
+    list: (prefix, startAfter, limit) => guarded(faults, "r2.get", prefix, () => inner.list(prefix, startAfter, limit)),
   };
 }
 

@@ -22,6 +22,8 @@ export interface ObjectStore {
   get(key: string): Promise<Uint8Array | null>;
   /** The object with its custom metadata. */
   getWithMetadata(key: string): Promise<{ body: Uint8Array; metadata: Record<string, string> } | null>;
+  /** Up to `limit` keys under `prefix` that sort after `startAfter`, in key order. */
+  list(prefix: string, startAfter: string, limit: number): Promise<string[]>;
 }
 
 /** Fast edge copies of right-edge partial tiles (KV in production). Best effort: a miss falls back to the ObjectStore. */
@@ -51,6 +53,10 @@ export function r2ObjectStore(bucket: R2Bucket): ObjectStore {
       const obj = await bucket.get(key);
       return obj ? { body: new Uint8Array(await obj.arrayBuffer()), metadata: obj.customMetadata ?? {} } : null;
     },
+    async list(prefix, startAfter, limit) {
+      const listed = await bucket.list({ prefix, startAfter, limit });
+      return listed.objects.map((o) => o.key);
+    },
   };
 }
 
@@ -75,6 +81,8 @@ export function shardObjectStore(inner: ObjectStore, shard: string): ObjectStore
     put: (key, body, opts) => inner.put(`${shard}/${key}`, body, opts),
     get: (key) => inner.get(`${shard}/${key}`),
     getWithMetadata: (key) => inner.getWithMetadata(`${shard}/${key}`),
+    list: async (prefix, startAfter, limit) =>
+      (await inner.list(`${shard}/${prefix}`, `${shard}/${startAfter}`, limit)).map((k) => k.slice(shard.length + 1)),
   };
 }
 

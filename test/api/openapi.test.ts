@@ -34,6 +34,11 @@ function samples(): Record<string, Sample[]> {
       { path: `/proof/${"00".repeat(32)}`, status: 404 },
       { path: "/proof/x", status: 400 },
     ],
+    // 200 needs a log with witnesses: test/witness/witnessed-checkpoints.test.ts.
+    getWitnessedCheckpoint: [
+      { path: "/api/v2/log/entries/0/witnessed", status: 404 },
+      { path: "/api/v2/log/entries/x/witnessed", status: 400 },
+    ],
     getTileV2: [
       { path: "/api/v2/tile/0/000.p/1", status: 200 },
       { path: "/api/v2/tile/0/x999/999", status: 404 },

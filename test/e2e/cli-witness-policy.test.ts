@@ -82,6 +82,14 @@ describe("an ML-DSA-44 witness under a tlog-policy quorum", () => {
       `✓ time from witnesses: logged no later than ${time} (cosigned by witness.example/pq on the checkpoint of size ${tle.inclusionProof.treeSize})`,
     );
 
+    // Online, the log's earliest cosigned checkpoint covering the entry is the one it was answered with
+    // (with a quorum, the first published tree holding it): the same bound, now from the log's API, checked.
+    const online = await cli(["verify", join(dir, "a.json"), ...common, "--witness-policy", policy, "--online"]);
+    expect(online.code, online.stdout + online.stderr).toBe(0);
+    expect(online.stdout).toContain(
+      `✓ time from witnesses (earliest cosigned checkpoint): logged no later than ${time} (cosigned by witness.example/pq on the checkpoint of size ${tle.inclusionProof.treeSize})`,
+    );
+
     const both = join(dir, "both.txt");
     writeFileSync(both, `witness PQ ${pq.vkey}\nwitness other ${down.vkey}\ngroup two all PQ other\nquorum two\n`);
     const short = await cli(["verify", join(dir, "a.json"), ...common, "--witness-policy", both]);

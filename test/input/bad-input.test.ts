@@ -1378,6 +1378,20 @@ function battery(size: number): Case[] {
   add(EPF, "63 hex digits", get(`/proof/${"a".repeat(63)}`), 400, /^the entry must be a log index/);
   add(EPF, "index beyond the tree", get(`/proof/${size}`), 404, new RegExp(`^no entry at index ${size}$`));
   add(EPF, "unknown leaf hash", get(`/proof/${"ab".repeat(32)}`), 404, /^no entry (ab){32} in this log$/);
+  const EW = "GET /api/v2/log/entries/{index}/witnessed";
+  const notIndex = /^the log index must be a non-negative decimal integer$/;
+  add(EW, "not a number", get("/api/v2/log/entries/x/witnessed"), 400, notIndex);
+  add(EW, "index with a leading zero", get("/api/v2/log/entries/01/witnessed"), 400, notIndex);
+  add(EW, "negative index", get("/api/v2/log/entries/-1/witnessed"), 400, notIndex);
+  add(EW, "17 digits", get(`/api/v2/log/entries/${"9".repeat(17)}/witnessed`), 400, notIndex);
+  // The battery's log has no witnesses: nothing is ever cosigned.
+  add(
+    EW,
+    "no cosigned checkpoint",
+    get("/api/v2/log/entries/0/witnessed"),
+    404,
+    /^no cosigned checkpoint covers entry 0 yet$/,
+  );
   const unmirrored = `/mirror/${"ab".repeat(32)}`;
   add(
     "GET /mirror/{originHash}/checkpoint",
@@ -1427,6 +1441,7 @@ function methodCases(): Case[] {
     "/tile/entries/{N}": "/tile/entries/000.p/1",
     "/api/v1/log/entries/{entryUUID}": `/api/v1/log/entries/${"ab".repeat(32)}`,
     "/proof/{entry}": "/proof/0",
+    "/api/v2/log/entries/{index}/witnessed": "/api/v2/log/entries/0/witnessed",
     "/mirror/{originHash}/checkpoint": `/mirror/${"ab".repeat(32)}/checkpoint`,
     "/mirror/{originHash}/tile/{path}": `/mirror/${"ab".repeat(32)}/tile/0/000`,
     "/index/tile/{stratum}/{root}": `/index/tile/0/${"ab".repeat(32)}`,
@@ -1537,10 +1552,10 @@ describe("bad input battery", () => {
     expect(size).toBe(5);
   });
 
-  it("has exactly its 393 cases across every endpoint, each distinct", () => {
+  it("has exactly its 402 cases across every endpoint, each distinct", () => {
     const all = [...battery(size), ...methodCases()];
     // Exact, so that a row lost in a merge or a refactor shows here (add a row: raise the count).
-    expect(all.length).toBe(393);
+    expect(all.length).toBe(402);
     const labels = all.map((c) => `${c.endpoint}: ${c.what}`);
     expect(new Set(labels).size).toBe(labels.length);
     // Every documented path, and the test-only append, is aimed at (labels are "<methods> <OpenAPI path>").

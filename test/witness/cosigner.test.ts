@@ -33,6 +33,7 @@ function growingLog() {
     put: async (key, body) => void stored.set(key, body),
     get: async (key) => (reads.push(key), stored.get(key) ?? null),
     getWithMetadata: async () => null,
+    list: async () => [],
   };
   let edge: RightEdge = emptyEdge();
   const grow = (to: number): CosignState => {
