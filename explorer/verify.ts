@@ -7,6 +7,9 @@
  *   3. entry: the entry's bytes as the log's entries bundle holds them, matching the leaf hash in the
  *      level-0 tile (and the bytes the API answered with, when there were any);
  *   4. inclusion: an inclusion proof built from the tiles leads from that leaf to the signed root;
+ *   earliest (with witness keys pinned): the earliest cosigned checkpoint the log keeps for the entry,
+ *      checked as `edgelog verify --online` does (src/client/witnessed-checkpoint.ts), gives the tightest
+ *      "logged no later than" bound the pinned witnesses prove;
  *   5. response (an entry an API answered with: a search hit's TransparencyLogEntry, a Rekor v1
  *      LogEntry): every claim it makes checked by src/client/verify-entry.ts, the same code as
  *      `edgelog verify` (log index, tree size, root, kind and version, checkpoint signature and origin,
@@ -18,15 +21,16 @@ import type { ClaimCheck } from "../src/client/claims.ts";
 import { TileReader, type PathFetcher, type VerifiedCheckpoint } from "../src/client/tile-reader.ts";
 import { checkCosignatures, describeCosignatureReport, type V1LogKey } from "../src/client/verify-checkpoint.ts";
 import { parseLogEntry, verifyEntryInclusion, verifyLogEntry } from "../src/client/verify-entry.ts";
+import { verifyWitnessedCheckpoint, witnessedCheckpointApiPath } from "../src/client/witnessed-checkpoint.ts";
 import { describeWitnessedTime, witnessedTime } from "../src/client/witnessed-time.ts";
 import type { CosignatureVerifier } from "../src/tlog/cosignature.ts";
-import { bytesEqual, toHex } from "../src/tlog/encoding.ts";
+import { bytesEqual, toHex, utf8Decode } from "../src/tlog/encoding.ts";
 import { hashLeaf } from "../src/tlog/hash.ts";
 import { shardBase } from "./config.ts";
 import { getBytes } from "./http.ts";
 import { parseVerifierKey } from "./trust.ts";
 
-export type CheckId = "checkpoint" | "witnesses" | "entry" | "inclusion" | "response";
+export type CheckId = "checkpoint" | "witnesses" | "entry" | "inclusion" | "earliest" | "response";
 export type CheckStatus = "pending" | "verified" | "failed" | "skipped";
 
 export interface Check {
@@ -67,6 +71,7 @@ const TITLES: Record<CheckId, string> = {
   witnesses: "Witness cosignatures",
   entry: "Entry in the log's tiles",
   inclusion: "Inclusion proof from tiles",
+  earliest: "Earliest cosigned checkpoint",
   response: "Claims of the API's answer",
 };
 
@@ -86,6 +91,7 @@ export async function verifyEntry(e: EntryToVerify, update: (checks: Check[]) =>
     "witnesses",
     "entry",
     "inclusion",
+    ...((e.witnesses ?? []).length > 0 ? (["earliest"] as const) : []),
     ...(e.claimed !== undefined ? (["response"] as const) : []),
   ];
   const checks: Check[] = ids.map((id) => ({ id, title: TITLES[id], status: "pending", detail: "checking…" }));
@@ -181,6 +187,27 @@ export async function verifyEntry(e: EntryToVerify, update: (checks: Check[]) =>
       "failed",
       `${why(err)}: the hashes read from the tiles do not lead from this entry to the signed root (a tile was altered, or the tiles are not of the tree the checkpoint signs)`,
     );
+  }
+
+  if ((e.witnesses ?? []).length > 0) {
+    try {
+      const fetchPath = e.fetchPath ?? ((path: string) => getBytes(`${shardBase(e.shard)}/${path}`, true));
+      const body = await fetchPath(witnessedCheckpointApiPath(e.index));
+      if (body === null) set("earliest", "skipped", "no cosigned checkpoint covers this entry yet");
+      else {
+        const answer: unknown = JSON.parse(utf8Decode(body));
+        const w = verifyWitnessedCheckpoint(answer, leaf, e.index, [parseVerifierKey(e.vkey)], witnesses);
+        if (w === null) set("earliest", "skipped", "no cosignature by a pinned witness on it states a time");
+        else
+          set(
+            "earliest",
+            "verified",
+            `logged no later than ${new Date(w.time * 1000).toISOString()} (earliest cosigned checkpoint, size ${w.treeSize}, cosigned by ${w.witness})`,
+          );
+      }
+    } catch (err) {
+      set("earliest", "failed", why(err));
+    }
   }
 
   if (e.claimed !== undefined) {
