@@ -172,7 +172,7 @@ function routes(f: Fixture): Route[] {
     },
     { name: "GET /api/v1/log", next: () => get("/api/v1/log"), cold: true },
     { name: "GET /api/v1/log/publicKey", next: () => get("/api/v1/log/publicKey"), cold: false },
-    { name: "GET /api/v2/search?digest=", next: () => get(`/api/v2/search?digest=sha256:${nextDigest()}`), cold: true },
+    { name: "GET /api/v2/search?digest=", next: () => get(`/api/v2/search?digest=${nextDigest()}`), cold: true },
     { name: "GET /api/v1/trust/trusted_root.json", next: () => get("/api/v1/trust/trusted_root.json"), cold: false },
     {
       name: "GET /api/v1/trust/signing_config.json",
@@ -202,6 +202,8 @@ async function send(base: URL, r: HttpRequest): Promise<Response> {
   return res;
 }
 
+const DIGEST_ALGORITHM: Record<number, string> = { 32: "sha256", 48: "sha384", 64: "sha512" };
+
 /** Appends `count` pre-signed Rekor v2 entries, 32 in flight; their UUIDs (leaf hashes) and artifact digests. */
 async function fill(log: RunningLog, count: number): Promise<Fixture> {
   const scenario = rekorV2Scenario(count);
@@ -218,13 +220,13 @@ async function fill(log: RunningLog, count: number): Promise<Fixture> {
         if (res.status !== 201 || !body.canonicalizedBody)
           throw new Error(`reads bench: append answered ${res.status}`);
         uuids.push(toHex(hashLeaf(fromBase64(body.canonicalizedBody))));
-        digests.push(
-          Buffer.from(
-            (JSON.parse(String(req.body)) as { hashedRekordRequestV002: { digest: string } }).hashedRekordRequestV002
-              .digest,
-            "base64",
-          ).toString("hex"),
+        const digest = Buffer.from(
+          (JSON.parse(String(req.body)) as { hashedRekordRequestV002: { digest: string } }).hashedRekordRequestV002
+            .digest,
+          "base64",
         );
+        // The key-type mix signs with SHA-256, SHA-384 and SHA-512: a search names the algorithm by the length.
+        digests.push(`${DIGEST_ALGORITHM[digest.length]}:${digest.toString("hex")}`);
       }
     }),
   );
