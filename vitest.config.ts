@@ -21,7 +21,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            // src/index.ts with a Sequencer whose stores tests can fail (test/setup/worker.ts).
+            // index.ts with a Sequencer whose stores tests can fail (test/setup/worker.ts).
             main: "./test/setup/worker.ts",
             miniflare: {
               bindings: { ...testBindings(), TEST_MIGRATIONS: migrations },

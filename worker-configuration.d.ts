@@ -16,15 +16,15 @@ interface __BaseEnv_Env {
 	ENABLE_TEST_APPEND: "false";
 	LOG_SIGNING_KEY: string;
 	LOG_V1_SIGNING_KEY: string;
-	SEQUENCER: DurableObjectNamespace<import("./src/index").Sequencer>;
-	BATCHER: DurableObjectNamespace<import("./src/index").Batcher>;
-	WITNESS: DurableObjectNamespace<import("./src/index").Witness>;
-	INDEXER: DurableObjectNamespace<import("./src/index").Indexer>;
-	MIRROR: DurableObjectNamespace<import("./src/index").Mirror>;
+	SEQUENCER: DurableObjectNamespace<import("./index").Sequencer>;
+	BATCHER: DurableObjectNamespace<import("./index").Batcher>;
+	WITNESS: DurableObjectNamespace<import("./index").Witness>;
+	INDEXER: DurableObjectNamespace<import("./index").Indexer>;
+	MIRROR: DurableObjectNamespace<import("./index").Mirror>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
-		mainModule: typeof import("./src/index");
+		mainModule: typeof import("./index");
 		durableNamespaces: "Sequencer" | "Witness" | "Indexer" | "Mirror" | "Batcher";
 	}
 	interface Env extends __BaseEnv_Env {}

@@ -1,5 +1,5 @@
 /**
- * Shared start-up for the workerd phases: bundle src/index.ts the way a deploy would
+ * Shared start-up for the workerd phases: bundle index.ts the way a deploy would
  * (`wrangler deploy --dry-run`), then run it under Miniflare's API with the bindings of
  * wrangler.toml plus benchmark settings. Each phase gets a fresh, in-memory log.
  * @module
@@ -134,7 +134,7 @@ export async function bundleWorker(entry?: string): Promise<Bundle> {
       maxBuffer: 16 << 20,
     },
   );
-  // The bundle is named after its entry (index.js for src/index.ts).
+  // The bundle is named after its entry (index.js for index.ts).
   const script = entry ? basename(entry).replace(/\.ts$/, ".js") : "index.js";
   return { scriptPath: join(dir, script), dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }

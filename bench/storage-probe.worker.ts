@@ -1,8 +1,8 @@
 /**
- * Bench only (never deployed): the Worker of src/index.ts whose Sequencer keeps its R2 and KV writes in
+ * Bench only (never deployed): the Worker of index.ts whose Sequencer keeps its R2 and KV writes in
  * memory and drains its index outbox without D1. Under Miniflare, R2, KV and D1 are local simulators
  * running on the same workerd thread as the Durable Object; in a deployment they are remote services
- * the Durable Object only waits for. Bundled in place of src/index.ts by the sequencer phase's storage
+ * the Durable Object only waits for. Bundled in place of index.ts by the sequencer phase's storage
  * probe (bench/sequencer.ts), it shows what the sequencer itself costs per entry. Every other step
  * (hashing, dedup, pool, SQLite commit, staging, signing, proofs, outbox rows, write counters) runs as
  * deployed.
@@ -12,8 +12,8 @@ import { Sequencer as DeployedSequencer } from "../durable-objects/sequencer.ts"
 import { sequencerStores } from "../src/sequencer/stores.ts";
 import type { HotStore, ObjectStore } from "../src/storage/object-store.ts";
 
-export * from "../src/index.ts";
-export { default } from "../src/index.ts";
+export * from "../index.ts";
+export { default } from "../index.ts";
 
 function memoryStore(): ObjectStore & HotStore {
   const objects = new Map<string, { body: Uint8Array; metadata: Record<string, string> }>();

@@ -34,12 +34,6 @@ import { witnessed } from "./api/witnessed.ts";
 import { deploymentOf } from "./log/deployment.ts";
 import { REKOR_V2_READ_PREFIX } from "./tlog/layout.ts";
 
-export { Sequencer } from "../durable-objects/sequencer.ts";
-export { Witness } from "../durable-objects/witness.ts";
-export { Indexer } from "../durable-objects/indexer.ts";
-export { Mirror } from "../durable-objects/mirror.ts";
-export { Batcher } from "../durable-objects/batcher.ts";
-
 /** Rekor v1: entries, log info and proofs, trust files, index retrieval. */
 const rekorV1 = new Hono<ApiEnv>().route("/", v1).route("/", trust).route("/", indexRetrieve);
 /** Rekor v2 and the search API. The complete search comes before the fast one: it takes GET /search?...&complete=true. */

@@ -6,8 +6,8 @@
  * - The Rekor v1 key: ECDSA P-256, the only kind every Sigstore client verifies for the Signed Entry
  *   Timestamp (sigstore-go verifies SETs with ECDSA only) and for v1-style checkpoints; the C2SP
  *   checkpoint stays Ed25519. Secret LOG_V1_SIGNING_KEY (per shard LOG_V1_SIGNING_KEY_<SUFFIX>): a
- *   PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----", as `openssl genpkey`, `npm start` or scripts/keys.ts
- *   writes it). Log ID = SHA-256(DER SPKI), hex; key hint = its first 4 bytes.
+ *   PKCS#8 PEM (a "PRIVATE KEY" block, as `openssl genpkey`, `npm start` or scripts/keys.ts writes
+ *   it). Log ID = SHA-256(DER SPKI), hex; key hint = its first 4 bytes.
  * @module
  */
 import { p256 } from "@noble/curves/nist.js";

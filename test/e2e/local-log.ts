@@ -1,4 +1,4 @@
-// Starts the real Worker (bundled from src/index.ts) under Miniflare on a free localhost port,
+// Starts the real Worker (bundled from index.ts) under Miniflare on a free localhost port,
 // with fresh keys whose origin matches the URL, for end-to-end tests with real clients (Node side).
 import { execFileSync } from "node:child_process";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";

@@ -1,4 +1,4 @@
-// The Worker the workerd tests run (vitest.config.ts `main`): src/index.ts, whose Sequencer builds its stores
+// The Worker the workerd tests run (vitest.config.ts `main`): index.ts, whose Sequencer builds its stores
 // through a fault switch. A test reaches a live instance's switch with runInDurableObject and fails, holds or
 // records any R2, KV, D1 or witness call, or pauses a round between its steps (test/faults).
 import { Sequencer as DeployedSequencer } from "../../durable-objects/sequencer.ts";
@@ -6,8 +6,8 @@ import type { SequencerParts } from "../../src/sequencer/parts.ts";
 import { faultyStores, FaultSwitch } from "../../src/storage/faults.ts";
 import { platformStores, sequencerStores } from "../../src/sequencer/stores.ts";
 
-export * from "../../src/index.ts";
-export { default } from "../../src/index.ts";
+export * from "../../index.ts";
+export { default } from "../../index.ts";
 
 export class Sequencer extends DeployedSequencer {
   /** Tests install fault hooks here through runInDurableObject. */
