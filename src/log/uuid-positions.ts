@@ -31,7 +31,7 @@ export async function readByUuid<T>(
     if (found !== null) return found;
     positions.delete(key);
   }
-  const at = await findByUuid(d, id);
+  const at = await findByUuid(d, id, candidates);
   if (at === null) return null;
   const found = await read(at);
   // Final when every shard preferred to the one found takes no more entries.

@@ -89,15 +89,14 @@ export async function locateGlobalIndex(d: Deployment, globalIndex: number): Pro
 }
 
 /**
- * The shard and index of the entry with this UUID: 64 hex (leaf hash; every shard searched, the
- * newest first) or 80 hex (tree ID + leaf hash; a tree ID of 0 counts as none, as in Rekor).
+ * The shard and index of the entry with this UUID among `candidates`, the shards uuidCandidates gives for
+ * it in the order it prefers them: 64 hex (leaf hash; every shard, the newest first) or 80 hex (tree ID +
+ * leaf hash; a tree ID of 0 counts as none, as in Rekor).
  */
-export async function findByUuid(d: Deployment, id: string): Promise<ShardIndex | null> {
-  const lower = id.toLowerCase();
-  const candidates = (await uuidCandidates(d, id)).map((s) => s.name);
+export async function findByUuid(d: Deployment, id: string, candidates: readonly Log[]): Promise<ShardIndex | null> {
   if (candidates.length === 0) return null;
-  const hits = await d.index.findByLeafHash(fromHex(lower.slice(-64)));
-  for (const name of candidates) {
+  const hits = await d.index.findByLeafHash(fromHex(id.toLowerCase().slice(-64)));
+  for (const { name } of candidates) {
     const hit = hits.find((h) => h.shard === name);
     if (hit) return { shard: hit.shard, index: hit.index };
   }
