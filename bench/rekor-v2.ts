@@ -19,6 +19,9 @@ export const REKOR_V2_KEY_MIX = {
   PKIX_ED25519_PH: 0.05,
 } as const;
 type KeyDetails = keyof typeof REKOR_V2_KEY_MIX;
+export type KeyMix = Partial<Record<KeyDetails, number>>;
+/** Sigstore's default key type alone (`--key-mix p256`): what Fulcio-certified and cosign keys are. */
+export const P256_ONLY: KeyMix = { PKIX_ECDSA_P256_SHA_256: 1 };
 
 const KEYS_PER_TYPE = 4;
 
@@ -152,13 +155,13 @@ function selfCheck(s: Signer): void {
   if (!ok) throw new Error(`bench: a ${s.keyDetails} signature of the generator does not verify`);
 }
 
-/** Pre-signs `count` requests in REKOR_V2_KEY_MIX's shares, interleaved; serves them in order, then wraps around. */
-export function rekorV2Scenario(count: number): AppendScenario {
-  const byType = Object.keys(REKOR_V2_KEY_MIX).map((k) => signers(k as KeyDetails));
+/** Pre-signs `count` requests in the mix's shares (REKOR_V2_KEY_MIX by default), interleaved; serves them in order, then wraps around. */
+export function rekorV2Scenario(count: number, keyMix: KeyMix = REKOR_V2_KEY_MIX): AppendScenario {
+  const byType = Object.keys(keyMix).map((k) => signers(k as KeyDetails));
   for (const s of byType.flat()) selfCheck(s);
   // Interleaved: entry i takes the type whose running share is furthest below its target.
   const taken = byType.map(() => 0);
-  const shares = Object.values(REKOR_V2_KEY_MIX);
+  const shares = Object.values(keyMix);
   const run = `${process.pid}-${Date.now()}`;
   const bodies: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -181,7 +184,7 @@ export function rekorV2Scenario(count: number): AppendScenario {
     );
   }
   let next = 0;
-  const mix = Object.entries(REKOR_V2_KEY_MIX)
+  const mix = Object.entries(keyMix)
     .map(([k, share]) => `${k} ${Math.round(share * 100)}%`)
     .join(", ");
   return {
