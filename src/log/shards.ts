@@ -21,8 +21,20 @@ export const DEFAULT_SHARD = "default";
 
 /** Shard names are URL path segments and R2 prefixes: lowercase letters, digits and inner hyphens. */
 const SHARD_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-/** First path segments the API already uses; a shard cannot be named like them. */
-const RESERVED_NAMES = new Set(["api", "tile", "checkpoint", "healthz", "add", "witness", "admin"]);
+/** First path segments the API already uses (src/index.ts mounts them); a shard cannot be named like them. */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([
+  "api",
+  "tile",
+  "checkpoint",
+  "healthz",
+  "add",
+  "witness",
+  "admin",
+  "proof",
+  "mirror",
+  "index",
+  "explorer",
+]);
 
 function shardList(value: string | undefined, what: string): string[] {
   if (value === undefined) return [];

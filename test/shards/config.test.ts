@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:test";
 import { FROZEN_MESSAGE, PENDING_MESSAGE, shardSettingName, writeRefusal } from "../../src/config.ts";
 import { Deployment } from "../../src/log/deployment.ts";
-import { baseUrl, readConfig, readShardList } from "../../src/log/shards.ts";
+import { RESERVED_NAMES, baseUrl, readConfig, readShardList } from "../../src/log/shards.ts";
+import routerSource from "../../src/index.ts?raw";
 import { signingKeys } from "../../src/log/keys.ts";
 
 /** A deployment over the test bindings with these settings instead of the test's. */
@@ -80,6 +81,8 @@ describe("shard configuration", () => {
     expect(() => readShardList({ SHARDS: "a,A" })).toThrow(/SHARDS: shard name "A"/);
     expect(() => readShardList({ SHARDS: "a,a" })).toThrow(/twice/);
     expect(() => readShardList({ SHARDS: "api" })).toThrow(/reserved/);
+    for (const name of ["proof", "mirror", "index", "explorer"])
+      expect(() => readShardList({ SHARDS: `a,${name}` })).toThrow(/reserved/);
     expect(() => readShardList({ SHARDS: " , " })).toThrow(/no shard/);
     expect(() => readShardList({ SHARDS: "a,b", ACTIVE_SHARD: "c" })).toThrow(/ACTIVE_SHARD "c" is not in SHARDS/);
     expect(() => readConfig({ LOG_VALID_FROM: "yesterday" })).toThrow(
@@ -90,6 +93,15 @@ describe("shard configuration", () => {
     );
     expect(() => deployment({ SHARDS: "a", LOG_ORIGIN: "log.example.com/b" })).toThrow(/origin of shard a/);
     expect(() => deployment({ SHARDS: "a", LOG_ORIGIN: "log.example.com/a/x" })).toThrow(/origin of shard a/);
+  });
+});
+
+describe("reserved shard names", () => {
+  it("include every first path segment the router mounts, so no shard shadows a route", () => {
+    const mounted = [...routerSource.matchAll(/router\.route\("\/([a-z0-9-]+)/g)].map((m) => m[1]!);
+    expect(mounted.length).toBeGreaterThan(5);
+    const explorerAssets = "explorer"; // GET /explorer/app.js and app.css, mounted at "/"
+    for (const segment of [...new Set([...mounted, explorerAssets])]) expect(RESERVED_NAMES).toContain(segment);
   });
 });
 
