@@ -179,8 +179,26 @@ function signedMessage(type: CosignatureType, name: string, text: string, timest
   return type === "ed25519" ? cosignatureMessage(text, timestamp) : mldsaCosignedMessage(name, text, timestamp);
 }
 
-/** A cosigner from `PRIVATE+KEY+<name>+<hex id>+<base64(type || seed)>` (type 0x04 or 0x06); the key ID must match. */
+/** Cosigners already made, by private key: a deployment has one or two (witness, mirror). */
+const signersByKey = new Map<string, CosignatureSigner>();
+const MAX_CACHED_SIGNERS = 8;
+
+/**
+ * A cosigner from `PRIVATE+KEY+<name>+<hex id>+<base64(type || seed)>` (type 0x04 or 0x06); the key ID must match.
+ * Made once per key and isolate: deriving the key pair (an ML-DSA-44 key generation, an Ed25519 base multiplication)
+ * costs more than the cosignature the request asks for.
+ */
 export function newCosignatureSigner(skey: string): CosignatureSigner {
+  let signer = signersByKey.get(skey);
+  if (signer === undefined) {
+    signer = makeCosignatureSigner(skey);
+    if (signersByKey.size >= MAX_CACHED_SIGNERS) signersByKey.clear();
+    signersByKey.set(skey, signer);
+  }
+  return signer;
+}
+
+function makeCosignatureSigner(skey: string): CosignatureSigner {
   if (!skey.startsWith("PRIVATE+KEY+"))
     throw new MalformedError("malformed witness private key: expected PRIVATE+KEY+<name>+<id>+<base64>");
   const { name, keyId, type, key: seed } = parseKey(skey.slice("PRIVATE+KEY+".length), "witness private key", () => 32);

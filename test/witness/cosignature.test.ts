@@ -69,6 +69,16 @@ describe("cosignature/v1", () => {
     expect(newCosignatureVerifier(b.vkey).verify(TEXT, sig)).toBeNull();
   });
 
+  it("makes each key's cosigner once (the key pair is derived once per isolate, not per request)", () => {
+    const a = generateCosignatureKey("w.example/once");
+    const first = newCosignatureSigner(a.skey);
+    expect(newCosignatureSigner(a.skey)).toBe(first);
+    expect(newCosignatureSigner(` ${a.skey}`.trim())).toBe(first);
+    const b = generateCosignatureKey("w.example/other");
+    expect(newCosignatureSigner(b.skey)).not.toBe(first);
+    expect(newCosignatureSigner(b.skey).vkey).toBe(b.vkey);
+  });
+
   it("refuses Ed25519 note keys (type 0x01) as cosigner keys, and mismatched key IDs", () => {
     const logKey = generateKey("w.example/a");
     expect(() => newCosignatureSigner(logKey.skey)).toThrow(/0x04/);
