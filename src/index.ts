@@ -65,7 +65,13 @@ router.route("/witness", witness);
 router.route("/admin", admin);
 router.route("/", explorer); // the web explorer at `/`
 router.notFound((c) => c.json({ code: 404, message: `no route for ${c.req.method} ${c.req.path}` }, 404));
-router.onError(rekorV1Error);
+// Errors raised before a sub-router takes the request (rate limit, frozen shard, method) keep its API's body shape;
+// the tiles and checkpoint under /api/v2 answer exactly as at the root.
+const isRekorV2Api = (path: string) =>
+  path.startsWith("/api/v2/") &&
+  !path.startsWith(`${REKOR_V2_READ_PREFIX}/tile/`) &&
+  path !== `${REKOR_V2_READ_PREFIX}/checkpoint`;
+router.onError((err, c) => (isRekorV2Api(c.req.path) ? grpcGatewayError(err, c) : rekorV1Error(err, c)));
 
 /** Routes the request to its log, then serves it. */
 async function handle(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
