@@ -10,7 +10,7 @@ import { bodyLimit } from "hono/body-limit";
 import { SignatureError } from "../pki/errors.ts";
 import { publicKeyIndexKey, type PublicKeyFormat } from "../search/rekord-keys.ts";
 import { SelectorError, digestSelector, emailSelector } from "../search/selectors.ts";
-import { treeIdHex } from "../log/keys.ts";
+import { treeIdHex } from "../rekor/v1/signing-key.ts";
 import { shardV1Key } from "../log/v1-shards.ts";
 import { fromBase64, toHex } from "../tlog/encoding.ts";
 import { MalformedError } from "../tlog/errors.ts";

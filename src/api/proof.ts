@@ -10,7 +10,7 @@
  * @module
  */
 import { Hono, type Context } from "hono";
-import { treeIdHex } from "../log/keys.ts";
+import { treeIdHex } from "../rekor/v1/signing-key.ts";
 import type { Log } from "../log/log.ts";
 import { bytesEqual, fromHex } from "../tlog/encoding.ts";
 import { formatTlogProof, TLOG_PROOF_EXTENSION } from "../tlog/proof-file.ts";

@@ -16,6 +16,7 @@ import { encodePem, decodePem } from "../pki/keys.ts";
 import { concatBytes, fromHex, toHex } from "../tlog/encoding.ts";
 import { sha256Bytes } from "../tlog/hash.ts";
 import { ALG_ED25519, keyHash, newSigner } from "../tlog/note.ts";
+import type { V1Key } from "../rekor/v1/signing-key.ts";
 
 export interface CheckpointKey {
   origin: string;
@@ -63,20 +64,6 @@ export function checkpointKey(skey: string): CheckpointKey {
 
 /** DER SubjectPublicKeyInfo prefix for an uncompressed P-256 point (RFC 5480). */
 const P256_SPKI_PREFIX = fromHex("3059301306072a8648ce3d020106082a8648ce3d030107034200");
-
-export interface V1Key {
-  spki: Uint8Array;
-  pem: string;
-  /** hex(SHA-256(SPKI)): LogEntry.logID and the TrustedRoot log ID of the v1 API. */
-  logIdHex: string;
-  /** Decimal tree ID: the origin suffix of v1 checkpoints and the prefix of 80-hex entry UUIDs. */
-  treeId: string;
-  /**
-   * ECDSA P-256 over SHA-256(message), ASN.1 DER, low S: WebCrypto's native signer (randomised k), or
-   * @noble's deterministic RFC 6979 one where the platform has none. Callers cache what they sign.
-   */
-  sign(message: Uint8Array): Promise<Uint8Array>;
-}
 
 /** The group order n of P-256: a signature (r, s) and (r, n - s) are both valid; the low one is kept. */
 const P256_N = p256.Point.Fn.ORDER;
@@ -143,9 +130,4 @@ export async function v1Key(env: object, shard: string): Promise<V1Key> {
   if (v1Keys.size > 64) v1Keys.clear();
   v1Keys.set(cacheKey, key);
   return key;
-}
-
-/** The 16-hex tree ID prefix of an 80-hex Rekor v1 entry UUID (rekor-api.md §2.5). */
-export function treeIdHex(treeId: string): string {
-  return BigInt(treeId).toString(16).padStart(16, "0");
 }

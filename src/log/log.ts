@@ -22,7 +22,8 @@ import {
 } from "../storage/object-store.ts";
 import { d1SearchIndex, type SearchIndex } from "../storage/search-index.ts";
 import type { IndexerRpc } from "../vindex/protocol.ts";
-import { checkpointKey, signingKeys, v1Key, type CheckpointKey, type V1Key } from "./keys.ts";
+import { checkpointKey, signingKeys, v1Key, type CheckpointKey } from "./keys.ts";
+import type { V1Key } from "../rekor/v1/signing-key.ts";
 import { LogReader } from "./reader.ts";
 
 export interface Log {

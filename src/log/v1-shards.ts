@@ -13,7 +13,7 @@ import type { VerifiedCheckpoint } from "../client/tile-reader.ts";
 import { v1Checkpoint } from "../rekor/v1/log-entry.ts";
 import { fromHex, toHex } from "../tlog/encoding.ts";
 import type { Deployment } from "./deployment.ts";
-import { treeIdHex, type V1Key } from "./keys.ts";
+import { treeIdHex, type V1Key } from "../rekor/v1/signing-key.ts";
 import type { Log } from "./log.ts";
 
 /** A UUID or tree ID that is not one (`malformed`), or a tree ID no shard has (`unknown`). */

@@ -3,8 +3,7 @@
  * Signed Entry Timestamp, and the v1-style checkpoint, both signed with the log's ECDSA P-256 key.
  * @module
  */
-import type { V1Key } from "../../log/keys.ts";
-import { treeIdHex } from "../../log/keys.ts";
+import { treeIdHex, type V1Key } from "./signing-key.ts";
 import { formatCheckpoint } from "../../tlog/checkpoint.ts";
 import { toBase64, toHex, utf8Encode } from "../../tlog/encoding.ts";
 import { hashLeaf, type Hash } from "../../tlog/hash.ts";
