@@ -136,7 +136,8 @@ export function d1SearchIndex(db: D1Database): SearchIndex {
     async findByKey({ key, shards, after, limit }) {
       // The cursor is the range's start: one seek wherever the page is. `+shard` keeps the shard list a
       // filter (as an index constraint it would turn the cursor into a scan of the key's rows from the
-      // shard's first); rows of shards the deployment no longer lists are read past.
+      // shard's first). Rows of a shard not listed would be read past; a deployment never drops a shard
+      // that holds entries from SHARDS (README "Shards").
       const { results } = await db
         .prepare(
           "SELECT shard, idx FROM index_keys WHERE key = ?1 AND (shard, idx) > (?2, ?3) " +
