@@ -25,6 +25,8 @@ export default defineConfig({
             main: "./test/setup/worker.ts",
             miniflare: {
               bindings: { ...testBindings(), TEST_MIGRATIONS: migrations },
+              // An empty database beside INDEX: test/search/index-migration.test.ts migrates one filled under old schemas.
+              d1Databases: { INDEX: "edgelog-index-local", MIGRATION_TEST: "edgelog-migration-test" },
               // wrangler.toml's rate limiter, simulated by Miniflare, with a limit no test reaches: requests
               // without CF-Connecting-IP are one client. test/api/rate-limit.test.ts tests limiting itself.
               ratelimits: { LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000_000, period: 10 } } },

@@ -33,7 +33,7 @@ export interface WindowCounts {
   kvPuts: number;
   doSqlRowsRead: number;
   doSqlRowsWritten: number;
-  d1RowsInserted: number;
+  d1RowsRead: number;
   d1RowsWritten: number;
 }
 
@@ -67,7 +67,7 @@ export function costPerMillion(c: WindowCounts): CostPerMillion {
     doSqlRowsWritten: c.doSqlRowsWritten,
     r2ClassA: c.r2Puts,
     kvWrites: c.kvPuts,
-    d1RowsRead: c.d1RowsInserted,
+    d1RowsRead: c.d1RowsRead,
     d1RowsWritten: c.d1RowsWritten,
   };
   const breakdown: Partial<Record<Item, CostLine>> = {};

@@ -36,7 +36,12 @@ export class Sequencer extends DeployedSequencer {
     super(ctx, env, (c) => {
       const deployed = sequencerStores(c);
       const store = memoryStore();
-      return { ...deployed, objects: store, hot: store, index: { ...deployed.index, insertEntries: async () => {} } };
+      return {
+        ...deployed,
+        objects: store,
+        hot: store,
+        index: { ...deployed.index, insertEntries: async () => ({ read: 0, written: 0 }) },
+      };
     });
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Counters read around one load window of the HTTP phase: the sequencer's (calls, entries, R2 and KV puts,
- * SQLite rows), the search index's rows in D1, and workerd's CPU time. Their differences feed
+ * SQLite rows, and the rows its index outbox read and wrote in D1, by D1's own `meta`), and workerd's CPU time. Their differences feed
  * `sequencerCallsPer1000` and the cost of a million entries (bench/cost.ts).
  * @module
  */
@@ -16,20 +16,9 @@ export interface Snapshot {
   hotPuts: number;
   sqlRead: number;
   sqlWritten: number;
-  /** Rows per D1 table, and how many b-trees a row of it is written to. */
-  d1: Record<string, { rows: number; writesPerRow: number }>;
+  d1Read: number;
+  d1Written: number;
   cpuMs: number;
-}
-
-/** How many b-trees an inserted row is written to: the table, plus each index (a rowid table's PRIMARY KEY is one). */
-async function writesPerRow(db: D1Database, table: string): Promise<number> {
-  const def = await db
-    .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
-    .bind(table)
-    .first<{ sql: string }>();
-  const withoutRowid = /WITHOUT\s+ROWID/i.test(def?.sql ?? "");
-  const { results } = await db.prepare(`SELECT origin FROM pragma_index_list('${table}')`).all<{ origin: string }>();
-  return 1 + results.filter((r) => !(withoutRowid && r.origin === "pk")).length;
 }
 
 /**
@@ -41,12 +30,6 @@ export async function snapshot(log: RunningLog, settleMs = 2_000): Promise<Snaps
   await (await log.sequencer()).status();
   await new Promise((r) => setTimeout(r, settleMs / 4)); // the drain's own index rows reach D1
   const status = await (await log.sequencer()).status();
-  const db = (await log.mf.getD1Database("INDEX")) as unknown as D1Database;
-  const d1: Snapshot["d1"] = {};
-  for (const table of ["entries", "index_keys"]) {
-    const n = await db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>();
-    d1[table] = { rows: n?.n ?? 0, writesPerRow: await writesPerRow(db, table) };
-  }
   return {
     at: Date.now(),
     calls: status.writes.calls,
@@ -55,7 +38,8 @@ export async function snapshot(log: RunningLog, settleMs = 2_000): Promise<Snaps
     hotPuts: status.writes.hotPuts,
     sqlRead: status.sqlRows.read,
     sqlWritten: status.sqlRows.written,
-    d1,
+    d1Read: status.writes.indexRowsRead,
+    d1Written: status.writes.indexRowsWritten,
     cpuMs: descendantCpuMs("workerd"),
   };
 }
@@ -66,13 +50,6 @@ export function windowCounts(
   b: Snapshot,
   w: { seconds: number; refused: number; batchers: number },
 ): WindowCounts {
-  let d1RowsInserted = 0;
-  let d1RowsWritten = 0;
-  for (const [table, t] of Object.entries(b.d1)) {
-    const added = t.rows - (a.d1[table]?.rows ?? 0);
-    d1RowsInserted += added;
-    d1RowsWritten += added * t.writesPerRow;
-  }
   const entries = b.entries - a.entries;
   // One request per entry (answered in the window or just after it), and every refused one.
   const requests = entries + w.refused;
@@ -88,8 +65,8 @@ export function windowCounts(
     kvPuts: b.hotPuts - a.hotPuts,
     doSqlRowsRead: b.sqlRead - a.sqlRead,
     doSqlRowsWritten: b.sqlWritten - a.sqlWritten,
-    d1RowsInserted,
-    d1RowsWritten,
+    d1RowsRead: b.d1Read - a.d1Read,
+    d1RowsWritten: b.d1Written - a.d1Written,
   };
 }
 

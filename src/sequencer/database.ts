@@ -9,6 +9,7 @@ import type { Hash } from "../tlog/hash.ts";
 import { concatHashes, splitHashes, type RightEdge } from "../tlog/tree.ts";
 import { TILE_WIDTH } from "../tlog/tile.ts";
 import { toHex } from "../tlog/encoding.ts";
+import { leafRuns, runLeaves, type StoredLeaf } from "./leaf-runs.ts";
 import { countingSql, type SqlRowCounts } from "./sql-row-counter.ts";
 
 export interface CommittedCheckpoint {
@@ -77,7 +78,7 @@ CREATE TABLE IF NOT EXISTS checkpoint (
   id INTEGER PRIMARY KEY CHECK (id = 0),
   size INTEGER NOT NULL, root BLOB NOT NULL, note TEXT NOT NULL, published_size INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS edge (level INTEGER PRIMARY KEY, hashes BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS leaves (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, time INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS leaf_runs (first_idx INTEGER PRIMARY KEY, data BLOB NOT NULL, times TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outbox (first_idx INTEGER PRIMARY KEY, leaf_hashes BLOB NOT NULL, index_keys TEXT);
 CREATE TABLE IF NOT EXISTS dedup (leaf_hash BLOB PRIMARY KEY, idx INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS staged (
@@ -138,13 +139,40 @@ export class LogDatabase {
     const columns = this.storage.sql.exec("SELECT name FROM pragma_table_info('outbox')").toArray();
     if (!columns.some((c) => c.name === "index_keys"))
       this.storage.sql.exec("ALTER TABLE outbox ADD COLUMN index_keys TEXT");
+    // Leaves stored one row each by earlier versions become runs, a bundle at a time (at most a few).
+    if (this.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leaves'").toArray().length)
+      this.storage.transactionSync(() => {
+        let bundle: StoredLeaf[] = [];
+        const flush = () => {
+          for (const run of leafRuns(bundle))
+            this.storage.sql.exec(
+              "INSERT INTO leaf_runs (first_idx, data, times) VALUES (?, ?, ?)",
+              run.firstIndex,
+              run.data,
+              run.times,
+            );
+          bundle = [];
+        };
+        for (const r of this.storage.sql.exec("SELECT idx, data, time FROM leaves ORDER BY idx")) {
+          const index = r.idx as number;
+          if (bundle.length > 0 && Math.floor(index / TILE_WIDTH) !== Math.floor(bundle[0]!.index / TILE_WIDTH))
+            flush();
+          bundle.push({ index, data: bytes(r.data), time: r.time as number });
+        }
+        flush();
+        this.storage.sql.exec("DROP TABLE leaves");
+      });
   }
 
   /** Applies the lagging bookkeeping; call inside a transaction. */
   private applyPendingCleanup(): void {
     if (this.uploadedPending !== null) {
       this.sql.exec("DELETE FROM staged");
-      this.sql.exec("DELETE FROM leaves WHERE idx < ?", Math.floor(this.uploadedPending / TILE_WIDTH) * TILE_WIDTH);
+      // Runs never cross a bundle boundary: those starting below the tail's bundle are of complete bundles.
+      this.sql.exec(
+        "DELETE FROM leaf_runs WHERE first_idx < ?",
+        Math.floor(this.uploadedPending / TILE_WIDTH) * TILE_WIDTH,
+      );
       this.uploadedPending = null;
     }
     if (this.publishedPending !== null) {
@@ -219,10 +247,13 @@ export class LogDatabase {
           this.sql.exec("INSERT INTO edge (level, hashes) VALUES (?, ?)", level, concatHashes(hashes));
       });
       // Uint8Array binds as a BLOB (the type declares only ArrayBuffer).
-      this.insertRows(
-        "leaves (idx, data, time)",
-        rows.storedLeaves.map((l) => [l.index, l.data, l.time] as SqlStorageValue[]),
-      );
+      for (const run of leafRuns(rows.storedLeaves))
+        this.sql.exec(
+          "INSERT INTO leaf_runs (first_idx, data, times) VALUES (?, ?, ?)",
+          run.firstIndex,
+          run.data,
+          run.times,
+        );
       this.insertDedup(rows.dedup);
       if (rows.outbox)
         for (const part of outboxParts(rows.outbox))
@@ -312,12 +343,20 @@ export class LogDatabase {
 
   /** Leaves [start, start+count) with their integrated times; they must still be stored. */
   leaves(start: number, count: number): { data: Uint8Array; time: number }[] {
-    const rows = this.sql
-      .exec("SELECT idx, data, time FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx", start, start + count)
+    // A run holding `start` begins in start's bundle (runs never cross a bundle boundary).
+    const runs = this.sql
+      .exec(
+        "SELECT first_idx, data, times FROM leaf_runs WHERE first_idx >= ? AND first_idx < ? ORDER BY first_idx",
+        Math.floor(start / TILE_WIDTH) * TILE_WIDTH,
+        start + count,
+      )
       .toArray();
-    if (rows.length !== count)
-      throw new Error(`leaves ${start}..${start + count} are not all stored (found ${rows.length})`);
-    return rows.map((r) => ({ data: bytes(r.data), time: r.time as number }));
+    const found = runs
+      .flatMap((r) => runLeaves(r.first_idx as number, bytes(r.data), r.times as string))
+      .filter((l) => l.index >= start && l.index < start + count);
+    if (found.length !== count || found.some((l, i) => l.index !== start + i))
+      throw new Error(`leaves ${start}..${start + count} are not all stored (found ${found.length})`);
+    return found.map((l) => ({ data: l.data, time: l.time }));
   }
 
   /** The oldest round whose leaves are not yet in the search index (D1), expanded to rows. */
@@ -378,6 +417,8 @@ export class LogDatabase {
     const c = (t: string) => this.sql.exec(`SELECT COUNT(*) AS n FROM ${t}`).one().n as number;
     const pending = this.sql.exec("SELECT COALESCE(SUM(LENGTH(leaf_hashes)), 0) / 32 AS n FROM outbox").one()
       .n as number;
-    return { leaves: c("leaves"), dedup: c("dedup"), staged: c("staged"), outbox: pending };
+    const leaves = this.sql.exec("SELECT COALESCE(SUM(json_array_length(times)), 0) AS n FROM leaf_runs").one()
+      .n as number;
+    return { leaves, dedup: c("dedup"), staged: c("staged"), outbox: pending };
   }
 }

@@ -8,6 +8,7 @@
 import type { SearchIndex } from "../storage/search-index.ts";
 import { Backoff } from "./backoff.ts";
 import type { LogDatabase } from "./database.ts";
+import type { WriteStats } from "./publish.ts";
 
 /** While D1 fails, the drain backs off from this (ms), doubling up to INDEX_RETRY_MAX_MS. */
 const INDEX_RETRY_BASE_MS = 1_000;
@@ -22,12 +23,14 @@ export class IndexOutbox {
   private readonly shard: string;
   /** Rows of entries at or above the public size wait: the index never leads the log. */
   private readonly publishedSize: () => number;
+  private readonly stats: WriteStats;
 
-  constructor(db: LogDatabase, index: SearchIndex, shard: string, publishedSize: () => number) {
+  constructor(db: LogDatabase, index: SearchIndex, shard: string, publishedSize: () => number, stats: WriteStats) {
     this.db = db;
     this.index = index;
     this.shard = shard;
     this.publishedSize = publishedSize;
+    this.stats = stats;
   }
 
   drain(force = false): Promise<void> {
@@ -44,7 +47,9 @@ export class IndexOutbox {
         next && next.firstIndex < this.publishedSize();
         next = this.db.nextOutbox()
       ) {
-        await this.index.insertEntries(this.shard, next.rows);
+        const billed = await this.index.insertEntries(this.shard, next.rows);
+        this.stats.indexRowsRead += billed.read;
+        this.stats.indexRowsWritten += billed.written;
         this.db.dropOutbox(next.firstIndex);
       }
       this.retry.succeeded();

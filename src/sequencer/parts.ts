@@ -42,7 +42,7 @@ export function sequencerParts(s: SequencerSetting, host: SequencerHost): Sequen
   if (signer.name !== config.origin)
     throw new Error(`LOG_SIGNING_KEY is for ${signer.name}, but LOG_ORIGIN is ${config.origin}`);
   const { objects, hot, index, witnessCall, onStep } = s.stores(s);
-  const outbox = new IndexOutbox(db, index, s.shard, () => publication.publishedSize);
+  const outbox = new IndexOutbox(db, index, s.shard, () => publication.publishedSize, stats);
   const publication = new Publication(objects, db, stats, config.checkpointWriteGapMs, () => void outbox.drain());
   const cosigner = new Cosigner(config.witnesses, new WitnessState(s.storage), witnessCall, objects);
   const witnessing = new WitnessCollection(cosigner, {

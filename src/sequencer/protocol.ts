@@ -27,8 +27,19 @@ export interface SequencerStatus {
   pooled: number;
   checkpoint: string;
   rows: Record<string, number>;
-  /** Since this instance started: rounds, entries, object-store and KV puts, calls that brought leaves. */
-  writes: { rounds: number; entries: number; objectPuts: number; hotPuts: number; calls: number };
+  /**
+   * Since this instance started: rounds, entries, object-store and KV puts, calls that brought leaves, and
+   * the D1 rows its index outbox read and wrote.
+   */
+  writes: {
+    rounds: number;
+    entries: number;
+    objectPuts: number;
+    hotPuts: number;
+    calls: number;
+    indexRowsRead: number;
+    indexRowsWritten: number;
+  };
   /** Since this instance started: SQLite rows its statements read and wrote (Durable Object storage bills both). */
   sqlRows: { read: number; written: number };
 }

@@ -53,9 +53,20 @@ export interface WriteStats {
   hotPuts: number;
   /** RPC calls that brought leaves (add, addBatch): the benchmark's "sequencer calls per 1,000 entries". */
   calls: number;
+  /** Rows the index outbox's inserts read and wrote in D1, by D1's own count (the benchmark's cost). */
+  indexRowsRead: number;
+  indexRowsWritten: number;
 }
 
-export const newWriteStats = (): WriteStats => ({ rounds: 0, entries: 0, objectPuts: 0, hotPuts: 0, calls: 0 });
+export const newWriteStats = (): WriteStats => ({
+  rounds: 0,
+  entries: 0,
+  objectPuts: 0,
+  hotPuts: 0,
+  calls: 0,
+  indexRowsRead: 0,
+  indexRowsWritten: 0,
+});
 
 async function object(
   stores: PublishStores,

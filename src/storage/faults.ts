@@ -146,8 +146,9 @@ export function faultySearchIndex(inner: SearchIndex, faults: FaultSwitch): Sear
       const d = faults.check("d1.write", shard);
       if (!d.fail && d.hang) return new Promise<never>(() => {});
       if (d.fail && !d.persist) throw new InjectedFault("injected d1.write failure");
-      await inner.insertEntries(shard, rows);
+      const billed = await inner.insertEntries(shard, rows);
       if (d.fail) throw new InjectedFault("injected d1.write failure (after write)");
+      return billed;
     },
     findByLeafHash: (h) => inner.findByLeafHash(h),
     findByKey: (q) => inner.findByKey(q),

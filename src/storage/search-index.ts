@@ -2,7 +2,10 @@
  * The search index seam (D1 in production), written from the sequencer's outbox after each round
  * and read at the edge:
  * - `entries`: leaf hash → (shard, index) (Rekor v1 lookups by entry UUID);
- * - `index_keys`: search key (src/search/index-keys.ts) → (shard, index).
+ * - `index_keys`: search key (src/search/index-keys.ts) → (shard, index, leaf hash);
+ * - `index_sizes`: per shard, one past the highest index inserted.
+ * D1 bills every B-tree an insert writes as a row, so each table is its one primary key (WITHOUT ROWID)
+ * and an entry costs one row plus one per search key; each insert adds one row for the shard's size.
  * Losing D1 loses nothing: the outbox keeps rows until D1 has them.
  * @module
  */
@@ -20,6 +23,12 @@ export interface IndexRow {
   keys?: readonly string[];
 }
 
+/** D1's own count of the rows a write read and wrote (`meta`): what D1 bills. */
+export interface RowsBilled {
+  read: number;
+  written: number;
+}
+
 export interface KeyQuery {
   key: string;
   /** Only these shards (the deployment's), in the answer. */
@@ -31,7 +40,7 @@ export interface KeyQuery {
 
 export interface SearchIndex {
   /** Idempotent: re-inserting a row is a no-op. Resolves once D1 has the rows (all or none). */
-  insertEntries(shard: string, rows: readonly IndexRow[]): Promise<void>;
+  insertEntries(shard: string, rows: readonly IndexRow[]): Promise<RowsBilled>;
   findByLeafHash(leafHash: Uint8Array): Promise<IndexedEntry[]>;
   /** A key's entries in (shard, index) order, from a cursor. */
   findByKey(query: KeyQuery): Promise<IndexedEntry[]>;
@@ -72,31 +81,50 @@ export function d1SearchIndex(db: D1Database): SearchIndex {
             .bind(shard, JSON.stringify(chunk)),
         );
       }
-      let keyRows: [string, number][] = [];
+      let keyRows: [string, number, string][] = [];
       let size = 0;
       const flushKeys = () => {
         if (keyRows.length === 0) return;
         statements.push(
           db
             .prepare(
-              "INSERT OR IGNORE INTO index_keys (key, shard, idx) " +
-                "SELECT json_extract(value, '$[0]'), ?1, json_extract(value, '$[1]') FROM json_each(?2)",
+              "INSERT OR IGNORE INTO index_keys (key, shard, idx, leaf_hash) SELECT json_extract(value, '$[0]'), " +
+                "?1, json_extract(value, '$[1]'), unhex(json_extract(value, '$[2]')) FROM json_each(?2)",
             )
             .bind(shard, JSON.stringify(keyRows)),
         );
         keyRows = [];
         size = 0;
       };
+      let end = 0;
       for (const r of rows) {
+        end = Math.max(end, r.index + 1);
+        const leafHash = toHex(r.leafHash);
         for (const key of r.keys ?? []) {
-          keyRows.push([key, r.index]);
-          size += 3 * key.length + 16;
+          keyRows.push([key, r.index, leafHash]);
+          size += 3 * key.length + 84;
           if (size >= KEY_BYTES_PER_STATEMENT) flushKeys();
         }
       }
       flushKeys();
+      if (rows.length > 0)
+        // Raised with the rows, never lowered: a retried or older batch leaves it (and writes nothing).
+        statements.push(
+          db
+            .prepare(
+              "INSERT INTO index_sizes (shard, size) VALUES (?1, ?2) " +
+                "ON CONFLICT (shard) DO UPDATE SET size = excluded.size WHERE excluded.size > index_sizes.size",
+            )
+            .bind(shard, end),
+        );
       // One batch is one D1 transaction: a round's leaf hashes and keys arrive together or not at all.
-      if (statements.length > 0) await db.batch(statements);
+      const billed = { read: 0, written: 0 };
+      if (statements.length > 0)
+        for (const { meta } of await db.batch(statements)) {
+          billed.read += meta.rows_read;
+          billed.written += meta.rows_written;
+        }
+      return billed;
     },
     async findByLeafHash(leafHash) {
       const { results } = await db
@@ -106,10 +134,14 @@ export function d1SearchIndex(db: D1Database): SearchIndex {
       return results.map((r) => ({ shard: r.shard as string, index: r.idx as number }));
     },
     async findByKey({ key, shards, after, limit }) {
+      // The cursor is the range's start: one seek wherever the page is. `+shard` keeps the shard list a
+      // filter (as an index constraint it would turn the cursor into a scan of the key's rows from the
+      // shard's first). Rows of a shard not listed would be read past; a deployment never drops a shard
+      // that holds entries from SHARDS (README "Shards").
       const { results } = await db
         .prepare(
           "SELECT shard, idx FROM index_keys WHERE key = ?1 AND (shard, idx) > (?2, ?3) " +
-            "AND shard IN (SELECT value FROM json_each(?4)) ORDER BY shard, idx LIMIT ?5",
+            "AND +shard IN (SELECT value FROM json_each(?4)) ORDER BY shard, idx LIMIT ?5",
         )
         .bind(key, after?.shard ?? "", after?.index ?? -1, JSON.stringify(shards), limit)
         .all();
@@ -118,8 +150,8 @@ export function d1SearchIndex(db: D1Database): SearchIndex {
     async leafHashesByKey(key, shards, limit) {
       const { results } = await db
         .prepare(
-          "SELECT k.shard, k.idx, e.leaf_hash FROM index_keys k JOIN entries e ON e.shard = k.shard AND e.idx = k.idx " +
-            "WHERE k.key = ?1 AND k.shard IN (SELECT value FROM json_each(?2)) ORDER BY k.shard, k.idx LIMIT ?3",
+          "SELECT shard, idx, leaf_hash FROM index_keys " +
+            "WHERE key = ?1 AND shard IN (SELECT value FROM json_each(?2)) ORDER BY shard, idx LIMIT ?3",
         )
         .bind(key, JSON.stringify(shards), limit)
         .all();
@@ -130,12 +162,11 @@ export function d1SearchIndex(db: D1Database): SearchIndex {
       }));
     },
     async indexedSize(shard) {
-      // entries_by_position (shard, idx): one index seek, not a scan.
       const row = await db
-        .prepare("SELECT MAX(idx) AS m FROM entries WHERE shard = ?")
+        .prepare("SELECT size FROM index_sizes WHERE shard = ?")
         .bind(shard)
-        .first<{ m: number | null }>();
-      return row?.m === null || row?.m === undefined ? 0 : row.m + 1;
+        .first<{ size: number }>();
+      return row?.size ?? 0;
     },
   };
 }

@@ -91,25 +91,33 @@ describe("search pages", () => {
     const { logIndex, canonicalizedBody } = await made.json<{ logIndex: string; canonicalizedBody: string }>();
     await drain(DEFAULT_SHARD);
     // The index loses the newest entry's rows, as if its outbox had not drained yet.
-    const rows = await env.INDEX.prepare("SELECT key FROM index_keys WHERE shard = ? AND idx = ?")
+    const rows = await env.INDEX.prepare("SELECT key, leaf_hash FROM index_keys WHERE shard = ? AND idx = ?")
       .bind(DEFAULT_SHARD, Number(logIndex))
-      .all<{ key: string }>();
+      .all<{ key: string; leaf_hash: ArrayBuffer }>();
     expect(rows.results.length).toBeGreaterThan(0);
-    await env.INDEX.prepare("DELETE FROM index_keys WHERE shard = ? AND idx = ?")
-      .bind(DEFAULT_SHARD, Number(logIndex))
-      .run();
-    await env.INDEX.prepare("DELETE FROM entries WHERE shard = ? AND idx = ?")
-      .bind(DEFAULT_SHARD, Number(logIndex))
-      .run();
+    const at = Number(logIndex);
+    await env.INDEX.batch([
+      env.INDEX.prepare("DELETE FROM index_keys WHERE shard = ? AND idx = ?").bind(DEFAULT_SHARD, at),
+      env.INDEX.prepare("DELETE FROM entries WHERE shard = ? AND idx = ?").bind(DEFAULT_SHARD, at),
+      env.INDEX.prepare("UPDATE index_sizes SET size = ? WHERE shard = ?").bind(at, DEFAULT_SHARD),
+    ]);
     expect(await search(digest)).toEqual([]);
-    for (const { key } of rows.results) {
-      await env.INDEX.prepare("INSERT INTO index_keys (key, shard, idx) VALUES (?, ?, ?)")
-        .bind(key, DEFAULT_SHARD, Number(logIndex))
-        .run();
-    }
-    await env.INDEX.prepare("INSERT INTO entries (leaf_hash, shard, idx) VALUES (?, ?, ?)")
-      .bind(hashLeaf(fromBase64(canonicalizedBody)), DEFAULT_SHARD, Number(logIndex))
-      .run();
+    await env.INDEX.batch([
+      ...rows.results.map(({ key, leaf_hash }) =>
+        env.INDEX.prepare("INSERT INTO index_keys (key, shard, idx, leaf_hash) VALUES (?, ?, ?, ?)").bind(
+          key,
+          DEFAULT_SHARD,
+          at,
+          leaf_hash,
+        ),
+      ),
+      env.INDEX.prepare("INSERT INTO entries (leaf_hash, shard, idx) VALUES (?, ?, ?)").bind(
+        hashLeaf(fromBase64(canonicalizedBody)),
+        DEFAULT_SHARD,
+        at,
+      ),
+      env.INDEX.prepare("UPDATE index_sizes SET size = ? WHERE shard = ?").bind(at + 1, DEFAULT_SHARD),
+    ]);
     const hits = await search(digest); // the same tree, the index caught up
     expect(hits).toHaveLength(1);
     expect(hits[0]!.entry.canonicalizedBody).toBe(canonicalizedBody);

@@ -33,10 +33,15 @@ async function indexRows(shard: string): Promise<{ entries: string[]; keys: stri
   const entries = await env.INDEX.prepare("SELECT hex(leaf_hash) AS h, idx FROM entries WHERE shard = ? ORDER BY idx")
     .bind(shard)
     .all();
-  const keys = await env.INDEX.prepare("SELECT key, idx FROM index_keys WHERE shard = ? ORDER BY key, idx")
+  const keys = await env.INDEX.prepare(
+    "SELECT key, idx, hex(leaf_hash) AS h FROM index_keys WHERE shard = ? ORDER BY key, idx",
+  )
     .bind(shard)
     .all();
-  return { entries: entries.results.map((r) => `${r.idx} ${r.h}`), keys: keys.results.map((r) => `${r.idx} ${r.key}`) };
+  return {
+    entries: entries.results.map((r) => `${r.idx} ${r.h}`),
+    keys: keys.results.map((r) => `${r.idx} ${r.key} ${r.h}`),
+  };
 }
 
 async function lag(shard: string): Promise<IndexLag> {
@@ -86,6 +91,7 @@ describe("reindex", () => {
     await env.INDEX.batch([
       env.INDEX.prepare("DELETE FROM entries WHERE shard = ?").bind(shard),
       env.INDEX.prepare("DELETE FROM index_keys WHERE shard = ?").bind(shard),
+      env.INDEX.prepare("DELETE FROM index_sizes WHERE shard = ?").bind(shard),
     ]);
     expect(await lag(shard)).toEqual({ shard, size, indexed: 0, lag: size });
 

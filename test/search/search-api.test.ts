@@ -247,7 +247,9 @@ describe("search API", () => {
     const logged = await logV2("genuine", v2HashedRekord(key, utf8Encode(`genuine ${Math.random()}`)), {});
     await sequencer().status();
     const forged = `forged-${crypto.randomUUID()}@example.com`;
-    await env.INDEX.prepare("INSERT INTO index_keys (key, shard, idx) VALUES (?, 'default', ?)")
+    await env.INDEX.prepare(
+      "INSERT INTO index_keys (key, shard, idx, leaf_hash) VALUES (?, 'default', ?, randomblob(32))",
+    )
       .bind(`email:${forged}`, logged.index)
       .run();
     expect(await searchAll(`email=${forged}`)).toEqual([]);
