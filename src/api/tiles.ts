@@ -1,8 +1,9 @@
 /**
  * The C2SP tlog-tiles read path: /checkpoint, /tile/<L>/<N>[.p/<W>], /tile/entries/<N>[.p/<W>]. Mounted at
  * the root and again under /api/v2/, where rekor-tiles serves them and Rekor v2 monitors read them (same
- * bytes, same headers). Tiles from the edge cache, then KV (right-edge partials), then R2; the checkpoint
- * from the verified view (checkpoint-view.ts). Never calls the sequencer.
+ * bytes, same headers). Full tiles and bundles proven to the verified checkpoint once, then from the isolate's
+ * memory or the edge cache (verified-answers.ts); right-edge partials from the edge cache, KV, then R2, as stored;
+ * the checkpoint from the verified view (checkpoint-view.ts). Never calls the sequencer.
  * @module
  */
 import { Hono, type Context } from "hono";

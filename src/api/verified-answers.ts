@@ -9,8 +9,11 @@
  */
 import { LruCache } from "../lru-cache.ts";
 
-/** At most 16 MiB of full tiles and bundles (a bundle of 256 hashedrekord entries is about 200 KiB). */
-export const MAX_TILE_BYTES = 16 << 20;
+/**
+ * At most 8 MiB of full tiles and bundles (a bundle of 256 hashedrekord entries is about 200 KiB); a tile the reader's
+ * object cache (src/log/reader.ts) holds too is the same bytes, not a copy.
+ */
+export const MAX_TILE_BYTES = 8 << 20;
 /** At most 1 MiB of v1 consistency proofs (about 2 KiB each for a tree of a billion entries). */
 export const MAX_PROOF_BYTES = 1 << 20;
 
@@ -21,5 +24,5 @@ export const verifiedTiles = new LruCache<string, Uint8Array>(8192, MAX_TILE_BYT
 export const provenConsistencyAnswers = new LruCache<string, string>(
   8192,
   MAX_PROOF_BYTES,
-  (json) => json.length + OVERHEAD,
+  (json) => json.length * 2 + OVERHEAD,
 );
