@@ -101,9 +101,15 @@ export interface ReadsResult {
   v1EntryReadProcessCpuMicros: number;
   v1EntryFirstReadCpuMicros: number;
   noopProcessCpuMicros: number;
-  /** The largest figure of any single read, each measured once workerd was quiet (no other object's work in it). */
+  /**
+   * The largest process figure of any single read (the worst-case target), each sent once workerd was quiet; work
+   * that starts during a read still lands in it, and so do the simulators the read calls: an upper bound.
+   */
   worstCpuMicros: { route: string; us: number };
-  /** The largest isolate figure of any first read (isolateCpuUs): the Worker's own CPU in its worst read here. */
+  /**
+   * The largest isolate figure of any read (isolateCpuUs): no simulator or other object in it, but the profiler's own
+   * start and stop are (the no-op's figure is that floor, and it varies by milliseconds): a diagnostic, not the target.
+   */
   worstIsolateCpuMicros: { route: string; us: number };
   /**
    * Background work the quiet wait kept out of the per-read figures: workerd's CPU in the windows it waited out
@@ -492,7 +498,7 @@ export async function runReads(
       if (r.cold) {
         // The first read after the tree grew: one append (not measured), then the read (measured).
         cold = [];
-        const scenario = rekorV2Scenario(opts.coldSamples);
+        const scenario = rekorV2Scenario(2 * opts.coldSamples); // two appends per sample: one per way of measuring
         for (let k = 0; k < opts.coldSamples; k++) {
           const res = await send(log.url, scenario.next());
           if (res.status !== 201) throw new Error(`reads bench: append for a cold read answered ${res.status}`);
@@ -616,8 +622,8 @@ export async function readsPhase(
     `   v1 entry read: ${n(r.v1EntryReadCpuMicros)} µs CPU above the no-op's ${n(r.noopProcessCpuMicros)} (first read of an entry: ${n(r.v1EntryFirstReadCpuMicros)} µs above)  target <= ${READS_TARGET_V1_ENTRY_CPU_US}: ${r.v1EntryReadCpuMicros <= READS_TARGET_V1_ENTRY_CPU_US ? "met" : "MISSED"}`,
   );
   out(
-    `   worst read, the Worker isolate's own CPU: ${n(r.worstIsolateCpuMicros.us)} µs (${r.worstIsolateCpuMicros.route})  target <= ${READS_TARGET_WORST_CPU_US}: ${r.worstIsolateCpuMicros.us <= READS_TARGET_WORST_CPU_US ? "met" : "MISSED"}; ` +
-      `workerd's whole process in its worst read (simulators included): ${n(r.worstCpuMicros.us)} µs (${r.worstCpuMicros.route})`,
+    `   worst read, workerd's process (simulators included, sent at quiet): ${n(r.worstCpuMicros.us)} µs (${r.worstCpuMicros.route})  target <= ${READS_TARGET_WORST_CPU_US}: ${r.worstCpuMicros.us <= READS_TARGET_WORST_CPU_US ? "met" : "MISSED"}; ` +
+      `the Worker isolate's profile of one read (the profiler's own start and stop included: the no-op's is the floor): ${n(r.worstIsolateCpuMicros.us)} µs (${r.worstIsolateCpuMicros.route})`,
   );
   results.reads = r;
   results.readsVsNoop = r.readsVsNoop;
@@ -634,9 +640,9 @@ export async function readsPhase(
       met: r.v1EntryReadCpuMicros <= READS_TARGET_V1_ENTRY_CPU_US,
     },
     readsWorstCpuMicros: {
-      value: r.worstIsolateCpuMicros.us,
+      value: r.worstCpuMicros.us,
       target: `<= ${READS_TARGET_WORST_CPU_US}`,
-      met: r.worstIsolateCpuMicros.us <= READS_TARGET_WORST_CPU_US,
+      met: r.worstCpuMicros.us <= READS_TARGET_WORST_CPU_US,
     },
     readsHammerFailed: { value: h.failed, target: "0", met: h.failed === 0 },
   };
