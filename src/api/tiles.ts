@@ -48,15 +48,15 @@ async function tile(c: Context<ApiEnv>): Promise<Response> {
 const tileResponse = (body: Uint8Array | ReadableStream | null): Response =>
   new Response(body, { headers: { "Content-Type": TILE_CONTENT_TYPE, "Cache-Control": IMMUTABLE_CACHE_CONTROL } });
 
+/** Where the edge cache keeps a proven full tile: under its log's name and checkpoint key (another tree, another key). */
+export const fullTileEdgePath = (log: Log, path: string): string =>
+  `${log.name}/${toHex(log.checkpointKey().logId)}/verified/${path}`;
+
 /**
  * A full tile or bundle is write-once: proven to the verified checkpoint once (LogReader.fullTile), then
  * served from the isolate's memory, else from the edge cache, which holds only bytes so proven (its key
  * says so). R2's bytes that do not prove are refused (500) and kept nowhere.
  */
-/** Where the edge cache keeps a proven full tile: under its log's name and checkpoint key (another tree, another key). */
-export const fullTileEdgePath = (log: Log, path: string): string =>
-  `${log.name}/${toHex(log.checkpointKey().logId)}/verified/${path}`;
-
 async function fullTile(c: Context<ApiEnv>, t: Tile, path: string): Promise<Response> {
   const log = c.var.log;
   const reader = log.reader();

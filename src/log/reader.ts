@@ -219,7 +219,8 @@ export class LogReader {
     // The tile's root is the node over 2^(8·(level+1)) leaves: every one must be in the tree.
     const rootLevel = TILE_HEIGHT * (level + 1);
     const cp = await this.checkpoint((tile.index + 1) * 2 ** rootLevel);
-    if ((tile.index + 1) * 2 ** rootLevel > cp.size) throw new NoEntryError(`${path} has not been published`); // tlog-tiles: not before a checkpoint covers it
+    // tlog-tiles: a tile is published once a checkpoint covers it.
+    if ((tile.index + 1) * 2 ** rootLevel > cp.size) throw new NoEntryError(`${path} has not been published`);
     try {
       const data = (await this.object(path))?.body ?? null;
       if (data === null) throw new NoEntryError(`${path} has not been published`);
