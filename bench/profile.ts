@@ -117,6 +117,16 @@ export function summarise(p: CpuProfile, top = 25): ProfileSummary {
   };
 }
 
+/** The profile's busy time, µs: every sample but the idle ones (JavaScript, GC, the runtime on the isolate's thread). */
+export function busyMicros(p: CpuProfile): number {
+  const idle = new Set(p.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id));
+  let us = 0;
+  p.samples.forEach((id, i) => {
+    if (!idle.has(id)) us += p.timeDeltas[i] ?? 0;
+  });
+  return Math.round(us);
+}
+
 export function writeProfile(path: string, p: CpuProfile): void {
   writeFileSync(path, JSON.stringify(p));
 }

@@ -7,9 +7,11 @@
  *   - the CPU of each read, µs: the workerd process's, from the scheduler's own account, read one request at
  *     a time without the profiler (a sampling profiler costs the isolate more than a warm read does). It
  *     holds the runtime's HTTP and Miniflare's local storage simulators too, so the no-op's figure is the
- *     floor and a read's own CPU is its figure above the no-op's. Warm: the route's caches filled. First:
- *     an entry not read before. Cold: the first read after the tree grew (nothing per tree size is cached
- *     yet), the worst case. Where a first read's CPU goes: the isolate's V8 profile;
+ *     floor and a read's own CPU is its figure above the no-op's. Each read is sent once workerd is quiet, so
+ *     other objects' background work is not charged to it. Warm: the route's caches filled. First: an entry
+ *     not read before. Cold: the first read after the tree grew (nothing per tree size is cached yet), the
+ *     worst case. Also the Worker isolate's own CPU per first and cold read, from a V8 profile of that read
+ *     alone (the worst-case figure). Where a first read's CPU goes: the isolate's V8 profile;
  *   - a hammer-style reader (like Tessera's hammer): random entries by index over the v1 API, each answer's
  *     inclusion proof and v1 checkpoint signature verified by the client: verified reads/s and p99.
  *
@@ -25,7 +27,7 @@ import { hashLeaf } from "../src/tlog/hash.ts";
 import { noopRequest, runLoad, type HttpRequest, type LoadResult } from "./http.ts";
 import { descendantCpuNs } from "./machine.ts";
 import { startLog, type Bundle, type RunningLog } from "./miniflare.ts";
-import { startProfiler, summarise, type ProfileSummary } from "./profile.ts";
+import { busyMicros, startProfiler, summarise, type ProfileSummary } from "./profile.ts";
 import { rekorV2Scenario } from "./rekor-v2.ts";
 import { USD_PER_MILLION } from "./prices.ts";
 
@@ -78,6 +80,12 @@ export interface RouteFigures {
   firstCpuUs: { mean: number; max: number };
   /** The first read after the tree grew (nothing per tree size cached yet): the worst case. */
   coldCpuUs: { mean: number; max: number } | null;
+  /**
+   * The Worker isolate's own CPU per read, µs, from a V8 profile of that one read (its busy samples: JavaScript,
+   * GC, the runtime's work on the isolate's thread), without Miniflare's storage simulators or other processes'
+   * work: a first read, and a first read after the tree grew.
+   */
+  isolateCpuUs: { first: { mean: number; max: number }; cold: { mean: number; max: number } | null };
   /** Where a first read's CPU went (inclusive, top functions). */
   profile: ProfileSummary["inclusive"];
   usdPerMillion: number;
@@ -93,7 +101,29 @@ export interface ReadsResult {
   v1EntryReadProcessCpuMicros: number;
   v1EntryFirstReadCpuMicros: number;
   noopProcessCpuMicros: number;
+  /**
+   * The largest process figure of any single read (the worst-case target), each sent once workerd was quiet; work
+   * that starts during a read still lands in it, and so do the simulators the read calls: an upper bound.
+   */
   worstCpuMicros: { route: string; us: number };
+  /**
+   * The largest isolate figure of any read (isolateCpuUs): no simulator or other object in it, but the profiler's own
+   * start and stop are (the no-op's figure is that floor, and it varies by milliseconds): a diagnostic, not the target.
+   */
+  worstIsolateCpuMicros: { route: string; us: number };
+  /**
+   * Background work the quiet wait kept out of the per-read figures: workerd's CPU in the windows it waited out
+   * (total, largest 50 ms window), and a probe: after a few appends, the isolate's profile with no read in flight.
+   */
+  background: Background & {
+    afterAppends: {
+      appends: number;
+      ms: number;
+      processCpuMs: number;
+      isolateBusyMs: number;
+      top: ProfileSummary["self"];
+    };
+  };
   hammer: { clients: number; seconds: number; verifiedPerSecond: number; p50Ms: number; p99Ms: number; failed: number };
   measuredOn: string;
 }
@@ -246,20 +276,96 @@ async function profiledReads(
   return { summary: summarise(await profiler.stop(), 12) };
 }
 
+/** What workerd did with no read in flight: the CPU seen while waiting for quiet, and its largest window. */
+interface Background {
+  cpuMicros: number;
+  maxWindowMicros: number;
+}
+
+const background: Background = { cpuMicros: 0, maxWindowMicros: 0 };
+
+/**
+ * workerd is quiet when it used under QUIET_CPU_NS in a QUIET_WINDOW_MS window: no other object's round, alarm, D1
+ * write or collection is running. Its CPU is the whole process's, so a read measured while something else runs would
+ * be charged for it (one first read of GET /api/v1/log measured 146 ms that way, after the previous route's appends).
+ */
+const QUIET_WINDOW_MS = 50;
+const QUIET_CPU_NS = 300_000;
+const MAX_QUIET_WAIT_MS = 10_000;
+
+async function quiet(): Promise<void> {
+  const end = performance.now() + MAX_QUIET_WAIT_MS;
+  while (performance.now() < end) {
+    const cpu0 = descendantCpuNs("workerd");
+    await new Promise((r) => setTimeout(r, QUIET_WINDOW_MS));
+    const ns = descendantCpuNs("workerd") - cpu0;
+    if (ns < QUIET_CPU_NS) return;
+    background.cpuMicros += Math.round(ns / 1000);
+    background.maxWindowMicros = Math.max(background.maxWindowMicros, Math.round(ns / 1000));
+  }
+}
+
 /**
  * Reads `route` one request at a time without the profiler (whose sampling costs the isolate more than a
- * warm read does): the workerd process's CPU for each request, µs, from the scheduler's own account.
+ * warm read does): the workerd process's CPU for each request, µs, from the scheduler's own account, each
+ * sent once workerd is quiet (quiet()), so the figure is the read's and not another object's background work.
  */
 async function processCpuReads(requests: Array<() => Promise<void>>): Promise<number[]> {
   await settle();
   const us: number[] = [];
   for (const run of requests) {
-    await new Promise((r) => setTimeout(r, 5)); // idle between requests: nothing else runs in the isolate
+    await quiet();
     const cpu0 = descendantCpuNs("workerd");
     await run();
     us.push(Math.round((descendantCpuNs("workerd") - cpu0) / 1000));
   }
   return us;
+}
+
+/** First reads profiled one at a time per route for the isolate's own figure. */
+const ISOLATE_SAMPLES = 10;
+
+/**
+ * The Worker isolate's CPU for each request, µs: a V8 profile of that request alone (started once workerd is quiet),
+ * its samples that are not idle. Miniflare's storage simulators and workerd's other threads are not in it.
+ */
+async function isolateCpuReads(inspectorPort: number, requests: Array<() => Promise<void>>): Promise<number[]> {
+  await settle();
+  const us: number[] = [];
+  for (const run of requests) {
+    await quiet();
+    const profiler = await startProfiler(inspectorPort);
+    await run();
+    us.push(busyMicros(await profiler.stop()));
+  }
+  return us;
+}
+
+/**
+ * Where workerd's CPU goes with no read in flight after a few appends: the isolate's V8 profile over `ms` (it holds
+ * the Worker and the Durable Objects) and the process's CPU. What a per-read figure taken without quiet() would
+ * have been charged for.
+ */
+async function backgroundAfterAppends(
+  log: RunningLog,
+  inspectorPort: number,
+  appends: number,
+  ms: number,
+): Promise<{ processCpuMs: number; isolateBusyMs: number; top: ProfileSummary["self"] }> {
+  await settle();
+  const scenario = rekorV2Scenario(appends);
+  for (let k = 0; k < appends; k++) {
+    const res = await send(log.url, scenario.next());
+    if (res.status !== 201) throw new Error(`reads bench: append answered ${res.status}`);
+    await res.arrayBuffer();
+  }
+  await (await log.sequencer()).status();
+  const profiler = await startProfiler(inspectorPort);
+  const cpu0 = descendantCpuNs("workerd");
+  await new Promise((r) => setTimeout(r, ms));
+  const processCpuMs = Math.round((descendantCpuNs("workerd") - cpu0) / 1e6);
+  const summary = summarise(await profiler.stop(), 8);
+  return { processCpuMs, isolateBusyMs: summary.totalMs - summary.idleMs, top: summary.self };
 }
 
 /** Lets requests of a finished load drain, so that none is in the isolate while the next one is profiled. */
@@ -347,6 +453,10 @@ export async function runReads(
   try {
     const f = await fill(log, opts.entries);
     say(`   log of ${f.size} Rekor v2 hashedrekord entries, indexed`);
+    background.cpuMicros = 0;
+    background.maxWindowMicros = 0;
+    const probe = { appends: opts.coldSamples, ms: 3000 };
+    const afterAppends = { ...probe, ...(await backgroundAfterAppends(log, inspectorPort, probe.appends, probe.ms)) };
     // Three pools: the first half for the load, a few of them for warm reads (read once first, then
     // profiled), the second half for first reads (an entry not read before, under a tree already verified).
     const half = Math.floor(f.size / 2);
@@ -384,18 +494,26 @@ export async function runReads(
       const first = await processCpuReads(reads(firstList[i]!, opts.cpuSamples));
       const { summary } = await profiledReads(inspectorPort, reads(firstList[i]!, Math.min(20, opts.cpuSamples)));
       let cold: number[] | null = null;
+      const coldIsolate: number[] = [];
       if (r.cold) {
         // The first read after the tree grew: one append (not measured), then the read (measured).
         cold = [];
-        const scenario = rekorV2Scenario(opts.coldSamples);
+        const scenario = rekorV2Scenario(2 * opts.coldSamples); // two appends per sample: one per way of measuring
         for (let k = 0; k < opts.coldSamples; k++) {
           const res = await send(log.url, scenario.next());
           if (res.status !== 201) throw new Error(`reads bench: append for a cold read answered ${res.status}`);
           await res.arrayBuffer();
           await (await log.sequencer()).status(); // the round's outbox drained: the isolate is idle again
           cold.push(...(await processCpuReads(reads(firstList[i]!, 1))));
+          // Once more, its isolate's own CPU: another append, then the read under the profiler.
+          const again = await send(log.url, scenario.next());
+          if (again.status !== 201) throw new Error(`reads bench: append for a cold read answered ${again.status}`);
+          await again.arrayBuffer();
+          await (await log.sequencer()).status();
+          coldIsolate.push(...(await isolateCpuReads(inspectorPort, reads(firstList[i]!, 1))));
         }
       }
+      const firstIsolate = await isolateCpuReads(inspectorPort, reads(firstList[i]!, ISOLATE_SAMPLES));
       const cpu = { mean: mean(warm), p99: quantile(warm, 0.99), max: quantile(warm, 1) };
       const vsNoop = Math.round((loads[i]!.perSecond / noopRate) * 100) / 100;
       // The process's CPU overstates the Worker's own (it holds the runtime and the simulators): an upper bound.
@@ -409,6 +527,10 @@ export async function runReads(
         cpuUs: cpu,
         firstCpuUs: { mean: mean(first), max: quantile(first, 1) },
         coldCpuUs: cold ? { mean: mean(cold), max: quantile(cold, 1) } : null,
+        isolateCpuUs: {
+          first: { mean: mean(firstIsolate), max: quantile(firstIsolate, 1) },
+          cold: coldIsolate.length > 0 ? { mean: mean(coldIsolate), max: quantile(coldIsolate, 1) } : null,
+        },
         usdPerMillion,
         profile: summary.inclusive,
       });
@@ -416,6 +538,9 @@ export async function runReads(
     const v1 = figures.find((x) => x.route === V1_ENTRY_ROUTE)!;
     const noop = figures.find((x) => x.route === NOOP_ROUTE)!;
     const hammerResult = await hammer(log.url, f, opts.hammerClients, opts.seconds);
+    const worstIsolate = figures
+      .map((x) => ({ route: x.route, us: Math.max(x.isolateCpuUs.first.max, x.isolateCpuUs.cold?.max ?? 0) }))
+      .reduce((a, b) => (b.us > a.us ? b : a));
     const worst = figures
       .map((x) => ({ route: x.route, us: Math.max(x.cpuUs.max, x.firstCpuUs.max, x.coldCpuUs?.max ?? 0) }))
       .reduce((a, b) => (b.us > a.us ? b : a));
@@ -429,6 +554,8 @@ export async function runReads(
       v1EntryFirstReadCpuMicros: Math.max(0, v1.firstCpuUs.mean - noop.firstCpuUs.mean),
       noopProcessCpuMicros: noop.cpuUs.mean,
       worstCpuMicros: worst,
+      worstIsolateCpuMicros: worstIsolate,
+      background: { ...background, afterAppends },
       hammer: hammerResult,
       measuredOn:
         "Miniflare (workerd) HTTP port on localhost, local R2/KV/D1 simulators; Worker CPU from the isolate's V8 profile",
@@ -456,13 +583,13 @@ export async function readsPhase(
   const n = (x: number) => Math.round(x).toLocaleString("en-US");
   out(`   no-op GET /healthz: ${n(r.noop.before.perSecond)}/s before, ${n(r.noop.after.perSecond)}/s after the routes`);
   out(
-    `   ${"route".padEnd(58)} ${"reads/s".padStart(8)} ${"x no-op".padStart(8)} ${"p99 ms".padStart(7)}  process CPU µs: warm mean/p99/max  first mean/max  new tree mean/max  $/M reads`,
+    `   ${"route".padEnd(58)} ${"reads/s".padStart(8)} ${"x no-op".padStart(8)} ${"p99 ms".padStart(7)}  process CPU µs: warm mean/p99/max  first mean/max  new tree mean/max  $/M reads  isolate µs: first mean/max  new tree mean/max`,
   );
   for (const x of r.routes) {
     const cold = x.coldCpuUs ? `${n(x.coldCpuUs.mean)}/${n(x.coldCpuUs.max)}` : "-";
     out(
       `   ${x.route.padEnd(58)} ${n(x.load.perSecond).padStart(8)} ${x.vsNoop.toFixed(2).padStart(8)} ${String(x.load.latencyMs.p99).padStart(7)}  ` +
-        `${`${n(x.cpuUs.mean)}/${n(x.cpuUs.p99)}/${n(x.cpuUs.max)}`.padEnd(24)} ${`${n(x.firstCpuUs.mean)}/${n(x.firstCpuUs.max)}`.padEnd(15)} ${cold.padEnd(17)} ${x.usdPerMillion.toFixed(3)}`,
+        `${`${n(x.cpuUs.mean)}/${n(x.cpuUs.p99)}/${n(x.cpuUs.max)}`.padEnd(24)} ${`${n(x.firstCpuUs.mean)}/${n(x.firstCpuUs.max)}`.padEnd(15)} ${cold.padEnd(17)} ${x.usdPerMillion.toFixed(3).padEnd(10)} ${`${n(x.isolateCpuUs.first.mean)}/${n(x.isolateCpuUs.first.max)}`.padEnd(15)} ${x.isolateCpuUs.cold ? `${n(x.isolateCpuUs.cold.mean)}/${n(x.isolateCpuUs.cold.max)}` : "-"}`,
     );
   }
   const v1 = r.routes.find((x) => x.route === V1_ENTRY_ROUTE)!;
@@ -471,6 +598,17 @@ export async function readsPhase(
       .slice(0, 12)
       .map((p) => `${p.fn.split(" ")[0]} ${p.pct}%`)
       .join(", ")}`,
+  );
+  const b = r.background;
+  out(
+    `   background (not in the per-read figures): workerd used ${n(b.cpuMicros / 1000)} ms of CPU with no read in flight while the reads waited for quiet (largest 50 ms window ${n(b.maxWindowMicros)} µs); ` +
+      `in ${b.afterAppends.ms / 1000} s after ${b.afterAppends.appends} appends, no read in flight: workerd ${n(b.afterAppends.processCpuMs)} ms, the Worker's isolate ${n(b.afterAppends.isolateBusyMs)} ms` +
+      (b.afterAppends.top.length > 0
+        ? ` (${b.afterAppends.top
+            .slice(0, 6)
+            .map((p) => `${p.fn} ${p.ms} ms`)
+            .join(", ")})`
+        : ""),
   );
   const h = r.hammer;
   out(
@@ -484,7 +622,8 @@ export async function readsPhase(
     `   v1 entry read: ${n(r.v1EntryReadCpuMicros)} µs CPU above the no-op's ${n(r.noopProcessCpuMicros)} (first read of an entry: ${n(r.v1EntryFirstReadCpuMicros)} µs above)  target <= ${READS_TARGET_V1_ENTRY_CPU_US}: ${r.v1EntryReadCpuMicros <= READS_TARGET_V1_ENTRY_CPU_US ? "met" : "MISSED"}`,
   );
   out(
-    `   worst read: ${n(r.worstCpuMicros.us)} µs (${r.worstCpuMicros.route})  target <= ${READS_TARGET_WORST_CPU_US}: ${r.worstCpuMicros.us <= READS_TARGET_WORST_CPU_US ? "met" : "MISSED"}`,
+    `   worst read, workerd's process (simulators included, sent at quiet): ${n(r.worstCpuMicros.us)} µs (${r.worstCpuMicros.route})  target <= ${READS_TARGET_WORST_CPU_US}: ${r.worstCpuMicros.us <= READS_TARGET_WORST_CPU_US ? "met" : "MISSED"}; ` +
+      `the Worker isolate's profile of one read (the profiler's own start and stop included: the no-op's is the floor): ${n(r.worstIsolateCpuMicros.us)} µs (${r.worstIsolateCpuMicros.route})`,
   );
   results.reads = r;
   results.readsVsNoop = r.readsVsNoop;

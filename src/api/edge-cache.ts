@@ -6,7 +6,8 @@
  */
 import type { Context } from "hono";
 
-const edgeKey = (path: string): Request => new Request(`https://edgelog.cache/${path}`);
+/** The internal URL an answer for `path` is stored under. */
+export const edgeKey = (path: string): Request => new Request(`https://edgelog.cache/${path}`);
 
 /** An answer stored at the edge under `path`, if any. */
 export async function fromEdgeCache(path: string): Promise<Response | undefined> {

@@ -67,7 +67,9 @@ export const OPENAPI = {
         responses: {
           "200": { description: "tile", content: octets },
           "400": error("malformed tile path"),
-          "404": error("not published"),
+          "404": error("not published (a full one: not yet covered by a checkpoint)"),
+          "500": error("a full one in storage does not prove to the signed checkpoint (refused, not cached)"),
+          "503": error("no checkpoint verifies yet (full tiles and bundles are proven to it before they are served)"),
         },
       },
     },
@@ -79,7 +81,9 @@ export const OPENAPI = {
         responses: {
           "200": { description: "bundle", content: octets },
           "400": error("malformed tile path"),
-          "404": error("not published"),
+          "404": error("not published (a full one: not yet covered by a checkpoint)"),
+          "500": error("a full one in storage does not prove to the signed checkpoint (refused, not cached)"),
+          "503": error("no checkpoint verifies yet (full tiles and bundles are proven to it before they are served)"),
         },
       },
     },
@@ -174,7 +178,9 @@ export const OPENAPI = {
         responses: {
           "200": { description: "tile", content: octets },
           "400": error("malformed tile path"),
-          "404": error("not published"),
+          "404": error("not published (a full one: not yet covered by a checkpoint)"),
+          "500": error("a full one in storage does not prove to the signed checkpoint (refused, not cached)"),
+          "503": error("no checkpoint verifies yet (full tiles and bundles are proven to it before they are served)"),
         },
       },
     },
@@ -186,7 +192,9 @@ export const OPENAPI = {
         responses: {
           "200": { description: "bundle", content: octets },
           "400": error("malformed tile path"),
-          "404": error("not published"),
+          "404": error("not published (a full one: not yet covered by a checkpoint)"),
+          "500": error("a full one in storage does not prove to the signed checkpoint (refused, not cached)"),
+          "503": error("no checkpoint verifies yet (full tiles and bundles are proven to it before they are served)"),
         },
       },
     },

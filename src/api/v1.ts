@@ -35,6 +35,7 @@ import { IMMUTABLE_CACHE_CONTROL } from "../storage/object-store.ts";
 import { fromEdgeCache, toEdgeCache } from "./edge-cache.ts";
 import { ApiError } from "./errors.ts";
 import { readJsonBody } from "./json-body.ts";
+import { provenConsistencyAnswers } from "./verified-answers.ts";
 import type { ApiEnv } from "./route-log.ts";
 import { appendLeaf, findLeaf } from "./sequencer-client.ts";
 
@@ -290,7 +291,7 @@ v1.get("/log/publicKey", async (c) => {
 
 /**
  * A consistency proof between two tree sizes is fixed by them (and the log): made once, proven against
- * the verified checkpoint, then kept at the edge. With a treeID the URL names the tree, so clients may
+ * the verified checkpoint, then kept in the isolate's memory (verified-answers.ts) and at the edge. With a treeID the URL names the tree, so clients may
  * keep the answer for good too; without one it names whichever shard is current.
  */
 v1.get("/log/proof", async (c) => {
@@ -308,11 +309,16 @@ v1.get("/log/proof", async (c) => {
     "Content-Type": "application/json",
     "Cache-Control": c.req.query("treeID") ? IMMUTABLE_CACHE_CONTROL : "no-cache",
   };
+  // Only sizes within the verified checkpoint get here: what is kept was proven, and is fixed by the two sizes.
+  const key = `${reader.logId}\n${firstSize}\n${lastSize}`;
+  const mine = provenConsistencyAnswers.get(key);
+  if (mine !== undefined) return new Response(mine, { status: 200, headers });
   const path = `${log.name}/v1/proof/${toHex(log.checkpointKey().logId)}/${firstSize}/${lastSize}`;
   const cached = await fromEdgeCache(path);
-  if (cached) return new Response(cached.body, { status: 200, headers });
-  const json = JSON.stringify(await provenConsistency(reader, cp, firstSize, lastSize));
-  toEdgeCache(c, path, new Response(json, { headers: { ...headers, "Cache-Control": IMMUTABLE_CACHE_CONTROL } }));
+  const json = cached ? await cached.text() : JSON.stringify(await provenConsistency(reader, cp, firstSize, lastSize));
+  if (!cached)
+    toEdgeCache(c, path, new Response(json, { headers: { ...headers, "Cache-Control": IMMUTABLE_CACHE_CONTROL } }));
+  provenConsistencyAnswers.set(key, json);
   return new Response(json, { status: 200, headers });
 });
 

@@ -16,10 +16,17 @@ import { TileReader, type VerifiedCheckpoint } from "../client/tile-reader.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import { parseCheckpoint } from "../tlog/checkpoint.ts";
 import { bytesEqual, utf8Decode } from "../tlog/encoding.ts";
-import { hashLeaf, type Hash } from "../tlog/hash.ts";
+import { HASH_SIZE, hashLeaf, type Hash } from "../tlog/hash.ts";
 import { newVerifier, openNoteAsync, type NoteVerifier } from "../tlog/note.ts";
-import { checkInclusion } from "../tlog/proof.ts";
-import { ENTRIES_LEVEL, tilePath, tileWidth, TILE_WIDTH } from "../tlog/tile.ts";
+import {
+  checkInclusion,
+  checkSubtreeInclusion,
+  memoryHashReader,
+  proveSubtreeInclusion,
+  treeHash,
+} from "../tlog/proof.ts";
+import { ENTRIES_LEVEL, TILE_HEIGHT, tilePath, tileWidth, TILE_WIDTH, type Tile } from "../tlog/tile.ts";
+import { MalformedError, ProofError } from "../tlog/errors.ts";
 import { parseBundle } from "../tlog/bundle.ts";
 import { bundlePath, CHECKPOINT_PATH } from "../tlog/layout.ts";
 import { LruCache, onClearCaches } from "../lru-cache.ts";
@@ -194,6 +201,48 @@ export class LogReader {
       return { leaf, leafHash, index, integratedTime: integratedTimeAt(times, index % TILE_WIDTH), inclusionProof };
     } catch (e) {
       this.forgetUsed();
+      throw e;
+    }
+  }
+
+  /**
+   * Full tile or bundle `tile` (write-once) as R2 holds it, proven to the newest verified checkpoint: a hash
+   * tile's root by its inclusion proof (which authenticates every hash under it), a bundle's entries by their
+   * leaf hashes against the level-0 tile so proven. NoEntryError if no checkpoint covers it yet; ProofError
+   * (or MalformedError) if R2's bytes are not the log's.
+   */
+  async fullTile(tile: Tile): Promise<Uint8Array> {
+    if (tile.width !== TILE_WIDTH) throw new MalformedError(`${tilePath(tile)} is not a full tile`);
+    const path = tilePath(tile);
+    const bundle = tile.level === ENTRIES_LEVEL;
+    const level = bundle ? 0 : tile.level;
+    // The tile's root is the node over 2^(8·(level+1)) leaves: every one must be in the tree.
+    const rootLevel = TILE_HEIGHT * (level + 1);
+    const cp = await this.checkpoint((tile.index + 1) * 2 ** rootLevel);
+    // tlog-tiles: a tile is published once a checkpoint covers it.
+    if ((tile.index + 1) * 2 ** rootLevel > cp.size) throw new NoEntryError(`${path} has not been published`);
+    try {
+      const data = (await this.object(path))?.body ?? null;
+      if (data === null) throw new NoEntryError(`${path} has not been published`);
+      const hashTile = bundle ? await this.fullTile({ level: 0, index: tile.index, width: TILE_WIDTH }) : data;
+      if (hashTile.length !== TILE_WIDTH * HASH_SIZE) throw new MalformedError(`${path} has ${hashTile.length} bytes`);
+      const hashes = Array.from({ length: TILE_WIDTH }, (_, i) =>
+        hashTile.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE),
+      );
+      if (bundle) {
+        const entries = parseBundle(data);
+        if (entries.length !== TILE_WIDTH) throw new MalformedError(`${path} has ${entries.length} entries`);
+        entries.forEach((e, i) => {
+          if (!bytesEqual(hashLeaf(e), hashes[i]!)) throw new ProofError(`${path}: entry ${i} is not the log's`);
+        });
+        return data;
+      }
+      const node = await treeHash(TILE_WIDTH, memoryHashReader(hashes));
+      const proof = await proveSubtreeInclusion(rootLevel, tile.index, cp.size, this.tiles.hashReader(cp.size));
+      checkSubtreeInclusion(proof, rootLevel, tile.index, cp.size, node, cp.root);
+      return data;
+    } catch (e) {
+      if (!(e instanceof NoEntryError)) this.forgetUsed();
       throw e;
     }
   }

@@ -113,6 +113,27 @@ export async function proveInclusion(index: number, size: number, reader: HashRe
   return hashRanges(ranges, reader);
 }
 
+/**
+ * The audit path of the complete subtree at (level, index) — the node over leaves index·2^level ..
+ * (index+1)·2^level − 1 — in the tree of `size` leaves: its first leaf's path without the `level` hashes
+ * inside the subtree. With checkSubtreeInclusion it proves a whole full tile (its root) at once.
+ */
+export async function proveSubtreeInclusion(
+  level: number,
+  index: number,
+  size: number,
+  reader: HashReader,
+): Promise<Hash[]> {
+  checkSize("level", level);
+  checkSize("index", index);
+  checkSize("size", size);
+  if ((index + 1) * 2 ** level > size)
+    throw new MalformedError(`subtree ${level}/${index} is not complete in a tree of size ${size}`);
+  const ranges: Range[] = [];
+  inclusionRanges(index * 2 ** level, 0, size, ranges);
+  return hashRanges(ranges.slice(level), reader);
+}
+
 /** The consistency proof from oldSize to newSize (empty when oldSize is 0 or equals newSize). */
 export async function proveConsistency(oldSize: number, newSize: number, reader: HashReader): Promise<Hash[]> {
   checkSize("old size", oldSize);
@@ -149,6 +170,24 @@ export function checkInclusion(proof: readonly Hash[], index: number, size: numb
     sn = half(sn);
   }
   if (sn !== 0 || !bytesEqual(r, root)) throw new ProofError();
+}
+
+/**
+ * Verifies that `node` is the hash of the complete subtree at (level, index) of the tree (size, root), by
+ * its path above the subtree (proveSubtreeInclusion). Inside a complete aligned subtree the RFC 9162 walk
+ * only halves both positions, so above it the walk is the leaf algorithm's from (index, (size − 1) >> level).
+ */
+export function checkSubtreeInclusion(
+  proof: readonly Hash[],
+  level: number,
+  index: number,
+  size: number,
+  node: Hash,
+  root: Hash,
+): void {
+  if (!Number.isSafeInteger(level) || level < 0 || !Number.isSafeInteger(index) || index < 0) throw new ProofError();
+  if (!Number.isSafeInteger(size) || (index + 1) * 2 ** level > size) throw new ProofError();
+  checkInclusion(proof, index, Math.floor((size - 1) / 2 ** level) + 1, node, root);
 }
 
 /**
