@@ -4,6 +4,7 @@
  * must turn into a precise HTTP status.
  * @module
  */
+import type { WriteStats } from "./publish.ts";
 
 export type AddResult =
   /** Appended: the leaf's index, the exact signed checkpoint it was integrated under, and the audit path to it. */
@@ -31,15 +32,7 @@ export interface SequencerStatus {
    * Since this instance started: rounds, entries, object-store and KV puts, calls that brought leaves, and
    * the D1 rows its index outbox read and wrote.
    */
-  writes: {
-    rounds: number;
-    entries: number;
-    objectPuts: number;
-    hotPuts: number;
-    calls: number;
-    indexRowsRead: number;
-    indexRowsWritten: number;
-  };
+  writes: WriteStats;
   /** Since this instance started: SQLite rows its statements read and wrote (Durable Object storage bills both). */
   sqlRows: { read: number; written: number };
 }

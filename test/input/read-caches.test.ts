@@ -11,23 +11,8 @@ import { checkConsistency, checkInclusion } from "../../src/tlog/proof.ts";
 import { parseCheckpoint } from "../../src/tlog/checkpoint.ts";
 import { parseNote } from "../../src/tlog/note.ts";
 import { deploymentOf } from "../../src/log/deployment.ts";
-import { DEFAULT_SHARD } from "../../src/log/shards.ts";
 import { enc, http, sequencer } from "../helpers/log.ts";
-
-const PREFIX = `${DEFAULT_SHARD}/`;
-
-interface Stored {
-  body: Uint8Array;
-  metadata: Record<string, string>;
-}
-
-async function getObject(key: string): Promise<Stored> {
-  const o = await env.TILES.get(PREFIX + key);
-  expect(o, key).not.toBeNull();
-  return { body: new Uint8Array(await o!.arrayBuffer()), metadata: o!.customMetadata ?? {} };
-}
-
-const putObject = (key: string, o: Stored) => env.TILES.put(PREFIX + key, o.body, { customMetadata: o.metadata });
+import { getObject, putObject } from "../helpers/stored-objects.ts";
 
 async function add(tag: string): Promise<number> {
   const r = await sequencer().add(enc(`read caches ${tag} ${Math.random()}`));

@@ -13,7 +13,6 @@ import { edgeKey } from "../../src/api/edge-cache.ts";
 import { fullTileEdgePath } from "../../src/api/tiles.ts";
 import { clearCaches } from "../../src/lru-cache.ts";
 import { deploymentOf } from "../../src/log/deployment.ts";
-import { DEFAULT_SHARD } from "../../src/log/shards.ts";
 import { encodeBundle, parseBundle } from "../../src/tlog/bundle.ts";
 import { parseCheckpoint } from "../../src/tlog/checkpoint.ts";
 import { fromHex, toHex } from "../../src/tlog/encoding.ts";
@@ -21,21 +20,7 @@ import { hashLeaf } from "../../src/tlog/hash.ts";
 import { parseNote } from "../../src/tlog/note.ts";
 import { checkConsistency } from "../../src/tlog/proof.ts";
 import { enc, http, sequencer } from "../helpers/log.ts";
-
-const PREFIX = `${DEFAULT_SHARD}/`;
-
-interface Stored {
-  body: Uint8Array;
-  metadata: Record<string, string>;
-}
-
-async function getObject(key: string): Promise<Stored> {
-  const o = await env.TILES.get(PREFIX + key);
-  expect(o, key).not.toBeNull();
-  return { body: new Uint8Array(await o!.arrayBuffer()), metadata: o!.customMetadata ?? {} };
-}
-
-const putObject = (key: string, o: Stored) => env.TILES.put(PREFIX + key, o.body, { customMetadata: o.metadata });
+import { getObject, putObject } from "../helpers/stored-objects.ts";
 
 /** Forgets what the edge cache (not rolled back between tests) holds for a full tile: R2 is read again. */
 const forgetEdge = (path: string) => caches.default.delete(edgeKey(fullTileEdgePath(deploymentOf(env).active, path)));
