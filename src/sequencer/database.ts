@@ -119,6 +119,12 @@ function outboxParts(outbox: NonNullable<RoundRows["outbox"]>): [number, Uint8Ar
   return parts;
 }
 
+/** Stores leaves as runs (leaf-runs.ts): one row per run. */
+function insertLeafRuns(sql: SqlStorage, leaves: readonly StoredLeaf[]): void {
+  for (const run of leafRuns(leaves))
+    sql.exec("INSERT INTO leaf_runs (first_idx, data, times) VALUES (?, ?, ?)", run.firstIndex, run.data, run.times);
+}
+
 /** Durable Object SQLite limit (developers.cloudflare.com/durable-objects/platform/limits). */
 const MAX_BOUND_PARAMETERS = 100;
 
@@ -144,13 +150,7 @@ export class LogDatabase {
       this.storage.transactionSync(() => {
         let bundle: StoredLeaf[] = [];
         const flush = () => {
-          for (const run of leafRuns(bundle))
-            this.storage.sql.exec(
-              "INSERT INTO leaf_runs (first_idx, data, times) VALUES (?, ?, ?)",
-              run.firstIndex,
-              run.data,
-              run.times,
-            );
+          insertLeafRuns(this.storage.sql, bundle);
           bundle = [];
         };
         for (const r of this.storage.sql.exec("SELECT idx, data, time FROM leaves ORDER BY idx")) {
@@ -247,13 +247,7 @@ export class LogDatabase {
           this.sql.exec("INSERT INTO edge (level, hashes) VALUES (?, ?)", level, concatHashes(hashes));
       });
       // Uint8Array binds as a BLOB (the type declares only ArrayBuffer).
-      for (const run of leafRuns(rows.storedLeaves))
-        this.sql.exec(
-          "INSERT INTO leaf_runs (first_idx, data, times) VALUES (?, ?, ?)",
-          run.firstIndex,
-          run.data,
-          run.times,
-        );
+      insertLeafRuns(this.sql, rows.storedLeaves);
       this.insertDedup(rows.dedup);
       if (rows.outbox)
         for (const part of outboxParts(rows.outbox))
