@@ -234,6 +234,13 @@ async function send(base: URL, r: HttpRequest): Promise<Response> {
 
 const DIGEST_ALGORITHM: Record<number, string> = { 32: "sha256", 48: "sha384", 64: "sha512" };
 
+/** Sends the scenario's next append and reads its answer; anything but 201 stops the bench, naming `what`. */
+async function appendOne(log: RunningLog, scenario: ReturnType<typeof rekorV2Scenario>, what: string): Promise<void> {
+  const res = await send(log.url, scenario.next());
+  if (res.status !== 201) throw new Error(`reads bench: ${what} answered ${res.status}`);
+  await res.arrayBuffer();
+}
+
 /** Appends `count` pre-signed Rekor v2 entries, 32 in flight; their UUIDs (leaf hashes) and artifact digests. */
 async function fill(log: RunningLog, count: number): Promise<Fixture> {
   const scenario = rekorV2Scenario(count);
@@ -354,11 +361,7 @@ async function backgroundAfterAppends(
 ): Promise<{ processCpuMs: number; isolateBusyMs: number; top: ProfileSummary["self"] }> {
   await settle();
   const scenario = rekorV2Scenario(appends);
-  for (let k = 0; k < appends; k++) {
-    const res = await send(log.url, scenario.next());
-    if (res.status !== 201) throw new Error(`reads bench: append answered ${res.status}`);
-    await res.arrayBuffer();
-  }
+  for (let k = 0; k < appends; k++) await appendOne(log, scenario, "append");
   await (await log.sequencer()).status();
   const profiler = await startProfiler(inspectorPort);
   const cpu0 = descendantCpuNs("workerd");
@@ -500,15 +503,11 @@ export async function runReads(
         cold = [];
         const scenario = rekorV2Scenario(2 * opts.coldSamples); // two appends per sample: one per way of measuring
         for (let k = 0; k < opts.coldSamples; k++) {
-          const res = await send(log.url, scenario.next());
-          if (res.status !== 201) throw new Error(`reads bench: append for a cold read answered ${res.status}`);
-          await res.arrayBuffer();
+          await appendOne(log, scenario, "append for a cold read");
           await (await log.sequencer()).status(); // the round's outbox drained: the isolate is idle again
           cold.push(...(await processCpuReads(reads(firstList[i]!, 1))));
           // Once more, its isolate's own CPU: another append, then the read under the profiler.
-          const again = await send(log.url, scenario.next());
-          if (again.status !== 201) throw new Error(`reads bench: append for a cold read answered ${again.status}`);
-          await again.arrayBuffer();
+          await appendOne(log, scenario, "append for a cold read");
           await (await log.sequencer()).status();
           coldIsolate.push(...(await isolateCpuReads(inspectorPort, reads(firstList[i]!, 1))));
         }
