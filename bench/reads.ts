@@ -621,8 +621,8 @@ export async function readsPhase(
     `   v1 entry read: ${n(r.v1EntryReadCpuMicros)} µs CPU above the no-op's ${n(r.noopProcessCpuMicros)} (first read of an entry: ${n(r.v1EntryFirstReadCpuMicros)} µs above)  target <= ${READS_TARGET_V1_ENTRY_CPU_US}: ${r.v1EntryReadCpuMicros <= READS_TARGET_V1_ENTRY_CPU_US ? "met" : "MISSED"}`,
   );
   out(
-    `   worst read, workerd's process (simulators included, sent at quiet): ${n(r.worstCpuMicros.us)} µs (${r.worstCpuMicros.route})  target <= ${READS_TARGET_WORST_CPU_US}: ${r.worstCpuMicros.us <= READS_TARGET_WORST_CPU_US ? "met" : "MISSED"}; ` +
-      `the Worker isolate's profile of one read (the profiler's own start and stop included: the no-op's is the floor): ${n(r.worstIsolateCpuMicros.us)} µs (${r.worstIsolateCpuMicros.route})`,
+    `   worst read, the Worker isolate's CPU from a profile of that read alone (the profiler's own start and stop included: the no-op's is the floor): ${n(r.worstIsolateCpuMicros.us)} µs (${r.worstIsolateCpuMicros.route})  target <= ${READS_TARGET_WORST_CPU_US}: ${r.worstIsolateCpuMicros.us <= READS_TARGET_WORST_CPU_US ? "met" : "MISSED"}; ` +
+      `workerd's whole process for one read (Miniflare's storage simulators, the runtime's HTTP and any background that started during it included; not the Worker's bill): ${n(r.worstCpuMicros.us)} µs (${r.worstCpuMicros.route})`,
   );
   results.reads = r;
   results.readsVsNoop = r.readsVsNoop;
@@ -639,9 +639,9 @@ export async function readsPhase(
       met: r.v1EntryReadCpuMicros <= READS_TARGET_V1_ENTRY_CPU_US,
     },
     readsWorstCpuMicros: {
-      value: r.worstCpuMicros.us,
+      value: r.worstIsolateCpuMicros.us,
       target: `<= ${READS_TARGET_WORST_CPU_US}`,
-      met: r.worstCpuMicros.us <= READS_TARGET_WORST_CPU_US,
+      met: r.worstIsolateCpuMicros.us <= READS_TARGET_WORST_CPU_US,
     },
     readsHammerFailed: { value: h.failed, target: "0", met: h.failed === 0 },
   };
