@@ -1,8 +1,9 @@
 /**
  * The edge's view of its own log, read straight from R2 and checked: the latest checkpoint (its
  * signature verified with the log's key), entries (checked against the level-0 tile and proven to the
- * checkpoint's root) with their integrated times (their signature verified), and proofs built from
- * tiles. Never calls the sequencer.
+ * checkpoint's root) with their integrated times (their signature verified), proofs built from tiles, and
+ * tiles and bundles as stored (right-edge partials from KV first) proven to the checkpoint before they are
+ * served. Never calls the sequencer.
  *
  * Compute once, serve many: per isolate it keeps the write-once objects it read (tiles,
  * bundles; checked again on every use), the checkpoints and integrated times whose signatures verified
