@@ -223,7 +223,7 @@ export class LogReader {
   async provenTile(tile: Tile): Promise<Uint8Array> {
     const path = tilePath(tile);
     if (!Number.isSafeInteger(tile.width) || tile.width < 1 || tile.width > TILE_WIDTH)
-      throw new MalformedError(`${path} has no width`);
+      throw new MalformedError(`${path}: a tile holds 1 to ${TILE_WIDTH} hashes`);
     const bundle = tile.level === ENTRIES_LEVEL;
     const level = TILE_HEIGHT * (bundle ? 0 : tile.level);
     // The tile's hashes are the nodes [first, first + width) at `level`: every leaf under them must be in the tree.
