@@ -24,6 +24,13 @@ const tileParams = [
     schema: { type: "string" },
   },
 ];
+/** A tile or bundle, full or right-edge partial, is proven to the verified checkpoint before it is served. */
+const tileErrors = {
+  "400": error("malformed tile path"),
+  "404": error("not published: no verified checkpoint covers it"),
+  "500": error("the stored bytes do not prove to the signed checkpoint (refused, not cached)"),
+  "503": error("no checkpoint verifies yet (tiles and bundles are proven to it before they are served)"),
+};
 
 export const OPENAPI = {
   openapi: "3.1.0",
@@ -66,10 +73,7 @@ export const OPENAPI = {
         ],
         responses: {
           "200": { description: "tile", content: octets },
-          "400": error("malformed tile path"),
-          "404": error("not published (a full one: not yet covered by a checkpoint)"),
-          "500": error("a full one in storage does not prove to the signed checkpoint (refused, not cached)"),
-          "503": error("no checkpoint verifies yet (full tiles and bundles are proven to it before they are served)"),
+          ...tileErrors,
         },
       },
     },
@@ -80,10 +84,7 @@ export const OPENAPI = {
         parameters: tileParams,
         responses: {
           "200": { description: "bundle", content: octets },
-          "400": error("malformed tile path"),
-          "404": error("not published (a full one: not yet covered by a checkpoint)"),
-          "500": error("a full one in storage does not prove to the signed checkpoint (refused, not cached)"),
-          "503": error("no checkpoint verifies yet (full tiles and bundles are proven to it before they are served)"),
+          ...tileErrors,
         },
       },
     },
@@ -177,10 +178,7 @@ export const OPENAPI = {
         ],
         responses: {
           "200": { description: "tile", content: octets },
-          "400": error("malformed tile path"),
-          "404": error("not published (a full one: not yet covered by a checkpoint)"),
-          "500": error("a full one in storage does not prove to the signed checkpoint (refused, not cached)"),
-          "503": error("no checkpoint verifies yet (full tiles and bundles are proven to it before they are served)"),
+          ...tileErrors,
         },
       },
     },
@@ -191,10 +189,7 @@ export const OPENAPI = {
         parameters: tileParams,
         responses: {
           "200": { description: "bundle", content: octets },
-          "400": error("malformed tile path"),
-          "404": error("not published (a full one: not yet covered by a checkpoint)"),
-          "500": error("a full one in storage does not prove to the signed checkpoint (refused, not cached)"),
-          "503": error("no checkpoint verifies yet (full tiles and bundles are proven to it before they are served)"),
+          ...tileErrors,
         },
       },
     },

@@ -1,9 +1,9 @@
 /**
  * The C2SP tlog-tiles read path: /checkpoint, /tile/<L>/<N>[.p/<W>], /tile/entries/<N>[.p/<W>]. Mounted at
  * the root and again under /api/v2/, where rekor-tiles serves them and Rekor v2 monitors read them (same
- * bytes, same headers). Full tiles and bundles proven to the verified checkpoint once, then from the isolate's
- * memory or the edge cache (verified-answers.ts); right-edge partials from the edge cache, KV, then R2, as stored;
- * the checkpoint from the verified view (checkpoint-view.ts). Never calls the sequencer.
+ * bytes, same headers). Tiles and bundles, full and right-edge partial, proven to the verified checkpoint once,
+ * then from the isolate's memory or the edge cache (verified-answers.ts); the checkpoint from the verified view
+ * (checkpoint-view.ts). Never calls the sequencer.
  * @module
  */
 import { Hono, type Context } from "hono";
@@ -12,7 +12,7 @@ import type { Log } from "../log/log.ts";
 import { toHex } from "../tlog/encoding.ts";
 import { MalformedError } from "../tlog/errors.ts";
 import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_PATH, TILE_CONTENT_TYPE } from "../tlog/layout.ts";
-import { parseTilePath, TILE_WIDTH, type Tile } from "../tlog/tile.ts";
+import { parseTilePath, type Tile } from "../tlog/tile.ts";
 import { fromEdgeCache, toEdgeCache } from "./edge-cache.ts";
 import { ApiError } from "./errors.ts";
 import { verifiedTiles } from "./verified-answers.ts";
@@ -25,7 +25,6 @@ export const tiles = new Hono<ApiEnv>();
 const checkpoint = (c: Context<ApiEnv>): Promise<Response> => checkpointResponse(c.var.log);
 
 async function tile(c: Context<ApiEnv>): Promise<Response> {
-  const log = c.var.log;
   const path = c.req.path.slice(c.req.path.indexOf("tile/"));
   let t: Tile;
   try {
@@ -34,43 +33,36 @@ async function tile(c: Context<ApiEnv>): Promise<Response> {
     if (e instanceof MalformedError) throw new ApiError(400, e.message);
     throw e;
   }
-  if (t.width === TILE_WIDTH) return fullTile(c, t, path);
-  const hit = await fromEdgeCache(`${log.name}/${path}`);
-  if (hit) return hit;
-  // KV holds right-edge partials; it is eventually consistent, so a miss is not an answer.
-  const body = (await log.hot.get(path).catch(() => null)) ?? (await log.objects.get(path));
-  if (!body) throw new ApiError(404, `${path} has not been published`);
-  const res = tileResponse(body);
-  toEdgeCache(c, `${log.name}/${path}`, res);
-  return res;
+  return provenTile(c, t, path);
 }
 
-const tileResponse = (body: Uint8Array | ReadableStream | null): Response =>
+const tileResponse = (body: Uint8Array): Response =>
   new Response(body, { headers: { "Content-Type": TILE_CONTENT_TYPE, "Cache-Control": IMMUTABLE_CACHE_CONTROL } });
 
-/** Where the edge cache keeps a proven full tile: under its log's name and checkpoint key (another tree, another key). */
-export const fullTileEdgePath = (log: Log, path: string): string =>
+/** Where the edge cache keeps a proven tile: under its log's name and checkpoint key (another tree, another key). */
+export const provenTileEdgePath = (log: Log, path: string): string =>
   `${log.name}/${toHex(log.checkpointKey().logId)}/verified/${path}`;
 
 /**
- * A full tile or bundle is write-once: proven to the verified checkpoint once (LogReader.fullTile), then
- * served from the isolate's memory, else from the edge cache, which holds only bytes so proven (its key
- * says so). R2's bytes that do not prove are refused (500) and kept nowhere.
+ * A tile or bundle, full or right-edge partial, never changes under its name (a partial's carries its width):
+ * proven to the verified checkpoint once (LogReader.provenTile), then served from the isolate's memory, else
+ * from the edge cache, which holds only bytes so proven (its key says so). Stored bytes that do not prove are
+ * refused (500) and kept nowhere.
  */
-async function fullTile(c: Context<ApiEnv>, t: Tile, path: string): Promise<Response> {
+async function provenTile(c: Context<ApiEnv>, t: Tile, path: string): Promise<Response> {
   const log = c.var.log;
   const reader = log.reader();
   const key = `${reader.logId}\n${path}`;
   const mine = verifiedTiles.get(key);
   if (mine) return tileResponse(mine);
-  const edgePath = fullTileEdgePath(log, path);
+  const edgePath = provenTileEdgePath(log, path);
   const hit = await fromEdgeCache(edgePath);
   if (hit) {
     const body = new Uint8Array(await hit.arrayBuffer());
     verifiedTiles.set(key, body);
     return tileResponse(body);
   }
-  const body = await reader.fullTile(t);
+  const body = await reader.provenTile(t);
   verifiedTiles.set(key, body);
   const res = tileResponse(body);
   toEdgeCache(c, edgePath, res);

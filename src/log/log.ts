@@ -55,6 +55,7 @@ export interface Log {
 export function shardLog(env: Env, config: LogConfig): Log {
   const name = config.shard;
   const objects = shardObjectStore(r2ObjectStore(env.TILES), name);
+  const hot = shardHotStore(kvHotStore(env.HOT), name);
   const key = () => checkpointKey(signingKeys(env, name).checkpoint);
   return {
     name,
@@ -63,9 +64,10 @@ export function shardLog(env: Env, config: LogConfig): Log {
     checkpointKey: key,
     v1Key: () => v1Key(env, name),
     objects,
-    hot: shardHotStore(kvHotStore(env.HOT), name),
+    hot,
     index: d1SearchIndex(env.INDEX),
-    reader: () => new LogReader({ name, key: key(), objects, checkpointMaxAgeSeconds: config.checkpointMaxAgeSeconds }),
+    reader: () =>
+      new LogReader({ name, key: key(), objects, hot, checkpointMaxAgeSeconds: config.checkpointMaxAgeSeconds }),
     sequencer: () => env.SEQUENCER.get(env.SEQUENCER.idFromName(name)),
     indexer: () => env.INDEXER.get(env.INDEXER.idFromName(name)),
     adder: async (leaf) => (await batcherFor(env, name, leaf)) ?? env.SEQUENCER.get(env.SEQUENCER.idFromName(name)),

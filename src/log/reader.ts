@@ -1,8 +1,9 @@
 /**
  * The edge's view of its own log, read straight from R2 and checked: the latest checkpoint (its
  * signature verified with the log's key), entries (checked against the level-0 tile and proven to the
- * checkpoint's root) with their integrated times (their signature verified), and proofs built from
- * tiles. Never calls the sequencer.
+ * checkpoint's root) with their integrated times (their signature verified), proofs built from tiles, and
+ * tiles and bundles as stored (right-edge partials from KV first) proven to the checkpoint before they are
+ * served. Never calls the sequencer.
  *
  * Compute once, serve many: per isolate it keeps the write-once objects it read (tiles,
  * bundles; checked again on every use), the checkpoints and integrated times whose signatures verified
@@ -13,7 +14,7 @@
  * @module
  */
 import { TileReader, type VerifiedCheckpoint } from "../client/tile-reader.ts";
-import type { ObjectStore } from "../storage/object-store.ts";
+import type { HotStore, ObjectStore } from "../storage/object-store.ts";
 import { parseCheckpoint } from "../tlog/checkpoint.ts";
 import { bytesEqual, utf8Decode } from "../tlog/encoding.ts";
 import { HASH_SIZE, hashLeaf, type Hash } from "../tlog/hash.ts";
@@ -22,6 +23,7 @@ import {
   checkInclusion,
   checkSubtreeInclusion,
   memoryHashReader,
+  perfectSubtrees,
   proveSubtreeInclusion,
   treeHash,
 } from "../tlog/proof.ts";
@@ -44,6 +46,8 @@ export interface ReaderSource {
   name: string;
   key: CheckpointKey;
   objects: ObjectStore;
+  /** The log's copies of right-edge partial tiles and bundles (KV), read before R2 when serving one. */
+  hot?: HotStore;
   checkpointMaxAgeSeconds: number;
 }
 
@@ -76,6 +80,7 @@ const verifiers = new LruCache<string, NoteVerifier>(64);
 
 export class LogReader {
   private readonly store: ObjectStore;
+  private readonly hot: HotStore | undefined;
   private readonly tiles: TileReader;
   private readonly key: CheckpointKey;
   /** The log this reader reads: its shard and its checkpoint key (the caches' namespace). */
@@ -90,6 +95,7 @@ export class LogReader {
     this.logId = `${source.name}\n${key.vkey}`;
     this.maxAgeMs = source.checkpointMaxAgeSeconds * 1000;
     this.store = source.objects;
+    this.hot = source.hot;
     let verifier = verifiers.get(key.vkey);
     if (!verifier) verifiers.set(key.vkey, (verifier = newVerifier(key.vkey)));
     // TileReader asks for tiles and bundles only; the checkpoint is read here (checkpoint()).
@@ -206,45 +212,64 @@ export class LogReader {
   }
 
   /**
-   * Full tile or bundle `tile` (write-once) as R2 holds it, proven to the newest verified checkpoint: a hash
-   * tile's root by its inclusion proof (which authenticates every hash under it), a bundle's entries by their
-   * leaf hashes against the level-0 tile so proven. NoEntryError if no checkpoint covers it yet; ProofError
-   * (or MalformedError) if R2's bytes are not the log's.
+   * Tile or bundle `tile` as stored, proven to the newest verified checkpoint: every hash of a hash tile is a
+   * complete node of the tree (a full tile's 256 hashes fold to one node, a right-edge partial's W to at most
+   * eight, one per maximal aligned run), each node proven by its subtree inclusion proof, which authenticates
+   * every hash under it; a bundle's entries by their leaf hashes against the level-0 tile of its width so
+   * proven. Full tiles and bundles come from R2; partials from KV first (eventually consistent: a miss there
+   * is no answer), else R2. NoEntryError if no checkpoint covers the tile yet (the view is read again from R2
+   * first); ProofError (or MalformedError) if the stored bytes are not the log's.
    */
-  async fullTile(tile: Tile): Promise<Uint8Array> {
-    if (tile.width !== TILE_WIDTH) throw new MalformedError(`${tilePath(tile)} is not a full tile`);
+  async provenTile(tile: Tile): Promise<Uint8Array> {
     const path = tilePath(tile);
+    if (!Number.isSafeInteger(tile.width) || tile.width < 1 || tile.width > TILE_WIDTH)
+      throw new MalformedError(`${path}: a tile holds 1 to ${TILE_WIDTH} hashes`);
     const bundle = tile.level === ENTRIES_LEVEL;
-    const level = bundle ? 0 : tile.level;
-    // The tile's root is the node over 2^(8·(level+1)) leaves: every one must be in the tree.
-    const rootLevel = TILE_HEIGHT * (level + 1);
-    const cp = await this.checkpoint((tile.index + 1) * 2 ** rootLevel);
+    const level = TILE_HEIGHT * (bundle ? 0 : tile.level);
+    // The tile's hashes are the nodes [first, first + width) at `level`: every leaf under them must be in the tree.
+    const first = tile.index * TILE_WIDTH;
+    const leaves = (first + tile.width) * 2 ** level;
+    const cp = await this.checkpoint(leaves);
     // tlog-tiles: a tile is published once a checkpoint covers it.
-    if ((tile.index + 1) * 2 ** rootLevel > cp.size) throw new NoEntryError(`${path} has not been published`);
+    if (leaves > cp.size) throw new NoEntryError(`${path} has not been published`);
     try {
-      const data = (await this.object(path))?.body ?? null;
+      const data = await this.storedTile(path, tile.width < TILE_WIDTH);
       if (data === null) throw new NoEntryError(`${path} has not been published`);
-      const hashTile = bundle ? await this.fullTile({ level: 0, index: tile.index, width: TILE_WIDTH }) : data;
-      if (hashTile.length !== TILE_WIDTH * HASH_SIZE) throw new MalformedError(`${path} has ${hashTile.length} bytes`);
-      const hashes = Array.from({ length: TILE_WIDTH }, (_, i) =>
+      const hashTile = bundle ? await this.provenTile({ level: 0, index: tile.index, width: tile.width }) : data;
+      if (hashTile.length !== tile.width * HASH_SIZE) throw new MalformedError(`${path} has ${hashTile.length} bytes`);
+      const hashes = Array.from({ length: tile.width }, (_, i) =>
         hashTile.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE),
       );
       if (bundle) {
         const entries = parseBundle(data);
-        if (entries.length !== TILE_WIDTH) throw new MalformedError(`${path} has ${entries.length} entries`);
+        if (entries.length !== tile.width) throw new MalformedError(`${path} has ${entries.length} entries`);
         entries.forEach((e, i) => {
           if (!bytesEqual(hashLeaf(e), hashes[i]!)) throw new ProofError(`${path}: entry ${i} is not the log's`);
         });
         return data;
       }
-      const node = await treeHash(TILE_WIDTH, memoryHashReader(hashes));
-      const proof = await proveSubtreeInclusion(rootLevel, tile.index, cp.size, this.tiles.hashReader(cp.size));
-      checkSubtreeInclusion(proof, rootLevel, tile.index, cp.size, node, cp.root);
+      for (const run of perfectSubtrees(first, first + tile.width)) {
+        const start = run.index * 2 ** run.level - first;
+        const node = await treeHash(2 ** run.level, memoryHashReader(hashes.slice(start, start + 2 ** run.level)));
+        const proof = await proveSubtreeInclusion(
+          level + run.level,
+          run.index,
+          cp.size,
+          this.tiles.hashReader(cp.size),
+        );
+        checkSubtreeInclusion(proof, level + run.level, run.index, cp.size, node, cp.root);
+      }
       return data;
     } catch (e) {
       if (!(e instanceof NoEntryError)) this.forgetUsed();
       throw e;
     }
+  }
+
+  /** A tile's bytes as stored: a right-edge partial from KV if it is there (not kept: the caller keeps what proved). */
+  private async storedTile(path: string, partial: boolean): Promise<Uint8Array | null> {
+    const hot = partial ? await this.hot?.get(path).catch(() => null) : null;
+    return hot ?? (await this.object(path))?.body ?? null;
   }
 
   /** A bundle's times, signed by the log's key: R2 alone cannot backdate what the edge then signs in a SET. */

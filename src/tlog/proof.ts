@@ -116,7 +116,8 @@ export async function proveInclusion(index: number, size: number, reader: HashRe
 /**
  * The audit path of the complete subtree at (level, index) — the node over leaves index·2^level ..
  * (index+1)·2^level − 1 — in the tree of `size` leaves: its first leaf's path without the `level` hashes
- * inside the subtree. With checkSubtreeInclusion it proves a whole full tile (its root) at once.
+ * inside the subtree. With checkSubtreeInclusion it proves a whole full tile (its root), or one aligned run of a
+ * partial tile's hashes, at once.
  */
 export async function proveSubtreeInclusion(
   level: number,

@@ -1,7 +1,7 @@
-// The isolate's memory of immutable answers (src/api/verified-answers.ts): full tiles and bundles, and v1
-// consistency proofs. It serves what R2 holds for the log byte for byte, holds only what was proven to a verified
-// checkpoint (R2 is the attacker: docs/SECURITY.md), never a proof beyond the verified tree, and stays within its bound.
-import { env } from "cloudflare:workers";
+// The isolate's memory of immutable answers (src/api/verified-answers.ts): full tiles and bundles (right-edge
+// partials: verified-partials.test.ts), and v1 consistency proofs. It serves what R2 holds for the log byte for
+// byte, holds only what was proven to a verified checkpoint (R2 is the attacker: docs/SECURITY.md), never a proof
+// beyond the verified tree, and stays within its bound.
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   MAX_PROOF_BYTES,
@@ -9,10 +9,7 @@ import {
   provenConsistencyAnswers,
   verifiedTiles,
 } from "../../src/api/verified-answers.ts";
-import { edgeKey } from "../../src/api/edge-cache.ts";
-import { fullTileEdgePath } from "../../src/api/tiles.ts";
 import { clearCaches } from "../../src/lru-cache.ts";
-import { deploymentOf } from "../../src/log/deployment.ts";
 import { encodeBundle, parseBundle } from "../../src/tlog/bundle.ts";
 import { parseCheckpoint } from "../../src/tlog/checkpoint.ts";
 import { fromHex, toHex } from "../../src/tlog/encoding.ts";
@@ -20,10 +17,7 @@ import { hashLeaf } from "../../src/tlog/hash.ts";
 import { parseNote } from "../../src/tlog/note.ts";
 import { checkConsistency } from "../../src/tlog/proof.ts";
 import { enc, http, sequencer } from "../helpers/log.ts";
-import { getObject, putObject } from "../helpers/stored-objects.ts";
-
-/** Forgets what the edge cache (not rolled back between tests) holds for a full tile: R2 is read again. */
-const forgetEdge = (path: string) => caches.default.delete(edgeKey(fullTileEdgePath(deploymentOf(env).active, path)));
+import { forgetEdge, getObject, putObject } from "../helpers/stored-objects.ts";
 
 const bytes = async (r: Response) => toHex(new Uint8Array(await r.arrayBuffer()));
 
@@ -105,15 +99,6 @@ describe("full tiles and bundles from the isolate's memory", () => {
     const r = await http("/tile/0/009");
     expect(r.status).toBe(404);
     expect(verifiedTiles.size).toBe(0);
-  });
-
-  it("right-edge partial tiles are still served from KV/R2 as before", async () => {
-    const w = size % 256;
-    expect(w).toBeGreaterThan(0);
-    const p = `tile/0/001.p/${w}`;
-    const r = await http(`/${p}`);
-    expect(r.status).toBe(200);
-    expect(new Uint8Array(await r.arrayBuffer()).length).toBe(32 * w);
   });
 });
 
