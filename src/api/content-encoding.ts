@@ -5,6 +5,10 @@
  * The gzip'd bytes are made once per isolate and object (the caller keeps them beside the identity bytes) and sent
  * with `encodeBody: "manual"`: workerd sends them as they are instead of compressing the body again. Hash tiles are
  * random hashes (nothing to gain): they are not negotiated.
+ *
+ * Cloudflare's front line replaces the Accept-Encoding a Worker sees with `br, gzip` and keeps the client's own in
+ * `request.cf.clientAcceptEncoding` (Miniflare does the same): that is the one negotiated, the header only where
+ * there is no such field (a request that did not come through the front line, e.g. a service binding or a test).
  * @module
  */
 
@@ -59,6 +63,12 @@ export function gzippedOnce(bytes: () => Uint8Array): () => Promise<Uint8Array> 
     }));
 }
 
+/** The Accept-Encoding the client sent (see the module comment). */
+export function clientAcceptEncoding(request: Request): string | null {
+  const original = (request.cf as { clientAcceptEncoding?: unknown } | undefined)?.clientAcceptEncoding;
+  return typeof original === "string" ? original : request.headers.get("Accept-Encoding");
+}
+
 /**
  * The answer for `request`: `identity` as it is, or `gzipped()` with `Content-Encoding: gzip` if the request prefers
  * gzip; either way with `headers` and `Vary: Accept-Encoding` (a shared cache keeps one answer per encoding).
@@ -70,6 +80,6 @@ export async function negotiated(
   gzipped: () => Promise<Uint8Array>,
 ): Promise<Response> {
   const vary = { ...headers, Vary: "Accept-Encoding" };
-  if (!prefersGzip(request.headers.get("Accept-Encoding"))) return new Response(identity, { headers: vary });
+  if (!prefersGzip(clientAcceptEncoding(request))) return new Response(identity, { headers: vary });
   return new Response(await gzipped(), { encodeBody: "manual", headers: { ...vary, "Content-Encoding": "gzip" } });
 }

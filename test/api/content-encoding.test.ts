@@ -16,12 +16,22 @@ import { deploymentOf } from "../../src/log/deployment.ts";
 import { enc, sequencer } from "../helpers/log.ts";
 import { getObject } from "../helpers/stored-objects.ts";
 
-/** GET `path` with this Accept-Encoding (none if undefined): the response and its bytes as sent. */
-async function raw(path: string, acceptEncoding?: string): Promise<{ res: Response; body: Uint8Array }> {
-  const res = await exports.default.fetch(`http://localhost:8787${path}`, {
-    headers: acceptEncoding === undefined ? {} : { "Accept-Encoding": acceptEncoding },
-    encodeResponseBody: "manual",
-  });
+/**
+ * GET `path` with this Accept-Encoding (none if undefined), or, as Cloudflare's front line passes it on, with
+ * `Accept-Encoding: br, gzip` and the client's own in cf.clientAcceptEncoding: the response and its bytes as sent.
+ */
+async function raw(
+  path: string,
+  acceptEncoding?: string,
+  viaFrontLine = false,
+): Promise<{ res: Response; body: Uint8Array }> {
+  const headers: Record<string, string> = {};
+  if (viaFrontLine || acceptEncoding !== undefined)
+    headers["Accept-Encoding"] = viaFrontLine ? "br, gzip" : acceptEncoding!;
+  const init: RequestInit = viaFrontLine
+    ? { headers, cf: { clientAcceptEncoding: acceptEncoding ?? "" } }
+    : { headers };
+  const res = await exports.default.fetch(`http://localhost:8787${path}`, { ...init, encodeResponseBody: "manual" });
   return { res, body: new Uint8Array(await res.arrayBuffer()) };
 }
 
@@ -95,6 +105,19 @@ describe("entry bundles and the explorer's assets over HTTP", () => {
         expect(res.headers.get("vary"), what).toBe("Accept-Encoding");
         expect(body, what).toEqual(objects[path]);
       }
+  });
+
+  it("behind Cloudflare's front line, the client's own Accept-Encoding (cf.clientAcceptEncoding) decides", async () => {
+    for (const path of paths()) {
+      for (const accept of REFUSING) {
+        const { res, body } = await raw(path, accept, true);
+        expect(res.headers.get("content-encoding"), `${path} ${accept}`).toBeNull();
+        expect(body, `${path} ${accept}`).toEqual(objects[path]);
+      }
+      const { res, body } = await raw(path, "gzip, identity", true);
+      expect(res.headers.get("content-encoding"), path).toBe("gzip");
+      expect(await gunzip(body), path).toEqual(objects[path]);
+    }
   });
 
   it("the order of requests does not matter: identity after gzip, gzip after identity, from memory or the edge", async () => {
