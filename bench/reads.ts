@@ -3,7 +3,9 @@
  * Miniflare, filled with real Rekor v2 hashedrekord entries (indexed in D1), then for every read route:
  *
  *   - its rate at a fixed concurrency against the same log's no-op rate (`GET /healthz`, measured before
- *     and after the routes; the ratio uses their mean);
+ *     and after the routes; the ratio uses their mean). Tiles and bundles are asked for as C2SP tells clients to
+ *     (`Accept-Encoding: gzip, identity`), the explorer's page and script as a browser does (`gzip, deflate, br`):
+ *     bundles and the script come back gzip'd, and autocannon counts the bytes without decoding them;
  *   - the CPU of each read, µs: the workerd process's, from the scheduler's own account, read one request at
  *     a time without the profiler (a sampling profiler costs the isolate more than a warm read does). It
  *     holds the runtime's HTTP and Miniflare's local storage simulators too, so the no-op's figure is the
@@ -162,7 +164,13 @@ function routes(f: Fixture): Route[] {
   const index = () => String(nextIndex());
   const nextUuid = cycle(f.uuids);
   const nextDigest = cycle(f.digests);
-  const get = (path: string): HttpRequest => ({ method: "GET", path });
+  const get = (path: string, acceptEncoding?: string): HttpRequest => ({
+    method: "GET",
+    path,
+    ...(acceptEncoding ? { headers: { "accept-encoding": acceptEncoding } } : {}),
+  });
+  const tile = (path: string) => get(path, TILE_CLIENT_ACCEPT_ENCODING);
+  const page = (path: string) => get(path, BROWSER_ACCEPT_ENCODING);
   const lastFull = Math.floor(f.size / 256) - 1;
   return [
     // The no-op itself: its rate is the reference, its "CPU" the floor of this way of measuring.
@@ -170,13 +178,13 @@ function routes(f: Fixture): Route[] {
     { name: "GET /checkpoint", next: () => get("/checkpoint"), cold: true },
     {
       name: "GET /tile/0/<N> (full)",
-      next: () => get(`/tile/0/${String(Math.floor(Math.random() * (lastFull + 1))).padStart(3, "0")}`),
+      next: () => tile(`/tile/0/${String(Math.floor(Math.random() * (lastFull + 1))).padStart(3, "0")}`),
       cold: false,
     },
-    { name: "GET /tile/1/000.p/<W>", next: () => get(`/tile/1/000.p/${Math.floor(f.size / 256)}`), cold: false },
+    { name: "GET /tile/1/000.p/<W>", next: () => tile(`/tile/1/000.p/${Math.floor(f.size / 256)}`), cold: false },
     {
       name: "GET /tile/entries/<N> (full bundle)",
-      next: () => get(`/tile/entries/${String(Math.floor(Math.random() * (lastFull + 1))).padStart(3, "0")}`),
+      next: () => tile(`/tile/entries/${String(Math.floor(Math.random() * (lastFull + 1))).padStart(3, "0")}`),
       cold: false,
     },
     {
@@ -209,10 +217,18 @@ function routes(f: Fixture): Route[] {
       next: () => get("/api/v1/trust/signing_config.json"),
       cold: false,
     },
-    { name: "GET / (explorer page)", next: () => get("/"), cold: false },
-    { name: "GET /explorer/app.js", next: () => get("/explorer/app.js"), cold: false },
+    { name: "GET / (explorer page)", next: () => page("/"), cold: false },
+    { name: "GET /explorer/app.js", next: () => page("/explorer/app.js"), cold: false },
   ];
 }
+
+/**
+ * What a tlog-tiles client sends for tiles and bundles (C2SP tlog-tiles: clients SHOULD send it; bundles then come
+ * gzip'd) and what a browser sends for the explorer's page and script. autocannon sends these bytes and counts what
+ * comes back without decoding it.
+ */
+const TILE_CLIENT_ACCEPT_ENCODING = "gzip, identity";
+const BROWSER_ACCEPT_ENCODING = "gzip, deflate, br";
 
 /** The route names in readsVsNoop (stable keys for the results JSON). */
 const V1_ENTRY_ROUTE = "GET /api/v1/log/entries?logIndex=";

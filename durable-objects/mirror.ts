@@ -15,13 +15,14 @@ import { r2ObjectStore, shardObjectStore } from "../src/storage/object-store.ts"
 import { CHECKPOINT_CONTENT_TYPE, TILE_CONTENT_TYPE } from "../src/tlog/layout.ts";
 import { newCosignatureSigner } from "../src/tlog/cosignature.ts";
 import { setting } from "../src/config.ts";
+import { readBoundedBody } from "../src/api/bounded-body.ts";
 
 /** A caught-up mirror looks for a new checkpoint this often (ms). */
 const POLL_MS = 10_000;
 /** After a failed or refused step (ms). */
 const RETRY_MS = 60_000;
 /** The largest object a log may answer with: an entry bundle of 256 entries of 64 KiB, with their prefixes. */
-const MAX_OBJECT_BYTES = 256 * (65_535 + 2);
+export const MAX_OBJECT_BYTES = 256 * (65_535 + 2);
 
 export interface MirrorStatus {
   origin: string;
@@ -134,9 +135,15 @@ export class Mirror extends DurableObject<Env> {
   }
 }
 
-/** GET <prefix>/<path>: null on 404, an error on anything else or an oversized answer. */
-async function fetchPath(prefix: string, path: string): Promise<Uint8Array | null> {
-  const res = await fetch(`${prefix}/${path}`, { headers: { "User-Agent": "edgelog-mirror" } });
+/**
+ * GET <prefix>/<path>: null on 404, an error on anything else or an oversized answer. Asks for gzip as C2SP tlog-tiles
+ * tells clients to; workerd's fetch decodes a gzip'd body (asked for or not), so its size is counted as it streams
+ * in and the read stops at the bound: a small gzip'd body cannot unfold into more memory than any object needs.
+ */
+export async function fetchPath(prefix: string, path: string): Promise<Uint8Array | null> {
+  const res = await fetch(`${prefix}/${path}`, {
+    headers: { "User-Agent": "edgelog-mirror", "Accept-Encoding": "gzip, identity" },
+  });
   if (res.status === 404) {
     await res.body?.cancel();
     return null;
@@ -145,13 +152,8 @@ async function fetchPath(prefix: string, path: string): Promise<Uint8Array | nul
     await res.body?.cancel();
     throw new Error(`GET ${prefix}/${path}: HTTP ${res.status}`);
   }
-  const length = Number(res.headers.get("content-length") ?? 0);
-  if (length > MAX_OBJECT_BYTES) {
-    await res.body?.cancel();
-    throw new Error(`GET ${prefix}/${path}: ${length} bytes is more than any tlog-tiles object`);
-  }
-  const body = new Uint8Array(await res.arrayBuffer());
-  if (body.length > MAX_OBJECT_BYTES)
-    throw new Error(`GET ${prefix}/${path}: ${body.length} bytes is more than any tlog-tiles object`);
+  const body = await readBoundedBody(res, MAX_OBJECT_BYTES);
+  if (body === null)
+    throw new Error(`GET ${prefix}/${path}: more than any tlog-tiles object (${MAX_OBJECT_BYTES} bytes)`);
   return body;
 }

@@ -2,7 +2,7 @@
  * The web explorer: a page at `/` (and `/<shard>/`) that searches the log and verifies entries
  * in the browser with src/tlog, plus its script and stylesheet. Built from explorer/ by
  * scripts/build-explorer.ts into explorer-assets.generated.ts; no external resources, so it works
- * offline against a local log.
+ * offline against a local log. The script and stylesheet go out gzip'd to browsers (content-encoding.ts).
  *
  * The page is told which shard it is for and the deployment's shards (names, origins, states); it learns
  * the keys from the published trust root like any client would (explorer/trust.ts).
@@ -11,6 +11,7 @@
 import { Hono, type Context } from "hono";
 import { EXPLORER_CSS, EXPLORER_HTML, EXPLORER_JS, EXPLORER_VERSION } from "./explorer-assets.generated.ts";
 import type { ApiEnv } from "./route-log.ts";
+import { gzippedOnce, negotiated } from "./content-encoding.ts";
 
 export const explorer = new Hono<ApiEnv>();
 
@@ -42,18 +43,17 @@ function page(c: Context<ApiEnv>): Response {
 }
 
 explorer.get("/", page);
-/** An asset's bytes, encoded on its first request rather than on every one (the script is about 150 KB of UTF-8). */
-function encodedOnce(text: string): () => ArrayBuffer {
-  let bytes: ArrayBuffer | undefined;
-  return () => (bytes ??= new TextEncoder().encode(text).buffer as ArrayBuffer);
+/**
+ * An asset's bytes, encoded on its first request rather than on every one (the script is about 150 KB of UTF-8),
+ * and their gzip, made once too (content-encoding.ts): the assets are fixed per deployment.
+ */
+function asset(text: string, type: string): (c: Context<ApiEnv>) => Promise<Response> {
+  let bytes: Uint8Array | undefined;
+  const identity = () => (bytes ??= new TextEncoder().encode(text));
+  const gzipped = gzippedOnce(identity);
+  const headers = { ...ASSET_HEADERS, "Content-Type": type };
+  return (c) => negotiated(c.req.raw, identity(), headers, gzipped);
 }
 
-const script = encodedOnce(EXPLORER_JS);
-const styles = encodedOnce(EXPLORER_CSS);
-
-explorer.get("/explorer/app.js", (c) =>
-  c.body(script(), 200, { ...ASSET_HEADERS, "Content-Type": "text/javascript; charset=utf-8" }),
-);
-explorer.get("/explorer/app.css", (c) =>
-  c.body(styles(), 200, { ...ASSET_HEADERS, "Content-Type": "text/css; charset=utf-8" }),
-);
+explorer.get("/explorer/app.js", asset(EXPLORER_JS, "text/javascript; charset=utf-8"));
+explorer.get("/explorer/app.css", asset(EXPLORER_CSS, "text/css; charset=utf-8"));

@@ -15,6 +15,15 @@ const rateLimited = error(
 const octets = {
   "application/octet-stream": { schema: { type: "string", contentMediaType: "application/octet-stream" } },
 };
+/** Bundles and the explorer's assets: gzip'd when the client's Accept-Encoding prefers gzip (src/api/content-encoding.ts). */
+const negotiatedEncoding = {
+  "Content-Encoding": {
+    description:
+      "gzip when the request's Accept-Encoding prefers gzip (as C2SP tlog-tiles asks clients to send: gzip, identity); absent otherwise (the bytes as they are)",
+    schema: { type: "string", enum: ["gzip"] },
+  },
+  Vary: { description: "Accept-Encoding", schema: { type: "string", const: "Accept-Encoding" } },
+};
 const tileParams = [
   {
     name: "N",
@@ -83,7 +92,7 @@ export const OPENAPI = {
         summary: "An entry bundle (C2SP tlog-tiles): entries as uint16 length + bytes",
         parameters: tileParams,
         responses: {
-          "200": { description: "bundle", content: octets },
+          "200": { description: "bundle", headers: negotiatedEncoding, content: octets },
           ...tileErrors,
         },
       },
@@ -188,7 +197,7 @@ export const OPENAPI = {
         summary: "The same as /tile/entries/{N}, at rekor-tiles' path",
         parameters: tileParams,
         responses: {
-          "200": { description: "bundle", content: octets },
+          "200": { description: "bundle", headers: negotiatedEncoding, content: octets },
           ...tileErrors,
         },
       },
@@ -527,6 +536,7 @@ export const OPENAPI = {
         responses: {
           "200": {
             description: "JavaScript module",
+            headers: negotiatedEncoding,
             content: { "text/javascript; charset=utf-8": { schema: { type: "string" } } },
           },
         },
@@ -537,7 +547,11 @@ export const OPENAPI = {
         operationId: "getExplorerStyles",
         summary: "The explorer's stylesheet; immutable per ?v= version",
         responses: {
-          "200": { description: "CSS", content: { "text/css; charset=utf-8": { schema: { type: "string" } } } },
+          "200": {
+            description: "CSS",
+            headers: negotiatedEncoding,
+            content: { "text/css; charset=utf-8": { schema: { type: "string" } } },
+          },
         },
       },
     },

@@ -3,7 +3,8 @@
  * the root and again under /api/v2/, where rekor-tiles serves them and Rekor v2 monitors read them (same
  * bytes, same headers). Tiles and bundles, full and right-edge partial, proven to the verified checkpoint once,
  * then from the isolate's memory or the edge cache (verified-answers.ts); the checkpoint from the verified view
- * (checkpoint-view.ts). Never calls the sequencer.
+ * (checkpoint-view.ts). Bundles go out gzip'd to clients that accept it (content-encoding.ts); the edge cache
+ * keeps the stored bytes only. Never calls the sequencer.
  * @module
  */
 import { Hono, type Context } from "hono";
@@ -12,10 +13,11 @@ import type { Log } from "../log/log.ts";
 import { toHex } from "../tlog/encoding.ts";
 import { MalformedError } from "../tlog/errors.ts";
 import { CHECKPOINT_CONTENT_TYPE, CHECKPOINT_PATH, TILE_CONTENT_TYPE } from "../tlog/layout.ts";
-import { parseTilePath, type Tile } from "../tlog/tile.ts";
+import { ENTRIES_LEVEL, parseTilePath, type Tile } from "../tlog/tile.ts";
+import { negotiated } from "./content-encoding.ts";
 import { fromEdgeCache, toEdgeCache } from "./edge-cache.ts";
 import { ApiError } from "./errors.ts";
-import { verifiedTiles } from "./verified-answers.ts";
+import { gzippedBundle, verifiedTiles } from "./verified-answers.ts";
 import type { ApiEnv } from "./route-log.ts";
 import { checkpointResponse } from "./checkpoint-view.ts";
 
@@ -36,8 +38,14 @@ async function tile(c: Context<ApiEnv>): Promise<Response> {
   return provenTile(c, t, path);
 }
 
-const tileResponse = (body: Uint8Array): Response =>
-  new Response(body, { headers: { "Content-Type": TILE_CONTENT_TYPE, "Cache-Control": IMMUTABLE_CACHE_CONTROL } });
+const TILE_HEADERS = { "Content-Type": TILE_CONTENT_TYPE, "Cache-Control": IMMUTABLE_CACHE_CONTROL };
+
+/** A tile's bytes as they are stored (what the edge cache keeps: one entry whatever the client accepts). */
+const tileResponse = (body: Uint8Array): Response => new Response(body, { headers: TILE_HEADERS });
+
+/** What the client is sent: a bundle in the encoding it prefers (content-encoding.ts), a hash tile as it is. */
+const answer = (c: Context<ApiEnv>, t: Tile, key: string, body: Uint8Array): Response | Promise<Response> =>
+  t.level === ENTRIES_LEVEL ? negotiated(c.req.raw, body, TILE_HEADERS, gzippedBundle(key, body)) : tileResponse(body);
 
 /** Where the edge cache keeps a proven tile: under its log's name and checkpoint key (another tree, another key). */
 export const provenTileEdgePath = (log: Log, path: string): string =>
@@ -54,19 +62,18 @@ async function provenTile(c: Context<ApiEnv>, t: Tile, path: string): Promise<Re
   const reader = log.reader();
   const key = `${reader.logId}\n${path}`;
   const mine = verifiedTiles.get(key);
-  if (mine) return tileResponse(mine);
+  if (mine) return answer(c, t, key, mine);
   const edgePath = provenTileEdgePath(log, path);
   const hit = await fromEdgeCache(edgePath);
   if (hit) {
     const body = new Uint8Array(await hit.arrayBuffer());
     verifiedTiles.set(key, body);
-    return tileResponse(body);
+    return answer(c, t, key, body);
   }
   const body = await reader.provenTile(t);
   verifiedTiles.set(key, body);
-  const res = tileResponse(body);
-  toEdgeCache(c, edgePath, res);
-  return res;
+  toEdgeCache(c, edgePath, tileResponse(body));
+  return answer(c, t, key, body);
 }
 
 tiles.get(`/${CHECKPOINT_PATH}`, checkpoint);
