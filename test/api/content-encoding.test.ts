@@ -135,7 +135,7 @@ describe("entry bundles and the explorer's assets over HTTP", () => {
   it("the edge cache keeps the identity bytes only, whatever the first client accepted", async () => {
     const log = deploymentOf(env).active;
     const full = edgeKey(provenTileEdgePath(log, "tile/entries/000"));
-    const partial = edgeKey(`${log.name}/tile/entries/001.p/${size - 256}`);
+    const partial = edgeKey(provenTileEdgePath(log, `tile/entries/001.p/${size - 256}`));
     for (const key of [full, partial]) await caches.default.delete(key);
     clearCaches();
     await raw("/tile/entries/000", "gzip");
