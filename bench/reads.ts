@@ -5,7 +5,7 @@
  *   - its rate at a fixed concurrency against the same log's no-op rate (`GET /healthz`, measured before
  *     and after the routes; the ratio uses their mean). Tiles and bundles are asked for as C2SP tells clients to
  *     (`Accept-Encoding: gzip, identity`), the explorer's page and script as a browser does (`gzip, deflate, br`):
- *     bundles and the script come back gzip'd, and autocannon counts the bytes without decoding them;
+ *     bundles and the script come back gzip'd; the load counts their bytes without decoding them (bench/http.ts);
  *   - the CPU of each read, µs: the workerd process's, from the scheduler's own account, read one request at
  *     a time without the profiler (a sampling profiler costs the isolate more than a warm read does). It
  *     holds the runtime's HTTP and Miniflare's local storage simulators too, so the no-op's figure is the
@@ -224,8 +224,8 @@ function routes(f: Fixture): Route[] {
 
 /**
  * What a tlog-tiles client sends for tiles and bundles (C2SP tlog-tiles: clients SHOULD send it; bundles then come
- * gzip'd) and what a browser sends for the explorer's page and script. autocannon sends these bytes and counts what
- * comes back without decoding it.
+ * gzip'd) and what a browser sends for the explorer's page and script. The load sends these bytes and counts what comes
+ * back without decoding it, not even as UTF-8 (bench/http.ts).
  */
 const TILE_CLIENT_ACCEPT_ENCODING = "gzip, identity";
 const BROWSER_ACCEPT_ENCODING = "gzip, deflate, br";
