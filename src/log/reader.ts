@@ -26,6 +26,7 @@ import {
   perfectSubtrees,
   proveSubtreeInclusion,
   treeHash,
+  type TileLevelsCache,
 } from "../tlog/proof.ts";
 import { ENTRIES_LEVEL, TILE_HEIGHT, tilePath, tileWidth, TILE_WIDTH, type Tile } from "../tlog/tile.ts";
 import { MalformedError, ProofError } from "../tlog/errors.ts";
@@ -68,6 +69,11 @@ interface StoredObject {
 const objects = new LruCache<string, StoredObject>(4096, 32 << 20, (o) => o.body.length + 512);
 /** Tiles' inner levels (up to 511 hashes each) by log and path, so a tile is hashed once per isolate, not per read. */
 const tileLevels = new LruCache<string, Hash[][]>(128);
+/**
+ * By log, level and tile index: the inner levels of the widest copy hashed so far. The right-edge tiles grow with
+ * each round; a new width is hashed only past what it shares with the last (innerLevels in src/tlog/proof.ts).
+ */
+const widestLevels = new LruCache<string, Hash[][]>(64);
 /** Checkpoints whose signature verified, by key and exact note. */
 const verifiedCheckpoints = new LruCache<string, VerifiedCheckpoint>(256);
 /** Integrated times whose signature verified, by key, bundle position and the exact metadata. */
@@ -100,12 +106,15 @@ export class LogReader {
     if (!verifier) verifiers.set(key.vkey, (verifier = newVerifier(key.vkey)));
     // TileReader asks for tiles and bundles only; the checkpoint is read here (checkpoint()).
     const id = (path: string) => `${this.logId}\n${path}`;
-    const levels = {
-      get: (path: string) => tileLevels.get(id(path)),
-      set: (path: string, v: Hash[][]) => {
+    const at = (tile: Tile) => `${this.logId}\n${tile.level}/${tile.index}`;
+    const levels: TileLevelsCache = {
+      get: (path) => tileLevels.get(id(path)),
+      set: (path, v, tile) => {
         this.used.add(id(path));
         tileLevels.set(id(path), v);
+        if ((widestLevels.get(at(tile))?.[0]?.length ?? 0) < v[0]!.length) widestLevels.set(at(tile), v);
       },
+      narrower: (tile) => widestLevels.get(at(tile)),
     };
     this.tiles = new TileReader(async (path) => (await this.object(path))?.body ?? null, [verifier], levels);
   }

@@ -250,7 +250,12 @@ function isPowerOfTwo(n: number): boolean {
 /** Tile path → the tile's inner levels (levels[r][i] = node i at height r); a tile's path fixes its bytes. */
 export interface TileLevelsCache {
   get(path: string): Hash[][] | undefined;
-  set(path: string, levels: Hash[][]): void;
+  set(path: string, levels: Hash[][], tile: Tile): void;
+  /**
+   * The levels of a narrower copy of `tile` (same level and index, fewer hashes) kept earlier, if any: a tile grows
+   * only at its right edge, so the nodes over the hashes the two share need no hashing again (innerLevels).
+   */
+  narrower?(tile: Tile): Hash[][] | undefined;
 }
 
 /**
@@ -291,8 +296,8 @@ export function tileHashReader(
         const data = datas[i]!;
         if (data.length !== tile.width * HASH_SIZE)
           throw new MalformedError(`${tilePath(tile)} has ${data.length} bytes`);
-        const levels = innerLevels(data);
-        cache.set(tilePath(tile), levels);
+        const levels = innerLevels(data, cache.narrower?.(tile));
+        cache.set(tilePath(tile), levels, tile);
         mine.set(tilePath(tile), levels);
       });
     }
@@ -304,14 +309,23 @@ export function tileHashReader(
   };
 }
 
-/** Every complete node inside a tile: levels[0] = its hashes, levels[r] = roots of aligned runs of 2^r. */
-function innerLevels(data: Uint8Array): Hash[][] {
-  const levels: Hash[][] = [[]];
-  for (let o = 0; o < data.length; o += HASH_SIZE) levels[0]!.push(data.subarray(o, o + HASH_SIZE));
+/**
+ * Every complete node inside a tile: levels[0] = its hashes, levels[r] = roots of aligned runs of 2^r. Given the
+ * levels of another copy of the tile (`prior`, e.g. a narrower one), the nodes over the leading hashes both hold
+ * byte for byte are taken from it: a node is a function of the hashes under it alone, whoever computed it.
+ */
+export function innerLevels(data: Uint8Array, prior?: Hash[][]): Hash[][] {
+  const hashes: Hash[] = [];
+  for (let o = 0; o < data.length; o += HASH_SIZE) hashes.push(data.subarray(o, o + HASH_SIZE));
+  const before = prior?.[0] ?? [];
+  let same = 0;
+  while (same < before.length && same < hashes.length && bytesEqual(before[same]!, hashes[same]!)) same++;
+  const levels: Hash[][] = [hashes];
   for (let r = 1; r < TILE_HEIGHT; r++) {
     const below = levels[r - 1]!;
-    const row: Hash[] = [];
-    for (let i = 0; i + 1 < below.length; i += 2) row.push(hashChildren(below[i]!, below[i + 1]!));
+    // Node i at height r covers hashes [i·2^r, (i+1)·2^r): the first ⌊same / 2^r⌋ lie within the shared ones.
+    const row: Hash[] = prior?.[r]?.slice(0, Math.floor(same / 2 ** r)) ?? [];
+    for (let i = 2 * row.length; i + 1 < below.length; i += 2) row.push(hashChildren(below[i]!, below[i + 1]!));
     levels.push(row);
   }
   return levels;
