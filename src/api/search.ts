@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import type { VerifiedCheckpoint } from "../client/tile-reader.ts";
 import { transparencyLogEntry, type TransparencyLogEntryJson } from "../rekor/v2/tle.ts";
 import { decodeCursor, encodeCursor, type Position } from "../search/cursor.ts";
-import { indexKeysOf } from "../search/index-keys.ts";
+import { hasIndexKey } from "../search/index-keys.ts";
 import { SelectorError, SELECTORS, selectorKey, type Selector } from "../search/selectors.ts";
 import type { Deployment } from "../log/deployment.ts";
 import { shardCheckpoint } from "../log/v1-shards.ts";
@@ -119,7 +119,7 @@ export async function buildHits(d: Deployment, positions: readonly Position[], k
             return;
           }
           const e = await reader.entry(p.index, cp);
-          if (!indexKeysOf(e.leaf).includes(key)) {
+          if (!hasIndexKey(e.leaf, key)) {
             console.warn(`search: the index lists ${name}/${p.index} under a key its entry does not have`);
             return;
           }

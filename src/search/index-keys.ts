@@ -29,6 +29,29 @@ export function indexKeysOf(leaf: Uint8Array): string[] {
   }
 }
 
+/** An artifact digest's key (`sha256:<hex>`, ...): the one kind found without reading the entry's signers. */
+const DIGEST_KEY = /^sha(256|384|512):/;
+
+/**
+ * Whether `key` is one of indexKeysOf(leaf) (a search checks each hit the unauthenticated index names). A digest key
+ * reads the entry's digests alone: they come first in indexKeysOf's list, so the same filter, order and cap apply,
+ * and the signers (an SPKI hashed, a certificate parsed) are never read for it.
+ */
+export function hasIndexKey(leaf: Uint8Array, key: string): boolean {
+  if (!DIGEST_KEY.test(key)) return indexKeysOf(leaf).includes(key);
+  if (!mayBeJsonObject(leaf)) return false;
+  try {
+    const facts = entryFacts(leaf, { signers: false });
+    if (!facts.known) return false;
+    const keys = facts.digests.flatMap((d) => (d.canonical === null ? [] : [d.canonical]));
+    return [...new Set(keys.filter((k) => k.length > 0 && k.length <= MAX_KEY_LENGTH))]
+      .slice(0, MAX_KEYS_PER_ENTRY)
+      .includes(key);
+  } catch {
+    return false;
+  }
+}
+
 /** One signer's keys; a key that cannot be read costs its own keys only. */
 function signerKeys(s: EntrySigner): string[] {
   // rekord keys are named as their tools name them, read as the v1 index query reads them.

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { encodePem } from "../../src/pki/keys.ts";
 import { canonicalizeProposedEntry } from "../../src/rekor/v1/proposed-entry.ts";
 import { canonicalizeCreateEntryRequest } from "../../src/rekor/v2/entry.ts";
-import { certificateKeys, indexKeysOf, normalizeEmail, spkiKeys } from "../../src/search/index-keys.ts";
+import { certificateKeys, hasIndexKey, indexKeysOf, normalizeEmail, spkiKeys } from "../../src/search/index-keys.ts";
 import { toBase64, toHex, utf8Encode } from "../../src/tlog/encoding.ts";
 import { fulcioCertificate } from "../helpers/certificates.ts";
 import { hashedRekordV2, p256Key, type TestEcKey } from "../helpers/keys.ts";
@@ -136,6 +136,42 @@ describe("indexKeysOf", () => {
       },
     };
     expect(indexKeysOf(utf8Encode(JSON.stringify(body)))).toEqual([`sha256:${"ab".repeat(32)}`]);
+  });
+});
+
+describe("hasIndexKey", () => {
+  it("says of every key what indexKeysOf's list says, for every entry kind (a digest key without reading signers)", async () => {
+    const key = p256Key();
+    const artifact = utf8Encode(`has artifact ${Math.random()}`);
+    const leaves = [
+      (await canonicalizeCreateEntryRequest(v2HashedRekord(key, artifact))).body,
+      (await canonicalizeCreateEntryRequest(v2Dsse(key, utf8Encode('{"has":1}')))).body,
+      (await canonicalizeProposedEntry(v1HashedRekord(key, artifact))).body,
+      (await canonicalizeProposedEntry(v1Dsse(key, utf8Encode('{"has":2}')))).body,
+      (await canonicalizeProposedEntry(v1Intoto(key, utf8Encode('{"has":3}'), IN_TOTO))).body,
+      utf8Encode('{"kind":"nope","apiVersion":"0.0.1","spec":{"data":{"hash":{"algorithm":"sha256","value":"00"}}}}'),
+      utf8Encode("not json"),
+      utf8Encode(
+        JSON.stringify({
+          apiVersion: "0.0.1",
+          kind: "hashedrekord",
+          spec: { data: { hash: { algorithm: "sha256", value: "ab".repeat(32) } }, signature: {} },
+        }),
+      ),
+    ];
+    const candidates = [
+      ...new Set([
+        ...leaves.flatMap(indexKeysOf),
+        `sha256:${"ab".repeat(32)}`,
+        `sha256:${"cd".repeat(32)}`,
+        `sha512:${toHex(sha512(artifact))}`,
+        `SHA256:${toHex(sha256(artifact))}`,
+        keyOf(p256Key()),
+      ]),
+    ];
+    expect(candidates.filter((k) => k.startsWith("sha256:")).length).toBeGreaterThan(3);
+    for (const leaf of leaves)
+      for (const k of candidates) expect(hasIndexKey(leaf, k), k).toBe(indexKeysOf(leaf).includes(k));
   });
 });
 
