@@ -25,6 +25,7 @@ import {
   globalOffset,
   locateGlobalIndex,
   logInfo,
+  shardCheckpoint,
   shardForTreeId,
   uuidCandidates,
   type ShardIndex,
@@ -143,8 +144,7 @@ async function duplicate(c: Context<ApiEnv>, leaf: Uint8Array, index: number): P
  */
 async function readLogEntry(c: Context<ApiEnv>, at: ShardIndex): Promise<V1Answer> {
   const log = c.var.deployment.log(at.shard);
-  const reader = log.reader();
-  const cp = await reader.checkpoint(at.index + 1);
+  const cp = await shardCheckpoint(log, at.index + 1);
   if (at.index >= cp.size) throw new ApiError(404, `no entry at index ${at.index}`);
   const key = await log.v1Key();
   const logIndex = (await globalOffset(c.var.deployment, at.shard)) + at.index;
@@ -159,7 +159,7 @@ async function readLogEntry(c: Context<ApiEnv>, at: ShardIndex): Promise<V1Answe
     return answer;
   }
   // Proven to the verified checkpoint's root (LogReader.entry): never a SET over bytes R2 alone vouches for.
-  const stored = await reader.entry(at.index, cp);
+  const stored = await log.reader().entry(at.index, cp);
   const made = await logEntry({
     key,
     origin: log.config.origin,

@@ -56,7 +56,9 @@ export function shardLog(env: Env, config: LogConfig): Log {
   const name = config.shard;
   const objects = shardObjectStore(r2ObjectStore(env.TILES), name);
   const hot = shardHotStore(kvHotStore(env.HOT), name);
-  const key = () => checkpointKey(signingKeys(env, name).checkpoint);
+  // Read once: a Log is made per env (src/log/deployment.ts), whose secrets do not change under it.
+  let keyOnce: CheckpointKey | undefined;
+  const key = () => (keyOnce ??= checkpointKey(signingKeys(env, name).checkpoint));
   return {
     name,
     state: config.state,

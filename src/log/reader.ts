@@ -84,6 +84,16 @@ onClearCaches(() => newest.clear());
 
 const verifiers = new LruCache<string, NoteVerifier>(64);
 
+/**
+ * The newest checkpoint verified in this isolate for `logId` (`<shard>\n<vkey>`, LogReader.logId), if it has at least
+ * `atLeast` entries and R2 was read for it less than `maxAgeMs` ago: what LogReader.checkpoint answers without a read,
+ * for callers that need no reader otherwise (a cached answer's key names the tree).
+ */
+export function freshCheckpoint(logId: string, atLeast: number, maxAgeMs: number): VerifiedCheckpoint | undefined {
+  const known = newest.get(logId);
+  return known && known.cp.size >= atLeast && Date.now() - known.readAt < maxAgeMs ? known.cp : undefined;
+}
+
 export class LogReader {
   private readonly store: ObjectStore;
   private readonly hot: HotStore | undefined;
@@ -146,8 +156,8 @@ export class LogReader {
    * index the cached view does not hold yet looks at R2 again). NoCheckpointError if none verifies.
    */
   async checkpoint(atLeast = 0): Promise<VerifiedCheckpoint> {
-    const known = newest.get(this.logId);
-    if (known && known.cp.size >= atLeast && Date.now() - known.readAt < this.maxAgeMs) return known.cp;
+    const fresh = freshCheckpoint(this.logId, atLeast, this.maxAgeMs);
+    if (fresh) return fresh;
     let cp: VerifiedCheckpoint;
     try {
       const body = await this.store.get(CHECKPOINT_PATH);

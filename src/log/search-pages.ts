@@ -27,11 +27,16 @@ interface Tree {
   root: string;
 }
 
+/** Each verified checkpoint's root in hex (a checkpoint object is kept and served again until the tree grows). */
+const rootsHex = new WeakMap<object, string>();
+
 async function trees(d: Deployment): Promise<Tree[]> {
   return Promise.all(
     d.entryLogs().map(async (s) => {
       const cp = await shardCheckpoint(s);
-      return { shard: s.name, log: `${s.name} ${s.checkpointKey().vkey}`, size: cp.size, root: toHex(cp.root) };
+      let root = rootsHex.get(cp);
+      if (root === undefined) rootsHex.set(cp, (root = toHex(cp.root)));
+      return { shard: s.name, log: `${s.name} ${s.checkpointKey().vkey}`, size: cp.size, root };
     }),
   );
 }

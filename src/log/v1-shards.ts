@@ -15,6 +15,7 @@ import { fromHex, toHex } from "../tlog/encoding.ts";
 import type { Deployment } from "./deployment.ts";
 import { treeIdHex, type V1Key } from "../rekor/v1/signing-key.ts";
 import type { Log } from "./log.ts";
+import { freshCheckpoint } from "./reader.ts";
 
 /** A UUID or tree ID that is not one (`malformed`), or a tree ID no shard has (`unknown`). */
 export class V1LookupError extends Error {
@@ -58,7 +59,12 @@ const frozenCheckpoints = new Map<string, { cp: VerifiedCheckpoint; at: number }
  * LogReader.checkpoint); a frozen shard's is cached (it no longer changes).
  */
 export async function shardCheckpoint(shard: Log, atLeast = 0): Promise<VerifiedCheckpoint> {
-  if (shard.state !== "frozen") return shard.reader().checkpoint(atLeast);
+  if (shard.state !== "frozen") {
+    const logId = `${shard.name}\n${shard.checkpointKey().vkey}`;
+    return (
+      freshCheckpoint(logId, atLeast, shard.config.checkpointMaxAgeSeconds * 1000) ?? shard.reader().checkpoint(atLeast)
+    );
+  }
   const key = `${shard.name}\n${shard.checkpointKey().vkey}`;
   const hit = frozenCheckpoints.get(key);
   if (hit && Date.now() - hit.at < FROZEN_TTL_MS) return hit.cp;
