@@ -28,6 +28,14 @@ export interface TransparencyLogEntryJson {
 /** A TransparencyLogEntry's type URL in a google.protobuf.Any (Go's anypb.New: type.googleapis.com/ + the full name). */
 export const TRANSPARENCY_LOG_ENTRY_TYPE_URL = "type.googleapis.com/dev.sigstore.rekor.v1.TransparencyLogEntry";
 
+/** The checkpoint parsed last: the answers of one round, and the hits of one search page, all carry the same one. */
+let lastParsed: { note: string; tree: { size: number; root: Uint8Array } } | undefined;
+
+function treeOf(note: string): { size: number; root: Uint8Array } {
+  if (lastParsed?.note !== note) lastParsed = { note, tree: parseCheckpoint(parseNote(note).text) };
+  return lastParsed.tree;
+}
+
 export function transparencyLogEntry(args: {
   index: number;
   logId: Uint8Array;
@@ -37,7 +45,7 @@ export function transparencyLogEntry(args: {
   checkpoint: string;
   inclusionProof: Uint8Array[];
 }): TransparencyLogEntryJson {
-  const cp = parseCheckpoint(parseNote(args.checkpoint).text);
+  const cp = treeOf(args.checkpoint);
   return {
     logIndex: String(args.index),
     logId: { keyId: toBase64(args.logId) },
