@@ -476,11 +476,15 @@ async function main(): Promise<void> {
   const busy = await cpuBusyShare();
   const watch = new OtherCpuWatch();
   const others: Record<string, number> = {};
+  const stolenShare: Record<string, number> = {};
   const noteOthers = (phase: string): void => {
     others[phase] = watch.mark();
     const pct = Math.round(others[phase]! * 100);
+    const stolen = watch.stolen === null ? null : Math.round(watch.stolen * 100);
+    if (stolen !== null) stolenShare[phase] = watch.stolen!;
     out(
-      `   other processes used ${pct}% of the CPU during this phase${pct >= 5 ? "  (NOT a quiet machine: figures are low)" : ""}`,
+      `   other processes used ${pct}% of the CPU during this phase${stolen === null ? "" : `, the hypervisor took ${stolen}% (steal)`}` +
+        `${pct >= 5 || (stolen ?? 0) >= 5 ? "  (NOT a quiet machine: figures are low)" : ""}`,
     );
   };
   out(`edgelog benchmark, ${date.toISOString()}`);
@@ -758,6 +762,7 @@ async function main(): Promise<void> {
 
   watch.stop();
   results.otherProcessesCpuShare = others;
+  results.stolenCpuShare = stolenShare;
   results.targets = targets;
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `${stamp}.json`);
