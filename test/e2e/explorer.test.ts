@@ -212,7 +212,8 @@ describe("the explorer", () => {
     await page.getByLabel("Value").fill(alice.email.toUpperCase());
     await page.getByRole("button", { name: "Search" }).click();
     await expect.poll(() => page.locator("h1").textContent()).toBe(`3 results for email ${alice.email}`);
-    expect(await page.getByRole("status").textContent()).toBe("3 results");
+    // The announcement is set on the next animation frame after the heading (explorer/page.ts announce()).
+    await expect.poll(() => page.getByRole("status").textContent(), { timeout: 10_000 }).toBe("3 results");
     const results = page.locator(".results li");
     expect(await results.locator("a").allTextContents()).toEqual(
       [certEntry, ...aliceMore].map((e) => `Entry ${e.index}`),
@@ -313,7 +314,7 @@ describe("the explorer", () => {
     expect(text).toContain(alice.repository);
     expect(text).toContain("ECDSA P-256");
     expect(text).toContain(toHex(hashLeaf(certEntry.leaf)));
-    expect(await page.getByRole("status").textContent()).toBe("All 4 checks verified.");
+    await expect.poll(() => page.getByRole("status").textContent(), { timeout: 10_000 }).toBe("All 4 checks verified.");
     // The offline proof (C2SP tlog-proof@v1) downloads from the entry view and is of this entry.
     const proofLink = page.getByRole("link", { name: "Download .tlog-proof" });
     expect(await proofLink.getAttribute("download")).toBe(`default-${certEntry.index}.tlog-proof`);
