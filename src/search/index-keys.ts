@@ -17,16 +17,7 @@ export { MAX_KEY_LENGTH, MAX_KEYS_PER_ENTRY };
 
 /** The deduplicated search keys of a canonical leaf; [] for anything not a known entry kind. Never throws. */
 export function indexKeysOf(leaf: Uint8Array): string[] {
-  if (!mayBeJsonObject(leaf)) return [];
-  try {
-    const facts = entryFacts(leaf);
-    if (!facts.known) return [];
-    const keys = facts.digests.flatMap((d) => (d.canonical === null ? [] : [d.canonical]));
-    for (const signer of facts.signers) keys.push(...signerKeys(signer));
-    return [...new Set(keys.filter((k) => k.length > 0 && k.length <= MAX_KEY_LENGTH))].slice(0, MAX_KEYS_PER_ENTRY);
-  } catch {
-    return [];
-  }
+  return keysOf(leaf, true);
 }
 
 /** An artifact digest's key (`sha256:<hex>`, ...): the one kind found without reading the entry's signers. */
@@ -38,17 +29,20 @@ const DIGEST_KEY = /^sha(256|384|512):/;
  * and the signers (an SPKI hashed, a certificate parsed) are never read for it.
  */
 export function hasIndexKey(leaf: Uint8Array, key: string): boolean {
-  if (!DIGEST_KEY.test(key)) return indexKeysOf(leaf).includes(key);
-  if (!mayBeJsonObject(leaf)) return false;
+  return keysOf(leaf, !DIGEST_KEY.test(key)).includes(key);
+}
+
+/** The leaf's keys: its digests' first, then (with `signers`) its signers'; filtered, deduplicated and capped. */
+function keysOf(leaf: Uint8Array, signers: boolean): string[] {
+  if (!mayBeJsonObject(leaf)) return [];
   try {
-    const facts = entryFacts(leaf, { signers: false });
-    if (!facts.known) return false;
+    const facts = entryFacts(leaf, { signers });
+    if (!facts.known) return [];
     const keys = facts.digests.flatMap((d) => (d.canonical === null ? [] : [d.canonical]));
-    return [...new Set(keys.filter((k) => k.length > 0 && k.length <= MAX_KEY_LENGTH))]
-      .slice(0, MAX_KEYS_PER_ENTRY)
-      .includes(key);
+    for (const signer of facts.signers) keys.push(...signerKeys(signer));
+    return [...new Set(keys.filter((k) => k.length > 0 && k.length <= MAX_KEY_LENGTH))].slice(0, MAX_KEYS_PER_ENTRY);
   } catch {
-    return false;
+    return [];
   }
 }
 
