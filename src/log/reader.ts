@@ -84,8 +84,11 @@ onClearCaches(() => newest.clear());
 
 const verifiers = new LruCache<string, NoteVerifier>(64);
 
+/** A log's name in the isolate's caches: its shard and its checkpoint key (LogReader.logId). */
+export const logIdOf = (shard: string, vkey: string): string => `${shard}\n${vkey}`;
+
 /**
- * The newest checkpoint verified in this isolate for `logId` (`<shard>\n<vkey>`, LogReader.logId), if it has at least
+ * The newest checkpoint verified in this isolate for `logId` (logIdOf, LogReader.logId), if it has at least
  * `atLeast` entries and R2 was read for it less than `maxAgeMs` ago: what LogReader.checkpoint answers without a read,
  * for callers that need no reader otherwise (a cached answer's key names the tree).
  */
@@ -108,7 +111,7 @@ export class LogReader {
   constructor(source: ReaderSource) {
     const key = source.key;
     this.key = key;
-    this.logId = `${source.name}\n${key.vkey}`;
+    this.logId = logIdOf(source.name, key.vkey);
     this.maxAgeMs = source.checkpointMaxAgeSeconds * 1000;
     this.store = source.objects;
     this.hot = source.hot;

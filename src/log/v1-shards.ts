@@ -15,7 +15,7 @@ import { fromHex, toHex } from "../tlog/encoding.ts";
 import type { Deployment } from "./deployment.ts";
 import { treeIdHex, type V1Key } from "../rekor/v1/signing-key.ts";
 import type { Log } from "./log.ts";
-import { freshCheckpoint } from "./reader.ts";
+import { freshCheckpoint, logIdOf } from "./reader.ts";
 
 /** A UUID or tree ID that is not one (`malformed`), or a tree ID no shard has (`unknown`). */
 export class V1LookupError extends Error {
@@ -59,17 +59,16 @@ const frozenCheckpoints = new Map<string, { cp: VerifiedCheckpoint; at: number }
  * LogReader.checkpoint); a frozen shard's is cached (it no longer changes).
  */
 export async function shardCheckpoint(shard: Log, atLeast = 0): Promise<VerifiedCheckpoint> {
+  const logId = logIdOf(shard.name, shard.checkpointKey().vkey);
   if (shard.state !== "frozen") {
-    const logId = `${shard.name}\n${shard.checkpointKey().vkey}`;
     return (
       freshCheckpoint(logId, atLeast, shard.config.checkpointMaxAgeSeconds * 1000) ?? shard.reader().checkpoint(atLeast)
     );
   }
-  const key = `${shard.name}\n${shard.checkpointKey().vkey}`;
-  const hit = frozenCheckpoints.get(key);
+  const hit = frozenCheckpoints.get(logId);
   if (hit && Date.now() - hit.at < FROZEN_TTL_MS) return hit.cp;
   const cp = await shard.reader().checkpoint();
-  frozenCheckpoints.set(key, { cp, at: Date.now() });
+  frozenCheckpoints.set(logId, { cp, at: Date.now() });
   return cp;
 }
 
