@@ -155,16 +155,15 @@ export class OtherCpuWatch {
   mark(): number {
     this.sample();
     const seconds = (performance.now() - this.since) / 1000;
-    const share = this.otherTicks / (seconds * 100 * cpus().length); // /proc ticks are USER_HZ = 100
+    // /proc ticks are USER_HZ = 100 per second per core.
+    const share = (ticks: number) => Math.round(Math.min(1, ticks / (seconds * 100 * cpus().length)) * 1000) / 1000;
     const steal = stealTicks();
-    this.stolen =
-      steal === null || this.stealSince === null
-        ? null
-        : Math.round(Math.min(1, (steal - this.stealSince) / (seconds * 100 * cpus().length)) * 1000) / 1000;
+    this.stolen = steal === null || this.stealSince === null ? null : share(steal - this.stealSince);
     this.stealSince = steal;
+    const others = share(this.otherTicks);
     this.otherTicks = 0;
     this.since = performance.now();
-    return Math.round(Math.min(1, share) * 1000) / 1000;
+    return others;
   }
 
   stop(): void {

@@ -593,7 +593,7 @@ export async function runReads(
       figures.push({
         route: r.name,
         load: loads[i]!,
-        warmLoad: warmLoads[i]!,
+        warmLoad: warmLoads[i] ?? null,
         vsNoop,
         vsNoopWithFirstReads: ratio(loads[i]!),
         cpuUs: cpu,
