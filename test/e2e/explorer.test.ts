@@ -390,6 +390,8 @@ describe("the explorer", () => {
   it("verifies with a pinned key instead of the published one, and says when they differ", async () => {
     const page = await openPage();
     await page.goto(`${log.url}/#/key`);
+    // The key view draws after the trust root is fetched: wait for it, then read it.
+    await expect.poll(() => page.locator("main").textContent(), { timeout: 10_000 }).toContain(log.vkey);
     const text = (await page.locator("main").textContent())!;
     expect(text).toContain(log.vkey);
     expect(text).toContain("only shows that the log agrees with itself");
